@@ -1,0 +1,39 @@
+/**
+ * The channel-neutral turn and reply. Channel adapters in bot/ build a Turn from what arrived and
+ * render a Reply for their channel; nothing below bot/ knows which channel a turn came from.
+ */
+export type Locale = "en" | "zh";
+
+export interface Turn {
+  conversationId: string;
+  userId: string;
+  text: string;
+  /** The client's hint; the text itself decides when it is clearly in another language. */
+  locale?: string;
+}
+
+export interface ProductCard {
+  id: string;
+  title: string;
+  price?: number;
+  currency?: string;
+  image?: string;
+  /** One line, true to the signal that ranked the product. */
+  reason: string;
+}
+
+export interface Reply {
+  text: string;
+  products: ProductCard[];
+  suggestions: string[];
+  /** What the turn was understood as; for logs, metrics and tests, not shown to shoppers. */
+  intent?: string;
+  locale?: Locale;
+}
+
+/** Receives the reply while it is composed, so channels can stream it. */
+export interface ReplySink {
+  delta(text: string): void;
+}
+
+export const nullSink: ReplySink = { delta() {} };

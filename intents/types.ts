@@ -1,0 +1,59 @@
+/** Natural-language understanding contracts: intent, entities, sentiment. */
+
+export interface LabelledUtterance {
+  text: string;
+  /** "oos" marks an out-of-scope example. */
+  intent: string;
+}
+
+export const OUT_OF_SCOPE = "oos";
+
+export interface IntentPrediction {
+  /** The best intent, or OUT_OF_SCOPE when no intent clears the calibrated threshold. */
+  intent: string;
+  confidence: number;
+  /** Top intents with their scores, best first (at most five). */
+  ranking: { intent: string; score: number }[];
+}
+
+export interface IntentClassifier {
+  readonly intents: string[];
+  predict(text: string): IntentPrediction;
+  /** Serialisable state, so a trained classifier can be stored and reloaded without retraining. */
+  toJSON(): unknown;
+}
+
+export interface TrainOptions {
+  onProgress?: (done: number, total: number) => void;
+  /** Optional dense features (a downloaded sentence embedder) joined to the built-in ones. */
+  denseFeatures?: (texts: string[]) => Promise<Float32Array[]>;
+  seed?: number;
+}
+
+export interface PriceRange {
+  min?: number;
+  max?: number;
+}
+
+export interface Entities {
+  price?: PriceRange;
+  /** Catalogue categories named in the text (canonical names from the lexicon). */
+  categories: string[];
+  brands: string[];
+  colors: string[];
+  sizes: string[];
+}
+
+/** What the catalogue knows, so entity extraction recognises this shop's categories and brands. */
+export interface Lexicon {
+  /** canonical category → names that refer to it (English and Chinese, singular/plural). */
+  categories: Record<string, string[]>;
+  brands: string[];
+}
+
+export type SentimentLabel = "positive" | "neutral" | "negative";
+export interface Sentiment {
+  label: SentimentLabel;
+  /** -1 (very negative) … 1 (very positive). */
+  score: number;
+}

@@ -1,0 +1,63 @@
+import type { Product, ShopperEvent } from "../store/types.ts";
+
+/** Turns texts into unit vectors in one shared space (products, queries, profiles). */
+export interface Embedder {
+  /** Stable id of the model and its fitted state, used to key stored vectors. */
+  readonly id: string;
+  readonly dimensions: number;
+  /** "built-in" (learned from the catalogue, no download) or "downloaded". */
+  readonly tier: "built-in" | "downloaded";
+  embed(texts: string[]): Promise<Float32Array[]>;
+}
+
+export interface VectorHit {
+  id: string;
+  /** Cosine similarity, higher is closer. */
+  score: number;
+}
+
+export interface VectorIndex {
+  readonly size: number;
+  add(entries: { id: string; vector: Float32Array }[]): void;
+  remove(ids: string[]): void;
+  /** Top-k by cosine similarity; `accept` filters inside the search, not after it. */
+  search(query: Float32Array, k: number, accept?: (id: string) => boolean): VectorHit[];
+}
+
+export interface Filters {
+  priceMin?: number;
+  priceMax?: number;
+  categories?: string[];
+  brands?: string[];
+  colors?: string[];
+  sizes?: string[];
+  inStock?: boolean;
+}
+
+export interface Ranked {
+  product: Product;
+  score: number;
+  /** One line, true to the signal that ranked it ("matches 'running shoes'", "popular right now"). */
+  reason: string;
+}
+
+export interface SearchRequest {
+  text: string;
+  filters?: Filters;
+  userId?: string;
+  limit?: number;
+  locale?: string;
+}
+
+export interface Recommender {
+  search(request: SearchRequest): Promise<Ranked[]>;
+  /** Personalised for the shopper; popular items when they have no history (cold start). */
+  recommend(userId: string, options?: { limit?: number; filters?: Filters; locale?: string }): Promise<Ranked[]>;
+  popular(options?: { limit?: number; filters?: Filters; locale?: string }): Promise<Ranked[]>;
+  recordEvents(events: ShopperEvent[]): Promise<void>;
+  /** Seeds a new shopper's profile from what they said they like. */
+  seedPreferences(userId: string, text: string): Promise<void>;
+  /** Finds catalogue products a message refers to by name (for details and compare). */
+  findMentioned(text: string, limit?: number): Promise<Product[]>;
+  getProduct(id: string): Promise<Product | null>;
+}

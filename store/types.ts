@@ -1,0 +1,113 @@
+/** What Concierge keeps, behind one interface: embedded PGlite by default, PostgreSQL with DATABASE_URL. */
+
+export interface Product {
+  id: string;
+  title: string;
+  description?: string;
+  category?: string;
+  brand?: string;
+  price?: number;
+  currency?: string;
+  tags?: string[];
+  image?: string;
+  stock?: number;
+  /** Optional facets the filters understand (lower-case values). */
+  color?: string;
+  sizes?: string[];
+  /** Language of the title/description when known ("en", "zh"). */
+  locale?: string;
+}
+
+export const EVENT_TYPES = ["view", "cart", "purchase", "favourite", "rating"] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export interface ShopperEvent {
+  userId: string;
+  itemId: string;
+  type: EventType;
+  value?: number;
+  /** Epoch milliseconds. */
+  ts: number;
+}
+
+export interface Shopper {
+  userId: string;
+  locale?: string;
+  /** Free-text likes a shopper gave at onboarding ("running, trail shoes"). */
+  preferences: string[];
+  /** False once the shopper asked us to stop personalising. */
+  personalise: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface StoredMessage {
+  conversationId: string;
+  userId: string;
+  role: "user" | "assistant";
+  text: string;
+  ts: number;
+}
+
+export interface ProductRow {
+  product: Product;
+  /** Content hash of the product's fields; re-import skips rows whose hash did not change. */
+  hash: string;
+}
+
+export interface UserExport {
+  userId: string;
+  shopper: Shopper | null;
+  events: ShopperEvent[];
+  messages: StoredMessage[];
+  profile: number[] | null;
+}
+
+export interface DeletionReport {
+  events: number;
+  messages: number;
+  shopper: boolean;
+  profile: boolean;
+}
+
+export interface Store {
+  /** Which backend this is, for start-up logs ("pglite:./data/db", "postgres"). */
+  readonly description: string;
+  init(): Promise<void>;
+  close(): Promise<void>;
+
+  upsertProducts(rows: ProductRow[]): Promise<void>;
+  /** id → content hash of every stored product. */
+  productHashes(): Promise<Map<string, string>>;
+  getProducts(ids: string[]): Promise<Product[]>;
+  allProducts(): Promise<Product[]>;
+  countProducts(): Promise<number>;
+  deleteProducts(ids: string[]): Promise<number>;
+
+  /** Vectors are stored per embedding model, so swapping models never mixes spaces. */
+  saveVectors(model: string, entries: { id: string; vector: Float32Array }[]): Promise<void>;
+  loadVectors(model: string): Promise<Map<string, Float32Array>>;
+  deleteVectors(model: string, ids?: string[]): Promise<void>;
+
+  addEvents(events: ShopperEvent[]): Promise<void>;
+  eventsForUser(userId: string, limit?: number): Promise<ShopperEvent[]>;
+  /** Type-weighted interaction counts per item since `sinceTs` (all time when omitted). */
+  itemPopularity(weights: Record<EventType, number>, sinceTs?: number): Promise<Map<string, number>>;
+
+  getShopper(userId: string): Promise<Shopper | null>;
+  upsertShopper(shopper: Shopper): Promise<void>;
+
+  saveProfile(userId: string, vector: Float32Array): Promise<void>;
+  getProfile(userId: string): Promise<Float32Array | null>;
+
+  appendMessage(message: StoredMessage): Promise<void>;
+  messagesForUser(userId: string, limit?: number): Promise<StoredMessage[]>;
+
+  exportUser(userId: string): Promise<UserExport>;
+  /** Removes everything kept about the shopper: events, profile, shopper record, conversations. */
+  deleteUser(userId: string): Promise<DeletionReport>;
+
+  /** Opaque model state (a trained embedder, a classifier) so a restart does not retrain. */
+  putBlob(key: string, value: Buffer): Promise<void>;
+  getBlob(key: string): Promise<Buffer | null>;
+}

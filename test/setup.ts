@@ -1,0 +1,9 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+
+// The real model files this workplace provides (../shared/models); the downloaded tier's loading
+// code is tested against them when they are there, exactly as `.ci/run` sets it up.
+const shared = path.resolve(import.meta.dirname, "../../shared/models");
+if (!process.env.CONCIERGE_MODELS_DIR && existsSync(shared)) process.env.CONCIERGE_MODELS_DIR = shared;
+process.env.CONCIERGE_QUIET ??= "1";
+process.env.LOG_LEVEL ??= "silent";
