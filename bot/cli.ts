@@ -1,0 +1,37 @@
+import { ConciergeError } from "../core/errors.ts";
+
+/** A subcommand: gets the arguments after its name, returns the exit code. */
+type Command = (args: string[]) => Promise<number>;
+
+// Each folder owns its commands; this table only routes to them, loading lazily so
+// `concierge nlu test` does not pay for the Bot Framework SDK.
+const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  start: { summary: "run the service", load: async () => (await import("./main.ts")).startCommand },
+  "nlu test": { summary: "train on --train, evaluate on --test [--json]", load: async () => (await import("../intents/cli.ts")).nluTest },
+  "catalog import": { summary: "import products from a JSONL or CSV file", load: async () => (await import("../recommend/cli.ts")).catalogImport },
+  "models pull": { summary: "download the optional models ahead of time", load: async () => (await import("../core/models-cli.ts")).modelsPull },
+};
+
+function usage(): string {
+  const lines = Object.entries(commands).map(([name, c]) => `  concierge ${name.padEnd(16)} ${c.summary}`);
+  return `usage:\n${lines.join("\n")}\n`;
+}
+
+export async function runCli(argv: string[]): Promise<number> {
+  const name = [argv.slice(0, 2).join(" "), argv[0] ?? ""].find((n) => n in commands);
+  if (!name) {
+    process.stderr.write(argv.length && !["-h", "--help", "help"].includes(argv[0]!) ? `unknown command: ${argv.join(" ")}\n${usage()}` : usage());
+    return argv.length && !["-h", "--help", "help"].includes(argv[0]!) ? 2 : 0;
+  }
+  const rest = argv.slice(name.split(" ").length);
+  try {
+    const command = await commands[name]!.load();
+    return await command(rest);
+  } catch (err) {
+    if (err instanceof ConciergeError) {
+      process.stderr.write(`error (${err.code}): ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+}
