@@ -5,3 +5,4 @@ export * from "./metrics.ts";
 export * from "./progress.ts";
 export * from "./turn.ts";
 export * from "./validation.ts";
+export * from "./redact.ts";
