@@ -57,3 +57,17 @@ export interface Sentiment {
   /** -1 (very negative) … 1 (very positive). */
   score: number;
 }
+
+/** Everything the NLU makes of one message, in the shape dialogs consume. */
+export interface Understanding {
+  locale: "en" | "zh";
+  intent: string;
+  confidence: number;
+  ranking: { intent: string; score: number }[];
+  entities: Entities;
+  sentiment: Sentiment;
+}
+
+export interface Understander {
+  understand(text: string, localeHint?: string): Understanding;
+}
