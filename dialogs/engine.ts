@@ -1,0 +1,117 @@
+import type { Logger } from "pino";
+import { timeStage } from "../core/metrics.ts";
+import { redactPii } from "../core/redact.ts";
+import type { Locale, Reply, ReplySink, Turn } from "../core/turn.ts";
+import { OUT_OF_SCOPE, type Understander, type Understanding } from "../intents/types.ts";
+import type { Filters, Recommender } from "../recommend/types.ts";
+import type { Store } from "../store/types.ts";
+import { catalogueFlows } from "./flows/catalogue.ts";
+import { privacyFlows } from "./flows/privacy.ts";
+import { serviceFlows } from "./flows/service.ts";
+import { ConversationStates, type ConversationState } from "./state.ts";
+import { say, suggest } from "./templates.ts";
+import type { DialogEngine } from "./types.ts";
+
+export interface DialogDeps {
+  understander: Understander;
+  recommender: Recommender;
+  store: Store;
+  logger?: Logger;
+  /** How many product cards a reply carries. */
+  resultLimit?: number;
+}
+
+/** One turn as the flows see it: what was said, what it means, and where to put the answer. */
+export interface FlowContext {
+  turn: Turn;
+  nlu: Understanding;
+  locale: Locale;
+  state: ConversationState;
+  deps: Required<Pick<DialogDeps, "recommender" | "store" | "resultLimit">>;
+  filters: Filters;
+  /** Set by a flow that removed the shopper's data, so this turn is not stored again. */
+  forgetTurn?: boolean;
+}
+
+export type Flow = (ctx: FlowContext) => Promise<Omit<Reply, "intent" | "locale">>;
+
+// Intents that are about the shop or the shopper's data: while we wait for a new shopper's likes,
+// these are still answered as themselves rather than read as preferences.
+const CONTROL_INTENTS = new Set([
+  "goodbye", "thanks", "capabilities", "human_handoff", "export_data", "delete_data", "stop_personalisation",
+  "order_status", "shipping", "returns", "opening_hours", "payment", "complaint", "add_to_cart", "compare",
+]);
+
+export function createDialogEngine(deps: DialogDeps): DialogEngine {
+  const states = new ConversationStates();
+  const flowDeps = { recommender: deps.recommender, store: deps.store, resultLimit: deps.resultLimit ?? 5 };
+  const flows: Partial<Record<string, Flow>> = { ...catalogueFlows, ...serviceFlows, ...privacyFlows };
+
+  return {
+    async handle(turn: Turn, sink: ReplySink, signal?: AbortSignal): Promise<Reply> {
+      const nlu = await timeStage("nlu", () => deps.understander.understand(turn.text, turn.locale));
+      const locale = nlu.locale;
+      const state = states.get(turn.conversationId);
+      const ctx: FlowContext = { turn, nlu, locale, state, deps: flowDeps, filters: filtersFrom(nlu) };
+
+      const answersOnboarding = state.awaitingPreferences && !CONTROL_INTENTS.has(nlu.intent);
+      const flow: Flow | undefined = answersOnboarding ? catalogueFlows.preferences : flows[nlu.intent];
+      state.awaitingPreferences = false;
+      const body = flow ? await flow(ctx) : outOfScope(locale);
+      signal?.throwIfAborted();
+
+      // A negative message outside the complaint flows gets a way to a person.
+      if (nlu.sentiment.label === "negative" && !["complaint", "feedback", "human_handoff", "delete_data"].includes(nlu.intent)) {
+        body.suggestions = [...new Set([...suggest(locale, "handoff").slice(0, 1), ...body.suggestions])];
+      }
+      if (body.products.length) state.lastShown = body.products.map((p) => p.id);
+      const intent = answersOnboarding ? "preferences" : flow ? nlu.intent : OUT_OF_SCOPE;
+      const reply: Reply = { ...body, intent, locale };
+
+      streamText(reply.text, sink, signal);
+      if (!ctx.forgetTurn) await remember(deps.store, turn, reply, locale, deps.logger);
+      else states.forget(turn.conversationId);
+      return reply;
+    },
+  };
+}
+
+function outOfScope(locale: Locale): Omit<Reply, "intent" | "locale"> {
+  return { text: say(locale, "outOfScope"), products: [], suggestions: suggest(locale, "start") };
+}
+
+function filtersFrom(nlu: Understanding): Filters {
+  const e = nlu.entities;
+  const filters: Filters = {};
+  if (e.price?.min !== undefined) filters.priceMin = e.price.min;
+  if (e.price?.max !== undefined) filters.priceMax = e.price.max;
+  if (e.categories.length) filters.categories = e.categories;
+  if (e.brands.length) filters.brands = e.brands;
+  if (e.colors.length) filters.colors = e.colors;
+  if (e.sizes.length) filters.sizes = e.sizes;
+  return filters;
+}
+
+/** Sends the reply in small pieces so channels that stream show it as it is composed. */
+function streamText(text: string, sink: ReplySink, signal?: AbortSignal): void {
+  const pieces = text.match(/\S+\s*|\s+/g) ?? [text];
+  for (let i = 0; i < pieces.length; i += 3) {
+    if (signal?.aborted) return;
+    sink.delta(pieces.slice(i, i + 3).join(""));
+  }
+}
+
+async function remember(store: Store, turn: Turn, reply: Reply, locale: Locale, logger?: Logger): Promise<void> {
+  const now = Date.now();
+  try {
+    const shopper = await store.getShopper(turn.userId);
+    if (!shopper) {
+      await store.upsertShopper({ userId: turn.userId, locale, preferences: [], personalise: true, createdAt: now, updatedAt: now });
+    }
+    await store.appendMessage({ conversationId: turn.conversationId, userId: turn.userId, role: "user", text: redactPii(turn.text), ts: now });
+    await store.appendMessage({ conversationId: turn.conversationId, userId: turn.userId, role: "assistant", text: redactPii(reply.text), ts: now + 1 });
+  } catch (err) {
+    // Losing a transcript line must not cost the shopper their answer.
+    logger?.warn({ err, conversationId: turn.conversationId }, "could not store the conversation");
+  }
+}

@@ -1,0 +1,188 @@
+import type { Locale } from "../../core/turn.ts";
+import type { Ranked } from "../../recommend/types.ts";
+import type { Product } from "../../store/types.ts";
+import type { Flow, FlowContext } from "../engine.ts";
+import { formatPrice, formatRange, productCard, toCard } from "../format.ts";
+import { referencedIndexes } from "../references.ts";
+import { say, suggest } from "../templates.ts";
+
+/** Flows that find, show and act on products. */
+
+const greet: Flow = async (ctx) => {
+  const { store, recommender, resultLimit } = ctx.deps;
+  const shopper = await store.getShopper(ctx.turn.userId);
+  const history = shopper ? await store.eventsForUser(ctx.turn.userId, 1) : [];
+  const known = shopper && (shopper.preferences.length > 0 || history.length > 0);
+  if (!known) {
+    ctx.state.awaitingPreferences = true;
+    return { text: say(ctx.locale, "greetNew"), products: [], suggestions: suggest(ctx.locale, "start") };
+  }
+  const picks = await recommender.recommend(ctx.turn.userId, { limit: resultLimit, locale: ctx.locale });
+  return { text: say(ctx.locale, "greetBack"), products: picks.map(toCard), suggestions: suggest(ctx.locale, "afterResults") };
+};
+
+const preferences: Flow = async (ctx) => {
+  const { recommender, resultLimit } = ctx.deps;
+  await recommender.seedPreferences(ctx.turn.userId, ctx.turn.text);
+  const e = ctx.nlu.entities;
+  const named = [...e.categories, ...e.brands, ...e.colors];
+  const likes = named.length ? named.join(ctx.locale === "zh" ? "、" : ", ") : quote(ctx.turn.text, ctx.locale);
+  const picks = await recommender.recommend(ctx.turn.userId, { limit: resultLimit, locale: ctx.locale });
+  return { text: say(ctx.locale, "preferencesSaved", { likes }), products: picks.map(toCard), suggestions: suggest(ctx.locale, "afterResults") };
+};
+
+const search: Flow = async (ctx) => {
+  const { recommender, resultLimit } = ctx.deps;
+  const results = await recommender.search({ text: ctx.turn.text, filters: ctx.filters, userId: ctx.turn.userId, limit: resultLimit, locale: ctx.locale });
+  const e = ctx.nlu.entities;
+  const describedBy = [...e.colors, ...e.brands, ...e.categories];
+  const what = describedBy.length ? describedBy.join(" ") : "";
+  const filters = formatRange(e.price, ctx.locale);
+  if (!results.length) {
+    return { text: say(ctx.locale, "searchNone", { what: what || quote(ctx.turn.text, ctx.locale), filters }), products: [], suggestions: suggest(ctx.locale, "start") };
+  }
+  return {
+    text: say(ctx.locale, "searchResults", { count: results.length, what, filters }),
+    products: results.map(toCard),
+    suggestions: suggest(ctx.locale, "afterResults"),
+  };
+};
+
+const recommend: Flow = async (ctx) => {
+  const { recommender, store, resultLimit } = ctx.deps;
+  const picks = await recommender.recommend(ctx.turn.userId, { limit: resultLimit, filters: ctx.filters, locale: ctx.locale });
+  const history = await store.eventsForUser(ctx.turn.userId, 1);
+  const shopper = await store.getShopper(ctx.turn.userId);
+  const personal = shopper?.personalise !== false && (history.length > 0 || (shopper?.preferences.length ?? 0) > 0);
+  return {
+    text: say(ctx.locale, personal ? "recommendations" : "recommendationsCold"),
+    products: picks.map(toCard),
+    suggestions: suggest(ctx.locale, "afterResults"),
+  };
+};
+
+/** The products a message is about: named in it, or pointed at among those shown last. */
+async function referencedProducts(ctx: FlowContext, want: number): Promise<Product[]> {
+  const { recommender } = ctx.deps;
+  const mentioned = await recommender.findMentioned(ctx.turn.text, want);
+  if (mentioned.length >= want) return mentioned.slice(0, want);
+  const indexes = referencedIndexes(ctx.turn.text, ctx.state.lastShown.length);
+  const pointed: Product[] = [];
+  for (const i of indexes) {
+    const product = await recommender.getProduct(ctx.state.lastShown[i]!);
+    if (product) pointed.push(product);
+  }
+  const merged = [...mentioned, ...pointed.filter((p) => !mentioned.some((m) => m.id === p.id))];
+  return merged.slice(0, want);
+}
+
+function detailLines(product: Product, locale: Locale): string[] {
+  const lines = [say(locale, "details", { title: product.title, brand: product.brand ?? "", category: product.category ?? "" })];
+  if (product.description) lines.push(product.description);
+  lines.push(priceLine(product, locale), stockLine(product, locale));
+  if (product.color) lines.push(say(locale, "colour", { color: product.color }));
+  if (product.sizes?.length) lines.push(say(locale, "sizesAvailable", { sizes: product.sizes.join(", ") }));
+  return lines;
+}
+
+function priceLine(product: Product, locale: Locale): string {
+  return product.price === undefined
+    ? say(locale, "noPrice", { title: product.title })
+    : say(locale, "priceOf", { title: product.title, price: formatPrice(product.price, product.currency, locale) });
+}
+
+function stockLine(product: Product, locale: Locale): string {
+  if (product.stock === undefined) return say(locale, "stockUnknown", { title: product.title });
+  return product.stock > 0 ? say(locale, "inStock", { title: product.title, stock: product.stock }) : say(locale, "outOfStock", { title: product.title });
+}
+
+/** A flow about one product, answered from catalogue fields only. */
+function aboutOneProduct(lines: (p: Product, locale: Locale) => string[]): Flow {
+  return async (ctx) => {
+    const [product] = await referencedProducts(ctx, 1);
+    if (!product) return notFound(ctx);
+    await ctx.deps.recommender.recordEvents([{ userId: ctx.turn.userId, itemId: product.id, type: "view", ts: Date.now() }]);
+    return {
+      text: lines(product, ctx.locale).join(ctx.locale === "zh" ? "" : " "),
+      products: [productCard(product, reasonForAsked(ctx.locale))],
+      suggestions: suggest(ctx.locale, "afterDetails"),
+    };
+  };
+}
+
+function reasonForAsked(locale: Locale): string {
+  return locale === "zh" ? "你询问的商品" : "the product you asked about";
+}
+
+async function notFound(ctx: FlowContext) {
+  // A message naming a kind of product we do not stock gets a plain "we don't carry it".
+  const e = ctx.nlu.entities;
+  if (!ctx.state.lastShown.length && (e.categories.length || e.brands.length)) {
+    const results = await ctx.deps.recommender.search({ text: ctx.turn.text, filters: ctx.filters, limit: ctx.deps.resultLimit, locale: ctx.locale });
+    if (results.length) {
+      return { text: say(ctx.locale, "searchResults", { count: results.length, what: "", filters: "" }), products: results.map(toCard), suggestions: suggest(ctx.locale, "afterResults") };
+    }
+    return { text: say(ctx.locale, "notInCatalogue", { what: quote(ctx.turn.text, ctx.locale) }), products: [], suggestions: suggest(ctx.locale, "start") };
+  }
+  return { text: say(ctx.locale, "whichProduct"), products: [], suggestions: suggest(ctx.locale, "start") };
+}
+
+const compare: Flow = async (ctx) => {
+  const products = await referencedProducts(ctx, 2);
+  if (products.length < 2) return { text: say(ctx.locale, "whichTwo"), products: [], suggestions: suggest(ctx.locale, "start") };
+  const [a, b] = products as [Product, Product];
+  const lines = [say(ctx.locale, "compareIntro", { a: a.title, b: b.title })];
+  for (const p of [a, b]) {
+    lines.push(`• ${[p.title, p.brand, priceOf(p, ctx.locale), stockLine(p, ctx.locale)].filter(Boolean).join(" — ")}`);
+  }
+  if (a.price !== undefined && b.price !== undefined && a.currency === b.currency) {
+    if (a.price === b.price) lines.push(say(ctx.locale, "compareSamePrice"));
+    else {
+      const cheaper = a.price < b.price ? a : b;
+      lines.push(say(ctx.locale, "compareCheaper", { title: cheaper.title, diff: formatPrice(Math.abs(a.price - b.price), a.currency, ctx.locale) }));
+    }
+  }
+  const reason = ctx.locale === "zh" ? "对比中的商品" : "in your comparison";
+  return { text: lines.join("\n"), products: [productCard(a, reason), productCard(b, reason)], suggestions: suggest(ctx.locale, "afterDetails") };
+};
+
+function priceOf(p: Product, locale: Locale): string {
+  return p.price === undefined ? "" : formatPrice(p.price, p.currency, locale);
+}
+
+const addToCart: Flow = async (ctx) => {
+  const [product] = await referencedProducts(ctx, 1);
+  if (!product) return { text: say(ctx.locale, "whichProduct"), products: [], suggestions: suggest(ctx.locale, "start") };
+  if (product.stock !== undefined && product.stock <= 0) {
+    return { text: say(ctx.locale, "cannotAddOutOfStock", { title: product.title }), products: [], suggestions: suggest(ctx.locale, "afterResults") };
+  }
+  await ctx.deps.recommender.recordEvents([{ userId: ctx.turn.userId, itemId: product.id, type: "cart", ts: Date.now() }]);
+  return {
+    text: say(ctx.locale, "addedToCart", { title: product.title }),
+    products: [productCard(product, ctx.locale === "zh" ? "已加入购物车" : "in your cart")],
+    suggestions: suggest(ctx.locale, "afterDetails").slice(1),
+  };
+};
+
+function quote(text: string, locale: Locale): string {
+  const trimmed = text.trim().replace(/\s+/g, " ");
+  const short = trimmed.length > 40 ? `${trimmed.slice(0, 39)}…` : trimmed;
+  return locale === "zh" ? `“${short}”` : `“${short}”`;
+}
+
+export const catalogueFlows = {
+  greet,
+  preferences,
+  search_products: search,
+  recommend,
+  product_details: aboutOneProduct(detailLines),
+  price: aboutOneProduct((p, locale) => [priceLine(p, locale), stockLine(p, locale)]),
+  availability: aboutOneProduct((p, locale) => {
+    const lines = [stockLine(p, locale)];
+    if (p.sizes?.length) lines.push(say(locale, "sizesAvailable", { sizes: p.sizes.join(", ") }));
+    if (p.color) lines.push(say(locale, "colour", { color: p.color }));
+    return lines;
+  }),
+  compare,
+  add_to_cart: addToCart,
+} satisfies Record<string, Flow>;

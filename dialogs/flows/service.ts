@@ -1,0 +1,27 @@
+import type { Flow } from "../engine.ts";
+import { type SuggestionSet, say, suggest, type TemplateKey } from "../templates.ts";
+
+/** Flows answered from the shop's own policies: a sentence and a few next steps. */
+function answer(key: TemplateKey, suggestions: SuggestionSet = "start"): Flow {
+  return async (ctx) => ({ text: say(ctx.locale, key), products: [], suggestions: suggest(ctx.locale, suggestions) });
+}
+
+const feedback: Flow = async (ctx) => {
+  const label = ctx.nlu.sentiment.label;
+  const key = label === "positive" ? "feedbackPositive" : label === "negative" ? "feedbackNegative" : "feedbackNeutral";
+  return { text: say(ctx.locale, key), products: [], suggestions: suggest(ctx.locale, label === "negative" ? "handoff" : "start") };
+};
+
+export const serviceFlows = {
+  goodbye: answer("goodbye"),
+  thanks: answer("thanks"),
+  capabilities: answer("capabilities"),
+  order_status: answer("orderStatus", "handoff"),
+  shipping: answer("shipping"),
+  returns: answer("returns", "handoff"),
+  opening_hours: answer("openingHours"),
+  payment: answer("payment"),
+  complaint: answer("complaint", "handoff"),
+  feedback,
+  human_handoff: answer("handoff"),
+} satisfies Record<string, Flow>;

@@ -1,0 +1,39 @@
+/**
+ * Resolves what a message points at among the products shown last: "the first one", "the second",
+ * "the last", "it", "第一个", "前两个". Returns indexes into the last shown list.
+ */
+const ORDINALS_EN: Record<string, number> = {
+  first: 0, "1st": 0, second: 1, "2nd": 1, third: 2, "3rd": 2, fourth: 3, "4th": 3, fifth: 4, "5th": 4,
+};
+const CN_DIGITS: Record<string, number> = { 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10 };
+
+export function referencedIndexes(text: string, shown: number): number[] {
+  if (shown === 0) return [];
+  const lower = text.toLowerCase();
+  const found = new Set<number>();
+
+  const firstN = /\b(?:first|top) (two|three|2|3)\b/.exec(lower) ?? /前\s*([两二三23])\s*(?:个|款|件)?/.exec(text);
+  if (firstN) {
+    const n = { two: 2, three: 3, "2": 2, "3": 3, 两: 2, 二: 2, 三: 3 }[firstN[1]!] ?? 2;
+    for (let i = 0; i < Math.min(n, shown); i++) found.add(i);
+  }
+  for (const [word, index] of Object.entries(ORDINALS_EN)) {
+    if (new RegExp(`\\b${word}\\b`).test(lower) && index < shown) found.add(index);
+  }
+  if (/\b(?:last|latter)\b/.test(lower) || /最后一/.test(text)) found.add(shown - 1);
+  for (const m of text.matchAll(/第\s*([一二两三四五六七八九十]|\d+)\s*(?:个|款|件|项)?/g)) {
+    const n = CN_DIGITS[m[1]!] ?? Number(m[1]);
+    if (n >= 1 && n <= shown) found.add(n - 1);
+  }
+  for (const m of lower.matchAll(/\b(?:number|no\.?|#)\s*(\d{1,2})\b/g)) {
+    const n = Number(m[1]);
+    if (n >= 1 && n <= shown) found.add(n - 1);
+  }
+  if (found.size === 0 && (/\b(?:both|these two|the two)\b/.test(lower) || /这两/.test(text))) {
+    for (let i = 0; i < Math.min(2, shown); i++) found.add(i);
+  }
+  if (found.size === 0 && (/\b(?:it|this|that|this one|that one|them)\b/.test(lower) || /[它这那]/.test(text))) {
+    found.add(0);
+  }
+  return [...found].sort((a, b) => a - b);
+}
