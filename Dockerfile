@@ -1,0 +1,31 @@
+# Concierge: one image, embedded defaults (PGlite in /app/data); set DATABASE_URL / REDIS_URL to scale out.
+FROM node:20-bookworm-slim
+
+# tini reaps and forwards signals so the service shuts down cleanly; ca-certificates for optional
+# model downloads (CONCIERGE_ALLOW_DOWNLOADS=1).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends tini ca-certificates \
+ && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+ENV NODE_ENV=production \
+    npm_config_onnxruntime_node_install=skip \
+    npm_config_onnxruntime_node_install_cuda=skip
+
+COPY package.json package-lock.json .npmrc ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+
+COPY --chown=node:node . .
+RUN mkdir -p /app/data && chown node:node /app/data
+
+USER node
+ENV PORT=3978 \
+    CONCIERGE_DATA_DIR=/app/data
+EXPOSE 3978
+VOLUME ["/app/data"]
+
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
+  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3978)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+
+ENTRYPOINT ["/usr/bin/tini", "--"]
+CMD ["node", "bin/concierge.js", "start"]
