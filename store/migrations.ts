@@ -1,0 +1,96 @@
+import { ConciergeError } from "../core/errors.ts";
+import { quoteIdent, type SqlAdapter } from "./adapter.ts";
+
+/**
+ * Schema changes, in order. Append only: an applied version is never edited, because databases in
+ * the field already ran it. Vectors are plain bytea (Float32 LE), not pgvector: the search runs in
+ * process, and the server Postgres may not have the extension.
+ */
+export const MIGRATIONS: { version: number; sql: string }[] = [
+  {
+    version: 1,
+    sql: `
+CREATE TABLE products (
+  id text PRIMARY KEY,
+  data jsonb NOT NULL,
+  hash text NOT NULL,
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE vectors (
+  model text NOT NULL,
+  id text NOT NULL,
+  vector bytea NOT NULL,
+  PRIMARY KEY (model, id)
+);
+CREATE INDEX vectors_id ON vectors (id);
+CREATE TABLE events (
+  seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  user_id text NOT NULL,
+  item_id text NOT NULL,
+  type text NOT NULL,
+  value double precision,
+  ts bigint NOT NULL
+);
+CREATE INDEX events_user ON events (user_id, ts);
+CREATE INDEX events_item ON events (item_id, ts);
+CREATE INDEX events_ts ON events (ts);
+CREATE TABLE shoppers (
+  user_id text PRIMARY KEY,
+  locale text,
+  preferences jsonb NOT NULL DEFAULT '[]',
+  personalise boolean NOT NULL DEFAULT true,
+  created_at bigint NOT NULL,
+  updated_at bigint NOT NULL
+);
+CREATE TABLE profiles (
+  user_id text PRIMARY KEY,
+  vector bytea NOT NULL,
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE messages (
+  seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  conversation_id text NOT NULL,
+  user_id text NOT NULL,
+  role text NOT NULL,
+  text text NOT NULL,
+  ts bigint NOT NULL
+);
+CREATE INDEX messages_user ON messages (user_id, ts);
+CREATE INDEX messages_conversation ON messages (conversation_id, ts);
+CREATE TABLE blobs (
+  key text PRIMARY KEY,
+  value bytea NOT NULL,
+  updated_at timestamptz NOT NULL DEFAULT now()
+);`,
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
+
+/**
+ * Brings `schema` up to SCHEMA_VERSION in one transaction. Replicas starting together serialise on
+ * an advisory lock, so each migration runs exactly once; running it again is a no-op.
+ */
+export async function migrate(db: SqlAdapter, schema: string): Promise<{ from: number; to: number }> {
+  return db.transaction(async (tx) => {
+    await tx.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`concierge:migrate:${schema}`]);
+    await tx.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
+    await tx.exec(
+      `CREATE TABLE IF NOT EXISTS ${quoteIdent(schema)}.schema_version (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
+    );
+    const [row] = await tx.query<{ v: number | null }>(`SELECT max(version) AS v FROM ${quoteIdent(schema)}.schema_version`);
+    const from = row?.v ?? 0;
+    if (from > SCHEMA_VERSION) {
+      throw new ConciergeError(
+        "schema_too_new",
+        `database schema ${schema} is at version ${from}, newer than this build knows (${SCHEMA_VERSION}); upgrade Concierge`,
+      );
+    }
+    for (const m of MIGRATIONS) {
+      if (m.version <= from) continue;
+      await tx.exec(m.sql);
+      await tx.query(`INSERT INTO ${quoteIdent(schema)}.schema_version (version) VALUES ($1)`, [m.version]);
+    }
+    return { from, to: SCHEMA_VERSION };
+  });
+}
