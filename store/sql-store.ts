@@ -1,0 +1,423 @@
+import { NotReadyError, ValidationError } from "../core/errors.ts";
+import { logger } from "../core/logger.ts";
+import type { Row, SqlAdapter, SqlRunner } from "./adapter.ts";
+import { migrate } from "./migrations.ts";
+import type {
+  DeletionReport,
+  EventType,
+  Product,
+  ProductRow,
+  Shopper,
+  ShopperEvent,
+  Store,
+  StoredMessage,
+  UserExport,
+} from "./types.ts";
+import {
+  checkVector,
+  eventSchema,
+  idSchema,
+  limitSchema,
+  sinceSchema,
+  messageSchema,
+  parseEach,
+  parseInput,
+  productRowSchema,
+  shopperSchema,
+  weightsSchema,
+} from "./validate.ts";
+import { asBuffer, bytesToFloat32, float32ToBytes } from "./vectors.ts";
+
+export interface SqlStoreOptions {
+  /** Postgres schema holding the tables; created on init. Default "public". */
+  schema?: string;
+  /**
+   * Rows per INSERT statement in batch writes (a whole batch is still one transaction). Large enough
+   * to amortise round trips, small enough to keep one statement's parameters to a few MB.
+   */
+  batchSize?: number;
+}
+
+const DEFAULT_BATCH = 5000;
+/** Vectors are bigger per row (1.5 KB at 384-d); keep one statement's blob to a few MB. */
+const VECTOR_BYTES_PER_STATEMENT = 4 * 1024 * 1024;
+
+type EventRow = { user_id: string; item_id: string; type: EventType; value: number | null; ts: number | string };
+type MessageRow = { conversation_id: string; user_id: string; role: "user" | "assistant"; text: string; ts: number | string };
+type ShopperRow = {
+  user_id: string;
+  locale: string | null;
+  preferences: string[];
+  personalise: boolean;
+  created_at: number | string;
+  updated_at: number | string;
+};
+
+const EVENT_COLUMNS = "user_id, item_id, type, value, ts";
+const MESSAGE_COLUMNS = "conversation_id, user_id, role, text, ts";
+
+function toEvent(r: EventRow): ShopperEvent {
+  const e: ShopperEvent = { userId: r.user_id, itemId: r.item_id, type: r.type, ts: Number(r.ts) };
+  if (r.value !== null) e.value = r.value;
+  return e;
+}
+
+function toMessage(r: MessageRow): StoredMessage {
+  return { conversationId: r.conversation_id, userId: r.user_id, role: r.role, text: r.text, ts: Number(r.ts) };
+}
+
+function toShopper(r: ShopperRow): Shopper {
+  const s: Shopper = {
+    userId: r.user_id,
+    preferences: r.preferences,
+    personalise: r.personalise,
+    createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at),
+  };
+  if (r.locale !== null) s.locale = r.locale;
+  return s;
+}
+
+/** Keeps the last of each key: one INSERT … ON CONFLICT cannot touch the same row twice. */
+function lastByKey<T>(items: T[], key: (item: T) => string): T[] {
+  const byKey = new Map<string, T>();
+  for (const item of items) {
+    const k = key(item);
+    byKey.delete(k); // re-insert so the kept order is that of the last occurrence
+    byKey.set(k, item);
+  }
+  return byKey.size === items.length ? items : [...byKey.values()];
+}
+
+function* chunks<T>(items: T[], size: number): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
+}
+
+/**
+ * The Store over any Postgres: the same SQL runs on embedded PGlite and on a server. Batch writes
+ * bind whole columns as arrays (`unnest`), so a 100k-row import is a few dozen statements, not 100k.
+ */
+export class SqlStore implements Store {
+  private ready: Promise<void> | null = null;
+  private opened = false;
+  private readonly schema: string;
+  private readonly batchSize: number;
+
+  constructor(
+    private readonly db: SqlAdapter,
+    options: SqlStoreOptions = {},
+  ) {
+    this.schema = options.schema ?? "public";
+    this.batchSize = options.batchSize ?? DEFAULT_BATCH;
+  }
+
+  get description(): string {
+    return this.db.description;
+  }
+
+  init(): Promise<void> {
+    this.ready ??= (async () => {
+      try {
+        await this.db.open();
+        const { from, to } = await migrate(this.db, this.schema);
+        if (from !== to) logger.info({ store: this.db.description, from, to }, "store schema migrated");
+        this.opened = true;
+      } catch (err) {
+        this.ready = null; // let a later init() retry, e.g. once the database is reachable
+        await this.db.close().catch(() => undefined);
+        throw err;
+      }
+    })();
+    return this.ready;
+  }
+
+  async close(): Promise<void> {
+    if (this.ready) await this.ready.catch(() => undefined);
+    this.opened = false;
+    this.ready = null;
+    await this.db.close();
+  }
+
+  private get sql(): SqlAdapter {
+    if (!this.opened) throw new NotReadyError("store is not open: call init() first");
+    return this.db;
+  }
+
+  private async count(runner: SqlRunner, sql: string, params: unknown[]): Promise<number> {
+    const [row] = await runner.query<{ n: number | string }>(`WITH d AS (${sql} RETURNING 1) SELECT count(*) AS n FROM d`, params);
+    return Number(row.n);
+  }
+
+  // ── products ──────────────────────────────────────────────────────────────────────────────
+
+  async upsertProducts(rows: ProductRow[]): Promise<void> {
+    const valid = lastByKey(parseEach(productRowSchema, rows, "products"), (r) => r.product.id);
+    if (!valid.length) return;
+    await this.sql.transaction(async (tx) => {
+      for (const part of chunks(valid, this.batchSize)) {
+        await tx.query(
+          `INSERT INTO products (id, data, hash)
+           SELECT u.id, u.data::jsonb, u.hash FROM unnest($1::text[], $2::text[], $3::text[]) AS u(id, data, hash)
+           ON CONFLICT (id) DO UPDATE SET data = excluded.data, hash = excluded.hash,
+             updated_at = CASE WHEN products.hash = excluded.hash THEN products.updated_at ELSE now() END`,
+          [part.map((r) => r.product.id), part.map((r) => JSON.stringify(r.product)), part.map((r) => r.hash)],
+        );
+      }
+    });
+  }
+
+  async productHashes(): Promise<Map<string, string>> {
+    const rows = await this.sql.query<{ id: string; hash: string }>("SELECT id, hash FROM products");
+    return new Map(rows.map((r) => [r.id, r.hash]));
+  }
+
+  /** In the order asked for; ids not in the catalogue are left out. */
+  async getProducts(ids: string[]): Promise<Product[]> {
+    const wanted = parseEach(idSchema, ids, "ids");
+    if (!wanted.length) return [];
+    const rows = await this.sql.query<{ id: string; data: Product }>("SELECT id, data FROM products WHERE id = ANY($1::text[])", [
+      [...new Set(wanted)],
+    ]);
+    const byId = new Map(rows.map((r) => [r.id, r.data]));
+    return wanted.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  async allProducts(): Promise<Product[]> {
+    const rows = await this.sql.query<{ data: Product }>("SELECT data FROM products ORDER BY id");
+    return rows.map((r) => r.data);
+  }
+
+  async countProducts(): Promise<number> {
+    const [row] = await this.sql.query<{ n: number | string }>("SELECT count(*) AS n FROM products");
+    return Number(row.n);
+  }
+
+  /** Also drops the products' vectors under every model: a vector of a product that is gone is noise. */
+  async deleteProducts(ids: string[]): Promise<number> {
+    const doomed = [...new Set(parseEach(idSchema, ids, "ids"))];
+    if (!doomed.length) return 0;
+    return this.sql.transaction(async (tx) => {
+      await tx.query("DELETE FROM vectors WHERE id = ANY($1::text[])", [doomed]);
+      return this.count(tx, "DELETE FROM products WHERE id = ANY($1::text[])", [doomed]);
+    });
+  }
+
+  // ── vectors ───────────────────────────────────────────────────────────────────────────────
+
+  async saveVectors(model: string, entries: { id: string; vector: Float32Array }[]): Promise<void> {
+    parseInput(idSchema, model, "model");
+    if (!Array.isArray(entries)) throw new ValidationError("invalid entries: expected an array");
+    const valid = lastByKey(
+      entries.map((e, i) => ({ id: parseInput(idSchema, e?.id, `entries[${i}].id`), vector: checkVector(e?.vector, `entries[${i}].vector`) })),
+      (e) => e.id,
+    );
+    if (!valid.length) return;
+    await this.sql.transaction(async (tx) => {
+      let start = 0;
+      while (start < valid.length) {
+        // One blob a statement, sliced server-side: binary transfer, no per-vector hex or array quoting.
+        let end = start;
+        let bytes = 0;
+        while (end < valid.length && (end === start || bytes + valid[end].vector.byteLength <= VECTOR_BYTES_PER_STATEMENT)) {
+          bytes += valid[end].vector.byteLength;
+          end++;
+        }
+        const blob = Buffer.allocUnsafe(bytes);
+        const ids: string[] = [];
+        const offsets: number[] = [];
+        const lengths: number[] = [];
+        let at = 0;
+        for (let i = start; i < end; i++) {
+          const b = float32ToBytes(valid[i].vector);
+          b.copy(blob, at);
+          ids.push(valid[i].id);
+          offsets.push(at + 1); // substring() counts from 1
+          lengths.push(b.byteLength);
+          at += b.byteLength;
+        }
+        await tx.query(
+          `INSERT INTO vectors (model, id, vector)
+           SELECT $1, u.id, substring($2::bytea FROM u.off FOR u.len)
+           FROM unnest($3::text[], $4::int[], $5::int[]) AS u(id, off, len)
+           ON CONFLICT (model, id) DO UPDATE SET vector = excluded.vector`,
+          [model, blob, ids, offsets, lengths],
+        );
+        start = end;
+      }
+    });
+  }
+
+  async loadVectors(model: string): Promise<Map<string, Float32Array>> {
+    parseInput(idSchema, model, "model");
+    const rows = await this.sql.query<{ id: string; vector: Uint8Array }>("SELECT id, vector FROM vectors WHERE model = $1", [model]);
+    return new Map(rows.map((r) => [r.id, bytesToFloat32(r.vector, `vector ${model}/${r.id}`)]));
+  }
+
+  async deleteVectors(model: string, ids?: string[]): Promise<void> {
+    parseInput(idSchema, model, "model");
+    if (ids === undefined) {
+      await this.sql.query("DELETE FROM vectors WHERE model = $1", [model]);
+      return;
+    }
+    const doomed = [...new Set(parseEach(idSchema, ids, "ids"))];
+    if (doomed.length) await this.sql.query("DELETE FROM vectors WHERE model = $1 AND id = ANY($2::text[])", [model, doomed]);
+  }
+
+  // ── events ────────────────────────────────────────────────────────────────────────────────
+
+  async addEvents(events: ShopperEvent[]): Promise<void> {
+    const valid = parseEach(eventSchema, events, "events");
+    if (!valid.length) return;
+    await this.sql.transaction(async (tx) => {
+      for (const part of chunks(valid, this.batchSize)) {
+        await tx.query(
+          `INSERT INTO events (${EVENT_COLUMNS})
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::int8[])`,
+          [part.map((e) => e.userId), part.map((e) => e.itemId), part.map((e) => e.type), part.map((e) => e.value ?? null), part.map((e) => e.ts)],
+        );
+      }
+    });
+  }
+
+  /** The newest `limit` events (all when omitted), oldest first. */
+  async eventsForUser(userId: string, limit?: number): Promise<ShopperEvent[]> {
+    parseInput(idSchema, userId, "userId");
+    parseInput(limitSchema, limit, "limit");
+    const rows = await this.sql.query<EventRow & { seq: unknown }>(
+      `SELECT * FROM (SELECT seq, ${EVENT_COLUMNS} FROM events WHERE user_id = $1 ORDER BY ts DESC, seq DESC LIMIT $2) AS newest
+       ORDER BY ts, seq`,
+      [userId, limit ?? null],
+    );
+    return rows.map(toEvent);
+  }
+
+  /** Items with a non-zero score only; a rating counts only when its value is 4 or more. */
+  async itemPopularity(weights: Record<EventType, number>, sinceTs?: number): Promise<Map<string, number>> {
+    const w = Object.entries(parseInput(weightsSchema, weights, "weights")).filter(([, v]) => v !== 0);
+    parseInput(sinceSchema, sinceTs, "sinceTs");
+    if (!w.length) return new Map();
+    const types = w.map(([type]) => type);
+    const values = w.map(([, v]) => v);
+    // The time filter is left out of the SQL, not bound as NULL, so the planner can use events_ts.
+    const rows = await this.sql.query<{ id: string; score: number }>(
+      `SELECT e.item_id AS id,
+              sum(w.weight * CASE WHEN e.type = 'rating' AND NOT coalesce(e.value >= 4, false) THEN 0 ELSE 1 END) AS score
+       FROM events e JOIN unnest($1::text[], $2::float8[]) AS w(type, weight) ON w.type = e.type
+       ${sinceTs === undefined ? "" : "WHERE e.ts >= $3::int8"}
+       GROUP BY e.item_id
+       HAVING sum(w.weight * CASE WHEN e.type = 'rating' AND NOT coalesce(e.value >= 4, false) THEN 0 ELSE 1 END) <> 0`,
+      sinceTs === undefined ? [types, values] : [types, values, sinceTs],
+    );
+    return new Map(rows.map((r) => [r.id, Number(r.score)]));
+  }
+
+  // ── shoppers and profiles ─────────────────────────────────────────────────────────────────
+
+  async getShopper(userId: string): Promise<Shopper | null> {
+    parseInput(idSchema, userId, "userId");
+    const [row] = await this.sql.query<ShopperRow>("SELECT * FROM shoppers WHERE user_id = $1", [userId]);
+    return row ? toShopper(row) : null;
+  }
+
+  /** createdAt is kept from the first write: a later upsert cannot move when we first met them. */
+  async upsertShopper(shopper: Shopper): Promise<void> {
+    const s = parseInput(shopperSchema, shopper, "shopper");
+    await this.sql.query(
+      `INSERT INTO shoppers (user_id, locale, preferences, personalise, created_at, updated_at)
+       VALUES ($1, $2, $3::jsonb, $4, $5, $6)
+       ON CONFLICT (user_id) DO UPDATE SET locale = excluded.locale, preferences = excluded.preferences,
+         personalise = excluded.personalise, updated_at = excluded.updated_at`,
+      [s.userId, s.locale ?? null, JSON.stringify(s.preferences), s.personalise, s.createdAt, s.updatedAt],
+    );
+  }
+
+  async saveProfile(userId: string, vector: Float32Array): Promise<void> {
+    parseInput(idSchema, userId, "userId");
+    const bytes = float32ToBytes(checkVector(vector, "profile"));
+    await this.sql.query(
+      `INSERT INTO profiles (user_id, vector) VALUES ($1, $2::bytea)
+       ON CONFLICT (user_id) DO UPDATE SET vector = excluded.vector, updated_at = now()`,
+      [userId, bytes],
+    );
+  }
+
+  async getProfile(userId: string): Promise<Float32Array | null> {
+    parseInput(idSchema, userId, "userId");
+    const [row] = await this.sql.query<{ vector: Uint8Array }>("SELECT vector FROM profiles WHERE user_id = $1", [userId]);
+    return row ? bytesToFloat32(row.vector, `profile ${userId}`) : null;
+  }
+
+  // ── messages ──────────────────────────────────────────────────────────────────────────────
+
+  async appendMessage(message: StoredMessage): Promise<void> {
+    const m = parseInput(messageSchema, message, "message");
+    await this.sql.query(`INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES ($1, $2, $3, $4, $5)`, [
+      m.conversationId,
+      m.userId,
+      m.role,
+      m.text,
+      m.ts,
+    ]);
+  }
+
+  /** The newest `limit` messages (all when omitted), oldest first — ready to use as history. */
+  async messagesForUser(userId: string, limit?: number): Promise<StoredMessage[]> {
+    parseInput(idSchema, userId, "userId");
+    parseInput(limitSchema, limit, "limit");
+    const rows = await this.sql.query<MessageRow>(
+      `SELECT * FROM (SELECT seq, ${MESSAGE_COLUMNS} FROM messages WHERE user_id = $1 ORDER BY ts DESC, seq DESC LIMIT $2) AS newest
+       ORDER BY ts, seq`,
+      [userId, limit ?? null],
+    );
+    return rows.map(toMessage);
+  }
+
+  // ── privacy ───────────────────────────────────────────────────────────────────────────────
+
+  async exportUser(userId: string): Promise<UserExport> {
+    parseInput(idSchema, userId, "userId");
+    return this.sql.transaction(async (tx) => {
+      // One snapshot for all four reads, so the parts agree even while the shopper is chatting.
+      await tx.exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+      const shopper = await tx.query<ShopperRow>("SELECT * FROM shoppers WHERE user_id = $1", [userId]);
+      const events = await tx.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE user_id = $1 ORDER BY ts, seq`, [userId]);
+      const messages = await tx.query<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE user_id = $1 ORDER BY ts, seq`, [userId]);
+      const profile = await tx.query<{ vector: Uint8Array }>("SELECT vector FROM profiles WHERE user_id = $1", [userId]);
+      return {
+        userId,
+        shopper: shopper[0] ? toShopper(shopper[0]) : null,
+        events: events.map(toEvent),
+        messages: messages.map(toMessage),
+        profile: profile[0] ? Array.from(bytesToFloat32(profile[0].vector, `profile ${userId}`)) : null,
+      };
+    });
+  }
+
+  async deleteUser(userId: string): Promise<DeletionReport> {
+    parseInput(idSchema, userId, "userId");
+    return this.sql.transaction(async (tx) => ({
+      events: await this.count(tx, "DELETE FROM events WHERE user_id = $1", [userId]),
+      messages: await this.count(tx, "DELETE FROM messages WHERE user_id = $1", [userId]),
+      shopper: (await this.count(tx, "DELETE FROM shoppers WHERE user_id = $1", [userId])) > 0,
+      profile: (await this.count(tx, "DELETE FROM profiles WHERE user_id = $1", [userId])) > 0,
+    }));
+  }
+
+  // ── blobs ─────────────────────────────────────────────────────────────────────────────────
+
+  async putBlob(key: string, value: Buffer): Promise<void> {
+    parseInput(idSchema, key, "key");
+    if (!(value instanceof Uint8Array)) throw new ValidationError("invalid value: expected a Buffer");
+    await this.sql.query(
+      `INSERT INTO blobs (key, value) VALUES ($1, $2::bytea)
+       ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = now()`,
+      [key, asBuffer(value)],
+    );
+  }
+
+  async getBlob(key: string): Promise<Buffer | null> {
+    parseInput(idSchema, key, "key");
+    const [row] = await this.sql.query<{ value: Uint8Array } & Row>("SELECT value FROM blobs WHERE key = $1", [key]);
+    return row ? asBuffer(row.value) : null;
+  }
+}

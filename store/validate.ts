@@ -1,0 +1,92 @@
+import { z } from "zod";
+import { ValidationError } from "../core/errors.ts";
+import { parseInput } from "../core/validation.ts";
+import { EVENT_TYPES } from "./types.ts";
+
+const id = z.string().min(1, "must not be empty");
+const epochMs = z.number().int("must be whole epoch milliseconds").nonnegative();
+
+export const productSchema = z.looseObject({
+  id,
+  title: z.string(),
+  description: z.string().optional(),
+  category: z.string().optional(),
+  brand: z.string().optional(),
+  price: z.number().finite().optional(),
+  currency: z.string().optional(),
+  tags: z.array(z.string()).optional(),
+  image: z.string().optional(),
+  stock: z.number().finite().optional(),
+  color: z.string().optional(),
+  sizes: z.array(z.string()).optional(),
+  locale: z.string().optional(),
+});
+
+export const productRowSchema = z.object({ product: productSchema, hash: z.string().min(1, "must not be empty") });
+
+export const eventSchema = z.object({
+  userId: id,
+  itemId: id,
+  type: z.enum(EVENT_TYPES),
+  value: z.number().finite().optional(),
+  ts: epochMs,
+});
+
+export const shopperSchema = z.object({
+  userId: id,
+  locale: z.string().optional(),
+  preferences: z.array(z.string()),
+  personalise: z.boolean(),
+  createdAt: epochMs,
+  updatedAt: epochMs,
+});
+
+export const messageSchema = z.object({
+  conversationId: id,
+  userId: id,
+  role: z.enum(["user", "assistant"]),
+  text: z.string(),
+  ts: epochMs,
+});
+
+export const weightsSchema = z.partialRecord(z.enum(EVENT_TYPES), z.number().finite());
+
+export const idSchema = id;
+export const limitSchema = z.number().int().positive().optional();
+export const sinceSchema = epochMs.optional();
+
+export { parseInput };
+
+/**
+ * Validates each element of a large batch, reporting the first few bad rows by index
+ * ("events[12].type: ...") instead of one message per row of a 100k-row import.
+ */
+export function parseEach<T extends z.ZodType>(schema: T, items: unknown, what: string): z.infer<T>[] {
+  if (!Array.isArray(items)) throw new ValidationError(`invalid ${what}: expected an array`);
+  const out: z.infer<T>[] = new Array(items.length);
+  const problems: string[] = [];
+  let bad = 0;
+  for (let i = 0; i < items.length; i++) {
+    const result = schema.safeParse(items[i]);
+    if (result.success) {
+      out[i] = result.data;
+      continue;
+    }
+    bad++;
+    if (problems.length < 3) {
+      for (const issue of result.error.issues) problems.push(`${what}[${i}]${issue.path.map((p) => `.${String(p)}`).join("")}: ${issue.message}`);
+    }
+  }
+  if (bad) throw new ValidationError(`invalid ${what} (${bad} bad of ${items.length}): ${problems.join("; ")}${bad > 3 ? "; …" : ""}`);
+  return out;
+}
+
+/** Vectors are checked by hand: zod would walk every float of a catalogue's embeddings as a JS value. */
+export function checkVector(vector: unknown, what: string): Float32Array {
+  if (!(vector instanceof Float32Array)) throw new ValidationError(`invalid ${what}: expected a Float32Array`);
+  if (vector.length === 0) throw new ValidationError(`invalid ${what}: must not be empty`);
+  for (let i = 0; i < vector.length; i++) {
+    if (!Number.isFinite(vector[i])) throw new ValidationError(`invalid ${what}: element ${i} is ${vector[i]}`);
+  }
+  return vector;
+}
