@@ -43,6 +43,7 @@ export interface Shopper {
 
 export interface StoredMessage {
   conversationId: string;
+  /** The shopper the conversation is with — on the assistant's messages too, so export and deletion find them. */
   userId: string;
   role: "user" | "assistant";
   text: string;
@@ -79,9 +80,11 @@ export interface Store {
   upsertProducts(rows: ProductRow[]): Promise<void>;
   /** id → content hash of every stored product. */
   productHashes(): Promise<Map<string, string>>;
+  /** In the order asked for; unknown ids are left out. */
   getProducts(ids: string[]): Promise<Product[]>;
   allProducts(): Promise<Product[]>;
   countProducts(): Promise<number>;
+  /** Also removes their vectors under every model; returns how many of the products existed. */
   deleteProducts(ids: string[]): Promise<number>;
 
   /** Vectors are stored per embedding model, so swapping models never mixes spaces. */
@@ -90,17 +93,23 @@ export interface Store {
   deleteVectors(model: string, ids?: string[]): Promise<void>;
 
   addEvents(events: ShopperEvent[]): Promise<void>;
+  /** The newest `limit` events (all when omitted), oldest first. */
   eventsForUser(userId: string, limit?: number): Promise<ShopperEvent[]>;
-  /** Type-weighted interaction counts per item since `sinceTs` (all time when omitted). */
+  /**
+   * Type-weighted interaction counts per item since `sinceTs` (all time when omitted). A rating counts
+   * only when its value is 4 or more; items scoring 0 are left out of the map.
+   */
   itemPopularity(weights: Record<EventType, number>, sinceTs?: number): Promise<Map<string, number>>;
 
   getShopper(userId: string): Promise<Shopper | null>;
+  /** Keeps the createdAt of the first write. */
   upsertShopper(shopper: Shopper): Promise<void>;
 
   saveProfile(userId: string, vector: Float32Array): Promise<void>;
   getProfile(userId: string): Promise<Float32Array | null>;
 
   appendMessage(message: StoredMessage): Promise<void>;
+  /** The newest `limit` messages (all when omitted), oldest first. */
   messagesForUser(userId: string, limit?: number): Promise<StoredMessage[]>;
 
   exportUser(userId: string): Promise<UserExport>;
