@@ -1,0 +1,327 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ValidationError } from "../../core/errors.ts";
+import type { Product, ProductRow, Shopper, ShopperEvent, Store, StoredMessage } from "../../store/index.ts";
+
+/** A store under test and how to make another one on the same data (a restart, a second replica). */
+export interface Backend {
+  open(): Promise<Store>;
+  /** Removes everything the backend created (temp dir, schema). */
+  cleanup(): Promise<void>;
+}
+
+let seq = 0;
+/** Ids unique to one test, so tests sharing a store never see each other's rows. */
+const uid = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${++seq}`;
+
+const product = (id: string, extra: Partial<Product> = {}): Product => ({ id, title: `Product ${id}`, ...extra });
+const row = (p: Product, hash = `h-${p.id}`): ProductRow => ({ product: p, hash });
+
+/** The behaviour every Store backend must have; run once per backend. */
+export function storeContract(name: string, makeBackend: () => Promise<Backend>, opts: { skip?: boolean } = {}): void {
+  describe.skipIf(opts.skip)(`Store contract: ${name}`, () => {
+    let backend: Backend;
+    let store: Store;
+
+    beforeAll(async () => {
+      backend = await makeBackend();
+      store = await backend.open();
+    });
+
+    afterAll(async () => {
+      await store?.close();
+      await backend?.cleanup();
+    });
+
+    async function clearProducts(): Promise<void> {
+      await store.deleteProducts([...(await store.productHashes()).keys()]);
+    }
+
+    describe("products", () => {
+      it("upserts, reads back, updates and reports hashes", async () => {
+        await clearProducts();
+        const shoe = product("shoe-1", { price: 89.9, currency: "EUR", tags: ["running", "trail"], sizes: ["42", "43"], color: "red", stock: 3 });
+        const zh = product("tea-1", { title: "绿茶 Green tea", locale: "zh", description: 'quotes " and \\ backslash, {braces}, NULL' });
+        await store.upsertProducts([row(shoe), row(zh)]);
+
+        expect(await store.countProducts()).toBe(2);
+        expect(await store.getProducts(["tea-1", "missing", "shoe-1"])).toEqual([zh, shoe]);
+        expect(await store.allProducts()).toEqual([shoe, zh]);
+        expect(await store.productHashes()).toEqual(new Map([["shoe-1", "h-shoe-1"], ["tea-1", "h-tea-1"]]));
+
+        const cheaper = { ...shoe, price: 59 };
+        await store.upsertProducts([row(cheaper, "h2")]);
+        expect(await store.countProducts()).toBe(2);
+        expect(await store.getProducts(["shoe-1"])).toEqual([cheaper]);
+        expect((await store.productHashes()).get("shoe-1")).toBe("h2");
+      });
+
+      it("keeps the last row when one batch repeats an id, and accepts an empty batch", async () => {
+        await clearProducts();
+        await store.upsertProducts([row(product("dup", { price: 1 }), "a"), row(product("dup", { price: 2 }), "b")]);
+        await store.upsertProducts([]);
+        expect(await store.getProducts(["dup"])).toEqual([product("dup", { price: 2 })]);
+        expect((await store.productHashes()).get("dup")).toBe("b");
+      });
+
+      it("writes batches larger than one statement", async () => {
+        await clearProducts();
+        // The test stores use a batch size of 100, so this crosses several statement boundaries.
+        const many = Array.from({ length: 1234 }, (_, i) => row(product(`bulk-${String(i).padStart(4, "0")}`, { price: i })));
+        await store.upsertProducts(many);
+        expect(await store.countProducts()).toBe(1234);
+        const all = await store.allProducts();
+        expect(all[0]).toEqual(many[0].product);
+        expect(all[1233]).toEqual(many[1233].product);
+      });
+
+      it("deletes products and their vectors, counting only the ones that existed", async () => {
+        await clearProducts();
+        await store.upsertProducts([row(product("a")), row(product("b")), row(product("c"))]);
+        const model = uid("model");
+        await store.saveVectors(model, [
+          { id: "a", vector: new Float32Array([1, 0]) },
+          { id: "c", vector: new Float32Array([0, 1]) },
+        ]);
+        expect(await store.deleteProducts(["a", "b", "nope"])).toBe(2);
+        expect(await store.deleteProducts([])).toBe(0);
+        expect([...(await store.productHashes()).keys()]).toEqual(["c"]);
+        expect([...(await store.loadVectors(model)).keys()]).toEqual(["c"]);
+      });
+
+      it("rejects a product without a title, naming the row and field", async () => {
+        const bad = [row(product("ok")), { product: { id: "x" }, hash: "h" }] as ProductRow[];
+        await expect(store.upsertProducts(bad)).rejects.toThrow(ValidationError);
+        await expect(store.upsertProducts(bad)).rejects.toThrow(/products\[1\]\.product\.title/);
+        expect(await store.getProducts(["ok"])).toEqual([]); // nothing of a rejected batch is written
+      });
+    });
+
+    describe("vectors", () => {
+      it("round-trip exactly, per model", async () => {
+        const model = uid("m");
+        const other = uid("m");
+        const edge = new Float32Array([0, -0, 1, -1, 3.4028234663852886e38, -3.4028234663852886e38, 1.1754943508222875e-38, 1e-45, Math.PI, 0.1]);
+        const random = Float32Array.from({ length: 384 }, () => Math.random() * 2 - 1);
+        // A view into a larger buffer at an offset, as embedders hand out slices of one batch output.
+        const backing = new Float32Array(1000).map((_, i) => i / 7);
+        const slice = backing.subarray(3, 3 + 384);
+        await store.saveVectors(model, [
+          { id: "edge", vector: edge },
+          { id: "random", vector: random },
+          { id: "slice", vector: slice },
+        ]);
+        await store.saveVectors(other, [{ id: "edge", vector: new Float32Array([9, 9]) }]);
+
+        const loaded = await store.loadVectors(model);
+        expect(loaded.size).toBe(3);
+        expect(loaded.get("edge")).toEqual(edge);
+        expect(Object.is(loaded.get("edge")![1], -0)).toBe(true);
+        expect(loaded.get("random")).toEqual(random);
+        expect(loaded.get("slice")).toEqual(Float32Array.from(slice));
+        expect(loaded.get("edge")).toBeInstanceOf(Float32Array);
+        expect((await store.loadVectors(other)).get("edge")).toEqual(new Float32Array([9, 9]));
+      });
+
+      it("overwrite, delete by id and delete a whole model", async () => {
+        const model = uid("m");
+        const many = Array.from({ length: 700 }, (_, i) => ({ id: `v${i}`, vector: Float32Array.from({ length: 384 }, (_, j) => i + j / 1000) }));
+        await store.saveVectors(model, many); // ~1 MB: several statements at the test batch size
+        await store.saveVectors(model, [{ id: "v1", vector: new Float32Array([7, 7, 7]) }]);
+        let loaded = await store.loadVectors(model);
+        expect(loaded.size).toBe(700);
+        expect(loaded.get("v1")).toEqual(new Float32Array([7, 7, 7]));
+        expect(loaded.get("v699")).toEqual(many[699].vector);
+
+        await store.deleteVectors(model, ["v0", "v1"]);
+        loaded = await store.loadVectors(model);
+        expect(loaded.size).toBe(698);
+        expect(loaded.has("v0")).toBe(false);
+
+        await store.deleteVectors(model);
+        expect((await store.loadVectors(model)).size).toBe(0);
+      });
+
+      it("rejects vectors that are not finite Float32Arrays", async () => {
+        await expect(store.saveVectors("m", [{ id: "x", vector: new Float32Array([1, Number.NaN]) }])).rejects.toThrow(/entries\[0\]\.vector.*element 1/);
+        await expect(store.saveVectors("m", [{ id: "x", vector: [1, 2] as unknown as Float32Array }])).rejects.toThrow(ValidationError);
+        await expect(store.saveVectors("", [])).rejects.toThrow(/model/);
+      });
+    });
+
+    describe("events and popularity", () => {
+      it("returns a user's events oldest first, the newest `limit` when limited", async () => {
+        const user = uid("u");
+        const events: ShopperEvent[] = [
+          { userId: user, itemId: "i1", type: "view", ts: 1000 },
+          { userId: user, itemId: "i2", type: "rating", value: 5, ts: 3000 },
+          { userId: user, itemId: "i3", type: "cart", ts: 2000 },
+          { userId: uid("other"), itemId: "i1", type: "purchase", ts: 2500 },
+        ];
+        await store.addEvents(events);
+        expect(await store.eventsForUser(user)).toEqual([events[0], events[2], events[1]]);
+        expect(await store.eventsForUser(user, 2)).toEqual([events[2], events[1]]);
+        expect(await store.eventsForUser(uid("nobody"))).toEqual([]);
+      });
+
+      it("weights interactions per item since a time, counting only good ratings", async () => {
+        // A fresh time window keeps other tests' events (all before 10^12) out of the sums.
+        const t = 2_000_000_000_000 + seq * 1_000_000;
+        const [a, b, c] = [uid("item"), uid("item"), uid("item")];
+        const u = uid("u");
+        await store.addEvents([
+          { userId: u, itemId: a, type: "view", ts: t },
+          { userId: u, itemId: a, type: "view", ts: t + 1 },
+          { userId: u, itemId: a, type: "purchase", ts: t + 2 },
+          { userId: u, itemId: b, type: "rating", value: 4, ts: t + 3 },
+          { userId: u, itemId: b, type: "rating", value: 3, ts: t + 4 },
+          { userId: u, itemId: b, type: "rating", ts: t + 5 },
+          { userId: u, itemId: c, type: "rating", value: 1, ts: t + 6 },
+          { userId: u, itemId: c, type: "favourite", ts: t - 10 },
+        ]);
+        const weights = { view: 1, cart: 3, purchase: 5, favourite: 4, rating: 2 };
+        const since = await store.itemPopularity(weights, t);
+        expect(since.get(a)).toBe(7);
+        expect(since.get(b)).toBe(2);
+        expect(since.has(c)).toBe(false); // only a bad rating since t: scores 0, left out
+
+        const ever = await store.itemPopularity(weights);
+        expect(ever.get(c)).toBe(4);
+        expect(ever.get(a)).toBe(7);
+
+        const viewsOnly = await store.itemPopularity({ view: 0.5, cart: 0, purchase: 0, favourite: 0, rating: 0 }, t);
+        expect(viewsOnly.get(a)).toBe(1);
+        expect(viewsOnly.has(b)).toBe(false);
+      });
+
+      it("writes large batches in one go and rejects bad events by index and field", async () => {
+        const user = uid("bulk");
+        const many = Array.from({ length: 2500 }, (_, i): ShopperEvent => ({ userId: user, itemId: `i${i % 50}`, type: "view", ts: 5000 + i }));
+        await store.addEvents(many);
+        expect((await store.eventsForUser(user)).length).toBe(2500);
+        expect(await store.eventsForUser(user, 1)).toEqual([many[2499]]);
+
+        const bad = [{ userId: user, itemId: "x", type: "like", ts: 1 }] as unknown as ShopperEvent[];
+        await expect(store.addEvents(bad)).rejects.toThrow(/events\[0\]\.type/);
+        await expect(store.addEvents([{ userId: user, itemId: "x", type: "view", ts: 1.5 }])).rejects.toThrow(/events\[0\]\.ts/);
+        await expect(store.eventsForUser(user, 0)).rejects.toThrow(/limit/);
+      });
+    });
+
+    describe("shoppers, profiles, messages", () => {
+      it("upserts a shopper, keeping when we first met them", async () => {
+        const userId = uid("s");
+        expect(await store.getShopper(userId)).toBeNull();
+        const s: Shopper = { userId, locale: "zh", preferences: ["trail running", "茶"], personalise: true, createdAt: 100, updatedAt: 100 };
+        await store.upsertShopper(s);
+        expect(await store.getShopper(userId)).toEqual(s);
+        await store.upsertShopper({ userId, preferences: [], personalise: false, createdAt: 999, updatedAt: 200 });
+        expect(await store.getShopper(userId)).toEqual({ userId, preferences: [], personalise: false, createdAt: 100, updatedAt: 200 });
+        await expect(store.upsertShopper({ ...s, personalise: "yes" } as unknown as Shopper)).rejects.toThrow(/personalise/);
+      });
+
+      it("saves and overwrites a profile vector", async () => {
+        const userId = uid("p");
+        expect(await store.getProfile(userId)).toBeNull();
+        const v = Float32Array.from({ length: 64 }, (_, i) => Math.sin(i));
+        await store.saveProfile(userId, v);
+        expect(await store.getProfile(userId)).toEqual(v);
+        await store.saveProfile(userId, new Float32Array([1, 2]));
+        expect(await store.getProfile(userId)).toEqual(new Float32Array([1, 2]));
+      });
+
+      it("appends messages and returns the newest, oldest first", async () => {
+        const userId = uid("m");
+        const conv = uid("c");
+        const msgs: StoredMessage[] = [
+          { conversationId: conv, userId, role: "user", text: "hi, 你好 'quoted'", ts: 10 },
+          { conversationId: conv, userId, role: "assistant", text: "Hello!", ts: 11 },
+          { conversationId: conv, userId, role: "user", text: "trail shoes", ts: 12 },
+        ];
+        for (const m of msgs) await store.appendMessage(m);
+        expect(await store.messagesForUser(userId)).toEqual(msgs);
+        expect(await store.messagesForUser(userId, 2)).toEqual(msgs.slice(1));
+        await expect(store.appendMessage({ ...msgs[0], role: "system" } as unknown as StoredMessage)).rejects.toThrow(/role/);
+      });
+    });
+
+    describe("privacy", () => {
+      async function seed(userId: string) {
+        const shopper: Shopper = { userId, preferences: ["hats"], personalise: true, createdAt: 1, updatedAt: 2 };
+        const events: ShopperEvent[] = [
+          { userId, itemId: "i1", type: "view", ts: 1 },
+          { userId, itemId: "i2", type: "rating", value: 5, ts: 2 },
+        ];
+        const messages: StoredMessage[] = [
+          { conversationId: `conv-${userId}`, userId, role: "user", text: "my size is 42", ts: 3 },
+          { conversationId: `conv-${userId}`, userId, role: "assistant", text: "noted", ts: 4 },
+        ];
+        await store.upsertShopper(shopper);
+        await store.addEvents(events);
+        for (const m of messages) await store.appendMessage(m);
+        await store.saveProfile(userId, new Float32Array([0.5, -0.25]));
+        return { shopper, events, messages };
+      }
+
+      it("exports everything kept about a shopper", async () => {
+        const userId = uid("x");
+        const { shopper, events, messages } = await seed(userId);
+        await seed(uid("neighbour"));
+        expect(await store.exportUser(userId)).toEqual({ userId, shopper, events, messages, profile: [0.5, -0.25] });
+        expect(await store.exportUser(uid("ghost"))).toEqual({ userId: expect.any(String), shopper: null, events: [], messages: [], profile: null });
+      });
+
+      it("deletes everything about a shopper and nothing about anyone else", async () => {
+        const userId = uid("d");
+        const neighbour = uid("n");
+        await seed(userId);
+        const kept = await seed(neighbour);
+
+        expect(await store.deleteUser(userId)).toEqual({ events: 2, messages: 2, shopper: true, profile: true });
+        expect(await store.getShopper(userId)).toBeNull();
+        expect(await store.getProfile(userId)).toBeNull();
+        expect(await store.eventsForUser(userId)).toEqual([]);
+        expect(await store.messagesForUser(userId)).toEqual([]);
+        expect(await store.exportUser(userId)).toEqual({ userId, shopper: null, events: [], messages: [], profile: null });
+        expect(await store.deleteUser(userId)).toEqual({ events: 0, messages: 0, shopper: false, profile: false });
+
+        expect(await store.exportUser(neighbour)).toEqual({ userId: neighbour, ...kept, profile: [0.5, -0.25] });
+      });
+    });
+
+    describe("blobs", () => {
+      it("stores opaque bytes by key and overwrites them", async () => {
+        const key = uid("blob");
+        expect(await store.getBlob(key)).toBeNull();
+        const bytes = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+        await store.putBlob(key, bytes);
+        const got = await store.getBlob(key);
+        expect(Buffer.isBuffer(got)).toBe(true);
+        expect(got!.equals(bytes)).toBe(true);
+
+        const big = Buffer.alloc(1_000_000, 0xab);
+        big.writeUInt32LE(0xdeadbeef, 500_000);
+        await store.putBlob(key, big);
+        expect((await store.getBlob(key))!.equals(big)).toBe(true);
+      });
+    });
+
+    describe("lifecycle", () => {
+      it("keeps data across a restart, and migrating again is a no-op", async () => {
+        const key = uid("persist");
+        await store.putBlob(key, Buffer.from("kept"));
+        await store.upsertProducts([row(product(key))]);
+        await store.close();
+        await expect(store.getBlob(key)).rejects.toThrow(/init/);
+
+        store = await backend.open();
+        expect((await store.getBlob(key))?.toString()).toBe("kept");
+        expect(await store.getProducts([key])).toEqual([product(key)]);
+      });
+
+      it("describes itself without credentials", () => {
+        expect(store.description).toMatch(/^(pglite|postgres):/);
+        expect(store.description).not.toMatch(/@/);
+      });
+    });
+  });
+}

@@ -1,0 +1,59 @@
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { afterAll, describe, expect, it } from "vitest";
+import { createStore, SCHEMA_VERSION } from "../../store/index.ts";
+import { requireServiceUrl } from "../services.ts";
+import { storeContract } from "./contract.ts";
+
+const url = requireServiceUrl("CONCIERGE_TEST_DATABASE_URL");
+// A schema of its own per run, so parallel runs and other suites sharing the database never collide.
+const schema = `concierge_test_${Date.now().toString(36)}_${randomBytes(4).toString("hex")}`;
+
+async function dropSchema(): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
+
+storeContract(
+  "PostgreSQL (server)",
+  async () => ({
+    async open() {
+      const store = createStore({ dataDir: "/nonexistent", databaseUrl: url, schema, batchSize: 100 });
+      await store.init();
+      return store;
+    },
+    cleanup: dropSchema,
+  }),
+  { skip: !url },
+);
+
+describe.skipIf(!url)("PostgreSQL schema", () => {
+  const other = `${schema}_m`;
+  afterAll(async () => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS "${other}" CASCADE`);
+    await client.end();
+  });
+
+  it("migrates once even when replicas start together, and keeps its tables in its own schema", async () => {
+    const stores = [1, 2, 3].map(() => createStore({ dataDir: "/nonexistent", databaseUrl: url, schema: other }));
+    await Promise.all(stores.map((s) => s.init()));
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const versions = await client.query(`SELECT version FROM "${other}".schema_version`);
+      expect(versions.rows).toEqual([{ version: SCHEMA_VERSION }]);
+      const tables = await client.query("SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1", [other]);
+      expect(tables.rows.map((r) => r.table_name)).toEqual(["blobs", "events", "messages", "products", "profiles", "schema_version", "shoppers", "vectors"]);
+    } finally {
+      await client.end();
+      await Promise.all(stores.map((s) => s.close()));
+    }
+  });
+});
