@@ -1,0 +1,102 @@
+import { parseInput } from "../validation.ts";
+import { MODEL_ROLES, type ModelRole, type ModelSpec, modelIdSchema, modelSpecSchema } from "./spec.ts";
+
+/**
+ * The models Concierge knows how to use. Later runtimes add theirs here (whisper ggml for
+ * speech-to-text, an instruction-tuned GGUF for the LLM): one spec each, and `resolveModel`,
+ * `concierge models pull` and `concierge models list` handle them with no other change.
+ */
+
+/** The files transformers.js reads for a feature-extraction model exported by Xenova/onnx-community. */
+function transformersJsFiles(): ModelSpec["files"] {
+  return [
+    { path: "config.json", required: true },
+    { path: "tokenizer.json", required: true },
+    { path: "tokenizer_config.json", required: true },
+    { path: "special_tokens_map.json", required: false },
+    // The 8-bit model is a quarter of the fp32 size at nearly the same quality; a shop that copied the fp32 one is served too.
+    { path: "onnx/model_quantized.onnx", required: true, alternatives: ["onnx/model.onnx"] },
+  ];
+}
+
+const E5_PREFIXES = { query: "query: ", passage: "passage: " };
+
+export const MODEL_REGISTRY: readonly ModelSpec[] = [
+  {
+    id: "Xenova/multilingual-e5-small",
+    kind: "sentence-embedding",
+    files: transformersJsFiles(),
+    description: "multilingual sentence embeddings (100 languages, 384 dimensions; ONNX of intfloat/multilingual-e5-small), 8-bit quantized ~118 MB",
+    licence: "MIT",
+    defaultFor: "embedding",
+    prefixes: E5_PREFIXES,
+  },
+  {
+    id: "deepghs/silero-vad-onnx",
+    kind: "voice-activity",
+    files: [{ path: "silero_vad.onnx", required: true }],
+    description: "Silero VAD v5 voice-activity detector (ONNX, 2.3 MB)",
+    licence: "MIT",
+    defaultFor: "vad",
+    aliases: ["silero-vad"],
+  },
+];
+
+/** The registry entry whose id or folder alias is `idOrAlias`, if any. */
+export function findModelSpec(idOrAlias: string): ModelSpec | undefined {
+  const wanted = idOrAlias.toLowerCase();
+  return MODEL_REGISTRY.find((s) => s.id.toLowerCase() === wanted || s.aliases?.some((a) => a.toLowerCase() === wanted));
+}
+
+/**
+ * The spec of a sentence-embedding model by hub id: the registry's when known, otherwise the
+ * transformers.js layout every Xenova/onnx-community feature-extraction export shares.
+ */
+export function embeddingModelSpec(id: string): ModelSpec {
+  const checked = parseInput(modelIdSchema, id, "CONCIERGE_EMBEDDING_MODEL");
+  const known = findModelSpec(checked);
+  if (known?.kind === "sentence-embedding") return known;
+  return parseInput(
+    modelSpecSchema,
+    {
+      id: checked,
+      kind: "sentence-embedding",
+      files: transformersJsFiles(),
+      description: "sentence embeddings (transformers.js ONNX export)",
+      prefixes: /(^|[/-])e5-/i.test(checked) ? E5_PREFIXES : undefined,
+    },
+    "embedding model",
+  );
+}
+
+/** A spec for any id the user names (`concierge models pull <id>`): the registry's, else an embedding model. */
+export function modelSpecFor(id: string): ModelSpec {
+  return findModelSpec(id) ?? embeddingModelSpec(id);
+}
+
+export interface ModelSettings {
+  embeddingModel: string;
+  /** Roles later runtimes will configure the same way (an id, or "none"); unset means the registry default. */
+  sttModel?: string;
+  llmModel?: string;
+  vadModel?: string;
+}
+
+const settingFor: Record<ModelRole, (c: ModelSettings) => string | undefined> = {
+  embedding: (c) => c.embeddingModel,
+  stt: (c) => c.sttModel,
+  llm: (c) => c.llmModel,
+  vad: (c) => c.vadModel,
+};
+
+/** The models this configuration uses, one per role: the configured id, else the registry default; "none" turns a role off. */
+export function configuredModels(config: ModelSettings): ModelSpec[] {
+  const specs: ModelSpec[] = [];
+  for (const role of MODEL_ROLES) {
+    const chosen = settingFor[role](config)?.trim();
+    if (chosen?.toLowerCase() === "none") continue;
+    const spec = chosen ? (role === "embedding" ? embeddingModelSpec(chosen) : modelSpecFor(chosen)) : MODEL_REGISTRY.find((s) => s.defaultFor === role);
+    if (spec) specs.push(spec);
+  }
+  return specs;
+}
