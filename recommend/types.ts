@@ -8,6 +8,11 @@ export interface Embedder {
   /** "built-in" (learned from the catalogue, no download) or "downloaded". */
   readonly tier: "built-in" | "downloaded";
   embed(texts: string[]): Promise<Float32Array[]>;
+  /**
+   * Embeds shopper queries when the model encodes them differently from the texts they are matched
+   * against (e5: "query: " vs "passage: "); without it, `embed` serves both.
+   */
+  embedQueries?(texts: string[]): Promise<Float32Array[]>;
 }
 
 export interface VectorHit {
