@@ -6,3 +6,4 @@ export * from "./progress.ts";
 export * from "./turn.ts";
 export * from "./validation.ts";
 export * from "./redact.ts";
+export * from "./models.ts";
