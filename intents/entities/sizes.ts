@@ -1,0 +1,95 @@
+/**
+ * Clothing and shoe sizes, canonical: letter sizes upper-case ("XS" … "XXXL"), "ONE SIZE",
+ * a bare number for "size 42" / "42码", and the system kept when the shopper names one
+ * ("EU 42", "UK 7", "US 9"), since US 9 and EU 42 are different shoes.
+ */
+
+interface SizeRule {
+  re: RegExp;
+  size: (m: RegExpExecArray) => string | undefined;
+}
+
+const WORD_SIZES: Record<string, string> = {
+  "extra small": "XS",
+  "x small": "XS",
+  xsmall: "XS",
+  small: "S",
+  medium: "M",
+  large: "L",
+  "extra large": "XL",
+  "x large": "XL",
+  xlarge: "XL",
+  "extra extra large": "XXL",
+};
+const WORD = "(extra[\\s-]+extra[\\s-]+large|extra[\\s-]+small|extra[\\s-]+large|x-?small|x-?large|small|medium|large)";
+const word = (s: string) => WORD_SIZES[s.toLowerCase().replace(/[\s-]+/g, " ")] ?? WORD_SIZES[s.toLowerCase().replace(/[\s-]+/g, "")];
+
+const LETTER = "(xxxs|xxs|xs|xxxl|xxl|xl|[2-5]xl|s|m|l)";
+const letter = (s: string) => {
+  const up = s.toUpperCase();
+  const n = /^([2-5])XL$/.exec(up);
+  return n ? `${"X".repeat(Number(n[1]))}L` : up;
+};
+
+const ZH_WORDS: Record<string, string> = {
+  加大号: "XL",
+  加大码: "XL",
+  特大号: "XXL",
+  大号: "L",
+  大码: "L",
+  中号: "M",
+  中码: "M",
+  小号: "S",
+  小码: "S",
+  均码: "ONE SIZE",
+  均号: "ONE SIZE",
+};
+
+const NUMBER = "(\\d{1,2}(?:\\.5)?)(?![\\d.])";
+
+// Earlier rules claim their span first, so "size EU 42" is read once, as EU 42.
+const RULES: SizeRule[] = [
+  { re: new RegExp(`\\b(?:size\\s+)?(eu|uk)\\s*(?:size\\s*)?${NUMBER}`, "gi"), size: (m) => `${m[1].toUpperCase()} ${m[2]}` },
+  // "us" is also a pronoun ("show us 5 bags"): only the capitalised code or with the word size.
+  { re: new RegExp(`\\b(?:US|size\\s+us|us\\s+size)\\s*${NUMBER}`, "g"), size: (m) => `US ${m[1]}` },
+  { re: new RegExp(`\\b(?:size\\s+us|us\\s+size)\\s*${NUMBER}`, "gi"), size: (m) => `US ${m[1]}` },
+  { re: new RegExp(`\\b(?:size|sz)\\.?\\s*${NUMBER}`, "gi"), size: (m) => m[1] },
+  { re: new RegExp(`(?<![\\d.])${NUMBER}\\s*(?:码|碼)`, "g"), size: (m) => m[1] },
+  { re: new RegExp(`\\b(?:size|sz)\\.?\\s*${LETTER}\\b`, "gi"), size: (m) => letter(m[1]) },
+  { re: new RegExp(`(?<![a-z])${LETTER}\\s*(?:码|号)`, "gi"), size: (m) => letter(m[1]) },
+  { re: /(?<![\w'’&])(XXXS|XXS|XS|XXXL|XXL|XL|[2-5]XL)(?![\w'’&])/gi, size: (m) => letter(m[1]) },
+  // Single letters only in capitals: "s", "m" and "l" are too common in lower-case chat.
+  // …and not as a model: "Xbox Series S", "Galaxy S", "Plan B".
+  {
+    re: /(?<![\w'’&.-])(?<!(?:[Ss]eries|[Mm]odel|[Vv]ersion|[Tt]ype|[Cc]lass|[Gg]alaxy|[Pp]lan|[Oo]ption|[Gg]rade|[Ee]dition)\s)([SML])(?![\w'’&-])/g,
+    size: (m) => m[1],
+  },
+  { re: new RegExp(`\\b(?:size|in(?:\\s+(?:a|an|the))?(?:\\s+size)?|the)\\s+${WORD}\\b`, "gi"), size: (m) => word(m[1]) },
+  { re: new RegExp(`\\b${WORD}\\s+size\\b`, "gi"), size: (m) => word(m[1]) },
+  {
+    re: new RegExp(`\\b(?:a|an)\\s+${WORD}(?=\\s*(?:$|[?.!,]|\\s+(?:one|size|please|in|for)\\b))`, "gi"),
+    size: (m) => word(m[1]),
+  },
+  { re: /\bone[\s-]size(?:[\s-]fits[\s-]all)?\b/gi, size: () => "ONE SIZE" },
+  { re: new RegExp(Object.keys(ZH_WORDS).join("|"), "g"), size: (m) => ZH_WORDS[m[0]] },
+];
+
+export function extractSizes(text: string): string[] {
+  const normal = text.normalize("NFKC").replace(/[’‘]/g, "'");
+  const used: [number, number][] = [];
+  const hits: { at: number; value: string }[] = [];
+  for (const { re, size } of RULES) {
+    re.lastIndex = 0;
+    for (let m = re.exec(normal); m; m = re.exec(normal)) {
+      const start = m.index;
+      const end = start + m[0].length;
+      if (used.some(([s, e]) => start < e && s < end)) continue;
+      const value = size(m);
+      if (!value) continue;
+      used.push([start, end]);
+      hits.push({ at: start, value });
+    }
+  }
+  // In the order the shopper said them, once each.
+  return [...new Set(hits.sort((a, b) => a.at - b.at).map((h) => h.value))];
+}
