@@ -88,7 +88,18 @@ const MONEY = `((?:${CUR_PRE})?${NUM}(?:${CUR_POST})?(?![a-z0-9])${NOT_A_UNIT})`
 /** A number that is certainly money: it carries a currency. */
 const MONEY_MARKED = `((?:${CUR_PRE}${NUM}(?:${CUR_POST})?|${NUM}${CUR_POST})(?![a-z0-9])${NOT_A_UNIT})`;
 const HAS_CURRENCY = /[$€£¥]|usd|eur|gbp|rmb|dollar|buck|euro|pound|quid|yuan|人民币|块|元/;
-const PRICE_CONTEXT = /price|cost|budget|spend|pay|预算|价|花/;
+// The word before a bare number range that makes it a model or version, not prices: "iPhone 14 to 15".
+const MODEL_BEFORE = /(?:^|\s)(?:iphone|ipad|galaxy|pixel|series|model|version|gen|generation|mk|ios|android|windows|playstation|ps|xbox|note|watch|v|[a-z]*\d[a-z\d]*)\s*$/;
+
+/**
+ * A range written without a currency must read like one: not a model's versions, and ascending —
+ * "9 to 5" and "between 9 and 5" are opening hours, not prices.
+ */
+function plausibleRange(m: RegExpExecArray, text: string): boolean {
+  if (HAS_CURRENCY.test(m[0])) return true;
+  if (amount(m[1]) > amount(m[2])) return false;
+  return !MODEL_BEFORE.test(text.slice(0, m.index));
+}
 
 // An age, not a price: "toys for kids under 10".
 const NOT_AGE = "(?<!(?:kids?|child(?:ren)?|ages?|aged|bab(?:y|ies)|boys?|girls?|toddlers?|teens?)\\s+)";
@@ -112,13 +123,12 @@ const RULES: Rule[] = [
   rule("min", `(?:不低于|不少于|不小于|不便宜于)\\s*${MONEY}`),
   rule("max", `(?:不超过|不高于|不多于|不大于|不要超过|别超过|不到)\\s*${MONEY}`),
 
-  rule("range", `\\bbetween\\s+${MONEY}\\s*(?:and|to|-|–)\\s*${MONEY}`),
-  rule("range", `\\bfrom\\s+${MONEY}\\s*(?:to|-|–|until|till|up\\s+to)\\s*${MONEY}`),
+  rule("range", `\\bbetween\\s+${MONEY}\\s*(?:and|to|-|–)\\s*${MONEY}`, plausibleRange),
+  rule("range", `\\bfrom\\s+${MONEY}\\s*(?:to|-|–|until|till|up\\s+to)\\s*${MONEY}`, plausibleRange),
   rule("range", `(?:在|介于)?\\s*${MONEY}\\s*(?:和|与|到|至)\\s*${MONEY}\\s*之间`),
-  rule("range", `${MONEY}\\s*(?:到|至)\\s*${MONEY}`),
-  rule("range", `${NOT_AGE}${MONEY}\\s*(?:-|–|—|~|～)\\s*${MONEY}`),
-  // "20 to 40" alone could be anything ("compare the 14 to the 15"); it needs a currency or a price word.
-  rule("range", `${NOT_AGE}${MONEY}\\s+to\\s+${MONEY}`, (m, text) => HAS_CURRENCY.test(m[0]) || PRICE_CONTEXT.test(text)),
+  rule("range", `${MONEY}\\s*(?:到|至)\\s*${MONEY}`, plausibleRange),
+  rule("range", `${NOT_AGE}${MONEY}\\s*(?:-|–|—|~|～)\\s*${MONEY}`, plausibleRange),
+  rule("range", `${NOT_AGE}${MONEY}\\s+to\\s+${MONEY}`, plausibleRange),
 
   rule("around", `(?:\\b(?:around|about|approximately|approx\\.?|roughly|circa)\\s+|~\\s*|(?:大概|大约|差不多|约)\\s*)${MONEY}`),
   rule("around", `${MONEY}\\s*(?:左右|上下|\\bish\\b|\\bor\\s+so\\b)`),

@@ -70,6 +70,10 @@ const priceCases: Case[] = [
   ["便宜的鞋子", { price: undefined, categories: ["shoes"] }],
   ["买3件", { price: undefined }],
   ["compare the 14 to the 15", { price: undefined }],
+  ["upgrade from iPhone 14 to 15", { price: undefined }],
+  ["Galaxy S23-S24", { price: undefined }],
+  ["open from 9 to 5", { price: undefined }],
+  ["phones 300 to 500", { price: { min: 300, max: 500 }, categories: ["phones"] }],
   ["size 38-40 sneakers", { price: undefined }],
 ];
 
