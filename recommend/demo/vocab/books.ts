@@ -4,7 +4,7 @@ import type { Brand, CategoryDef, DescriptionTemplates } from "./types.ts";
 const publishers: Brand[] = [
   { name: "Larkspur Press", zh: "飞燕草出版社" },
   { name: "Hollowell Books", zh: "空谷书局" },
-  { name: "Inkwell & Page", zh: "墨页出版" },
+  { name: "Inkwell & Page", zh: "墨页书社" },
   { name: "Tern House", zh: "燕鸥书屋" },
   { name: "Qingshan Press", zh: "青山出版社" },
 ];

@@ -158,7 +158,7 @@ export const clothing: CategoryDef = {
       ],
       detail: [
         "Made with {material}, it keeps its shape wash after wash.",
-        "Thanks to {material}, it feels soft and sits comfortably from morning to night.",
+        "Thanks to {material}, it sits comfortably from morning to night.",
         "Flat seams and a printed label keep it comfortable against the skin.",
         "The {color} shade is easy to pair with the rest of your wardrobe.",
       ],

@@ -12,7 +12,7 @@ export const electronics: CategoryDef = {
     { name: "Kairo", zh: "凯洛" },
     { name: "Brightfield", zh: "明野" },
     { name: "Nexley", zh: "奈思" },
-    { name: "Tianyin", zh: "天音" },
+    { name: "Qinyin", zh: "琴音" },
     { name: "Auralis", zh: "奥拉斯" },
     { name: "Corelink", zh: "芯联" },
   ],

@@ -25,7 +25,7 @@ export const food: CategoryDef = {
       zh: "咖啡豆",
       price: [9, 39],
       variants: terms("250 g|250克", "500 g|500克", "1 kg|1千克"),
-      features: terms("single-origin|单一产地", "fair-trade|公平贸易", "organic|有机", "fresh-roasted|新鲜烘焙", "medium-roast|中度烘焙"),
+      features: terms("single-origin|单一产地", "fair-trade|公平贸易", "organic|有机", "fresh-roasted|新鲜", "medium-roast|中度烘焙"),
       materials: terms("Ethiopian beans|埃塞俄比亚咖啡豆", "Colombian beans|哥伦比亚咖啡豆", "Yunnan beans|云南咖啡豆", "Brazilian beans|巴西咖啡豆"),
       uses: terms("espresso|意式浓缩", "pour-over|手冲咖啡", "French press brewing|法压壶冲煮", "your morning cup|早晨的第一杯咖啡"),
       keywords: terms("coffee|咖啡", "beans|咖啡豆"),

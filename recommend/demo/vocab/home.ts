@@ -27,7 +27,7 @@ export const home: CategoryDef = {
       features: terms("soft|柔软", "breathable|透气", "wrinkle-resistant|抗皱", "cooling|凉感"),
       materials: terms("stonewashed linen|水洗亚麻", "cotton sateen|纯棉贡缎", "bamboo lyocell|竹莱赛尔"),
       colors: ["white", "grey", "beige", "green", "blue", "pink"],
-      uses: terms("hot summer nights|炎热的夏夜", "guest bedrooms|客房布置", "everyday sleep|日常睡眠"),
+      uses: terms("hot summer nights|炎热夏夜", "guest bedrooms|客房布置", "everyday sleep|日常睡眠"),
       keywords: terms("bedding|床品", "bedroom|卧室"),
     },
     {

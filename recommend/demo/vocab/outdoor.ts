@@ -157,7 +157,7 @@ export const outdoor: CategoryDef = {
       ],
       detail: [
         "It is made from {material} that shrugs off wind, rain and rough handling.",
-        "Using {material} keeps the weight down without giving up strength.",
+        "Its {material} keeps the weight down without giving up strength.",
         "Field-tested by mountain guides through a full year of seasons.",
         "The {color} colour is easy to spot on the trail.",
       ],

@@ -18,7 +18,7 @@ export const shoes: CategoryDef = {
   ],
   lines: ["Aero", "Glide", "Tempo", "Ridge", "Surge", "Drift", "Summit", "Flux", "Pace", "Zephyr", "Cadence", "Vista", "Crest", "Harbor", "Larch", "Rover"],
   lineNumbers: true,
-  lineSuffixes: ["Lite", "Pro", "Plus", "Trail", "Max"],
+  lineSuffixes: ["Lite", "Pro", "Plus", "Max"],
   subtypes: [
     {
       id: "running-shoes",
@@ -172,7 +172,7 @@ export const shoes: CategoryDef = {
         "可拆卸鞋垫和加厚鞋口设计，久穿也不易磨脚。",
         "{color}配色百搭，日常穿着也很好看。",
       ],
-      close: ["尺码标准，脚背较高者建议选大一码。", "可用湿布擦拭清洁，避免暴晒。", "建议搭配运动袜穿着，体验更佳。"],
+      close: ["尺码标准，脚背较高者建议选大一码。", "可用湿布擦拭清洁，避免暴晒。", "建议搭配舒适的袜子穿着，体验更佳。"],
     },
   },
 };
