@@ -38,7 +38,34 @@ const envSchema = z.object({
   MICROSOFT_APP_TYPE: z.enum(["MultiTenant", "SingleTenant", "UserAssignedMSI"]).default("MultiTenant"),
   /** Half-life of a shopper event's weight in their profile. */
   PROFILE_HALF_LIFE_DAYS: z.coerce.number().positive().default(30),
+  /** Local LLM: a registry id (resolved like every model), a path to a .gguf file, or "none" for templated replies. */
+  CONCIERGE_LLM_MODEL: z.preprocess(emptyToUndefined, z.string().trim().min(1).default("Qwen/Qwen2.5-1.5B-Instruct-GGUF")),
+  /** "auto" tries CUDA and falls back to the CPU; never builds llama.cpp from source. */
+  CONCIERGE_LLM_GPU: z.enum(["auto", "cuda", "cpu"]).default("auto"),
+  /** CPU threads for generation; 0 picks one fewer than the cores (oversubscribing cores made generation hundreds of times slower). */
+  CONCIERGE_LLM_THREADS: z.coerce.number().int().min(0).max(256).default(0),
+  /** Conversations generating at once (context sequences); more wait in the queue. */
+  CONCIERGE_LLM_SEQUENCES: z.coerce.number().int().min(1).max(64).default(4),
+  /** Tokens of context per sequence (prompt + answer); capped at what the model was trained for. */
+  CONCIERGE_LLM_CONTEXT_SIZE: z.coerce.number().int().min(256).max(131072).default(4096),
+  /** Requests that may wait for a free sequence; beyond it a request gets the templated reply at once. */
+  CONCIERGE_LLM_QUEUE_MAX: z.coerce.number().int().min(0).max(10000).default(32),
+  /** How long a request may wait for a free sequence before the templated reply answers instead. */
+  CONCIERGE_LLM_QUEUE_TIMEOUT_MS: z.coerce.number().int().min(0).max(600000).default(5000),
 });
+
+/** The local LLM's settings (CONCIERGE_LLM_*). */
+export interface LlmSettings {
+  /** Registry id, .gguf path, or "none". */
+  model: string;
+  gpu: "auto" | "cuda" | "cpu";
+  /** 0 = automatic. */
+  threads: number;
+  sequences: number;
+  contextSize: number;
+  maxQueue: number;
+  queueTimeoutMs: number;
+}
 
 export interface Config {
   port: number;
@@ -55,6 +82,8 @@ export interface Config {
   maxMessageChars: number;
   bot: { appId?: string; appPassword?: string; tenantId?: string; appType: "MultiTenant" | "SingleTenant" | "UserAssignedMSI" };
   profileHalfLifeDays: number;
+  /** Always set by loadConfig; optional so hand-built configs (tests) stay valid. */
+  llm?: LlmSettings;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -79,5 +108,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxMessageChars: e.MAX_MESSAGE_CHARS,
     bot: { appId: e.MICROSOFT_APP_ID, appPassword: e.MICROSOFT_APP_PASSWORD, tenantId: e.MICROSOFT_APP_TENANT_ID, appType: e.MICROSOFT_APP_TYPE },
     profileHalfLifeDays: e.PROFILE_HALF_LIFE_DAYS,
+    llm: {
+      model: e.CONCIERGE_LLM_MODEL,
+      gpu: e.CONCIERGE_LLM_GPU,
+      threads: e.CONCIERGE_LLM_THREADS,
+      sequences: e.CONCIERGE_LLM_SEQUENCES,
+      contextSize: e.CONCIERGE_LLM_CONTEXT_SIZE,
+      maxQueue: e.CONCIERGE_LLM_QUEUE_MAX,
+      queueTimeoutMs: e.CONCIERGE_LLM_QUEUE_TIMEOUT_MS,
+    },
   };
 }

@@ -40,6 +40,16 @@ export const MODEL_REGISTRY: readonly ModelSpec[] = [
     defaultFor: "vad",
     aliases: ["silero-vad"],
   },
+  {
+    // Not `defaultFor: "llm"`: CONCIERGE_LLM_MODEL names it by default, and llm/ resolves it, so
+    // `models pull` with no id keeps fetching only what the other roles configure.
+    id: "Qwen/Qwen2.5-1.5B-Instruct-GGUF",
+    kind: "language-model",
+    files: [{ path: "qwen2.5-1.5b-instruct-q4_k_m.gguf", required: true }],
+    description: "Qwen2.5 1.5B Instruct (multilingual, English and Chinese), GGUF Q4_K_M ~1.1 GB, for grounded answers on CPU through node-llama-cpp",
+    licence: "Apache-2.0",
+    aliases: ["qwen2.5-1.5b-instruct"],
+  },
 ];
 
 /** The registry entry whose id or folder alias is `idOrAlias`, if any. */
