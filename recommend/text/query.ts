@@ -1,0 +1,27 @@
+/**
+ * Price phrases in a shopper's query. The NLU extracts the price range into filters; the words
+ * stay in the text the recommender gets ("running shoes under 100"), and must not be matched
+ * against the catalogue (a "100" in a title is not what they meant). Only the phrase is removed,
+ * the number is never interpreted here. A bare number stays: "Air Max 90" names a product.
+ */
+const CUR = "(?:[$€£¥]|usd|eur|gbp|cny|rmb)";
+const UNIT = "(?:[$€£¥]|usd|eur|gbp|cny|rmb|dollars?|bucks|euros?|pounds?|yuan|元|块钱?|美元|欧元)";
+const NUM = String.raw`\d+(?:[.,]\d+)?k?`;
+const ANY = String.raw`(?:${CUR}\s*)?${NUM}(?:\s*${UNIT})?`;
+const MARKED = String.raw`(?:${CUR}\s*${NUM}(?:\s*${UNIT})?|${NUM}\s*${UNIT})`;
+const RANGE_TAIL = String.raw`(?:\s*(?:-|–|~|to|and|到|至)\s*${ANY})?`;
+const EN_PREP = String.raw`(?:priced\s+)?(?:under|below|less\s+than|cheaper\s+than|at\s+most|up\s+to|no\s+more\s+than|over|above|more\s+than|at\s+least|from|around|about|between|within|for)`;
+const PHRASES = [
+  new RegExp(String.raw`\b${EN_PREP}\s+${ANY}${RANGE_TAIL}(?:\s+(?:or\s+(?:less|more|under|below|cheaper)|max|tops))?`, "giu"),
+  new RegExp(String.raw`(?:低于|少于|不超过|不到|高于|超过|大于|小于|最多|最少|至少|大约|价格|价位|预算)\s*${ANY}${RANGE_TAIL}\s*(?:以下|以内|以上|之内|左右|上下)?`, "gu"),
+  new RegExp(String.raw`${ANY}${RANGE_TAIL}\s*(?:以下|以内|以上|之内|左右|上下)`, "gu"),
+  new RegExp(`${MARKED}${RANGE_TAIL}`, "giu"),
+];
+const MONEY_WORDS = /\b(?:cheap(?:er|est)?|budget|affordable|inexpensive|prices?|priced|costs?|costing)\b|便宜|实惠|价格|价钱|预算/giu;
+
+/** The query without price phrases ("running shoes under $100" → "running shoes"). */
+export function stripPriceWords(query: string): string {
+  let q = query;
+  for (const re of PHRASES) q = q.replace(re, " ");
+  return q.replace(MONEY_WORDS, " ").replace(/\s+/g, " ").trim();
+}
