@@ -1,0 +1,251 @@
+import type { SlotFilter, SlotHit } from "../vectors/exact.ts";
+import { TopK } from "../vectors/topk.ts";
+
+/**
+ * Okapi BM25 over slots. A document is a bag of (term, weighted tf): the caller folds field boosts
+ * into tf (a title word counts 3×), which is the usual BM25F simplification. Postings are typed
+ * arrays per term id; the filter's predicate is checked per posting, inside the scoring loop, so a
+ * filtered query never ranks products it would then throw away.
+ */
+
+class Posting {
+  slots = new Int32Array(4);
+  tfs = new Float32Array(4);
+  n = 0;
+
+  push(slot: number, tf: number): void {
+    if (this.n === this.slots.length) {
+      const s = new Int32Array(this.n * 2);
+      s.set(this.slots);
+      const t = new Float32Array(this.n * 2);
+      t.set(this.tfs);
+      this.slots = s;
+      this.tfs = t;
+    }
+    this.slots[this.n] = slot;
+    this.tfs[this.n] = tf;
+    this.n++;
+  }
+
+  /** Drops the given slots, keeping order. */
+  drop(gone: Set<number>): void {
+    let w = 0;
+    for (let r = 0; r < this.n; r++) {
+      if (gone.has(this.slots[r])) continue;
+      this.slots[w] = this.slots[r];
+      this.tfs[w] = this.tfs[r];
+      w++;
+    }
+    this.n = w;
+  }
+}
+
+export interface Bm25Options {
+  k1?: number;
+  b?: number;
+}
+
+export interface LexicalHit extends SlotHit {
+  /** Which of the query's groups the document matched (indexes into the groups given to search). */
+  matched: number[];
+}
+
+export class Bm25Index {
+  private readonly termIds = new Map<string, number>();
+  private readonly termNames: string[] = [];
+  private readonly postings: Posting[] = [];
+  /** Per slot: its distinct term ids, to unindex it and to say which query words it matched. */
+  private docTerms: (Int32Array | undefined)[] = [];
+  private docLength = new Float32Array(1024);
+  private totalLength = 0;
+  private docs = 0;
+  // Per-slot scratch for search, all zero between searches.
+  private scores = new Float64Array(1024);
+  private alt = new Float64Array(0);
+  private best = new Float64Array(0);
+  private state = new Int8Array(0);
+  private readonly k1: number;
+  private readonly b: number;
+
+  constructor(options: Bm25Options = {}) {
+    this.k1 = options.k1 ?? 1.2;
+    this.b = options.b ?? 0.75;
+  }
+
+  get size(): number {
+    return this.docs;
+  }
+
+  private termId(term: string, create: boolean): number {
+    let id = this.termIds.get(term);
+    if (id === undefined && create) {
+      id = this.postings.length;
+      this.termIds.set(term, id);
+      this.termNames.push(term);
+      this.postings.push(new Posting());
+    }
+    return id ?? -1;
+  }
+
+  private ensure(n: number): void {
+    if (n <= this.docLength.length) return;
+    let cap = this.docLength.length;
+    while (cap < n) cap *= 2;
+    const d = new Float32Array(cap);
+    d.set(this.docLength);
+    this.docLength = d;
+    this.scores = new Float64Array(cap);
+  }
+
+  /** Indexes (or re-indexes) documents. Replacing many at once costs one pass per affected term. */
+  upsert(docs: { slot: number; terms: Map<string, number> }[]): void {
+    this.removeSlots(docs.map((d) => d.slot).filter((s) => this.docTerms[s] !== undefined));
+    for (const { slot, terms } of docs) {
+      this.ensure(slot + 1);
+      const ids: number[] = [];
+      let length = 0;
+      for (const [term, tf] of terms) {
+        if (tf <= 0) continue;
+        const id = this.termId(term, true);
+        this.postings[id]!.push(slot, tf);
+        ids.push(id);
+        length += tf;
+      }
+      this.docTerms[slot] = Int32Array.from(ids);
+      this.docLength[slot] = length;
+      this.totalLength += length;
+      this.docs++;
+    }
+  }
+
+  removeSlots(slots: number[]): void {
+    const gone = new Set(slots.filter((s) => this.docTerms[s] !== undefined));
+    if (gone.size === 0) return;
+    const touched = new Set<number>();
+    for (const s of gone) {
+      for (const id of this.docTerms[s]!) touched.add(id);
+      this.totalLength -= this.docLength[s];
+      this.docLength[s] = 0;
+      this.docTerms[s] = undefined;
+      this.docs--;
+    }
+    for (const id of touched) this.postings[id]!.drop(gone);
+  }
+
+  has(slot: number): boolean {
+    return this.docTerms[slot] !== undefined;
+  }
+
+  /** Document frequency of a term (0 when unknown). */
+  df(term: string): number {
+    const id = this.termIds.get(term);
+    return id === undefined ? 0 : this.postings[id]!.n;
+  }
+
+  idf(term: string): number {
+    const df = this.df(term);
+    return Math.log(1 + (this.docs - df + 0.5) / (df + 0.5));
+  }
+
+  /** The distinct terms of a document. */
+  termsOf(slot: number): string[] {
+    const ids = this.docTerms[slot];
+    return ids ? Array.from(ids, (id) => this.termNames[id]!) : [];
+  }
+
+  /** Whether the document contains the term. */
+  contains(slot: number, term: string): boolean {
+    const id = this.termIds.get(term);
+    const ids = this.docTerms[slot];
+    if (id === undefined || !ids) return false;
+    for (let i = 0; i < ids.length; i++) if (ids[i] === id) return true;
+    return false;
+  }
+
+  /**
+   * Top-k documents for a query of groups, restricted to slots the filter accepts. A group is a list
+   * of alternatives, an alternative a list of terms: a document scores Σ over groups of the best
+   * alternative's Σ of term scores (see analyzeQuery). Plain terms: `[[["red"]], [["dress"]]]`.
+   * `matched` lists the groups (by index) the document matched at all.
+   */
+  search(groups: string[][][], k: number, filter: SlotFilter = {}): LexicalHit[] {
+    if (k <= 0 || this.docs === 0) return [];
+    const n = this.docLength.length;
+    if (this.alt.length < n) {
+      this.alt = new Float64Array(n);
+      this.best = new Float64Array(n);
+      this.state = new Int8Array(n);
+    }
+    const { scores, alt, best, state } = this;
+    const avg = this.totalLength / this.docs;
+    const { k1, b } = this;
+    let mask: Uint8Array | undefined;
+    if (filter.candidates) {
+      mask = new Uint8Array(n);
+      for (let i = 0; i < filter.candidates.length; i++) mask[filter.candidates[i]] = 1;
+    }
+    const accept = filter.accept;
+    // state: 0 not seen, 1 accepted, -1 rejected — the predicate runs once per document.
+    const seen: number[] = [];
+    for (const alternatives of groups) {
+      const groupTouched: number[] = [];
+      for (const terms of alternatives) {
+        const altTouched: number[] = [];
+        for (const term of terms) {
+          const id = this.termIds.get(term);
+          if (id === undefined) continue;
+          const p = this.postings[id]!;
+          if (p.n === 0) continue;
+          const idf = Math.log(1 + (this.docs - p.n + 0.5) / (p.n + 0.5));
+          for (let i = 0; i < p.n; i++) {
+            const slot = p.slots[i];
+            let st = state[slot];
+            if (st === 0) {
+              st = (mask && !mask[slot]) || (accept && !accept(slot)) ? -1 : 1;
+              state[slot] = st;
+              seen.push(slot);
+            }
+            if (st < 0) continue;
+            if (alt[slot] === 0) altTouched.push(slot);
+            const tf = p.tfs[i];
+            alt[slot] += idf * ((tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * this.docLength[slot]) / avg)));
+          }
+        }
+        for (const slot of altTouched) {
+          if (best[slot] === 0) groupTouched.push(slot);
+          if (alt[slot] > best[slot]) best[slot] = alt[slot];
+          alt[slot] = 0;
+        }
+      }
+      for (const slot of groupTouched) {
+        scores[slot] += best[slot];
+        best[slot] = 0;
+      }
+    }
+    const top = new TopK(k);
+    for (const slot of seen) {
+      if (scores[slot] > 0) top.push(slot, scores[slot]);
+      scores[slot] = 0;
+      state[slot] = 0;
+    }
+    // Which groups each winner matched, from its own term list (k documents, not every candidate).
+    const groupIds = groups.map((alternatives) => alternatives.flat().map((t) => this.termIds.get(t) ?? -1));
+    return top.sorted().map(({ slot, score }) => {
+      const own = this.docTerms[slot]!;
+      const matched: number[] = [];
+      groupIds.forEach((ids, g) => {
+        if (ids.some((id) => id >= 0 && own.includes(id))) matched.push(g);
+      });
+      return { slot, score, matched };
+    });
+  }
+
+  /** Search with plain terms, each its own group (a term given twice weighs twice). */
+  searchTerms(terms: string[], k: number, filter: SlotFilter = {}): LexicalHit[] {
+    return this.search(
+      terms.map((t) => [[t]]),
+      k,
+      filter,
+    );
+  }
+}
