@@ -1,0 +1,56 @@
+import type { Product } from "../store/types.ts";
+import { Catalog } from "./catalog.ts";
+import { Bm25Index } from "./lexical/bm25.ts";
+import { lexicalTerms, titleTerms } from "./product-text.ts";
+import { HnswIndex, type HnswOptions } from "./vectors/hnsw.ts";
+import type { IdSpace } from "./vectors/ids.ts";
+
+/**
+ * Everything search reads, in memory and sharing one slot space: the catalogue's facet columns,
+ * BM25 over all fields, BM25 over titles (to find products a message names), and the vector index.
+ */
+export class CatalogIndexes {
+  readonly catalog: Catalog;
+  readonly lexical = new Bm25Index();
+  readonly titles = new Bm25Index();
+  vectors: HnswIndex | null = null;
+
+  constructor(
+    readonly ids: IdSpace,
+    private readonly hnswOptions: HnswOptions = {},
+  ) {
+    this.catalog = new Catalog(ids);
+  }
+
+  /** Puts products into the catalogue and both BM25 indexes (not the vector index). */
+  upsertProducts(products: Product[], onProgress?: (done: number) => void): number[] {
+    const slots: number[] = [];
+    const chunk = 2000;
+    for (let start = 0; start < products.length; start += chunk) {
+      const part = products.slice(start, start + chunk);
+      const partSlots = this.catalog.upsert(part);
+      this.lexical.upsert(part.map((p, i) => ({ slot: partSlots[i]!, terms: lexicalTerms(p) })));
+      this.titles.upsert(part.map((p, i) => ({ slot: partSlots[i]!, terms: titleTerms(p) })));
+      slots.push(...partSlots);
+      onProgress?.(Math.min(products.length, start + chunk));
+    }
+    return slots;
+  }
+
+  removeProducts(ids: string[]): void {
+    const slots = this.catalog.remove(ids);
+    this.lexical.removeSlots(slots);
+    this.titles.removeSlots(slots);
+    this.vectors?.remove(ids);
+  }
+
+  /** A fresh, empty vector index of the given width (after a refit or an embedder change). */
+  resetVectors(dimensions: number): HnswIndex {
+    this.vectors = new HnswIndex(dimensions, { ...this.hnswOptions, ids: this.ids });
+    return this.vectors;
+  }
+
+  get hnsw(): HnswOptions {
+    return this.hnswOptions;
+  }
+}

@@ -1,0 +1,34 @@
+import type { Product } from "../store/types.ts";
+import { tokenize } from "./text/tokenize.ts";
+
+/** What an embedder reads for a product: every descriptive field, title first. */
+export function productText(p: Product): string {
+  const parts = [p.title, p.brand, p.category, p.color, p.tags?.join(", "), p.description];
+  return parts.filter((s): s is string => typeof s === "string" && s.trim() !== "").join(". ");
+}
+
+/** BM25 field boosts: a word in the title says more about the product than one in its description. */
+export const FIELD_BOOSTS = { title: 3, brand: 2, category: 2, color: 1.5, tags: 1.5, description: 1 } as const;
+
+/** The product as BM25 sees it: term → boosted term frequency. */
+export function lexicalTerms(p: Product): Map<string, number> {
+  const terms = new Map<string, number>();
+  const add = (text: string | undefined, boost: number) => {
+    if (!text) return;
+    for (const t of tokenize(text)) terms.set(t, (terms.get(t) ?? 0) + boost);
+  };
+  add(p.title, FIELD_BOOSTS.title);
+  add(p.brand, FIELD_BOOSTS.brand);
+  add(p.category, FIELD_BOOSTS.category);
+  add(p.color, FIELD_BOOSTS.color);
+  add(p.tags?.join(" , "), FIELD_BOOSTS.tags);
+  add(p.description, FIELD_BOOSTS.description);
+  return terms;
+}
+
+/** Title terms (tf 1 each occurrence), for finding products a message names. */
+export function titleTerms(p: Product): Map<string, number> {
+  const terms = new Map<string, number>();
+  for (const t of tokenize(p.title)) terms.set(t, (terms.get(t) ?? 0) + 1);
+  return terms;
+}

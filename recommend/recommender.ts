@@ -1,0 +1,732 @@
+import { createHash } from "node:crypto";
+import { readdirSync, rmSync, statSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+import type { Logger } from "../core/logger.ts";
+import { timeStage } from "../core/metrics.ts";
+import { createProgress } from "../core/progress.ts";
+import { parseInput } from "../core/validation.ts";
+import type { Product, Shopper, ShopperEvent, Store } from "../store/types.ts";
+import type { CompiledFilter } from "./catalog.ts";
+import { BuiltinEmbedder, type BuiltinEmbedderOptions } from "./embedders/builtin.ts";
+import { CatalogIndexes } from "./indexes.ts";
+import { Popularity } from "./popularity.ts";
+import { productText } from "./product-text.ts";
+import { blendPreferences, type Contribution, computeProfile } from "./profile.ts";
+import { type Lang, langOf, reasons } from "./reasons.ts";
+import { eventsSchema, listOptionsSchema, searchRequestSchema, userIdSchema } from "./schemas.ts";
+import { stripPriceWords } from "./text/query.ts";
+import { analyzeQuery, type QueryGroup, tokenize } from "./text/tokenize.ts";
+import type { Embedder, Filters, Ranked, Recommender, SearchRequest } from "./types.ts";
+import { dot } from "./vectors/exact.ts";
+import { HnswIndex, type HnswOptions } from "./vectors/hnsw.ts";
+import { IdSpace } from "./vectors/ids.ts";
+
+/** Where the fitted built-in embedder and its drift counter are kept (store blobs). */
+export const BUILTIN_BLOB = "recommend:builtin-embedder";
+const DRIFT_BLOB = "recommend:builtin-drift";
+
+export interface RecommenderOptions {
+  store: Store;
+  /** The downloaded tier, when start-up resolved one; otherwise the built-in embedder is fitted on the catalogue. */
+  embedder?: Embedder;
+  /** Saved HNSW graphs go to `<dataDir>/index/`. */
+  dataDir: string;
+  /** Half-life of an event's weight in a profile (config PROFILE_HALF_LIFE_DAYS). */
+  halfLifeDays?: number;
+  logger?: Logger;
+  builtin?: BuiltinEmbedderOptions;
+  /**
+   * The built-in embedder is refitted when the products added or changed since its fit exceed this
+   * share of the products it was fitted on (default 0.25); until then new text is folded in.
+   */
+  refitFraction?: number;
+  /** "Popular right now" counts events of this many days (default 30). */
+  popularityWindowDays?: number;
+  /** Reciprocal-rank-fusion constant: score = Σ 1 / (k + rank) (default 60, Cormack et al. 2009). */
+  rrfK?: number;
+  /** Weight of the shopper's profile ranking in search's fusion, next to 1 for BM25 and 1 for vectors (default 0.5). */
+  personalWeight?: number;
+  hnsw?: HnswOptions;
+  /** Progress bars on stderr for long work (default: unless CONCIERGE_QUIET). */
+  progress?: boolean;
+}
+
+export interface IndexProductsResult {
+  /** Products whose vectors were computed (all of them after a refit). */
+  embedded: number;
+  refitted: boolean;
+}
+
+interface ShopperProfile {
+  vector: Float32Array | null;
+  contributions: Contribution[];
+  /** Items not to recommend again: bought, or rated below 3. */
+  exclude: Set<string>;
+  likes: string[];
+  embedderId: string;
+}
+
+const PROFILE_EVENTS = 500;
+const PROFILE_CACHE = 2_000;
+/** A title counts as named in a message when the message covers this share of its words' IDF mass. */
+const MENTION_COVERAGE = 0.5;
+const SAME_LANGUAGE_LIFT = 1.15;
+
+/**
+ * The recommender: hybrid search, profile recommendations, cold start and reasons, over in-memory
+ * indexes rebuilt from (and kept in step with) the store. Construct with createRecommender; every
+ * method waits for load(), which reads the catalogue and vectors, fits the built-in embedder when
+ * none is stored, and loads (or builds and saves) the HNSW graph.
+ */
+export class CatalogRecommender implements Recommender {
+  private loading: Promise<void> | undefined;
+  private embedderRef: Embedder | null = null;
+  private state: CatalogIndexes = new CatalogIndexes(new IdSpace());
+  private hashes = new Map<string, string>();
+  private drift = 0;
+  private readonly popularity: Popularity;
+  private readonly profiles = new Map<string, ShopperProfile>();
+  private priorOrder: number[] | undefined;
+  private lowerIds: Map<string, number> | undefined;
+  private readonly o: Required<Omit<RecommenderOptions, "embedder" | "logger" | "builtin" | "hnsw">>;
+
+  constructor(private readonly options: RecommenderOptions) {
+    this.o = {
+      store: options.store,
+      dataDir: options.dataDir,
+      halfLifeDays: options.halfLifeDays ?? 30,
+      refitFraction: options.refitFraction ?? 0.25,
+      popularityWindowDays: options.popularityWindowDays ?? 30,
+      rrfK: options.rrfK ?? 60,
+      personalWeight: options.personalWeight ?? 0.5,
+      progress: options.progress ?? !process.env.CONCIERGE_QUIET,
+    };
+    this.popularity = new Popularity(options.store, this.o.popularityWindowDays);
+  }
+
+  private get store(): Store {
+    return this.o.store;
+  }
+
+  /** Resolves once the indexes are built; safe to call many times. A failed load is retried by the next call. */
+  load(): Promise<void> {
+    if (!this.loading) {
+      this.loading = this.doLoad();
+      this.loading.catch(() => {
+        this.loading = undefined;
+      });
+    }
+    return this.loading;
+  }
+
+  get ready(): Promise<void> {
+    return this.load();
+  }
+
+  /** The embedder in use (null until a built-in one has a catalogue to learn from). */
+  get embedder(): Embedder | null {
+    return this.embedderRef;
+  }
+
+  describe(): { products: number; vectors: number; embedder: { id: string; tier: string; dimensions: number } | null } {
+    const e = this.embedderRef;
+    return {
+      products: this.state.catalog.size,
+      vectors: this.state.vectors?.size ?? 0,
+      embedder: e ? { id: e.id, tier: e.tier, dimensions: e.dimensions } : null,
+    };
+  }
+
+  private async doLoad(): Promise<void> {
+    const started = Date.now();
+    const [products, hashes] = await Promise.all([this.store.allProducts(), this.store.productHashes()]);
+    this.hashes = hashes;
+    let embedder: Embedder | null = this.options.embedder ?? null;
+    let fitted: Map<string, Float32Array> | undefined;
+    if (!embedder) {
+      const blob = await this.store.getBlob(BUILTIN_BLOB);
+      if (blob) {
+        try {
+          embedder = BuiltinEmbedder.deserialize(blob);
+          this.drift = await this.readDrift(embedder.id);
+        } catch (err) {
+          this.options.logger?.warn({ err }, "stored built-in embedder is unreadable; refitting");
+        }
+      }
+      if (!embedder && products.length) {
+        const fit = await this.fitBuiltin(products);
+        embedder = fit.embedder;
+        fitted = fit.vectors;
+      }
+    }
+    this.embedderRef = embedder;
+    const file = embedder ? this.indexFile(embedder.id) : null;
+    const ids = (file && HnswIndex.readIds(file)) || new IdSpace();
+    this.state = new CatalogIndexes(ids, this.options.hnsw);
+    this.priorOrder = undefined;
+    this.lowerIds = undefined;
+    const bar = createProgress("indexing products", products.length, this.o.progress && products.length >= 5000);
+    let last = 0;
+    this.state.upsertProducts(products, (done) => {
+      bar.tick(done - last);
+      last = done;
+    });
+    bar.stop();
+    if (embedder) {
+      const vectors = fitted ?? (await this.store.loadVectors(embedder.id));
+      for (const id of vectors.keys()) if (!this.state.catalog.get(id)) vectors.delete(id);
+      const missing = products.filter((p) => !vectors.has(p.id) || vectors.get(p.id)!.length !== embedder.dimensions);
+      if (missing.length) {
+        for (const [i, v] of (await this.embedProducts(missing, "embedding products")).entries()) vectors.set(missing[i]!.id, v);
+      }
+      const loaded = file && !missing.length ? HnswIndex.load(file, embedder.dimensions, vectors, ids, this.options.hnsw) : null;
+      if (loaded) this.state.vectors = loaded;
+      else {
+        this.buildVectorIndex(embedder.dimensions, [...vectors].map(([id, vector]) => ({ id, vector })));
+        this.saveIndex();
+      }
+    }
+    this.options.logger?.info(
+      {
+        products: products.length,
+        embedder: embedder ? { id: embedder.id, tier: embedder.tier, dimensions: embedder.dimensions } : null,
+        vectors: this.state.vectors?.size ?? 0,
+        ms: Date.now() - started,
+      },
+      "recommender ready",
+    );
+  }
+
+  private buildVectorIndex(dimensions: number, entries: { id: string; vector: Float32Array }[]): void {
+    const index = this.state.resetVectors(dimensions);
+    const bar = createProgress("building vector index", entries.length, this.o.progress && entries.length >= 5000);
+    let last = 0;
+    index.add(entries, (done) => {
+      bar.tick(done - last);
+      last = done;
+    });
+    bar.stop();
+  }
+
+  private async fitBuiltin(products: Product[]): Promise<{ embedder: BuiltinEmbedder; vectors: Map<string, Float32Array> }> {
+    const started = Date.now();
+    const { embedder, vectors } = BuiltinEmbedder.fitAndEmbed(products.map(productText), this.options.builtin);
+    await this.store.putBlob(BUILTIN_BLOB, embedder.serialize());
+    const entries = products.map((p, i) => ({ id: p.id, vector: vectors[i]! }));
+    for (let i = 0; i < entries.length; i += 2000) await this.store.saveVectors(embedder.id, entries.slice(i, i + 2000));
+    this.drift = 0;
+    await this.writeDrift(embedder.id);
+    this.options.logger?.info(
+      { embedder: embedder.id, dimensions: embedder.dimensions, vocabulary: embedder.vocabularySize, products: products.length, ms: Date.now() - started },
+      "fitted the built-in embedder on the catalogue",
+    );
+    return { embedder, vectors: new Map(entries.map((e) => [e.id, e.vector])) };
+  }
+
+  private async readDrift(embedderId: string): Promise<number> {
+    const blob = await this.store.getBlob(DRIFT_BLOB);
+    if (!blob) return 0;
+    try {
+      const d = JSON.parse(blob.toString("utf8")) as { embedderId?: string; changed?: number };
+      return d.embedderId === embedderId && typeof d.changed === "number" ? d.changed : 0;
+    } catch {
+      return 0;
+    }
+  }
+
+  private async writeDrift(embedderId: string): Promise<void> {
+    await this.store.putBlob(DRIFT_BLOB, Buffer.from(JSON.stringify({ embedderId, changed: this.drift })));
+  }
+
+  /** Vectors for products, in batches, saved to the store under the current embedder. */
+  private async embedProducts(products: Product[], label: string, onProgress?: (done: number) => void): Promise<Float32Array[]> {
+    const embedder = this.embedderRef;
+    if (!embedder) throw new Error("no embedder");
+    const batch = embedder.tier === "built-in" ? 500 : 64;
+    const bar = createProgress(label, products.length, this.o.progress && products.length >= 2000);
+    const out: Float32Array[] = [];
+    for (let i = 0; i < products.length; i += batch) {
+      const part = products.slice(i, i + batch);
+      const vectors = await embedder.embed(part.map(productText));
+      await this.store.saveVectors(
+        embedder.id,
+        part.map((p, j) => ({ id: p.id, vector: vectors[j]! })),
+      );
+      out.push(...vectors);
+      bar.tick(part.length);
+      onProgress?.(Math.min(products.length, i + batch));
+    }
+    bar.stop();
+    return out;
+  }
+
+  private indexFile(embedderId: string): string {
+    const model = createHash("sha256").update(embedderId).digest("hex").slice(0, 12);
+    const catalog = createHash("sha256");
+    for (const id of [...this.hashes.keys()].sort()) catalog.update(`${id}\t${this.hashes.get(id)}\n`);
+    return path.join(this.o.dataDir, "index", `${model}-${catalog.digest("hex").slice(0, 16)}.usearch`);
+  }
+
+  /**
+   * Saves the HNSW graph keyed by embedder and catalogue fingerprint, so the next start with the
+   * same catalogue loads it instead of rebuilding (minutes at 100k products). Keeps the newest two
+   * graphs (another process may still be on the previous one) and removes older ones.
+   */
+  saveIndex(): void {
+    const embedder = this.embedderRef;
+    const vectors = this.state.vectors;
+    if (!embedder || !vectors) return;
+    const file = this.indexFile(embedder.id);
+    try {
+      vectors.save(file);
+      const dir = path.dirname(file);
+      const graphs = readdirSync(dir)
+        .filter((f) => f.endsWith(".usearch"))
+        .map((f) => ({ f, at: statSync(path.join(dir, f)).mtimeMs }))
+        .sort((a, b) => b.at - a.at);
+      for (const { f } of graphs.slice(2)) {
+        rmSync(path.join(dir, f), { force: true });
+        rmSync(path.join(dir, `${f}.ids.json`), { force: true });
+      }
+    } catch (err) {
+      // A read-only data dir costs start-up time, not correctness.
+      this.options.logger?.warn({ err, file }, "could not save the vector index");
+    }
+  }
+
+  /**
+   * Brings new or changed products (already saved in the store) into every index: embeds them with
+   * the current basis, or refits the built-in embedder when asked or when the catalogue drifted past
+   * `refitFraction` since the fit. `hashes` are their stored content hashes (for the index fingerprint).
+   */
+  async indexProducts(
+    products: Product[],
+    options: { hashes?: Map<string, string>; refit?: boolean; onProgress?: (done: number, total: number) => void } = {},
+  ): Promise<IndexProductsResult> {
+    await this.load();
+    for (const p of products) {
+      const h = options.hashes?.get(p.id);
+      if (h) this.hashes.set(p.id, h);
+    }
+    if (!products.length && !options.refit) return { embedded: 0, refitted: false };
+    this.state.upsertProducts(products);
+    this.priorOrder = undefined;
+    this.lowerIds = undefined;
+    this.profiles.clear();
+    const builtin = !this.options.embedder;
+    const current = this.embedderRef;
+    const drifted = current instanceof BuiltinEmbedder && this.drift + products.length > this.o.refitFraction * current.fittedOn;
+    if (builtin && (options.refit || !current || drifted)) {
+      const all = [...this.state.catalog.slots()].map((s) => this.state.catalog.product(s)!);
+      options.onProgress?.(0, all.length);
+      const { embedder, vectors } = await this.fitBuiltin(all);
+      if (current && current.id !== embedder.id) await this.store.deleteVectors(current.id);
+      this.embedderRef = embedder;
+      this.buildVectorIndex(embedder.dimensions, [...vectors].map(([id, vector]) => ({ id, vector })));
+      options.onProgress?.(all.length, all.length);
+      this.saveIndex();
+      return { embedded: all.length, refitted: true };
+    }
+    const embedder = this.embedderRef!;
+    const vectors = await this.embedProducts(products, "embedding products", (done) => options.onProgress?.(done, products.length));
+    if (!this.state.vectors) this.state.resetVectors(embedder.dimensions);
+    this.state.vectors!.add(products.map((p, i) => ({ id: p.id, vector: vectors[i]! })));
+    if (builtin) {
+      this.drift += products.length;
+      await this.writeDrift(embedder.id);
+    }
+    this.saveIndex();
+    return { embedded: products.length, refitted: false };
+  }
+
+  /** Removes products from the store and every index. */
+  async removeProducts(ids: string[]): Promise<number> {
+    await this.load();
+    const n = await this.store.deleteProducts(ids);
+    this.state.removeProducts(ids);
+    for (const id of ids) this.hashes.delete(id);
+    this.priorOrder = undefined;
+    this.lowerIds = undefined;
+    this.profiles.clear();
+    this.saveIndex();
+    return n;
+  }
+
+  private async embedQuery(text: string): Promise<Float32Array | null> {
+    const e = this.embedderRef;
+    if (!e) return null;
+    const [v] = e.embedQueries ? await e.embedQueries([text]) : await e.embed([text]);
+    if (!v) return null;
+    let n = 0;
+    for (let i = 0; i < v.length; i++) n += v[i]! * v[i]!;
+    return n > 1e-12 ? v : null;
+  }
+
+  /**
+   * The query's vector. A Chinese query whose words the glossary knows is also embedded as its
+   * English concept words, and the two averaged: the literal words pull towards Chinese listings,
+   * the concepts towards every listing of the thing asked for, whatever its language.
+   */
+  private async embedSearchQuery(cleaned: string, groups: QueryGroup[]): Promise<Float32Array | null> {
+    const concepts = groups
+      .filter((g) => g.cjk)
+      .flatMap((g) => g.alternatives.filter((a) => a.every((t) => /^[a-z0-9]+$/.test(t))).slice(0, 1))
+      .flat();
+    const literal = await this.embedQuery(cleaned);
+    if (!concepts.length) return literal;
+    const gloss = await this.embedQuery(concepts.join(" "));
+    if (!literal || !gloss) return literal ?? gloss;
+    return Float32Array.from(literal, (x, i) => x + gloss[i]!);
+  }
+
+  async search(request: SearchRequest): Promise<Ranked[]> {
+    const req = parseInput(searchRequestSchema, request, "search request");
+    await this.load();
+    return timeStage("retrieve", async () => {
+      const lang = langOf(req.locale, req.text);
+      const limit = req.limit ?? 10;
+      const filter = this.state.catalog.compile(req.filters as Filters | undefined);
+      if (filter.empty) return [];
+      const cleaned = stripPriceWords(req.text);
+      const groups = analyzeQuery(cleaned);
+      const profile = req.userId ? await this.profileFor(req.userId) : null;
+      if (groups.length === 0) return this.popularRanked(limit, filter, lang, profile?.exclude);
+
+      const depth = Math.max(50, limit * 4);
+      const within = filter.none ? {} : filter;
+      const lexical = this.state.lexical.search(
+        groups.map((g) => g.alternatives),
+        depth,
+        within,
+      );
+      const qv = this.state.vectors ? await this.embedSearchQuery(cleaned, groups) : null;
+      let semantic = qv && this.state.vectors ? this.state.vectors.searchSlots(qv, depth, within) : [];
+      // Past half the best similarity a neighbour is no longer "related": keep it out of the fusion.
+      if (semantic.length) semantic = semantic.filter((h) => h.score >= semantic[0]!.score * 0.5 && h.score > 0);
+
+      const k = this.o.rrfK;
+      const fused = new Map<number, { score: number; matched?: number[]; personal?: number }>();
+      // A lexical hit counts in proportion to the share of the query's words it matched, so "red
+      // dress" puts red dresses above dresses of any colour that BM25 ranked close by on "dress".
+      lexical.forEach((h, rank) => {
+        fused.set(h.slot, { score: h.matched.length / groups.length / (k + rank + 1), matched: h.matched });
+      });
+      semantic.forEach((h, rank) => {
+        const f = fused.get(h.slot);
+        if (f) f.score += 1 / (k + rank + 1);
+        else fused.set(h.slot, { score: 1 / (k + rank + 1) });
+      });
+      if (profile?.vector && this.state.vectors) {
+        const scored = [...fused.keys()]
+          .map((slot) => ({ slot, sim: this.state.vectors!.exact.cosine(profile.vector!, slot) }))
+          .sort((a, b) => b.sim - a.sim);
+        scored.forEach(({ slot, sim }, rank) => {
+          if (sim <= 0) return;
+          const f = fused.get(slot)!;
+          f.score += this.o.personalWeight / (k + rank + 1);
+          f.personal = rank;
+        });
+      }
+      // Among equally relevant listings, the shopper's language first (a 15% lift, about five RRF ranks).
+      for (const [slot, f] of fused) {
+        const locale = this.state.catalog.product(slot)?.locale;
+        if (locale && langOf(locale) === lang) f.score *= SAME_LANGUAGE_LIFT;
+      }
+      const quoteAll = joinGroups(groups) || cleaned;
+      return [...fused.entries()]
+        .sort((a, b) => b[1].score - a[1].score || a[0] - b[0])
+        .slice(0, limit)
+        .map(([slot, f]) => {
+          let reason: string;
+          if (f.matched?.length) {
+            reason = reasons.matches(lang, joinGroups(f.matched.map((i) => groups[i]!)));
+          } else {
+            reason = reasons.related(lang, quoteAll);
+          }
+          if (f.personal !== undefined && f.personal < 3) reason += reasons.personalSuffix(lang);
+          return { product: this.state.catalog.product(slot)!, score: f.score, reason };
+        });
+    });
+  }
+
+  async recommend(userId: string, options?: { limit?: number; filters?: Filters; locale?: string }): Promise<Ranked[]> {
+    const user = parseInput(userIdSchema, userId, "userId");
+    const opts = parseInput(listOptionsSchema, options, "options") ?? {};
+    await this.load();
+    return timeStage("retrieve", async () => {
+      const lang = langOf(opts.locale);
+      const limit = opts.limit ?? 10;
+      const filter = this.state.catalog.compile(opts.filters as Filters | undefined);
+      if (filter.empty) return [];
+      const profile = await this.profileFor(user);
+      const vectors = this.state.vectors;
+      if (!profile?.vector || !vectors) return this.popularRanked(limit, filter, lang, profile?.exclude);
+      const exclude = this.slotsOf(profile.exclude);
+      // Something new first: products already in their history come after fresh ones.
+      const history = this.slotsOf(profile.contributions.map((c) => c.itemId));
+      const hits = vectors.searchSlots(profile.vector, limit + history.size, {
+        accept: filter.none && exclude.size === 0 ? undefined : (s) => !exclude.has(s) && filter.accept(s),
+        candidates: filter.candidates,
+      });
+      const ordered = [...hits.filter((h) => !history.has(h.slot)), ...hits.filter((h) => history.has(h.slot))].slice(0, limit);
+      const out: Ranked[] = ordered.map(({ slot, score }) => ({
+        product: this.state.catalog.product(slot)!,
+        score,
+        reason: this.profileReason(slot, profile, lang),
+      }));
+      if (out.length < limit) {
+        const seen = new Set([...exclude, ...ordered.map((h) => h.slot)]);
+        out.push(...(await this.popularRanked(limit - out.length, filter, lang, undefined, seen)));
+      }
+      return out;
+    });
+  }
+
+  /** The interaction that best explains a recommendation: the largest weight × similarity to it. */
+  private profileReason(slot: number, profile: ShopperProfile, lang: Lang): string {
+    const vectors = this.state.vectors!;
+    const own = this.state.ids.idOf(slot);
+    const target = vectors.exact.vectorOf(slot)!;
+    let best: { c: Contribution; s: number } | undefined;
+    let self: Contribution | undefined;
+    for (const c of profile.contributions) {
+      if (c.weight <= 0) continue;
+      if (c.itemId === own) {
+        self = c;
+        continue;
+      }
+      const v = vectors.exact.get(c.itemId);
+      if (!v) continue;
+      const s = c.weight * dot(target, v);
+      if (!best || s > best.s) best = { c, s };
+    }
+    if (best && best.s > 0) {
+      const title = this.state.catalog.get(best.c.itemId)?.title ?? best.c.itemId;
+      return reasons.because(lang, best.c.strongest, title);
+    }
+    if (self) return reasons.again(lang, self.strongest);
+    if (profile.likes.length) return reasons.likes(lang, truncate(profile.likes.join(", "), 60));
+    return reasons.popular(lang);
+  }
+
+  async popular(options?: { limit?: number; filters?: Filters; locale?: string }): Promise<Ranked[]> {
+    const opts = parseInput(listOptionsSchema, options, "options") ?? {};
+    await this.load();
+    const filter = this.state.catalog.compile(opts.filters as Filters | undefined);
+    if (filter.empty) return [];
+    return this.popularRanked(opts.limit ?? 10, filter, langOf(opts.locale));
+  }
+
+  private slotsOf(ids: Iterable<string>): Set<number> {
+    const out = new Set<number>();
+    for (const id of ids) {
+      const s = this.state.ids.slotOf(id);
+      if (s !== undefined) out.add(s);
+    }
+    return out;
+  }
+
+  /** Popular items within the filter, then the catalogue prior when there are too few (cold start). */
+  private async popularRanked(limit: number, filter: CompiledFilter, lang: Lang, excludeIds?: Set<string>, excludeSlots?: Set<number>): Promise<Ranked[]> {
+    const skip = new Set(excludeSlots ?? []);
+    if (excludeIds) for (const s of this.slotsOf(excludeIds)) skip.add(s);
+    const { items, recent } = await this.popularity.ranked();
+    const out: Ranked[] = [];
+    for (const { id, score } of items) {
+      if (out.length >= limit) break;
+      const slot = this.state.ids.slotOf(id);
+      if (slot === undefined || skip.has(slot) || !filter.accept(slot)) continue;
+      skip.add(slot);
+      out.push({ product: this.state.catalog.product(slot)!, score, reason: recent ? reasons.popular(lang) : reasons.favourite(lang) });
+    }
+    if (out.length < limit) {
+      for (const slot of this.prior()) {
+        if (out.length >= limit) break;
+        if (skip.has(slot) || !filter.accept(slot)) continue;
+        skip.add(slot);
+        out.push({ product: this.state.catalog.product(slot)!, score: 0, reason: reasons.topPick(lang, this.state.catalog.categoryLabel(slot)) });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The catalogue's own order of picks when nobody has bought anything yet: round-robin across
+   * categories (largest first) so the first screen is varied; within a category in-stock products
+   * with a description and an image first, then catalogue order.
+   */
+  private prior(): number[] {
+    if (this.priorOrder) return this.priorOrder;
+    const c = this.state.catalog;
+    const byCategory = new Map<number, number[]>();
+    for (const s of c.slots()) {
+      const k = c.categoryOf(s);
+      const list = byCategory.get(k);
+      if (list) list.push(s);
+      else byCategory.set(k, [s]);
+    }
+    const quality = (s: number) => {
+      const p = c.product(s)!;
+      return (c.inStock(s) ? 4 : 0) + (p.description ? 2 : 0) + (p.image ? 1 : 0);
+    };
+    const lists = [...byCategory.values()].map((l) => l.sort((a, b) => quality(b) - quality(a) || a - b)).sort((a, b) => b.length - a.length);
+    const order: number[] = [];
+    for (let i = 0; order.length < c.size; i++) for (const l of lists) if (i < l.length) order.push(l[i]!);
+    this.priorOrder = order;
+    return order;
+  }
+
+  /**
+   * The shopper's profile now: from their newest events (and stated likes), computed against the
+   * current embedder and cached until their next event. Null for shoppers who turned
+   * personalisation off.
+   */
+  private async profileFor(userId: string, known?: Shopper | null): Promise<ShopperProfile | null> {
+    const shopper = known === undefined ? await this.store.getShopper(userId) : known;
+    if (shopper && !shopper.personalise) return null;
+    const embedder = this.embedderRef;
+    const cached = this.profiles.get(userId);
+    if (cached && cached.embedderId === (embedder?.id ?? "")) return cached;
+    const events = await this.store.eventsForUser(userId, PROFILE_EVENTS);
+    const vectors = this.state.vectors;
+    const dims = embedder?.dimensions ?? 0;
+    const fromEvents = vectors ? computeProfile(events, (id) => vectors.exact.get(id), this.o.halfLifeDays, dims) : { vector: null, contributions: [] };
+    const likes = shopper?.preferences ?? [];
+    let likesVector: Float32Array | null = null;
+    if (likes.length && embedder) likesVector = await this.embedQuery(likes.join(". "));
+    const exclude = new Set<string>();
+    for (const e of events) {
+      if (e.type === "purchase" || (e.type === "rating" && typeof e.value === "number" && e.value < 3)) exclude.add(e.itemId);
+    }
+    const profile: ShopperProfile = {
+      vector: blendPreferences(fromEvents.vector, likesVector),
+      contributions: fromEvents.contributions,
+      exclude,
+      likes,
+      embedderId: embedder?.id ?? "",
+    };
+    if (this.profiles.size >= PROFILE_CACHE) this.profiles.delete(this.profiles.keys().next().value!);
+    this.profiles.set(userId, profile);
+    return profile;
+  }
+
+  /**
+   * Stores events and updates the profiles of the shoppers they belong to. Events of a shopper who
+   * turned personalisation off are dropped, not stored: we keep no history for them at all.
+   * Events on items not in the catalogue are stored (they may be imported later) but add nothing to
+   * a profile until they are.
+   */
+  async recordEvents(events: ShopperEvent[]): Promise<void> {
+    const now = Date.now();
+    const parsed = parseInput(eventsSchema, events, "events").map((e) => ({ ...e, ts: e.ts ?? now }) as ShopperEvent);
+    await this.load();
+    const byUser = new Map<string, ShopperEvent[]>();
+    for (const e of parsed) {
+      const list = byUser.get(e.userId);
+      if (list) list.push(e);
+      else byUser.set(e.userId, [e]);
+    }
+    const kept: ShopperEvent[] = [];
+    const shoppers = new Map<string, Shopper | null>();
+    for (const [userId, list] of byUser) {
+      const shopper = await this.store.getShopper(userId);
+      if (shopper && !shopper.personalise) continue;
+      shoppers.set(userId, shopper);
+      kept.push(...list);
+    }
+    if (!kept.length) return;
+    await this.store.addEvents(kept);
+    this.popularity.record(kept);
+    for (const [userId, shopper] of shoppers) {
+      this.profiles.delete(userId);
+      const profile = await this.profileFor(userId, shopper);
+      if (profile?.vector) await this.store.saveProfile(userId, profile.vector);
+    }
+  }
+
+  /**
+   * Adds what a shopper said they like to their preferences and profile. With no events yet, the
+   * likes are the profile; later they keep a fixed share of it (profile.ts). A shopper who turned
+   * personalisation off is left untouched.
+   */
+  async seedPreferences(userId: string, text: string): Promise<void> {
+    const user = parseInput(userIdSchema, userId, "userId");
+    const likes = parseInput(z.string().trim().min(1, "must not be empty").max(500, "at most 500 characters"), text, "preferences");
+    await this.load();
+    const now = Date.now();
+    const existing = await this.store.getShopper(user);
+    if (existing && !existing.personalise) return;
+    const shopper: Shopper = existing ?? { userId: user, preferences: [], personalise: true, createdAt: now, updatedAt: now };
+    const preferences = [...shopper.preferences.filter((p) => p.toLowerCase() !== likes.toLowerCase()), likes].slice(-20);
+    const updated = { ...shopper, preferences, updatedAt: now };
+    await this.store.upsertShopper(updated);
+    this.profiles.delete(user);
+    const profile = await this.profileFor(user, updated);
+    if (profile?.vector) await this.store.saveProfile(user, profile.vector);
+  }
+
+  /**
+   * Products a message names: an exact id ("sku-000123"), or a title whose words the message covers
+   * — at least half of the title's IDF mass, so the rare words (brand, line, model) must be there.
+   */
+  async findMentioned(text: string, limit = 3): Promise<Product[]> {
+    const message = parseInput(z.string().max(2000, "at most 2000 characters"), text, "text");
+    const max = parseInput(z.number().int().min(1).max(50), limit, "limit");
+    await this.load();
+    const out: number[] = [];
+    if (!this.lowerIds || this.lowerIds.size !== this.state.ids.size) {
+      this.lowerIds = new Map();
+      for (let s = 0; s < this.state.ids.size; s++) this.lowerIds.set(this.state.ids.idOf(s).toLowerCase(), s);
+    }
+    for (const raw of message.split(/[\s,;:!?()"'“”‘’<>[\]{}，。！？；：、]+/u)) {
+      const slot = this.lowerIds.get(raw.replace(/[.]+$/, "").toLowerCase());
+      if (slot !== undefined && this.state.catalog.product(slot) && !out.includes(slot)) out.push(slot);
+    }
+    const terms = new Set(tokenize(message));
+    const titles = this.state.titles;
+    const scored = titles
+      .searchTerms([...terms], 50)
+      .map((h) => {
+        let covered = 0;
+        let total = 0;
+        for (const t of titles.termsOf(h.slot)) {
+          const w = titles.idf(t);
+          total += w;
+          if (terms.has(t)) covered += w;
+        }
+        return { slot: h.slot, coverage: total > 0 ? covered / total : 0, score: h.score };
+      })
+      .filter((h) => h.coverage >= MENTION_COVERAGE)
+      .sort((a, b) => b.coverage - a.coverage || b.score - a.score);
+    const best = scored[0]?.coverage ?? 1;
+    for (const h of scored) {
+      if (h.coverage < best - 0.25) break;
+      if (!out.includes(h.slot)) out.push(h.slot);
+    }
+    return out.slice(0, max).map((s) => this.state.catalog.product(s)!);
+  }
+
+  async getProduct(id: string): Promise<Product | null> {
+    await this.load();
+    return this.state.catalog.get(id) ?? null;
+  }
+}
+
+/** The groups' words as written: spaces between Latin words, none between Chinese ones. */
+function joinGroups(groups: QueryGroup[]): string {
+  let s = "";
+  groups.forEach((g, i) => {
+    if (i > 0 && !(g.cjk && groups[i - 1]!.cjk)) s += " ";
+    s += g.text;
+  });
+  return s;
+}
+
+function truncate(s: string, n: number): string {
+  return s.length <= n ? s : `${s.slice(0, n - 1)}…`;
+}
+
+export function createRecommender(options: RecommenderOptions): CatalogRecommender {
+  return new CatalogRecommender(options);
+}
