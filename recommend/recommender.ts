@@ -89,6 +89,7 @@ export class CatalogRecommender implements Recommender {
   private readonly profiles = new Map<string, ShopperProfile>();
   private priorOrder: number[] | undefined;
   private lowerIds: Map<string, number> | undefined;
+  private indexSource: "saved" | "built" | "none" = "none";
   private readonly o: Required<Omit<RecommenderOptions, "embedder" | "logger" | "builtin" | "hnsw">>;
 
   constructor(private readonly options: RecommenderOptions) {
@@ -129,11 +130,18 @@ export class CatalogRecommender implements Recommender {
     return this.embedderRef;
   }
 
-  describe(): { products: number; vectors: number; embedder: { id: string; tier: string; dimensions: number } | null } {
+  /** For start-up logs and health: what is loaded, and whether the vector index came from disk. */
+  describe(): {
+    products: number;
+    vectors: number;
+    vectorIndex: "saved" | "built" | "none";
+    embedder: { id: string; tier: string; dimensions: number } | null;
+  } {
     const e = this.embedderRef;
     return {
       products: this.state.catalog.size,
       vectors: this.state.vectors?.size ?? 0,
+      vectorIndex: this.indexSource,
       embedder: e ? { id: e.id, tier: e.tier, dimensions: e.dimensions } : null,
     };
   }
@@ -181,8 +189,10 @@ export class CatalogRecommender implements Recommender {
         for (const [i, v] of (await this.embedProducts(missing, "embedding products")).entries()) vectors.set(missing[i]!.id, v);
       }
       const loaded = file && !missing.length ? HnswIndex.load(file, embedder.dimensions, vectors, ids, this.options.hnsw) : null;
-      if (loaded) this.state.vectors = loaded;
-      else {
+      if (loaded) {
+        this.state.vectors = loaded;
+        this.indexSource = "saved";
+      } else {
         this.buildVectorIndex(embedder.dimensions, [...vectors].map(([id, vector]) => ({ id, vector })));
         this.saveIndex();
       }
@@ -192,6 +202,7 @@ export class CatalogRecommender implements Recommender {
         products: products.length,
         embedder: embedder ? { id: embedder.id, tier: embedder.tier, dimensions: embedder.dimensions } : null,
         vectors: this.state.vectors?.size ?? 0,
+        vectorIndex: this.indexSource,
         ms: Date.now() - started,
       },
       "recommender ready",
@@ -200,6 +211,7 @@ export class CatalogRecommender implements Recommender {
 
   private buildVectorIndex(dimensions: number, entries: { id: string; vector: Float32Array }[]): void {
     const index = this.state.resetVectors(dimensions);
+    this.indexSource = "built";
     const bar = createProgress("building vector index", entries.length, this.o.progress && entries.length >= 5000);
     let last = 0;
     index.add(entries, (done) => {
@@ -330,7 +342,10 @@ export class CatalogRecommender implements Recommender {
     }
     const embedder = this.embedderRef!;
     const vectors = await this.embedProducts(products, "embedding products", (done) => options.onProgress?.(done, products.length));
-    if (!this.state.vectors) this.state.resetVectors(embedder.dimensions);
+    if (!this.state.vectors) {
+      this.state.resetVectors(embedder.dimensions);
+      this.indexSource = "built";
+    }
     this.state.vectors!.add(products.map((p, i) => ({ id: p.id, vector: vectors[i]! })));
     if (builtin) {
       this.drift += products.length;
@@ -412,10 +427,15 @@ export class CatalogRecommender implements Recommender {
       lexical.forEach((h, rank) => {
         fused.set(h.slot, { score: h.matched.length / groups.length / (k + rank + 1), matched: h.matched });
       });
+      // The built-in space only knows the catalogue's words: for a query word it never saw (a new
+      // brand, a typo) the vector rests on trigrams alone, and counts for less.
+      const e = this.embedderRef;
+      const known = e instanceof BuiltinEmbedder ? groups.filter((g) => g.alternatives.flat().some((t) => e.hasTerm(t))).length / groups.length : 1;
+      const semanticWeight = 0.5 + 0.5 * known;
       semantic.forEach((h, rank) => {
         const f = fused.get(h.slot);
-        if (f) f.score += 1 / (k + rank + 1);
-        else fused.set(h.slot, { score: 1 / (k + rank + 1) });
+        if (f) f.score += semanticWeight / (k + rank + 1);
+        else fused.set(h.slot, { score: semanticWeight / (k + rank + 1) });
       });
       if (profile?.vector && this.state.vectors) {
         const scored = [...fused.keys()]

@@ -224,6 +224,12 @@ export class BuiltinEmbedder implements Embedder {
     return new BuiltinEmbedder(header, idf, projection);
   }
 
+  /** Whether the fitted vocabulary has this word (a tokeniser term; trigrams aside). */
+  hasTerm(term: string): boolean {
+    const i = this.index.get(term);
+    return i !== undefined && i < this.header.nWords;
+  }
+
   /** Whether a text has at least one term the fitted vocabulary knows. */
   knows(text: string): boolean {
     const f = extract(text);

@@ -5,7 +5,8 @@
  * the number is never interpreted here. A bare number stays: "Air Max 90" names a product.
  */
 const CUR = "(?:[$€£¥]|usd|eur|gbp|cny|rmb)";
-const UNIT = "(?:[$€£¥]|usd|eur|gbp|cny|rmb|dollars?|bucks|euros?|pounds?|yuan|元|块钱?|美元|欧元)";
+// Longer words first: the alternation takes the first that matches ("euros" before "eur").
+const UNIT = "(?:dollars?|bucks|euros?|pounds?|yuan|usd|eur|gbp|cny|rmb|[$€£¥]|元|块钱?|美元|欧元)";
 const NUM = String.raw`\d+(?:[.,]\d+)?k?`;
 const ANY = String.raw`(?:${CUR}\s*)?${NUM}(?:\s*${UNIT})?`;
 const MARKED = String.raw`(?:${CUR}\s*${NUM}(?:\s*${UNIT})?|${NUM}\s*${UNIT})`;

@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { Bm25Index } from "../../recommend/lexical/bm25.ts";
+
+const doc = (terms: string[]) => {
+  const m = new Map<string, number>();
+  for (const t of terms) m.set(t, (m.get(t) ?? 0) + 1);
+  return m;
+};
+
+function build(): Bm25Index {
+  const index = new Bm25Index();
+  index.upsert([
+    { slot: 0, terms: doc(["run", "shoe", "red"]) },
+    { slot: 1, terms: doc(["run", "shoe", "blue", "trail", "grip", "mud", "rock", "waterproof"]) },
+    { slot: 2, terms: doc(["hike", "boot"]) },
+    { slot: 3, terms: doc(["red", "dress"]) },
+    { slot: 4, terms: doc(["连衣裙", "dress"]) },
+  ]);
+  return index;
+}
+
+describe("BM25", () => {
+  it("ranks documents matching more (and rarer) query terms higher, shorter ones first on ties", () => {
+    const hits = build().searchTerms(["run", "shoe"], 10);
+    expect(hits.map((h) => h.slot)).toEqual([0, 1]);
+    expect(hits[0]!.matched).toEqual([0, 1]);
+  });
+
+  it("filters inside the search", () => {
+    const hits = build().searchTerms(["run", "shoe"], 10, { accept: (s) => s !== 0 });
+    expect(hits.map((h) => h.slot)).toEqual([1]);
+    expect(build().searchTerms(["red"], 10, { candidates: [3] }).map((h) => h.slot)).toEqual([3]);
+  });
+
+  it("scores a group by its best alternative, so a literal word and its translation do not add up", () => {
+    const index = build();
+    // 连衣裙 | dress: the Chinese doc matches both alternatives but only the better one counts.
+    const groups = [[["red"]], [["连衣裙"], ["dress"]]];
+    const hits = index.search(groups, 10);
+    expect(hits[0]!.slot).toBe(3);
+    expect(hits[0]!.matched).toEqual([0, 1]);
+    expect(hits.find((h) => h.slot === 4)!.matched).toEqual([1]);
+  });
+
+  it("re-indexes and removes documents", () => {
+    const index = build();
+    index.upsert([{ slot: 2, terms: doc(["run", "shoe", "shoe"]) }]);
+    expect(index.size).toBe(5);
+    expect(index.searchTerms(["boot"], 10)).toEqual([]);
+    expect(index.searchTerms(["shoe"], 10).map((h) => h.slot)).toContain(2);
+    index.removeSlots([0, 2]);
+    expect(index.size).toBe(3);
+    expect(index.searchTerms(["run"], 10).map((h) => h.slot)).toEqual([1]);
+    expect(index.df("run")).toBe(1);
+  });
+
+  it("returns nothing for unknown terms", () => {
+    expect(build().searchTerms(["nothing"], 10)).toEqual([]);
+  });
+});
