@@ -1,0 +1,85 @@
+import type { Activity } from "botbuilder";
+import { z } from "zod";
+import { ValidationError } from "../../core/errors.ts";
+import type { Turn } from "../../core/turn.ts";
+import { parseWire } from "../validate.ts";
+
+const str = (what: string) => z.string({ error: (i) => (i.input === undefined ? `required (${what})` : `expected a string (${what})`) });
+const account = z.looseObject({ id: str("the account's id").min(1, "must not be empty") }, { error: (i) => (i.input === undefined ? "required ({id, name?})" : "expected an object {id, name?}") });
+
+/**
+ * What /api/messages needs of an Activity before the SDK sees it. The SDK itself checks only that
+ * `type` is a string; anything else missing would fail deep inside it as a 500, so we answer 400
+ * naming the field instead.
+ */
+const activitySchema = z.looseObject({
+  type: str("e.g. \"message\"").min(1, "must not be empty"),
+  id: z.string({ error: "expected a string" }).optional(),
+  channelId: str("e.g. \"emulator\", \"msteams\"").min(1, "must not be empty"),
+  serviceUrl: str("the channel's URL for replies")
+    .refine((u) => /^https?:\/\/[^\s/]+/i.test(u) && URL.canParse(u), "expected an http(s) URL"),
+  conversation: z.looseObject({ id: str("the conversation's id").min(1, "must not be empty") }, { error: (i) => (i.input === undefined ? "required ({id})" : "expected an object {id}") }),
+  from: account,
+  recipient: account.optional(),
+  // Some channels serialise absent fields as null; only a value of the wrong type is an error.
+  text: z.string({ error: "expected a string" }).nullish(),
+  locale: z.string({ error: "expected a string such as \"en-US\"" }).max(35, "at most 35 characters").nullish(),
+  deliveryMode: z.enum(["normal", "notification", "expectReplies", "ephemeral"], { error: "expected one of normal, notification, expectReplies, ephemeral" }).nullish(),
+  membersAdded: z.array(account, { error: "expected an array of accounts" }).nullish(),
+  timestamp: z.string({ error: "expected an ISO 8601 string" }).nullish(),
+  localTimestamp: z.string({ error: "expected an ISO 8601 string" }).nullish(),
+});
+
+/** Validates the body of a POST /api/messages; errors name the field ("activity.conversation.id: required"). */
+export function parseActivity(body: unknown): Activity {
+  if (body === undefined) throw new ValidationError("invalid activity: the request has no JSON body (send it with Content-Type: application/json)");
+  if (body === null || typeof body !== "object" || Array.isArray(body)) throw new ValidationError("invalid activity: expected a JSON object");
+  const parsed = parseWire(activitySchema, body, "activity", "activity");
+  // The SDK reads these as Dates (its own process() does the same conversion).
+  const activity = parsed as unknown as Activity & { rawTimestamp?: string; rawLocalTimestamp?: string };
+  if (typeof parsed.timestamp === "string") {
+    activity.rawTimestamp = parsed.timestamp;
+    activity.timestamp = new Date(parsed.timestamp);
+  }
+  if (typeof parsed.localTimestamp === "string") {
+    activity.rawLocalTimestamp = parsed.localTimestamp;
+    activity.localTimestamp = new Date(parsed.localTimestamp);
+  }
+  for (const key of ["text", "locale", "deliveryMode", "membersAdded", "timestamp", "localTimestamp"] as const) {
+    if ((activity as unknown as Record<string, unknown>)[key] === null) delete (activity as unknown as Record<string, unknown>)[key];
+  }
+  return activity;
+}
+
+/** The shopper behind an activity, namespaced by channel so ids from two channels never collide. */
+export function userIdOf(channelId: string, accountId: string): string {
+  return `${channelId}:${accountId}`;
+}
+
+/** A message activity as the channel-neutral Turn; undefined when it carries no text to act on. */
+export function toTurn(activity: Activity): Turn | undefined {
+  const text = messageText(activity);
+  if (text === undefined) return undefined;
+  return {
+    conversationId: activity.conversation.id,
+    userId: userIdOf(activity.channelId, activity.from.id),
+    text,
+    locale: activity.locale || undefined,
+  };
+}
+
+/**
+ * The text of a message: `text`, or for a card's submit button (Teams Action.Submit without
+ * imBack, some Web Chat cards) a `text` string in `value`. Teams prefixes @mentions of the bot,
+ * which are not part of what the shopper asked.
+ */
+export function messageText(activity: Activity): string | undefined {
+  let text = typeof activity.text === "string" ? activity.text : undefined;
+  if (!text?.trim() && activity.value && typeof activity.value === "object" && typeof (activity.value as { text?: unknown }).text === "string") {
+    text = (activity.value as { text: string }).text;
+  }
+  if (text === undefined) return undefined;
+  if (activity.channelId === "msteams") text = text.replace(/<at>[^<]*<\/at>/g, "");
+  text = text.trim();
+  return text === "" ? undefined : text;
+}

@@ -1,0 +1,89 @@
+import { ActionTypes, type Activity, type Attachment, AttachmentLayoutTypes, ActivityTypes, CardFactory, type CardAction } from "botbuilder";
+import type { ProductCard } from "../../core/turn.ts";
+import type { WireReply } from "../turns.ts";
+
+export interface RenderOptions {
+  channelId: string;
+  /** The reply's language ("en", "zh"): button captions and price format follow it. */
+  locale?: string;
+  /** Absolute base for the catalogue's relative image paths ("/images/shoes.svg"); channels fetch images themselves. */
+  baseUrl?: string;
+  /** Who the suggested actions are for (the shopper's channel account id). */
+  recipientId?: string;
+}
+
+const isZh = (locale?: string) => (locale ?? "").toLowerCase().startsWith("zh");
+
+/** Text a card's button sends back; the intent data reads both as product_details. */
+export function detailsRequest(title: string, locale?: string): string {
+  return isZh(locale) ? `详细介绍一下${title}` : `tell me more about ${title}`;
+}
+
+export function formatPrice(price: number | undefined, currency: string | undefined, locale?: string): string | undefined {
+  if (price === undefined) return undefined;
+  const tag = isZh(locale) ? "zh-CN" : "en-US";
+  if (currency) {
+    try {
+      return new Intl.NumberFormat(tag, { style: "currency", currency }).format(price);
+    } catch {
+      return `${price} ${currency}`;
+    }
+  }
+  return new Intl.NumberFormat(tag, { maximumFractionDigits: 2 }).format(price);
+}
+
+export function absoluteUrl(image: string | undefined, baseUrl?: string): string | undefined {
+  if (!image) return undefined;
+  if (/^(https?:|data:)/i.test(image)) return image;
+  if (!baseUrl) return undefined;
+  try {
+    return new URL(image, baseUrl.endsWith("/") ? baseUrl : `${baseUrl}/`).href;
+  } catch {
+    return undefined;
+  }
+}
+
+function heroCard(product: ProductCard, options: RenderOptions): Attachment {
+  const image = absoluteUrl(product.image, options.baseUrl);
+  const button: CardAction = { type: ActionTypes.ImBack, title: isZh(options.locale) ? "详细了解" : "Tell me more", value: detailsRequest(product.title, options.locale) };
+  return CardFactory.heroCard(product.title, product.reason, image ? [{ url: image, alt: product.title }] : [], [button], {
+    subtitle: formatPrice(product.price, product.currency, options.locale),
+  });
+}
+
+/** Teams renders Adaptive Cards best; its Action.Submit with an imBack payload posts the text as the shopper's message. */
+function adaptiveCard(product: ProductCard, options: RenderOptions): Attachment {
+  const image = absoluteUrl(product.image, options.baseUrl);
+  const price = formatPrice(product.price, product.currency, options.locale);
+  const body: Record<string, unknown>[] = [];
+  if (image) body.push({ type: "Image", url: image, altText: product.title, size: "Medium" });
+  body.push({ type: "TextBlock", text: product.title, weight: "Bolder", size: "Medium", wrap: true });
+  if (price) body.push({ type: "TextBlock", text: price, color: "Accent", spacing: "Small" });
+  if (product.reason) body.push({ type: "TextBlock", text: product.reason, isSubtle: true, wrap: true, spacing: "Small" });
+  const value = detailsRequest(product.title, options.locale);
+  return CardFactory.adaptiveCard({
+    $schema: "http://adaptivecards.io/schemas/adaptive-card.json",
+    type: "AdaptiveCard",
+    version: "1.4",
+    body,
+    actions: [{ type: "Action.Submit", title: isZh(options.locale) ? "详细了解" : "Tell me more", data: { msteams: { type: "imBack", value }, text: value } }],
+  });
+}
+
+/** The reply as one message activity: text, product cards in a carousel, suggestions as imBack buttons. */
+export function renderReply(reply: WireReply, options: RenderOptions): Partial<Activity> {
+  const activity: Partial<Activity> = { type: ActivityTypes.Message, text: reply.text };
+  if (options.locale) activity.locale = options.locale;
+  if (reply.products.length) {
+    const card = options.channelId === "msteams" ? adaptiveCard : heroCard;
+    activity.attachments = reply.products.map((p) => card(p, options));
+    activity.attachmentLayout = AttachmentLayoutTypes.Carousel;
+  }
+  if (reply.suggestions.length) {
+    activity.suggestedActions = {
+      actions: reply.suggestions.map((s) => ({ type: ActionTypes.ImBack, title: s, value: s })),
+      to: options.recipientId ? [options.recipientId] : [],
+    };
+  }
+  return activity;
+}

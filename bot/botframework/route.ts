@@ -1,0 +1,119 @@
+import { type Activity, ActivityTypes, type TurnContext } from "botbuilder";
+import type { Request, RequestHandler, Response } from "express";
+import type { Config } from "../../core/config.ts";
+import { ConciergeError, NotReadyError } from "../../core/errors.ts";
+import type { Logger } from "../../core/logger.ts";
+import type { DialogEngine } from "../../dialogs/types.ts";
+import { reportError } from "../errors.ts";
+import { runTurn, toWireReply } from "../turns.ts";
+import { parseActivity, toTurn, userIdOf } from "./activity.ts";
+import type { ConciergeAdapter } from "./adapter.ts";
+import { renderReply } from "./render.ts";
+
+export interface BotRouteOptions {
+  adapter: ConciergeAdapter;
+  config: Config;
+  engine: () => DialogEngine | undefined;
+  isReady: () => boolean;
+  logger: Logger;
+  turnTimeoutMs: number;
+  /** Public base URL of this service, for absolute image links in cards; defaults to the request's host. */
+  publicUrl?: string;
+}
+
+/** What a conversationUpdate that adds a shopper is answered with: the engine's own greeting. */
+export const WELCOME_TEXT = "hello";
+
+// Channel ids become a metrics label; anything else is folded into "other" to keep the label bounded.
+const KNOWN_CHANNELS = new Set(["msteams", "emulator", "slack", "webchat", "directline", "skype", "telegram", "facebook", "line", "kik", "email", "sms", "test"]);
+
+type Notice = "textOnly" | "tooLong" | "failed";
+const notices: Record<"en" | "zh", Record<Notice, (n?: number) => string>> = {
+  en: {
+    textOnly: () => "I can only read text for now — please type your question.",
+    tooLong: (n) => `That message is too long for me: please keep it under ${n} characters.`,
+    failed: () => "Sorry, something went wrong on my side. Please try again in a moment.",
+  },
+  zh: {
+    textOnly: () => "目前我只能读懂文字，请输入你的问题。",
+    tooLong: (n) => `这条消息太长了，请控制在 ${n} 个字符以内。`,
+    failed: () => "抱歉，我这边出了点问题，请稍后再试。",
+  },
+};
+const notice = (activity: Activity, key: Notice, n?: number) => notices[(activity.locale ?? "").toLowerCase().startsWith("zh") ? "zh" : "en"][key](n);
+
+class ChannelUnreachableError extends ConciergeError {
+  constructor(serviceUrl: string, cause: unknown) {
+    super("channel_unreachable", `could not deliver the reply to serviceUrl ${serviceUrl}: ${(cause as Error)?.message ?? cause}`, 502, { cause });
+  }
+}
+
+/**
+ * POST /api/messages. The Activity is validated here (400 naming the field), readiness checked
+ * (503), then the SDK authenticates it and runs the turn; with deliveryMode "expectReplies" the
+ * replies come back in the response body, otherwise they go to the channel's serviceUrl.
+ */
+export function botFrameworkRoute(options: BotRouteOptions): RequestHandler {
+  const { adapter, config, logger } = options;
+
+  return async (req: Request, res: Response) => {
+    const activity = parseActivity(req.body);
+    if (!options.isReady()) throw new NotReadyError("the assistant is still loading its models; try again in a moment");
+    const channel = `botframework:${KNOWN_CHANNELS.has(activity.channelId) ? activity.channelId : "other"}`;
+    const baseUrl = options.publicUrl ?? `${req.protocol}://${req.get("host") ?? "localhost"}`;
+    const closed = new AbortController();
+    res.on("close", () => {
+      if (!res.writableFinished) closed.abort(new ConciergeError("disconnected", "the channel closed the request", 499));
+    });
+    const log = logger.child({ channel, conversationId: activity.conversation.id });
+
+    const send = async (context: TurnContext, reply: Partial<Activity>) => {
+      try {
+        await context.sendActivity(reply);
+      } catch (err) {
+        throw new ChannelUnreachableError(context.activity.serviceUrl, err);
+      }
+    };
+
+    const answer = async (context: TurnContext, text: string, userId: string, recipientId: string) => {
+      await send(context, { type: ActivityTypes.Typing });
+      let reply: Awaited<ReturnType<typeof runTurn>>;
+      try {
+        const turn = { conversationId: context.activity.conversation.id, userId, text, locale: context.activity.locale || undefined };
+        reply = await runTurn({ engine: options.engine, turn, channel, signal: closed.signal, timeoutMs: options.turnTimeoutMs, logger: log });
+      } catch (err) {
+        if (closed.signal.aborted) return;
+        reportError(err, log, { activity: context.activity.type });
+        await send(context, { type: ActivityTypes.Message, text: notice(context.activity, "failed") });
+        return;
+      }
+      await send(context, renderReply(toWireReply(reply), { channelId: context.activity.channelId, locale: reply.locale ?? context.activity.locale, baseUrl, recipientId }));
+    };
+
+    const logic = async (context: TurnContext) => {
+      const incoming = context.activity;
+      if (incoming.type === ActivityTypes.Message) {
+        const turn = toTurn(incoming);
+        if (!turn) return send(context, { type: ActivityTypes.Message, text: notice(incoming, "textOnly") });
+        // A channel cannot show an HTTP error to the person typing, so an over-long message is answered in the chat.
+        if (turn.text.length > config.maxMessageChars) {
+          reportError(new ConciergeError("payload_too_large", `text: at most ${config.maxMessageChars} characters (got ${turn.text.length})`, 413), log);
+          return send(context, { type: ActivityTypes.Message, text: notice(incoming, "tooLong", config.maxMessageChars) });
+        }
+        return answer(context, turn.text, turn.userId, incoming.from.id);
+      }
+      if (incoming.type === ActivityTypes.ConversationUpdate) {
+        const botId = incoming.recipient?.id;
+        const joined = (incoming.membersAdded ?? []).find((m) => m.id !== botId);
+        if (joined) return answer(context, WELCOME_TEXT, userIdOf(incoming.channelId, joined.id), joined.id);
+      }
+      // Typing, reactions, installation updates and the like need no answer.
+    };
+
+    const result = await adapter.run(req.get("authorization") ?? "", activity, logic);
+    if (res.headersSent) return;
+    res.status(result?.status ?? 200);
+    if (result?.body !== undefined) res.json(result.body);
+    else res.end();
+  };
+}

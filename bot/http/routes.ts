@@ -1,0 +1,48 @@
+import path from "node:path";
+import express, { type Router } from "express";
+import { NotReadyError, ValidationError } from "../../core/errors.ts";
+import { registry } from "../../core/metrics.ts";
+import type { ShopperEvent } from "../../store/types.ts";
+import { parseEvents } from "../events.ts";
+
+/** /healthz (the process is up), /readyz (models and store loaded), /metrics (Prometheus text). */
+export function healthRoutes(isReady: () => boolean): Router {
+  const router = express.Router();
+  router.get("/healthz", (_req, res) => {
+    res.json({ status: "ok" });
+  });
+  router.get("/readyz", (_req, res) => {
+    if (isReady()) res.json({ status: "ready" });
+    else res.status(503).set("Retry-After", "5").json({ status: "loading" });
+  });
+  router.get("/metrics", async (_req, res) => {
+    res.type(registry.contentType).send(await registry.metrics());
+  });
+  return router;
+}
+
+/** POST /api/events: one event or an array of up to 1,000 → 202 {accepted: n}. */
+export function eventRoutes(deps: { isReady: () => boolean; recordEvents: (events: ShopperEvent[]) => Promise<void> }): Router {
+  const router = express.Router();
+  router.post("/api/events", async (req, res) => {
+    if (req.body === undefined) throw new ValidationError("invalid events: expected a JSON body (Content-Type: application/json) with an event or an array of events");
+    const events = parseEvents(req.body);
+    if (!deps.isReady()) throw new NotReadyError();
+    await deps.recordEvents(events);
+    res.status(202).json({ accepted: events.length });
+  });
+  return router;
+}
+
+/** The plain chat page and its assets; the socket.io client comes from socket.io itself at /socket.io/socket.io.js. */
+export function webRoutes(webDir: string): Router {
+  const router = express.Router();
+  const file = (name: string, type: string) => (_req: express.Request, res: express.Response) => {
+    res.type(type).set("Cache-Control", "no-cache").sendFile(path.join(webDir, name));
+  };
+  router.get(["/", "/chat.html"], file("chat.html", "html"));
+  router.get("/chat.js", file("chat.js", "js"));
+  router.get("/chat.css", file("chat.css", "css"));
+  router.use("/images", express.static(path.join(webDir, "images"), { index: false, maxAge: "1h", fallthrough: true }));
+  return router;
+}

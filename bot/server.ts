@@ -1,0 +1,132 @@
+import http from "node:http";
+import path from "node:path";
+import express from "express";
+import { Server as SocketServer } from "socket.io";
+import type { Config } from "../core/config.ts";
+import type { Logger } from "../core/logger.ts";
+import type { DialogEngine } from "../dialogs/types.ts";
+import type { ShopperEvent } from "../store/types.ts";
+import { createBotAdapter } from "./botframework/adapter.ts";
+import { botFrameworkRoute } from "./botframework/route.ts";
+import { cors, errorHandler, methodNotAllowed, notFound, requestLog, securityHeaders } from "./http/middleware.ts";
+import { eventRoutes, healthRoutes, webRoutes } from "./http/routes.ts";
+import { type RateLimiter, type TokenBucketOptions, TokenBucketLimiter } from "./rate-limit.ts";
+import { attachChat } from "./socket.ts";
+
+export interface ServerDeps {
+  config: Config;
+  /** The engine once models and store are loaded; undefined while loading. */
+  engine: () => DialogEngine | undefined;
+  isReady: () => boolean;
+  recordEvents: (events: ShopperEvent[]) => Promise<void>;
+  logger: Logger;
+
+  /** JSON body limit for HTTP requests; default 256 kB. */
+  bodyLimit?: string | number;
+  /** Largest socket.io message in bytes; default 1.5 MiB, so a 1 MB text arrives and is refused by validation instead of the connection being dropped. */
+  socketMaxBytes?: number;
+  /** Per-socket `message` rate; default a burst of 10, then 1 a second. */
+  messageRate?: TokenBucketOptions;
+  /** Per-socket `event` rate (calls, not events); default a burst of 100, then 20 a second. */
+  eventRate?: TokenBucketOptions;
+  /** Replaces the in-process limiters (e.g. one shared through Redis across replicas). */
+  messageLimiter?: RateLimiter;
+  eventLimiter?: RateLimiter;
+  /** A turn longer than this is answered with a timeout error and aborted; default 60 s (CPU generation is slow). */
+  turnTimeoutMs?: number;
+  /** Where chat.html, chat.js, chat.css and images/ are; default ../web next to this folder. */
+  webDir?: string;
+  /** Public base URL for absolute image links in Bot Framework cards; default the request's own host. */
+  publicUrl?: string;
+}
+
+export interface ConciergeServer {
+  http: http.Server;
+  io: SocketServer;
+  app: express.Express;
+  /** True when /api/messages runs without Bot Framework authentication (no MICROSOFT_APP_ID). */
+  anonymousBot: boolean;
+  /** Listens on config.port/config.host (port 0 picks a free one); resolves to the port. */
+  listen(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_BODY_LIMIT = "256kb";
+export const DEFAULT_SOCKET_MAX_BYTES = 1.5 * 1024 * 1024;
+
+/**
+ * The service's front door: HTTP (health, metrics, events, Bot Framework, the chat page) and
+ * socket.io `/chat` on one port. Answers from the first moment — /readyz says "loading" and turns
+ * answer not_ready until `isReady()` — so orchestrators and clients can tell starting from broken.
+ */
+export function createServer(deps: ServerDeps): ConciergeServer {
+  const { config, logger } = deps;
+  const turnTimeoutMs = deps.turnTimeoutMs ?? 60_000;
+  const webDir = deps.webDir ?? path.resolve(import.meta.dirname, "../web");
+  const bot = createBotAdapter(config.bot, logger);
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.use(securityHeaders());
+  app.use(requestLog(logger));
+  app.use(healthRoutes(deps.isReady));
+  app.use("/api", cors());
+  // Not strict: a bare string or number parses, so the route can say what it expected instead of "Unexpected token".
+  app.use(express.json({ limit: deps.bodyLimit ?? DEFAULT_BODY_LIMIT, type: ["application/json", "application/*+json"], strict: false }));
+  app.use(eventRoutes(deps));
+  app.post(
+    "/api/messages",
+    botFrameworkRoute({ adapter: bot.adapter, config, engine: deps.engine, isReady: deps.isReady, logger, turnTimeoutMs, publicUrl: deps.publicUrl }),
+  );
+  app.all("/api/messages", methodNotAllowed("POST"));
+  app.all("/api/events", methodNotAllowed("POST"));
+  app.use(webRoutes(webDir));
+  app.use(notFound());
+  app.use(errorHandler(logger));
+
+  const server = http.createServer(app);
+  const io = new SocketServer(server, {
+    maxHttpBufferSize: deps.socketMaxBytes ?? DEFAULT_SOCKET_MAX_BYTES,
+    cors: { origin: "*" },
+  });
+  attachChat({
+    io,
+    config,
+    engine: deps.engine,
+    isReady: deps.isReady,
+    recordEvents: deps.recordEvents,
+    logger,
+    messageLimiter: deps.messageLimiter ?? new TokenBucketLimiter(deps.messageRate ?? { capacity: 10, refillPerSecond: 1 }),
+    eventLimiter: deps.eventLimiter ?? new TokenBucketLimiter(deps.eventRate ?? { capacity: 100, refillPerSecond: 20 }),
+    turnTimeoutMs,
+  });
+  server.on("clientError", (err, socket) => {
+    logger.debug({ err }, "malformed HTTP request");
+    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
+  });
+
+  return {
+    http: server,
+    io,
+    app,
+    anonymousBot: bot.anonymous,
+    listen: () =>
+      new Promise<number>((resolve, reject) => {
+        const onError = (err: NodeJS.ErrnoException) => {
+          reject(err.code === "EADDRINUSE" ? Object.assign(new Error(`port ${config.port} is already in use; set PORT to another port`), { cause: err }) : err);
+        };
+        server.once("error", onError);
+        server.listen(config.port, config.host, () => {
+          server.off("error", onError);
+          const address = server.address();
+          resolve(typeof address === "object" && address ? address.port : config.port);
+        });
+      }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        // io.close() closes the HTTP server too; idle keep-alive connections would hold it open.
+        io.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

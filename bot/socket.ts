@@ -1,0 +1,149 @@
+import type { Namespace, Server, Socket } from "socket.io";
+import type { Config } from "../core/config.ts";
+import { ConciergeError, NotReadyError, ValidationError } from "../core/errors.ts";
+import type { Logger } from "../core/logger.ts";
+import type { ShopperEvent } from "../store/types.ts";
+import type { DialogEngine } from "../dialogs/types.ts";
+import { reportError } from "./errors.ts";
+import { parseEvents } from "./events.ts";
+import type { RateLimiter } from "./rate-limit.ts";
+import { parseMessage, runTurn, toWireReply } from "./turns.ts";
+
+export interface ChatGatewayOptions {
+  io: Server;
+  config: Config;
+  engine: () => DialogEngine | undefined;
+  isReady: () => boolean;
+  recordEvents: (events: ShopperEvent[]) => Promise<void>;
+  logger: Logger;
+  messageLimiter: RateLimiter;
+  eventLimiter: RateLimiter;
+  turnTimeoutMs: number;
+}
+
+type Ack = (response: unknown) => void;
+
+class RateLimitedError extends ConciergeError {
+  constructor(what: string, retryAfterMs: number) {
+    super("rate_limited", `too many ${what}; try again in ${Math.max(1, Math.ceil(retryAfterMs / 1000))} s`, 429);
+  }
+}
+
+const KNOWN_EVENTS = new Set(["message", "event"]);
+
+/** socket.io's last argument is the acknowledgement callback when the client asked for one. */
+function splitAck(args: unknown[]): { payload: unknown; ack?: Ack } {
+  const last = args.at(-1);
+  if (typeof last === "function") return { payload: args.length > 1 ? args[0] : undefined, ack: last as Ack };
+  return { payload: args[0] };
+}
+
+function userIdFrom(socket: Socket): string {
+  const auth = socket.handshake.auth as Record<string, unknown> | undefined;
+  const claimed = auth?.userId;
+  return typeof claimed === "string" && claimed.trim() ? claimed.trim() : `anon-${socket.id}`;
+}
+
+/**
+ * The `/chat` namespace: `message` {text, userId?, locale?} streams `reply:delta` {text} and
+ * acknowledges with the final reply; `event` records shopper events. Every failure is answered as
+ * {error: {code, message}} — in the acknowledgement when there is one, else as an `error` event —
+ * and none of them takes the process or the socket down.
+ */
+export function attachChat(options: ChatGatewayOptions): Namespace {
+  const { config, logger } = options;
+  const chat = options.io.of("/chat");
+
+  chat.use((socket, next) => {
+    const auth = socket.handshake.auth as Record<string, unknown> | undefined;
+    const userId = auth?.userId;
+    if (userId !== undefined && (typeof userId !== "string" || userId.trim() === "" || userId.length > 200)) {
+      next(new Error("invalid handshake: auth.userId: expected a non-empty string of at most 200 characters"));
+      return;
+    }
+    next();
+  });
+
+  chat.on("connection", (socket) => {
+    const userId = userIdFrom(socket);
+    const conversationId = `web:${socket.id}`;
+    const closed = new AbortController();
+    // One turn at a time per socket, so a conversation's state is never updated by two turns at once.
+    let queue: Promise<void> = Promise.resolve();
+    const log = logger.child({ socket: socket.id });
+
+    const fail = (err: unknown, ack: Ack | undefined, event: string) => {
+      const error = reportError(err, log, { event });
+      try {
+        if (ack) ack({ error });
+        else socket.emit("error", { error });
+      } catch (emitErr) {
+        log.warn({ err: emitErr }, "could not deliver an error to the client");
+      }
+    };
+
+    socket.on("message", (...args: unknown[]) => {
+      const { payload, ack } = splitAck(args);
+      if (!ack) {
+        fail(new ValidationError("message: send it with an acknowledgement callback, socket.emit(\"message\", {text}, (reply) => …); the reply arrives there"), undefined, "message");
+        return;
+      }
+      void (async () => {
+        try {
+          const message = parseMessage(payload, config.maxMessageChars);
+          const decision = await options.messageLimiter.consume(socket.id);
+          if (!decision.allowed) throw new RateLimitedError("messages", decision.retryAfterMs);
+          const turn = { conversationId, userId: message.userId ?? userId, text: message.text, locale: message.locale };
+          const run = queue.then(async () => {
+            const reply = await runTurn({
+              engine: options.engine,
+              turn,
+              channel: "socket",
+              sink: { delta: (text) => socket.emit("reply:delta", { text }) },
+              signal: closed.signal,
+              timeoutMs: options.turnTimeoutMs,
+              logger: log,
+            });
+            ack(toWireReply(reply));
+          });
+          queue = run.catch(() => undefined);
+          await run;
+        } catch (err) {
+          if (!closed.signal.aborted) fail(err, ack, "message");
+        }
+      })();
+    });
+
+    socket.on("event", (...args: unknown[]) => {
+      const { payload, ack } = splitAck(args);
+      void (async () => {
+        try {
+          const events = parseEvents(payload, { defaultUserId: userId });
+          const decision = await options.eventLimiter.consume(socket.id);
+          if (!decision.allowed) throw new RateLimitedError("events", decision.retryAfterMs);
+          if (!options.isReady()) throw new NotReadyError();
+          await options.recordEvents(events);
+          ack?.({ ok: true, accepted: events.length });
+        } catch (err) {
+          fail(err, ack, "event");
+        }
+      })();
+    });
+
+    socket.onAny((event: string, ...args: unknown[]) => {
+      if (KNOWN_EVENTS.has(event)) return;
+      fail(new ValidationError(`unknown event ${JSON.stringify(event)}; this namespace understands "message" and "event"`), splitAck(args).ack, event);
+    });
+
+    socket.on("error", (err) => log.warn({ err }, "socket error"));
+    socket.on("disconnect", (reason) => {
+      closed.abort(new ConciergeError("disconnected", "the client disconnected", 499));
+      options.messageLimiter.forget(socket.id);
+      options.eventLimiter.forget(socket.id);
+      log.debug({ reason }, "disconnected");
+    });
+    log.debug({ anonymous: userId.startsWith("anon-") }, "connected");
+  });
+
+  return chat;
+}

@@ -1,0 +1,125 @@
+import { z } from "zod";
+import { ConciergeError, NotReadyError, PayloadTooLargeError, ValidationError } from "../core/errors.ts";
+import type { Logger } from "../core/logger.ts";
+import { stageSeconds, turnsTotal } from "../core/metrics.ts";
+import type { ProductCard, Reply, ReplySink, Turn } from "../core/turn.ts";
+import type { DialogEngine } from "../dialogs/types.ts";
+import { parseWire } from "./validate.ts";
+
+/** The reply as every client receives it: exactly these fields, whatever else the engine attached. */
+export interface WireReply {
+  text: string;
+  products: ProductCard[];
+  suggestions: string[];
+}
+
+export class TurnTimeoutError extends ConciergeError {
+  constructor(ms: number) {
+    super("timeout", `the reply took longer than ${Math.round(ms / 1000)} s; please try again`, 504);
+  }
+}
+
+/** Text checks shared by every channel, so a 1 MB message is refused the same way everywhere. */
+export function checkText(text: string, maxChars: number): string {
+  if (text.trim() === "") throw new ValidationError("invalid message: text: must not be empty");
+  if (text.length > maxChars) throw new PayloadTooLargeError(`text: at most ${maxChars} characters (got ${text.length})`);
+  return text;
+}
+
+const optionalId = z.string({ error: "expected a string" }).trim().min(1, "must not be empty").max(200, "at most 200 characters").optional();
+const messageSchema = z.object({
+  text: z.string({ error: (i) => (i.input === undefined ? "required (a non-empty string)" : "expected a string") }),
+  userId: optionalId,
+  locale: z.string({ error: "expected a string such as \"en\" or \"zh-CN\"" }).trim().max(35, "at most 35 characters").optional(),
+});
+
+export type IncomingMessage = z.infer<typeof messageSchema>;
+
+/** The socket.io `message` payload {text, userId?, locale?}. */
+export function parseMessage(input: unknown, maxChars: number): IncomingMessage {
+  if (input === null || typeof input !== "object" || Array.isArray(input)) {
+    throw new ValidationError("invalid message: expected an object {text, userId?, locale?}");
+  }
+  const message = parseWire(messageSchema, input, "message");
+  checkText(message.text, maxChars);
+  if (message.locale === "") message.locale = undefined;
+  return message;
+}
+
+export function toWireReply(reply: Reply): WireReply {
+  const products = (Array.isArray(reply.products) ? reply.products : []).map((p) => {
+    const card: ProductCard = { id: String(p.id), title: String(p.title), reason: String(p.reason ?? "") };
+    if (typeof p.price === "number" && Number.isFinite(p.price)) card.price = p.price;
+    if (typeof p.currency === "string" && p.currency) card.currency = p.currency;
+    if (typeof p.image === "string" && p.image) card.image = p.image;
+    return card;
+  });
+  const suggestions = (Array.isArray(reply.suggestions) ? reply.suggestions : []).filter((s): s is string => typeof s === "string" && s.trim() !== "");
+  return { text: typeof reply.text === "string" ? reply.text : "", products, suggestions };
+}
+
+export interface RunTurnOptions {
+  engine: () => DialogEngine | undefined;
+  turn: Turn;
+  /** For metrics only ("socket", "botframework:msteams"); never passed below bot/. */
+  channel: string;
+  sink?: ReplySink;
+  signal?: AbortSignal;
+  timeoutMs: number;
+  logger: Logger;
+}
+
+/**
+ * Runs one turn through the engine with what every channel needs around it: the readiness check,
+ * a deadline that also aborts the engine's work, deltas cut off once the reply is final, the
+ * turn's latency and count in the metrics.
+ */
+export async function runTurn(options: RunTurnOptions): Promise<Reply> {
+  const engine = options.engine();
+  if (!engine) throw new NotReadyError("the assistant is still loading its models; try again in a moment");
+
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(options.signal?.reason);
+  options.signal?.addEventListener("abort", onAbort, { once: true });
+  let open = true;
+  const sink: ReplySink = {
+    delta(text) {
+      if (open && typeof text === "string" && text !== "") options.sink?.delta(text);
+    },
+  };
+
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const err = new TurnTimeoutError(options.timeoutMs);
+      controller.abort(err);
+      reject(err);
+    }, options.timeoutMs);
+  });
+  const aborted = new Promise<never>((_, reject) => {
+    controller.signal.addEventListener("abort", () => reject(controller.signal.reason), { once: true });
+  });
+  // Whichever loses the race must not surface as an unhandled rejection.
+  deadline.catch(() => undefined);
+  aborted.catch(() => undefined);
+
+  const end = stageSeconds.startTimer({ stage: "turn" });
+  const started = Date.now();
+  try {
+    const handled = Promise.resolve().then(() => engine.handle(options.turn, sink, controller.signal));
+    handled.catch(() => undefined);
+    const reply = await Promise.race([handled, deadline, aborted]);
+    const intent = reply.intent ?? "unknown";
+    turnsTotal.inc({ channel: options.channel, intent });
+    options.logger.info(
+      { channel: options.channel, conversationId: options.turn.conversationId, intent, products: reply.products?.length ?? 0, ms: Date.now() - started },
+      "turn",
+    );
+    return reply;
+  } finally {
+    open = false;
+    end();
+    clearTimeout(timer);
+    options.signal?.removeEventListener("abort", onAbort);
+  }
+}

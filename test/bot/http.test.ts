@@ -1,0 +1,190 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { chatClient, type Harness, postJson, SCRIPTED_REPLY, startHarness } from "./harness.ts";
+
+let harness: Harness | undefined;
+afterEach(async () => {
+  await harness?.close();
+  harness = undefined;
+});
+
+describe("POST /api/events", () => {
+  it("accepts one event and an array, answering 202 {accepted}", async () => {
+    harness = await startHarness();
+    const one = await postJson(`${harness.url}/api/events`, { userId: "u1", itemId: "sku-1", type: "purchase" });
+    expect(one.status).toBe(202);
+    expect(one.body).toEqual({ accepted: 1 });
+    const many = await postJson(`${harness.url}/api/events`, [
+      { userId: "u1", itemId: "sku-1", type: "view", ts: 1735689600000 },
+      { userId: "u2", itemId: "sku-2", type: "favourite", ts: "2025-01-01T00:00:00.000+08:00" },
+      { userId: "u2", itemId: "sku-3", type: "rating", value: 4 },
+    ]);
+    expect(many.status).toBe(202);
+    expect(many.body).toEqual({ accepted: 3 });
+    expect(harness.events[1]!.map((e) => [e.userId, e.type, e.ts])).toEqual([
+      ["u1", "view", 1735689600000],
+      ["u2", "favourite", Date.parse("2024-12-31T16:00:00Z")],
+      ["u2", "rating", expect.any(Number)],
+    ]);
+    expect(one.headers.get("access-control-allow-origin")).toBe("*");
+  });
+
+  it("refuses an unknown type with 400 naming the field and listing the valid types", async () => {
+    harness = await startHarness();
+    const res = await postJson(`${harness.url}/api/events`, [
+      { userId: "u1", itemId: "sku-1", type: "view" },
+      { userId: "u1", itemId: "sku-1", type: "wishlist" },
+    ]);
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe("invalid_input");
+    expect(res.body.error.message).toBe('invalid events: events[1].type: unknown event type "wishlist"; expected one of view, cart, purchase, favourite, rating');
+    expect(harness.events).toHaveLength(0);
+  });
+
+  it.each([
+    ["missing userId", { itemId: "sku-1", type: "view" }, /userId: expected a string/],
+    ["a bad ts", { userId: "u", itemId: "sku-1", type: "view", ts: -5 }, /ts: expected epoch milliseconds/],
+    ["a ts far in the future", { userId: "u", itemId: "sku-1", type: "view", ts: Date.now() + 7 * 86400000 }, /ts: is more than a day in the future/],
+    ["a string value", { userId: "u", itemId: "sku-1", type: "rating", value: "5" }, /value: expected a number/],
+    ["a bare string", "view", /expected an event object/],
+    ["an empty array", [], /at least one event/],
+  ])("refuses %s with 400", async (_name, body, message) => {
+    harness = await startHarness();
+    const res = await postJson(`${harness.url}/api/events`, typeof body === "string" ? JSON.stringify(body) : body);
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(message);
+  });
+
+  it("refuses more than 1,000 events with 413", async () => {
+    harness = await startHarness();
+    const events = Array.from({ length: 1001 }, (_, i) => ({ userId: "u", itemId: `sku-${i}`, type: "view" }));
+    const res = await postJson(`${harness.url}/api/events`, events);
+    expect(res.status).toBe(413);
+    expect(res.body.error).toEqual({ code: "payload_too_large", message: "events: at most 1000 events a request (got 1001); send them in batches" });
+  });
+
+  it("answers malformed JSON, an oversized body and a non-JSON body clearly", async () => {
+    harness = await startHarness();
+    const bad = await postJson(`${harness.url}/api/events`, '{"userId": "u",');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe("invalid_json");
+    expect(bad.body.error.message).toMatch(/^malformed JSON in the request body/);
+
+    const huge = await postJson(`${harness.url}/api/events`, { userId: "u", itemId: "x".repeat(1024 * 1024), type: "view" });
+    expect(huge.status).toBe(413);
+    expect(huge.body.error.code).toBe("payload_too_large");
+    expect(huge.body.error.message).toMatch(/at most 262144 bytes/);
+
+    const text = await fetch(`${harness.url}/api/events`, { method: "POST", headers: { "content-type": "text/plain" }, body: "view sku-1" });
+    expect(text.status).toBe(400);
+    expect((await text.json()).error.message).toMatch(/Content-Type: application\/json/);
+  });
+
+  it("answers 503 before ready and 500 (without internals) when storing fails", async () => {
+    harness = await startHarness({ ready: false });
+    const early = await postJson(`${harness.url}/api/events`, { userId: "u", itemId: "sku-1", type: "view" });
+    expect(early.status).toBe(503);
+    expect(early.body.error.code).toBe("not_ready");
+    harness.ready.value = true;
+    harness.failEvents.value = true;
+    const failed = await postJson(`${harness.url}/api/events`, { userId: "u", itemId: "sku-1", type: "view" });
+    expect(failed.status).toBe(500);
+    expect(failed.body).toEqual({ error: { code: "internal_error", message: "something went wrong on our side" } });
+    harness.failEvents.value = false;
+    expect((await postJson(`${harness.url}/api/events`, { userId: "u", itemId: "sku-1", type: "view" })).status).toBe(202);
+  });
+
+  it("answers the wrong method with 405", async () => {
+    harness = await startHarness();
+    const res = await fetch(`${harness.url}/api/events`);
+    expect(res.status).toBe(405);
+    expect(res.headers.get("allow")).toBe("POST");
+  });
+});
+
+describe("health and metrics", () => {
+  it("/healthz is ok while up; /readyz is 503 loading until ready", async () => {
+    harness = await startHarness({ ready: false });
+    const health = await fetch(`${harness.url}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: "ok" });
+    const loading = await fetch(`${harness.url}/readyz`);
+    expect(loading.status).toBe(503);
+    expect(await loading.json()).toEqual({ status: "loading" });
+    harness.ready.value = true;
+    const ready = await fetch(`${harness.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: "ready" });
+  });
+
+  it("/metrics shows the turn latency histogram, turns by channel and intent, and errors by code", async () => {
+    harness = await startHarness();
+    const socket = await chatClient(harness.url);
+    try {
+      await socket.timeout(5000).emitWithAck("message", { text: "hi" });
+      await socket.timeout(5000).emitWithAck("message", {});
+    } finally {
+      socket.close();
+    }
+    const res = await fetch(`${harness.url}/metrics`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^text\/plain/);
+    const text = await res.text();
+    expect(text).toMatch(/concierge_stage_seconds_bucket\{le="[\d.]+",stage="turn"\} [1-9]/);
+    expect(text).toMatch(/concierge_turns_total\{channel="socket",intent="browse"\} [1-9]/);
+    expect(text).toMatch(/concierge_errors_total\{code="invalid_input"\} [1-9]/);
+  });
+});
+
+describe("the chat page", () => {
+  it("serves the page, its assets, the socket.io client and catalogue images", async () => {
+    harness = await startHarness();
+    const page = await fetch(`${harness.url}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toMatch(/text\/html/);
+    const html = await page.text();
+    expect(html).toContain("/socket.io/socket.io.js");
+    expect(html).toContain("chat.js");
+    for (const [path, type] of [
+      ["/chat.js", /javascript/],
+      ["/chat.css", /text\/css/],
+      ["/socket.io/socket.io.js", /javascript/],
+      ["/images/shoes.svg", /image\/svg\+xml/],
+    ] as const) {
+      const res = await fetch(harness.url + path);
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get("content-type"), path).toMatch(type);
+    }
+  });
+
+  it("answers unknown paths with a JSON 404", async () => {
+    harness = await startHarness();
+    const res = await fetch(`${harness.url}/nope`);
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ error: { code: "not_found", message: "no route for GET /nope" } });
+    const image = await fetch(`${harness.url}/images/missing.svg`);
+    expect(image.status).toBe(404);
+  });
+});
+
+describe("listen and close", () => {
+  it("reports a busy port clearly and closes with clients connected", async () => {
+    harness = await startHarness();
+    const port = Number(new URL(harness.url).port);
+    const { createServer } = await import("../../bot/index.ts");
+    const { createLogger } = await import("../../core/logger.ts");
+    const second = createServer({ ...harnessDeps(), config: { ...harness.config, port } });
+    await expect(second.listen()).rejects.toThrow(`port ${port} is already in use`);
+    await second.close();
+    const socket = await chatClient(harness.url);
+    const answer = await socket.timeout(5000).emitWithAck("message", { text: "hi" });
+    expect(answer.text).toBe(SCRIPTED_REPLY.text);
+    const disconnected = new Promise((resolve) => socket.once("disconnect", resolve));
+    await harness.close();
+    harness = undefined;
+    expect(await disconnected).toMatch(/io server disconnect|transport close/);
+
+    function harnessDeps() {
+      return { logger: createLogger("silent"), engine: () => undefined, isReady: () => false, recordEvents: async () => {} };
+    }
+  });
+});

@@ -1,0 +1,200 @@
+import type { Socket } from "socket.io-client";
+import { afterEach, describe, expect, it } from "vitest";
+import { chatClient, type Harness, SCRIPTED_REPLY, startHarness } from "./harness.ts";
+
+let harness: Harness | undefined;
+const sockets: Socket[] = [];
+
+afterEach(async () => {
+  for (const s of sockets.splice(0)) s.close();
+  await harness?.close();
+  harness = undefined;
+});
+
+async function open(options: Parameters<typeof startHarness>[0] = {}, auth: Record<string, unknown> = {}) {
+  harness = await startHarness(options);
+  const socket = await chatClient(harness.url, auth);
+  sockets.push(socket);
+  return { harness, socket };
+}
+
+const send = (socket: Socket, payload: unknown) => socket.timeout(10_000).emitWithAck("message", payload);
+
+describe("socket.io /chat message", () => {
+  it("streams reply:delta before the acknowledgement, which carries exactly the public reply", async () => {
+    const { harness, socket } = await open({}, { userId: "shopper-7" });
+    const deltas: string[] = [];
+    let ackedBeforeDelta = false;
+    let acked = false;
+    socket.on("reply:delta", (d: { text: string }) => {
+      if (acked) ackedBeforeDelta = true;
+      deltas.push(d.text);
+    });
+    const reply = await send(socket, { text: "trail shoes please", locale: "en-GB" });
+    acked = true;
+
+    expect(deltas.length).toBeGreaterThan(1);
+    expect(deltas.join("")).toBe(SCRIPTED_REPLY.text);
+    expect(ackedBeforeDelta).toBe(false);
+    expect(reply).toEqual({
+      text: SCRIPTED_REPLY.text,
+      products: [
+        { id: "sku-1", title: "Trailblazer Running Shoe", price: 89.5, currency: "USD", image: "/images/shoes.svg", reason: "because you viewed running gear" },
+        { id: "sku-2", title: "Summit Hiking Boot", reason: "popular this week" },
+      ],
+      suggestions: ["Cheaper ones", "Show me jackets"],
+    });
+    const turn = harness.engine.turns[0]!;
+    expect(turn).toEqual({ conversationId: `web:${socket.id}`, userId: "shopper-7", text: "trail shoes please", locale: "en-GB" });
+  });
+
+  it("gives each socket its own conversation and a stable anonymous user id, overridable per message", async () => {
+    const { harness, socket } = await open();
+    await send(socket, { text: "hi" });
+    await send(socket, { text: "again" });
+    await send(socket, { text: "as someone", userId: "u-42" });
+    const [a, b, c] = harness.engine.turns;
+    expect(a!.userId).toMatch(/^anon-/);
+    expect(b!.userId).toBe(a!.userId);
+    expect(b!.conversationId).toBe(a!.conversationId);
+    expect(c!.userId).toBe("u-42");
+
+    const other = await chatClient(harness.url);
+    sockets.push(other);
+    await send(other, { text: "hello" });
+    expect(harness.engine.turns[3]!.conversationId).not.toBe(a!.conversationId);
+    expect(harness.engine.turns[3]!.userId).not.toBe(a!.userId);
+  });
+
+  it.each([
+    ["missing text", {}, "invalid_input", /text: required/],
+    ["text a number", { text: 42 }, "invalid_input", /text: expected a string/],
+    ["empty text", { text: "   " }, "invalid_input", /text: must not be empty/],
+    ["not an object", "hello", "invalid_input", /expected an object \{text/],
+    ["userId a number", { text: "hi", userId: 5 }, "invalid_input", /userId: expected a string/],
+    ["text over the limit", { text: "x".repeat(2001) }, "payload_too_large", /text: at most 2000 characters \(got 2001\)/],
+  ])("answers %s with a clear error and keeps serving", async (_name, payload, code, message) => {
+    const { harness, socket } = await open();
+    const answer = await send(socket, payload);
+    expect(answer.error.code).toBe(code);
+    expect(answer.error.message).toMatch(message);
+    expect(harness.engine.turns).toHaveLength(0);
+    expect((await send(socket, { text: "still there?" })).text).toBe(SCRIPTED_REPLY.text);
+  });
+
+  it("refuses a 1 MB message by validation, without dropping the connection", async () => {
+    const { socket } = await open();
+    const answer = await send(socket, { text: "a".repeat(1024 * 1024) });
+    expect(answer.error.code).toBe("payload_too_large");
+    expect(answer.error.message).toMatch(/^text: at most 2000 characters \(got 1048576\)/);
+    expect(socket.connected).toBe(true);
+    expect((await send(socket, { text: "short one" })).text).toBe(SCRIPTED_REPLY.text);
+  });
+
+  it("answers a message sent without an acknowledgement callback with an error event", async () => {
+    const { harness, socket } = await open();
+    const error = new Promise<{ error: { code: string; message: string } }>((resolve) => socket.once("error", resolve));
+    socket.emit("message", { text: "hi" });
+    const { error: e } = await error;
+    expect(e.code).toBe("invalid_input");
+    expect(e.message).toMatch(/acknowledgement callback/);
+    expect(harness.engine.turns).toHaveLength(0);
+    expect((await send(socket, { text: "with ack" })).text).toBe(SCRIPTED_REPLY.text);
+  });
+
+  it("answers an unknown event with an error naming it", async () => {
+    const { socket } = await open();
+    const answer = await socket.timeout(5000).emitWithAck("mesage", { text: "typo" });
+    expect(answer.error.message).toMatch(/unknown event "mesage"/);
+  });
+
+  it("answers not_ready until the engine is loaded", async () => {
+    const { harness, socket } = await open({ ready: false });
+    const answer = await send(socket, { text: "hi" });
+    expect(answer.error.code).toBe("not_ready");
+    harness.ready.value = true;
+    expect((await send(socket, { text: "hi" })).text).toBe(SCRIPTED_REPLY.text);
+  });
+
+  it("answers an engine failure with internal_error, hiding the internals, and keeps serving", async () => {
+    const { harness, socket } = await open();
+    harness.engine.behaviour = "throw";
+    const answer = await send(socket, { text: "boom" });
+    expect(answer).toEqual({ error: { code: "internal_error", message: "something went wrong on our side" } });
+    harness.engine.behaviour = "answer";
+    expect((await send(socket, { text: "ok now" })).text).toBe(SCRIPTED_REPLY.text);
+  });
+
+  it("times a hanging turn out and aborts the engine's work", async () => {
+    const { harness, socket } = await open({ turnTimeoutMs: 300 });
+    harness.engine.behaviour = "hang";
+    const answer = await send(socket, { text: "slow" });
+    expect(answer.error.code).toBe("timeout");
+    expect(harness.engine.lastSignal?.aborted).toBe(true);
+  });
+
+  it("rate-limits messages per socket", async () => {
+    const { socket, harness } = await open({ messageRate: { capacity: 2, refillPerSecond: 0.001 } });
+    await send(socket, { text: "one" });
+    await send(socket, { text: "two" });
+    const third = await send(socket, { text: "three" });
+    expect(third.error.code).toBe("rate_limited");
+    expect(third.error.message).toMatch(/too many messages; try again in \d+ s/);
+    // Another socket has its own bucket.
+    const other = await chatClient(harness.url);
+    sockets.push(other);
+    expect((await send(other, { text: "one" })).text).toBe(SCRIPTED_REPLY.text);
+  });
+
+  it("refuses a handshake with a malformed auth.userId", async () => {
+    harness = await startHarness();
+    await expect(chatClient(harness.url, { userId: 12 })).rejects.toThrow(/auth\.userId/);
+  });
+});
+
+describe("socket.io /chat event", () => {
+  it("records an event for the socket's shopper, with ts defaulting to now", async () => {
+    const { harness, socket } = await open({}, { userId: "shopper-9" });
+    const before = Date.now();
+    const answer = await socket.timeout(5000).emitWithAck("event", { itemId: "sku-1", type: "view" });
+    expect(answer).toEqual({ ok: true, accepted: 1 });
+    const [event] = harness.events[0]!;
+    expect(event).toMatchObject({ userId: "shopper-9", itemId: "sku-1", type: "view" });
+    expect(event!.ts).toBeGreaterThanOrEqual(before);
+    expect(event!.ts).toBeLessThanOrEqual(Date.now());
+  });
+
+  it("accepts an ISO ts and an array, and an explicit userId", async () => {
+    const { harness, socket } = await open();
+    const answer = await socket.timeout(5000).emitWithAck("event", [
+      { userId: "u1", itemId: "sku-1", type: "rating", value: 5, ts: "2025-03-01T10:00:00Z" },
+      { userId: "u1", itemId: "sku-2", type: "cart", ts: 1735689600000 },
+    ]);
+    expect(answer).toEqual({ ok: true, accepted: 2 });
+    expect(harness.events[0]).toEqual([
+      { userId: "u1", itemId: "sku-1", type: "rating", value: 5, ts: Date.parse("2025-03-01T10:00:00Z") },
+      { userId: "u1", itemId: "sku-2", type: "cart", ts: 1735689600000 },
+    ]);
+  });
+
+  it.each([
+    ["an unknown type", { itemId: "sku-1", type: "like" }, /type: unknown event type "like"; expected one of view, cart, purchase, favourite, rating/],
+    ["a bad ts", { itemId: "sku-1", type: "view", ts: "yesterday" }, /ts: expected epoch milliseconds/],
+    ["no itemId", { type: "view" }, /itemId: expected a string/],
+    ["a rating out of range", { itemId: "sku-1", type: "rating", value: 9 }, /value: a rating's value must be between 1 and 5/],
+  ])("refuses %s naming the field", async (_name, payload, message) => {
+    const { harness, socket } = await open();
+    const answer = await socket.timeout(5000).emitWithAck("event", payload);
+    expect(answer.error.code).toBe("invalid_input");
+    expect(answer.error.message).toMatch(message);
+    expect(harness.events).toHaveLength(0);
+  });
+
+  it("reports a failure to store events as an error event when there is no acknowledgement", async () => {
+    const { harness, socket } = await open();
+    harness.failEvents.value = true;
+    const error = new Promise<{ error: { code: string } }>((resolve) => socket.once("error", resolve));
+    socket.emit("event", { itemId: "sku-1", type: "view" });
+    expect((await error).error.code).toBe("internal_error");
+  });
+});
