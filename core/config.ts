@@ -28,6 +28,8 @@ const envSchema = z.object({
   /** Catalogue loaded on first run when the store has no products; "none" starts empty. */
   CONCIERGE_CATALOG: optionalString,
   DATABASE_URL: optionalString,
+  /** PostgreSQL schema for Concierge's tables (one database can host several shops). */
+  DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a lower-case identifier").default("public"),
   REDIS_URL: optionalString,
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   MAX_MESSAGE_CHARS: z.coerce.number().int().positive().default(2000),
@@ -77,6 +79,7 @@ export interface Config {
   allowDownloads: boolean;
   catalogPath?: string;
   databaseUrl?: string;
+  databaseSchema: string;
   redisUrl?: string;
   logLevel: string;
   maxMessageChars: number;
@@ -103,6 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowDownloads: e.CONCIERGE_ALLOW_DOWNLOADS,
     catalogPath: e.CONCIERGE_CATALOG,
     databaseUrl: e.DATABASE_URL,
+    databaseSchema: e.DATABASE_SCHEMA,
     redisUrl: e.REDIS_URL,
     logLevel: e.LOG_LEVEL,
     maxMessageChars: e.MAX_MESSAGE_CHARS,
