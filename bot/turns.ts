@@ -84,7 +84,13 @@ export async function runTurn(options: RunTurnOptions): Promise<Reply> {
   let open = true;
   const sink: ReplySink = {
     delta(text) {
-      if (open && typeof text === "string" && text !== "") options.sink?.delta(text);
+      if (!open || typeof text !== "string" || text === "") return;
+      try {
+        options.sink?.delta(text);
+      } catch (err) {
+        // A channel that cannot take a delta still gets the whole reply at the end.
+        options.logger.warn({ err }, "could not stream a reply delta");
+      }
     },
   };
 

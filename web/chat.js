@@ -173,10 +173,13 @@
     });
   }
 
+  // A link such as /?q=trail+shoes starts the conversation with that question instead of a greeting.
   function greet() {
     if (greeted || log.querySelector(".turn.user")) return;
     greeted = true;
-    send(t.hello, true);
+    const question = new URLSearchParams(location.search).get("q");
+    if (question?.trim()) send(question.slice(0, 2000));
+    else send(t.hello, true);
   }
 
   socket.on("reply:delta", (delta) => {

@@ -17,14 +17,20 @@ import type { Logger } from "../../core/logger.ts";
 export class ConciergeAdapter extends CloudAdapter {
   /** Authenticates `authHeader` for `activity` and runs `logic`; resolves to what the HTTP response should carry. */
   async run(authHeader: string, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
+    let authenticated = false;
     try {
-      return await this.processActivity(authHeader, activity, logic);
+      return await this.processActivity(authHeader, activity, (context) => {
+        authenticated = true;
+        return logic(context);
+      });
     } catch (err) {
+      if (authenticated) throw err;
       const status = (err as { statusCode?: unknown }).statusCode;
       if (status === 401 || status === 403) {
         throw new ConciergeError("unauthorized", `Bot Framework authentication failed: ${(err as Error).message}`, 401, { cause: err });
       }
-      throw err;
+      // The token could not be checked at all: most often the identity provider's signing keys could not be fetched.
+      throw new ConciergeError("auth_unavailable", `could not verify the Bot Framework token: ${(err as Error).message}`, 503, { cause: err });
     }
   }
 }

@@ -1,0 +1,244 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { pino } from "pino";
+import { afterEach, describe, expect, it } from "vitest";
+import { createLogger } from "../../core/logger.ts";
+import { createServer } from "../../bot/index.ts";
+import { type Harness, postJson, SCRIPTED_REPLY, startHarness, testConfig } from "./harness.ts";
+
+let harness: Harness | undefined;
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  await harness?.close();
+  harness = undefined;
+  for (const c of cleanups.splice(0)) await c();
+});
+
+function activity(overrides: Record<string, unknown> = {}) {
+  return {
+    type: "message",
+    id: "act-1",
+    channelId: "emulator",
+    serviceUrl: "http://127.0.0.1:9/",
+    conversation: { id: "conv-1" },
+    from: { id: "user-1", name: "Shopper" },
+    recipient: { id: "bot-1", name: "Concierge" },
+    text: "trail shoes please",
+    locale: "en-US",
+    deliveryMode: "expectReplies",
+    timestamp: "2025-05-01T10:00:00.000Z",
+    ...overrides,
+  };
+}
+
+const post = (body: unknown, headers: Record<string, string> = {}) => postJson(`${harness!.url}/api/messages`, body, headers);
+
+describe("POST /api/messages (expectReplies)", () => {
+  it("returns typing then the reply with hero cards in a carousel and suggested actions", async () => {
+    harness = await startHarness();
+    const res = await post(activity());
+    expect(res.status).toBe(200);
+    const [typing, message, ...rest] = res.body.activities;
+    expect(rest).toHaveLength(0);
+    expect(typing.type).toBe("typing");
+    expect(message.type).toBe("message");
+    expect(message.text).toBe(SCRIPTED_REPLY.text);
+    expect(message.replyToId).toBe("act-1");
+    expect(message.conversation.id).toBe("conv-1");
+    expect(message.recipient.id).toBe("user-1");
+    expect(message.attachmentLayout).toBe("carousel");
+    expect(message.attachments.map((a: { contentType: string }) => a.contentType)).toEqual([
+      "application/vnd.microsoft.card.hero",
+      "application/vnd.microsoft.card.hero",
+    ]);
+    const [first, second] = message.attachments.map((a: { content: unknown }) => a.content);
+    expect(first).toMatchObject({
+      title: "Trailblazer Running Shoe",
+      subtitle: "$89.50",
+      text: "because you viewed running gear",
+      images: [{ url: `${harness.url}/images/shoes.svg` }],
+      buttons: [{ type: "imBack", title: "Tell me more", value: "tell me more about Trailblazer Running Shoe" }],
+    });
+    expect(second.images).toEqual([]);
+    expect(second.subtitle).toBeUndefined();
+    expect(message.suggestedActions).toEqual({
+      to: ["user-1"],
+      actions: [
+        { type: "imBack", title: "Cheaper ones", value: "Cheaper ones" },
+        { type: "imBack", title: "Show me jackets", value: "Show me jackets" },
+      ],
+    });
+    expect(harness.engine.turns).toEqual([{ conversationId: "conv-1", userId: "emulator:user-1", text: "trail shoes please", locale: "en-US" }]);
+  });
+
+  it("renders Adaptive Cards for Teams, with an imBack submit and without the bot's @mention in the text", async () => {
+    harness = await startHarness();
+    const res = await post(activity({ channelId: "msteams", text: "<at>Concierge</at> trail shoes" }));
+    expect(res.status).toBe(200);
+    const message = res.body.activities.find((a: { type: string }) => a.type === "message");
+    expect(message.attachments[0].contentType).toBe("application/vnd.microsoft.card.adaptive");
+    const card = message.attachments[0].content;
+    expect(card.type).toBe("AdaptiveCard");
+    expect(card.body.map((b: { type: string; text?: string }) => b.text ?? b.type)).toEqual([
+      "Image",
+      "Trailblazer Running Shoe",
+      "$89.50",
+      "because you viewed running gear",
+    ]);
+    expect(card.actions[0]).toMatchObject({ type: "Action.Submit", data: { msteams: { type: "imBack", value: "tell me more about Trailblazer Running Shoe" } } });
+    expect(harness.engine.turns[0]).toMatchObject({ userId: "msteams:user-1", text: "trail shoes" });
+  });
+
+  it("welcomes a shopper who joins the conversation through the engine's greeting", async () => {
+    harness = await startHarness();
+    const res = await post(
+      activity({ type: "conversationUpdate", text: undefined, membersAdded: [{ id: "bot-1" }, { id: "user-1" }] }),
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.activities.at(-1).text).toBe(SCRIPTED_REPLY.text);
+    expect(harness.engine.turns).toEqual([{ conversationId: "conv-1", userId: "emulator:user-1", text: "hello", locale: "en-US" }]);
+
+    // Only the bot joining: nothing to say.
+    const botOnly = await post(activity({ type: "conversationUpdate", text: undefined, membersAdded: [{ id: "bot-1" }] }));
+    expect(botOnly.body.activities).toEqual([]);
+  });
+
+  it("answers an over-long or text-less message in the chat without running the engine", async () => {
+    harness = await startHarness();
+    const long = await post(activity({ text: "x".repeat(5000) }));
+    expect(long.status).toBe(200);
+    expect(long.body.activities[0].text).toMatch(/too long.*2000 characters/);
+    const zh = await post(activity({ text: "长".repeat(5000), locale: "zh-CN" }));
+    expect(zh.body.activities[0].text).toMatch(/太长.*2000/);
+    const empty = await post(activity({ text: undefined }));
+    expect(empty.body.activities[0].text).toMatch(/only read text/);
+    expect(harness.engine.turns).toHaveLength(0);
+  });
+
+  it("apologises in the chat when the engine fails, and ignores activity types it has nothing to say to", async () => {
+    harness = await startHarness();
+    harness.engine.behaviour = "throw";
+    const failed = await post(activity());
+    expect(failed.status).toBe(200);
+    expect(failed.body.activities.at(-1).text).toMatch(/something went wrong/);
+    const typing = await post(activity({ type: "typing", text: undefined }));
+    expect(typing.status).toBe(200);
+    expect(typing.body.activities).toEqual([]);
+  });
+
+  it("answers 503 not_ready until the engine is loaded", async () => {
+    harness = await startHarness({ ready: false });
+    const res = await post(activity());
+    expect(res.status).toBe(503);
+    expect(res.body.error.code).toBe("not_ready");
+  });
+});
+
+describe("POST /api/messages (normal delivery through the channel's serviceUrl, as the Emulator does)", () => {
+  it("posts typing and the reply to the connector", async () => {
+    const received: { path: string; body: Record<string, unknown> }[] = [];
+    const connector = http.createServer((req, res) => {
+      let data = "";
+      req.on("data", (c) => {
+        data += c;
+      });
+      req.on("end", () => {
+        received.push({ path: req.url ?? "", body: JSON.parse(data) });
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ id: `sent-${received.length}` }));
+      });
+    });
+    await new Promise<void>((r) => connector.listen(0, "127.0.0.1", r));
+    cleanups.push(() => new Promise((r) => connector.close(() => r())));
+    const serviceUrl = `http://127.0.0.1:${(connector.address() as AddressInfo).port}/`;
+
+    harness = await startHarness();
+    const res = await post(activity({ deliveryMode: undefined, serviceUrl }));
+    expect(res.status).toBe(200);
+    expect(received.map((r) => [r.path, r.body.type])).toEqual([
+      ["/v3/conversations/conv-1/activities/act-1", "typing"],
+      ["/v3/conversations/conv-1/activities/act-1", "message"],
+    ]);
+    expect(received[1]!.body.text).toBe(SCRIPTED_REPLY.text);
+    expect((received[1]!.body.attachments as unknown[]).length).toBe(2);
+  });
+
+  it("answers 502 naming the serviceUrl when the channel cannot be reached", async () => {
+    harness = await startHarness();
+    const res = await post(activity({ deliveryMode: undefined, serviceUrl: "http://127.0.0.1:9/" }));
+    expect(res.status).toBe(502);
+    expect(res.body.error.code).toBe("channel_unreachable");
+    expect(res.body.error.message).toMatch(/serviceUrl http:\/\/127\.0\.0\.1:9\//);
+  });
+});
+
+describe("malformed activities", () => {
+  const { type: _t, ...noType } = activity();
+  const { conversation: _c, ...noConversation } = activity();
+  const { from: _f, ...noFrom } = activity();
+  const { serviceUrl: _s, ...noServiceUrl } = activity();
+  it.each([
+    ["an array", [activity()], /invalid activity: expected a JSON object/],
+    ["a bare string", "hello", /invalid activity: expected a JSON object/],
+    ["no type", noType, /activity\.type: required/],
+    ["no conversation", noConversation, /activity\.conversation: required/],
+    ["a conversation without id", activity({ conversation: {} }), /activity\.conversation\.id: required/],
+    ["no from", noFrom, /activity\.from: required/],
+    ["no serviceUrl", noServiceUrl, /activity\.serviceUrl: required/],
+    ["a serviceUrl that is not a URL", activity({ serviceUrl: "not a url" }), /activity\.serviceUrl: expected an http\(s\) URL/],
+    ["a numeric text", activity({ text: 42 }), /activity\.text: expected a string/],
+    ["an unknown deliveryMode", activity({ deliveryMode: "pigeon" }), /activity\.deliveryMode: expected one of/],
+  ])("refuses %s with 400 naming the field", async (_name, body, message) => {
+    harness ??= await startHarness();
+    const res = await post(typeof body === "string" ? JSON.stringify(body) : body);
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe("invalid_input");
+    expect(res.body.error.message).toMatch(message);
+    expect(harness.engine.turns).toHaveLength(0);
+  });
+
+  it("refuses malformed JSON and a 1 MB body", async () => {
+    harness = await startHarness();
+    const bad = await post('{"type": "message",');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe("invalid_json");
+    const huge = await post(activity({ text: "x".repeat(1024 * 1024) }));
+    expect(huge.status).toBe(413);
+    expect(huge.body.error.code).toBe("payload_too_large");
+    const ok = await post(activity());
+    expect(ok.status).toBe(200);
+  });
+});
+
+describe("authentication", () => {
+  it("refuses a request without a token with 401 when an app id is configured", async () => {
+    harness = await startHarness({ env: { MICROSOFT_APP_ID: "00000000-0000-0000-0000-000000000001", MICROSOFT_APP_PASSWORD: "secret" } });
+    expect(harness.server.anonymousBot).toBe(false);
+    const res = await post(activity());
+    expect(res.status).toBe(401);
+    expect(res.body.error.code).toBe("unauthorized");
+    expect(res.body.error.message).toMatch(/authentication failed/);
+    expect(harness.engine.turns).toHaveLength(0);
+  });
+
+  it("runs anonymously without an app id and says so at start-up", async () => {
+    const lines: string[] = [];
+    const server = createServer({
+      config: testConfig(),
+      logger: pino({ level: "warn" }, { write: (line: string) => lines.push(line) }),
+      engine: () => undefined,
+      isReady: () => false,
+      recordEvents: async () => {},
+    });
+    cleanups.push(() => server.close());
+    expect(server.anonymousBot).toBe(true);
+    expect(lines.join("")).toMatch(/MICROSOFT_APP_ID is not set/);
+  });
+
+  it("refuses a password or tenant without an app id, and names the missing tenant for SingleTenant", () => {
+    const deps = { logger: createLogger("silent"), engine: () => undefined, isReady: () => false, recordEvents: async () => {} };
+    expect(() => createServer({ ...deps, config: testConfig({ MICROSOFT_APP_PASSWORD: "secret" }) })).toThrow(/MICROSOFT_APP_ID is required/);
+    expect(() =>
+      createServer({ ...deps, config: testConfig({ MICROSOFT_APP_ID: "app", MICROSOFT_APP_PASSWORD: "secret", MICROSOFT_APP_TYPE: "SingleTenant" }) }),
+    ).toThrow(/MICROSOFT_APP_TENANT_ID is required for SingleTenant/);
+  });
+});
