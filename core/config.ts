@@ -33,6 +33,9 @@ const envSchema = z.object({
   REDIS_URL: optionalString,
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   MAX_MESSAGE_CHARS: z.coerce.number().int().positive().default(2000),
+  /** Chat messages a connection may send at once, then per second (token bucket). */
+  RATE_LIMIT_BURST: z.coerce.number().int().positive().default(10),
+  RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(1),
   /** Bot Framework credentials: when an app id is set, every request to /api/messages must be authenticated. */
   MICROSOFT_APP_ID: optionalString,
   MICROSOFT_APP_PASSWORD: optionalString,
@@ -83,6 +86,7 @@ export interface Config {
   redisUrl?: string;
   logLevel: string;
   maxMessageChars: number;
+  messageRate: { capacity: number; refillPerSecond: number };
   bot: { appId?: string; appPassword?: string; tenantId?: string; appType: "MultiTenant" | "SingleTenant" | "UserAssignedMSI" };
   profileHalfLifeDays: number;
   /** Always set by loadConfig; optional so hand-built configs (tests) stay valid. */
@@ -110,6 +114,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: e.REDIS_URL,
     logLevel: e.LOG_LEVEL,
     maxMessageChars: e.MAX_MESSAGE_CHARS,
+    messageRate: { capacity: e.RATE_LIMIT_BURST, refillPerSecond: e.RATE_LIMIT_PER_SECOND },
     bot: { appId: e.MICROSOFT_APP_ID, appPassword: e.MICROSOFT_APP_PASSWORD, tenantId: e.MICROSOFT_APP_TENANT_ID, appType: e.MICROSOFT_APP_TYPE },
     profileHalfLifeDays: e.PROFILE_HALF_LIFE_DAYS,
     llm: {

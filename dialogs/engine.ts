@@ -42,6 +42,8 @@ const CONTROL_INTENTS = new Set([
   "order_status", "shipping", "returns", "opening_hours", "payment", "complaint", "add_to_cart", "compare",
 ]);
 
+const SEEDING_REQUESTS = new Set(["search_products", "recommend"]);
+
 export function createDialogEngine(deps: DialogDeps): DialogEngine {
   const states = new ConversationStates();
   const flowDeps = { recommender: deps.recommender, store: deps.store, resultLimit: deps.resultLimit ?? 5 };
@@ -54,7 +56,11 @@ export function createDialogEngine(deps: DialogDeps): DialogEngine {
       const state = states.get(turn.conversationId);
       const ctx: FlowContext = { turn, nlu, locale, state, deps: flowDeps, filters: filtersFrom(nlu) };
 
-      const answersOnboarding = state.awaitingPreferences && !CONTROL_INTENTS.has(nlu.intent);
+      // A new shopper's first answer after the greeting says what they like. When it is also a
+      // request ("running shoes under 100"), it seeds their profile and is answered as asked.
+      const onboarding = state.awaitingPreferences && !CONTROL_INTENTS.has(nlu.intent);
+      const answersOnboarding = onboarding && !SEEDING_REQUESTS.has(nlu.intent);
+      if (onboarding && !answersOnboarding) await deps.recommender.seedPreferences(turn.userId, turn.text);
       const flow: Flow | undefined = answersOnboarding ? catalogueFlows.preferences : flows[nlu.intent];
       state.awaitingPreferences = false;
       const body = flow ? await flow(ctx) : outOfScope(locale);
