@@ -1,0 +1,35 @@
+import type { Locale } from "../../core/turn.ts";
+
+/** The catalogue facts a grounded reply may state; only these ever supply prices and stock. */
+export interface FactSource {
+  id: string;
+  title: string;
+  price?: number;
+  currency?: string;
+  stock?: number;
+}
+
+/** Same formatting as the templated replies (dialogs/format.ts), so both tiers show prices alike. */
+export function formatPrice(price: number, currency: string | undefined, locale: Locale): string {
+  try {
+    return new Intl.NumberFormat(locale === "zh" ? "zh-CN" : "en-US", { style: "currency", currency: currency ?? (locale === "zh" ? "CNY" : "USD") }).format(price);
+  } catch {
+    return `${price.toFixed(2)}${currency ? ` ${currency}` : ""}`;
+  }
+}
+
+export function priceText(p: FactSource, locale: Locale): string {
+  if (p.price === undefined) return locale === "zh" ? "价格待询" : "price on request";
+  return formatPrice(p.price, p.currency, locale);
+}
+
+export function stockText(p: FactSource, locale: Locale): string {
+  if (p.stock === undefined) return locale === "zh" ? "库存待确认" : "stock to be confirmed";
+  if (p.stock <= 0) return locale === "zh" ? "暂时缺货" : "out of stock";
+  return locale === "zh" ? `库存${p.stock}件` : `${p.stock} in stock`;
+}
+
+/** One sentence of catalogue facts about a product, appended when the model did not place them. */
+export function factSentence(p: FactSource, locale: Locale): string {
+  return locale === "zh" ? `${p.title}：${priceText(p, locale)}，${stockText(p, locale)}。` : `${p.title}: ${priceText(p, locale)}, ${stockText(p, locale)}.`;
+}
