@@ -1,0 +1,18 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+
+/** The real toy GGUF (a 260K-parameter llama whose prose is nonsense): tests assert structure, never wording. */
+export const TOY_MODEL = path.join(process.env.CONCIERGE_MODELS_DIR ?? "", "stories260k-tinyllamas", "stories260K.gguf");
+export const TOY_RELATIVE = path.join("stories260k-tinyllamas", "stories260K.gguf");
+export const hasToyModel = Boolean(process.env.CONCIERGE_MODELS_DIR) && existsSync(TOY_MODEL);
+
+/** A grammar with no end: the model must write "la " until maxTokens or an abort, so a generation lasts as long as a test needs. */
+export const ENDLESS = { type: "gbnf" as const, gbnf: 'root ::= "la " root' };
+
+export async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const start = Date.now();
+  while (!condition()) {
+    if (Date.now() - start > timeoutMs) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
