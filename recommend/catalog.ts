@@ -14,11 +14,20 @@ import { IdSpace } from "./vectors/ids.ts";
  * SHOES" are one category. Grey and gray are one colour.
  */
 
+const facetKeys = new Map<string, string>();
+
 /** The normalised key of a facet value. */
 export function facetKey(value: string): string {
-  const words = tokenize(value, { bigrams: false, concepts: false });
-  const key = words.length ? words.join(" ") : value.trim().toLowerCase();
-  return key === "gray" ? "grey" : key;
+  let key = facetKeys.get(value);
+  if (key === undefined) {
+    const words = tokenize(value, { bigrams: false, concepts: false });
+    key = words.length ? words.join(" ") : value.trim().toLowerCase();
+    if (key === "gray") key = "grey";
+    // Facet values are few (categories, brands, colours, sizes); the bound is only a safeguard.
+    if (facetKeys.size >= 100_000) facetKeys.clear();
+    facetKeys.set(value, key);
+  }
+  return key;
 }
 
 class Facet {

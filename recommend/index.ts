@@ -15,7 +15,7 @@ export { computeProfile, decay, EVENT_WEIGHTS, eventWeight, POPULARITY_WEIGHTS, 
 export { productText } from "./product-text.ts";
 export { analyzeQuery, type QueryGroup, tokenize } from "./text/tokenize.ts";
 export { stripPriceWords } from "./text/query.ts";
-export { defaultGlossary, type Glossary, parseGlossary } from "./text/glossary.ts";
+export { defaultGlossary, type Glossary, glossaryTerms, parseGlossary } from "./text/glossary.ts";
 export { filtersSchema, incomingEventSchema, searchRequestSchema } from "./schemas.ts";
 
 export {

@@ -1,7 +1,7 @@
 import type { Product } from "../store/types.ts";
 import { Catalog } from "./catalog.ts";
 import { Bm25Index } from "./lexical/bm25.ts";
-import { lexicalTerms, titleTerms } from "./product-text.ts";
+import { productTerms } from "./product-text.ts";
 import { HnswIndex, type HnswOptions } from "./vectors/hnsw.ts";
 import type { IdSpace } from "./vectors/ids.ts";
 
@@ -11,8 +11,8 @@ import type { IdSpace } from "./vectors/ids.ts";
  */
 export class CatalogIndexes {
   readonly catalog: Catalog;
-  readonly lexical = new Bm25Index();
-  readonly titles = new Bm25Index();
+  lexical = new Bm25Index();
+  titles = new Bm25Index();
   vectors: HnswIndex | null = null;
 
   constructor(
@@ -22,6 +22,16 @@ export class CatalogIndexes {
     this.catalog = new Catalog(ids);
   }
 
+  /**
+   * Puts products into the catalogue's facet columns only, with BM25 indexes read from disk
+   * (saved by a previous run for the same catalogue).
+   */
+  restore(products: Product[], lexical: Bm25Index, titles: Bm25Index): void {
+    this.catalog.upsert(products);
+    this.lexical = lexical;
+    this.titles = titles;
+  }
+
   /** Puts products into the catalogue and both BM25 indexes (not the vector index). */
   upsertProducts(products: Product[], onProgress?: (done: number) => void): number[] {
     const slots: number[] = [];
@@ -29,8 +39,9 @@ export class CatalogIndexes {
     for (let start = 0; start < products.length; start += chunk) {
       const part = products.slice(start, start + chunk);
       const partSlots = this.catalog.upsert(part);
-      this.lexical.upsert(part.map((p, i) => ({ slot: partSlots[i]!, terms: lexicalTerms(p) })));
-      this.titles.upsert(part.map((p, i) => ({ slot: partSlots[i]!, terms: titleTerms(p) })));
+      const terms = part.map(productTerms);
+      this.lexical.upsert(terms.map((t, i) => ({ slot: partSlots[i]!, terms: t.lexical })));
+      this.titles.upsert(terms.map((t, i) => ({ slot: partSlots[i]!, terms: t.title })));
       slots.push(...partSlots);
       onProgress?.(Math.min(products.length, start + chunk));
     }

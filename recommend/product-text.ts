@@ -10,25 +10,25 @@ export function productText(p: Product): string {
 /** BM25 field boosts: a word in the title says more about the product than one in its description. */
 export const FIELD_BOOSTS = { title: 3, brand: 2, category: 2, color: 1.5, tags: 1.5, description: 1 } as const;
 
-/** The product as BM25 sees it: term → boosted term frequency. */
-export function lexicalTerms(p: Product): Map<string, number> {
-  const terms = new Map<string, number>();
+/**
+ * The product as BM25 sees it — term → boosted term frequency — and its title's own terms (for
+ * finding products a message names), from one pass of the tokeniser.
+ */
+export function productTerms(p: Product): { lexical: Map<string, number>; title: Map<string, number> } {
+  const lexical = new Map<string, number>();
+  const title = new Map<string, number>();
+  for (const t of tokenize(p.title)) {
+    lexical.set(t, (lexical.get(t) ?? 0) + FIELD_BOOSTS.title);
+    title.set(t, (title.get(t) ?? 0) + 1);
+  }
   const add = (text: string | undefined, boost: number) => {
     if (!text) return;
-    for (const t of tokenize(text)) terms.set(t, (terms.get(t) ?? 0) + boost);
+    for (const t of tokenize(text)) lexical.set(t, (lexical.get(t) ?? 0) + boost);
   };
-  add(p.title, FIELD_BOOSTS.title);
   add(p.brand, FIELD_BOOSTS.brand);
   add(p.category, FIELD_BOOSTS.category);
   add(p.color, FIELD_BOOSTS.color);
   add(p.tags?.join(" , "), FIELD_BOOSTS.tags);
   add(p.description, FIELD_BOOSTS.description);
-  return terms;
-}
-
-/** Title terms (tf 1 each occurrence), for finding products a message names. */
-export function titleTerms(p: Product): Map<string, number> {
-  const terms = new Map<string, number>();
-  for (const t of tokenize(p.title)) terms.set(t, (terms.get(t) ?? 0) + 1);
-  return terms;
+  return { lexical, title };
 }

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import type { Logger } from "../core/logger.ts";
@@ -10,13 +10,14 @@ import type { Product, Shopper, ShopperEvent, Store } from "../store/types.ts";
 import type { CompiledFilter } from "./catalog.ts";
 import { BuiltinEmbedder, type BuiltinEmbedderOptions } from "./embedders/builtin.ts";
 import { CatalogIndexes } from "./indexes.ts";
+import { Bm25Index } from "./lexical/bm25.ts";
 import { Popularity } from "./popularity.ts";
 import { productText } from "./product-text.ts";
 import { blendPreferences, type Contribution, computeProfile } from "./profile.ts";
 import { type Lang, langOf, reasons } from "./reasons.ts";
 import { eventsSchema, listOptionsSchema, searchRequestSchema, userIdSchema } from "./schemas.ts";
 import { stripPriceWords } from "./text/query.ts";
-import { analyzeQuery, type QueryGroup, tokenize } from "./text/tokenize.ts";
+import { analyzeQuery, type QueryGroup, tokenize, tokenizerFingerprint } from "./text/tokenize.ts";
 import type { Embedder, Filters, Ranked, Recommender, SearchRequest } from "./types.ts";
 import { dot } from "./vectors/exact.ts";
 import { HnswIndex, type HnswOptions } from "./vectors/hnsw.ts";
@@ -65,10 +66,13 @@ interface ShopperProfile {
   exclude: Set<string>;
   likes: string[];
   embedderId: string;
+  at: number;
 }
 
 const PROFILE_EVENTS = 500;
 const PROFILE_CACHE = 2_000;
+/** Another replica may have recorded events since: a cached profile is recomputed after this long. */
+const PROFILE_TTL_MS = 60_000;
 /** A title counts as named in a message when the message covers this share of its words' IDF mass. */
 const MENTION_COVERAGE = 0.5;
 const SAME_LANGUAGE_LIFT = 1.15;
@@ -90,6 +94,7 @@ export class CatalogRecommender implements Recommender {
   private priorOrder: number[] | undefined;
   private lowerIds: Map<string, number> | undefined;
   private indexSource: "saved" | "built" | "none" = "none";
+  private lexicalSource: "saved" | "built" = "built";
   private readonly o: Required<Omit<RecommenderOptions, "embedder" | "logger" | "builtin" | "hnsw">>;
 
   constructor(private readonly options: RecommenderOptions) {
@@ -135,6 +140,7 @@ export class CatalogRecommender implements Recommender {
     products: number;
     vectors: number;
     vectorIndex: "saved" | "built" | "none";
+    lexicalIndex: "saved" | "built";
     embedder: { id: string; tier: string; dimensions: number } | null;
   } {
     const e = this.embedderRef;
@@ -142,6 +148,7 @@ export class CatalogRecommender implements Recommender {
       products: this.state.catalog.size,
       vectors: this.state.vectors?.size ?? 0,
       vectorIndex: this.indexSource,
+      lexicalIndex: this.lexicalSource,
       embedder: e ? { id: e.id, tier: e.tier, dimensions: e.dimensions } : null,
     };
   }
@@ -174,13 +181,18 @@ export class CatalogRecommender implements Recommender {
     this.state = new CatalogIndexes(ids, this.options.hnsw);
     this.priorOrder = undefined;
     this.lowerIds = undefined;
-    const bar = createProgress("indexing products", products.length, this.o.progress && products.length >= 5000);
-    let last = 0;
-    this.state.upsertProducts(products, (done) => {
-      bar.tick(done - last);
-      last = done;
-    });
-    bar.stop();
+    const saved = file && ids.size ? this.readLexical(file, products.length) : null;
+    this.lexicalSource = saved ? "saved" : "built";
+    if (saved) this.state.restore(products, saved.lexical, saved.titles);
+    else {
+      const bar = createProgress("indexing products", products.length, this.o.progress && products.length >= 5000);
+      let last = 0;
+      this.state.upsertProducts(products, (done) => {
+        bar.tick(done - last);
+        last = done;
+      });
+      bar.stop();
+    }
     if (embedder) {
       const vectors = fitted ?? (await this.store.loadVectors(embedder.id));
       for (const id of vectors.keys()) if (!this.state.catalog.get(id)) vectors.delete(id);
@@ -192,6 +204,13 @@ export class CatalogRecommender implements Recommender {
       if (loaded) {
         this.state.vectors = loaded;
         this.indexSource = "saved";
+        if (!saved && file) {
+          try {
+            this.writeLexical(file);
+          } catch (err) {
+            this.options.logger?.warn({ err, file }, "could not save the lexical index");
+          }
+        }
       } else {
         this.buildVectorIndex(embedder.dimensions, [...vectors].map(([id, vector]) => ({ id, vector })));
         this.saveIndex();
@@ -280,10 +299,35 @@ export class CatalogRecommender implements Recommender {
     return path.join(this.o.dataDir, "index", `${model}-${catalog.digest("hex").slice(0, 16)}.usearch`);
   }
 
+  /** The BM25 indexes saved beside a graph by the same tokeniser, or null (then they are rebuilt). */
+  private readLexical(file: string, products: number): { lexical: Bm25Index; titles: Bm25Index } | null {
+    const base = `${file}.${tokenizerFingerprint()}`;
+    try {
+      if (!existsSync(`${base}.lexical`) || !existsSync(`${base}.titles`)) return null;
+      const lexical = Bm25Index.deserialize(readFileSync(`${base}.lexical`));
+      const titles = Bm25Index.deserialize(readFileSync(`${base}.titles`));
+      return lexical.size === products && titles.size === products ? { lexical, titles } : null;
+    } catch (err) {
+      this.options.logger?.warn({ err, file: base }, "saved lexical index unreadable; rebuilding");
+      return null;
+    }
+  }
+
+  private writeLexical(file: string): void {
+    const base = `${file}.${tokenizerFingerprint()}`;
+    for (const [suffix, index] of [
+      ["lexical", this.state.lexical],
+      ["titles", this.state.titles],
+    ] as const) {
+      writeFileSync(`${base}.${suffix}.tmp`, index.serialize());
+      renameSync(`${base}.${suffix}.tmp`, `${base}.${suffix}`);
+    }
+  }
+
   /**
-   * Saves the HNSW graph keyed by embedder and catalogue fingerprint, so the next start with the
-   * same catalogue loads it instead of rebuilding (minutes at 100k products). Keeps the newest two
-   * graphs (another process may still be on the previous one) and removes older ones.
+   * Saves the HNSW graph and the BM25 indexes keyed by embedder and catalogue fingerprint, so the
+   * next start with the same catalogue loads them instead of rebuilding (a minute at 100k
+   * products). Keeps the newest two sets (another process may still use the previous one).
    */
   saveIndex(): void {
     const embedder = this.embedderRef;
@@ -292,15 +336,14 @@ export class CatalogRecommender implements Recommender {
     const file = this.indexFile(embedder.id);
     try {
       vectors.save(file);
+      this.writeLexical(file);
       const dir = path.dirname(file);
-      const graphs = readdirSync(dir)
+      const names = readdirSync(dir);
+      const graphs = names
         .filter((f) => f.endsWith(".usearch"))
         .map((f) => ({ f, at: statSync(path.join(dir, f)).mtimeMs }))
         .sort((a, b) => b.at - a.at);
-      for (const { f } of graphs.slice(2)) {
-        rmSync(path.join(dir, f), { force: true });
-        rmSync(path.join(dir, `${f}.ids.json`), { force: true });
-      }
+      for (const { f } of graphs.slice(2)) for (const n of names) if (n.startsWith(f)) rmSync(path.join(dir, n), { force: true });
     } catch (err) {
       // A read-only data dir costs start-up time, not correctness.
       this.options.logger?.warn({ err, file }, "could not save the vector index");
@@ -607,7 +650,7 @@ export class CatalogRecommender implements Recommender {
     if (shopper && !shopper.personalise) return null;
     const embedder = this.embedderRef;
     const cached = this.profiles.get(userId);
-    if (cached && cached.embedderId === (embedder?.id ?? "")) return cached;
+    if (cached && cached.embedderId === (embedder?.id ?? "") && Date.now() - cached.at < PROFILE_TTL_MS) return cached;
     const events = await this.store.eventsForUser(userId, PROFILE_EVENTS);
     const vectors = this.state.vectors;
     const dims = embedder?.dimensions ?? 0;
@@ -625,7 +668,9 @@ export class CatalogRecommender implements Recommender {
       exclude,
       likes,
       embedderId: embedder?.id ?? "",
+      at: Date.now(),
     };
+    this.profiles.delete(userId);
     if (this.profiles.size >= PROFILE_CACHE) this.profiles.delete(this.profiles.keys().next().value!);
     this.profiles.set(userId, profile);
     return profile;

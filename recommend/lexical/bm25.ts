@@ -9,15 +9,24 @@ import { TopK } from "../vectors/topk.ts";
  */
 
 class Posting {
-  slots = new Int32Array(4);
-  tfs = new Float32Array(4);
+  slots: Int32Array = new Int32Array(4);
+  tfs: Float32Array = new Float32Array(4);
   n = 0;
+
+  /** Around saved arrays (views into one buffer); the first push past them copies. */
+  static of(slots: Int32Array, tfs: Float32Array): Posting {
+    const p = new Posting();
+    p.slots = slots;
+    p.tfs = tfs;
+    p.n = slots.length;
+    return p;
+  }
 
   push(slot: number, tf: number): void {
     if (this.n === this.slots.length) {
-      const s = new Int32Array(this.n * 2);
+      const s = new Int32Array(Math.max(4, this.n * 2));
       s.set(this.slots);
-      const t = new Float32Array(this.n * 2);
+      const t = new Float32Array(Math.max(4, this.n * 2));
       t.set(this.tfs);
       this.slots = s;
       this.tfs = t;
@@ -74,6 +83,94 @@ export class Bm25Index {
 
   get size(): number {
     return this.docs;
+  }
+
+  /**
+   * The index as bytes, so a restart of a large catalogue reads it instead of tokenising every
+   * product again: a JSON header (terms, sizes) then the postings and per-document arrays.
+   */
+  serialize(): Buffer {
+    const terms = this.termNames.length;
+    const slots = this.docTerms.length;
+    let postingTotal = 0;
+    for (const p of this.postings) postingTotal += p.n;
+    let docTotal = 0;
+    for (const d of this.docTerms) docTotal += d?.length ?? 0;
+    const postingOffsets = new Int32Array(terms + 1);
+    const postingSlots = new Int32Array(postingTotal);
+    const postingTfs = new Float32Array(postingTotal);
+    let at = 0;
+    this.postings.forEach((p, i) => {
+      postingSlots.set(p.slots.subarray(0, p.n), at);
+      postingTfs.set(p.tfs.subarray(0, p.n), at);
+      at += p.n;
+      postingOffsets[i + 1] = at;
+    });
+    // -1 offsets mark slots without a document.
+    const docOffsets = new Int32Array(slots + 1);
+    const docIds = new Int32Array(docTotal);
+    const present = new Uint8Array(slots);
+    at = 0;
+    this.docTerms.forEach((d, i) => {
+      if (d) {
+        docIds.set(d, at);
+        at += d.length;
+        present[i] = 1;
+      }
+      docOffsets[i + 1] = at;
+    });
+    const header = Buffer.from(JSON.stringify({ version: 1, k1: this.k1, b: this.b, terms: this.termNames, slots, docs: this.docs, totalLength: this.totalLength }));
+    const parts = [postingOffsets, postingSlots, postingTfs, docOffsets, docIds, this.docLength.subarray(0, slots)];
+    const pad = (4 - ((8 + header.length) % 4)) % 4;
+    const head = Buffer.alloc(8 + header.length + pad, 0x20);
+    head.write("BM25", 0, "latin1");
+    head.writeUInt32LE(header.length + pad, 4);
+    header.copy(head, 8);
+    return Buffer.concat([head, ...parts.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength)), Buffer.from(present)]);
+  }
+
+  static deserialize(bytes: Buffer): Bm25Index {
+    if (bytes.toString("latin1", 0, 4) !== "BM25") throw new Error("not a serialised BM25 index");
+    const len = bytes.readUInt32LE(4);
+    const h = JSON.parse(bytes.toString("utf8", 8, 8 + len)) as { version: number; k1: number; b: number; terms: string[]; slots: number; docs: number; totalLength: number };
+    if (h.version !== 1) throw new Error(`unsupported BM25 index version ${h.version}`);
+    // One aligned copy; every array below is a view into it.
+    const body = new Uint8Array(bytes.length - 8 - len);
+    body.set(bytes.subarray(8 + len));
+    let off = 0;
+    const ints = (n: number) => {
+      const a = new Int32Array(body.buffer, off, n);
+      off += n * 4;
+      return a;
+    };
+    const floats = (n: number) => {
+      const a = new Float32Array(body.buffer, off, n);
+      off += n * 4;
+      return a;
+    };
+    const terms = h.terms.length;
+    const postingOffsets = ints(terms + 1);
+    const total = postingOffsets[terms];
+    const postingSlots = ints(total);
+    const postingTfs = floats(total);
+    const docOffsets = ints(h.slots + 1);
+    const docIds = ints(docOffsets[h.slots]);
+    const docLength = floats(h.slots);
+    const present = body.subarray(off, off + h.slots);
+    if (off + h.slots !== body.length) throw new Error("serialised BM25 index has the wrong length");
+    const index = new Bm25Index({ k1: h.k1, b: h.b });
+    h.terms.forEach((t, i) => {
+      index.termIds.set(t, i);
+      index.termNames.push(t);
+      index.postings.push(Posting.of(postingSlots.subarray(postingOffsets[i], postingOffsets[i + 1]), postingTfs.subarray(postingOffsets[i], postingOffsets[i + 1])));
+    });
+    index.docTerms = Array.from({ length: h.slots }, (_, i) => (present[i] ? docIds.subarray(docOffsets[i], docOffsets[i + 1]) : undefined));
+    index.docLength = new Float32Array(Math.max(1024, h.slots));
+    index.docLength.set(docLength);
+    index.scores = new Float64Array(index.docLength.length);
+    index.docs = h.docs;
+    index.totalLength = h.totalLength;
+    return index;
   }
 
   private termId(term: string, create: boolean): number {

@@ -12,6 +12,8 @@ export interface Glossary {
   /** Longest term length, bounding the match window. */
   readonly maxLength: number;
   readonly size: number;
+  /** Every (Chinese term, English words) pair. */
+  entries(): [zh: string, en: string][];
 }
 
 export function parseGlossary(text: string, source = "glossary"): Glossary {
@@ -31,7 +33,7 @@ export function parseGlossary(text: string, source = "glossary"): Glossary {
     map.set(term, before ? `${before} ${english}` : english);
     maxLength = Math.max(maxLength, term.length);
   }
-  return { lookup: (t) => map.get(t), maxLength, size: map.size };
+  return { lookup: (t) => map.get(t), maxLength, size: map.size, entries: () => [...map.entries()] };
 }
 
 let shared: Glossary | undefined;
@@ -43,4 +45,9 @@ export function defaultGlossary(): Glossary {
     shared = parseGlossary(readFileSync(file, "utf8"), file);
   }
   return shared;
+}
+
+/** The shipped glossary's (Chinese term, English words) pairs, e.g. for the NLU's lexicon. */
+export function glossaryTerms(glossary: Glossary = defaultGlossary()): [zh: string, en: string][] {
+  return glossary.entries();
 }

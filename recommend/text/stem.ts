@@ -93,10 +93,17 @@ function stripIng(w: string): string {
   return stem;
 }
 
+// Catalogue text repeats a small vocabulary millions of times: remember the stems (bounded).
+const cache = new Map<string, string>();
+const CACHE_MAX = 200_000;
+
 /** The stem of one lower-case English word; anything that is not a-z is returned unchanged. */
 export function stemEnglish(word: string): string {
-  if (!/^[a-z]+$/.test(word)) return word;
-  const irregular = IRREGULAR[word];
-  if (irregular) return irregular;
-  return stripIng(singular(word));
+  const hit = cache.get(word);
+  if (hit !== undefined) return hit;
+  let stem = word;
+  if (/^[a-z]+$/.test(word)) stem = IRREGULAR[word] ?? stripIng(singular(word));
+  if (cache.size >= CACHE_MAX) cache.clear();
+  cache.set(word, stem);
+  return stem;
 }

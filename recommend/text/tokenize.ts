@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
 import type { Jieba } from "@node-rs/jieba";
 import { defaultGlossary, type Glossary } from "./glossary.ts";
@@ -43,11 +44,20 @@ function getJieba(): Jieba {
   return jieba;
 }
 
+// Brand names, category words and stock phrases recur across a catalogue: remember recent cuts.
+const cutCache = new Map<string, string[]>();
+const CUT_CACHE_MAX = 50_000;
+
 /** Jieba's words of a Chinese run (HMM on, so unknown names stay together), blanks dropped. */
 export function cutChinese(run: string): string[] {
-  return getJieba()
+  const hit = cutCache.get(run);
+  if (hit) return hit;
+  const words = getJieba()
     .cut(run, true)
     .filter((w) => w.trim() !== "");
+  if (cutCache.size >= CUT_CACHE_MAX) cutCache.clear();
+  cutCache.set(run, words);
+  return words;
 }
 
 export interface TokenizeOptions {
@@ -256,4 +266,17 @@ export function analyzeQuery(text: string, glossary: Glossary = defaultGlossary(
 /** Every term of a query's groups, once. */
 export function queryTerms(groups: QueryGroup[]): string[] {
   return [...new Set(groups.flatMap((g) => g.alternatives.flat()))];
+}
+
+/** Bump when tokenisation changes in a way that makes saved lexical indexes stale. */
+const TOKENIZER_VERSION = 1;
+let fingerprint: string | undefined;
+
+/** Identifies the tokeniser's behaviour (version, stopwords, glossary), to key saved lexical indexes. */
+export function tokenizerFingerprint(): string {
+  fingerprint ??= createHash("sha256")
+    .update(`v${TOKENIZER_VERSION}\n${[...STOPWORDS].join(",")}\n${JSON.stringify(defaultGlossary().entries())}`)
+    .digest("hex")
+    .slice(0, 8);
+  return fingerprint;
 }

@@ -69,6 +69,10 @@ export class ExactIndex implements VectorIndex {
   /** Adds or replaces; returns the slots written, in order. */
   addSlots(entries: { id: string; vector: Float32Array }[]): number[] {
     const out: number[] = [];
+    // Grow once for the batch rather than doubling through it.
+    let top = -1;
+    for (const { id } of entries) top = Math.max(top, this.ids.slotOf(id) ?? this.ids.size + entries.length);
+    this.ensure(top + 1);
     for (const { id, vector } of entries) {
       if (vector.length !== this.dimensions) throw new Error(`vector for ${id} has ${vector.length} dimensions, the index ${this.dimensions}`);
       const slot = this.ids.intern(id);

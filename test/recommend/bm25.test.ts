@@ -54,6 +54,19 @@ describe("BM25", () => {
     expect(index.df("run")).toBe(1);
   });
 
+  it("round-trips through bytes and stays updatable", () => {
+    const index = build();
+    index.removeSlots([2]);
+    const back = Bm25Index.deserialize(index.serialize());
+    expect(back.size).toBe(4);
+    for (const q of [["run", "shoe"], ["dress"], ["red"], ["boot"]]) expect(back.searchTerms(q, 10)).toEqual(index.searchTerms(q, 10));
+    back.upsert([{ slot: 7, terms: doc(["run", "run", "trail"]) }]);
+    expect(back.searchTerms(["trail"], 10).map((h) => h.slot)).toEqual([7, 1]);
+    back.removeSlots([0]);
+    expect(back.searchTerms(["red"], 10).map((h) => h.slot)).toEqual([3]);
+    expect(() => Bm25Index.deserialize(Buffer.from("nope!!!!"))).toThrow(/not a serialised/);
+  });
+
   it("returns nothing for unknown terms", () => {
     expect(build().searchTerms(["nothing"], 10)).toEqual([]);
   });

@@ -273,9 +273,16 @@ describe("recommender on a real store", () => {
     const before = rec.describe();
     const restarted = createRecommender({ store, dataDir, progress: false });
     await restarted.load();
-    expect(restarted.describe()).toMatchObject({ products: before.products, vectors: before.vectors, vectorIndex: "saved", embedder: before.embedder });
+    expect(restarted.describe()).toMatchObject({
+      products: before.products,
+      vectors: before.vectors,
+      vectorIndex: "saved",
+      lexicalIndex: "saved",
+      embedder: before.embedder,
+    });
     const q = { text: "running shoes", filters: { priceMax: 100 }, limit: 5 };
     expect(ids(await restarted.search(q))).toEqual(ids(await rec.search(q)));
+    expect(await restarted.findMentioned(catalog[200]!.title)).toEqual(await rec.findMentioned(catalog[200]!.title));
   });
 
   it("refits on request, keeping one set of vectors", async () => {
