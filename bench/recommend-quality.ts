@@ -6,12 +6,22 @@
  *   - query precision@10: a sub-type's name as the query ("Running Shoes", "跑步鞋"), share of the
  *     top 10 of that sub-type — English and Chinese queries over the whole (mixed) catalogue;
  *   - fit time and embedding throughput.
+ * Then, for the hybrid search (BM25 + vectors fused by reciprocal rank), query precision@10 for
+ * several RRF constants k, on the default embedder.
  * Run: npx tsx bench/recommend-quality.ts [--count 5000]
  */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { iterateCatalogEntries } from "../recommend/demo/index.ts";
 import { BuiltinEmbedder, type BuiltinEmbedderOptions } from "../recommend/embedders/builtin.ts";
+import { importCatalog } from "../recommend/import.ts";
 import { productText } from "../recommend/product-text.ts";
+import { createRecommender } from "../recommend/recommender.ts";
 import { ExactIndex } from "../recommend/vectors/exact.ts";
+import { createStore } from "../store/index.ts";
+
+process.env.CONCIERGE_QUIET ??= "1";
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -25,7 +35,7 @@ const subtypes = new Map<string, { en: string; zh: string }>();
 for (const e of entries) subtypes.set(e.subtype.id, { en: e.subtype.en, zh: e.subtype.zh });
 
 const settings: { label: string; options: BuiltinEmbedderOptions }[] = [
-  { label: "128d σ^-0.5", options: { dimensions: 128, singularExponent: 0.5 } },
+  { label: "128d σ^-0.5 (default)", options: { dimensions: 128, singularExponent: 0.5 } },
   { label: "256d σ^0 (LSI)", options: { dimensions: 256, singularExponent: 0 } },
   { label: "256d σ^-0.5", options: { dimensions: 256, singularExponent: 0.5 } },
   { label: "256d σ^-1 (white)", options: { dimensions: 256, singularExponent: 1 } },
@@ -78,4 +88,31 @@ for (const { label, options } of settings) {
       `query P@10 en ${queryPrecision("en").toFixed(3)} zh ${queryPrecision("zh").toFixed(3)}  ` +
       `fit ${fitSeconds.toFixed(1)} s  embed ${Math.round(perSecond)} texts/s`,
   );
+}
+
+// Hybrid search precision by RRF constant.
+const dataDir = await mkdtemp(path.join(tmpdir(), "concierge-quality-"));
+const store = createStore({ dataDir });
+await store.init();
+try {
+  const subtypeById = new Map(entries.map((e) => [e.product.id, e.subtype.id]));
+  await importCatalog({ store, recommender: createRecommender({ store, dataDir, progress: false }), products: entries.map((e) => e.product) });
+  for (const rrfK of [10, 30, 60, 100]) {
+    const rec = createRecommender({ store, dataDir, progress: false, rrfK });
+    const precision = async (lang: "en" | "zh") => {
+      let hit = 0;
+      let n = 0;
+      for (const [id, names] of subtypes) {
+        for (const r of await rec.search({ text: names[lang], limit: 10 })) {
+          n++;
+          if (subtypeById.get(r.product.id) === id) hit++;
+        }
+      }
+      return hit / Math.max(1, n);
+    };
+    console.log(`hybrid search, RRF k=${String(rrfK).padEnd(4)} query P@10 en ${(await precision("en")).toFixed(3)} zh ${(await precision("zh")).toFixed(3)}`);
+  }
+} finally {
+  await store.close();
+  await rm(dataDir, { recursive: true, force: true });
 }

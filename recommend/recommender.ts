@@ -216,6 +216,8 @@ export class CatalogRecommender implements Recommender {
         this.saveIndex();
       }
     }
+    // Jieba loads its dictionary on first use (~0.5 s): pay that now, not on a shopper's first Chinese query.
+    if (products.slice(0, 1000).some((p) => p.locale?.startsWith("zh") || /[\u3400-\u9fff]/.test(p.title))) tokenize("预热");
     this.options.logger?.info(
       {
         products: products.length,

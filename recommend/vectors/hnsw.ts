@@ -14,6 +14,8 @@ export interface HnswOptions {
   exactBelow?: number;
   /** A filter expected to leave at most this many products is answered exactly over them. */
   exactCandidates?: number;
+  /** When a filtered walk comes back short, facet candidates up to this many are scanned exactly. */
+  exactScan?: number;
   /** usearch threads for adds (0 = all cores). */
   threads?: number;
 }
@@ -24,6 +26,7 @@ const DEFAULTS: Required<HnswOptions> = {
   expansionSearch: 64,
   exactBelow: 2_000,
   exactCandidates: 3_000,
+  exactScan: 30_000,
   threads: 0,
 };
 
@@ -34,7 +37,9 @@ const SAMPLE = 256;
  * JavaScript binding has no predicate search, so filtering is a strategy over two indexes:
  *   - a selective filter (estimated by sampling, or known from facet postings) is answered exactly
  *     over the few products that pass, so it never returns fewer than exist;
- *   - a broad one walks the graph for k / selectivity × 1.5 neighbours and widens ×4 until k pass.
+ *   - a broad one walks the graph for k / selectivity × 1.5 neighbours; when too few of those pass
+ *     (the query lies far from what the filter allows), facet candidates are scanned exactly if they
+ *     are not too many, else the walk widens ×4 until k pass.
  * The vectors also live in an ExactIndex (usearch cannot hand them back), which profiles use.
  */
 export class HnswIndex implements VectorIndex {
@@ -117,25 +122,33 @@ export class HnswIndex implements VectorIndex {
     if (this.size <= this.o.exactBelow) return this.exact.searchSlots(query, k, filter);
     if (filter.candidates && filter.candidates.length <= this.o.exactCandidates) return this.exact.searchSlots(query, k, filter);
     const accept = filter.accept;
-    if (!accept) return this.walk(query, k, k, () => true);
+    if (!accept) return this.walk(query, k, k, () => true) ?? [];
     const share = this.selectivity(accept);
-    if (share * this.size <= this.o.exactCandidates) return this.exact.searchSlots(query, k, filter);
-    return this.walk(query, k, Math.ceil((k / Math.max(share, 1e-3)) * 1.5) + 8, accept);
+    const expected = share * this.size;
+    if (expected <= this.o.exactCandidates) return this.exact.searchSlots(query, k, filter);
+    const firstK = Math.ceil((k / Math.max(share, 1e-3)) * 1.5) + 8;
+    const first = this.walk(query, k, firstK, accept);
+    if (first) return first;
+    // The query lies far from every product the filter allows ("air fryer" among shoes): the walk
+    // found too few of them nearby. Scanning the allowed products exactly beats widening the walk
+    // towards the whole catalogue when the facet postings say they are not too many.
+    if (filter.candidates && filter.candidates.length <= this.o.exactScan) return this.exact.searchSlots(query, k, filter);
+    for (let want = firstK * 4; ; want *= 4) {
+      const hits = this.walk(query, k, want, accept);
+      if (hits) return hits;
+    }
   }
 
-  private walk(query: Float32Array, k: number, firstK: number, accept: (slot: number) => boolean): SlotHit[] {
-    const q = normalized(query);
-    let want = Math.min(firstK, this.size);
-    for (;;) {
-      const m = this.graph.search(q, want, 1);
-      const hits: SlotHit[] = [];
-      for (let i = 0; i < m.keys.length && hits.length < k; i++) {
-        const slot = Number(m.keys[i]);
-        if (this.exact.has(slot) && accept(slot)) hits.push({ slot, score: 1 - m.distances[i] });
-      }
-      if (hits.length >= k || want >= this.size) return hits;
-      want = Math.min(this.size, want * 4);
+  /** One graph walk for `want` neighbours: the accepted ones if there are k (or the walk covered everything), else null. */
+  private walk(query: Float32Array, k: number, want: number, accept: (slot: number) => boolean): SlotHit[] | null {
+    const n = Math.min(want, this.size);
+    const m = this.graph.search(normalized(query), n, 1);
+    const hits: SlotHit[] = [];
+    for (let i = 0; i < m.keys.length && hits.length < k; i++) {
+      const slot = Number(m.keys[i]);
+      if (this.exact.has(slot) && accept(slot)) hits.push({ slot, score: 1 - m.distances[i] });
     }
+    return hits.length >= k || n >= this.size ? hits : null;
   }
 
   search(query: Float32Array, k: number, accept?: (id: string) => boolean): VectorHit[] {

@@ -80,6 +80,32 @@ describe("HNSW index", () => {
     expect(hnsw.searchSlots(q, 2, { candidates: slots }).map((h) => hnsw.ids.idOf(h.slot))).toEqual(hits.slice(0, 2).map((h) => h.id));
   });
 
+  it("still answers exactly when the query lies far from everything the filter allows", () => {
+    // Two clusters; the filter allows only the one opposite the query, so the graph walk near the
+    // query finds none of it and the search falls back to scanning the allowed products.
+    const cluster = (sign: number, seed: number) =>
+      randomVectors(1500, DIMS, seed).map((v) => {
+        v[0] = sign * 5;
+        return v;
+      });
+    const vectors = [...cluster(1, 1), ...cluster(-1, 2)];
+    const index = new HnswIndex(DIMS, { exactBelow: 0, exactCandidates: 100 });
+    index.add(vectors.map((vector, i) => ({ id: `v${i}`, vector })));
+    const reference = new ExactIndex(DIMS);
+    reference.add(vectors.map((vector, i) => ({ id: `v${i}`, vector })));
+    const far = (id: string) => Number(id.slice(1)) >= 1500;
+    const candidates = Array.from({ length: 1500 }, (_, i) => index.ids.slotOf(`v${1500 + i}`)!);
+    const query = Float32Array.from({ length: DIMS }, (_, i) => (i === 0 ? 1 : 0));
+    const hits = index.searchSlots(query, 10, { accept: (s) => far(index.ids.idOf(s)), candidates });
+    expect(hits.map((h) => index.ids.idOf(h.slot))).toEqual(reference.search(query, 10, far).map((h) => h.id));
+    // Without candidates the walk widens until it has them (approximate: most of the true top 10).
+    const truth = new Set(reference.search(query, 10, far).map((h) => h.id));
+    const widened = index.search(query, 10, far);
+    expect(widened).toHaveLength(10);
+    expect(widened.every((h) => far(h.id))).toBe(true);
+    expect(widened.filter((h) => truth.has(h.id)).length).toBeGreaterThanOrEqual(8);
+  });
+
   it("replaces a vector on re-add and forgets removed ones", () => {
     const index = new HnswIndex(DIMS, { exactBelow: 0 });
     index.add(entries.slice(0, 3000));

@@ -1,0 +1,80 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { catalogImport } from "../../recommend/cli.ts";
+import { DEMO_CATALOG_PATH } from "../../recommend/demo/index.ts";
+
+/** `concierge catalog import` against a temp data dir, as a shop would run it. */
+describe("concierge catalog import", () => {
+  let dir: string;
+  let file: string;
+  const env = { ...process.env };
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), "concierge-cli-"));
+    process.env.CONCIERGE_DATA_DIR = dir;
+    process.env.CONCIERGE_EMBEDDING_MODEL = "none";
+    process.env.DATABASE_URL = "";
+    const lines = readFileSync(DEMO_CATALOG_PATH, "utf8").split("\n").slice(0, 80);
+    file = path.join(dir, "shop.jsonl");
+    writeFileSync(file, [...lines, '{"id":"broken","price":"cheap"}', "not json at all", ""].join("\n"));
+  });
+
+  afterAll(async () => {
+    process.env = env;
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+    let out = "";
+    let err = "";
+    const o = vi.spyOn(process.stdout, "write").mockImplementation((s) => {
+      out += String(s);
+      return true;
+    });
+    const e = vi.spyOn(process.stderr, "write").mockImplementation((s) => {
+      err += String(s);
+      return true;
+    });
+    try {
+      return { code: await catalogImport(args), out, err };
+    } finally {
+      o.mockRestore();
+      e.mockRestore();
+    }
+  }
+
+  it("imports good rows, reports bad ones by line, and exits 1 because some were rejected", async () => {
+    const { code, out } = await run([file]);
+    expect(code).toBe(1);
+    expect(out).toMatch(/80 added, 0 updated, 0 unchanged, 2 rejected/);
+    expect(out).toMatch(/line 81 \(id "broken"\): title: is required/);
+    expect(out).toMatch(/line 82: is not valid JSON/);
+    expect(out).toMatch(/embedder builtin-tfidf-svd-/);
+  });
+
+  it("re-imports with --json: nothing changed, nothing embedded", async () => {
+    const { code, out } = await run([file, "--json"]);
+    expect(code).toBe(1);
+    const report = JSON.parse(out);
+    expect(report).toMatchObject({ added: 0, updated: 0, unchanged: 80, rejected: 2, embedded: 0, refitted: false, catalogue: 80 });
+    expect(report.embedder.tier).toBe("built-in");
+  });
+
+  it("refits on --refit, and answers usage errors with exit 2", async () => {
+    const good = path.join(dir, "good.jsonl");
+    writeFileSync(good, readFileSync(file, "utf8").split("\n").slice(0, 80).join("\n"));
+    const { code, out } = await run([good, "--refit", "--json"]);
+    expect(code).toBe(0);
+    expect(JSON.parse(out)).toMatchObject({ refitted: true, embedded: 80 });
+    expect((await run([])).code).toBe(2);
+    expect((await run([file, "--frobnicate"])).code).toBe(2);
+    expect((await run(["--help"])).code).toBe(0);
+  });
+
+  it("names a missing file", async () => {
+    await expect(run([path.join(dir, "nope.csv")])).rejects.toThrow(/not found/);
+  });
+});
