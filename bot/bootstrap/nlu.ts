@@ -1,0 +1,38 @@
+import { createHash } from "node:crypto";
+import type { Logger } from "pino";
+import type { Config } from "../../core/config.ts";
+import { loadIntentClassifier, trainIntentClassifier } from "../../intents/classifier/index.ts";
+import { Nlu } from "../../intents/nlu.ts";
+import { loadShippedIntents } from "../../intents/shipped.ts";
+import type { IntentClassifier, Lexicon } from "../../intents/types.ts";
+import type { Store } from "../../store/types.ts";
+
+const BLOB_PREFIX = "intents:classifier:";
+
+/**
+ * The intent classifier trained on the shipped intent data. Training takes seconds, but a restart
+ * should not pay it again: the trained state is kept in the store, keyed by a hash of the data, so
+ * editing intents/data retrains on the next start.
+ */
+export async function loadNlu(deps: { config: Config; store: Store; logger: Logger; lexicon: Lexicon }): Promise<Nlu> {
+  const { store, logger } = deps;
+  const examples = loadShippedIntents();
+  const key = BLOB_PREFIX + createHash("sha256").update(JSON.stringify(examples)).digest("hex").slice(0, 16);
+  let classifier: IntentClassifier | undefined;
+  const saved = await store.getBlob(key);
+  if (saved) {
+    try {
+      classifier = loadIntentClassifier(JSON.parse(saved.toString("utf8")));
+      logger.info({ model: "intents", tier: "built-in", source: "store" }, "intent classifier loaded");
+    } catch (err) {
+      logger.warn({ err }, "stored intent classifier unreadable; retraining");
+    }
+  }
+  if (!classifier) {
+    const started = Date.now();
+    classifier = await trainIntentClassifier(examples);
+    await store.putBlob(key, Buffer.from(JSON.stringify(classifier.toJSON())));
+    logger.info({ model: "intents", tier: "built-in", examples: examples.length, intents: classifier.intents.length, seconds: (Date.now() - started) / 1000 }, "intent classifier trained");
+  }
+  return new Nlu(classifier, deps.lexicon);
+}

@@ -1,0 +1,83 @@
+import type { Logger } from "pino";
+import type { Config } from "../../core/config.ts";
+import { ModelUnavailableError } from "../../core/errors.ts";
+import { createProgress } from "../../core/progress.ts";
+import type { Lexicon } from "../../intents/types.ts";
+import {
+  type CatalogRecommender,
+  createDownloadedEmbedder,
+  createRecommender,
+  DEMO_CATALOG_PATH,
+  type Embedder,
+  formatRowError,
+  importCatalog,
+  readCatalogFile,
+} from "../../recommend/index.ts";
+import { glossaryTerms } from "../../recommend/text/glossary.ts";
+import type { Store } from "../../store/types.ts";
+import { buildLexicon } from "./lexicon.ts";
+
+export interface LoadedRecommender {
+  recommender: CatalogRecommender;
+  lexicon: Lexicon;
+  close(): Promise<void>;
+}
+
+/**
+ * The catalogue side of start-up: pick the embedder tier, load indexes, import the demo (or the
+ * configured) catalogue into an empty store on first run, and read the NLU lexicon off it.
+ */
+export async function loadRecommender(deps: { config: Config; store: Store; logger: Logger }): Promise<LoadedRecommender> {
+  const { config, store, logger } = deps;
+  const embedder = await chooseEmbedder(config, logger);
+  const recommender = createRecommender({ store, embedder, dataDir: config.dataDir, halfLifeDays: config.profileHalfLifeDays, logger });
+  await recommender.load();
+
+  const source = config.catalogPath ?? DEMO_CATALOG_PATH;
+  if ((await store.countProducts()) === 0 && source !== "none") {
+    logger.info({ file: source }, "empty catalogue: importing");
+    const progress = createProgress("importing catalogue");
+    let shown = 0;
+    const rows = readCatalogFile(source, {
+      onError: (e) => logger.warn({ problem: formatRowError(e) }, "catalogue row skipped"),
+    });
+    const result = await importCatalog({
+      store,
+      recommender,
+      products: rows,
+      onProgress: (p) => {
+        if (p.phase !== "saving") return;
+        if (shown === 0) progress.setTotal(p.total);
+        progress.tick(p.done - shown);
+        shown = p.done;
+      },
+    });
+    progress.stop();
+    logger.info({ added: result.added, failed: result.failed, seconds: result.seconds }, "catalogue imported");
+  }
+
+  const products = await store.allProducts();
+  const lexicon = buildLexicon(products, glossaryTerms());
+  logger.info({ ...recommender.describe(), embedder: recommender.embedder?.id, tier: recommender.embedder?.tier ?? "built-in" }, "recommender ready");
+  return {
+    recommender,
+    lexicon,
+    async close() {
+      await (embedder as { close?: () => Promise<void> } | undefined)?.close?.();
+    },
+  };
+}
+
+async function chooseEmbedder(config: Config, logger: Logger): Promise<Embedder | undefined> {
+  if (config.embeddingModel.toLowerCase() === "none") {
+    logger.info({ model: "embedding", tier: "built-in" }, "downloaded embedding model turned off");
+    return undefined;
+  }
+  try {
+    return await createDownloadedEmbedder(config, logger);
+  } catch (err) {
+    if (!(err instanceof ModelUnavailableError)) throw err;
+    logger.warn({ model: "embedding", tier: "built-in", reason: err.message }, "downloaded embedding model unavailable; the built-in one serves");
+    return undefined;
+  }
+}

@@ -1,0 +1,97 @@
+import { pathToFileURL } from "node:url";
+import { type Config, loadConfig } from "../core/config.ts";
+import { NotReadyError } from "../core/errors.ts";
+import { createLogger, type Logger } from "../core/logger.ts";
+import { createDialogEngine, type DialogEngine } from "../dialogs/index.ts";
+import { loadNlu } from "./bootstrap/nlu.ts";
+import { type LoadedRecommender, loadRecommender } from "./bootstrap/recommender.ts";
+import { attachRedisAdapter } from "./scale-out.ts";
+import { createServer } from "./server.ts";
+import { createStore, type Store } from "../store/index.ts";
+
+export interface RunningService {
+  port: number;
+  store: Store;
+  /** Resolves once models and store are loaded (what /readyz reports). */
+  ready: Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the whole service in one process: HTTP first (so /healthz answers and /readyz says
+ * "loading"), then the store, the catalogue and the models; ready once all of them are.
+ */
+export async function startService(config: Config = loadConfig(), logger: Logger = createLogger(config.logLevel)): Promise<RunningService> {
+  const store = createStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, schema: config.databaseSchema });
+  let engine: DialogEngine | undefined;
+  let catalogue: LoadedRecommender | undefined;
+
+  const server = createServer({
+    config,
+    logger,
+    messageRate: config.messageRate,
+    engine: () => engine,
+    isReady: () => engine !== undefined,
+    recordEvents: async (events) => {
+      if (!catalogue) throw new NotReadyError();
+      await catalogue.recommender.recordEvents(events);
+    },
+  });
+  const detachRedis = config.redisUrl ? await attachRedisAdapter(server.io, config.redisUrl, logger) : undefined;
+  const port = await server.listen();
+  logger.info({ port, store: config.databaseUrl ? "postgres" : "pglite" }, "listening; loading store and models");
+
+  const ready = (async () => {
+    const started = Date.now();
+    await store.init();
+    const loaded = await loadRecommender({ config, store, logger });
+    const nlu = await loadNlu({ config, store, logger, lexicon: loaded.lexicon });
+    catalogue = loaded;
+    engine = createDialogEngine({ understander: nlu, recommender: loaded.recommender, store, logger });
+    logger.info({ seconds: (Date.now() - started) / 1000 }, "ready");
+  })();
+  ready.catch((err) => logger.fatal({ err }, "start-up failed"));
+
+  return {
+    port,
+    store,
+    ready,
+    async close() {
+      await server.close();
+      await detachRedis?.();
+      await ready.catch(() => undefined);
+      await catalogue?.close();
+      await store.close();
+    },
+  };
+}
+
+/** `concierge start` and `npm start`: run until a signal, then close cleanly. */
+export async function startCommand(_args: string[] = []): Promise<number> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const service = await startService(config, logger);
+  await service.ready.catch(() => {
+    process.exitCode = 1;
+  });
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      logger.info({ signal }, "shutting down");
+      resolve();
+    };
+    process.once("SIGINT", () => stop("SIGINT"));
+    process.once("SIGTERM", () => stop("SIGTERM"));
+  });
+  await service.close();
+  return 0;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  startCommand().then(
+    (code) => process.exit(code),
+    (err) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}
