@@ -1,0 +1,43 @@
+/**
+ * `npm run bench`: every benchmark in turn, each in its own process so one's memory does not skew
+ * the next. Figures only, never pass/fail. Options go to the benchmarks that know them, e.g.
+ * `npm run bench -- --llm-model PATH --gpu cuda` (LLM on a GPU host), `--only turns,recommend`.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+
+const args = process.argv.slice(2);
+const onlyAt = args.indexOf("--only");
+const only = onlyAt >= 0 ? new Set(args[onlyAt + 1]!.split(",")) : undefined;
+const passThrough = onlyAt >= 0 ? [...args.slice(0, onlyAt), ...args.slice(onlyAt + 2)] : args;
+const here = import.meta.dirname;
+
+const toyModel = path.resolve(here, "../../shared/models/stories260k-tinyllamas/stories260K.gguf");
+const llmArgs = passThrough.includes("--llm-model") ? passThrough : existsSync(toyModel) ? ["--llm-model", toyModel, ...passThrough] : undefined;
+
+const benches: { name: string; file: string; args?: string[]; skip?: string }[] = [
+  { name: "turns", file: "turns.ts" },
+  { name: "recommend", file: "recommend.ts", args: ["--count", "100000"] },
+  { name: "nlu", file: "nlu.ts" },
+  { name: "store", file: "store.ts" },
+  { name: "llm", file: "llm.ts", args: llmArgs, skip: llmArgs ? undefined : "no --llm-model given and no toy model found" },
+];
+
+let failed = 0;
+for (const bench of benches) {
+  if (only && !only.has(bench.name)) continue;
+  if (!existsSync(path.join(here, bench.file))) continue;
+  console.log(`\n=== ${bench.name} ===`);
+  if (bench.skip) {
+    console.log(`skipped: ${bench.skip}`);
+    continue;
+  }
+  const extra = bench.name === "llm" ? [] : passThrough.filter((a, i, all) => !a.startsWith("--llm") && !all[i - 1]?.startsWith("--llm") && a !== "--gpu" && all[i - 1] !== "--gpu");
+  const result = spawnSync(process.execPath, ["--import", "tsx", path.join(here, bench.file), ...(bench.args ?? []), ...extra], { stdio: "inherit", env: { ...process.env, CONCIERGE_QUIET: "1" } });
+  if (result.status !== 0) {
+    failed++;
+    console.log(`(${bench.name} exited with ${result.status ?? result.signal})`);
+  }
+}
+process.exitCode = failed ? 1 : 0;
