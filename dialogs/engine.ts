@@ -91,6 +91,8 @@ function filtersFrom(nlu: Understanding): Filters {
   const filters: Filters = {};
   if (e.price?.min !== undefined) filters.priceMin = e.price.min;
   if (e.price?.max !== undefined) filters.priceMax = e.price.max;
+  // "under 100" means the shopper's own money; a catalogue in one currency ignores this.
+  if (e.price) filters.currency = nlu.locale === "zh" ? "CNY" : "USD";
   if (e.categories.length) filters.categories = e.categories;
   if (e.brands.length) filters.brands = e.brands;
   if (e.colors.length) filters.colors = e.colors;

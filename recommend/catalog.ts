@@ -85,11 +85,13 @@ export class Catalog {
   private category = new Int32Array(1024);
   private brand = new Int32Array(1024);
   private color = new Int32Array(1024);
+  private currency = new Int32Array(1024);
   private sizes: Int32Array[] = [];
   private readonly categories = new Facet();
   private readonly brands = new Facet();
   private readonly colors = new Facet();
   private readonly sizeFacet = new Facet();
+  private readonly currencies = new Facet();
   private live = 0;
 
   constructor(ids: IdSpace = new IdSpace()) {
@@ -114,6 +116,7 @@ export class Catalog {
     this.category = grow(this.category, (c) => new Int32Array(c));
     this.brand = grow(this.brand, (c) => new Int32Array(c));
     this.color = grow(this.color, (c) => new Int32Array(c));
+    this.currency = grow(this.currency, (c) => new Int32Array(c));
   }
 
   /** Adds or replaces products; returns their slots. */
@@ -129,6 +132,7 @@ export class Catalog {
       this.category[slot] = this.categories.id(p.category, true);
       this.brand[slot] = this.brands.id(p.brand, true);
       this.color[slot] = this.colors.id(p.color, true);
+      this.currency[slot] = this.currencies.id(p.currency, true);
       this.sizes[slot] = Int32Array.from((p.sizes ?? []).map((s) => this.sizeFacet.id(s, true)).filter((id) => id >= 0));
       this.categories.add(this.category[slot], slot);
       this.brands.add(this.brand[slot], slot);
@@ -242,6 +246,8 @@ export class Catalog {
       if (lo > hi) empty = true;
       // NaN (no price) fails both comparisons.
       tests.push((s) => this.price[s] >= lo && this.price[s] <= hi);
+      const currency = f.currency ? this.currencies.id(f.currency, false) : -1;
+      if (currency >= 0) tests.push((s) => this.currency[s] === currency || this.currency[s] < 0);
     }
     if (f.inStock) tests.push((s) => this.inStock(s));
     const live = (s: number) => this.products[s] !== undefined;

@@ -14,6 +14,7 @@ export const filtersSchema = z
     colors: facetList.optional(),
     sizes: facetList.optional(),
     inStock: z.boolean().optional(),
+    currency: z.string().trim().min(1).max(10).optional(),
   })
   .strict();
 

@@ -37,6 +37,11 @@ export interface Filters {
   colors?: string[];
   sizes?: string[];
   inStock?: boolean;
+  /**
+   * The currency the price bounds are in: a product priced in another currency fails them. Ignored
+   * when no product has this currency, so a single-currency shop never loses its results to it.
+   */
+  currency?: string;
 }
 
 export interface Ranked {
