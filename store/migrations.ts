@@ -63,6 +63,38 @@ CREATE TABLE blobs (
   updated_at timestamptz NOT NULL DEFAULT now()
 );`,
   },
+  {
+    // Shopper segments (only the latest run is kept) and A/B experiments with their events.
+    version: 2,
+    sql: `
+CREATE TABLE segmentations (
+  id text PRIMARY KEY,
+  created_at bigint NOT NULL,
+  summary jsonb NOT NULL
+);
+CREATE TABLE segment_members (
+  user_id text PRIMARY KEY,
+  run_id text NOT NULL REFERENCES segmentations (id) ON DELETE CASCADE,
+  segment integer NOT NULL
+);
+CREATE INDEX segment_members_segment ON segment_members (segment, user_id);
+CREATE TABLE experiments (
+  id text PRIMARY KEY,
+  data jsonb NOT NULL,
+  status text NOT NULL,
+  created_at bigint NOT NULL
+);
+CREATE TABLE experiment_events (
+  seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  experiment_id text NOT NULL REFERENCES experiments (id) ON DELETE CASCADE,
+  user_id text NOT NULL,
+  variant text NOT NULL,
+  type text NOT NULL,
+  ts bigint NOT NULL
+);
+CREATE INDEX experiment_events_tally ON experiment_events (experiment_id, variant, type, user_id);
+CREATE INDEX experiment_events_user ON experiment_events (user_id);`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -71,6 +71,71 @@ export interface DeletionReport {
   profile: boolean;
 }
 
+// ── segments and experiments (recommend/segments, recommend/experiments) ─────────────────────
+
+/** The latest clustering of shoppers; `summary` is the segmenter's own JSON (segments, names, sizes). */
+export interface SegmentationRecord {
+  id: string;
+  createdAt: number;
+  summary: Record<string, unknown>;
+}
+
+export interface SegmentMember {
+  userId: string;
+  /** Index of the segment within its segmentation. */
+  segment: number;
+}
+
+export interface SegmentMembership {
+  runId: string;
+  segment: number;
+}
+
+export const EXPERIMENT_EVENT_TYPES = ["exposure", "click", "cart", "purchase"] as const;
+export type ExperimentEventType = (typeof EXPERIMENT_EVENT_TYPES)[number];
+export type ConversionType = Exclude<ExperimentEventType, "exposure">;
+
+export interface ExperimentVariant {
+  name: string;
+  /** Relative share of shoppers; weights need not sum to 1. */
+  weight: number;
+  /** What the variant changes; an empty config is the status quo. */
+  config: { ranking?: string; copy?: string };
+}
+
+export interface Experiment {
+  id: string;
+  name: string;
+  description?: string;
+  /** The first variant is the control every other one is compared with. */
+  variants: ExperimentVariant[];
+  /** The conversion the verdict is about; the report covers all three. */
+  primaryMetric: ConversionType;
+  status: "running" | "stopped";
+  createdAt: number;
+  startedAt: number;
+  stoppedAt?: number;
+}
+
+export interface ExperimentEvent {
+  experimentId: string;
+  userId: string;
+  variant: string;
+  type: ExperimentEventType;
+  ts: number;
+}
+
+/** Counts of one event type in one variant of an experiment. */
+export interface ExperimentTally {
+  variant: string;
+  type: ExperimentEventType;
+  events: number;
+  /** Distinct shoppers with at least one such event. */
+  users: number;
+  /** Of `users`, those also exposed to this variant (a conversion counts only after an exposure). */
+  exposedUsers: number;
+}
+
 export interface Store {
   /** Which backend this is, for start-up logs ("pglite:./data/db", "postgres"). */
   readonly description: string;
@@ -113,10 +178,37 @@ export interface Store {
   messagesForUser(userId: string, limit?: number): Promise<StoredMessage[]>;
 
   exportUser(userId: string): Promise<UserExport>;
-  /** Removes everything kept about the shopper: events, profile, shopper record, conversations. */
+  /**
+   * Removes everything kept about the shopper: events, profile, shopper record, conversations, and
+   * their segment membership and experiment events (not counted in the report).
+   */
   deleteUser(userId: string): Promise<DeletionReport>;
 
   /** Opaque model state (a trained embedder, a classifier) so a restart does not retrain. */
   putBlob(key: string, value: Buffer): Promise<void>;
   getBlob(key: string): Promise<Buffer | null>;
+
+  /** Every shopper with at least one stored event, sorted. */
+  eventUserIds(): Promise<string[]>;
+  /** Each shopper's events, oldest first; shoppers without events are left out of the map. */
+  eventsForUsers(userIds: string[]): Promise<Map<string, ShopperEvent[]>>;
+  /** Shoppers who turned personalisation off (never segmented or targeted). */
+  optedOutUserIds(): Promise<string[]>;
+
+  /** Replaces the stored segmentation (only the latest is kept) and every shopper's segment. */
+  saveSegmentation(run: SegmentationRecord, members: SegmentMember[]): Promise<void>;
+  latestSegmentation(): Promise<SegmentationRecord | null>;
+  segmentOf(userId: string): Promise<SegmentMembership | null>;
+  /** Members of one segment of the latest segmentation, by user id. */
+  segmentMembers(segment: number, options?: { limit?: number; offset?: number }): Promise<string[]>;
+
+  /** Throws a 409 ConciergeError (code "conflict") when the id is taken. */
+  createExperiment(experiment: Experiment): Promise<void>;
+  getExperiment(id: string): Promise<Experiment | null>;
+  /** Newest first. */
+  listExperiments(): Promise<Experiment[]>;
+  /** Marks it stopped (keeping the first stop time when already stopped); null when there is no such experiment. */
+  stopExperiment(id: string, at: number): Promise<Experiment | null>;
+  addExperimentEvents(events: ExperimentEvent[]): Promise<void>;
+  experimentTallies(experimentId: string): Promise<ExperimentTally[]>;
 }

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ValidationError } from "../core/errors.ts";
 import { parseInput } from "../core/validation.ts";
-import { EVENT_TYPES } from "./types.ts";
+import { EVENT_TYPES, EXPERIMENT_EVENT_TYPES } from "./types.ts";
 
 const id = z.string().min(1, "must not be empty");
 const epochMs = z.number().int("must be whole epoch milliseconds").nonnegative();
@@ -48,6 +48,47 @@ export const messageSchema = z.object({
   text: z.string(),
   ts: epochMs,
 });
+
+export const segmentationSchema = z.object({
+  id,
+  createdAt: epochMs,
+  summary: z.record(z.string(), z.unknown()),
+});
+
+export const segmentMemberSchema = z.object({ userId: id, segment: z.number().int().nonnegative() });
+
+/** The stored shape only; recommend/experiments checks the meaning (unique names, a control, …). */
+export const experimentSchema = z.object({
+  id,
+  name: z.string().min(1, "must not be empty"),
+  description: z.string().optional(),
+  variants: z
+    .array(
+      z.object({
+        name: id,
+        weight: z.number().finite().positive(),
+        config: z.object({ ranking: z.string().optional(), copy: z.string().optional() }),
+      }),
+    )
+    .min(2, "an experiment needs at least two variants"),
+  primaryMetric: z.enum(["click", "cart", "purchase"]),
+  status: z.enum(["running", "stopped"]),
+  createdAt: epochMs,
+  startedAt: epochMs,
+  stoppedAt: epochMs.optional(),
+});
+
+export const experimentEventSchema = z.object({
+  experimentId: id,
+  userId: id,
+  variant: id,
+  type: z.enum(EXPERIMENT_EVENT_TYPES),
+  ts: epochMs,
+});
+
+export const pageSchema = z
+  .object({ limit: z.number().int().positive().max(10_000).optional(), offset: z.number().int().nonnegative().optional() })
+  .optional();
 
 export const weightsSchema = z.partialRecord(z.enum(EVENT_TYPES), z.number().finite());
 

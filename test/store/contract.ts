@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ValidationError } from "../../core/errors.ts";
-import type { Product, ProductRow, Shopper, ShopperEvent, Store, StoredMessage } from "../../store/index.ts";
+import type { Experiment, ExperimentEvent, Product, ProductRow, Shopper, ShopperEvent, Store, StoredMessage } from "../../store/index.ts";
 
 /** A store under test and how to make another one on the same data (a restart, a second replica). */
 export interface Backend {
@@ -302,6 +302,137 @@ export function storeContract(name: string, makeBackend: () => Promise<Backend>,
         big.writeUInt32LE(0xdeadbeef, 500_000);
         await store.putBlob(key, big);
         expect((await store.getBlob(key))!.equals(big)).toBe(true);
+      });
+    });
+
+    describe("shoppers in bulk", () => {
+      it("lists shoppers with events, their events per shopper, and who opted out", async () => {
+        const [a, b, quiet] = [uid("bulk-a"), uid("bulk-b"), uid("bulk-q")];
+        await store.addEvents([
+          { userId: b, itemId: "i2", type: "cart", ts: 20 },
+          { userId: a, itemId: "i1", type: "view", ts: 30 },
+          { userId: a, itemId: "i3", type: "purchase", ts: 10 },
+        ]);
+        await store.upsertShopper({ userId: quiet, preferences: [], personalise: false, createdAt: 1, updatedAt: 1 });
+        const ids = await store.eventUserIds();
+        expect(ids).toEqual(expect.arrayContaining([a, b]));
+        expect(ids).toEqual([...ids].sort());
+        expect(ids).not.toContain(quiet);
+
+        const events = await store.eventsForUsers([a, b, uid("none"), a]);
+        expect([...events.keys()].sort()).toEqual([a, b].sort());
+        expect(events.get(a)!.map((e) => e.itemId)).toEqual(["i3", "i1"]); // oldest first
+        expect(events.get(b)).toEqual([{ userId: b, itemId: "i2", type: "cart", ts: 20 }]);
+        expect((await store.eventsForUsers([])).size).toBe(0);
+
+        // More shoppers than one statement's batch (100 in these stores).
+        const many = Array.from({ length: 250 }, (_, i) => uid(`many${i}`));
+        await store.addEvents(many.map((userId, i) => ({ userId, itemId: "x", type: "view" as const, ts: i })));
+        expect((await store.eventsForUsers(many)).size).toBe(250);
+
+        expect(await store.optedOutUserIds()).toContain(quiet);
+        expect(await store.optedOutUserIds()).not.toContain(a);
+        await expect(store.eventsForUsers([""])).rejects.toThrow(/userIds\[0\]/);
+      });
+    });
+
+    describe("segments", () => {
+      it("keeps only the latest segmentation and answers each shopper's segment", async () => {
+        const [a, b, c] = [uid("seg"), uid("seg"), uid("seg")];
+        const first = { id: uid("run"), createdAt: 1000, summary: { k: 2, segments: [{ name: "Frequent Shoes buyers" }, { name: "Lapsed Beauty browsers" }] } };
+        await store.saveSegmentation(first, [
+          { userId: a, segment: 0 },
+          { userId: b, segment: 1 },
+          { userId: c, segment: 1 },
+        ]);
+        expect(await store.latestSegmentation()).toEqual(first);
+        expect(await store.segmentOf(b)).toEqual({ runId: first.id, segment: 1 });
+        expect(await store.segmentMembers(1)).toEqual([b, c].sort());
+        expect(await store.segmentMembers(1, { limit: 1, offset: 1 })).toEqual([[b, c].sort()[1]]);
+
+        const second = { id: uid("run"), createdAt: 2000, summary: { k: 1, 名: "中文 ok" } };
+        await store.saveSegmentation(second, [{ userId: c, segment: 0 }]);
+        expect(await store.latestSegmentation()).toEqual(second);
+        expect(await store.segmentOf(a)).toBeNull();
+        expect(await store.segmentOf(c)).toEqual({ runId: second.id, segment: 0 });
+        expect(await store.segmentMembers(1)).toEqual([]);
+
+        await store.deleteUser(c);
+        expect(await store.segmentOf(c)).toBeNull();
+      });
+
+      it("writes memberships larger than one statement and rejects bad input by field", async () => {
+        const run = { id: uid("run"), createdAt: 3000, summary: {} };
+        const members = Array.from({ length: 1234 }, (_, i) => ({ userId: `m-${String(i).padStart(4, "0")}`, segment: i % 3 }));
+        await store.saveSegmentation(run, members);
+        expect((await store.segmentMembers(0)).length).toBe(412);
+        await expect(store.saveSegmentation(run, [{ userId: "x", segment: -1 }])).rejects.toThrow(/members\[0\]\.segment/);
+        await expect(store.saveSegmentation({ ...run, createdAt: -1 }, [])).rejects.toThrow(/createdAt/);
+        expect((await store.latestSegmentation())?.id).toBe(run.id); // a rejected save changes nothing
+        await expect(store.segmentMembers(0, { limit: 0 })).rejects.toThrow(/limit/);
+      });
+    });
+
+    describe("experiments", () => {
+      const experiment = (id: string, createdAt = 100): Experiment => ({
+        id,
+        name: `Ranking test ${id}`,
+        variants: [
+          { name: "control", weight: 1, config: {} },
+          { name: "blend", weight: 1, config: { ranking: "blend" } },
+        ],
+        primaryMetric: "click",
+        status: "running",
+        createdAt,
+        startedAt: createdAt,
+      });
+
+      it("creates, refuses a duplicate id, lists newest first and stops once", async () => {
+        const [x, y] = [uid("exp"), uid("exp")];
+        await store.createExperiment(experiment(x, 5_000_000_000_000));
+        await store.createExperiment({ ...experiment(y, 5_000_000_000_001), description: "copy test, 文案" });
+        await expect(store.createExperiment(experiment(x))).rejects.toMatchObject({ code: "conflict", status: 409 });
+        expect(await store.getExperiment(x)).toEqual(experiment(x, 5_000_000_000_000));
+        expect(await store.getExperiment(uid("none"))).toBeNull();
+        const listed = (await store.listExperiments()).map((e) => e.id);
+        expect(listed.indexOf(y)).toBeLessThan(listed.indexOf(x));
+
+        const stopped = await store.stopExperiment(x, 7000);
+        expect(stopped).toEqual({ ...experiment(x, 5_000_000_000_000), status: "stopped", stoppedAt: 7000 });
+        expect((await store.stopExperiment(x, 9000))?.stoppedAt).toBe(7000);
+        expect(await store.getExperiment(x)).toEqual(stopped);
+        expect(await store.stopExperiment(uid("none"), 1)).toBeNull();
+        await expect(store.createExperiment({ ...experiment(uid("exp")), variants: [] })).rejects.toThrow(/variants/);
+      });
+
+      it("tallies events and distinct shoppers per variant, counting conversions after exposure", async () => {
+        const id = uid("exp");
+        await store.createExperiment(experiment(id));
+        const ev = (userId: string, variant: string, type: ExperimentEvent["type"], ts = 1): ExperimentEvent => ({ experimentId: id, userId, variant, type, ts });
+        await store.addExperimentEvents([
+          ev("u1", "control", "exposure"),
+          ev("u1", "control", "exposure", 2),
+          ev("u1", "control", "click"),
+          ev("u2", "control", "exposure"),
+          ev("u3", "blend", "exposure"),
+          ev("u3", "blend", "click"),
+          ev("u3", "blend", "click", 3),
+          ev("u4", "blend", "purchase"), // never exposed: not a conversion
+        ]);
+        const tallies = await store.experimentTallies(id);
+        expect(tallies).toEqual([
+          { variant: "blend", type: "click", events: 2, users: 1, exposedUsers: 1 },
+          { variant: "blend", type: "exposure", events: 1, users: 1, exposedUsers: 1 },
+          { variant: "blend", type: "purchase", events: 1, users: 1, exposedUsers: 0 },
+          { variant: "control", type: "click", events: 1, users: 1, exposedUsers: 1 },
+          { variant: "control", type: "exposure", events: 3, users: 2, exposedUsers: 2 },
+        ]);
+        expect(await store.experimentTallies(uid("none"))).toEqual([]);
+        await expect(store.addExperimentEvents([ev("u5", "control", "like" as "click")])).rejects.toThrow(/events\[0\]\.type/);
+
+        await store.deleteUser("u3");
+        const after = await store.experimentTallies(id);
+        expect(after.filter((t) => t.variant === "blend").map((t) => t.type)).toEqual(["purchase"]);
       });
     });
 

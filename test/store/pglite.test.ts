@@ -3,7 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { createStore } from "../../store/index.ts";
+import { createStore, MIGRATIONS, PgliteAdapter, SCHEMA_VERSION } from "../../store/index.ts";
 import { storeContract } from "./contract.ts";
 
 storeContract("PGlite (embedded)", async () => {
@@ -30,5 +30,29 @@ describe("createStore", () => {
     const store = createStore({ dataDir: "/nonexistent/never-created" });
     await expect(store.countProducts()).rejects.toThrow(/init\(\)/);
     expect(existsSync("/nonexistent/never-created")).toBe(false);
+  });
+});
+
+describe("migrations", () => {
+  it("upgrades a version-1 database in place, keeping its data", async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), "concierge-migrate-"));
+    try {
+      const v1 = new PgliteAdapter(path.join(dataDir, "db"));
+      await v1.open();
+      await v1.exec(MIGRATIONS[0]!.sql);
+      await v1.exec("CREATE TABLE schema_version (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now()); INSERT INTO schema_version (version) VALUES (1)");
+      await v1.query(`INSERT INTO products (id, data, hash) VALUES ('old', '{"id":"old","title":"Old"}', 'h')`);
+      await v1.close();
+
+      const store = createStore({ dataDir });
+      await store.init();
+      expect(await store.getProducts(["old"])).toEqual([{ id: "old", title: "Old" }]);
+      expect(await store.latestSegmentation()).toBeNull();
+      expect(await store.listExperiments()).toEqual([]);
+      await store.close();
+      expect(SCHEMA_VERSION).toBeGreaterThan(1);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { createStore, SCHEMA_VERSION } from "../../store/index.ts";
+import { createStore, MIGRATIONS } from "../../store/index.ts";
 import { requireServiceUrl } from "../services.ts";
 import { storeContract } from "./contract.ts";
 
@@ -48,9 +48,22 @@ describe.skipIf(!url)("PostgreSQL schema", () => {
     await client.connect();
     try {
       const versions = await client.query(`SELECT version FROM "${other}".schema_version`);
-      expect(versions.rows).toEqual([{ version: SCHEMA_VERSION }]);
+      expect(versions.rows).toEqual(MIGRATIONS.map((m) => ({ version: m.version })));
       const tables = await client.query("SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1", [other]);
-      expect(tables.rows.map((r) => r.table_name)).toEqual(["blobs", "events", "messages", "products", "profiles", "schema_version", "shoppers", "vectors"]);
+      expect(tables.rows.map((r) => r.table_name)).toEqual([
+        "blobs",
+        "events",
+        "experiment_events",
+        "experiments",
+        "messages",
+        "products",
+        "profiles",
+        "schema_version",
+        "segment_members",
+        "segmentations",
+        "shoppers",
+        "vectors",
+      ]);
     } finally {
       await client.end();
       await Promise.all(stores.map((s) => s.close()));
