@@ -42,6 +42,7 @@ const CONTROL_INTENTS = new Set([
   "order_status", "shipping", "returns", "opening_hours", "payment", "complaint", "add_to_cart", "compare",
 ]);
 
+const LISTING_INTENTS = new Set(["search_products", "recommend", "greet", "preferences"]);
 const SEEDING_REQUESTS = new Set(["search_products", "recommend"]);
 
 export function createDialogEngine(deps: DialogDeps): DialogEngine {
@@ -70,8 +71,9 @@ export function createDialogEngine(deps: DialogDeps): DialogEngine {
       if (nlu.sentiment.label === "negative" && !["complaint", "feedback", "human_handoff", "delete_data"].includes(nlu.intent)) {
         body.suggestions = [...new Set([...suggest(locale, "handoff").slice(0, 1), ...body.suggestions])];
       }
-      if (body.products.length) state.lastShown = body.products.map((p) => p.id);
       const intent = answersOnboarding ? "preferences" : flow ? nlu.intent : OUT_OF_SCOPE;
+      // Only a list replaces what "the first one" points at; details of one item keep the list.
+      if (body.products.length && LISTING_INTENTS.has(intent)) state.lastShown = body.products.map((p) => p.id);
       const reply: Reply = { ...body, intent, locale };
 
       streamText(reply.text, sink, signal);
