@@ -38,6 +38,8 @@ export interface ServerDeps {
   webDir?: string;
   /** Public base URL for absolute image links in Bot Framework cards; default the request's own host. */
   publicUrl?: string;
+  /** The admin API and experiment events (bot/http/admin.ts adminRouter), mounted after the JSON body parser. */
+  admin?: express.Router;
 }
 
 export interface ConciergeServer {
@@ -74,6 +76,7 @@ export function createServer(deps: ServerDeps): ConciergeServer {
   // Not strict: a bare string or number parses, so the route can say what it expected instead of "Unexpected token".
   app.use(express.json({ limit: deps.bodyLimit ?? DEFAULT_BODY_LIMIT, type: ["application/json", "application/*+json"], strict: false }));
   app.use(eventRoutes(deps));
+  if (deps.admin) app.use(deps.admin);
   app.post(
     "/api/messages",
     botFrameworkRoute({ adapter: bot.adapter, config, engine: deps.engine, isReady: deps.isReady, logger, turnTimeoutMs, publicUrl: deps.publicUrl }),

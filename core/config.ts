@@ -41,6 +41,11 @@ const envSchema = z.object({
   MICROSOFT_APP_PASSWORD: optionalString,
   MICROSOFT_APP_TENANT_ID: optionalString,
   MICROSOFT_APP_TYPE: z.enum(["MultiTenant", "SingleTenant", "UserAssignedMSI"]).default("MultiTenant"),
+  /**
+   * Bearer token for /api/admin/* (segments, experiments). Unset: admin requests are accepted from
+   * loopback addresses only, and start-up warns.
+   */
+  CONCIERGE_ADMIN_TOKEN: z.preprocess(emptyToUndefined, z.string().min(16, "must be at least 16 characters").optional()),
   /** Half-life of a shopper event's weight in their profile. */
   PROFILE_HALF_LIFE_DAYS: z.coerce.number().positive().default(30),
   /** Local LLM: a registry id (resolved like every model), a path to a .gguf file, or "none" for templated replies. */
@@ -89,6 +94,8 @@ export interface Config {
   messageRate: { capacity: number; refillPerSecond: number };
   bot: { appId?: string; appPassword?: string; tenantId?: string; appType: "MultiTenant" | "SingleTenant" | "UserAssignedMSI" };
   profileHalfLifeDays: number;
+  /** CONCIERGE_ADMIN_TOKEN; undefined keeps the admin API to loopback clients. */
+  adminToken?: string;
   /** Always set by loadConfig; optional so hand-built configs (tests) stay valid. */
   llm?: LlmSettings;
 }
@@ -117,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     messageRate: { capacity: e.RATE_LIMIT_BURST, refillPerSecond: e.RATE_LIMIT_PER_SECOND },
     bot: { appId: e.MICROSOFT_APP_ID, appPassword: e.MICROSOFT_APP_PASSWORD, tenantId: e.MICROSOFT_APP_TENANT_ID, appType: e.MICROSOFT_APP_TYPE },
     profileHalfLifeDays: e.PROFILE_HALF_LIFE_DAYS,
+    adminToken: e.CONCIERGE_ADMIN_TOKEN,
     llm: {
       model: e.CONCIERGE_LLM_MODEL,
       gpu: e.CONCIERGE_LLM_GPU,
