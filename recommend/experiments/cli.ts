@@ -2,8 +2,10 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { loadConfig } from "../../core/config.ts";
 import { ValidationError } from "../../core/errors.ts";
+import { parseInput } from "../../core/validation.ts";
 import { createStore, type Experiment } from "../../store/index.ts";
 import type { ExperimentReport } from "./report.ts";
+import { createExperimentSchema } from "./schemas.ts";
 import { Experiments } from "./service.ts";
 
 const USAGE = `usage: concierge experiments create --name NAME --variant SPEC --variant SPEC … [--id ID] [--metric click|cart|purchase] [--description TEXT] [--json]
@@ -95,6 +97,8 @@ export async function experimentsCommand(args: string[]): Promise<number> {
     return 2;
   }
 
+  // A bad spec is refused before the store is opened: quicker, and nothing half-done.
+  const spec = sub === "create" ? parseInput(createExperimentSchema, specFrom(values), "experiment") : undefined;
   const config = loadConfig();
   const store = createStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, schema: config.databaseSchema });
   const out = (text: string) => process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
@@ -103,7 +107,7 @@ export async function experimentsCommand(args: string[]): Promise<number> {
     const experiments = new Experiments({ store });
     switch (sub) {
       case "create": {
-        const created = await experiments.create(specFrom(values));
+        const created = await experiments.create(spec);
         out(values.json ? JSON.stringify(created, null, 2) : `created ${describe(created)}`);
         return 0;
       }
