@@ -60,7 +60,7 @@ describe("admin API", () => {
     dir = await mkdtemp(path.join(tmpdir(), "concierge-admin-"));
     store = createStore({ dataDir: dir });
     await store.init();
-    const products: Product[] = ["shoes", "beauty"].flatMap((category, c) =>
+    const products: Product[] = ["shoes", "beauty"].flatMap((category) =>
       Array.from({ length: 5 }, (_, i) => ({ id: `${category}-${i}`, title: `${category} ${i}`, category, brand: "Acme", price: 20 + i })),
     );
     await store.upsertProducts(products.map((product) => ({ product, hash: product.id })));
