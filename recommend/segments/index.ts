@@ -3,7 +3,7 @@
  * (`concierge segments`) is ./cli.ts, loaded on its own so importing this stays light.
  */
 export { type Clustering, type ClusterOptions, clusterShoppers, MIN_SHOPPERS_TO_SPLIT } from "./choose.ts";
-export { buildFeatures, type FeatureOptions, type Features } from "./features.ts";
+export { buildFeatures, DEFAULT_RFM_WEIGHT, type FeatureOptions, type Features } from "./features.ts";
 export { type KMeansOptions, type KMeansResult, kmeans } from "./kmeans.ts";
 export { fromRows, type Matrix } from "./matrix.ts";
 export { categoryLabel, type Character, characterOf, LAPSED_MIN_DAYS, nameSegments, type PopulationRfm, type SegmentStats } from "./naming.ts";

@@ -45,7 +45,7 @@ export interface Segmentation {
 export interface SegmentOptions extends Omit<ClusterOptions, "onFit"> {
   /** Principal components kept of the profile vectors (default 16). */
   components?: number;
-  /** Weight of the RFM block against the profile block (default 1: equal variance). */
+  /** Variance of the RFM block relative to the profile block (default 0.5, see features.ts). */
   rfmWeight?: number;
   /** Recency is measured to this time (default now). */
   asOf?: number;

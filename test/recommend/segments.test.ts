@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  buildFeatures,
   categoryLabel,
   characterOf,
   clusterShoppers,
@@ -150,6 +151,28 @@ describe("features", () => {
     // Distances survive the projection.
     const d = (a: ArrayLike<number>, b: ArrayLike<number>) => Math.hypot(...Array.from(a, (x, j) => x - b[j]!));
     expect(d(p.projected.data.subarray(0, 3), p.projected.data.subarray(3, 6))).toBeCloseTo(d(rows[0]!, rows[1]!), 3);
+  });
+
+  it("weighs the RFM block against the profile block, and places a shopper without a profile by RFM alone", () => {
+    const random = seededRandom(8);
+    const profiles = Array.from({ length: 60 }, (_, i) => (i === 7 ? null : Float32Array.from({ length: 24 }, () => gaussian(random))));
+    const rfm = Array.from({ length: 60 }, () => ({ recencyDays: random() * 90, frequency: 1 + Math.floor(random() * 9), monetary: random() * 300, purchases: 1 }));
+    for (const weight of [0.5, 2]) {
+      const f = buildFeatures(profiles, rfm, { rfmWeight: weight, components: 6 });
+      expect(f.profileColumns).toBe(6);
+      const variance = (from: number, to: number) => {
+        let v = 0;
+        for (let c = from; c < to; c++) {
+          let mean = 0;
+          for (let i = 0; i < 60; i++) mean += f.matrix.data[i * f.matrix.cols + c]! / 60;
+          for (let i = 0; i < 60; i++) v += (f.matrix.data[i * f.matrix.cols + c]! - mean) ** 2 / 60;
+        }
+        return v;
+      };
+      expect(variance(6, 9) / variance(0, 6)).toBeCloseTo(weight, 6);
+      // The missing profile is the population mean: the origin of the centred profile block.
+      for (let c = 0; c < 6; c++) expect(Math.abs(f.matrix.data[7 * f.matrix.cols + c]!)).toBeLessThan(1e-9);
+    }
   });
 
   it("computes RFM by hand", () => {
