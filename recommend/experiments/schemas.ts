@@ -7,7 +7,8 @@ import { EXPERIMENT_EVENT_TYPES } from "../../store/types.ts";
 
 export const EXPERIMENT_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const VARIANT_NAME = /^[A-Za-z0-9][A-Za-z0-9 _.-]{0,39}$/;
-const STRATEGY = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+/** Letters, digits, "_" and "-": room for the evaluation's system names ("contentOnly", "noDiversity"). */
+const STRATEGY = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 export const METRICS = ["click", "cart", "purchase"] as const;
 
@@ -17,7 +18,7 @@ export const variantInputSchema = z
     weight: z.number().finite().positive("must be greater than 0").max(1000, "at most 1000").default(1),
     config: z
       .object({
-        ranking: z.string().regex(STRATEGY, "must be a strategy name: lower-case letters, digits, '_' or '-'").optional(),
+        ranking: z.string().regex(STRATEGY, "must be a strategy name: letters, digits, '_' or '-'").optional(),
         copy: z.string().trim().min(1, "must not be empty").max(2000, "at most 2000 characters").optional(),
       })
       .strict()

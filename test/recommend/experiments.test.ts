@@ -255,6 +255,11 @@ describe("experiments service", () => {
       /variants\.1\.config\.ranking: unknown ranking strategy "magic"; expected one of default, blend/,
     );
     await expect(experiments.create({ name: "x", variants: [{ name: "a", weight: 0 }, { name: "b" }] })).rejects.toThrow(/variants\.0\.weight: must be greater than 0/);
+    const open = service(); // no strategy list: any well-formed name, such as the evaluation's system names
+    await expect(open.create({ name: "x", variants: [{ name: "a" }, { name: "b", config: { ranking: "content only" } }] })).rejects.toThrow(
+      /variants\.1\.config\.ranking: must be a strategy name/,
+    );
+    expect((await open.create({ name: "x", variants: [{ name: "a" }, { name: "b", config: { ranking: "contentOnly" } }] })).variants[1]!.config).toEqual({ ranking: "contentOnly" });
     await expect(experiments.create({ id: "Bad Id", name: "x", variants: [{ name: "a" }, { name: "b" }] })).rejects.toThrow(/id: must be 1-64 lower-case/);
     await expect(experiments.create({ name: "x", variants: [{ name: "a" }, { name: "b" }], primaryMetric: "revenue" })).rejects.toThrow(/primaryMetric/);
 
