@@ -9,6 +9,8 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   start: { summary: "run the service", load: async () => (await import("./main.ts")).startCommand },
   "nlu test": { summary: "train on --train, evaluate on --test [--json]", load: async () => (await import("../intents/cli.ts")).nluTest },
   "catalog import": { summary: "import products from a JSONL or CSV file", load: async () => (await import("../recommend/cli.ts")).catalogImport },
+  segments: { summary: "cluster shoppers into named segments [--k N] [--json]", load: async () => (await import("../recommend/segments/cli.ts")).segmentsCommand },
+  experiments: { summary: "A/B experiments: create | list | report ID | stop ID [--json]", load: async () => (await import("../recommend/experiments/cli.ts")).experimentsCommand },
   "models list": { summary: "show which optional models are present and where [--json]", load: async () => (await import("../core/models-cli.ts")).modelsList },
   "models pull": { summary: "download the optional models ahead of time", load: async () => (await import("../core/models-cli.ts")).modelsPull },
 };

@@ -5,6 +5,9 @@ import { createLogger, type Logger } from "../core/logger.ts";
 import { createDialogEngine, type DialogEngine } from "../dialogs/index.ts";
 import { loadNlu } from "./bootstrap/nlu.ts";
 import { type LoadedRecommender, loadRecommender } from "./bootstrap/recommender.ts";
+import { Experiments } from "../recommend/experiments/index.ts";
+import { Segments } from "../recommend/segments/index.ts";
+import { adminRouter } from "./http/admin.ts";
 import { attachRedisAdapter } from "./scale-out.ts";
 import { createServer } from "./server.ts";
 import { createStore, type Store } from "../store/index.ts";
@@ -25,11 +28,14 @@ export async function startService(config: Config = loadConfig(), logger: Logger
   const store = createStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, schema: config.databaseSchema });
   let engine: DialogEngine | undefined;
   let catalogue: LoadedRecommender | undefined;
+  let segments: Segments | undefined;
+  let experiments: Experiments | undefined;
 
   const server = createServer({
     config,
     logger,
     messageRate: config.messageRate,
+    admin: adminRouter({ adminToken: config.adminToken, logger, segments: () => segments, experiments: () => experiments }),
     engine: () => engine,
     isReady: () => engine !== undefined,
     recordEvents: async (events) => {
@@ -47,6 +53,8 @@ export async function startService(config: Config = loadConfig(), logger: Logger
     const loaded = await loadRecommender({ config, store, logger });
     const nlu = await loadNlu({ config, store, logger, lexicon: loaded.lexicon });
     catalogue = loaded;
+    segments = new Segments({ store, embedderId: () => loaded.recommender.embedder?.id ?? null, halfLifeDays: config.profileHalfLifeDays, logger });
+    experiments = new Experiments({ store, logger });
     engine = createDialogEngine({ understander: nlu, recommender: loaded.recommender, store, logger });
     logger.info({ seconds: (Date.now() - started) / 1000 }, "ready");
   })();

@@ -235,6 +235,22 @@ describe.each(backends)("the running service on $name", ({ databaseUrl }) => {
     expect(ok.reply.products.length).toBeGreaterThan(0);
   });
 
+  it("serves the admin API to this machine: experiments and segments", async () => {
+    const json = { "content-type": "application/json" };
+    const created = await fetch(`${base}/api/admin/experiments`, {
+      method: "POST",
+      headers: json,
+      body: JSON.stringify({ name: "ranking test", variants: [{ name: "A", weight: 1, config: { ranking: "blend" } }, { name: "B", weight: 1, config: { ranking: "contentOnly" } }] }),
+    });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    const exposure = await fetch(`${base}/api/experiments/${id}/events`, { method: "POST", headers: json, body: JSON.stringify({ userId: "e2e-ab", type: "exposure" }) });
+    expect(exposure.status).toBe(202);
+    const report = (await (await fetch(`${base}/api/admin/experiments/${id}/report`)).json()) as { variants: { exposures: number }[] };
+    expect(report.variants.reduce((n, v) => n + v.exposures, 0)).toBe(1);
+    expect((await fetch(`${base}/api/admin/segments`)).status).toBe(200);
+  });
+
   it("exposes per-stage latency histograms", async () => {
     const text = await (await fetch(`${base}/metrics`)).text();
     expect(text).toMatch(/concierge_stage_seconds_bucket\{[^}]*stage="turn"/);
