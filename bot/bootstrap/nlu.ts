@@ -1,13 +1,15 @@
 import { createHash } from "node:crypto";
 import type { Logger } from "pino";
 import type { Config } from "../../core/config.ts";
-import { loadIntentClassifier, trainIntentClassifier } from "../../intents/classifier/index.ts";
+import { loadIntentClassifier, MODEL_FORMAT, trainIntentClassifier } from "../../intents/classifier/index.ts";
 import { Nlu } from "../../intents/nlu.ts";
 import { loadShippedIntents } from "../../intents/shipped.ts";
 import type { IntentClassifier, Lexicon } from "../../intents/types.ts";
 import type { Store } from "../../store/types.ts";
 
 const BLOB_PREFIX = "intents:classifier:";
+/** Trained state by data hash, so a second service in the same process (tests, benches) reuses it. */
+const trainedInProcess = new Map<string, unknown>();
 
 /**
  * The intent classifier trained on the shipped intent data. Training takes seconds, but a restart
@@ -17,13 +19,14 @@ const BLOB_PREFIX = "intents:classifier:";
 export async function loadNlu(deps: { config: Config; store: Store; logger: Logger; lexicon: Lexicon }): Promise<Nlu> {
   const { store, logger } = deps;
   const examples = loadShippedIntents();
-  const key = BLOB_PREFIX + createHash("sha256").update(JSON.stringify(examples)).digest("hex").slice(0, 16);
+  const key = BLOB_PREFIX + createHash("sha256").update(String(MODEL_FORMAT)).update(JSON.stringify(examples)).digest("hex").slice(0, 16);
   let classifier: IntentClassifier | undefined;
-  const saved = await store.getBlob(key);
+  const saved = trainedInProcess.get(key) ?? (await store.getBlob(key).then((b) => (b ? JSON.parse(b.toString("utf8")) : undefined)));
   if (saved) {
     try {
-      classifier = loadIntentClassifier(JSON.parse(saved.toString("utf8")));
-      logger.info({ model: "intents", tier: "built-in", source: "store" }, "intent classifier loaded");
+      classifier = loadIntentClassifier(saved);
+      logger.info({ model: "intents", tier: "built-in" }, "intent classifier loaded (trained earlier)");
+      if (!trainedInProcess.has(key)) trainedInProcess.set(key, saved);
     } catch (err) {
       logger.warn({ err }, "stored intent classifier unreadable; retraining");
     }
@@ -32,6 +35,7 @@ export async function loadNlu(deps: { config: Config; store: Store; logger: Logg
     const started = Date.now();
     classifier = await trainIntentClassifier(examples);
     await store.putBlob(key, Buffer.from(JSON.stringify(classifier.toJSON())));
+    trainedInProcess.set(key, classifier.toJSON());
     logger.info({ model: "intents", tier: "built-in", examples: examples.length, intents: classifier.intents.length, seconds: (Date.now() - started) / 1000 }, "intent classifier trained");
   }
   return new Nlu(classifier, deps.lexicon);
