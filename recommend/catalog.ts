@@ -184,6 +184,20 @@ export class Catalog {
     return id >= 0 ? this.categories.labels[id] : undefined;
   }
 
+  /** The brand's facet id (same brand, same id, however it is spelled), or -1 when the product has none. */
+  brandOf(slot: number): number {
+    return this.brand[slot];
+  }
+
+  brandLabel(id: number): string | undefined {
+    return id >= 0 ? this.brands.labels[id] : undefined;
+  }
+
+  /** Distinct categories seen (their facet ids run from 0 to this − 1). */
+  get categoryCount(): number {
+    return this.categories.labels.length;
+  }
+
   /** Unknown stock counts as available: many catalogues do not track it. */
   inStock(slot: number): boolean {
     const s = this.stock[slot];

@@ -73,7 +73,7 @@ export async function catalogImport(args: string[]): Promise<number> {
   try {
     await store.init();
     embedder = await chooseEmbedder(config, say);
-    const recommender = createRecommender({ store, embedder, dataDir: config.dataDir, halfLifeDays: config.profileHalfLifeDays, progress: true });
+    const recommender = createRecommender({ store, embedder, dataDir: config.dataDir, halfLifeDays: config.profileHalfLifeDays, progress: true, cooccurrence: false });
     await recommender.load();
 
     const reading = createProgress(`reading ${path.basename(file)} (kB)`, Math.ceil(size / 1024));

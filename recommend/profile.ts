@@ -54,6 +54,22 @@ export interface ProfileResult {
  * items no longer in the catalogue, which are skipped).
  */
 export function computeProfile(events: ShopperEvent[], vectorOf: (itemId: string) => Float32Array | undefined, halfLifeDays: number, dimensions: number): ProfileResult {
+  const sum = new Float64Array(dimensions);
+  const contributions: Contribution[] = [];
+  for (const c of itemWeights(events, halfLifeDays)) {
+    const v = vectorOf(c.itemId);
+    if (!v || v.length !== dimensions) continue;
+    for (let i = 0; i < dimensions; i++) sum[i] += c.weight * v[i];
+    contributions.push(c);
+  }
+  return { vector: unit(sum), contributions };
+}
+
+/**
+ * Each item's summed w · decay over the shopper's events (age from their newest event), with the
+ * event type that gave it most of its weight; items whose events cancel out are left out.
+ */
+export function itemWeights(events: ShopperEvent[], halfLifeDays: number): Contribution[] {
   const newest = events.reduce((m, e) => Math.max(m, e.ts), Number.NEGATIVE_INFINITY);
   const byItem = new Map<string, { weight: number; best: number; strongest: EventType }>();
   for (const e of events) {
@@ -67,15 +83,9 @@ export function computeProfile(events: ShopperEvent[], vectorOf: (itemId: string
     }
     byItem.set(e.itemId, c);
   }
-  const sum = new Float64Array(dimensions);
-  const contributions: Contribution[] = [];
-  for (const [itemId, c] of byItem) {
-    const v = vectorOf(itemId);
-    if (!v || v.length !== dimensions) continue;
-    for (let i = 0; i < dimensions; i++) sum[i] += c.weight * v[i];
-    contributions.push({ itemId, weight: c.weight, strongest: c.strongest });
-  }
-  return { vector: unit(sum), contributions };
+  const out: Contribution[] = [];
+  for (const [itemId, c] of byItem) if (c.weight !== 0) out.push({ itemId, weight: c.weight, strongest: c.strongest });
+  return out;
 }
 
 /** sum / |sum| as Float32, or null for a (near-)zero sum. */

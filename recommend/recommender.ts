@@ -8,24 +8,29 @@ import { createProgress } from "../core/progress.ts";
 import { parseInput } from "../core/validation.ts";
 import type { Product, Shopper, ShopperEvent, Store } from "../store/types.ts";
 import type { CompiledFilter } from "./catalog.ts";
+import { type CooccurrenceOptions, CooccurrenceModel } from "./collab/cooccurrence.ts";
 import { BuiltinEmbedder, type BuiltinEmbedderOptions } from "./embedders/builtin.ts";
 import { CatalogIndexes } from "./indexes.ts";
 import { Bm25Index } from "./lexical/bm25.ts";
 import { Popularity } from "./popularity.ts";
 import { productText } from "./product-text.ts";
-import { blendPreferences, type Contribution, computeProfile } from "./profile.ts";
+import { blendPreferences, computeProfile } from "./profile.ts";
+import { catalogPrior } from "./ranking/prior.ts";
+import { DEFAULT_RANKING, exclusions, fallbackPicks, type RankingConfig, type RankingSources, type RankingWeights, rankForShopper, type ShopperInput } from "./ranking/ranker.ts";
+import { arrivalSignal, popularitySignal } from "./ranking/signals.ts";
 import { type Lang, langOf, reasons } from "./reasons.ts";
-import { eventsSchema, listOptionsSchema, searchRequestSchema, userIdSchema } from "./schemas.ts";
+import { eventsSchema, listOptionsSchema, recommendOptionsSchema, searchRequestSchema, userIdSchema } from "./schemas.ts";
 import { stripPriceWords } from "./text/query.ts";
 import { analyzeQuery, type QueryGroup, tokenize, tokenizerFingerprint } from "./text/tokenize.ts";
-import type { Embedder, Filters, Ranked, Recommender, SearchRequest } from "./types.ts";
-import { dot } from "./vectors/exact.ts";
+import type { Embedder, EventScanner, Filters, Ranked, RecommendOptions, Recommender, SearchRequest } from "./types.ts";
 import { HnswIndex, type HnswOptions } from "./vectors/hnsw.ts";
 import { IdSpace } from "./vectors/ids.ts";
 
 /** Where the fitted built-in embedder and its drift counter are kept (store blobs). */
 export const BUILTIN_BLOB = "recommend:builtin-embedder";
 const DRIFT_BLOB = "recommend:builtin-drift";
+/** Products added after the first catalogue import, with when (for "new in …"). */
+const ARRIVALS_BLOB = "recommend:arrivals";
 
 export interface RecommenderOptions {
   store: Store;
@@ -51,6 +56,13 @@ export interface RecommenderOptions {
   hnsw?: HnswOptions;
   /** Progress bars on stderr for long work (default: unless CONCIERGE_QUIET). */
   progress?: boolean;
+  /**
+   * How recommend() ranks (ranking/ranker.ts): signal weights, MMR λ, brand cap, session window,
+   * freshness half-life. Unset fields keep DEFAULT_RANKING; halfLifeDays comes from above.
+   */
+  ranking?: Partial<Omit<RankingConfig, "weights" | "halfLifeDays">> & { weights?: Partial<RankingWeights> };
+  /** Co-occurrence counting (window, minimum support, shrinkage), or false to keep none (batch tools that never recommend). */
+  cooccurrence?: CooccurrenceOptions | false;
 }
 
 export interface IndexProductsResult {
@@ -61,10 +73,12 @@ export interface IndexProductsResult {
 
 interface ShopperProfile {
   vector: Float32Array | null;
-  contributions: Contribution[];
-  /** Items not to recommend again: bought, or rated below 3. */
+  /** Their newest events, oldest first. */
+  events: ShopperEvent[];
+  /** Items not to recommend again: bought (unless consumable), or rated below 3. */
   exclude: Set<string>;
   likes: string[];
+  likesVector: Float32Array | null;
   embedderId: string;
   at: number;
 }
@@ -95,7 +109,16 @@ export class CatalogRecommender implements Recommender {
   private lowerIds: Map<string, number> | undefined;
   private indexSource: "saved" | "built" | "none" = "none";
   private lexicalSource: "saved" | "built" = "built";
-  private readonly o: Required<Omit<RecommenderOptions, "embedder" | "logger" | "builtin" | "hnsw">>;
+  private readonly collab: CooccurrenceModel | null;
+  private collabSource: "store" | "since start" | "off" = "off";
+  private readonly ranking: RankingConfig;
+  /** Each shopper's last search, as session intent for recommend() within the session window. */
+  private readonly lastQueries = new Map<string, { text: string; vector: Float32Array | null; at: number }>();
+  private arrivals = new Map<string, number>();
+  private popularityCache: { items: unknown; state: CatalogIndexes; signal: RankingSources["popularity"] } | undefined;
+  private arrivalCache: { state: CatalogIndexes; version: number; signal: RankingSources["arrivals"] } | undefined;
+  private arrivalVersion = 0;
+  private readonly o: Required<Omit<RecommenderOptions, "embedder" | "logger" | "builtin" | "hnsw" | "ranking" | "cooccurrence">>;
 
   constructor(private readonly options: RecommenderOptions) {
     this.o = {
@@ -109,6 +132,14 @@ export class CatalogRecommender implements Recommender {
       progress: options.progress ?? !process.env.CONCIERGE_QUIET,
     };
     this.popularity = new Popularity(options.store, this.o.popularityWindowDays);
+    this.collab = options.cooccurrence === false ? null : new CooccurrenceModel(options.cooccurrence);
+    const r = options.ranking ?? {};
+    this.ranking = {
+      ...DEFAULT_RANKING,
+      ...Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined)),
+      weights: { ...DEFAULT_RANKING.weights, ...Object.fromEntries(Object.entries(r.weights ?? {}).filter(([, v]) => v !== undefined)) },
+      halfLifeDays: this.o.halfLifeDays,
+    };
   }
 
   private get store(): Store {
@@ -142,6 +173,8 @@ export class CatalogRecommender implements Recommender {
     vectorIndex: "saved" | "built" | "none";
     lexicalIndex: "saved" | "built";
     embedder: { id: string; tier: string; dimensions: number } | null;
+    /** Co-occurrence: shoppers and items counted, and whether it was rebuilt from the store's events or only counts events since start. */
+    cooccurrence: { shoppers: number; items: number; source: "store" | "since start" | "off" };
   } {
     const e = this.embedderRef;
     return {
@@ -150,6 +183,7 @@ export class CatalogRecommender implements Recommender {
       vectorIndex: this.indexSource,
       lexicalIndex: this.lexicalSource,
       embedder: e ? { id: e.id, tier: e.tier, dimensions: e.dimensions } : null,
+      cooccurrence: { shoppers: this.collab?.shoppers ?? 0, items: this.collab?.items ?? 0, source: this.collabSource },
     };
   }
 
@@ -216,6 +250,9 @@ export class CatalogRecommender implements Recommender {
         this.saveIndex();
       }
     }
+    this.arrivals = await this.readArrivals();
+    this.arrivalVersion++;
+    await this.rebuildCooccurrence();
     // Jieba loads its dictionary on first use (~0.5 s): pay that now, not on a shopper's first Chinese query.
     if (products.slice(0, 1000).some((p) => p.locale?.startsWith("zh") || /[\u3400-\u9fff]/.test(p.title))) tokenize("预热");
     this.options.logger?.info(
@@ -228,6 +265,51 @@ export class CatalogRecommender implements Recommender {
       },
       "recommender ready",
     );
+  }
+
+  /**
+   * Recounts co-occurrence from every stored event, when the store can list them (EventScanner);
+   * otherwise counting starts from the events recorded by this process, and says so in the log.
+   * Safe to call again (another replica recorded events meanwhile, or a shopper was deleted there).
+   */
+  async rebuildCooccurrence(): Promise<void> {
+    const model = this.collab;
+    if (!model) return;
+    model.clear();
+    const scanner = this.store as Partial<EventScanner>;
+    if (typeof scanner.scanEvents !== "function") {
+      this.collabSource = "since start";
+      this.options.logger?.warn("the store cannot list all events (no scanEvents): co-occurrence counts only events recorded from now on");
+      return;
+    }
+    const started = Date.now();
+    let n = 0;
+    for await (const batch of scanner.scanEvents.call(this.store, 5000)) {
+      model.add(batch);
+      n += batch.length;
+    }
+    this.collabSource = "store";
+    this.options.logger?.info({ events: n, shoppers: model.shoppers, items: model.items, mb: Math.round(model.bytes / 1e6), ms: Date.now() - started }, "co-occurrence rebuilt");
+  }
+
+  private async readArrivals(): Promise<Map<string, number>> {
+    const blob = await this.store.getBlob(ARRIVALS_BLOB);
+    if (!blob) return new Map();
+    try {
+      const parsed = z.record(z.string(), z.number()).parse(JSON.parse(blob.toString("utf8")));
+      return new Map(Object.entries(parsed));
+    } catch (err) {
+      this.options.logger?.warn({ err }, "stored product arrivals unreadable; none are new");
+      return new Map();
+    }
+  }
+
+  /** Keeps arrivals while they still count as new (freshness above ~0.4%: eight half-lives). */
+  private async writeArrivals(now: number): Promise<void> {
+    const horizon = now - 8 * this.ranking.newHalfLifeDays * 86_400_000;
+    for (const [id, at] of this.arrivals) if (at < horizon) this.arrivals.delete(id);
+    this.arrivalVersion++;
+    await this.store.putBlob(ARRIVALS_BLOB, Buffer.from(JSON.stringify(Object.fromEntries(this.arrivals))));
   }
 
   private buildVectorIndex(dimensions: number, entries: { id: string; vector: Float32Array }[]): void {
@@ -367,6 +449,17 @@ export class CatalogRecommender implements Recommender {
       if (h) this.hashes.set(p.id, h);
     }
     if (!products.length && !options.refit) return { embedded: 0, refitted: false };
+    // The first catalogue is the shop as it is; products that come after it are new arrivals.
+    if (this.state.catalog.size > 0) {
+      const now = Date.now();
+      let arrived = 0;
+      for (const p of products) {
+        if (this.state.catalog.get(p.id) || this.arrivals.has(p.id)) continue;
+        this.arrivals.set(p.id, now);
+        arrived++;
+      }
+      if (arrived) await this.writeArrivals(now);
+    }
     this.state.upsertProducts(products);
     this.priorOrder = undefined;
     this.lowerIds = undefined;
@@ -461,6 +554,8 @@ export class CatalogRecommender implements Recommender {
         within,
       );
       const qv = this.state.vectors ? await this.embedSearchQuery(cleaned, groups) : null;
+      // What they search for is their session intent for the next recommendations (not kept for shoppers who opted out).
+      if (req.userId && profile) this.rememberQuery(req.userId, cleaned, qv);
       let semantic = qv && this.state.vectors ? this.state.vectors.searchSlots(qv, depth, within) : [];
       // Past half the best similarity a neighbour is no longer "related": keep it out of the fusion.
       if (semantic.length) semantic = semantic.filter((h) => h.score >= semantic[0]!.score * 0.5 && h.score > 0);
@@ -515,9 +610,9 @@ export class CatalogRecommender implements Recommender {
     });
   }
 
-  async recommend(userId: string, options?: { limit?: number; filters?: Filters; locale?: string }): Promise<Ranked[]> {
+  async recommend(userId: string, options?: RecommendOptions): Promise<Ranked[]> {
     const user = parseInput(userIdSchema, userId, "userId");
-    const opts = parseInput(listOptionsSchema, options, "options") ?? {};
+    const opts = parseInput(recommendOptionsSchema, options, "options") ?? {};
     await this.load();
     return timeStage("retrieve", async () => {
       const lang = langOf(opts.locale);
@@ -525,54 +620,56 @@ export class CatalogRecommender implements Recommender {
       const filter = this.state.catalog.compile(opts.filters as Filters | undefined);
       if (filter.empty) return [];
       const profile = await this.profileFor(user);
-      const vectors = this.state.vectors;
-      if (!profile?.vector || !vectors) return this.popularRanked(limit, filter, lang, profile?.exclude);
-      const exclude = this.slotsOf(profile.exclude);
-      // Something new first: products already in their history come after fresh ones.
-      const history = this.slotsOf(profile.contributions.map((c) => c.itemId));
-      const hits = vectors.searchSlots(profile.vector, limit + history.size, {
-        accept: filter.none && exclude.size === 0 ? undefined : (s) => !exclude.has(s) && filter.accept(s),
-        candidates: filter.candidates,
-      });
-      const ordered = [...hits.filter((h) => !history.has(h.slot)), ...hits.filter((h) => history.has(h.slot))].slice(0, limit);
-      const out: Ranked[] = ordered.map(({ slot, score }) => ({
-        product: this.state.catalog.product(slot)!,
-        score,
-        reason: this.profileReason(slot, profile, lang),
-      }));
-      if (out.length < limit) {
-        const seen = new Set([...exclude, ...ordered.map((h) => h.slot)]);
-        out.push(...(await this.popularRanked(limit - out.length, filter, lang, undefined, seen)));
-      }
-      return out;
+      // Opted out: what everybody gets, nothing of theirs used.
+      if (!profile) return this.popularRanked(limit, filter, lang);
+      const now = Date.now();
+      const query = await this.sessionQuery(user, opts.query, now);
+      if (!profile.events.length && !profile.likesVector && !query) return this.popularRanked(limit, filter, lang, profile.exclude);
+      const shopper: ShopperInput = { events: profile.events, now, likes: profile.likes, likesVector: profile.likesVector, query };
+      return rankForShopper(
+        await this.rankingSources(),
+        shopper,
+        { limit, filter, lang, seen: "last", fill: true, capBrands: !opts.filters?.brands?.length },
+        this.ranking,
+      );
     });
   }
 
-  /** The interaction that best explains a recommendation: the largest weight × similarity to it. */
-  private profileReason(slot: number, profile: ShopperProfile, lang: Lang): string {
-    const vectors = this.state.vectors!;
-    const own = this.state.ids.idOf(slot);
-    const target = vectors.exact.vectorOf(slot)!;
-    let best: { c: Contribution; s: number } | undefined;
-    let self: Contribution | undefined;
-    for (const c of profile.contributions) {
-      if (c.weight <= 0) continue;
-      if (c.itemId === own) {
-        self = c;
-        continue;
-      }
-      const v = vectors.exact.get(c.itemId);
-      if (!v) continue;
-      const s = c.weight * dot(target, v);
-      if (!best || s > best.s) best = { c, s };
+  /** The query that states the shopper's current intent: the one given, else their last search within the session window. */
+  private async sessionQuery(userId: string, given: string | undefined, now: number): Promise<ShopperInput["query"]> {
+    if (given?.trim()) {
+      const text = stripPriceWords(given).trim() || given.trim();
+      return { text, vector: await this.embedQuery(text) };
     }
-    if (best && best.s > 0) {
-      const title = this.state.catalog.get(best.c.itemId)?.title ?? best.c.itemId;
-      return reasons.because(lang, best.c.strongest, title);
+    const last = this.lastQueries.get(userId);
+    if (last && now - last.at <= this.ranking.sessionMinutes * 60_000) return { text: last.text, vector: last.vector };
+    return undefined;
+  }
+
+  private rememberQuery(userId: string, text: string, vector: Float32Array | null): void {
+    this.lastQueries.delete(userId);
+    if (this.lastQueries.size >= PROFILE_CACHE) this.lastQueries.delete(this.lastQueries.keys().next().value!);
+    this.lastQueries.set(userId, { text, vector, at: Date.now() });
+  }
+
+  /** What the ranker reads besides the shopper: indexes, co-occurrence, and the priors (rebuilt when their inputs change). */
+  private async rankingSources(): Promise<RankingSources> {
+    const { items, recent } = await this.popularity.ranked();
+    const state = this.state;
+    if (!this.popularityCache || this.popularityCache.items !== items || this.popularityCache.state !== state) {
+      this.popularityCache = { items, state, signal: popularitySignal(items, (id) => state.ids.slotOf(id), recent) };
     }
-    if (self) return reasons.again(lang, self.strongest);
-    if (profile.likes.length) return reasons.likes(lang, truncate(profile.likes.join(", "), 60));
-    return reasons.popular(lang);
+    if (!this.arrivalCache || this.arrivalCache.state !== state || this.arrivalCache.version !== this.arrivalVersion) {
+      this.arrivalCache = { state, version: this.arrivalVersion, signal: arrivalSignal(this.arrivals, (id) => state.ids.slotOf(id)) };
+    }
+    return {
+      catalog: state.catalog,
+      vectors: state.vectors,
+      collab: this.collab,
+      popularity: this.popularityCache.signal,
+      arrivals: this.arrivalCache.signal,
+      prior: () => this.prior(),
+    };
   }
 
   async popular(options?: { limit?: number; filters?: Filters; locale?: string }): Promise<Ranked[]> {
@@ -593,53 +690,13 @@ export class CatalogRecommender implements Recommender {
   }
 
   /** Popular items within the filter, then the catalogue prior when there are too few (cold start). */
-  private async popularRanked(limit: number, filter: CompiledFilter, lang: Lang, excludeIds?: Set<string>, excludeSlots?: Set<number>): Promise<Ranked[]> {
-    const skip = new Set(excludeSlots ?? []);
-    if (excludeIds) for (const s of this.slotsOf(excludeIds)) skip.add(s);
-    const { items, recent } = await this.popularity.ranked();
-    const out: Ranked[] = [];
-    for (const { id, score } of items) {
-      if (out.length >= limit) break;
-      const slot = this.state.ids.slotOf(id);
-      if (slot === undefined || skip.has(slot) || !filter.accept(slot)) continue;
-      skip.add(slot);
-      out.push({ product: this.state.catalog.product(slot)!, score, reason: recent ? reasons.popular(lang) : reasons.favourite(lang) });
-    }
-    if (out.length < limit) {
-      for (const slot of this.prior()) {
-        if (out.length >= limit) break;
-        if (skip.has(slot) || !filter.accept(slot)) continue;
-        skip.add(slot);
-        out.push({ product: this.state.catalog.product(slot)!, score: 0, reason: reasons.topPick(lang, this.state.catalog.categoryLabel(slot)) });
-      }
-    }
-    return out;
+  private async popularRanked(limit: number, filter: CompiledFilter, lang: Lang, excludeIds?: Set<string>): Promise<Ranked[]> {
+    return fallbackPicks(await this.rankingSources(), limit, filter, lang, excludeIds ? this.slotsOf(excludeIds) : new Set());
   }
 
-  /**
-   * The catalogue's own order of picks when nobody has bought anything yet: round-robin across
-   * categories (largest first) so the first screen is varied; within a category in-stock products
-   * with a description and an image first, then catalogue order.
-   */
   private prior(): number[] {
-    if (this.priorOrder) return this.priorOrder;
-    const c = this.state.catalog;
-    const byCategory = new Map<number, number[]>();
-    for (const s of c.slots()) {
-      const k = c.categoryOf(s);
-      const list = byCategory.get(k);
-      if (list) list.push(s);
-      else byCategory.set(k, [s]);
-    }
-    const quality = (s: number) => {
-      const p = c.product(s)!;
-      return (c.inStock(s) ? 4 : 0) + (p.description ? 2 : 0) + (p.image ? 1 : 0);
-    };
-    const lists = [...byCategory.values()].map((l) => l.sort((a, b) => quality(b) - quality(a) || a - b)).sort((a, b) => b.length - a.length);
-    const order: number[] = [];
-    for (let i = 0; order.length < c.size; i++) for (const l of lists) if (i < l.length) order.push(l[i]!);
-    this.priorOrder = order;
-    return order;
+    this.priorOrder ??= catalogPrior(this.state.catalog);
+    return this.priorOrder;
   }
 
   /**
@@ -660,15 +717,14 @@ export class CatalogRecommender implements Recommender {
     const likes = shopper?.preferences ?? [];
     let likesVector: Float32Array | null = null;
     if (likes.length && embedder) likesVector = await this.embedQuery(likes.join(". "));
-    const exclude = new Set<string>();
-    for (const e of events) {
-      if (e.type === "purchase" || (e.type === "rating" && typeof e.value === "number" && e.value < 3)) exclude.add(e.itemId);
-    }
+    const catalog = this.state.catalog;
+    const exclude = new Set([...exclusions(catalog, events)].map((s) => catalog.ids.idOf(s)));
     const profile: ShopperProfile = {
       vector: blendPreferences(fromEvents.vector, likesVector),
-      contributions: fromEvents.contributions,
+      events,
       exclude,
       likes,
+      likesVector,
       embedderId: embedder?.id ?? "",
       at: Date.now(),
     };
@@ -676,6 +732,22 @@ export class CatalogRecommender implements Recommender {
     if (this.profiles.size >= PROFILE_CACHE) this.profiles.delete(this.profiles.keys().next().value!);
     this.profiles.set(userId, profile);
     return profile;
+  }
+
+  /**
+   * Takes a shopper out of everything the recommender holds in memory: their co-occurrence
+   * contributions, cached profile and session query; popularity is recounted. Call it when a shopper
+   * is deleted (with or after store.deleteUser) and when they turn personalisation off — their
+   * stored events then no longer count for anyone. Returns whether they had contributed
+   * co-occurrence counts.
+   */
+  async forgetShopper(userId: string): Promise<{ cooccurrence: boolean }> {
+    const user = parseInput(userIdSchema, userId, "userId");
+    await this.load();
+    this.profiles.delete(user);
+    this.lastQueries.delete(user);
+    this.popularity.invalidate();
+    return { cooccurrence: this.collab?.forget(user) ?? false };
   }
 
   /**
@@ -705,6 +777,7 @@ export class CatalogRecommender implements Recommender {
     if (!kept.length) return;
     await this.store.addEvents(kept);
     this.popularity.record(kept);
+    this.collab?.add([...kept].sort((a, b) => a.ts - b.ts));
     for (const [userId, shopper] of shoppers) {
       this.profiles.delete(userId);
       const profile = await this.profileFor(userId, shopper);
@@ -788,10 +861,6 @@ function joinGroups(groups: QueryGroup[]): string {
     s += g.text;
   });
   return s;
-}
-
-function truncate(s: string, n: number): string {
-  return s.length <= n ? s : `${s.slice(0, n - 1)}…`;
 }
 
 export function createRecommender(options: RecommenderOptions): CatalogRecommender {

@@ -31,6 +31,8 @@ export const searchRequestSchema = z.object({
 
 export const listOptionsSchema = z.object({ limit, filters: filtersSchema.optional(), locale }).optional();
 
+export const recommendOptionsSchema = z.object({ limit, filters: filtersSchema.optional(), locale, query: z.string().max(2000, "at most 2000 characters").optional() }).optional();
+
 export const userIdSchema = z.string().min(1, "must not be empty").max(200);
 
 /** A shopper event as it arrives (HTTP, socket.io): ts is optional and defaults to the time it arrived. */

@@ -1,5 +1,14 @@
 import type { Product, ShopperEvent } from "../store/types.ts";
 
+/**
+ * Optional on a Store: every event of shoppers who have not turned personalisation off, oldest first
+ * (by ts, then insertion), in batches. With it the recommender rebuilds its co-occurrence counts at
+ * start-up; without it they count only events recorded since.
+ */
+export interface EventScanner {
+  scanEvents(batchSize?: number): AsyncIterable<ShopperEvent[]>;
+}
+
 /** Turns texts into unit vectors in one shared space (products, queries, profiles). */
 export interface Embedder {
   /** Stable id of the model and its fitted state, used to key stored vectors. */
@@ -44,11 +53,20 @@ export interface Filters {
   currency?: string;
 }
 
+/**
+ * What ranked a recommendation (the reason is built from it): the shopper's long-term profile, their
+ * current session (recent items, current query), co-occurrence with their items, the popularity or
+ * freshness prior, an item from their own history, or the catalogue's own order (cold start).
+ */
+export type RankingSignal = "content" | "session" | "collaborative" | "popularity" | "recency" | "history" | "prior";
+
 export interface Ranked {
   product: Product;
   score: number;
   /** One line, true to the signal that ranked it ("matches 'running shoes'", "popular right now"). */
   reason: string;
+  /** Set by recommend() and popular(): which signal the reason comes from. */
+  signal?: RankingSignal;
 }
 
 export interface SearchRequest {
@@ -59,10 +77,21 @@ export interface SearchRequest {
   locale?: string;
 }
 
+export interface RecommendOptions {
+  limit?: number;
+  filters?: Filters;
+  locale?: string;
+  /**
+   * What the shopper is asking for right now (session intent). Without it, the shopper's last search
+   * within the session window serves.
+   */
+  query?: string;
+}
+
 export interface Recommender {
   search(request: SearchRequest): Promise<Ranked[]>;
   /** Personalised for the shopper; popular items when they have no history (cold start). */
-  recommend(userId: string, options?: { limit?: number; filters?: Filters; locale?: string }): Promise<Ranked[]>;
+  recommend(userId: string, options?: RecommendOptions): Promise<Ranked[]>;
   popular(options?: { limit?: number; filters?: Filters; locale?: string }): Promise<Ranked[]>;
   recordEvents(events: ShopperEvent[]): Promise<void>;
   /** Seeds a new shopper's profile from what they said they like. */
