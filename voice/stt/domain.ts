@@ -1,0 +1,141 @@
+import { createReadStream } from "node:fs";
+import { createInterface } from "node:readline";
+import { spokenWords } from "../text/spoken.ts";
+import { PRODUCT_TEMPLATES, SHOP_PHRASES } from "./phrases.ts";
+
+/** What the recogniser needs to know of a product: the words a shopper may use for it. */
+export interface CatalogueText {
+  title: string;
+  brand?: string;
+  category?: string;
+  tags?: string[];
+  color?: string;
+  price?: number;
+  currency?: string;
+  locale?: string;
+}
+
+export interface DomainCorpusInput {
+  /** Utterances shoppers say (the intent examples); repeated `intentWeight` times. */
+  utterances?: string[];
+  products?: CatalogueText[];
+  /** Extra shop phrases; the built-in SHOP_PHRASES are used unless `shopPhrases` is false. */
+  phrases?: string[];
+  shopPhrases?: boolean;
+  /** Carrier sentences per product (seeded choice of PRODUCT_TEMPLATES). Default 3. */
+  templatesPerProduct?: number;
+  /** How many times each utterance counts, against the generated catalogue sentences. Default 2. */
+  intentWeight?: number;
+  seed?: number;
+}
+
+const hasLatin = (s: string) => /[A-Za-z]/.test(s) && !/[\u3400-\u9fff]/.test(s);
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function roundPrice(price: number | undefined, currency = "USD"): string | undefined {
+  if (price === undefined || !Number.isFinite(price) || price <= 0) return undefined;
+  const step = price < 50 ? 10 : price < 200 ? 50 : 100;
+  const ceiling = Math.ceil(price / step) * step;
+  const symbol = currency === "GBP" ? "£" : currency === "EUR" ? "€" : currency === "CNY" ? "¥" : "$";
+  return `${symbol}${ceiling}`;
+}
+
+/** The slots a product fills in the carrier templates (English products; others give only their brand). */
+export function productSlots(p: CatalogueText): Record<string, string> | undefined {
+  if (!hasLatin(p.title)) return undefined;
+  const title = p.title.replace(/\s*\([^)]*\)/g, "").trim();
+  const [name, color] = title.split(/,\s*/);
+  const brand = p.brand && hasLatin(p.brand) ? p.brand : "";
+  const afterBrand = brand && name.startsWith(brand) ? name.slice(brand.length).trim() : name;
+  const line = [brand, afterBrand.split(/\s+/)[0]].filter(Boolean).join(" ");
+  const item = p.tags?.find((t) => hasLatin(t)) ?? afterBrand.split(/\s+/).slice(-1)[0] ?? "";
+  return {
+    title: name,
+    brand: brand || line,
+    line,
+    item,
+    color: p.color ?? color?.toLowerCase() ?? "",
+    category: p.category ?? "",
+    price: roundPrice(p.price, p.currency) ?? "$50",
+  };
+}
+
+/**
+ * The sentences the domain language model learns from, as spoken words: the intent utterances
+ * (weighted, since they are what people really say), shop phrases, and for each product its
+ * title, brand, tags and a few carrier sentences naming it. Chinese text is skipped (the built-in
+ * recogniser is English only); Latin-script brands of Chinese products are kept.
+ */
+export function domainCorpus(input: DomainCorpusInput): string[][] {
+  const out: string[][] = [];
+  const add = (text: string, times = 1) => {
+    if (!text || !hasLatin(text)) return;
+    const words = spokenWords(text);
+    if (words.length) for (let i = 0; i < times; i++) out.push(words);
+  };
+  for (const u of input.utterances ?? []) add(u, input.intentWeight ?? 2);
+  if (input.shopPhrases !== false) for (const p of SHOP_PHRASES) add(p);
+  for (const p of input.phrases ?? []) add(p);
+  const random = mulberry32(input.seed ?? 42);
+  const perProduct = input.templatesPerProduct ?? 3;
+  const brands = new Set<string>();
+  const tags = new Set<string>();
+  for (const p of input.products ?? []) {
+    if (p.brand && hasLatin(p.brand)) brands.add(p.brand);
+    const slots = productSlots(p);
+    if (!slots) continue;
+    for (const t of p.tags ?? []) tags.add(t);
+    add(slots.title);
+    for (let i = 0; i < perProduct; i++) {
+      const template = PRODUCT_TEMPLATES[Math.floor(random() * PRODUCT_TEMPLATES.length)];
+      if ((template.includes("{color}") && !slots.color) || (template.includes("{category}") && !slots.category)) continue;
+      add(template.replace(/\{(\w+)\}/g, (_, k: string) => slots[k] ?? ""));
+    }
+  }
+  for (const b of brands) {
+    add(b);
+    add(`do you have anything from ${b}`);
+  }
+  for (const t of tags) {
+    add(t);
+    add(`do you have ${t}`);
+  }
+  return out;
+}
+
+/** Reads catalogue JSONL (as `concierge catalog import` takes it) for the fields the corpus uses; bad lines are skipped. */
+export async function readCatalogueText(file: string): Promise<CatalogueText[]> {
+  const out: CatalogueText[] = [];
+  const lines = createInterface({ input: createReadStream(file, "utf8"), crlfDelay: Number.POSITIVE_INFINITY });
+  for await (const line of lines) {
+    if (!line.trim()) continue;
+    try {
+      const p = JSON.parse(line) as Partial<CatalogueText>;
+      if (typeof p.title === "string") {
+        out.push({
+          title: p.title,
+          brand: typeof p.brand === "string" ? p.brand : undefined,
+          category: typeof p.category === "string" ? p.category : undefined,
+          tags: Array.isArray(p.tags) ? p.tags.filter((t): t is string => typeof t === "string") : undefined,
+          color: typeof p.color === "string" ? p.color : undefined,
+          price: typeof p.price === "number" ? p.price : undefined,
+          currency: typeof p.currency === "string" ? p.currency : undefined,
+          locale: typeof p.locale === "string" ? p.locale : undefined,
+        });
+      }
+    } catch {
+      // A catalogue line that is not JSON only costs the recogniser a few words.
+    }
+  }
+  return out;
+}
