@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { voiceSettingsFromEnv } from "../../voice/config.ts";
+
+describe("voice settings from the environment", () => {
+  it("defaults to whisper-when-present, Silero, flite slt for English and espeak-ng Mandarin", () => {
+    const s = voiceSettingsFromEnv({});
+    expect(s.stt).toMatchObject({ model: "ggerganov/whisper.cpp", gpu: "auto", threads: 0 });
+    expect(s.vadModel).toBe("silero-vad");
+    expect(s.segmenter).toEqual({ endOfTurnSilenceMs: 900, minSpeechMs: 250, maxUtteranceMs: 15000 });
+    expect(s.tts).toEqual({ en: { engine: "flite", voice: "slt", rate: 1 }, zh: { engine: "espeak-ng", voice: "cmn", rate: 1 } });
+  });
+
+  it("reads voices, rates and turn timing per locale", () => {
+    const s = voiceSettingsFromEnv({ CONCIERGE_TTS_EN: "espeak-ng:en-gb", CONCIERGE_TTS_RATE_ZH: "1.2", CONCIERGE_VOICE_END_OF_TURN_MS: "700", CONCIERGE_STT_GPU: "cpu" });
+    expect(s.tts.en).toEqual({ engine: "espeak-ng", voice: "en-gb", rate: 1 });
+    expect(s.tts.zh.rate).toBe(1.2);
+    expect(s.segmenter.endOfTurnSilenceMs).toBe(700);
+    expect(s.stt.gpu).toBe("cpu");
+  });
+
+  it("names the variable at fault", () => {
+    expect(() => voiceSettingsFromEnv({ CONCIERGE_TTS_EN: "say:alex" })).toThrow(/CONCIERGE_TTS_EN/);
+    expect(() => voiceSettingsFromEnv({ CONCIERGE_TTS_RATE_EN: "5" })).toThrow(/CONCIERGE_TTS_RATE_EN/);
+    expect(() => voiceSettingsFromEnv({ CONCIERGE_STT_GPU: "tpu" })).toThrow(/CONCIERGE_STT_GPU/);
+  });
+});

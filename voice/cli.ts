@@ -1,0 +1,290 @@
+import { existsSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import { z } from "zod";
+import { loadConfig } from "../core/config.ts";
+import { ValidationError } from "../core/errors.ts";
+import { resolveOptionsFrom } from "../core/models.ts";
+import { createProgress } from "../core/progress.ts";
+import { parseInput } from "../core/validation.ts";
+import { detectLocale } from "../intents/language.ts";
+import { loadIntentFile, loadShippedIntents } from "../intents/shipped.ts";
+import type { IntentClassifier } from "../intents/types.ts";
+import { DEMO_CATALOG_PATH } from "../recommend/demo/index.ts";
+import { concatPcm, durationMs, readWavFile, silence, toPipelineRate, writeWavFile } from "./audio.ts";
+import { voiceSettingsFromEnv } from "./config.ts";
+import { percentile, readManifest } from "./eval/manifest.ts";
+import { corpusWer } from "./eval/wer.ts";
+import { type CatalogueText, type DomainSources, readCatalogueText, SpeechRecognizer } from "./stt/index.ts";
+import { LocaleTextToSpeech, synthesizeStream } from "./tts/index.ts";
+import type { Pcm } from "./types.ts";
+import { findUtterances, loadVad } from "./vad/index.ts";
+
+type Flags = Record<string, string | boolean>;
+
+/** `--name value`, `--name=value`, `-o value` and bare `--flag`; the rest are positionals. */
+function parseArgs(args: string[], booleans: string[], aliases: Record<string, string> = {}): { flags: Flags; positionals: string[] } {
+  const flags: Flags = {};
+  const positionals: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === "--") {
+      positionals.push(...args.slice(i + 1));
+      break;
+    }
+    const m = /^(--?)([A-Za-z][\w-]*)(?:=(.*))?$/.exec(a);
+    if (!m) {
+      positionals.push(a);
+      continue;
+    }
+    const name = aliases[m[2]] ?? m[2];
+    if (booleans.includes(name)) flags[name] = true;
+    else if (m[3] !== undefined) flags[name] = m[3];
+    else {
+      const v = args[i + 1];
+      if (v === undefined) throw new ValidationError(`--${name}: needs a value`);
+      flags[name] = v;
+      i++;
+    }
+  }
+  return { flags, positionals };
+}
+
+const locale = z.enum(["en", "zh"]);
+const usage = {
+  tts: 'usage: concierge tts "text" -o out.wav [--locale en|zh] [--voice name] [--rate 0.5-2]',
+  stt: "usage: concierge stt file.wav [--locale en|zh] [--json]",
+  eval: "usage: concierge voice eval --manifest m.jsonl [--train train.jsonl] [--catalog products.jsonl] [--json]",
+};
+
+function rejectUnknown(flags: Flags, known: string[], help: string): void {
+  const unknown = Object.keys(flags).filter((k) => !known.includes(k));
+  if (unknown.length) throw new ValidationError(`unknown option ${unknown.map((u) => `--${u}`).join(", ")}\n${help}`);
+}
+
+/** `concierge tts "text" -o out.wav`: one-shot synthesis to a 16 kHz WAV (sentences joined with short pauses). */
+export async function tts(args: string[]): Promise<number> {
+  const { flags, positionals } = parseArgs(args, ["help"], { o: "output", l: "locale", v: "voice", r: "rate", h: "help" });
+  if (flags.help) {
+    process.stdout.write(`${usage.tts}\n`);
+    return 0;
+  }
+  rejectUnknown(flags, ["output", "locale", "voice", "rate"], usage.tts);
+  const opts = parseInput(
+    z.object({
+      text: z.string().trim().min(1, "give the text to say").max(20_000, "is longer than 20000 characters"),
+      output: z.string().min(1, "-o out.wav is required"),
+      locale: locale.optional(),
+      voice: z.string().optional(),
+      rate: z.coerce.number().min(0.5).max(2).optional(),
+    }),
+    { text: positionals.join(" "), output: flags.output ?? "", locale: flags.locale, voice: flags.voice, rate: flags.rate },
+    "tts arguments",
+  );
+  const settings = voiceSettingsFromEnv();
+  const engine = new LocaleTextToSpeech(settings.tts);
+  const loc = opts.locale ?? detectLocale(opts.text);
+  const parts: Pcm[] = [];
+  for await (const pcm of synthesizeStream(engine, opts.text, { locale: loc, voice: opts.voice, rate: opts.rate })) {
+    if (parts.length) parts.push(silence(150));
+    parts.push(pcm);
+  }
+  const audio = parts.length ? concatPcm(parts) : silence(0);
+  await writeWavFile(opts.output, audio);
+  const v = engine.voiceFor(loc);
+  process.stderr.write(`wrote ${opts.output}: ${(durationMs(audio) / 1000).toFixed(2)} s at 16 kHz (${v.engine} ${opts.voice ?? v.voice})\n`);
+  return 0;
+}
+
+function catalogueFile(explicit: string | undefined, configured: string | undefined): string | undefined {
+  if (explicit) return explicit;
+  if (configured && configured !== "none" && existsSync(configured)) return configured;
+  return DEMO_CATALOG_PATH;
+}
+
+async function recognizer(sources: DomainSources, quiet = false): Promise<SpeechRecognizer> {
+  const config = loadConfig();
+  const settings = voiceSettingsFromEnv();
+  const cacheDir = path.join(config.dataDir, "voice");
+  await mkdir(cacheDir, { recursive: true });
+  const stt = await SpeechRecognizer.load({ settings: settings.stt, sources, cacheDir, resolve: resolveOptionsFrom(config) });
+  if (!quiet) process.stderr.write(`speech-to-text: ${stt.name} (${stt.tier}; domain model ${stt.domain.words} words)\n`);
+  return stt;
+}
+
+async function shippedSources(catalog?: string): Promise<DomainSources> {
+  const config = loadConfig();
+  const file = catalogueFile(catalog, config.catalogPath);
+  const products: CatalogueText[] = file ? await readCatalogueText(file) : [];
+  return { utterances: loadShippedIntents(["en"]).map((u) => u.text), products };
+}
+
+/** Long recordings are cut at pauses first, so no single decode grows with the file. */
+async function transcribeLong(stt: SpeechRecognizer, pcm: Pcm, loc: "en" | "zh"): Promise<string> {
+  if (durationMs(pcm) <= 20_000) return (await stt.transcribe(pcm, { locale: loc })).text;
+  const vad = await loadVad({ resolve: resolveOptionsFrom(loadConfig()) });
+  try {
+    const parts = await findUtterances(pcm, vad.create(), { endOfTurnSilenceMs: 500, maxUtteranceMs: 15_000 });
+    const texts: string[] = [];
+    for (const u of parts) texts.push((await stt.transcribe(u.pcm, { locale: loc })).text);
+    return texts.filter(Boolean).join(" ");
+  } finally {
+    await vad.release();
+  }
+}
+
+/** `concierge stt file.wav`: transcribes a WAV (any rate, mono or stereo). */
+export async function stt(args: string[]): Promise<number> {
+  const { flags, positionals } = parseArgs(args, ["json", "help"], { l: "locale", h: "help" });
+  if (flags.help) {
+    process.stdout.write(`${usage.stt}\n`);
+    return 0;
+  }
+  rejectUnknown(flags, ["locale", "json", "catalog"], usage.stt);
+  const opts = parseInput(
+    z.object({ file: z.string().min(1, "give a WAV file"), locale: locale.default("en"), catalog: z.string().optional() }),
+    { file: positionals[0] ?? "", locale: flags.locale, catalog: flags.catalog },
+    "stt arguments",
+  );
+  if (positionals.length > 1) throw new ValidationError(`stt takes one file, got ${positionals.length}\n${usage.stt}`);
+  const pcm = toPipelineRate(await readWavFile(opts.file));
+  const engine = await recognizer(await shippedSources(opts.catalog), Boolean(flags.json));
+  try {
+    const started = performance.now();
+    const text = await transcribeLong(engine, pcm, opts.locale);
+    const ms = performance.now() - started;
+    if (flags.json) process.stdout.write(`${JSON.stringify({ text, engine: engine.name, seconds: durationMs(pcm) / 1000, ms: Math.round(ms) })}\n`);
+    else process.stdout.write(`${text}\n`);
+    return 0;
+  } finally {
+    await engine.close();
+  }
+}
+
+export interface VoiceEvalResult {
+  n: number;
+  wer: number;
+  intentAccuracy: number | null;
+  sttRealTimeFactor: number;
+  latencyMs: { stt: { p50: number; p95: number }; nlu: { p50: number; p95: number }; ttsFirstAudio: { p50: number; p95: number } };
+  seconds: number;
+}
+
+const round = (x: number, digits = 4) => Math.round(x * 10 ** digits) / 10 ** digits;
+const stats = (xs: number[]) => ({ p50: round(percentile(xs, 0.5), 1), p95: round(percentile(xs, 0.95), 1) });
+
+/**
+ * `concierge voice eval --manifest m.jsonl [--train train.jsonl]`: word error rate, intent
+ * accuracy from speech and per-stage latency. With --train, the intent classifier is trained on
+ * that file and the recogniser's domain model is built from its texts; otherwise the shipped
+ * intents and the catalogue serve both.
+ */
+export async function voiceEval(args: string[]): Promise<number> {
+  const started = performance.now();
+  const { flags } = parseArgs(args, ["json", "help"], { h: "help" });
+  if (flags.help) {
+    process.stdout.write(`${usage.eval}\n`);
+    return 0;
+  }
+  rejectUnknown(flags, ["manifest", "train", "catalog", "json", "locale"], usage.eval);
+  const opts = parseInput(
+    z.object({ manifest: z.string().min(1, "--manifest m.jsonl is required"), train: z.string().optional(), catalog: z.string().optional(), locale: locale.optional() }),
+    { manifest: flags.manifest ?? "", train: flags.train, catalog: flags.catalog, locale: flags.locale },
+    "voice eval arguments",
+  );
+  const items = await readManifest(opts.manifest, { maxItems: 100_000 });
+
+  const progress = createProgress("voice eval", items.length + 2);
+  // Loaded here, so `concierge stt` and `tts` do not pay for the classifier's modules.
+  const { trainIntentClassifier } = await import("../intents/classifier/index.ts");
+  let classifier: IntentClassifier | undefined;
+  let sources: DomainSources;
+  if (opts.train) {
+    const examples = loadIntentFile(opts.train);
+    classifier = await trainIntentClassifier(examples);
+    const products = opts.catalog ? await readCatalogueText(opts.catalog) : [];
+    sources = { utterances: examples.map((e) => e.text), products };
+  } else {
+    sources = await shippedSources(opts.catalog);
+    const needsIntents = items.some((i) => i.intent);
+    if (needsIntents) classifier = await trainIntentClassifier(loadShippedIntents());
+  }
+  progress.tick();
+  const engine = await recognizer(sources, true);
+  const speaker = new LocaleTextToSpeech(voiceSettingsFromEnv().tts);
+  progress.tick();
+
+  const pairs: { reference: string; hypothesis: string }[] = [];
+  const sttMs: number[] = [];
+  const nluMs: number[] = [];
+  const ttsMs: number[] = [];
+  let audioMs = 0;
+  let sttTotal = 0;
+  let labelled = 0;
+  let correct = 0;
+  const failures: string[] = [];
+  try {
+    for (const item of items) {
+      const loc = opts.locale ?? detectLocale(item.text);
+      let hypothesis = "";
+      try {
+        const pcm = toPipelineRate(await readWavFile(item.wav));
+        const t0 = performance.now();
+        hypothesis = await transcribeLong(engine, pcm, loc);
+        const ms = performance.now() - t0;
+        sttMs.push(ms);
+        sttTotal += ms;
+        audioMs += durationMs(pcm);
+      } catch (err) {
+        failures.push(`line ${item.line}: ${(err as Error).message}`);
+      }
+      pairs.push({ reference: item.text, hypothesis });
+      if (item.intent && classifier) {
+        labelled++;
+        const t1 = performance.now();
+        const predicted = classifier.predict(hypothesis).intent;
+        nluMs.push(performance.now() - t1);
+        if (predicted === item.intent) correct++;
+      }
+      // The reply side of a voice turn: time until the first synthesised sentence of a reply this long.
+      const t2 = performance.now();
+      const first = synthesizeStream(speaker, item.text.trim() || "OK.", { locale: loc })[Symbol.asyncIterator]();
+      try {
+        await first.next();
+        ttsMs.push(performance.now() - t2);
+      } catch (err) {
+        failures.push(`line ${item.line} (speech synthesis): ${(err as Error).message}`);
+      } finally {
+        await first.return?.(undefined);
+      }
+      progress.tick();
+    }
+  } finally {
+    progress.stop();
+    await engine.close();
+  }
+  const result: VoiceEvalResult = {
+    n: items.length,
+    wer: round(corpusWer(pairs)),
+    intentAccuracy: labelled ? round(correct / labelled) : null,
+    sttRealTimeFactor: audioMs ? round(sttTotal / audioMs) : 0,
+    latencyMs: { stt: stats(sttMs), nlu: stats(nluMs), ttsFirstAudio: stats(ttsMs) },
+    seconds: round((performance.now() - started) / 1000, 2),
+  };
+  for (const f of failures.slice(0, 10)) process.stderr.write(`warning: ${f}\n`);
+  if (failures.length > 10) process.stderr.write(`warning: ${failures.length - 10} more failures\n`);
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    return 0;
+  }
+  const lines = [
+    `voice eval: ${result.n} utterances, ${(audioMs / 1000).toFixed(1)} s of audio, recogniser ${engine.name} (${engine.tier})`,
+    `  word error rate       ${(result.wer * 100).toFixed(1)}%`,
+    `  intent accuracy       ${result.intentAccuracy === null ? "n/a (no intents in the manifest)" : `${(result.intentAccuracy * 100).toFixed(1)}% of ${labelled}`}`,
+    `  STT real-time factor  ${result.sttRealTimeFactor.toFixed(3)}`,
+    `  latency (ms)          stt p50 ${result.latencyMs.stt.p50} p95 ${result.latencyMs.stt.p95} | nlu p50 ${result.latencyMs.nlu.p50} p95 ${result.latencyMs.nlu.p95} | tts first audio p50 ${result.latencyMs.ttsFirstAudio.p50} p95 ${result.latencyMs.ttsFirstAudio.p95}`,
+    `  took                  ${result.seconds} s`,
+  ];
+  process.stdout.write(`${lines.join("\n")}\n`);
+  return 0;
+}

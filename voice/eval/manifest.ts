@@ -1,0 +1,64 @@
+import { readFile, stat } from "node:fs/promises";
+import path from "node:path";
+import { z } from "zod";
+import { ValidationError } from "../../core/errors.ts";
+
+export interface ManifestItem {
+  /** Absolute path of the WAV. */
+  wav: string;
+  text: string;
+  intent?: string;
+  /** 1-based line in the manifest, for messages. */
+  line: number;
+}
+
+const lineSchema = z.object({
+  wav: z.string().trim().min(1, "must name a WAV file"),
+  text: z.string().max(2000, "is longer than 2000 characters"),
+  intent: z.string().trim().min(1).optional(),
+});
+
+/** A voice evaluation manifest: JSON Lines of {"wav" (relative to the manifest), "text", "intent"?}; errors name the line and field. */
+export async function readManifest(file: string, options: { maxItems?: number } = {}): Promise<ManifestItem[]> {
+  let content: string;
+  try {
+    content = await readFile(file, "utf8");
+  } catch (err) {
+    throw new ValidationError(`--manifest: cannot read ${file}: ${(err as Error).message}`, { cause: err });
+  }
+  const dir = path.dirname(path.resolve(file));
+  const items: ManifestItem[] = [];
+  const lines = content.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i].trim();
+    if (!raw) continue;
+    const where = `${path.basename(file)}:${i + 1}`;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch (err) {
+      throw new ValidationError(`${where}: not valid JSON (${(err as Error).message})`, { cause: err });
+    }
+    const result = lineSchema.safeParse(parsed);
+    if (!result.success) {
+      throw new ValidationError(`${where}: ${result.error.issues.map((x) => `${x.path.join(".") || "line"}: ${x.message}`).join("; ")}`);
+    }
+    const wav = path.resolve(dir, result.data.wav);
+    try {
+      if (!(await stat(wav)).isFile()) throw new Error("not a file");
+    } catch {
+      throw new ValidationError(`${where}: wav: ${wav} does not exist`);
+    }
+    items.push({ wav, text: result.data.text, intent: result.data.intent, line: i + 1 });
+    if (options.maxItems && items.length > options.maxItems) throw new ValidationError(`--manifest: more than ${options.maxItems} items`);
+  }
+  if (items.length === 0) throw new ValidationError(`--manifest: ${file} has no items`);
+  return items;
+}
+
+/** The value at a fraction of the sorted samples (nearest rank); 0 for none. */
+export function percentile(samples: number[], p: number): number {
+  if (samples.length === 0) return 0;
+  const s = [...samples].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))];
+}
