@@ -75,7 +75,15 @@ describe("turn segmenter", () => {
     const events = [];
     for (let at = 0; at < paused.samples.length; at += 777) events.push(...(await seg.push(paused.samples.subarray(at, at + 777))));
     events.push(...seg.flush());
-    expect(events.map((e) => e.type)).toEqual(["speech-start", "utterance"]);
+    // The thinking pause offers the first half early, then withdraws it when speech resumes; the
+    // final pause's early utterance is exactly the turn, so its transcript can be reused.
+    expect(events.map((e) => e.type)).toEqual(["speech-start", "pause", "resume", "pause", "utterance"]);
+    const [lastPause, turn] = events.slice(-2);
+    if (lastPause.type !== "pause" || turn.type !== "utterance") throw new Error("unexpected events");
+    expect([lastPause.utterance.startMs, lastPause.utterance.endMs]).toEqual([turn.utterance.startMs, turn.utterance.endMs]);
+    const quiet = new TurnSegmenter(silero.create(), { tentativeSilenceMs: 0 });
+    const plain = [...(await quiet.push(paused.samples)), ...quiet.flush()];
+    expect(plain.map((e) => e.type)).toEqual(["speech-start", "utterance"]);
   });
 
   it("cuts an utterance at the length cap and flushes speech at the end of the stream", async () => {

@@ -11,6 +11,11 @@ export const segmenterOptionsSchema = z.object({
   preRollMs: z.number().int().min(0).max(2_000).default(300),
   /** Audio kept after the last speech frame. */
   postRollMs: z.number().int().min(0).max(2_000).default(200),
+  /**
+   * Silence after which a "pause" event offers the utterance so far, so recognition (and the
+   * reply) can start before the end of the turn is certain; "resume" withdraws it. 0 disables.
+   */
+  tentativeSilenceMs: z.number().int().min(0).max(10_000).default(300),
   /** An utterance this long is cut and sent on, however it continues. */
   maxUtteranceMs: z.number().int().min(1_000).max(120_000).default(15_000),
   /** Probability at which a frame starts or continues speech... */
@@ -32,7 +37,13 @@ export interface Utterance {
   reason: "silence" | "max-length" | "end-of-stream";
 }
 
-export type SegmenterEvent = { type: "speech-start"; atMs: number } | { type: "utterance"; utterance: Utterance };
+export type SegmenterEvent =
+  | { type: "speech-start"; atMs: number }
+  /** The speaker paused: the utterance so far (reason "silence"), offered early. The final utterance, if no "resume" follows, has the same startMs and endMs. */
+  | { type: "pause"; utterance: Utterance }
+  /** Speech again after a "pause": the early utterance is not the turn. */
+  | { type: "resume"; atMs: number }
+  | { type: "utterance"; utterance: Utterance };
 
 /**
  * End-of-turn detection over a 16 kHz PCM16 stream: feed chunks of any size, get "speech-start"
@@ -51,6 +62,7 @@ export class TurnSegmenter {
   private inUtterance = false;
   private inSpeech = false;
   private announced = false;
+  private paused = false;
   private speechFrames = 0;
   private silentFrames = 0;
   /** Frames of the utterance up to and including the last speech frame. */
@@ -114,6 +126,7 @@ export class TurnSegmenter {
     this.inUtterance = false;
     this.inSpeech = false;
     this.announced = false;
+    this.paused = false;
     this.speechFrames = 0;
     this.silentFrames = 0;
     this.framesToLastSpeech = 0;
@@ -136,6 +149,10 @@ export class TurnSegmenter {
     }
     this.utterance.push(frame);
     if (this.inSpeech) {
+      if (this.paused) {
+        this.paused = false;
+        events.push({ type: "resume", atMs: this.framesToMs(index) });
+      }
       this.speechFrames++;
       this.silentFrames = 0;
       this.framesToLastSpeech = this.utterance.length;
@@ -146,29 +163,39 @@ export class TurnSegmenter {
     } else {
       this.silentFrames++;
     }
-    if (this.framesToMs(this.silentFrames) >= s.endOfTurnSilenceMs) this.close("silence", events);
+    const silentMs = this.framesToMs(this.silentFrames);
+    if (!this.inSpeech && !this.paused && s.tentativeSilenceMs > 0 && silentMs >= s.tentativeSilenceMs && silentMs < s.endOfTurnSilenceMs) {
+      const early = this.snapshot("silence");
+      if (early) {
+        this.paused = true;
+        events.push({ type: "pause", utterance: early });
+      }
+    }
+    if (silentMs >= s.endOfTurnSilenceMs) this.close("silence", events);
     else if (this.framesToMs(this.utterance.length) >= s.maxUtteranceMs) this.close("max-length", events);
   }
 
-  private close(reason: Utterance["reason"], events: SegmenterEvent[]): void {
+  /** The utterance as it stands (undefined when it has too little speech to count). */
+  private snapshot(reason: Utterance["reason"]): Utterance | undefined {
     const s = this.settings;
     const speechMs = this.framesToMs(this.speechFrames);
-    if (speechMs >= s.minSpeechMs && this.speechFrames > 0) {
-      const keep = Math.min(this.utterance.length, this.framesToLastSpeech + Math.ceil(this.msToFrames(s.postRollMs)));
-      const frames = reason === "silence" ? this.utterance.slice(0, keep) : this.utterance;
-      const samples = new Int16Array(frames.length * this.frame);
-      for (const [i, f] of frames.entries()) samples.set(f, i * this.frame);
-      events.push({
-        type: "utterance",
-        utterance: {
-          pcm: { samples, sampleRate: 16000 },
-          startMs: this.framesToMs(this.utteranceStartFrame),
-          endMs: this.framesToMs(this.utteranceStartFrame + frames.length),
-          speechMs,
-          reason,
-        },
-      });
-    }
+    if (speechMs < s.minSpeechMs || this.speechFrames === 0) return undefined;
+    const keep = Math.min(this.utterance.length, this.framesToLastSpeech + Math.ceil(this.msToFrames(s.postRollMs)));
+    const frames = reason === "silence" ? this.utterance.slice(0, keep) : this.utterance;
+    const samples = new Int16Array(frames.length * this.frame);
+    for (const [i, f] of frames.entries()) samples.set(f, i * this.frame);
+    return {
+      pcm: { samples, sampleRate: 16000 },
+      startMs: this.framesToMs(this.utteranceStartFrame),
+      endMs: this.framesToMs(this.utteranceStartFrame + frames.length),
+      speechMs,
+      reason,
+    };
+  }
+
+  private close(reason: Utterance["reason"], events: SegmenterEvent[]): void {
+    const utterance = this.snapshot(reason);
+    if (utterance) events.push({ type: "utterance", utterance });
     // The silence that ended the turn becomes the next one's pre-roll.
     const tail = reason === "silence" ? this.utterance.slice(-this.historyFrames) : [];
     const continuing = reason === "max-length" && this.inSpeech;
