@@ -71,7 +71,7 @@ export interface RankingConfig {
   contentShrink: number;
 }
 
-export const DEFAULT_WEIGHTS: Readonly<RankingWeights> = { content: 1, session: 1, collaborative: 1, popularity: 0.3, recency: 0.1 };
+export const DEFAULT_WEIGHTS: Readonly<RankingWeights> = { content: 1, session: 2, collaborative: 1, popularity: 0.3, recency: 0.1 };
 
 export const DEFAULT_RANKING: Readonly<RankingConfig> = {
   weights: DEFAULT_WEIGHTS,

@@ -1,0 +1,154 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateCatalog } from "../../recommend/demo/index.ts";
+import { importCatalog } from "../../recommend/import.ts";
+import { type CatalogRecommender, createRecommender } from "../../recommend/recommender.ts";
+import type { EventScanner, Ranked } from "../../recommend/types.ts";
+import { createStore } from "../../store/index.ts";
+import type { Product, ShopperEvent, Store } from "../../store/types.ts";
+
+/**
+ * Co-occurrence in the service, on the real embedded store: it reaches recommendations with a true
+ * reason, deletion and opting out take a shopper's contributions out, it is rebuilt from the
+ * store's events at start-up, and a shopper's last search is their session intent.
+ *
+ * The Store interface has no way yet to list every event; `withEventScan` adds the EventScanner
+ * the recommender looks for, built on the store's own per-shopper export (so it reads real stored
+ * events and real opt-out flags) for the shoppers this test creates.
+ */
+function withEventScan(store: Store, users: () => string[]): Store & EventScanner {
+  return Object.assign(Object.create(store) as Store, {
+    async *scanEvents(): AsyncIterable<ShopperEvent[]> {
+      const all: ShopperEvent[] = [];
+      for (const u of users()) {
+        const shopper = await store.getShopper(u);
+        if (shopper && !shopper.personalise) continue;
+        all.push(...(await store.exportUser(u)).events);
+      }
+      yield all.sort((a, b) => a.ts - b.ts);
+    },
+  });
+}
+
+describe("co-occurrence in the service", () => {
+  let dataDir: string;
+  let store: Store;
+  let rec: CatalogRecommender;
+  let catalog: Product[];
+  const users = new Set<string>();
+  let shoe: Product;
+  let book: Product;
+  let tent: Product;
+  const alsoBought = (r: Ranked[]) => r.filter((x) => x.reason === `shoppers who bought ${shoe.title} also bought this`);
+
+  const record = async (events: Omit<ShopperEvent, "ts">[], target = rec) => {
+    for (const e of events) users.add(e.userId);
+    await target.recordEvents(events.map((e, i) => ({ ...e, ts: Date.now() - 3 * 86_400_000 + i })));
+  };
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), "concierge-collab-"));
+    store = createStore({ dataDir });
+    await store.init();
+    catalog = generateCatalog({ count: 300, seed: 11 });
+    shoe = catalog.find((p) => p.category === "shoes" && p.locale === "en")!;
+    book = catalog.find((p) => p.category === "books" && p.locale === "en")!;
+    tent = catalog.find((p) => p.category === "outdoor" && p.locale === "en")!;
+    rec = createRecommender({ store: withEventScan(store, () => [...users]), dataDir, progress: false });
+    await importCatalog({ store, recommender: rec, products: catalog });
+    // Three shoppers bought the same shoe and the same book: a pair the words cannot explain.
+    for (const u of ["fan-1", "fan-2", "fan-3"]) {
+      await record([
+        { userId: u, itemId: shoe.id, type: "purchase" },
+        { userId: u, itemId: book.id, type: "purchase" },
+      ]);
+    }
+  });
+
+  afterAll(async () => {
+    await store?.close();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it("recommends what shoppers bought together, saying so", async () => {
+    await record([{ userId: "newcomer", itemId: shoe.id, type: "purchase" }]);
+    const picks = await rec.recommend("newcomer", { limit: 10 });
+    const found = alsoBought(picks);
+    expect(found.map((r) => r.product.id)).toEqual([book.id]);
+    expect(found[0]!.signal).toMatch(/collaborative|session/);
+    expect(rec.describe().cooccurrence).toMatchObject({ shoppers: 4, source: "store" });
+    expect(picks.map((r) => r.product.id)).not.toContain(shoe.id);
+  });
+
+  it("is rebuilt from the store's events at start-up, and counts only new events without a way to list them", async () => {
+    const restarted = createRecommender({ store: withEventScan(store, () => [...users]), dataDir, progress: false });
+    await restarted.load();
+    expect(restarted.describe().cooccurrence).toMatchObject({ shoppers: 4, source: "store" });
+    expect(alsoBought(await restarted.recommend("newcomer", { limit: 10 })).map((r) => r.product.id)).toEqual([book.id]);
+    const blind = createRecommender({ store, dataDir, progress: false });
+    await blind.load();
+    expect(blind.describe().cooccurrence).toMatchObject({ shoppers: 0, source: "since start" });
+    expect(alsoBought(await blind.recommend("newcomer", { limit: 10 }))).toEqual([]);
+  });
+
+  it("a shopper who opted out contributes nothing, and forgetting one who opts out later takes their part back", async () => {
+    const now = Date.now();
+    await store.upsertShopper({ userId: "private", preferences: [], personalise: false, createdAt: now, updatedAt: now });
+    await record([
+      { userId: "private", itemId: shoe.id, type: "purchase" },
+      { userId: "private", itemId: tent.id, type: "purchase" },
+      { userId: "tent-fan", itemId: shoe.id, type: "purchase" },
+      { userId: "tent-fan", itemId: tent.id, type: "purchase" },
+    ]);
+    expect(await store.eventsForUser("private")).toEqual([]);
+    // Only tent-fan has the shoe–tent pair: below the 2 shoppers a pair needs.
+    const tentReason = (r: Ranked[]) => r.some((x) => x.product.id === tent.id && x.reason.startsWith("shoppers who"));
+    expect(tentReason(await rec.recommend("newcomer", { limit: 20 }))).toBe(false);
+    await record([
+      { userId: "tent-fan-2", itemId: shoe.id, type: "purchase" },
+      { userId: "tent-fan-2", itemId: tent.id, type: "purchase" },
+    ]);
+    expect(tentReason(await rec.recommend("newcomer", { limit: 20 }))).toBe(true);
+    // tent-fan-2 turns personalisation off: the stop flow updates the shopper and calls forgetShopper.
+    await store.upsertShopper({ userId: "tent-fan-2", preferences: [], personalise: false, createdAt: now, updatedAt: now });
+    expect(await rec.forgetShopper("tent-fan-2")).toEqual({ cooccurrence: true });
+    expect(tentReason(await rec.recommend("newcomer", { limit: 20 }))).toBe(false);
+    // And a restart leaves them out too (their stored events remain, their flag says no).
+    const restarted = createRecommender({ store: withEventScan(store, () => [...users]), dataDir, progress: false });
+    expect(tentReason(await restarted.recommend("newcomer", { limit: 20 }))).toBe(false);
+  });
+
+  it("deleting a shopper removes their events from the co-occurrence counts", async () => {
+    expect(alsoBought(await rec.recommend("newcomer", { limit: 10 }))).toHaveLength(1);
+    for (const u of ["fan-1", "fan-2"]) {
+      await store.deleteUser(u);
+      expect(await rec.forgetShopper(u)).toEqual({ cooccurrence: true });
+    }
+    // One co-buyer left (fan-3; the newcomer has only the shoe): the pair no longer has 2 shoppers.
+    expect(alsoBought(await rec.recommend("newcomer", { limit: 10 }))).toEqual([]);
+    expect(await rec.forgetShopper("fan-1")).toEqual({ cooccurrence: false });
+    await expect(rec.forgetShopper("")).rejects.toThrow(/userId/);
+  });
+
+  it("takes the shopper's last search as session intent, but not for a shopper who opted out", async () => {
+    await record([{ userId: "camper", itemId: book.id, type: "view" }]);
+    await rec.search({ text: "camping stove", userId: "camper", limit: 5 });
+    const picks = await rec.recommend("camper", { limit: 5 });
+    expect(picks[0]!.reason).toBe("related to “camping stove”");
+    expect(picks[0]!.product.title).toMatch(/stove|炉/i);
+    const asked = await rec.recommend("camper", { limit: 3, query: "sleeping bag" });
+    expect(asked[0]!.reason).toBe("related to “sleeping bag”");
+    await rec.search({ text: "camping stove", userId: "private", limit: 5 });
+    expect(await rec.recommend("private", { limit: 5 })).toEqual(await rec.popular({ limit: 5 }));
+  });
+
+  it("says 'new in …' for a product added after the first catalogue, when freshness ranks it", async () => {
+    const fresh: Product = { id: "fresh-1", title: "Ridgeback Ultralight Trekking Poles", category: "outdoor", brand: "Ridgeback", price: 79 };
+    await importCatalog({ store, recommender: rec, products: [fresh] });
+    const eager = createRecommender({ store: withEventScan(store, () => [...users]), dataDir, progress: false, ranking: { weights: { recency: 20 } } });
+    const picks = await eager.recommend("camper", { limit: 3 });
+    expect(picks[0]).toMatchObject({ product: { id: "fresh-1" }, reason: "new in outdoor", signal: "recency" });
+  });
+});
