@@ -1,0 +1,32 @@
+import { extractEntities } from "./entities.ts";
+import { detectLocale } from "./language.ts";
+import { analyzeSentiment } from "./sentiment.ts";
+import type { IntentClassifier, Lexicon, Understander, Understanding } from "./types.ts";
+
+/**
+ * The whole of understanding for one message: language, intent (with out-of-scope), entities
+ * known to this shop's catalogue, and sentiment. The lexicon can be swapped when the catalogue
+ * changes, without retraining the classifier.
+ */
+export class Nlu implements Understander {
+  constructor(
+    private readonly classifier: IntentClassifier,
+    private lexicon: Lexicon,
+  ) {}
+
+  setLexicon(lexicon: Lexicon): void {
+    this.lexicon = lexicon;
+  }
+
+  understand(text: string, localeHint?: string): Understanding {
+    const prediction = this.classifier.predict(text);
+    return {
+      locale: detectLocale(text, localeHint),
+      intent: prediction.intent,
+      confidence: prediction.confidence,
+      ranking: prediction.ranking,
+      entities: extractEntities(text, this.lexicon),
+      sentiment: analyzeSentiment(text),
+    };
+  }
+}
