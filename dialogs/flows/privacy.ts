@@ -17,6 +17,8 @@ const exportData: Flow = async (ctx) => {
 
 const deleteData: Flow = async (ctx) => {
   const report = await ctx.deps.store.deleteUser(ctx.turn.userId);
+  // Their events also leave the co-occurrence counts that rank other shoppers' picks.
+  await ctx.deps.recommender.forgetShopper?.(ctx.turn.userId);
   ctx.forgetTurn = true;
   return { text: say(ctx.locale, "deleted", { events: report.events, messages: report.messages }), products: [], suggestions: suggest(ctx.locale, "start") };
 };
