@@ -35,8 +35,16 @@ describe("GPU selection for whisper", () => {
   });
 });
 
+// @fugood/whisper.node is an optional install (its lock entries for other platforms are not served
+// here, which breaks `npm ci`): `npm install -E @fugood/whisper.node@1.1.3` enables the whisper tier.
+const whisperInstalled = await import("@fugood/whisper.node" as string).then(
+  () => true,
+  () => false,
+);
+if (!whisperInstalled) console.warn("[skipped] @fugood/whisper.node is not installed: the whisper fixture test was skipped");
+
 describe("whisper (downloaded tier) on whisper.cpp's no-weights fixture", () => {
-  it("loads the model, and bounds a transcription that would take too long", async () => {
+  it.skipIf(!whisperInstalled)("loads the model, and bounds a transcription that would take too long", async () => {
     const whisper = await WhisperSpeechToText.load({ modelPath: WHISPER_FIXTURE, gpu: "auto", threads: 1, timeoutMs: 1000, stopGraceMs: 300 });
     expect(whisper.tier).toBe("downloaded");
     expect(whisper.backend.useGpu).toBe(false);
@@ -80,8 +88,9 @@ describe("choosing the recogniser", () => {
     const missing = await SpeechRecognizer.load({ settings: { ...settings, model: "ggerganov/whisper.cpp" }, sources, cacheDir, resolve: { dataDir: cacheDir, hub: "http://127.0.0.1:9", allowDownload: false } });
     expect(missing.tier).toBe("built-in");
     await missing.close();
+    // A present model with no whisper runtime installed still falls back to the built-in tier.
     const whisper = await SpeechRecognizer.load({ settings: { ...settings, model: WHISPER_FIXTURE }, sources, cacheDir });
-    expect([whisper.name, whisper.tier]).toEqual(["whisper", "downloaded"]);
+    expect([whisper.name, whisper.tier]).toEqual(whisperInstalled ? ["whisper", "downloaded"] : ["pocketsphinx", "built-in"]);
     await whisper.close();
   });
 });
