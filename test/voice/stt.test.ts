@@ -10,6 +10,7 @@ import { corpusWer } from "../../voice/eval/wer.ts";
 import { ipaToArpabet, letterToSound } from "../../voice/stt/g2p.ts";
 import {
   buildDomainModel,
+  buildDomainModelInWorker,
   buildLexicon,
   cleanHypothesis,
   DEFAULT_DICT,
@@ -69,6 +70,14 @@ describe("domain language model", () => {
     expect(ipaToArpabet("☃")).toBeUndefined();
     const lts = await letterToSound(["aerolark"]);
     expect(lts.get("aerolark")).toEqual(["EH", "R", "OW", "L", "AA", "R", "K"]);
+  });
+
+  it("builds in a worker thread (memory freed after) to the same files as in-process", async () => {
+    const sentences = [["do", "you", "have", "red", "shoes"], ["where", "is", "my", "order"]];
+    const inWorker = await buildDomainModelInWorker(sentences, { cacheDir, background: false });
+    expect(inWorker.cached).toBe(false);
+    const here = await buildDomainModel(sentences, { cacheDir, background: false });
+    expect(here).toMatchObject({ lmPath: inWorker.lmPath, dictPath: inWorker.dictPath, cached: true, words: inWorker.words });
   });
 
   it("reuses the files when the text has not changed", async () => {

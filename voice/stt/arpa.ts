@@ -149,7 +149,8 @@ export function formatArpa(model: NgramModel): string {
   for (let n = 1; n <= model.order; n++) {
     lines.push("", `\\${n}-grams:`);
     const bows = model.backoffs[n - 1];
-    for (const key of [...model.probs[n - 1].keys()].sort()) {
+    // Insertion order (deterministic); the decoder sorts n-grams itself when it reads the file.
+    for (const key of model.probs[n - 1].keys()) {
       const bow = bows?.get(key);
       lines.push(bow !== undefined ? `${fmt(model.probs[n - 1].get(key)!)}\t${key}\t${fmt(bow)}` : `${fmt(model.probs[n - 1].get(key)!)}\t${key}`);
     }

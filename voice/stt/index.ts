@@ -5,7 +5,7 @@ import { SpeechEngineError } from "../errors.ts";
 import type { Pcm, SpeechToText, Transcript } from "../types.ts";
 import { type CatalogueText, domainCorpus } from "./domain.ts";
 import type { FallbackMode } from "./lexicon.ts";
-import { buildDomainModel, DEFAULT_BACKGROUND, type DomainModel } from "./model-files.ts";
+import { buildDomainModelInWorker, DEFAULT_BACKGROUND, type DomainModel } from "./model-files.ts";
 import { type DecoderSettings, PocketsphinxSpeechToText } from "./pocketsphinx.ts";
 import { WHISPER_MODEL_SPEC, WhisperSpeechToText } from "./whisper.ts";
 
@@ -13,7 +13,7 @@ export { ArpaModel, buildNgramModel, formatArpa, type NgramModel } from "./arpa.
 export { type CatalogueText, type DomainCorpusInput, domainCorpus, productSlots, readCatalogueText } from "./domain.ts";
 export { chooseWhisperBackend, type CudaProbe, type GpuMode, probeCuda, type WhisperBackend } from "./gpu.ts";
 export { buildLexicon, type FallbackMode, formatDictionary, loadDictionary } from "./lexicon.ts";
-export { type BackgroundOptions, buildDomainModel, DEFAULT_BACKGROUND, DEFAULT_DICT, DEFAULT_HMM, type DomainModel, type DomainModelOptions, GENERIC_LM } from "./model-files.ts";
+export { type BackgroundOptions, buildDomainModel, buildDomainModelInWorker, DEFAULT_BACKGROUND, DEFAULT_DICT, DEFAULT_HMM, type DomainModel, type DomainModelOptions, GENERIC_LM } from "./model-files.ts";
 export { cleanHypothesis, DEFAULT_DECODER, type DecoderSettings, PocketsphinxSpeechToText, type PocketsphinxOptions } from "./pocketsphinx.ts";
 export { cleanWhisperText, WHISPER_MODEL_SPEC, WhisperSpeechToText, type WhisperOptions } from "./whisper.ts";
 
@@ -40,7 +40,8 @@ export interface DomainRecognizerOptions {
 export async function buildDomainLanguageModel(sources: DomainSources, options: { cacheDir: string; fallback?: FallbackMode; genericWeight?: number }): Promise<DomainModel> {
   const sentences = domainCorpus({ utterances: sources.utterances, products: sources.products, phrases: sources.phrases });
   const weight = options.genericWeight ?? DEFAULT_BACKGROUND.weight;
-  return buildDomainModel(sentences, { cacheDir: options.cacheDir, fallback: options.fallback, background: weight > 0 ? { weight } : false });
+  // In a worker: the build's memory peak is not the service's to keep.
+  return buildDomainModelInWorker(sentences, { cacheDir: options.cacheDir, fallback: options.fallback, background: weight > 0 ? { weight } : false });
 }
 
 /** The built-in recogniser with a language model from these sources. */

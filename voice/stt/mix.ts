@@ -10,7 +10,9 @@ export function mixModels(parts: { model: NgramModel; weight: number }[], vocabu
   if (!(total > 0)) throw new RangeError("mixture weights must add up to more than zero");
   const weights = parts.map((p) => p.weight / total);
   const order = Math.max(...parts.map((p) => p.model.order));
-  const inVocab = (key: string) => key.split(" ").every((w) => w === BOS || w === EOS || vocabulary.has(w));
+  // Most n-grams only use shared words; check word by word only when a part knows words the mixture drops.
+  const dropped = parts.some((p) => p.model.vocabulary.some((w) => w !== EOS && !vocabulary.has(w)));
+  const inVocab = (key: string) => !dropped || key.split(" ").every((w) => w === BOS || w === EOS || vocabulary.has(w));
 
   const probs: Map<string, number>[] = Array.from({ length: order }, () => new Map());
   const backoffs: Map<string, number>[] = Array.from({ length: order - 1 }, () => new Map());

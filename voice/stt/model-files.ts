@@ -61,7 +61,18 @@ async function exists(p: string): Promise<boolean> {
  * vocabulary. Words with no pronunciation are cut out of the sentences (each side of them stays
  * as its own fragment), so the model never predicts a word the decoder cannot say.
  */
-export async function buildDomainModel(sentences: string[][], options: DomainModelOptions): Promise<DomainModel> {
+interface Resolved {
+  dictionary: string;
+  fallback: FallbackMode;
+  order: number;
+  background?: BackgroundOptions;
+  dir: string;
+  lmPath: string;
+  dictPath: string;
+}
+
+/** Where a model for these sentences and options lives (a folder named by their hash). */
+async function locate(sentences: string[][], options: DomainModelOptions): Promise<Resolved> {
   const dictionary = options.dictionary ?? DEFAULT_DICT;
   const fallback = options.fallback ?? "espeak";
   const order = options.order ?? 3;
@@ -73,12 +84,59 @@ export async function buildDomainModel(sentences: string[][], options: DomainMod
     .digest("hex")
     .slice(0, 16);
   const dir = path.join(options.cacheDir, `lm-${hash}`);
-  const lmPath = path.join(dir, "domain.lm");
-  const dictPath = path.join(dir, "domain.dict");
-  if ((await exists(lmPath)) && (await exists(dictPath))) {
-    const words = (await readFile(dictPath, "utf8")).split("\n").filter((l) => l && !/^\S+\(\d+\)\s/.test(l)).length;
-    return { lmPath, dictPath, words, sentences: sentences.length, cached: true };
+  return { dictionary, fallback, order, background, dir, lmPath: path.join(dir, "domain.lm"), dictPath: path.join(dir, "domain.dict") };
+}
+
+async function fromCache(r: Resolved, sentences: number): Promise<DomainModel | undefined> {
+  if (!(await exists(r.lmPath)) || !(await exists(r.dictPath))) return undefined;
+  const words = (await readFile(r.dictPath, "utf8")).split("\n").filter((l) => l && !/^\S+\(\d+\)\s/.test(l)).length;
+  return { lmPath: r.lmPath, dictPath: r.dictPath, words, sentences, cached: true };
+}
+
+/**
+ * The same as buildDomainModel, but an uncached build runs in a worker thread: reading the generic
+ * model and mixing peak at several hundred MB, which a long-running service should not keep.
+ * Falls back to building in this thread if the worker cannot start.
+ */
+export async function buildDomainModelInWorker(sentences: string[][], options: DomainModelOptions): Promise<DomainModel> {
+  const cached = await fromCache(await locate(sentences, options), sentences.length);
+  if (cached) return cached;
+  const { Worker } = await import("node:worker_threads");
+  let worker: InstanceType<typeof Worker>;
+  try {
+    worker = new Worker(new URL("./build-worker.mjs", import.meta.url), { workerData: { sentences, options } });
+  } catch {
+    return buildDomainModel(sentences, options);
   }
+  return new Promise<DomainModel>((resolve, reject) => {
+    let settled = false;
+    worker.once("message", (m: { ok: true; model: DomainModel } | { ok: false; message: string }) => {
+      settled = true;
+      if (m.ok) resolve(m.model);
+      else reject(new Error(m.message));
+    });
+    worker.once("error", (err) => {
+      if (!settled) {
+        settled = true;
+        // The worker could not run (no tsx loader, say): build here rather than not at all.
+        buildDomainModel(sentences, options).then(resolve, reject);
+        void err;
+      }
+    });
+    worker.once("exit", (code) => {
+      if (!settled) {
+        settled = true;
+        reject(new Error(`language model worker exited with code ${code}`));
+      }
+    });
+  });
+}
+
+export async function buildDomainModel(sentences: string[][], options: DomainModelOptions): Promise<DomainModel> {
+  const r = await locate(sentences, options);
+  const { dictionary, fallback, order, background, dir, lmPath, dictPath } = r;
+  const cached = await fromCache(r, sentences.length);
+  if (cached) return cached;
   const vocabulary = new Set(sentences.flat());
   const dict = await loadDictionary(dictionary);
   const lexicon = await buildLexicon(vocabulary, dict, fallback);
