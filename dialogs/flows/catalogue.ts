@@ -1,5 +1,4 @@
 import type { Locale } from "../../core/turn.ts";
-import type { Ranked } from "../../recommend/types.ts";
 import type { Product } from "../../store/types.ts";
 import type { Flow, FlowContext } from "../engine.ts";
 import { formatPrice, formatRange, productCard, toCard } from "../format.ts";

@@ -184,7 +184,8 @@ describe.each(backends)("the running service on $name", ({ databaseUrl }) => {
 
   it("stops personalising when asked", async () => {
     const client = await chat("e2e-optout");
-    const reply = await client.send("stop personalising my recommendations");
+    const { reply } = await client.send("stop personalising my recommendations");
+    expect(reply.text).toMatch(/stop personalising/i);
     expect((await service.store.getShopper("e2e-optout"))?.personalise).toBe(false);
   });
 

@@ -19,7 +19,10 @@ class FakeGetLlama {
 
   readonly fn = async (options: LlamaOptions): Promise<LlamaLike> => {
     this.calls.push(options);
-    if (options.gpu === false) return (realCpu ??= getLlama(options));
+    if (options.gpu === false) {
+      realCpu ??= getLlama(options);
+      return realCpu;
+    }
     if ("throws" in this.cuda) throw new Error(this.cuda.throws);
     const devices = "devices" in this.cuda ? this.cuda.devices : [];
     const gpu = "reports" in this.cuda ? this.cuda.reports : "cuda";
