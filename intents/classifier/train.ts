@@ -43,7 +43,7 @@ export interface TrainerSettings {
 }
 
 export const DEFAULT_TRAINER: TrainerSettings = {
-  features: { ...DEFAULT_FEATURES, charMax: 4 },
+  features: { ...DEFAULT_FEATURES, charMax: 4, minDf: 2 },
   mlp: DEFAULT_MLP,
   members: 2,
   l2: 0,
