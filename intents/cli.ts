@@ -19,7 +19,8 @@ an out-of-scope example.
                  oosRecall, confused [{expected, predicted, count}], seconds
   --seed N       seed for training (default 1)
   --embeddings   also train with the downloaded sentence-embedding model's vectors joined to the
-                 built-in features (CONCIERGE_EMBEDDING_MODEL), and show whether they help
+                 built-in features (CONCIERGE_EMBEDDING_MODEL): the table shows both side by side;
+                 with --json the object is the run with embeddings
 `;
 
 const lineSchema = z.object({
