@@ -13,18 +13,23 @@ import { selectDiverse } from "./mmr.ts";
  * Ranking for one shopper — the one implementation the service's recommend() and the offline
  * evaluation (`rec eval`) both call.
  *
- * 1. Candidates: the nearest products to the shopper's long-term profile vector and to their session
- *    vector (items of the last `sessionMinutes` plus the current query), the products co-occurring
- *    with their items, the most popular and the newest products — each list `depth` long, all
- *    within the filter and without excluded items.
- * 2. Signals per candidate:
- *      content        cosine(profile, item)            min–max scaled over the candidates
- *      session        cosine(session vector, item)     min–max scaled over the candidates
- *      collaborative  Σ_i w(i)·sim(i, item)            divided by the best candidate's
- *      popularity     log(1 + count) / log(1 + max)    absolute: a prior, never rescaled
- *      recency        0.5^(age / newHalfLife)          absolute: a prior, never rescaled
- *    Similarities are rescaled because only their order among the candidates means anything; the
- *    priors are not, so a weak prior stays weak.
+ * 1. Candidates: the nearest products to the shopper's long-term profile vector, to their session
+ *    vector (items of the last `sessionMinutes`) and to the current query; the products
+ *    co-occurring with their items and with their session's items; the most popular and the newest
+ *    products — each list `depth` long, all within the filter and without excluded items.
+ * 2. Signals per candidate, each in [0, 1]:
+ *      content        cosine(profile, item) × trust
+ *      session        cosine(session vector, item) × trust + co-occurrence with the session's
+ *                     items + cosine(query, item)
+ *      collaborative  Σ_i w(i)·sim(i, item) over their history (collab/cooccurrence.ts)
+ *      popularity     log(1 + count) / log(1 + max), counts of the recent window
+ *      recency        0.5^(age / newHalfLife) since the product arrived
+ *    Cosines are scaled from 0 at the shopper's average similarity to any product to 1 at their
+ *    best match anywhere they may be shown, and co-occurrence scores by their best anywhere — not
+ *    by the candidates at hand, so in a category far from their taste every item scores low and
+ *    the priors lead. The priors are absolute, so a weak prior stays weak. "Trust" in content is
+ *    β/(β + m) × coherence (see below), so content leads for a new shop or a shopper of rare items
+ *    and gives way to co-occurrence as it learns what shoppers actually do together.
  * 3. Score = Σ weight · signal. The reason comes from the largest term, so it names what actually
  *    ranked the item (ties go to the more personal signal, in the order of SIGNAL_ORDER).
  * 4. MMR re-ranking for diversity (λ = mmrLambda) with a brand cap (no brand over brandCap of the
@@ -65,8 +70,8 @@ export interface RankingConfig {
   /** Candidates taken from each signal (at least 10 × limit; default 100). */
   depth: number;
   /**
-   * β of the content scale β / (β + m), m = the shopper's items with co-occurrence data (default
-   * 10; 0 = content always at full weight).
+   * β of the content trust β / (β + m) × coherence, m = the shopper's items with co-occurrence data
+   * (default 10; 0 = content always at full weight, coherence ignored too).
    */
   contentShrink: number;
 }
@@ -156,6 +161,32 @@ interface Candidate {
   sessionBy: "content" | "collaborative" | "query";
 }
 
+/**
+ * How much a shopper's items agree in content space: the length of their weighted mean direction
+ * (vectors centred on the catalogue mean) over the mean length — 1 when every item points the same
+ * way, near 0 for items scattered in every direction, whose average says little about any of them.
+ */
+function coherence(contributions: Contribution[], vectorOf: (id: string) => Float32Array | undefined, mean: Float32Array): number {
+  const sum = new Float64Array(mean.length);
+  let total = 0;
+  for (const c of contributions) {
+    if (c.weight <= 0) continue;
+    const v = vectorOf(c.itemId);
+    if (!v) continue;
+    let n = 0;
+    for (let i = 0; i < sum.length; i++) {
+      const x = v[i]! - mean[i]!;
+      sum[i] += c.weight * x;
+      n += x * x;
+    }
+    total += c.weight * Math.sqrt(n);
+  }
+  if (total <= 0) return 1;
+  let n = 0;
+  for (let i = 0; i < sum.length; i++) n += sum[i]! * sum[i]!;
+  return Math.sqrt(n) / total;
+}
+
 const means = new WeakMap<HnswIndex, { size: number; mean: Float32Array }>();
 
 /** The mean of the catalogue's (unit) item vectors: v · mean is v's average cosine to a product. */
@@ -217,14 +248,35 @@ export function rankForShopper(src: RankingSources, shopper: ShopperInput, req: 
   const seeds = weights.filter((c) => c.weight > 0);
   const sessionSeeds = itemWeights(sessionEvents, sessionHalfLife).filter((c) => c.weight > 0);
 
-  // Content similarity stands in for co-occurrence while co-occurrence knows little of the shopper's
-  // items, and counts for less as it learns them: scale β / (β + m), m = their items with
-  // co-occurrence data. A new shop (or a shopper of rare items) leans on content, a busy one on
-  // what shoppers actually do together. The current query is explicit intent and is never scaled.
+  // How far to trust content similarity for this shopper, from two things the data says:
+  //   - co-occurrence: content stands in for it while it knows little of the shopper's items, and
+  //     counts for less as it learns them: β / (β + m), m = their items with co-occurrence data;
+  //   - coherence: a profile is the mean of their items' vectors, which says much when the items
+  //     agree (a runner's shoes) and little when they are scattered (a film buff's hundred films).
+  // The product of the two scales content (long-term, and the session's with its own coherence).
+  // Stated likes with no events are trusted fully; the current query is explicit intent and is
+  // never scaled.
   const collab = src.collab;
   let warm = 0;
   if (collab && cfg.contentShrink > 0) for (const c of seeds) if (collab.shoppersOf(c.itemId) > collab.minSupport) warm++;
-  const contentScale = cfg.contentShrink > 0 ? cfg.contentShrink / (cfg.contentShrink + warm) : 1;
+  const shrink = cfg.contentShrink > 0 ? cfg.contentShrink / (cfg.contentShrink + warm) : 1;
+  const mean = vectors ? meanVector(vectors) : null;
+  const coherent = (from: Contribution[]) => (vectors && mean && cfg.contentShrink > 0 ? coherence(from, vectorOf, mean) : 1);
+  const contentScale = shopper.likesVector && !longTerm?.contributions.length ? 1 : shrink * coherent(longTerm?.contributions ?? []);
+  // A request for a category none of the session's items are in says their intent moved on:
+  // the session counts by the share of its weight inside the filter (the query still counts).
+  let inFilter = 1;
+  if (!req.filter.none && sessionSeeds.length) {
+    let inside = 0;
+    let total = 0;
+    for (const c of sessionSeeds) {
+      const s = ids.slotOf(c.itemId);
+      total += c.weight;
+      if (s !== undefined && req.filter.accept(s)) inside += c.weight;
+    }
+    inFilter = total > 0 ? inside / total : 1;
+  }
+  const sessionScale = shrink * coherent(session?.contributions ?? []) * inFilter;
 
   // Candidates from every signal.
   const depth = Math.max(cfg.depth, limit * 10);
@@ -323,7 +375,7 @@ export function rankForShopper(src: RankingSources, shopper: ShopperInput, req: 
   byMax("collab", collabAll);
   byMax("sessionCollab", sessionCollabAll);
   for (const c of cands) {
-    const sessionParts = { content: contentScale * c.sessionContent, collaborative: c.sessionCollab, query: c.query };
+    const sessionParts = { content: sessionScale * c.sessionContent, collaborative: inFilter * c.sessionCollab, query: c.query };
     c.sessionBy = sessionParts.collaborative >= sessionParts.content && sessionParts.collaborative >= sessionParts.query ? "collaborative" : sessionParts.query >= sessionParts.content ? "query" : "content";
     const terms: Record<BlendSignal, number> = {
       collaborative: w.collaborative * c.collab,

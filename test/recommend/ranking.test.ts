@@ -129,6 +129,16 @@ describe("ranking for a shopper", () => {
     expect(later[0]!.product.category).toBe("Books");
   });
 
+  it("session intent: a request for a category none of the session's items are in says the intent moved on", () => {
+    const collab = new CooccurrenceModel();
+    for (const u of ["a", "b", "c"]) collab.add([{ userId: u, itemId: "h1", type: "view" }, { userId: u, itemId: "k5", type: "view" }]);
+    const shopper = { events: [e("k1", "purchase", 5 * DAY), e("h1", "view", 5 * MIN)] };
+    const open = rank(sources({ collab }), shopper, { limit: 8 }).find((r) => r.product.id === "k5");
+    expect(open).toMatchObject({ signal: "session", reason: "shoppers who looked at h1 title also looked at this" });
+    const books = rank(sources({ collab }), shopper, { limit: 8, filters: { categories: ["Books"] } }).find((r) => r.product.id === "k5");
+    expect(books?.signal).not.toBe("session");
+  });
+
   it("session intent: the current query counts, and its reason quotes it", () => {
     const books = [e("k1", "purchase", 5 * DAY), e("k2", "view", 5 * DAY)];
     const picks = rank(sources(), { events: books, query: { text: "face cream", vector: vec(2) } });
