@@ -121,7 +121,7 @@ for (const locale of ["en", "zh"] as const) {
     for (const text of replies[locale]) {
       const t = performance.now();
       let got = false;
-      for await (const pcm of synthesizeStream(tts, text, { locale })) {
+      for await (const pcm of synthesizeStream(text, { tts, locale })) {
         if (!got) first.push(performance.now() - t);
         got = true;
         spokenMs += pcm.samples.length / 16;

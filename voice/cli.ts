@@ -85,7 +85,7 @@ export async function tts(args: string[]): Promise<number> {
   const engine = new LocaleTextToSpeech(settings.tts);
   const loc = opts.locale ?? detectLocale(opts.text);
   const parts: Pcm[] = [];
-  for await (const pcm of synthesizeStream(engine, opts.text, { locale: loc, voice: opts.voice, rate: opts.rate })) {
+  for await (const pcm of synthesizeStream(opts.text, { tts: engine, locale: loc, voice: opts.voice, rate: opts.rate })) {
     if (parts.length) parts.push(silence(150));
     parts.push(pcm);
   }
@@ -248,7 +248,7 @@ export async function voiceEval(args: string[]): Promise<number> {
       }
       // The reply side of a voice turn: time until the first synthesised sentence of a reply this long.
       const t2 = performance.now();
-      const first = synthesizeStream(speaker, item.text.trim() || "OK.", { locale: loc })[Symbol.asyncIterator]();
+      const first = synthesizeStream(item.text.trim() || "OK.", { tts: speaker, locale: loc })[Symbol.asyncIterator]();
       try {
         await first.next();
         ttsMs.push(performance.now() - t2);

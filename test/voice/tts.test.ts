@@ -49,14 +49,14 @@ describe("speech synthesis", () => {
   it("streams a reply sentence by sentence and stops when aborted", async () => {
     const reply = "I found three hoodies. The first is green. The second is blue. The third is grey.";
     const chunks: Pcm[] = [];
-    for await (const pcm of synthesizeStream(tts, reply, { locale: "en" })) chunks.push(pcm);
+    for await (const pcm of synthesizeStream(reply, { locale: "en" })) chunks.push(pcm);
     expect(chunks.length).toBe(4);
     for (const c of chunks) audible(c);
 
     const controller = new AbortController();
     const got: Pcm[] = [];
     const run = (async () => {
-      for await (const pcm of synthesizeStream(tts, reply, { locale: "en", signal: controller.signal })) {
+      for await (const pcm of synthesizeStream(reply, { tts, locale: "en", signal: controller.signal })) {
         got.push(pcm);
         controller.abort();
       }

@@ -60,6 +60,15 @@ describe("Silero VAD", () => {
     await expect(silero.create().process(new Int16Array(480))).rejects.toThrow(/expects 512 samples/);
   });
 
+  it("is found through the model registry's \"silero-vad\" entry in CONCIERGE_MODELS_DIR", async () => {
+    const vad = await loadVad({ resolve: { modelsDir: process.env.CONCIERGE_MODELS_DIR, dataDir: "/nonexistent", hub: "http://127.0.0.1:9", allowDownload: false } });
+    expect(vad.name).toBe("silero-vad");
+    await vad.release();
+    const none = await loadVad({ resolve: { dataDir: "/nonexistent", hub: "http://127.0.0.1:9", allowDownload: false } });
+    expect(none.name).toBe("energy");
+    expect(none.fallbackReason).toMatch(/silero/i);
+  });
+
   it("falls back to the energy detector when the model cannot be loaded, saying why", async () => {
     const vad = await loadVad({ modelPath: JFK_WAV });
     expect(vad.name).toBe("energy");

@@ -51,8 +51,12 @@ export class LocaleTextToSpeech implements TextToSpeech {
   }
 }
 
+let defaultTts: LocaleTextToSpeech | undefined;
+
 export interface StreamOptions extends SplitOptions {
   locale: "en" | "zh";
+  /** The engine; default one LocaleTextToSpeech with the default voices, shared by the process. */
+  tts?: TextToSpeech;
   voice?: string;
   rate?: number;
   signal?: AbortSignal;
@@ -65,7 +69,9 @@ export interface StreamOptions extends SplitOptions {
  * synthesised while the next ones are prepared behind it. Aborting (barge-in) stops at once and
  * kills the synthesis in progress.
  */
-export async function* synthesizeStream(tts: TextToSpeech, text: string, options: StreamOptions): AsyncIterable<Pcm> {
+export async function* synthesizeStream(text: string, options: StreamOptions): AsyncIterable<Pcm> {
+  defaultTts ??= new LocaleTextToSpeech();
+  const tts = options.tts ?? defaultTts;
   const sentences = splitSentences(text, options.locale, options);
   const lookahead = Math.max(0, options.lookahead ?? 1);
   const inner = new AbortController();
