@@ -96,6 +96,12 @@ export interface Recommender {
   recordEvents(events: ShopperEvent[]): Promise<void>;
   /** Seeds a new shopper's profile from what they said they like. */
   seedPreferences(userId: string, text: string): Promise<void>;
+  /**
+   * Takes a shopper out of everything kept in memory (co-occurrence counts, cached profile, session
+   * query). Call it with store.deleteUser and when they turn personalisation off. Optional so other
+   * implementations (fakes) need not have it.
+   */
+  forgetShopper?(userId: string): Promise<{ cooccurrence: boolean }>;
   /** Finds catalogue products a message refers to by name (for details and compare). */
   findMentioned(text: string, limit?: number): Promise<Product[]>;
   getProduct(id: string): Promise<Product | null>;
