@@ -1,5 +1,5 @@
 /** The recommender: catalogue import, embeddings, vector and lexical indexes, profiles, ranking and reasons. */
-export type { Embedder, EventScanner, Filters, Ranked, RankingSignal, RecommendOptions, Recommender, SearchRequest, VectorHit, VectorIndex } from "./types.ts";
+export type { Embedder, Filters, Ranked, RankingSignal, RecommendOptions, Recommender, SearchRequest, VectorHit, VectorIndex } from "./types.ts";
 
 export { type CatalogRecommender, createRecommender, type IndexProductsResult, type RecommenderOptions, BUILTIN_BLOB } from "./recommender.ts";
 export { type ImportCatalogOptions, type ImportProgress, type ImportResult, importCatalog } from "./import.ts";

@@ -22,7 +22,7 @@ import { type Lang, langOf, reasons } from "./reasons.ts";
 import { eventsSchema, listOptionsSchema, recommendOptionsSchema, searchRequestSchema, userIdSchema } from "./schemas.ts";
 import { stripPriceWords } from "./text/query.ts";
 import { analyzeQuery, type QueryGroup, tokenize, tokenizerFingerprint } from "./text/tokenize.ts";
-import type { Embedder, EventScanner, Filters, Ranked, RecommendOptions, Recommender, SearchRequest } from "./types.ts";
+import type { Embedder, Filters, Ranked, RecommendOptions, Recommender, SearchRequest } from "./types.ts";
 import { HnswIndex, type HnswOptions } from "./vectors/hnsw.ts";
 import { IdSpace } from "./vectors/ids.ts";
 
@@ -110,7 +110,7 @@ export class CatalogRecommender implements Recommender {
   private indexSource: "saved" | "built" | "none" = "none";
   private lexicalSource: "saved" | "built" = "built";
   private readonly collab: CooccurrenceModel | null;
-  private collabSource: "store" | "since start" | "off" = "off";
+  private collabSource: "store" | "off" = "off";
   private readonly ranking: RankingConfig;
   /** Each shopper's last search, as session intent for recommend() within the session window. */
   private readonly lastQueries = new Map<string, { text: string; vector: Float32Array | null; at: number }>();
@@ -173,8 +173,8 @@ export class CatalogRecommender implements Recommender {
     vectorIndex: "saved" | "built" | "none";
     lexicalIndex: "saved" | "built";
     embedder: { id: string; tier: string; dimensions: number } | null;
-    /** Co-occurrence: shoppers and items counted, and whether it was rebuilt from the store's events or only counts events since start. */
-    cooccurrence: { shoppers: number; items: number; source: "store" | "since start" | "off" };
+    /** Co-occurrence: shoppers and items counted; "store" once rebuilt from the store's events. */
+    cooccurrence: { shoppers: number; items: number; source: "store" | "off" };
   } {
     const e = this.embedderRef;
     return {
@@ -268,23 +268,17 @@ export class CatalogRecommender implements Recommender {
   }
 
   /**
-   * Recounts co-occurrence from every stored event, when the store can list them (EventScanner);
-   * otherwise counting starts from the events recorded by this process, and says so in the log.
+   * Recounts co-occurrence from every stored event of shoppers who have not opted out, streamed from
+   * the store a page at a time (Store.scanEvents), so memory holds the counts, never the events.
    * Safe to call again (another replica recorded events meanwhile, or a shopper was deleted there).
    */
   async rebuildCooccurrence(): Promise<void> {
     const model = this.collab;
     if (!model) return;
     model.clear();
-    const scanner = this.store as Partial<EventScanner>;
-    if (typeof scanner.scanEvents !== "function") {
-      this.collabSource = "since start";
-      this.options.logger?.warn("the store cannot list all events (no scanEvents): co-occurrence counts only events recorded from now on");
-      return;
-    }
     const started = Date.now();
     let n = 0;
-    for await (const batch of scanner.scanEvents.call(this.store, 5000)) {
+    for await (const batch of this.store.scanEvents(5000)) {
       model.add(batch);
       n += batch.length;
     }

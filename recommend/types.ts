@@ -1,14 +1,5 @@
 import type { Product, ShopperEvent } from "../store/types.ts";
 
-/**
- * Optional on a Store: every event of shoppers who have not turned personalisation off, oldest first
- * (by ts, then insertion), in batches. With it the recommender rebuilds its co-occurrence counts at
- * start-up; without it they count only events recorded since.
- */
-export interface EventScanner {
-  scanEvents(batchSize?: number): AsyncIterable<ShopperEvent[]>;
-}
-
 /** Turns texts into unit vectors in one shared space (products, queries, profiles). */
 export interface Embedder {
   /** Stable id of the model and its fitted state, used to key stored vectors. */

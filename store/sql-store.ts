@@ -8,11 +8,15 @@ import type {
   Experiment,
   ExperimentEvent,
   ExperimentTally,
+  FeedbackRecord,
   Product,
   ProductRow,
   SegmentationRecord,
   SegmentMember,
   SegmentMembership,
+  SentimentQuery,
+  SentimentTallies,
+  SentimentTally,
   Shopper,
   ShopperEvent,
   Store,
@@ -24,6 +28,7 @@ import {
   eventSchema,
   experimentEventSchema,
   experimentSchema,
+  feedbackSchema,
   idSchema,
   limitSchema,
   sinceSchema,
@@ -34,6 +39,7 @@ import {
   productRowSchema,
   segmentationSchema,
   segmentMemberSchema,
+  sentimentQuerySchema,
   shopperSchema,
   weightsSchema,
 } from "./validate.ts";
@@ -54,7 +60,18 @@ const DEFAULT_BATCH = 5000;
 const VECTOR_BYTES_PER_STATEMENT = 4 * 1024 * 1024;
 
 type EventRow = { user_id: string; item_id: string; type: EventType; value: number | null; ts: number | string };
-type MessageRow = { conversation_id: string; user_id: string; role: "user" | "assistant"; text: string; ts: number | string };
+type MessageRow = {
+  conversation_id: string;
+  user_id: string;
+  role: "user" | "assistant";
+  text: string;
+  ts: number | string;
+  sentiment: SentimentTally["label"] | null;
+  sentiment_score: number | null;
+  item_id: string | null;
+};
+type FeedbackRow = { user_id: string | null; item_id: string | null; text: string; rating: number | null; label: SentimentTally["label"]; score: number; ts: number | string };
+type TallyRow = { source: SentimentTally["source"]; key: string; label: SentimentTally["label"]; n: number | string; total: number; rated: number | string; ratings: number | null };
 type ShopperRow = {
   user_id: string;
   locale: string | null;
@@ -65,7 +82,8 @@ type ShopperRow = {
 };
 
 const EVENT_COLUMNS = "user_id, item_id, type, value, ts";
-const MESSAGE_COLUMNS = "conversation_id, user_id, role, text, ts";
+const MESSAGE_COLUMNS = "conversation_id, user_id, role, text, ts, sentiment, sentiment_score, item_id";
+const FEEDBACK_COLUMNS = "user_id, item_id, text, rating, label, score, ts";
 
 function toEvent(r: EventRow): ShopperEvent {
   const e: ShopperEvent = { userId: r.user_id, itemId: r.item_id, type: r.type, ts: Number(r.ts) };
@@ -74,7 +92,30 @@ function toEvent(r: EventRow): ShopperEvent {
 }
 
 function toMessage(r: MessageRow): StoredMessage {
-  return { conversationId: r.conversation_id, userId: r.user_id, role: r.role, text: r.text, ts: Number(r.ts) };
+  const m: StoredMessage = { conversationId: r.conversation_id, userId: r.user_id, role: r.role, text: r.text, ts: Number(r.ts) };
+  if (r.sentiment !== null && r.sentiment_score !== null) m.sentiment = { label: r.sentiment, score: r.sentiment_score };
+  if (r.item_id !== null) m.itemId = r.item_id;
+  return m;
+}
+
+function toFeedback(r: FeedbackRow): FeedbackRecord {
+  const f: FeedbackRecord = { text: r.text, sentiment: { label: r.label, score: r.score }, ts: Number(r.ts) };
+  if (r.item_id !== null) f.itemId = r.item_id;
+  if (r.user_id !== null) f.userId = r.user_id;
+  if (r.rating !== null) f.rating = r.rating;
+  return f;
+}
+
+function toTally(r: TallyRow, key: "itemId" | "bucket"): SentimentTally {
+  return {
+    source: r.source,
+    label: r.label,
+    count: Number(r.n),
+    scoreSum: Number(r.total),
+    rated: Number(r.rated),
+    ratingSum: Number(r.ratings ?? 0),
+    ...(key === "itemId" ? { itemId: r.key } : { bucket: Number(r.key) }),
+  };
 }
 
 function toShopper(r: ShopperRow): Shopper {
@@ -302,6 +343,29 @@ export class SqlStore implements Store {
     return rows.map(toEvent);
   }
 
+  /**
+   * Keyset pages over (ts, seq), written as a range on ts so the events_ts index serves it (with an
+   * incremental sort on seq): each page costs the same however far the scan has got.
+   */
+  async *scanEvents(batchSize = DEFAULT_BATCH): AsyncIterable<ShopperEvent[]> {
+    const size = parseInput(limitSchema, batchSize, "batchSize") ?? DEFAULT_BATCH;
+    let after: { ts: number | string; seq: number | string } | null = null;
+    // Bounded by the table: every page moves the key strictly forward, and a short page ends it.
+    for (;;) {
+      const rows: (EventRow & { seq: number | string })[] = await this.sql.query(
+        `SELECT e.seq, e.user_id, e.item_id, e.type, e.value, e.ts FROM events e
+         WHERE NOT EXISTS (SELECT 1 FROM shoppers s WHERE s.user_id = e.user_id AND NOT s.personalise)
+           ${after ? "AND e.ts >= $2::int8 AND (e.ts > $2::int8 OR e.seq > $3::int8)" : ""}
+         ORDER BY e.ts, e.seq LIMIT $1`,
+        after ? [size, after.ts, after.seq] : [size],
+      );
+      if (rows.length) yield rows.map(toEvent);
+      if (rows.length < size) return;
+      const last = rows[rows.length - 1]!;
+      after = { ts: last.ts, seq: last.seq };
+    }
+  }
+
   /** Items with a non-zero score only; a rating counts only when its value is 4 or more. */
   async itemPopularity(weights: Record<EventType, number>, sinceTs?: number): Promise<Map<string, number>> {
     const w = Object.entries(parseInput(weightsSchema, weights, "weights")).filter(([, v]) => v !== 0);
@@ -362,12 +426,15 @@ export class SqlStore implements Store {
 
   async appendMessage(message: StoredMessage): Promise<void> {
     const m = parseInput(messageSchema, message, "message");
-    await this.sql.query(`INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES ($1, $2, $3, $4, $5)`, [
+    await this.sql.query(`INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, [
       m.conversationId,
       m.userId,
       m.role,
       m.text,
       m.ts,
+      m.sentiment?.label ?? null,
+      m.sentiment?.score ?? null,
+      m.itemId ?? null,
     ]);
   }
 
@@ -394,12 +461,14 @@ export class SqlStore implements Store {
       const events = await tx.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE user_id = $1 ORDER BY ts, seq`, [userId]);
       const messages = await tx.query<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE user_id = $1 ORDER BY ts, seq`, [userId]);
       const profile = await tx.query<{ vector: Uint8Array }>("SELECT vector FROM profiles WHERE user_id = $1", [userId]);
+      const feedback = await tx.query<FeedbackRow>(`SELECT ${FEEDBACK_COLUMNS} FROM feedback WHERE user_id = $1 ORDER BY ts, seq`, [userId]);
       return {
         userId,
         shopper: shopper[0] ? toShopper(shopper[0]) : null,
         events: events.map(toEvent),
         messages: messages.map(toMessage),
         profile: profile[0] ? Array.from(bytesToFloat32(profile[0].vector, `profile ${userId}`)) : null,
+        feedback: feedback.map(toFeedback),
       };
     });
   }
@@ -416,7 +485,59 @@ export class SqlStore implements Store {
       // Not in the report (its shape predates them), but gone all the same: targeting data is theirs too.
       await tx.query("DELETE FROM segment_members WHERE user_id = $1", [userId]);
       await tx.query("DELETE FROM experiment_events WHERE user_id = $1", [userId]);
+      await tx.query("DELETE FROM feedback WHERE user_id = $1", [userId]);
       return report;
+    });
+  }
+
+  // ── sentiment and feedback ────────────────────────────────────────────────────────────────
+
+  async addFeedback(rows: FeedbackRecord[]): Promise<void> {
+    const valid = parseEach(feedbackSchema, rows, "feedback");
+    if (!valid.length) return;
+    await this.sql.transaction(async (tx) => {
+      for (const batch of chunks(valid, this.batchSize)) {
+        await tx.query(
+          `INSERT INTO feedback (${FEEDBACK_COLUMNS})
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::text[], $6::float8[], $7::bigint[])`,
+          [
+            batch.map((f) => f.userId ?? null),
+            batch.map((f) => f.itemId ?? null),
+            batch.map((f) => f.text),
+            batch.map((f) => f.rating ?? null),
+            batch.map((f) => f.sentiment.label),
+            batch.map((f) => f.sentiment.score),
+            batch.map((f) => f.ts),
+          ],
+        );
+      }
+    });
+  }
+
+  async sentimentTallies(query: SentimentQuery): Promise<SentimentTallies> {
+    const q = parseInput(sentimentQuerySchema, query, "sentiment query");
+    // Shopper messages and feedback read as one relation; ratings come with feedback only.
+    const rows = `(
+      SELECT 'message' AS source, item_id, sentiment AS label, sentiment_score AS score, NULL::float8 AS rating, ts
+        FROM messages WHERE role = 'user' AND sentiment IS NOT NULL
+      UNION ALL
+      SELECT 'feedback', item_id, label, score, rating, ts FROM feedback
+    ) AS s
+    WHERE ($1::text IS NULL OR item_id = $1) AND ($2::bigint IS NULL OR ts >= $2) AND ($3::bigint IS NULL OR ts < $3)`;
+    const measures = "label, count(*) AS n, sum(score) AS total, count(rating) AS rated, sum(rating) AS ratings";
+    const params = [q.itemId ?? null, q.from ?? null, q.to ?? null];
+    return this.sql.transaction(async (tx) => {
+      await tx.exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+      const byItem = await tx.query<TallyRow>(
+        `SELECT source, item_id AS key, ${measures} FROM ${rows} AND item_id IS NOT NULL GROUP BY source, item_id, label ORDER BY item_id, source, label`,
+        params,
+      );
+      const byBucket = await tx.query<TallyRow>(
+        `SELECT source, (floor((ts - $4::bigint)::float8 / $5::bigint)::bigint * $5::bigint + $4::bigint)::text AS key, ${measures}
+           FROM ${rows} GROUP BY 1, 2, label ORDER BY 2, 1, label`,
+        [...params, q.originMs, q.bucketMs],
+      );
+      return { byItem: byItem.map((r) => toTally(r, "itemId")), byBucket: byBucket.map((r) => toTally(r, "bucket")).sort((a, b) => a.bucket! - b.bucket!) };
     });
   }
 

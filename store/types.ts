@@ -48,6 +48,65 @@ export interface StoredMessage {
   role: "user" | "assistant";
   text: string;
   ts: number;
+  /** The shopper's messages: their sentiment as the NLU read it (kept for the sentiment reports). */
+  sentiment?: SentimentScore;
+  /** The product the turn was about, when it was about exactly one. */
+  itemId?: string;
+}
+
+// ── sentiment and feedback (intents/feedback) ────────────────────────────────────────────────
+
+export const SENTIMENT_LABELS = ["positive", "neutral", "negative"] as const;
+export type SentimentLabelName = (typeof SENTIMENT_LABELS)[number];
+
+export interface SentimentScore {
+  label: SentimentLabelName;
+  /** -1 (most negative) to 1. */
+  score: number;
+}
+
+/** A review or piece of feedback the shop posted, with the sentiment read from its text. */
+export interface FeedbackRecord {
+  text: string;
+  itemId?: string;
+  userId?: string;
+  /** The star rating that came with it, 1 to 5. */
+  rating?: number;
+  sentiment: SentimentScore;
+  ts: number;
+}
+
+export interface SentimentQuery {
+  itemId?: string;
+  /** Epoch ms, inclusive. */
+  from?: number;
+  /** Epoch ms, exclusive. */
+  to?: number;
+  /** Width of a time bucket in ms, and an instant a bucket starts at (buckets are origin + k × width). */
+  bucketMs: number;
+  originMs: number;
+}
+
+/** Counts of one label from one source, per product or per time bucket. */
+export interface SentimentTally {
+  source: "message" | "feedback";
+  label: SentimentLabelName;
+  count: number;
+  scoreSum: number;
+  /** Of `count`, those with a rating, and the sum of their ratings. */
+  rated: number;
+  ratingSum: number;
+  /** Set in byItem. */
+  itemId?: string;
+  /** Set in byBucket: the bucket's start, epoch ms. */
+  bucket?: number;
+}
+
+export interface SentimentTallies {
+  /** Rows about a product (messages and feedback with an item id). */
+  byItem: SentimentTally[];
+  /** Every row in the range, by time bucket. */
+  byBucket: SentimentTally[];
 }
 
 export interface ProductRow {
@@ -62,6 +121,8 @@ export interface UserExport {
   events: ShopperEvent[];
   messages: StoredMessage[];
   profile: number[] | null;
+  /** Reviews and feedback the shop posted under their id. */
+  feedback: FeedbackRecord[];
 }
 
 export interface DeletionReport {
@@ -165,6 +226,12 @@ export interface Store {
    * only when its value is 4 or more; items scoring 0 are left out of the map.
    */
   itemPopularity(weights: Record<EventType, number>, sinceTs?: number): Promise<Map<string, number>>;
+  /**
+   * Every event of shoppers who have not turned personalisation off, oldest first (by ts, then
+   * insertion), `batchSize` at a time (default 5000), read page by page (keyset) so no more than one
+   * batch is held at once. For rebuilding shared models (co-occurrence) at start-up.
+   */
+  scanEvents(batchSize?: number): AsyncIterable<ShopperEvent[]>;
 
   getShopper(userId: string): Promise<Shopper | null>;
   /** Keeps the createdAt of the first write. */
@@ -180,9 +247,14 @@ export interface Store {
   exportUser(userId: string): Promise<UserExport>;
   /**
    * Removes everything kept about the shopper: events, profile, shopper record, conversations, and
-   * their segment membership and experiment events (not counted in the report).
+   * their segment membership, experiment events and feedback (not counted in the report).
    */
   deleteUser(userId: string): Promise<DeletionReport>;
+
+  /** Reviews and feedback with their sentiment; one transaction per call. */
+  addFeedback(rows: FeedbackRecord[]): Promise<void>;
+  /** Sentiment counts of the shoppers' messages and of feedback, per product and per time bucket. */
+  sentimentTallies(query: SentimentQuery): Promise<SentimentTallies>;
 
   /** Opaque model state (a trained embedder, a classifier) so a restart does not retrain. */
   putBlob(key: string, value: Buffer): Promise<void>;

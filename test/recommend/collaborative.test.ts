@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateCatalog } from "../../recommend/demo/index.ts";
 import { importCatalog } from "../../recommend/import.ts";
 import { type CatalogRecommender, createRecommender } from "../../recommend/recommender.ts";
-import type { EventScanner, Ranked } from "../../recommend/types.ts";
+import type { Ranked } from "../../recommend/types.ts";
 import { createStore } from "../../store/index.ts";
 import type { Product, ShopperEvent, Store } from "../../store/types.ts";
 
@@ -13,38 +13,18 @@ import type { Product, ShopperEvent, Store } from "../../store/types.ts";
  * Co-occurrence in the service, on the real embedded store: it reaches recommendations with a true
  * reason, deletion and opting out take a shopper's contributions out, it is rebuilt from the
  * store's events at start-up, and a shopper's last search is their session intent.
- *
- * The Store interface has no way yet to list every event; `withEventScan` adds the EventScanner
- * the recommender looks for, built on the store's own per-shopper export (so it reads real stored
- * events and real opt-out flags) for the shoppers this test creates.
  */
-function withEventScan(store: Store, users: () => string[]): Store & EventScanner {
-  return Object.assign(Object.create(store) as Store, {
-    async *scanEvents(): AsyncIterable<ShopperEvent[]> {
-      const all: ShopperEvent[] = [];
-      for (const u of users()) {
-        const shopper = await store.getShopper(u);
-        if (shopper && !shopper.personalise) continue;
-        all.push(...(await store.exportUser(u)).events);
-      }
-      yield all.sort((a, b) => a.ts - b.ts);
-    },
-  });
-}
-
 describe("co-occurrence in the service", () => {
   let dataDir: string;
   let store: Store;
   let rec: CatalogRecommender;
   let catalog: Product[];
-  const users = new Set<string>();
   let shoe: Product;
   let book: Product;
   let tent: Product;
   const alsoBought = (r: Ranked[]) => r.filter((x) => x.reason === `shoppers who bought ${shoe.title} also bought this`);
 
   const record = async (events: Omit<ShopperEvent, "ts">[], target = rec) => {
-    for (const e of events) users.add(e.userId);
     await target.recordEvents(events.map((e, i) => ({ ...e, ts: Date.now() - 3 * 86_400_000 + i })));
   };
 
@@ -56,7 +36,7 @@ describe("co-occurrence in the service", () => {
     shoe = catalog.find((p) => p.category === "shoes" && p.locale === "en")!;
     book = catalog.find((p) => p.category === "books" && p.locale === "en")!;
     tent = catalog.find((p) => p.category === "outdoor" && p.locale === "en")!;
-    rec = createRecommender({ store: withEventScan(store, () => [...users]), dataDir, progress: false });
+    rec = createRecommender({ store: store, dataDir, progress: false });
     await importCatalog({ store, recommender: rec, products: catalog });
     // Three shoppers bought the same shoe and the same book: a pair the words cannot explain.
     for (const u of ["fan-1", "fan-2", "fan-3"]) {
@@ -82,15 +62,29 @@ describe("co-occurrence in the service", () => {
     expect(picks.map((r) => r.product.id)).not.toContain(shoe.id);
   });
 
-  it("is rebuilt from the store's events at start-up, and counts only new events without a way to list them", async () => {
-    const restarted = createRecommender({ store: withEventScan(store, () => [...users]), dataDir, progress: false });
+  it("is rebuilt from the store's events at start-up, streamed page by page", async () => {
+    const restarted = createRecommender({ store: store, dataDir, progress: false });
     await restarted.load();
     expect(restarted.describe().cooccurrence).toMatchObject({ shoppers: 4, source: "store" });
     expect(alsoBought(await restarted.recommend("newcomer", { limit: 10 })).map((r) => r.product.id)).toEqual([book.id]);
-    const blind = createRecommender({ store, dataDir, progress: false });
-    await blind.load();
-    expect(blind.describe().cooccurrence).toMatchObject({ shoppers: 0, source: "since start" });
-    expect(alsoBought(await blind.recommend("newcomer", { limit: 10 }))).toEqual([]);
+    // The rebuild reads the store in pages, never all events at once.
+    const pages: number[] = [];
+    let asked: number | undefined;
+    const paging = Object.assign(Object.create(store) as Store, {
+      scanEvents: async function* (batchSize?: number) {
+        asked = batchSize;
+        for await (const page of store.scanEvents(2)) {
+          pages.push(page.length);
+          yield page;
+        }
+      },
+    });
+    const paged = createRecommender({ store: paging, dataDir, progress: false });
+    await paged.load();
+    expect(asked).toBe(5000);
+    expect(Math.max(...pages)).toBe(2);
+    expect(pages.reduce((a, b) => a + b, 0)).toBe(7);
+    expect(paged.describe().cooccurrence).toMatchObject({ shoppers: 4, source: "store" });
   });
 
   it("a shopper who opted out contributes nothing, and forgetting one who opts out later takes their part back", async () => {
@@ -116,7 +110,7 @@ describe("co-occurrence in the service", () => {
     expect(await rec.forgetShopper("tent-fan-2")).toEqual({ cooccurrence: true });
     expect(tentReason(await rec.recommend("newcomer", { limit: 20 }))).toBe(false);
     // And a restart leaves them out too (their stored events remain, their flag says no).
-    const restarted = createRecommender({ store: withEventScan(store, () => [...users]), dataDir, progress: false });
+    const restarted = createRecommender({ store: store, dataDir, progress: false });
     expect(tentReason(await restarted.recommend("newcomer", { limit: 20 }))).toBe(false);
   });
 
@@ -147,7 +141,7 @@ describe("co-occurrence in the service", () => {
   it("says 'new in …' for a product added after the first catalogue, when freshness ranks it", async () => {
     const fresh: Product = { id: "fresh-1", title: "Ridgeback Ultralight Trekking Poles", category: "outdoor", brand: "Ridgeback", price: 79 };
     await importCatalog({ store, recommender: rec, products: [fresh] });
-    const eager = createRecommender({ store: withEventScan(store, () => [...users]), dataDir, progress: false, ranking: { weights: { recency: 20 } } });
+    const eager = createRecommender({ store: store, dataDir, progress: false, ranking: { weights: { recency: 20 } } });
     const picks = await eager.recommend("camper", { limit: 3 });
     expect(picks[0]).toMatchObject({ product: { id: "fresh-1" }, reason: "new in outdoor", signal: "recency" });
   });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ValidationError } from "../../core/errors.ts";
-import type { Experiment, ExperimentEvent, Product, ProductRow, Shopper, ShopperEvent, Store, StoredMessage } from "../../store/index.ts";
+import type { Experiment, ExperimentEvent, FeedbackRecord, Product, ProductRow, Shopper, ShopperEvent, Store, StoredMessage } from "../../store/index.ts";
 
 /** A store under test and how to make another one on the same data (a restart, a second replica). */
 export interface Backend {
@@ -207,6 +207,48 @@ export function storeContract(name: string, makeBackend: () => Promise<Backend>,
       });
     });
 
+    describe("scanning all events", () => {
+      it("pages through every event oldest first (ties in insertion order), leaving out shoppers who opted out", async () => {
+        const [a, b, quiet] = [uid("scan-a"), uid("scan-b"), uid("scan-q")];
+        const mine = new Set([a, b, quiet]);
+        const events: ShopperEvent[] = [
+          { userId: a, itemId: "s1", type: "view", ts: 40 },
+          { userId: b, itemId: "s2", type: "cart", ts: 10 },
+          { userId: quiet, itemId: "s3", type: "purchase", ts: 15 },
+          { userId: a, itemId: "s4", type: "rating", value: 5, ts: 10 },
+          { userId: b, itemId: "s5", type: "view", ts: 10 },
+          { userId: a, itemId: "s6", type: "purchase", ts: 30 },
+        ];
+        await store.addEvents(events);
+        await store.upsertShopper({ userId: quiet, preferences: [], personalise: false, createdAt: 1, updatedAt: 1 });
+        await store.upsertShopper({ userId: a, preferences: [], personalise: true, createdAt: 1, updatedAt: 1 });
+
+        const seen: ShopperEvent[] = [];
+        let batches = 0;
+        for await (const batch of store.scanEvents(2)) {
+          expect(batch.length).toBeGreaterThan(0);
+          expect(batch.length).toBeLessThanOrEqual(2);
+          batches++;
+          seen.push(...batch.filter((e) => mine.has(e.userId)));
+        }
+        expect(seen).toEqual([events[1], events[3], events[4], events[5], events[0]]);
+        const all: ShopperEvent[] = [];
+        for await (const batch of store.scanEvents()) all.push(...batch);
+        expect(batches).toBe(Math.ceil(all.length / 2));
+        // Whole table, in order: the same events as the paged scan, nothing repeated or skipped.
+        for (let i = 1; i < all.length; i++) expect(all[i]!.ts).toBeGreaterThanOrEqual(all[i - 1]!.ts);
+        expect(all.filter((e) => mine.has(e.userId))).toEqual(seen);
+      });
+
+      it("rejects a bad batch size by name", async () => {
+        await expect(
+          (async () => {
+            for await (const _ of store.scanEvents(0)) break;
+          })(),
+        ).rejects.toThrow(/batchSize/);
+      });
+    });
+
     describe("shoppers, profiles, messages", () => {
       it("upserts a shopper, keeping when we first met them", async () => {
         const userId = uid("s");
@@ -259,15 +301,17 @@ export function storeContract(name: string, makeBackend: () => Promise<Backend>,
         await store.addEvents(events);
         for (const m of messages) await store.appendMessage(m);
         await store.saveProfile(userId, new Float32Array([0.5, -0.25]));
-        return { shopper, events, messages };
+        const feedback: FeedbackRecord[] = [{ text: "the hat is lovely", itemId: "i1", userId, rating: 5, sentiment: { label: "positive", score: 0.6 }, ts: 5 }];
+        await store.addFeedback(feedback);
+        return { shopper, events, messages, feedback };
       }
 
       it("exports everything kept about a shopper", async () => {
         const userId = uid("x");
-        const { shopper, events, messages } = await seed(userId);
+        const { shopper, events, messages, feedback } = await seed(userId);
         await seed(uid("neighbour"));
-        expect(await store.exportUser(userId)).toEqual({ userId, shopper, events, messages, profile: [0.5, -0.25] });
-        expect(await store.exportUser(uid("ghost"))).toEqual({ userId: expect.any(String), shopper: null, events: [], messages: [], profile: null });
+        expect(await store.exportUser(userId)).toEqual({ userId, shopper, events, messages, profile: [0.5, -0.25], feedback });
+        expect(await store.exportUser(uid("ghost"))).toEqual({ userId: expect.any(String), shopper: null, events: [], messages: [], profile: null, feedback: [] });
       });
 
       it("deletes everything about a shopper and nothing about anyone else", async () => {
@@ -281,10 +325,81 @@ export function storeContract(name: string, makeBackend: () => Promise<Backend>,
         expect(await store.getProfile(userId)).toBeNull();
         expect(await store.eventsForUser(userId)).toEqual([]);
         expect(await store.messagesForUser(userId)).toEqual([]);
-        expect(await store.exportUser(userId)).toEqual({ userId, shopper: null, events: [], messages: [], profile: null });
+        expect(await store.exportUser(userId)).toEqual({ userId, shopper: null, events: [], messages: [], profile: null, feedback: [] });
         expect(await store.deleteUser(userId)).toEqual({ events: 0, messages: 0, shopper: false, profile: false });
 
         expect(await store.exportUser(neighbour)).toEqual({ userId: neighbour, ...kept, profile: [0.5, -0.25] });
+      });
+    });
+
+    describe("sentiment and feedback", () => {
+      const DAY = 86_400_000;
+      const at = (d: number, h = 0) => 1_700_000_000_000 - (1_700_000_000_000 % DAY) + d * DAY + h * 3_600_000;
+
+      it("keeps a shopper message's sentiment and product, and tallies messages and feedback per product and per bucket", async () => {
+        const user = uid("s");
+        const item = uid("item");
+        const other = uid("item");
+        const msg = (text: string, ts: number, sentiment?: StoredMessage["sentiment"], itemId?: string): StoredMessage => ({
+          conversationId: `c-${user}`,
+          userId: user,
+          role: "user",
+          text,
+          ts,
+          ...(sentiment ? { sentiment } : {}),
+          ...(itemId ? { itemId } : {}),
+        });
+        const m1 = msg("this hat is awful", at(0, 1), { label: "negative", score: -0.5 }, item);
+        await store.appendMessage(m1);
+        await store.appendMessage(msg("hello", at(0, 2), { label: "neutral", score: 0 }));
+        await store.appendMessage(msg("no sentiment kept", at(0, 3)));
+        await store.appendMessage({ ...msg("assistant lines are not counted", at(0, 4), { label: "positive", score: 0.9 }, item), role: "assistant" });
+        expect((await store.messagesForUser(user))[0]).toEqual(m1);
+        await store.addFeedback([
+          { text: "love it", itemId: item, rating: 5, sentiment: { label: "positive", score: 0.75 }, ts: at(1, 5) },
+          { text: "broke after a week", itemId: item, rating: 1, sentiment: { label: "negative", score: -0.25 }, ts: at(1, 6) },
+          { text: "fine", itemId: other, sentiment: { label: "neutral", score: 0.1 }, ts: at(2) },
+        ]);
+        await store.addFeedback([]);
+        await expect(store.addFeedback([{ text: "", sentiment: { label: "neutral", score: 0 }, ts: 1 }])).rejects.toThrow(/feedback\[0\]\.text/);
+        await expect(store.addFeedback([{ text: "x", rating: 9, sentiment: { label: "neutral", score: 0 }, ts: 1 }])).rejects.toThrow(/rating/);
+
+        const range = { from: at(0), to: at(3), bucketMs: DAY, originMs: 0 };
+        const one = await store.sentimentTallies({ ...range, itemId: item });
+        expect(one.byItem).toEqual([
+          { source: "feedback", label: "negative", count: 1, scoreSum: -0.25, rated: 1, ratingSum: 1, itemId: item },
+          { source: "feedback", label: "positive", count: 1, scoreSum: 0.75, rated: 1, ratingSum: 5, itemId: item },
+          { source: "message", label: "negative", count: 1, scoreSum: -0.5, rated: 0, ratingSum: 0, itemId: item },
+        ]);
+        expect(one.byBucket).toEqual([
+          { source: "message", label: "negative", count: 1, scoreSum: -0.5, rated: 0, ratingSum: 0, bucket: at(0) },
+          { source: "feedback", label: "negative", count: 1, scoreSum: -0.25, rated: 1, ratingSum: 1, bucket: at(1) },
+          { source: "feedback", label: "positive", count: 1, scoreSum: 0.75, rated: 1, ratingSum: 5, bucket: at(1) },
+        ]);
+        // The range is [from, to): the second day alone, and messages without a product still count over time.
+        const day1 = await store.sentimentTallies({ from: at(1), to: at(2), bucketMs: DAY, originMs: 0 });
+        expect(day1.byItem.filter((t) => t.itemId === item).map((t) => t.label)).toEqual(["negative", "positive"]);
+        const day0 = await store.sentimentTallies({ from: at(0), to: at(1), bucketMs: DAY, originMs: 0 });
+        const mine = day0.byBucket.filter((t) => t.source === "message");
+        expect(mine.reduce((n, t) => n + t.count, 0)).toBeGreaterThanOrEqual(2);
+        // Buckets start at origin + k × width, here 6-hour buckets from the day's start.
+        const sixHours = await store.sentimentTallies({ ...range, itemId: item, bucketMs: 6 * 3_600_000, originMs: at(0) });
+        expect(sixHours.byBucket.map((t) => t.bucket)).toEqual([at(0), at(1), at(1, 6)]);
+        await expect(store.sentimentTallies({ bucketMs: 0, originMs: 0 })).rejects.toThrow(/bucketMs/);
+      });
+
+      it("deletes a shopper's feedback with their data and keeps feedback without a shopper", async () => {
+        const user = uid("f");
+        const item = uid("item");
+        await store.addFeedback([
+          { text: "mine", userId: user, itemId: item, sentiment: { label: "positive", score: 0.5 }, ts: 10 },
+          { text: "anonymous", itemId: item, sentiment: { label: "negative", score: -0.5 }, ts: 11 },
+        ]);
+        expect((await store.exportUser(user)).feedback.map((f) => f.text)).toEqual(["mine"]);
+        await store.deleteUser(user);
+        expect((await store.exportUser(user)).feedback).toEqual([]);
+        const left = await store.sentimentTallies({ itemId: item, bucketMs: DAY, originMs: 0 });
+        expect(left.byItem).toEqual([{ source: "feedback", label: "negative", count: 1, scoreSum: -0.5, rated: 0, ratingSum: 0, itemId: item }]);
       });
     });
 
