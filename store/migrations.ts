@@ -95,6 +95,28 @@ CREATE TABLE experiment_events (
 CREATE INDEX experiment_events_tally ON experiment_events (experiment_id, variant, type, user_id);
 CREATE INDEX experiment_events_user ON experiment_events (user_id);`,
   },
+  {
+    // Sentiment: each shopper message's (and the product it was about), and reviews/feedback the shop posts.
+    version: 3,
+    sql: `
+ALTER TABLE messages ADD COLUMN sentiment text;
+ALTER TABLE messages ADD COLUMN sentiment_score double precision;
+ALTER TABLE messages ADD COLUMN item_id text;
+CREATE INDEX messages_sentiment_ts ON messages (ts) WHERE sentiment IS NOT NULL;
+CREATE TABLE feedback (
+  seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  user_id text,
+  item_id text,
+  text text NOT NULL,
+  rating double precision,
+  label text NOT NULL,
+  score double precision NOT NULL,
+  ts bigint NOT NULL
+);
+CREATE INDEX feedback_item ON feedback (item_id, ts);
+CREATE INDEX feedback_ts ON feedback (ts);
+CREATE INDEX feedback_user ON feedback (user_id);`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

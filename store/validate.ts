@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ValidationError } from "../core/errors.ts";
 import { parseInput } from "../core/validation.ts";
-import { EVENT_TYPES, EXPERIMENT_EVENT_TYPES } from "./types.ts";
+import { EVENT_TYPES, EXPERIMENT_EVENT_TYPES, SENTIMENT_LABELS } from "./types.ts";
 
 const id = z.string().min(1, "must not be empty");
 const epochMs = z.number().int("must be whole epoch milliseconds").nonnegative();
@@ -41,12 +41,33 @@ export const shopperSchema = z.object({
   updatedAt: epochMs,
 });
 
+export const sentimentScoreSchema = z.object({ label: z.enum(SENTIMENT_LABELS), score: z.number().min(-1).max(1) });
+
 export const messageSchema = z.object({
   conversationId: id,
   userId: id,
   role: z.enum(["user", "assistant"]),
   text: z.string(),
   ts: epochMs,
+  sentiment: sentimentScoreSchema.optional(),
+  itemId: id.optional(),
+});
+
+export const feedbackSchema = z.object({
+  text: z.string().min(1, "must not be empty"),
+  itemId: id.optional(),
+  userId: id.optional(),
+  rating: z.number().min(1).max(5).optional(),
+  sentiment: sentimentScoreSchema,
+  ts: epochMs,
+});
+
+export const sentimentQuerySchema = z.object({
+  itemId: id.optional(),
+  from: epochMs.optional(),
+  to: epochMs.optional(),
+  bucketMs: z.number().int().positive(),
+  originMs: z.number().int(),
 });
 
 export const segmentationSchema = z.object({

@@ -55,6 +55,7 @@ describe.skipIf(!url)("PostgreSQL schema", () => {
         "events",
         "experiment_events",
         "experiments",
+        "feedback",
         "messages",
         "products",
         "profiles",
