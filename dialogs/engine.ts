@@ -77,7 +77,7 @@ export function createDialogEngine(deps: DialogDeps): DialogEngine {
       const reply: Reply = { ...body, intent, locale };
 
       streamText(reply.text, sink, signal);
-      if (!ctx.forgetTurn) await remember(deps.store, turn, reply, locale, deps.logger);
+      if (!ctx.forgetTurn) await remember(deps.store, turn, reply, locale, deps.logger, nlu.sentiment);
       else states.forget(turn.conversationId);
       return reply;
     },
@@ -111,14 +111,16 @@ function streamText(text: string, sink: ReplySink, signal?: AbortSignal): void {
   }
 }
 
-async function remember(store: Store, turn: Turn, reply: Reply, locale: Locale, logger?: Logger): Promise<void> {
+async function remember(store: Store, turn: Turn, reply: Reply, locale: Locale, logger?: Logger, sentiment?: Understanding["sentiment"]): Promise<void> {
   const now = Date.now();
   try {
     const shopper = await store.getShopper(turn.userId);
     if (!shopper) {
       await store.upsertShopper({ userId: turn.userId, locale, preferences: [], personalise: true, createdAt: now, updatedAt: now });
     }
-    await store.appendMessage({ conversationId: turn.conversationId, userId: turn.userId, role: "user", text: redactPii(turn.text), ts: now });
+    // Its sentiment (and the product, when the turn was about one) feed the admin sentiment reports.
+    const about = reply.products.length === 1 ? { itemId: reply.products[0]!.id } : {};
+    await store.appendMessage({ conversationId: turn.conversationId, userId: turn.userId, role: "user", text: redactPii(turn.text), ts: now, sentiment, ...about });
     await store.appendMessage({ conversationId: turn.conversationId, userId: turn.userId, role: "assistant", text: redactPii(reply.text), ts: now + 1 });
   } catch (err) {
     // Losing a transcript line must not cost the shopper their answer.
