@@ -96,6 +96,4 @@ export interface Recommender {
   /** Finds catalogue products a message refers to by name (for details and compare). */
   findMentioned(text: string, limit?: number): Promise<Product[]>;
   getProduct(id: string): Promise<Product | null>;
-  /** Removes a deleted shopper's contribution to shared signals (co-occurrence counts). */
-  forgetShopper?(userId: string): Promise<unknown>;
 }

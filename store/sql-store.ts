@@ -366,7 +366,10 @@ export class SqlStore implements Store {
     }
   }
 
-  /** Items with a non-zero score only; a rating counts only when its value is 4 or more. */
+  /**
+   * Items with a non-zero score only; a rating counts only when its value is 4 or more. Shoppers who
+   * opted out count for nothing, not even anonymously.
+   */
   async itemPopularity(weights: Record<EventType, number>, sinceTs?: number): Promise<Map<string, number>> {
     const w = Object.entries(parseInput(weightsSchema, weights, "weights")).filter(([, v]) => v !== 0);
     parseInput(sinceSchema, sinceTs, "sinceTs");
@@ -378,7 +381,8 @@ export class SqlStore implements Store {
       `SELECT e.item_id AS id,
               sum(w.weight * CASE WHEN e.type = 'rating' AND NOT coalesce(e.value >= 4, false) THEN 0 ELSE 1 END) AS score
        FROM events e JOIN unnest($1::text[], $2::float8[]) AS w(type, weight) ON w.type = e.type
-       ${sinceTs === undefined ? "" : "WHERE e.ts >= $3::int8"}
+       WHERE NOT EXISTS (SELECT 1 FROM shoppers s WHERE s.user_id = e.user_id AND NOT s.personalise)
+       ${sinceTs === undefined ? "" : "AND e.ts >= $3::int8"}
        GROUP BY e.item_id
        HAVING sum(w.weight * CASE WHEN e.type = 'rating' AND NOT coalesce(e.value >= 4, false) THEN 0 ELSE 1 END) <> 0`,
       sinceTs === undefined ? [types, values] : [types, values, sinceTs],

@@ -223,7 +223,8 @@ export interface Store {
   eventsForUser(userId: string, limit?: number): Promise<ShopperEvent[]>;
   /**
    * Type-weighted interaction counts per item since `sinceTs` (all time when omitted). A rating counts
-   * only when its value is 4 or more; items scoring 0 are left out of the map.
+   * only when its value is 4 or more; items scoring 0 are left out of the map. Events of shoppers who
+   * turned personalisation off are not counted.
    */
   itemPopularity(weights: Record<EventType, number>, sinceTs?: number): Promise<Map<string, number>>;
   /**

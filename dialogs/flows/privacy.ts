@@ -35,6 +35,9 @@ const stopPersonalisation: Flow = async (ctx) => {
     createdAt: shopper?.createdAt ?? now,
     updatedAt: now,
   });
+  // From now on nothing of theirs ranks anything: their part of co-occurrence, their cached profile
+  // and session query go (their stored events stay, for export, but no longer count anywhere).
+  await ctx.deps.recommender.forgetShopper?.(ctx.turn.userId);
   return { text: say(ctx.locale, "stoppedPersonalising"), products: [], suggestions: suggest(ctx.locale, "privacy") };
 };
 

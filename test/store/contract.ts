@@ -191,6 +191,14 @@ export function storeContract(name: string, makeBackend: () => Promise<Backend>,
         const viewsOnly = await store.itemPopularity({ view: 0.5, cart: 0, purchase: 0, favourite: 0, rating: 0 }, t);
         expect(viewsOnly.get(a)).toBe(1);
         expect(viewsOnly.has(b)).toBe(false);
+
+        // A shopper who opted out counts for nothing, not even in anonymous popularity.
+        const quiet = uid("quiet");
+        await store.addEvents([{ userId: quiet, itemId: a, type: "purchase", ts: t + 7 }]);
+        expect((await store.itemPopularity(weights, t)).get(a)).toBe(12);
+        await store.upsertShopper({ userId: quiet, preferences: [], personalise: false, createdAt: 1, updatedAt: 1 });
+        expect((await store.itemPopularity(weights, t)).get(a)).toBe(7);
+        expect((await store.itemPopularity(weights)).get(a)).toBe(7);
       });
 
       it("writes large batches in one go and rejects bad events by index and field", async () => {
