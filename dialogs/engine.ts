@@ -1,13 +1,14 @@
 import type { Logger } from "pino";
 import { timeStage } from "../core/metrics.ts";
 import { redactPii } from "../core/redact.ts";
-import type { Locale, Reply, ReplySink, Turn } from "../core/turn.ts";
+import type { Locale, ProductCard, Reply, ReplySink, Turn } from "../core/turn.ts";
 import { OUT_OF_SCOPE, type Understander, type Understanding } from "../intents/types.ts";
 import type { Filters, Recommender } from "../recommend/types.ts";
 import type { Store } from "../store/types.ts";
 import { catalogueFlows } from "./flows/catalogue.ts";
 import { privacyFlows } from "./flows/privacy.ts";
 import { serviceFlows } from "./flows/service.ts";
+import type { ReplyWriter, WriterProduct, WriterTask } from "./reply-writer.ts";
 import { ConversationStates, type ConversationState } from "./state.ts";
 import { say, suggest } from "./templates.ts";
 import type { DialogEngine } from "./types.ts";
@@ -19,7 +20,25 @@ export interface DialogDeps {
   logger?: Logger;
   /** How many product cards a reply carries. */
   resultLimit?: number;
+  /**
+   * Writes product answers in free text (the local LLM); without one, or whenever it cannot answer,
+   * the flows' templates do. A getter is read each turn, so a model loaded later is picked up.
+   */
+  writer?: ReplyWriter | (() => ReplyWriter | undefined);
+  /** How many of the conversation's last messages the writer sees (default 6: three exchanges). */
+  memoryMessages?: number;
 }
+
+/** What a flow asks the writer to ground its reply in; the flow's text is the fallback. */
+export interface Grounding {
+  task: WriterTask;
+  /** The retrieved products, in the order of the reply's cards. */
+  products: WriterProduct[];
+  /** State each named product's catalogue price and stock when the text did not. */
+  appendFacts?: boolean;
+}
+
+export type FlowReply = Omit<Reply, "intent" | "locale"> & { grounding?: Grounding };
 
 /** One turn as the flows see it: what was said, what it means, and where to put the answer. */
 export interface FlowContext {
@@ -33,7 +52,7 @@ export interface FlowContext {
   forgetTurn?: boolean;
 }
 
-export type Flow = (ctx: FlowContext) => Promise<Omit<Reply, "intent" | "locale">>;
+export type Flow = (ctx: FlowContext) => Promise<FlowReply>;
 
 // Intents that are about the shop or the shopper's data: while we wait for a new shopper's likes,
 // these are still answered as themselves rather than read as preferences.
@@ -64,7 +83,7 @@ export function createDialogEngine(deps: DialogDeps): DialogEngine {
       if (onboarding && !answersOnboarding) await deps.recommender.seedPreferences(turn.userId, turn.text);
       const flow: Flow | undefined = answersOnboarding ? catalogueFlows.preferences : flows[nlu.intent];
       state.awaitingPreferences = false;
-      const body = flow ? await flow(ctx) : outOfScope(locale);
+      const { grounding, ...body } = flow ? await flow(ctx) : outOfScope(locale);
       signal?.throwIfAborted();
 
       // A negative message outside the complaint flows gets a way to a person.
@@ -72,11 +91,22 @@ export function createDialogEngine(deps: DialogDeps): DialogEngine {
         body.suggestions = [...new Set([...suggest(locale, "handoff").slice(0, 1), ...body.suggestions])];
       }
       const intent = answersOnboarding ? "preferences" : flow ? nlu.intent : OUT_OF_SCOPE;
+      const writer = typeof deps.writer === "function" ? deps.writer() : deps.writer;
+      // The writer streams its own text (its template fallback included); nothing is streamed twice.
+      let streamed = false;
+      if (writer && grounding?.products.length) {
+        const written = await writeGrounded(writer, grounding, body.text, ctx, sink, signal, deps);
+        if (written) {
+          body.text = written.text;
+          body.products = namedFirst(body.products, written.productIds);
+          streamed = true;
+        }
+      }
       // Only a list replaces what "the first one" points at; details of one item keep the list.
       if (body.products.length && LISTING_INTENTS.has(intent)) state.lastShown = body.products.map((p) => p.id);
       const reply: Reply = { ...body, intent, locale };
 
-      streamText(reply.text, sink, signal);
+      if (!streamed) streamText(reply.text, sink, signal);
       if (!ctx.forgetTurn) await remember(deps.store, turn, reply, locale, deps.logger, nlu.sentiment);
       else states.forget(turn.conversationId);
       return reply;
@@ -84,8 +114,87 @@ export function createDialogEngine(deps: DialogDeps): DialogEngine {
   };
 }
 
-function outOfScope(locale: Locale): Omit<Reply, "intent" | "locale"> {
+function outOfScope(locale: Locale): FlowReply {
   return { text: say(locale, "outOfScope"), products: [], suggestions: suggest(locale, "start") };
+}
+
+/**
+ * The writer's reply, streamed through the sink as it is written; undefined when the writer failed
+ * before saying anything (the template then answers). Its text is exactly what was streamed.
+ */
+async function writeGrounded(
+  writer: ReplyWriter,
+  grounding: Grounding,
+  fallbackText: string,
+  ctx: FlowContext,
+  sink: ReplySink,
+  signal: AbortSignal | undefined,
+  deps: DialogDeps,
+): Promise<{ text: string; productIds: string[] } | undefined> {
+  const memory = await memoryOf(deps.store, ctx.turn, deps.memoryMessages ?? 6, deps.logger);
+  let sent = "";
+  let written: Awaited<ReturnType<ReplyWriter["write"]>>;
+  try {
+    written = await writer.write(
+        {
+          task: grounding.task,
+          message: ctx.turn.text,
+          locale: ctx.locale,
+          products: grounding.products,
+          fallbackText,
+          history: memory.history,
+          preferences: memory.preferences,
+          conversationId: ctx.turn.conversationId,
+          appendFacts: grounding.appendFacts,
+        },
+        {
+          signal,
+          onDelta: (text) => {
+            if (!text || signal?.aborted) return;
+            sent += text;
+            sink.delta(text);
+        },
+      },
+    );
+  } catch (err) {
+    if (signal?.aborted || sent) throw err;
+    deps.logger?.warn({ err, task: grounding.task }, "the reply writer failed: templated answer");
+    return undefined;
+  }
+  signal?.throwIfAborted();
+  if (!sent) {
+    // A writer that delivered nothing still has its text shown, streamed once, here.
+    streamText(written.text, sink, signal);
+    return { text: written.text, productIds: written.productIds };
+  }
+  if (sent !== written.text) deps.logger?.warn({ task: grounding.task }, "the reply writer's text differs from what it streamed; keeping what the shopper saw");
+  return { text: sent, productIds: written.productIds };
+}
+
+/** The conversation's last messages and the shopper's stated likes, for the writer's prompt. */
+async function memoryOf(store: Store, turn: Turn, limit: number, logger?: Logger): Promise<{ history: { role: "user" | "assistant"; text: string }[]; preferences: string[] }> {
+  if (limit <= 0) return { history: [], preferences: [] };
+  try {
+    // A shopper's other conversations interleave with this one; fetching a few times more keeps this one's last turns.
+    const [messages, shopper] = await Promise.all([store.messagesForUser(turn.userId, limit * 4), store.getShopper(turn.userId)]);
+    const history = messages
+      .filter((m) => m.conversationId === turn.conversationId)
+      .slice(-limit)
+      .map((m) => ({ role: m.role, text: m.text }));
+    // A shopper who asked us to stop personalising has their likes left out too.
+    const preferences = shopper && shopper.personalise !== false ? shopper.preferences : [];
+    return { history, preferences };
+  } catch (err) {
+    logger?.warn({ err, conversationId: turn.conversationId }, "could not read the conversation's memory; writing without it");
+    return { history: [], preferences: [] };
+  }
+}
+
+/** The cards the writer named first, in its order, then the rest as retrieved: never a card it was not given. */
+function namedFirst(cards: ProductCard[], named: string[]): ProductCard[] {
+  const byId = new Map(cards.map((c) => [c.id, c]));
+  const first = [...new Set(named)].map((id) => byId.get(id)).filter((c): c is ProductCard => c !== undefined);
+  return [...first, ...cards.filter((c) => !first.includes(c))];
 }
 
 function filtersFrom(nlu: Understanding): Filters {

@@ -1,6 +1,8 @@
 import type { Locale } from "../../core/turn.ts";
 import type { Product } from "../../store/types.ts";
-import type { Flow, FlowContext } from "../engine.ts";
+import type { Flow, FlowContext, FlowReply } from "../engine.ts";
+import type { Ranked } from "../../recommend/types.ts";
+import type { WriterProduct } from "../reply-writer.ts";
 import { formatPrice, formatRange, productCard, toCard } from "../format.ts";
 import { referencedIndexes } from "../references.ts";
 import { say, suggest } from "../templates.ts";
@@ -44,8 +46,13 @@ const search: Flow = async (ctx) => {
     text: say(ctx.locale, "searchResults", { count: results.length, what, filters }),
     products: results.map(toCard),
     suggestions: suggest(ctx.locale, "afterResults"),
+    grounding: { task: "search", products: results.map(withReason) },
   };
 };
+
+function withReason(ranked: Ranked): WriterProduct {
+  return { ...ranked.product, reason: ranked.reason };
+}
 
 const recommend: Flow = async (ctx) => {
   const { recommender, store, resultLimit } = ctx.deps;
@@ -57,6 +64,7 @@ const recommend: Flow = async (ctx) => {
     text: say(ctx.locale, personal ? "recommendations" : "recommendationsCold"),
     products: picks.map(toCard),
     suggestions: suggest(ctx.locale, "afterResults"),
+    grounding: { task: "recommend", products: picks.map(withReason) },
   };
 };
 
@@ -101,10 +109,13 @@ function aboutOneProduct(lines: (p: Product, locale: Locale) => string[]): Flow 
     const [product] = await referencedProducts(ctx, 1);
     if (!product) return notFound(ctx);
     await ctx.deps.recommender.recordEvents([{ userId: ctx.turn.userId, itemId: product.id, type: "view", ts: Date.now() }]);
+    const reason = reasonForAsked(ctx.locale);
     return {
       text: lines(product, ctx.locale).join(ctx.locale === "zh" ? "" : " "),
-      products: [productCard(product, reasonForAsked(ctx.locale))],
+      products: [productCard(product, reason)],
       suggestions: suggest(ctx.locale, "afterDetails"),
+      // The templates always state price and stock here; the written answer does too.
+      grounding: { task: "details", products: [{ ...product, reason }], appendFacts: true },
     };
   };
 }
@@ -113,13 +124,18 @@ function reasonForAsked(locale: Locale): string {
   return locale === "zh" ? "你询问的商品" : "the product you asked about";
 }
 
-async function notFound(ctx: FlowContext) {
+async function notFound(ctx: FlowContext): Promise<FlowReply> {
   // A message naming a kind of product we do not stock gets a plain "we don't carry it".
   const e = ctx.nlu.entities;
   if (!ctx.state.lastShown.length && (e.categories.length || e.brands.length)) {
     const results = await ctx.deps.recommender.search({ text: ctx.turn.text, filters: ctx.filters, limit: ctx.deps.resultLimit, locale: ctx.locale });
     if (results.length) {
-      return { text: say(ctx.locale, "searchResults", { count: results.length, what: "", filters: "" }), products: results.map(toCard), suggestions: suggest(ctx.locale, "afterResults") };
+      return {
+        text: say(ctx.locale, "searchResults", { count: results.length, what: "", filters: "" }),
+        products: results.map(toCard),
+        suggestions: suggest(ctx.locale, "afterResults"),
+        grounding: { task: "search", products: results.map(withReason) },
+      };
     }
     return { text: say(ctx.locale, "notInCatalogue", { what: quote(ctx.turn.text, ctx.locale) }), products: [], suggestions: suggest(ctx.locale, "start") };
   }
@@ -142,7 +158,12 @@ const compare: Flow = async (ctx) => {
     }
   }
   const reason = ctx.locale === "zh" ? "对比中的商品" : "in your comparison";
-  return { text: lines.join("\n"), products: [productCard(a, reason), productCard(b, reason)], suggestions: suggest(ctx.locale, "afterDetails") };
+  return {
+    text: lines.join("\n"),
+    products: [productCard(a, reason), productCard(b, reason)],
+    suggestions: suggest(ctx.locale, "afterDetails"),
+    grounding: { task: "compare", products: [a, b].map((p) => ({ ...p, reason })), appendFacts: true },
+  };
 };
 
 function priceOf(p: Product, locale: Locale): string {

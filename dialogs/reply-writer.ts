@@ -1,0 +1,53 @@
+import type { Locale } from "../core/turn.ts";
+import type { Product } from "../store/types.ts";
+
+/**
+ * What the dialogs need from a writer of free-text replies (the local LLM, through
+ * grounded-writer.ts). Optional: without one, every flow answers with its template.
+ */
+
+export type WriterTask = "search" | "recommend" | "details" | "compare";
+
+/** A retrieved product and why retrieval picked it. */
+export type WriterProduct = Product & { reason?: string };
+
+export interface ReplyDraft {
+  task: WriterTask;
+  /** The shopper's message being answered. */
+  message: string;
+  /** The language to reply in. */
+  locale: Locale;
+  /** The products the flow retrieved, most relevant first: the reply may be about these only. */
+  products: WriterProduct[];
+  /** The flow's templated reply: what the shopper gets whenever the writer cannot answer. */
+  fallbackText: string;
+  /** The conversation's last turns, oldest first, without the message being answered. */
+  history: { role: "user" | "assistant"; text: string }[];
+  /** The shopper's stated likes (empty when they asked us to stop personalising). */
+  preferences: string[];
+  /** The conversation, so its turns reuse what the writer kept of the previous one. */
+  conversationId: string;
+  /** State each named product's catalogue price and stock when the text did not. */
+  appendFacts?: boolean;
+}
+
+export interface WrittenReply {
+  /** Exactly the concatenation of the deltas the writer delivered. */
+  text: string;
+  /** Retrieved products the text is about, in the order it names them. */
+  productIds: string[];
+  usedModel: boolean;
+  /** Why the template answered instead of the model. */
+  reason?: string;
+}
+
+export interface WriteOptions {
+  /** Receives the reply as it is written, template included; the caller streams nothing else. */
+  onDelta: (text: string) => void;
+  /** Aborting stops the writing and rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+export interface ReplyWriter {
+  write(draft: ReplyDraft, options: WriteOptions): Promise<WrittenReply>;
+}
