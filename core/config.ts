@@ -62,7 +62,33 @@ const envSchema = z.object({
   CONCIERGE_LLM_QUEUE_MAX: z.coerce.number().int().min(0).max(10000).default(32),
   /** How long a request may wait for a free sequence before the templated reply answers instead. */
   CONCIERGE_LLM_QUEUE_TIMEOUT_MS: z.coerce.number().int().min(0).max(600000).default(5000),
+  /** Ranking knobs (recommend/README.md, Configuration): signal weights, diversity, windows, co-occurrence. */
+  CONCIERGE_REC_WEIGHT_CONTENT: z.coerce.number().min(0).max(100).default(1),
+  CONCIERGE_REC_WEIGHT_SESSION: z.coerce.number().min(0).max(100).default(2),
+  CONCIERGE_REC_WEIGHT_COLLABORATIVE: z.coerce.number().min(0).max(100).default(1),
+  CONCIERGE_REC_WEIGHT_POPULARITY: z.coerce.number().min(0).max(100).default(0.3),
+  CONCIERGE_REC_WEIGHT_RECENCY: z.coerce.number().min(0).max(100).default(0.1),
+  CONCIERGE_REC_MMR_LAMBDA: z.coerce.number().min(0).max(1).default(0.85),
+  CONCIERGE_REC_BRAND_CAP: z.coerce.number().gt(0, "must be greater than 0").max(1).default(0.4),
+  CONCIERGE_REC_SESSION_MINUTES: z.coerce.number().positive().max(1440).default(30),
+  CONCIERGE_REC_NEW_HALF_LIFE_DAYS: z.coerce.number().positive().max(3650).default(14),
+  CONCIERGE_REC_CONTENT_SHRINK: z.coerce.number().min(0).max(10000).default(10),
+  CONCIERGE_REC_COOCCURRENCE_MIN_SUPPORT: z.coerce.number().int().min(1).max(1000).default(2),
+  CONCIERGE_REC_COOCCURRENCE_WINDOW: z.coerce.number().int().min(2).max(10000).default(100),
+  CONCIERGE_REC_POPULARITY_WINDOW_DAYS: z.coerce.number().positive().max(3650).default(30),
 });
+
+/** How recommendations are ranked (CONCIERGE_REC_*; the half-life is PROFILE_HALF_LIFE_DAYS). */
+export interface RecommendSettings {
+  weights: { content: number; session: number; collaborative: number; popularity: number; recency: number };
+  mmrLambda: number;
+  brandCap: number;
+  sessionMinutes: number;
+  newHalfLifeDays: number;
+  contentShrink: number;
+  cooccurrence: { minSupport: number; window: number };
+  popularityWindowDays: number;
+}
 
 /** The local LLM's settings (CONCIERGE_LLM_*). */
 export interface LlmSettings {
@@ -98,6 +124,8 @@ export interface Config {
   adminToken?: string;
   /** Always set by loadConfig; optional so hand-built configs (tests) stay valid. */
   llm?: LlmSettings;
+  /** Always set by loadConfig; optional like llm. */
+  recommend?: RecommendSettings;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -133,6 +161,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       contextSize: e.CONCIERGE_LLM_CONTEXT_SIZE,
       maxQueue: e.CONCIERGE_LLM_QUEUE_MAX,
       queueTimeoutMs: e.CONCIERGE_LLM_QUEUE_TIMEOUT_MS,
+    },
+    recommend: {
+      weights: {
+        content: e.CONCIERGE_REC_WEIGHT_CONTENT,
+        session: e.CONCIERGE_REC_WEIGHT_SESSION,
+        collaborative: e.CONCIERGE_REC_WEIGHT_COLLABORATIVE,
+        popularity: e.CONCIERGE_REC_WEIGHT_POPULARITY,
+        recency: e.CONCIERGE_REC_WEIGHT_RECENCY,
+      },
+      mmrLambda: e.CONCIERGE_REC_MMR_LAMBDA,
+      brandCap: e.CONCIERGE_REC_BRAND_CAP,
+      sessionMinutes: e.CONCIERGE_REC_SESSION_MINUTES,
+      newHalfLifeDays: e.CONCIERGE_REC_NEW_HALF_LIFE_DAYS,
+      contentShrink: e.CONCIERGE_REC_CONTENT_SHRINK,
+      cooccurrence: { minSupport: e.CONCIERGE_REC_COOCCURRENCE_MIN_SUPPORT, window: e.CONCIERGE_REC_COOCCURRENCE_WINDOW },
+      popularityWindowDays: e.CONCIERGE_REC_POPULARITY_WINDOW_DAYS,
     },
   };
 }

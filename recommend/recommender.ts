@@ -174,7 +174,10 @@ export class CatalogRecommender implements Recommender {
     lexicalIndex: "saved" | "built";
     embedder: { id: string; tier: string; dimensions: number } | null;
     /** Co-occurrence: shoppers and items counted; "store" once rebuilt from the store's events. */
-    cooccurrence: { shoppers: number; items: number; source: "store" | "off" };
+    cooccurrence: { shoppers: number; items: number; source: "store" | "off"; minSupport?: number; window?: number };
+    /** The ranking knobs in force (config CONCIERGE_REC_*). */
+    ranking: RankingConfig;
+    popularityWindowDays: number;
   } {
     const e = this.embedderRef;
     return {
@@ -183,7 +186,14 @@ export class CatalogRecommender implements Recommender {
       vectorIndex: this.indexSource,
       lexicalIndex: this.lexicalSource,
       embedder: e ? { id: e.id, tier: e.tier, dimensions: e.dimensions } : null,
-      cooccurrence: { shoppers: this.collab?.shoppers ?? 0, items: this.collab?.items ?? 0, source: this.collabSource },
+      cooccurrence: {
+        shoppers: this.collab?.shoppers ?? 0,
+        items: this.collab?.items ?? 0,
+        source: this.collabSource,
+        ...(this.collab && { minSupport: this.collab.minSupport, window: this.collab.window }),
+      },
+      ranking: this.ranking,
+      popularityWindowDays: this.o.popularityWindowDays,
     };
   }
 

@@ -30,7 +30,26 @@ export interface LoadedRecommender {
 export async function loadRecommender(deps: { config: Config; store: Store; logger: Logger }): Promise<LoadedRecommender> {
   const { config, store, logger } = deps;
   const embedder = await chooseEmbedder(config, logger);
-  const recommender = createRecommender({ store, embedder, dataDir: config.dataDir, halfLifeDays: config.profileHalfLifeDays, logger });
+  const rec = config.recommend;
+  const recommender = createRecommender({
+    store,
+    embedder,
+    dataDir: config.dataDir,
+    halfLifeDays: config.profileHalfLifeDays,
+    logger,
+    ...(rec && {
+      ranking: {
+        weights: rec.weights,
+        mmrLambda: rec.mmrLambda,
+        brandCap: rec.brandCap,
+        sessionMinutes: rec.sessionMinutes,
+        newHalfLifeDays: rec.newHalfLifeDays,
+        contentShrink: rec.contentShrink,
+      },
+      cooccurrence: rec.cooccurrence,
+      popularityWindowDays: rec.popularityWindowDays,
+    }),
+  });
   await recommender.load();
 
   const source = config.catalogPath ?? DEMO_CATALOG_PATH;
