@@ -3,6 +3,7 @@ import { z } from "zod";
 import { parseInput } from "../core/validation.ts";
 import { PgAdapter } from "./pg-adapter.ts";
 import { PgliteAdapter } from "./pglite-adapter.ts";
+import { ShopperCachingSqlStore } from "./shopper-cache.ts";
 import { SqlStore } from "./sql-store.ts";
 import type { Store } from "./types.ts";
 
@@ -10,6 +11,7 @@ export type { Row, SqlAdapter, SqlRunner } from "./adapter.ts";
 export { MIGRATIONS, SCHEMA_VERSION } from "./migrations.ts";
 export { PgAdapter } from "./pg-adapter.ts";
 export { PgliteAdapter } from "./pglite-adapter.ts";
+export { ShopperCachingSqlStore } from "./shopper-cache.ts";
 export { SqlStore, type SqlStoreOptions } from "./sql-store.ts";
 export * from "./types.ts";
 
@@ -41,6 +43,7 @@ export interface StoreConfig {
 export function createStore(config: StoreConfig): Store {
   const c = parseInput(configSchema, config, "store config");
   const schema = c.schema ?? "public";
-  const adapter = c.databaseUrl ? new PgAdapter(c.databaseUrl, schema) : new PgliteAdapter(path.join(path.resolve(c.dataDir), "db"), schema);
-  return new SqlStore(adapter, { schema, batchSize: c.batchSize });
+  if (c.databaseUrl) return new SqlStore(new PgAdapter(c.databaseUrl, schema), { schema, batchSize: c.batchSize });
+  // The embedded database belongs to this process alone, so what it last wrote is what is there.
+  return new ShopperCachingSqlStore(new PgliteAdapter(path.join(path.resolve(c.dataDir), "db"), schema), { schema, batchSize: c.batchSize });
 }
