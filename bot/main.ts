@@ -2,7 +2,8 @@ import { pathToFileURL } from "node:url";
 import { type Config, loadConfig } from "../core/config.ts";
 import { NotReadyError } from "../core/errors.ts";
 import { createLogger, type Logger } from "../core/logger.ts";
-import { createDialogEngine, type DialogEngine } from "../dialogs/index.ts";
+import { createDialogEngine, type DialogEngine, groundedReplyWriter } from "../dialogs/index.ts";
+import { type LanguageModel, loadLanguageModel } from "../llm/index.ts";
 import { loadNlu } from "./bootstrap/nlu.ts";
 import { type LoadedRecommender, loadRecommender } from "./bootstrap/recommender.ts";
 import { Experiments } from "../recommend/experiments/index.ts";
@@ -17,6 +18,8 @@ export interface RunningService {
   store: Store;
   /** Resolves once models and store are loaded (what /readyz reports). */
   ready: Promise<void>;
+  /** The local LLM once loaded; undefined while it loads or without one (templates answer). */
+  languageModel(): LanguageModel | undefined;
   close(): Promise<void>;
 }
 
@@ -30,6 +33,15 @@ export async function startService(config: Config = loadConfig(), logger: Logger
   let catalogue: LoadedRecommender | undefined;
   let segments: Segments | undefined;
   let experiments: Experiments | undefined;
+
+  // The LLM loads alongside the rest without holding up readiness: templates answer until it is in.
+  let languageModel: LanguageModel | undefined;
+  let closing = false;
+  const llmLoaded = loadLanguageModel(config, logger).then(async (model) => {
+    if (closing) await model?.close();
+    else languageModel = model;
+  }).catch((err) => logger.warn({ err }, "LLM: could not finish loading; replies use templates"));
+  const writer = groundedReplyWriter({ model: () => languageModel, logger });
 
   const server = createServer({
     config,
@@ -55,7 +67,7 @@ export async function startService(config: Config = loadConfig(), logger: Logger
     catalogue = loaded;
     segments = new Segments({ store, embedderId: () => loaded.recommender.embedder?.id ?? null, halfLifeDays: config.profileHalfLifeDays, logger });
     experiments = new Experiments({ store, logger });
-    engine = createDialogEngine({ understander: nlu, recommender: loaded.recommender, store, logger });
+    engine = createDialogEngine({ understander: nlu, recommender: loaded.recommender, store, logger, writer: () => (languageModel ? writer : undefined) });
     logger.info({ seconds: (Date.now() - started) / 1000 }, "ready");
   })();
   ready.catch((err) => logger.fatal({ err }, "start-up failed"));
@@ -64,11 +76,16 @@ export async function startService(config: Config = loadConfig(), logger: Logger
     port,
     store,
     ready,
+    languageModel: () => languageModel,
     async close() {
+      closing = true;
       await server.close();
       await detachRedis?.();
       await ready.catch(() => undefined);
       await catalogue?.close();
+      await llmLoaded;
+      await languageModel?.close();
+      languageModel = undefined;
       await store.close();
     },
   };
