@@ -34,7 +34,9 @@ export function eventRoutes(deps: { isReady: () => boolean; recordEvents: (event
   return router;
 }
 
-/** The plain chat page and its assets; the socket.io client comes from socket.io itself at /socket.io/socket.io.js. */
+const KIOSK_SCRIPTS = ["kiosk.js", "kiosk-audio.js", "kiosk-worklet.js", "kiosk-mic.js", "kiosk-player.js", "kiosk-text.js", "kiosk-view.js"];
+
+/** The plain chat page, the voice kiosk page (/kiosk) and their assets; the socket.io client comes from socket.io itself at /socket.io/socket.io.js. */
 export function webRoutes(webDir: string): Router {
   const router = express.Router();
   const file = (name: string, type: string) => (_req: express.Request, res: express.Response) => {
@@ -43,6 +45,10 @@ export function webRoutes(webDir: string): Router {
   router.get(["/", "/chat.html"], file("chat.html", "html"));
   router.get("/chat.js", file("chat.js", "js"));
   router.get("/chat.css", file("chat.css", "css"));
+  // The voice kiosk (socket.io /voice); its scripts are ES modules, the worklet imports kiosk-audio.js.
+  router.get(["/kiosk", "/kiosk.html"], file("kiosk.html", "html"));
+  router.get("/kiosk.css", file("kiosk.css", "css"));
+  for (const name of KIOSK_SCRIPTS) router.get(`/${name}`, file(name, "js"));
   router.use("/images", express.static(path.join(webDir, "images"), { index: false, maxAge: "1h", fallthrough: true }));
   return router;
 }
