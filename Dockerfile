@@ -2,10 +2,14 @@
 FROM node:20-bookworm-slim
 
 # tini reaps and forwards signals so the service shuts down cleanly; ca-certificates for optional
-# model downloads (CONCIERGE_ALLOW_DOWNLOADS=1).
+# model downloads (CONCIERGE_ALLOW_DOWNLOADS=1). The voice path's built-in tier: flite (English
+# speech), espeak-ng (Mandarin speech, pronunciations of words the dictionary lacks), pocketsphinx
+# with its US English acoustic model (speech-to-text). The last line fails the build if one is missing.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends tini ca-certificates \
- && rm -rf /var/lib/apt/lists/*
+ && apt-get install -y --no-install-recommends tini ca-certificates flite espeak-ng pocketsphinx pocketsphinx-en-us \
+ && rm -rf /var/lib/apt/lists/* \
+ && for p in flite espeak-ng pocketsphinx_batch; do command -v "$p" >/dev/null || { echo "missing $p" >&2; exit 1; }; done \
+ && test -d /usr/share/pocketsphinx/model/en-us
 
 WORKDIR /app
 ENV NODE_ENV=production \
