@@ -9,6 +9,7 @@ import { runTurn, toWireReply } from "../turns.ts";
 import { parseActivity, toTurn, userIdOf } from "./activity.ts";
 import type { ConciergeAdapter } from "./adapter.ts";
 import { renderReply } from "./render.ts";
+import { TeamsStream } from "./teams-stream.ts";
 
 export interface BotRouteOptions {
   adapter: ConciergeAdapter;
@@ -19,6 +20,8 @@ export interface BotRouteOptions {
   turnTimeoutMs: number;
   /** Public base URL of this service, for absolute image links in cards; defaults to the request's host. */
   publicUrl?: string;
+  /** Shortest gap between two Teams streaming updates (Teams throttles at about one a second). */
+  teamsStreamIntervalMs?: number;
 }
 
 /** What a conversationUpdate that adds a shopper is answered with: the engine's own greeting. */
@@ -27,17 +30,19 @@ export const WELCOME_TEXT = "hello";
 // Channel ids become a metrics label; anything else is folded into "other" to keep the label bounded.
 const KNOWN_CHANNELS = new Set(["msteams", "emulator", "slack", "webchat", "directline", "skype", "telegram", "facebook", "line", "kik", "email", "sms", "test"]);
 
-type Notice = "textOnly" | "tooLong" | "failed";
+type Notice = "textOnly" | "tooLong" | "failed" | "working";
 const notices: Record<"en" | "zh", Record<Notice, (n?: number) => string>> = {
   en: {
     textOnly: () => "I can only read text for now — please type your question.",
     tooLong: (n) => `That message is too long for me: please keep it under ${n} characters.`,
     failed: () => "Sorry, something went wrong on my side. Please try again in a moment.",
+    working: () => "Looking through the catalogue…",
   },
   zh: {
     textOnly: () => "目前我只能读懂文字，请输入你的问题。",
     tooLong: (n) => `这条消息太长了，请控制在 ${n} 个字符以内。`,
     failed: () => "抱歉，我这边出了点问题，请稍后再试。",
+    working: () => "正在为你查找…",
   },
 };
 const notice = (activity: Activity, key: Notice, n?: number) => notices[(activity.locale ?? "").toLowerCase().startsWith("zh") ? "zh" : "en"][key](n);
@@ -75,19 +80,42 @@ export function botFrameworkRoute(options: BotRouteOptions): RequestHandler {
       }
     };
 
+    // Typing first, then the reply: as one final message, or in Teams one-on-one chats streamed as it
+    // is written. With expectReplies everything returns in one HTTP response, so there is nothing to stream.
     const answer = async (context: TurnContext, text: string, userId: string, recipientId: string) => {
-      await send(context, { type: ActivityTypes.Typing });
+      const incoming = context.activity;
+      const streams = incoming.channelId === "msteams" && incoming.conversation.conversationType === "personal" && incoming.deliveryMode !== "expectReplies";
+      const stream = streams
+        ? new TeamsStream({
+            send: async (activity) => {
+              try {
+                return await context.sendActivity(activity);
+              } catch (err) {
+                throw new ChannelUnreachableError(incoming.serviceUrl, err);
+              }
+            },
+            intervalMs: options.teamsStreamIntervalMs,
+            logger: log,
+          })
+        : undefined;
+      if (stream) await stream.open(notice(incoming, "working"));
+      else await send(context, { type: ActivityTypes.Typing });
+      const finish = (activity: Partial<Activity>) => (stream ? stream.finish(activity) : send(context, activity));
       let reply: Awaited<ReturnType<typeof runTurn>>;
       try {
-        const turn = { conversationId: context.activity.conversation.id, userId, text, locale: context.activity.locale || undefined };
-        reply = await runTurn({ engine: options.engine, turn, channel, signal: closed.signal, timeoutMs: options.turnTimeoutMs, logger: log });
+        const turn = { conversationId: incoming.conversation.id, userId, text, locale: incoming.locale || undefined };
+        const sink = stream ? { delta: (d: string) => stream.push(d) } : undefined;
+        reply = await runTurn({ engine: options.engine, turn, channel, sink, signal: closed.signal, timeoutMs: options.turnTimeoutMs, logger: log });
       } catch (err) {
-        if (closed.signal.aborted) return;
-        reportError(err, log, { activity: context.activity.type });
-        await send(context, { type: ActivityTypes.Message, text: notice(context.activity, "failed") });
+        if (closed.signal.aborted) {
+          stream?.cancel();
+          return;
+        }
+        reportError(err, log, { activity: incoming.type });
+        await finish({ type: ActivityTypes.Message, text: notice(incoming, "failed") });
         return;
       }
-      await send(context, renderReply(toWireReply(reply), { channelId: context.activity.channelId, locale: reply.locale ?? context.activity.locale, baseUrl, recipientId }));
+      await finish(renderReply(toWireReply(reply), { channelId: incoming.channelId, locale: reply.locale ?? incoming.locale, baseUrl, recipientId }));
     };
 
     const logic = async (context: TurnContext) => {
