@@ -71,6 +71,8 @@ export const reasons = {
   closeToTaste: (lang: Lang) => (lang === "zh" ? "符合你的口味" : "close to what you like"),
   likes: (lang: Lang, likes: string) => (lang === "zh" ? `符合你的喜好：${likes}` : `matches what you like: ${likes}`),
   popular: (lang: Lang) => (lang === "zh" ? "近期热门" : "popular right now"),
+  /** Popular in the shopper's segment (the shoppers whose interests theirs resemble). */
+  popularWithSimilar: (lang: Lang) => (lang === "zh" ? "和你兴趣相近的顾客都喜欢" : "popular with shoppers like you"),
   /** Popular over all time (nothing in the recent window). */
   favourite: (lang: Lang) => (lang === "zh" ? "深受顾客欢迎" : "popular with shoppers"),
   topPick: (lang: Lang, category: string | undefined) => {

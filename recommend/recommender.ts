@@ -17,8 +17,9 @@ import { productText } from "./product-text.ts";
 import { blendPreferences, computeProfile } from "./profile.ts";
 import { catalogPrior } from "./ranking/prior.ts";
 import { DEFAULT_RANKING, exclusions, fallbackPicks, type RankingConfig, type RankingSources, type RankingWeights, rankForShopper, type ShopperInput } from "./ranking/ranker.ts";
-import { arrivalSignal, popularitySignal } from "./ranking/signals.ts";
+import { arrivalSignal, popularitySignal, segmentPopularitySignal } from "./ranking/signals.ts";
 import { type Lang, langOf, reasons } from "./reasons.ts";
+import { SegmentPrior, type ShopperSegmentPick } from "./segment-prior.ts";
 import { eventsSchema, listOptionsSchema, recommendOptionsSchema, searchRequestSchema, userIdSchema } from "./schemas.ts";
 import { stripPriceWords } from "./text/query.ts";
 import { analyzeQuery, type QueryGroup, tokenize, tokenizerFingerprint } from "./text/tokenize.ts";
@@ -118,6 +119,8 @@ export class CatalogRecommender implements Recommender {
   private popularityCache: { items: unknown; state: CatalogIndexes; signal: RankingSources["popularity"] } | undefined;
   private arrivalCache: { state: CatalogIndexes; version: number; signal: RankingSources["arrivals"] } | undefined;
   private arrivalVersion = 0;
+  private readonly segmentPrior: SegmentPrior;
+  private readonly segmentSignals = new Map<string, { base: RankingSources["popularity"]; state: CatalogIndexes; signal: NonNullable<RankingSources["popularity"]> }>();
   private readonly o: Required<Omit<RecommenderOptions, "embedder" | "logger" | "builtin" | "hnsw" | "ranking" | "cooccurrence">>;
 
   constructor(private readonly options: RecommenderOptions) {
@@ -132,6 +135,7 @@ export class CatalogRecommender implements Recommender {
       progress: options.progress ?? !process.env.CONCIERGE_QUIET,
     };
     this.popularity = new Popularity(options.store, this.o.popularityWindowDays);
+    this.segmentPrior = new SegmentPrior(options.store);
     this.collab = options.cooccurrence === false ? null : new CooccurrenceModel(options.cooccurrence);
     const r = options.ranking ?? {};
     this.ranking = {
@@ -628,10 +632,13 @@ export class CatalogRecommender implements Recommender {
       if (!profile) return this.popularRanked(limit, filter, lang);
       const now = Date.now();
       const query = await this.sessionQuery(user, opts.query, now);
-      if (!profile.events.length && !profile.likesVector && !query) return this.popularRanked(limit, filter, lang, profile.exclude);
+      // Their segment's popularity stands in for the shop's (cold start: see segment-prior.ts).
+      const segment = await this.segmentPrior.forShopper(user, profile.events, profile.likes, (id) => this.state.catalog.get(id));
+      const sources = await this.rankingSources(segment);
+      if (!profile.events.length && !profile.likesVector && !query) return fallbackPicks(sources, limit, filter, lang, this.slotsOf(profile.exclude));
       const shopper: ShopperInput = { events: profile.events, now, likes: profile.likes, likesVector: profile.likesVector, query };
       return rankForShopper(
-        await this.rankingSources(),
+        sources,
         shopper,
         { limit, filter, lang, seen: "last", fill: true, capBrands: !opts.filters?.brands?.length },
         this.ranking,
@@ -656,8 +663,11 @@ export class CatalogRecommender implements Recommender {
     this.lastQueries.set(userId, { text, vector, at: Date.now() });
   }
 
-  /** What the ranker reads besides the shopper: indexes, co-occurrence, and the priors (rebuilt when their inputs change). */
-  private async rankingSources(): Promise<RankingSources> {
+  /**
+   * What the ranker reads besides the shopper: indexes, co-occurrence, and the priors (rebuilt when
+   * their inputs change); with a segment, popularity among it leads the popularity prior.
+   */
+  private async rankingSources(segment?: ShopperSegmentPick | null): Promise<RankingSources> {
     const { items, recent } = await this.popularity.ranked();
     const state = this.state;
     if (!this.popularityCache || this.popularityCache.items !== items || this.popularityCache.state !== state) {
@@ -666,11 +676,22 @@ export class CatalogRecommender implements Recommender {
     if (!this.arrivalCache || this.arrivalCache.state !== state || this.arrivalCache.version !== this.arrivalVersion) {
       this.arrivalCache = { state, version: this.arrivalVersion, signal: arrivalSignal(this.arrivals, (id) => state.ids.slotOf(id)) };
     }
+    let popularity = this.popularityCache.signal;
+    if (segment) {
+      const key = `${segment.segmentation}:${segment.segment}`;
+      let cached = this.segmentSignals.get(key);
+      if (!cached || cached.base !== popularity || cached.state !== state) {
+        cached = { base: popularity, state, signal: segmentPopularitySignal(segment.items, popularity, (id) => state.ids.slotOf(id)) };
+        if (this.segmentSignals.size >= 64) this.segmentSignals.clear();
+        this.segmentSignals.set(key, cached);
+      }
+      popularity = cached.signal;
+    }
     return {
       catalog: state.catalog,
       vectors: state.vectors,
       collab: this.collab,
-      popularity: this.popularityCache.signal,
+      popularity,
       arrivals: this.arrivalCache.signal,
       prior: () => this.prior(),
     };

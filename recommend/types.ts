@@ -47,9 +47,10 @@ export interface Filters {
 /**
  * What ranked a recommendation (the reason is built from it): the shopper's long-term profile, their
  * current session (recent items, current query), co-occurrence with their items, the popularity or
- * freshness prior, an item from their own history, or the catalogue's own order (cold start).
+ * freshness prior, popularity among the shopper's segment, an item from their own history, or the
+ * catalogue's own order (cold start).
  */
-export type RankingSignal = "content" | "session" | "collaborative" | "popularity" | "recency" | "history" | "prior";
+export type RankingSignal = "content" | "session" | "collaborative" | "popularity" | "segment" | "recency" | "history" | "prior";
 
 export interface Ranked {
   product: Product;

@@ -101,6 +101,8 @@ export interface PopularitySignal {
   ranked(): Iterable<number>;
   /** Counts come from the recent window ("popular right now") rather than all time. */
   recent: boolean;
+  /** True when the slot is popular in the shopper's segment (segmentPopularitySignal), not just the shop. */
+  fromSegment?(slot: number): boolean;
 }
 
 export interface ArrivalSignal {
@@ -422,7 +424,8 @@ export function rankForShopper(src: RankingSources, shopper: ShopperInput, req: 
     const c = bySlot.get(p.slot)!;
     // Position-consistent scores: the MMR value at pick time, never above the one before.
     last = Math.min(last, p.value);
-    out.push({ product: catalog.product(c.slot)!, score: last, reason: explain.reason(c), signal: c.signal });
+    const signal = c.signal === "popularity" && src.popularity?.fromSegment?.(c.slot) ? "segment" : c.signal;
+    out.push({ product: catalog.product(c.slot)!, score: last, reason: explain.reason(c), signal });
   }
   const used = new Set(out.map((r) => ids.slotOf(r.product.id)!));
   if (out.length < limit && req.seen === "last") {
@@ -446,7 +449,8 @@ export function rankForShopper(src: RankingSources, shopper: ShopperInput, req: 
 }
 
 /**
- * Popular products within the filter, then the catalogue prior — the end of the fallback order,
+ * Popular products within the filter (the shopper's segment's first when the popularity signal is
+ * segmentPopularitySignal), then the catalogue prior — the end of the fallback order,
  * and all a shopper with no usable history gets. `skip` is extended with what is picked.
  */
 export function fallbackPicks(src: Pick<RankingSources, "catalog" | "popularity" | "prior">, limit: number, filter: CompiledFilter, lang: Lang, skip: Set<number>): Ranked[] {
@@ -459,6 +463,10 @@ export function fallbackPicks(src: Pick<RankingSources, "catalog" | "popularity"
       if (out.length >= limit) break;
       if (skip.has(slot) || !filter.accept(slot)) continue;
       skip.add(slot);
+      if (src.popularity.fromSegment?.(slot)) {
+        out.push({ product: c.product(slot)!, score: src.popularity.scoreOf(slot), reason: reasons.popularWithSimilar(lang), signal: "segment" });
+        continue;
+      }
       out.push({ product: c.product(slot)!, score: src.popularity.scoreOf(slot), reason: recent ? reasons.popular(lang) : reasons.favourite(lang), signal: "popularity" });
     }
   }
@@ -525,6 +533,7 @@ class Explainer {
       case "content":
         return this.contentReason(c.slot);
       case "popularity":
+        if (this.src.popularity?.fromSegment?.(c.slot)) return reasons.popularWithSimilar(lang);
         return reasons.popularIn(lang, category, this.src.popularity?.recent ?? false);
       case "recency":
         return reasons.newIn(lang, category);

@@ -21,6 +21,25 @@ export function popularitySignal(counts: { id: string; score: number }[], slotOf
   return { scoreOf: (s) => scores.get(s) ?? 0, ranked: () => slots, recent };
 }
 
+/**
+ * Popularity among the shopper's segment first, the whole shop's after: the segment's items (best
+ * first) score 0.5–1 by their log counts, every other item half its global score, so the segment
+ * leads and the shop's bestsellers still rank among themselves. `fromSegment` tells the reasons apart.
+ */
+export function segmentPopularitySignal(segmentItems: { id: string; score: number }[], global: PopularitySignal | null, slotOf: (id: string) => number | undefined): PopularitySignal {
+  const own = popularitySignal(segmentItems, slotOf, global?.recent ?? false);
+  const mine = new Set(own.ranked());
+  return {
+    recent: global?.recent ?? false,
+    scoreOf: (s) => (mine.has(s) ? 0.5 + 0.5 * own.scoreOf(s) : 0.5 * (global?.scoreOf(s) ?? 0)),
+    *ranked() {
+      yield* own.ranked();
+      if (global) for (const s of global.ranked()) if (!mine.has(s)) yield s;
+    },
+    fromSegment: (s) => mine.has(s),
+  };
+}
+
 /** `arrivals`: product id → when it arrived (epoch ms). */
 export function arrivalSignal(arrivals: Map<string, number>, slotOf: (id: string) => number | undefined): ArrivalSignal {
   const at = new Map<number, number>();

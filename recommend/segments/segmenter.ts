@@ -71,7 +71,8 @@ interface Shopper {
   items: Map<string, number>;
 }
 
-const TOP_ITEMS = 10;
+/** Enough for a segment's popularity to fill a list within a filter (segment-prior.ts), small enough to show. */
+const TOP_ITEMS = 50;
 const TOP_FACETS = 5;
 
 /** Lets the event loop serve requests between chunks of CPU work (the admin API runs this in the service). */
