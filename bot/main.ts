@@ -47,7 +47,15 @@ export async function startService(config: Config = loadConfig(), logger: Logger
     config,
     logger,
     messageRate: config.messageRate,
-    admin: adminRouter({ adminToken: config.adminToken, logger, segments: () => segments, experiments: () => experiments }),
+    admin: adminRouter({
+      adminToken: config.adminToken,
+      logger,
+      segments: () => segments,
+      experiments: () => experiments,
+      // Copy, feedback and sentiment once the store is open; copy shares the dialogs' model.
+      store: () => (engine ? store : undefined),
+      languageModel: () => languageModel,
+    }),
     engine: () => engine,
     isReady: () => engine !== undefined,
     recordEvents: async (events) => {

@@ -3,8 +3,12 @@ import { z } from "zod";
 import { NotReadyError, ValidationError } from "../../core/errors.ts";
 import type { Logger } from "../../core/logger.ts";
 import { parseInput } from "../../core/validation.ts";
+import { SentimentReports } from "../../intents/feedback/index.ts";
+import { CopyService } from "../../llm/copy/index.ts";
+import type { LanguageModel } from "../../llm/index.ts";
 import { assignVariant, type Experiments } from "../../recommend/experiments/index.ts";
 import type { Segments } from "../../recommend/segments/index.ts";
+import type { Store } from "../../store/index.ts";
 import { methodNotAllowed } from "./middleware.ts";
 import { adminAuth } from "./admin-auth.ts";
 
@@ -15,6 +19,10 @@ export interface AdminDeps {
   /** Undefined while the store is loading (answers 503). */
   segments: () => Segments | undefined;
   experiments: () => Experiments | undefined;
+  /** The store once it is open (copy, feedback and sentiment answer 503 before). */
+  store?: () => Store | undefined;
+  /** The process's language model, shared with the dialogs; undefined → templated copy. */
+  languageModel?: () => LanguageModel | undefined;
 }
 
 const segmentIdSchema = z.string().regex(/^\d{1,4}$/, "must be a segment number (0, 1, …)").transform(Number);
@@ -34,7 +42,7 @@ function bodyObject(req: Request, what: string): Record<string, unknown> {
 }
 
 /**
- * The admin API (segments, experiments) behind adminAuth, and the public experiment endpoints a
+ * The admin API (segments, experiments, marketing copy, feedback and sentiment) behind adminAuth, and the public experiment endpoints a
  * shop's pages call: POST /api/experiments/:id/events and GET /api/experiments/:id/variant.
  * Mount it with ServerDeps.admin; it expects the service's JSON body parser before it.
  */
@@ -83,6 +91,44 @@ export function adminRouter(deps: AdminDeps): Router {
   router.all("/api/admin/experiments/:id", methodNotAllowed("GET"));
   router.all("/api/admin/experiments/:id/report", methodNotAllowed("GET"));
   router.all("/api/admin/experiments/:id/stop", methodNotAllowed("POST"));
+
+  // ── marketing copy, feedback and sentiment ──
+  // Built on first use from the store the service opened; they hold no state of their own.
+  let copy: { store: Store; service: CopyService } | undefined;
+  let reports: { store: Store; service: SentimentReports } | undefined;
+  const copyService = () => {
+    const store = ready(deps.store ?? (() => undefined));
+    if (copy?.store !== store) {
+      const service = new CopyService({ store, languageModel: deps.languageModel, createExperiment: (input) => ready(deps.experiments).create(input), logger: deps.logger });
+      copy = { store, service };
+    }
+    return copy.service;
+  };
+  const sentimentReports = () => {
+    const store = ready(deps.store ?? (() => undefined));
+    if (reports?.store !== store) reports = { store, service: new SentimentReports({ store, logger: deps.logger }) };
+    return reports.service;
+  };
+  router.post("/api/admin/copy", async (req, res) => {
+    if (req.body === undefined) throw new ValidationError("invalid copy request: expected a JSON body (Content-Type: application/json) with productId");
+    const controller = new AbortController();
+    // A client that hangs up stops the model writing for it.
+    res.on("close", () => {
+      if (!res.writableEnded) controller.abort(new Error("client closed the request"));
+    });
+    const result = await copyService().write(bodyObject(req, "copy request"), { signal: controller.signal });
+    res.status(result.experiment ? 201 : 200).json(result);
+  });
+  router.post("/api/admin/feedback", async (req, res) => {
+    if (req.body === undefined) throw new ValidationError("invalid feedback: expected a JSON body (Content-Type: application/json) with an entry or an array of entries");
+    res.status(201).json(await sentimentReports().record(req.body));
+  });
+  router.get("/api/admin/sentiment", async (req, res) => {
+    res.json(await sentimentReports().report(req.query));
+  });
+  router.all("/api/admin/copy", methodNotAllowed("POST"));
+  router.all("/api/admin/feedback", methodNotAllowed("POST"));
+  router.all("/api/admin/sentiment", methodNotAllowed("GET"));
 
   // ── public: what the shop's pages report and ask ──
   router.post("/api/experiments/:id/events", async (req, res) => {
