@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningService, startService } from "../../bot/main.ts";
 import { loadConfig } from "../../core/config.ts";
 import { createLogger } from "../../core/logger.ts";
-import type { Reply } from "../../core/turn.ts";
 import { figuresIn, formatPrice } from "../../llm/index.ts";
 import type { Product } from "../../store/types.ts";
 import { ENDLESS, hasToyModel, TOY_MODEL, until } from "../llm/toy-model.ts";
@@ -42,7 +41,7 @@ function expectCatalogueFigures(text: string, products: Product[]): void {
 }
 
 /** Sends a message and records deltas and the acknowledgement in the order they arrived. */
-async function turnInOrder(client: ChatClient, text: string): Promise<{ reply: Reply; deltas: string[]; order: string[] }> {
+async function turnInOrder(client: ChatClient, text: string): Promise<{ reply: Awaited<ReturnType<ChatClient["send"]>>["reply"]; deltas: string[]; order: string[] }> {
   const order: string[] = [];
   const onDelta = () => order.push("delta");
   client.socket.on("reply:delta", onDelta);
