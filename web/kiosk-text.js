@@ -24,7 +24,7 @@ export const TEXT = {
       speaking: "Speaking…",
       paused: "Paused",
     },
-    button: { hold: "Hold to talk", release: "Release to send", pause: "Pause", listen: "Listen", stop: "Stop", retry: "Retry mic" },
+    button: { hold: "Hold to talk", release: "Release to send", pause: "Tap to pause", listen: "Tap to listen", stop: "Tap to stop", retry: "Retry mic" },
     hint: {
       handsFree: "Talk any time — you can interrupt me. Space bar: pause.",
       pushToTalk: "Hold the button (or the space bar) while you speak.",
@@ -38,7 +38,8 @@ export const TEXT = {
     errors: {
       connection: (detail) => `Can’t reach the assistant (${detail}). Retrying…`,
       disconnected: "Lost the connection to the assistant. Reconnecting…",
-      start: (detail) => `The voice service refused to start: ${detail}`,
+      start: (detail) => `The voice service could not start: ${detail}`,
+      noAnswer: "no answer from the server",
       server: (detail) => `The assistant reported a problem: ${detail}`,
       mic: (detail) => `Microphone problem: ${detail}`,
       micLost: "The microphone was disconnected. Tap the button to try again.",
@@ -71,7 +72,7 @@ export const TEXT = {
       speaking: "正在回答…",
       paused: "已暂停",
     },
-    button: { hold: "按住说话", release: "松开发送", pause: "暂停", listen: "开始听", stop: "停止", retry: "重试麦克风" },
+    button: { hold: "按住说话", release: "松开发送", pause: "点击暂停", listen: "点击收听", stop: "点击停止", retry: "重试麦克风" },
     hint: {
       handsFree: "随时说话，可以打断我。空格键：暂停。",
       pushToTalk: "说话时按住按钮（或空格键）。",
@@ -86,6 +87,7 @@ export const TEXT = {
       connection: (detail) => `无法连接助手（${detail}），正在重试…`,
       disconnected: "与助手的连接已断开，正在重连…",
       start: (detail) => `语音服务无法启动：${detail}`,
+      noAnswer: "服务器没有响应",
       server: (detail) => `助手报告了一个问题：${detail}`,
       mic: (detail) => `麦克风出错：${detail}`,
       micLost: "麦克风已断开，请点击按钮重试。",

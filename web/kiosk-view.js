@@ -159,7 +159,10 @@ export class ConversationView {
     turn.appendChild(chips);
   }
 
+  /** Shows the newest turn; one taller than the screen (a reply with cards on a landscape tablet) from its top, so its text stays in view. */
   scroll() {
-    this.log.scrollTop = this.log.scrollHeight;
+    const last = this.log.lastElementChild;
+    if (last instanceof HTMLElement && last.offsetHeight > this.log.clientHeight - 24) this.log.scrollTop = last.offsetTop - 12;
+    else this.log.scrollTop = this.log.scrollHeight;
   }
 }

@@ -10,7 +10,9 @@ const SAMPLE_RATE = 16000;
 const FRAME_MS = 20;
 const PREROLL_FRAMES = 12; // 240 ms sent ahead of a push-to-talk press: the first syllable often starts with the press
 const THINKING_TIMEOUT_MS = 30_000;
-const START_ACK_TIMEOUT_MS = 15_000;
+// The first `start` loads the voice models on a fresh service (tens of seconds on a small CPU).
+const START_ACK_TIMEOUT_MS = 180_000;
+const START_RETRY_MS = 10_000;
 const RECORD_LIMIT = 100;
 
 const $ = (id) => document.getElementById(id);
@@ -184,6 +186,7 @@ function connect() {
   socket.on("disconnect", (reason) => {
     status.connected = false;
     status.started = false;
+    accepted = null;
     status.speech = false;
     status.thinking = false;
     // "io client disconnect" is ours (never happens here); anything else is worth saying.
@@ -253,19 +256,36 @@ function connect() {
   });
 }
 
+let startSeq = 0;
+let accepted = null; // the settings the server's session on this connection runs with
+let startRetry;
+
+/** Announces the audio format and settings; sent on every (re)connection and on every settings change. */
 function sendStart() {
+  clearTimeout(startRetry);
   if (!socket?.connected) return;
-  const payload = { sampleRate: SAMPLE_RATE, format: "pcm16", locale: settings.locale, mode: settings.mode, userId };
+  const attempt = ++startSeq;
+  const wanted = { locale: settings.locale, mode: settings.mode };
+  const payload = { sampleRate: SAMPLE_RATE, format: "pcm16", ...wanted, userId };
   socket.timeout(START_ACK_TIMEOUT_MS).emit("start", payload, (timeoutErr, ack) => {
-    if (timeoutErr) {
-      showError("start", t().errors.start("no answer"));
-    } else if (ack?.error) {
-      status.started = false;
-      showError("start", t().errors.start(ack.error.message));
-    } else if (ack?.ok) {
+    if (attempt !== startSeq) return; // a newer start superseded this one
+    if (ack?.ok) {
       status.started = true;
+      accepted = wanted;
+      store("concierge.kiosk.locale", wanted.locale);
+      store("concierge.kiosk.mode", wanted.mode);
       status.session = { sessionId: ack.sessionId, vad: ack.vad, stt: ack.stt, sampleRate: ack.sampleRate };
       clearError("start");
+    } else {
+      showError("start", t().errors.start(timeoutErr ? t().errors.noAnswer : (ack?.error?.message ?? JSON.stringify(ack))));
+      if (status.started && accepted) {
+        // The server keeps the session it had: show the settings it still runs with.
+        settings.locale = accepted.locale;
+        settings.mode = accepted.mode;
+        status.pttPressed = false;
+      } else if (timeoutErr) {
+        startRetry = setTimeout(sendStart, START_RETRY_MS); // the voice models may still be loading
+      }
     }
     render();
   });
@@ -383,7 +403,6 @@ for (const button of document.querySelectorAll("#lang button")) {
   button.addEventListener("click", () => {
     if (settings.locale === button.dataset.locale) return;
     settings.locale = button.dataset.locale;
-    store("concierge.kiosk.locale", settings.locale);
     sendStart();
     render();
   });
@@ -394,7 +413,6 @@ for (const button of document.querySelectorAll("#mode button")) {
     release();
     settings.mode = button.dataset.mode;
     status.paused = false;
-    store("concierge.kiosk.mode", settings.mode);
     sendStart();
     render();
   });
