@@ -479,7 +479,7 @@ function render() {
   const phaseNode = $("phase");
   phaseNode.dataset.phase = p;
   phaseNode.textContent = text.phase[p];
-  $("hint").textContent = settings.mode === "push-to-talk" ? text.hint.pushToTalk : text.hint.handsFree;
+  $("hint").textContent = p === "noMic" || p === "offline" ? "" : settings.mode === "push-to-talk" ? text.hint.pushToTalk : text.hint.handsFree;
   talk.dataset.phase = p;
   talk.classList.toggle("pressed", status.pttPressed);
   talk.setAttribute("aria-pressed", String(settings.mode === "push-to-talk" ? status.pttPressed : !status.paused));

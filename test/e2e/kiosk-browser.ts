@@ -46,7 +46,8 @@ export function speechWav(text: string, options: { leadMs: number; tailMs: numbe
   return { file, speechMs: (speech.samples.length / 16000) * 1000 };
 }
 
-export async function launchChromium(fakeMicWav?: string): Promise<Browser> {
+/** Chromium with a fake microphone (a beep, or `fakeMicWav` played once); `grantMicrophone: false` leaves the permission prompt unanswered, which headless Chromium treats as a refusal. */
+export async function launchChromium(fakeMicWav?: string, options: { grantMicrophone?: boolean } = {}): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -60,7 +61,7 @@ export async function launchChromium(fakeMicWav?: string): Promise<Browser> {
       "--disable-sync",
       "--autoplay-policy=no-user-gesture-required",
       "--use-fake-device-for-media-stream",
-      "--use-fake-ui-for-media-stream",
+      ...(options.grantMicrophone === false ? [] : ["--use-fake-ui-for-media-stream"]),
       ...(fakeMicWav ? [`--use-file-for-fake-audio-capture=${fakeMicWav}%noloop`] : []),
     ],
   });
