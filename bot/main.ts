@@ -11,6 +11,7 @@ import { Segments } from "../recommend/segments/index.ts";
 import { adminRouter } from "./http/admin.ts";
 import { attachRedisAdapter } from "./scale-out.ts";
 import { createServer } from "./server.ts";
+import { VoiceStackLoader } from "./voice/stack.ts";
 import { createStore, type Store } from "../store/index.ts";
 
 export interface RunningService {
@@ -43,7 +44,23 @@ export async function startService(config: Config = loadConfig(), logger: Logger
   }).catch((err) => logger.warn({ err }, "LLM: could not finish loading; replies use templates"));
   const writer = groundedReplyWriter({ model: () => languageModel, logger });
 
+  // Voice loads on first use, after the catalogue is in the store (its language model is built from it).
+  let settleStore: { resolve: () => void; reject: (err: unknown) => void } = { resolve: () => {}, reject: () => {} };
+  const storeReady = new Promise<void>((resolve, reject) => {
+    settleStore = { resolve, reject };
+  });
+  storeReady.catch(() => undefined);
+  const voice = new VoiceStackLoader({
+    config,
+    logger,
+    products: async () => {
+      await storeReady;
+      return store.allProducts();
+    },
+  });
+
   const server = createServer({
+    voice,
     config,
     logger,
     messageRate: config.messageRate,
@@ -79,6 +96,8 @@ export async function startService(config: Config = loadConfig(), logger: Logger
     logger.info({ seconds: (Date.now() - started) / 1000 }, "ready");
   })();
   ready.catch((err) => logger.fatal({ err }, "start-up failed"));
+  ready.then(() => settleStore.resolve(), (err) => settleStore.reject(err));
+  if (voice.settings.service === "preload") ready.then(() => voice.get()).catch(() => undefined);
 
   return {
     port,
@@ -88,6 +107,7 @@ export async function startService(config: Config = loadConfig(), logger: Logger
     async close() {
       closing = true;
       await server.close();
+      await voice.close();
       await detachRedis?.();
       await ready.catch(() => undefined);
       await catalogue?.close();

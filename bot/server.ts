@@ -12,6 +12,9 @@ import { cors, errorHandler, methodNotAllowed, notFound, requestLog, securityHea
 import { eventRoutes, healthRoutes, webRoutes } from "./http/routes.ts";
 import { type RateLimiter, type TokenBucketOptions, TokenBucketLimiter } from "./rate-limit.ts";
 import { attachChat } from "./socket.ts";
+import { attachVoice } from "./voice/socket.ts";
+import type { VoiceStackLoader } from "./voice/stack.ts";
+import { attachTelephony, TWIML_PATH, twimlRoute } from "./voice/telephony.ts";
 
 export interface ServerDeps {
   config: Config;
@@ -40,6 +43,8 @@ export interface ServerDeps {
   publicUrl?: string;
   /** The admin API and experiment events (bot/http/admin.ts adminRouter), mounted after the JSON body parser. */
   admin?: express.Router;
+  /** The voice models (loaded on first use): enables the `/voice` namespace, the telephone media stream and its TwiML. */
+  voice?: VoiceStackLoader;
 }
 
 export interface ConciergeServer {
@@ -83,6 +88,7 @@ export function createServer(deps: ServerDeps): ConciergeServer {
   );
   app.all("/api/messages", methodNotAllowed("POST"));
   app.all("/api/events", methodNotAllowed("POST"));
+  if (deps.voice?.enabled) app.all(TWIML_PATH, twimlRoute(deps.publicUrl));
   app.use(webRoutes(webDir));
   app.use(notFound());
   app.use(errorHandler(logger));
@@ -103,6 +109,9 @@ export function createServer(deps: ServerDeps): ConciergeServer {
     eventLimiter: deps.eventLimiter ?? new TokenBucketLimiter(deps.eventRate ?? { capacity: 100, refillPerSecond: 20 }),
     turnTimeoutMs,
   });
+  const telephony =
+    deps.voice?.enabled ? attachTelephony({ server, loader: deps.voice, engine: deps.engine, logger, turnTimeoutMs }) : undefined;
+  if (deps.voice?.enabled) attachVoice({ io, loader: deps.voice, engine: deps.engine, logger, turnTimeoutMs });
   server.on("clientError", (err, socket) => {
     logger.debug({ err }, "malformed HTTP request");
     if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
@@ -128,6 +137,7 @@ export function createServer(deps: ServerDeps): ConciergeServer {
     close: () =>
       new Promise<void>((resolve) => {
         // io.close() closes the HTTP server too; idle keep-alive connections would hold it open.
+        telephony?.close();
         io.close(() => resolve());
         server.closeAllConnections();
       }),

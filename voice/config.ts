@@ -27,6 +27,8 @@ const envSchema = z.object({
   CONCIERGE_VOICE_END_OF_TURN_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).max(10_000).default(900)),
   CONCIERGE_VOICE_MIN_SPEECH_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(10_000).default(250)),
   CONCIERGE_VOICE_MAX_UTTERANCE_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1000).max(120_000).default(15_000)),
+  /** When the service loads its voice models: on the first /voice or telephone connection ("lazy"), at start-up ("preload"), or never ("off"). */
+  CONCIERGE_VOICE: z.preprocess(emptyToUndefined, z.enum(["lazy", "preload", "off"]).default("lazy")),
   CONCIERGE_TTS_EN: z.preprocess(emptyToUndefined, voiceSpec.default(`${DEFAULT_TTS.en.engine}:${DEFAULT_TTS.en.voice}`)),
   CONCIERGE_TTS_ZH: z.preprocess(emptyToUndefined, voiceSpec.default(`${DEFAULT_TTS.zh.engine}:${DEFAULT_TTS.zh.voice}`)),
   CONCIERGE_TTS_RATE_EN: z.preprocess(emptyToUndefined, z.coerce.number().min(0.5).max(2).default(1)),
@@ -34,6 +36,8 @@ const envSchema = z.object({
 });
 
 export interface VoiceSettings {
+  /** When the service loads the voice models (CONCIERGE_VOICE). */
+  service: "lazy" | "preload" | "off";
   stt: { model: string; gpu: "auto" | "cuda" | "cpu"; threads: number; timeoutMs: number; genericWeight: number };
   vadModel: string;
   segmenter: SegmenterOptions;
@@ -52,6 +56,7 @@ export function voiceSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Voic
     return { engine, voice: name, rate };
   };
   return {
+    service: e.CONCIERGE_VOICE,
     stt: { model: e.CONCIERGE_STT_MODEL, gpu: e.CONCIERGE_STT_GPU, threads: e.CONCIERGE_STT_THREADS, timeoutMs: e.CONCIERGE_STT_TIMEOUT_MS, genericWeight: e.CONCIERGE_STT_GENERIC_WEIGHT },
     vadModel: e.CONCIERGE_VAD_MODEL,
     segmenter: {

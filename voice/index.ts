@@ -13,3 +13,4 @@ export { spokenForm, spokenWords } from "./text/spoken.ts";
 export * from "./tts/index.ts";
 export type { Pcm, SpeechToText, TextToSpeech, Transcript, VadDecision, VoiceActivityDetector } from "./types.ts";
 export * from "./vad/index.ts";
+export * from "./session/index.ts";

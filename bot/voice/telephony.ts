@@ -1,0 +1,266 @@
+import type http from "node:http";
+import type { Duplex } from "node:stream";
+import type express from "express";
+import { type WebSocket, WebSocketServer } from "ws";
+import { z } from "zod";
+import type { Logger } from "../../core/logger.ts";
+import type { Reply } from "../../core/turn.ts";
+import type { DialogEngine } from "../../dialogs/types.ts";
+import { float32ToInt16, int16ToFloat32, mulawEncode, resample, VoiceSession, type VoiceSessionEvent } from "../../voice/index.ts";
+import { runTurn } from "../turns.ts";
+import type { VoiceStackLoader } from "./stack.ts";
+
+export const MEDIA_STREAM_PATH = "/api/telephony/media-stream";
+export const TWIML_PATH = "/api/telephony/twiml";
+
+/** 20 ms of 8 kHz mu-law: the frame size telephone media streams carry. */
+const FRAME_BYTES = 160;
+/** Inbound frames are 20 ms; a few seconds' worth in one message is already not a phone line. */
+const MAX_MESSAGE_BYTES = 64 * 1024;
+/** A caller's client that keeps sending nonsense is cut off rather than logged forever. */
+const MAX_BAD_MESSAGES = 50;
+
+const startSchema = z.object({
+  event: z.literal("start"),
+  streamSid: z.string().max(200).optional(),
+  start: z.object({
+    streamSid: z.string().min(1).max(200),
+    callSid: z.string().max(200).optional(),
+    customParameters: z.record(z.string(), z.string().max(500)).optional(),
+    mediaFormat: z.object({ encoding: z.string(), sampleRate: z.number(), channels: z.number().optional() }),
+  }),
+});
+const mediaSchema = z.object({
+  event: z.literal("media"),
+  media: z.object({ track: z.string().optional(), chunk: z.union([z.string(), z.number()]).optional(), timestamp: z.union([z.string(), z.number()]).optional(), payload: z.string().max(MAX_MESSAGE_BYTES) }),
+});
+const markSchema = z.object({ event: z.literal("mark"), mark: z.object({ name: z.string().max(200) }) });
+
+export interface TelephonyOptions {
+  server: http.Server;
+  loader: VoiceStackLoader;
+  engine: () => DialogEngine | undefined;
+  logger: Logger;
+  turnTimeoutMs: number;
+}
+
+/** 16 kHz PCM16 reply audio as 8 kHz mu-law frames of 20 ms (the last one padded with silence). */
+export function toPhoneFrames(samples: Int16Array): Buffer[] {
+  const narrow = float32ToInt16(resample(int16ToFloat32(samples), 16000, 8000));
+  const encoded = mulawEncode(narrow);
+  const frames: Buffer[] = [];
+  for (let at = 0; at < encoded.length; at += FRAME_BYTES) {
+    const frame = Buffer.alloc(FRAME_BYTES, 0xff); // 0xFF is mu-law silence
+    frame.set(encoded.subarray(at, Math.min(encoded.length, at + FRAME_BYTES)));
+    frames.push(frame);
+  }
+  return frames;
+}
+
+/**
+ * The telephone line: a WebSocket speaking the telephony media-stream protocol (Twilio Media
+ * Streams' JSON frames: connected, start, media with base64 8 kHz mu-law, mark, stop). The call's
+ * audio goes through the same VoiceSession as the kiosk's; the reply goes back as media frames, a
+ * mark after each sentence (so the line reports what has been played) and `clear` on barge-in.
+ * Only upgrades on MEDIA_STREAM_PATH are taken; socket.io's stay socket.io's.
+ */
+export function attachTelephony(options: TelephonyOptions): { close(): void } {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  const onUpgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    const pathname = (req.url ?? "").split("?")[0];
+    if (pathname !== MEDIA_STREAM_PATH) return;
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
+  };
+  options.server.on("upgrade", onUpgrade);
+  wss.on("connection", (ws: WebSocket) => handleCall(ws, options));
+  return {
+    close() {
+      options.server.off("upgrade", onUpgrade);
+      for (const ws of wss.clients) ws.terminate();
+      wss.close();
+    },
+  };
+}
+
+function handleCall(ws: WebSocket, options: TelephonyOptions): void {
+  let log = options.logger.child({ channel: "telephone" });
+  let streamSid: string | undefined;
+  let session: VoiceSession<Reply> | undefined;
+  let bad = 0;
+  let ended = false;
+  /** Per reply: marks sent and not yet echoed back by the line (the reply is still playing while any are out). */
+  const outstanding = new Map<string, number>();
+  // Warm the models while the call connects.
+  options.loader.get().catch(() => undefined);
+
+  const send = (message: object) => {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+  };
+  const complain = (message: string) => {
+    log.debug({ reason: message }, "telephony: message refused");
+    if (++bad > MAX_BAD_MESSAGES) ws.close(1008, "too many invalid messages");
+  };
+
+  const onEvent = (e: VoiceSessionEvent<Reply>) => {
+    if (!streamSid) return;
+    switch (e.type) {
+      case "audio": {
+        if (!outstanding.has(e.id)) session?.playback("started", e.id);
+        for (const frame of toPhoneFrames(e.samples)) send({ event: "media", streamSid, media: { payload: frame.toString("base64") } });
+        send({ event: "mark", streamSid, mark: { name: `${e.id}:${e.seq}` } });
+        outstanding.set(e.id, (outstanding.get(e.id) ?? 0) + 1);
+        return;
+      }
+      case "barge-in":
+        send({ event: "clear", streamSid });
+        outstanding.delete(e.id);
+        return;
+      case "transcript":
+        if (e.final) log.debug({ words: e.text.split(/\s+/).length }, "telephony: heard a turn");
+        return;
+      case "error":
+        log.info({ code: e.code, reason: e.message }, "telephony: audio problem");
+        return;
+      case "timing":
+        log.info({ reply: e.id, voiceToVoiceMs: e.firstAudioAt ? e.firstAudioAt - e.speechEndedAt : undefined }, "telephone turn");
+        return;
+      default:
+        return;
+    }
+  };
+
+  const start = async (message: z.infer<typeof startSchema>) => {
+    const fmt = message.start.mediaFormat;
+    if (fmt.encoding !== "audio/x-mulaw" || fmt.sampleRate !== 8000 || (fmt.channels ?? 1) !== 1) {
+      log.warn({ fmt }, "telephony: unsupported media format");
+      ws.close(1003, "start.mediaFormat: only audio/x-mulaw at 8000 Hz, mono, is supported");
+      return;
+    }
+    streamSid = message.start.streamSid;
+    log = log.child({ call: message.start.callSid?.slice(-8) });
+    const stack = await options.loader.get();
+    if (ended) return;
+    const params = message.start.customParameters ?? {};
+    const locale = params.locale === "zh" && stack.stt.whisper ? "zh" : "en";
+    const userId = params.userId ?? `phone:${message.start.callSid ?? streamSid}`;
+    const conversationId = `phone:${message.start.callSid ?? streamSid}`;
+    session = new VoiceSession<Reply>(
+      {
+        vad: stack.vad.create(),
+        stt: stack.stt,
+        tts: stack.tts,
+        emit: onEvent,
+        debug: (info, msg) => log.debug(info, msg),
+        respond: ({ text, locale: turnLocale, onDelta, signal }) =>
+          runTurn({
+            engine: options.engine,
+            turn: { conversationId, userId, text, locale: turnLocale },
+            channel: "telephone",
+            sink: { delta: onDelta },
+            signal,
+            timeoutMs: options.turnTimeoutMs,
+            logger: log,
+          }),
+      },
+      { format: "mulaw", sampleRate: 8000, locale, mode: "hands-free", segmenter: stack.settings.segmenter },
+      (message.start.callSid ?? streamSid).slice(-8),
+    );
+  };
+
+  // Frames that arrive while the models load wait here (bounded: a phone line sends 50 a second).
+  const early: Buffer[] = [];
+  let starting: Promise<void> | undefined;
+
+  ws.on("message", (data, isBinary) => {
+    if (isBinary) return complain("binary frame: the media stream sends JSON text frames");
+    let message: { event?: unknown };
+    try {
+      message = JSON.parse(data.toString());
+    } catch {
+      return complain("not JSON");
+    }
+    switch (message?.event) {
+      case "connected":
+        return;
+      case "start": {
+        const parsed = startSchema.safeParse(message);
+        if (!parsed.success) return complain(`start: ${parsed.error.issues[0]?.message}`);
+        starting = start(parsed.data).catch((err) => {
+          log.error({ err }, "telephony: could not start the voice session");
+          ws.close(1011, "voice is unavailable");
+        });
+        void starting.then(() => {
+          for (const b of early.splice(0)) pushAudio(b);
+        });
+        return;
+      }
+      case "media": {
+        const parsed = mediaSchema.safeParse(message);
+        if (!parsed.success) return complain("media: payload must be base64 mu-law");
+        if (parsed.data.media.track && parsed.data.media.track !== "inbound") return;
+        const bytes = Buffer.from(parsed.data.media.payload, "base64");
+        if (!session) {
+          if (early.length < 500) early.push(bytes);
+          return;
+        }
+        return pushAudio(bytes);
+      }
+      case "mark": {
+        const parsed = markSchema.safeParse(message);
+        if (!parsed.success) return complain("mark: name missing");
+        const id = parsed.data.mark.name.replace(/:[^:]*$/, "");
+        const left = (outstanding.get(id) ?? 0) - 1;
+        if (left > 0) outstanding.set(id, left);
+        else if (outstanding.delete(id)) session?.playback("ended", id);
+        return;
+      }
+      case "stop":
+        ended = true;
+        void session?.end().finally(() => ws.close(1000, "call ended"));
+        return;
+      default:
+        return complain(`unknown event ${JSON.stringify(message?.event)}`);
+    }
+  });
+
+  const pushAudio = (bytes: Buffer) => {
+    try {
+      session?.push(bytes).catch(() => undefined);
+    } catch (err) {
+      complain((err as Error).message);
+    }
+  };
+
+  ws.on("error", (err) => log.warn({ err }, "telephony: socket error"));
+  ws.on("close", () => {
+    ended = true;
+    session?.close();
+  });
+}
+
+const HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$/;
+
+/**
+ * TwiML that connects a call to the media stream: point a phone number's voice webhook at
+ * `POST /api/telephony/twiml`. The stream URL uses the public URL when configured, else the
+ * host the provider called (behind a TLS-terminating proxy, as providers require wss://).
+ */
+export function twimlRoute(publicUrl?: string): express.RequestHandler {
+  return (req, res) => {
+    let base: string;
+    if (publicUrl) base = publicUrl.replace(/^http/, "ws").replace(/\/+$/, "");
+    else {
+      const forwarded = req.get("x-forwarded-host")?.split(",")[0]?.trim();
+      const host = forwarded || req.get("host") || "";
+      if (!HOST.test(host)) {
+        res.status(400).json({ error: { code: "invalid_input", message: "Host header: expected a host name (and port)" } });
+        return;
+      }
+      base = `wss://${host}`;
+    }
+    const url = `${base}${MEDIA_STREAM_PATH}`.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
+    res
+      .type("text/xml")
+      .send(`<?xml version="1.0" encoding="UTF-8"?>\n<Response>\n  <Connect>\n    <Stream url="${url}"/>\n  </Connect>\n</Response>\n`);
+  };
+}
