@@ -15,6 +15,10 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   "voice eval": { summary: "WER, intent accuracy and latency: --manifest m.jsonl [--train t.jsonl] [--json]", load: async () => (await import("../voice/cli.ts")).voiceEval },
   segments: { summary: "cluster shoppers into named segments [--k N] [--json]", load: async () => (await import("../recommend/segments/cli.ts")).segmentsCommand },
   experiments: { summary: "A/B experiments: create | list | report ID | stop ID [--json]", load: async () => (await import("../recommend/experiments/cli.ts")).experimentsCommand },
+  copy: {
+    summary: "marketing copy: --product ID [--shopper U | --segment N] [--tone T] [--channel C] [--length L] [--variants N] [--locale en|zh] [--json]",
+    load: async () => (await import("../llm/copy/cli.ts")).copyCommand,
+  },
   "models list": { summary: "show which optional models are present and where [--json]", load: async () => (await import("../core/models-cli.ts")).modelsList },
   "models pull": { summary: "download the optional models ahead of time", load: async () => (await import("../core/models-cli.ts")).modelsPull },
 };

@@ -75,7 +75,7 @@ export function wilsonLowerBound(k: number, n: number, z = 1.96): number {
   if (n === 0) return 0;
   const p = k / n;
   const z2 = z * z;
-  return (p + z2 / (2 * n) - z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / (1 + z2 / n);
+  return Math.max(0, (p + z2 / (2 * n) - z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / (1 + z2 / n));
 }
 
 export interface AggregateOptions {

@@ -60,7 +60,8 @@ export function fitLength(text: string, max: number): string {
   const chars = [...t];
   let cut = -1;
   for (let i = Math.min(chars.length, max) - 1; i > 0; i--) {
-    if (SENTENCE_END.test(chars[i]!)) {
+    // "." inside a figure ("1,234.56") is not the end of a sentence.
+    if (SENTENCE_END.test(chars[i]!) && (i + 1 >= chars.length || /[\s"'”’」)]/.test(chars[i + 1]!) || /[。！？]/.test(chars[i]!))) {
       cut = i + 1;
       break;
     }

@@ -66,12 +66,13 @@ export function factProblems(text: string, facts: CopyFacts): FactProblem[] {
   }
   for (const re of [CLAIMS_EN, CLAIMS_ZH]) {
     const claim = re.exec(t)?.[0];
-    if (claim && !facts.recordText.includes(claim.toLowerCase())) problems.push({ kind: "claim", text: claim });
+    if (claim && !facts.recordText.includes(claim.toLowerCase().replace(/^on /, ""))) problems.push({ kind: "claim", text: claim });
   }
   return problems;
 }
 
-const SENTENCES = /[^.!?。！？…\n]+[.!?。！？…]*["'”’」)]*\s*|\n+/g;
+// A full stop inside a figure ("€1,234.56") or an abbreviation does not end a sentence; Chinese stops always do.
+const SENTENCES = /(?:[^.!?。！？…\n]|[.!?…](?=[^\s.!?…]))+[.!?。！？…]*["'”’」)]*[ \t]*|\n+/g;
 
 /** Drops the sentences of `text` that state something the record does not support. */
 export function keepFactualSentences(text: string, facts: CopyFacts): { text: string; dropped: FactProblem[] } {

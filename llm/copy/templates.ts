@@ -104,7 +104,7 @@ function audienceSentence(c: Composer, audience: Audience, product: CopyProduct)
 
 /** The first sentence of the description, when it is short and keeps to the facts. */
 function descriptionSentence(product: CopyProduct, facts: CopyFacts): string | undefined {
-  const first = product.description?.trim().match(/^[^.!?。！？]+[.!?。！？]?/)?.[0]?.trim();
+  const first = product.description?.trim().match(/^(?:[^.!?。！？]|[.!?](?=\S))+[.!?。！？]?/)?.[0]?.trim();
   if (!first || charLength(first) > 160 || factProblems(first, facts).length) return undefined;
   return /[.!?。！？]$/.test(first) ? first : `${first}${facts.locale === "zh" ? "。" : "."}`;
 }
