@@ -373,7 +373,11 @@ const talk = $("talk");
 talk.addEventListener("pointerdown", (event) => {
   if (event.button !== 0) return;
   event.preventDefault();
-  talk.setPointerCapture?.(event.pointerId);
+  try {
+    talk.setPointerCapture(event.pointerId); // the release is seen even when the finger slides off the button
+  } catch {
+    // a synthetic or already-lifted pointer cannot be captured; pointerup on the button still releases
+  }
   ensureAudioRunning();
   press();
 });
