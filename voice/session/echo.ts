@@ -61,8 +61,30 @@ function fftPower(re: Float64Array, im: Float64Array): void {
   }
 }
 
-/** Log band energies, one row of BANDS per 10 ms hop. */
+/** Band levels more than this (natural log, ≈30 dB) below the segment's loudest count as silence: noise-floor detail must not look like a pattern. */
+const FLOOR_BELOW_PEAK = 6.9;
+
+/**
+ * Spectro-temporal change: the frame-to-frame difference of log band energies (floored). The
+ * absolute spectrum says mostly *whose* voice it is — and the kiosk's voice may be the shopper's
+ * too — while its changes say *which sounds, when*, which only the echo shares with the reply.
+ */
 export function bandFeatures(samples: Int16Array): Float32Array[] {
+  const levels = bandLevels(samples);
+  let peak = Number.NEGATIVE_INFINITY;
+  for (const row of levels) for (const v of row) peak = Math.max(peak, v);
+  for (const row of levels) for (let k = 0; k < BANDS; k++) row[k] = Math.max(row[k], peak - FLOOR_BELOW_PEAK);
+  const out: Float32Array[] = [];
+  for (let t = 1; t + 1 < levels.length; t++) {
+    const row = new Float32Array(BANDS);
+    for (let k = 0; k < BANDS; k++) row[k] = levels[t + 1][k] - levels[t - 1][k];
+    out.push(row);
+  }
+  return out;
+}
+
+/** Log band energies, one row of BANDS per 10 ms hop. */
+function bandLevels(samples: Int16Array): Float32Array[] {
   const frames: Float32Array[] = [];
   const re = new Float64Array(FFT);
   const im = new Float64Array(FFT);
@@ -73,7 +95,7 @@ export function bandFeatures(samples: Int16Array): Float32Array[] {
     fftPower(re, im);
     const row = new Float32Array(BANDS);
     for (let b = 0; b < BANDS; b++) {
-      let e = 1e-9;
+      let e = 1e-12;
       for (let k = edges[b]; k < Math.max(edges[b + 1], edges[b] + 1); k++) e += re[k] * re[k] + im[k] * im[k];
       row[b] = Math.log(e);
     }

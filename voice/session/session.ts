@@ -19,7 +19,7 @@ export const voiceSessionOptionsSchema = z.object({
   /** End-of-turn detection (silence, min speech, max utterance length). */
   segmenter: z.custom<SegmenterOptions>((v) => v === undefined || (typeof v === "object" && v !== null)).optional(),
   /** A speech onset during playback whose spectrum matches the reply audio at least this well is the reply's own echo. */
-  echoThreshold: z.number().min(0).max(1).default(0.55),
+  echoThreshold: z.number().min(0).max(1).default(0.75),
   /** How far the microphone may trail (or lead) what the server believes is playing. */
   echoMaxLagMs: z.number().int().min(0).max(3000).default(800),
   echoMaxLeadMs: z.number().int().min(0).max(3000).default(300),
