@@ -78,6 +78,11 @@ export interface KioskState {
   mic: "opening" | "on" | "failed";
   micSettings: { echoCancellation?: boolean; noiseSuppression?: boolean; autoGainControl?: boolean; sampleRate?: number } | null;
   pttPressed: boolean;
+  speech: boolean;
+  thinking: boolean;
+  speaking: boolean;
+  paused: boolean;
+  level: number;
   transcripts: { text: string }[];
   partials: number;
   replies: { id: string; text: string; products: { id: string; title: string; price?: number; reason: string }[]; suggestions: string[]; channel: string }[];
