@@ -7,6 +7,7 @@ import { type LanguageModel, loadLanguageModel } from "../llm/index.ts";
 import { loadNlu } from "./bootstrap/nlu.ts";
 import { type LoadedRecommender, loadRecommender } from "./bootstrap/recommender.ts";
 import { Experiments } from "../recommend/experiments/index.ts";
+import { isRankingStrategy, STRATEGY_HELP } from "../recommend/ranking/strategies.ts";
 import { Segments } from "../recommend/segments/index.ts";
 import { adminRouter } from "./http/admin.ts";
 import { attachRedisAdapter } from "./scale-out.ts";
@@ -91,7 +92,9 @@ export async function startService(config: Config = loadConfig(), logger: Logger
     const nlu = await loadNlu({ config, store, logger, lexicon: loaded.lexicon });
     catalogue = loaded;
     segments = new Segments({ store, embedderId: () => loaded.recommender.embedder?.id ?? null, halfLifeDays: config.profileHalfLifeDays, logger });
-    experiments = new Experiments({ store, logger });
+    experiments = new Experiments({ store, logger, rankingStrategies: isRankingStrategy, strategyHelp: STRATEGY_HELP });
+    // Variants that name a ranking strategy change the ranking their shoppers are served.
+    loaded.recommender.useExperiments(experiments);
     engine = createDialogEngine({ understander: nlu, recommender: loaded.recommender, store, logger, writer: () => (languageModel ? writer : undefined) });
     logger.info({ seconds: (Date.now() - started) / 1000 }, "ready");
   })();

@@ -19,6 +19,7 @@ import { catalogPrior } from "./ranking/prior.ts";
 import { DEFAULT_RANKING, exclusions, fallbackPicks, type RankingConfig, type RankingSources, type RankingWeights, rankForShopper, type ShopperInput } from "./ranking/ranker.ts";
 import { arrivalSignal, popularitySignal, segmentPopularitySignal } from "./ranking/signals.ts";
 import { type Lang, langOf, reasons } from "./reasons.ts";
+import { LiveExperiments, type RankingExperiments } from "./experiments/live.ts";
 import { SegmentPrior, type ShopperSegmentPick } from "./segment-prior.ts";
 import { eventsSchema, listOptionsSchema, recommendOptionsSchema, searchRequestSchema, userIdSchema } from "./schemas.ts";
 import { stripPriceWords } from "./text/query.ts";
@@ -62,6 +63,8 @@ export interface RecommenderOptions {
    * freshness half-life. Unset fields keep DEFAULT_RANKING; halfLifeDays comes from above.
    */
   ranking?: Partial<Omit<RankingConfig, "weights" | "halfLifeDays">> & { weights?: Partial<RankingWeights> };
+  /** Running A/B experiments whose variants are ranking strategies (or call useExperiments later). */
+  experiments?: RankingExperiments;
   /** Co-occurrence counting (window, minimum support, shrinkage), or false to keep none (batch tools that never recommend). */
   cooccurrence?: CooccurrenceOptions | false;
 }
@@ -120,8 +123,9 @@ export class CatalogRecommender implements Recommender {
   private arrivalCache: { state: CatalogIndexes; version: number; signal: RankingSources["arrivals"] } | undefined;
   private arrivalVersion = 0;
   private readonly segmentPrior: SegmentPrior;
+  private live: LiveExperiments | null = null;
   private readonly segmentSignals = new Map<string, { base: RankingSources["popularity"]; state: CatalogIndexes; signal: NonNullable<RankingSources["popularity"]> }>();
-  private readonly o: Required<Omit<RecommenderOptions, "embedder" | "logger" | "builtin" | "hnsw" | "ranking" | "cooccurrence">>;
+  private readonly o: Required<Omit<RecommenderOptions, "embedder" | "logger" | "builtin" | "hnsw" | "ranking" | "cooccurrence" | "experiments">>;
 
   constructor(private readonly options: RecommenderOptions) {
     this.o = {
@@ -136,6 +140,7 @@ export class CatalogRecommender implements Recommender {
     };
     this.popularity = new Popularity(options.store, this.o.popularityWindowDays);
     this.segmentPrior = new SegmentPrior(options.store);
+    if (options.experiments) this.useExperiments(options.experiments);
     this.collab = options.cooccurrence === false ? null : new CooccurrenceModel(options.cooccurrence);
     const r = options.ranking ?? {};
     this.ranking = {
@@ -635,15 +640,30 @@ export class CatalogRecommender implements Recommender {
       // Their segment's popularity stands in for the shop's (cold start: see segment-prior.ts).
       const segment = await this.segmentPrior.forShopper(user, profile.events, profile.likes, (id) => this.state.catalog.get(id));
       const sources = await this.rankingSources(segment);
-      if (!profile.events.length && !profile.likesVector && !query) return fallbackPicks(sources, limit, filter, lang, this.slotsOf(profile.exclude));
-      const shopper: ShopperInput = { events: profile.events, now, likes: profile.likes, likesVector: profile.likesVector, query };
-      return rankForShopper(
-        sources,
-        shopper,
-        { limit, filter, lang, seen: "last", fill: true, capBrands: !opts.filters?.brands?.length },
-        this.ranking,
-      );
+      // A running ranking experiment decides the strategy for this shopper's variant.
+      const experiment = this.live ? await this.live.rankingFor(user, this.ranking) : null;
+      let picks: Ranked[];
+      if (!profile.events.length && !profile.likesVector && !query) picks = fallbackPicks(sources, limit, filter, lang, this.slotsOf(profile.exclude));
+      else {
+        const shopper: ShopperInput = { events: profile.events, now, likes: profile.likes, likesVector: profile.likesVector, query };
+        picks = rankForShopper(
+          sources,
+          shopper,
+          { limit, filter, lang, seen: "last", fill: true, capBrands: !opts.filters?.brands?.length },
+          experiment?.config ?? this.ranking,
+        );
+      }
+      if (experiment) await this.live!.exposed(user, experiment.assignment, picks.map((p) => p.product.id), now);
+      return picks;
     });
+  }
+
+  /**
+   * Applies A/B experiments to live ranking (see experiments/live.ts): the service passes its
+   * Experiments once they are loaded. Shoppers who opted out are never in an experiment.
+   */
+  useExperiments(experiments: RankingExperiments | null): void {
+    this.live = experiments ? new LiveExperiments(experiments, this.options.logger) : null;
   }
 
   /** The query that states the shopper's current intent: the one given, else their last search within the session window. */
@@ -771,6 +791,7 @@ export class CatalogRecommender implements Recommender {
     await this.load();
     this.profiles.delete(user);
     this.lastQueries.delete(user);
+    this.live?.forget(user);
     this.popularity.invalidate();
     return { cooccurrence: this.collab?.forget(user) ?? false };
   }
@@ -801,6 +822,7 @@ export class CatalogRecommender implements Recommender {
     }
     if (!kept.length) return;
     await this.store.addEvents(kept);
+    await this.live?.converted(kept);
     this.popularity.record(kept);
     this.collab?.add([...kept].sort((a, b) => a.ts - b.ts));
     for (const [userId, shopper] of shoppers) {

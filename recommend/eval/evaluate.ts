@@ -7,6 +7,7 @@ import { BuiltinEmbedder, type BuiltinEmbedderOptions } from "../embedders/built
 import { productText } from "../product-text.ts";
 import { catalogPrior } from "../ranking/prior.ts";
 import { DEFAULT_RANKING, type RankingConfig, type RankingSources, type RankingWeights, rankForShopper } from "../ranking/ranker.ts";
+import { strategyConfig } from "../ranking/strategies.ts";
 import { HnswIndex } from "../vectors/hnsw.ts";
 import { IdSpace } from "../vectors/ids.ts";
 import type { FileEvent } from "./events-file.ts";
@@ -88,11 +89,6 @@ interface Ranker {
   rank(tc: TestCase, sources: RankingSources, k: number): string[];
 }
 
-function withWeights(base: RankingConfig, weights: Partial<RankingWeights>, pure = false): RankingConfig {
-  const zero: RankingWeights = { content: 0, session: 0, collaborative: 0, popularity: 0, recency: 0 };
-  return { ...base, weights: pure ? { ...zero, ...weights } : { ...base.weights, ...weights }, ...(pure ? { mmrLambda: 1, brandCap: 1, contentShrink: 0 } : {}) };
-}
-
 export async function evaluate(options: EvaluateOptions): Promise<EvaluationReport> {
   const started = performance.now();
   const say = options.onStage ?? (() => {});
@@ -156,6 +152,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationRepo
     ...options.ranking,
     weights: { ...DEFAULT_RANKING.weights, ...options.ranking?.weights },
   };
+  const strategy = (name: string) => strategyConfig(base, name)!;
   const ranked = (config: RankingConfig, fill: boolean): Ranker => ({
     rank: (tc, sources, limit) =>
       rankForShopper(
@@ -199,13 +196,13 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationRepo
         return [...out];
       },
     },
-    popularityRecent: ranked(withWeights(base, { popularity: 1 }, true), false),
-    contentOnly: ranked(withWeights(base, { content: 1 }, true), false),
-    collaborativeOnly: ranked(withWeights(base, { collaborative: 1 }, true), false),
-    blend: ranked(withWeights(base, { content: 1, collaborative: 1 }, true), false),
-    noSession: ranked(withWeights(base, { session: 0 }), true),
-    noPriors: ranked(withWeights(base, { popularity: 0, recency: 0 }), true),
-    noDiversity: ranked({ ...base, mmrLambda: 1, brandCap: 1 }, true),
+    popularityRecent: ranked(strategy("popularityRecent"), false),
+    contentOnly: ranked(strategy("contentOnly"), false),
+    collaborativeOnly: ranked(strategy("collaborativeOnly"), false),
+    blend: ranked(strategy("blend"), false),
+    noSession: ranked(strategy("noSession"), true),
+    noPriors: ranked(strategy("noPriors"), true),
+    noDiversity: ranked(strategy("noDiversity"), true),
   };
 
   const vectorOf = (id: string) => index.exact.get(id);

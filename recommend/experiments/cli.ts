@@ -6,6 +6,7 @@ import { parseInput } from "../../core/validation.ts";
 import { createStore, type Experiment } from "../../store/index.ts";
 import type { ExperimentReport } from "./report.ts";
 import { createExperimentSchema } from "./schemas.ts";
+import { isRankingStrategy, STRATEGY_HELP } from "../ranking/strategies.ts";
 import { Experiments } from "./service.ts";
 
 const USAGE = `usage: concierge experiments create --name NAME --variant SPEC --variant SPEC … [--id ID] [--metric click|cart|purchase] [--description TEXT] [--json]
@@ -104,7 +105,7 @@ export async function experimentsCommand(args: string[]): Promise<number> {
   const out = (text: string) => process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
   try {
     await store.init();
-    const experiments = new Experiments({ store });
+    const experiments = new Experiments({ store, rankingStrategies: isRankingStrategy, strategyHelp: STRATEGY_HELP });
     switch (sub) {
       case "create": {
         const created = await experiments.create(spec);

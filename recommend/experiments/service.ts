@@ -14,7 +14,9 @@ export interface ExperimentsDeps {
    * Ranking strategies the recommender can run; when given, a variant naming another one is refused
    * at creation (otherwise any well-formed name is accepted and the ranking code decides).
    */
-  rankingStrategies?: readonly string[];
+  rankingStrategies?: readonly string[] | ((name: string) => boolean);
+  /** How the accepted strategies are described in the error for an unknown one (with a predicate above). */
+  strategyHelp?: string;
   /** How long running experiments are cached for assignment (default 30 s: a stop on another replica shows within it). */
   cacheTtlMs?: number;
   now?: () => number;
@@ -46,8 +48,10 @@ export class Experiments {
     const known = this.deps.rankingStrategies;
     if (known) {
       spec.variants.forEach((v, i) => {
-        if (v.config.ranking && !known.includes(v.config.ranking)) {
-          throw new ValidationError(`invalid experiment: variants.${i}.config.ranking: unknown ranking strategy "${v.config.ranking}"; expected one of ${known.join(", ")}`);
+        const ok = typeof known === "function" ? known : (name: string) => known.includes(name);
+        if (v.config.ranking && !ok(v.config.ranking)) {
+          const expected = typeof known === "function" ? (this.deps.strategyHelp ?? "a known strategy") : known.join(", ");
+          throw new ValidationError(`invalid experiment: variants.${i}.config.ranking: unknown ranking strategy "${v.config.ranking}"; expected one of ${expected}`);
         }
       });
     }
@@ -130,6 +134,31 @@ export class Experiments {
   async assignVariant(experimentId: string, userId: string): Promise<Assignment | null> {
     const experiment = (await this.runningExperiments()).find((e) => e.id === experimentId);
     return experiment ? assignmentOf(experiment, userId) : null;
+  }
+
+  /**
+   * The experiment deciding how this shopper's recommendations are ranked: the oldest running one
+   * with a ranking strategy in any variant (its control may have none: the status quo), and the
+   * shopper's variant in it; null when no ranking experiment runs.
+   */
+  async rankingAssignment(userId: string): Promise<Assignment | null> {
+    const experiment = (await this.runningExperiments())
+      .slice()
+      .reverse()
+      .find((e) => e.variants.some((v) => v.config.ranking));
+    return experiment ? assignmentOf(experiment, userId) : null;
+  }
+
+  /**
+   * Records exposures and conversions the service observed itself (recommendations shown, items
+   * clicked, carted, bought from them). Events of experiments that are no longer running are
+   * dropped, as the public endpoint would refuse them.
+   */
+  async logEvents(events: ExperimentEvent[]): Promise<number> {
+    const running = new Set((await this.runningExperiments()).map((e) => e.id));
+    const kept = events.filter((e) => running.has(e.experimentId));
+    if (kept.length) await this.deps.store.addExperimentEvents(kept);
+    return kept.length;
   }
 
   /** The shopper's variants in every running experiment (oldest experiment first). */
