@@ -82,7 +82,8 @@ const lexicon = new LexiconSentimentAnalyzer();
 lexicon.analyze("warm up");
 results.push({ method: "lexicon", ...(await measure("lexicon", (r) => lexicon.analyze(r.text).label)) });
 
-for (const abstain of [true, false]) {
+// --seeds 0 skips the trained classifier (e.g. to time only the LLM).
+for (const abstain of seeds > 0 ? [true, false] : []) {
   const perSeed: Result[] = [];
   for (let seed = 1; seed <= seeds; seed++) {
     const t0 = performance.now();
