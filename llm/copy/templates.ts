@@ -182,7 +182,8 @@ function composeOnce(req: CopyRequest, facts: CopyFacts, random: () => number): 
     }
     case "banner": {
       let headline = pick(c, phrases.headline[req.tone]) ?? req.product.title;
-      if (req.length !== "short") {
+      // Longer banners always carry a fact; short ones when it fits, half the time.
+      if (req.length !== "short" || c.random() < 0.5) {
         // A fact the headline does not already carry ("Fleet. Trail Runner" needs no "by Fleet").
         const fresh = phrases.headlineFact.filter((t) => !/\{(\w+)\}/.exec(t) || !headline.includes(c.values[/\{(\w+)\}/.exec(t)![1] as keyof Values] ?? "\u0000"));
         const extra = pick(c, fresh);
@@ -207,12 +208,16 @@ export function templatedCopy(req: CopyRequest, facts: CopyFacts, count = req.va
   const random = seededRandom(req.seed * 1_000_003 + 17);
   const seen = new Set(avoid.map(key));
   const out: CopyFields[] = [];
-  // Bounded: a banner for a product with few facts has only so many distinct headlines.
-  for (let attempt = 0; out.length < count && attempt < 200 * count; attempt++) {
+  // Bounded: a banner for a product with few facts has only so many distinct headlines, so give up
+  // after a run of misses rather than after a fixed number of tries.
+  for (let misses = 0; out.length < count && misses < 150; ) {
     const fields = composeOnce(req, facts, random);
     const k = key(fields);
-    if (seen.has(k)) continue;
-    if (Object.values(fields).some((v) => !v || factProblems(v, facts).length)) continue;
+    if (seen.has(k) || Object.values(fields).some((v) => !v || factProblems(v, facts).length)) {
+      misses++;
+      continue;
+    }
+    misses = 0;
     seen.add(k);
     out.push(fields);
   }

@@ -100,8 +100,10 @@ describe("templated copy (no model)", () => {
   it("gives up to 10 distinct variants at once", async () => {
     for (const channel of CHANNELS) {
       for (const locale of ["en", "zh"] as const) {
-        const r = await generateCopy(undefined, request({ channel, locale, product: locale === "zh" ? tea : shoe, variants: 10, tone: "playful" }));
-        expect(new Set(r.variants.map((v) => JSON.stringify(v.fields))).size, `${channel}/${locale}`).toBe(10);
+        for (const length of LENGTHS) {
+          const r = await generateCopy(undefined, request({ channel, locale, length, product: locale === "zh" ? tea : shoe, variants: 10, tone: "playful" }));
+          expect(new Set(r.variants.map((v) => JSON.stringify(v.fields))).size, `${channel}/${locale}/${length}`).toBe(10);
+        }
       }
     }
   });
