@@ -41,6 +41,16 @@ export const MODEL_REGISTRY: readonly ModelSpec[] = [
     aliases: ["silero-vad"],
   },
   {
+    // Not `defaultFor: "stt"`: CONCIERGE_STT_MODEL names it by default and voice/ resolves it when
+    // present (the built-in recogniser serves otherwise), so a bare `models pull` does not fetch 148 MB.
+    id: "ggerganov/whisper.cpp",
+    kind: "speech-to-text",
+    files: [{ path: "ggml-base.bin", required: true, alternatives: ["ggml-small.bin", "ggml-medium.bin", "ggml-large-v3-turbo.bin", "ggml-tiny.bin"] }],
+    description: "whisper base (multilingual, 74M parameters) for whisper.cpp, ggml ~148 MB; transcribes English and Chinese, CUDA when present",
+    licence: "MIT",
+    aliases: ["whisper", "whisper.cpp"],
+  },
+  {
     // Not `defaultFor: "llm"`: CONCIERGE_LLM_MODEL names it by default, and llm/ resolves it, so
     // `models pull` with no id keeps fetching only what the other roles configure.
     id: "Qwen/Qwen2.5-1.5B-Instruct-GGUF",

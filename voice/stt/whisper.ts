@@ -1,6 +1,6 @@
 import { stat } from "node:fs/promises";
 import { ModelUnavailableError } from "../../core/errors.ts";
-import type { ModelSpec } from "../../core/models.ts";
+import { findModelSpec, type ModelSpec } from "../../core/models.ts";
 import { toPipelineRate } from "../audio.ts";
 import { abortedError, SpeechEngineError } from "../errors.ts";
 import type { Pcm, SpeechToText, Transcript } from "../types.ts";
@@ -10,15 +10,7 @@ import { type CudaProbe, chooseWhisperBackend, type GpuMode, type WhisperBackend
  * The downloaded speech-to-text model: whisper in whisper.cpp's ggml format. Multilingual "base"
  * (English and Chinese, 148 MB); a shop may point CONCIERGE_STT_MODEL at any other ggml file.
  */
-export const WHISPER_MODEL_SPEC: ModelSpec = {
-  id: "ggerganov/whisper.cpp",
-  kind: "speech-to-text",
-  files: [{ path: "ggml-base.bin", required: true, alternatives: ["ggml-small.bin", "ggml-medium.bin", "ggml-large-v3-turbo.bin", "ggml-tiny.bin"] }],
-  description: "whisper base (multilingual, 74M parameters) for whisper.cpp, ggml ~148 MB; transcribes English and Chinese, CUDA when present",
-  licence: "MIT",
-  defaultFor: "stt",
-  aliases: ["whisper", "whisper.cpp"],
-};
+export const WHISPER_MODEL_SPEC: ModelSpec = findModelSpec("ggerganov/whisper.cpp")!;
 
 /** The part of @fugood/whisper.node this module uses (its package ships no .d.ts). */
 interface WhisperContextLike {
