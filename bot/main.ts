@@ -36,15 +36,6 @@ export async function startService(config: Config = loadConfig(), logger: Logger
   let segments: Segments | undefined;
   let experiments: Experiments | undefined;
 
-  // The LLM loads alongside the rest without holding up readiness: templates answer until it is in.
-  let languageModel: LanguageModel | undefined;
-  let closing = false;
-  const llmLoaded = loadLanguageModel(config, logger).then(async (model) => {
-    if (closing) await model?.close();
-    else languageModel = model;
-  }).catch((err) => logger.warn({ err }, "LLM: could not finish loading; replies use templates"));
-  const writer = groundedReplyWriter({ model: () => languageModel, logger });
-
   // Voice loads on first use, after the catalogue is in the store (its language model is built from it).
   let settleStore: { resolve: () => void; reject: (err: unknown) => void } = { resolve: () => {}, reject: () => {} };
   const storeReady = new Promise<void>((resolve, reject) => {
@@ -59,6 +50,15 @@ export async function startService(config: Config = loadConfig(), logger: Logger
       return store.allProducts();
     },
   });
+
+  // The LLM loads alongside the rest without holding up readiness: templates answer until it is in.
+  let languageModel: LanguageModel | undefined;
+  let closing = false;
+  const llmLoaded = loadLanguageModel(config, logger).then(async (model) => {
+    if (closing) await model?.close();
+    else languageModel = model;
+  }).catch((err) => logger.warn({ err }, "LLM: could not finish loading; replies use templates"));
+  const writer = groundedReplyWriter({ model: () => languageModel, logger });
 
   const server = createServer({
     voice,
@@ -117,6 +117,7 @@ export async function startService(config: Config = loadConfig(), logger: Logger
       await llmLoaded;
       await languageModel?.close();
       languageModel = undefined;
+      await engine?.flush?.();
       await store.close();
     },
   };

@@ -68,9 +68,18 @@ export function createDialogEngine(deps: DialogDeps): DialogEngine {
   const states = new ConversationStates();
   const flowDeps = { recommender: deps.recommender, store: deps.store, resultLimit: deps.resultLimit ?? 5 };
   const flows: Partial<Record<string, Flow>> = { ...catalogueFlows, ...serviceFlows, ...privacyFlows };
+  // The transcript is written after the reply is sent, so the shopper never waits for it. A
+  // shopper's next turn waits for their previous write, so an export sees it and a deletion
+  // cannot be overtaken by it.
+  const pendingWrites = new Map<string, Promise<void>>();
 
   return {
+    async flush() {
+      await Promise.all(pendingWrites.values());
+    },
+
     async handle(turn: Turn, sink: ReplySink, signal?: AbortSignal): Promise<Reply> {
+      await pendingWrites.get(turn.userId);
       const nlu = await timeStage("nlu", () => deps.understander.understand(turn.text, turn.locale));
       const locale = nlu.locale;
       const state = states.get(turn.conversationId);
@@ -107,8 +116,12 @@ export function createDialogEngine(deps: DialogDeps): DialogEngine {
       const reply: Reply = { ...body, intent, locale };
 
       if (!streamed) streamText(reply.text, sink, signal);
-      if (!ctx.forgetTurn) await remember(deps.store, turn, reply, locale, deps.logger, nlu.sentiment);
-      else states.forget(turn.conversationId);
+      if (!ctx.forgetTurn) {
+        const write: Promise<void> = remember(deps.store, turn, reply, locale, deps.logger, nlu.sentiment).finally(() => {
+          if (pendingWrites.get(turn.userId) === write) pendingWrites.delete(turn.userId);
+        });
+        pendingWrites.set(turn.userId, write);
+      } else states.forget(turn.conversationId);
       return reply;
     },
   };
@@ -229,8 +242,10 @@ async function remember(store: Store, turn: Turn, reply: Reply, locale: Locale, 
     }
     // Its sentiment (and the product, when the turn was about one) feed the admin sentiment reports.
     const about = reply.products.length === 1 ? { itemId: reply.products[0]!.id } : {};
-    await store.appendMessage({ conversationId: turn.conversationId, userId: turn.userId, role: "user", text: redactPii(turn.text), ts: now, sentiment, ...about });
-    await store.appendMessage({ conversationId: turn.conversationId, userId: turn.userId, role: "assistant", text: redactPii(reply.text), ts: now + 1 });
+    await store.appendMessages([
+      { conversationId: turn.conversationId, userId: turn.userId, role: "user", text: redactPii(turn.text), ts: now, sentiment, ...about },
+      { conversationId: turn.conversationId, userId: turn.userId, role: "assistant", text: redactPii(reply.text), ts: now + 1 },
+    ]);
   } catch (err) {
     // Losing a transcript line must not cost the shopper their answer.
     logger?.warn({ err, conversationId: turn.conversationId }, "could not store the conversation");

@@ -3,4 +3,6 @@ import type { Reply, ReplySink, Turn } from "../core/turn.ts";
 /** Decides and composes the reply to a turn. Channel adapters call it; it never sees the channel. */
 export interface DialogEngine {
   handle(turn: Turn, sink: ReplySink, signal?: AbortSignal): Promise<Reply>;
+  /** Resolves once every transcript write still in flight has landed (before the store closes). */
+  flush?(): Promise<void>;
 }

@@ -429,17 +429,31 @@ export class SqlStore implements Store {
   // ── messages ──────────────────────────────────────────────────────────────────────────────
 
   async appendMessage(message: StoredMessage): Promise<void> {
-    const m = parseInput(messageSchema, message, "message");
-    await this.sql.query(`INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, [
-      m.conversationId,
-      m.userId,
-      m.role,
-      m.text,
-      m.ts,
-      m.sentiment?.label ?? null,
-      m.sentiment?.score ?? null,
-      m.itemId ?? null,
-    ]);
+    await this.appendMessages([message]);
+  }
+
+  /** A turn's lines in one statement, in the given order: on the embedded database each statement costs ~2 ms. */
+  async appendMessages(messages: StoredMessage[]): Promise<void> {
+    const valid = parseEach(messageSchema, messages, "messages");
+    if (!valid.length) return;
+    for (const part of chunks(valid, this.batchSize)) {
+      await this.sql.query(
+        `INSERT INTO messages (${MESSAGE_COLUMNS})
+         SELECT c, u, r, t, ts, s, sc, i
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int8[], $6::text[], $7::float8[], $8::text[]) WITH ORDINALITY AS m(c, u, r, t, ts, s, sc, i, n)
+         ORDER BY n`,
+        [
+          part.map((m) => m.conversationId),
+          part.map((m) => m.userId),
+          part.map((m) => m.role),
+          part.map((m) => m.text),
+          part.map((m) => m.ts),
+          part.map((m) => m.sentiment?.label ?? null),
+          part.map((m) => m.sentiment?.score ?? null),
+          part.map((m) => m.itemId ?? null),
+        ],
+      );
+    }
   }
 
   /** The newest `limit` messages (all when omitted), oldest first — ready to use as history. */

@@ -242,6 +242,8 @@ export interface Store {
   getProfile(userId: string): Promise<Float32Array | null>;
 
   appendMessage(message: StoredMessage): Promise<void>;
+  /** Several lines in one write, kept in the given order (a turn's question and answer). */
+  appendMessages(messages: StoredMessage[]): Promise<void>;
   /** The newest `limit` messages (all when omitted), oldest first. */
   messagesForUser(userId: string, limit?: number): Promise<StoredMessage[]>;
 

@@ -292,6 +292,20 @@ export function storeContract(name: string, makeBackend: () => Promise<Backend>,
         expect(await store.messagesForUser(userId, 2)).toEqual(msgs.slice(1));
         await expect(store.appendMessage({ ...msgs[0], role: "system" } as unknown as StoredMessage)).rejects.toThrow(/role/);
       });
+
+      it("appends a turn's lines in one write, in order even at the same instant, or none of them when one is bad", async () => {
+        const userId = uid("mb");
+        const conv = uid("c");
+        const turn: StoredMessage[] = [
+          { conversationId: conv, userId, role: "user", text: "the red one?", ts: 20, sentiment: { label: "neutral", score: 0 }, itemId: "p1" },
+          { conversationId: conv, userId, role: "assistant", text: "It is in stock.", ts: 20 },
+        ];
+        await store.appendMessages(turn);
+        expect(await store.messagesForUser(userId)).toEqual(turn);
+        await expect(store.appendMessages([turn[1]!, { ...turn[0]!, text: 42 } as unknown as StoredMessage])).rejects.toThrow(/messages\[1\].*text/);
+        expect(await store.messagesForUser(userId)).toHaveLength(2);
+        await store.appendMessages([]);
+      });
     });
 
     describe("privacy", () => {
