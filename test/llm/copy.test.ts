@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ValidationError } from "../../core/errors.ts";
 import type { Locale } from "../../core/turn.ts";
-import { LlamaLanguageModel } from "../../llm/index.ts";
+import { type GenerateRequest, type LanguageModel, LlamaLanguageModel, LlmBusyError } from "../../llm/index.ts";
 import {
   type Audience,
   CHANNELS,
@@ -219,6 +219,60 @@ describe("model output is cleaned against the catalogue", () => {
     expect(g).toMatch(/"\\"body\\""/);
     expect(g).toContain("0-9]");
     expect(g).toContain('"{price:" "sku-77" "}"');
+  });
+});
+
+/** A stand-in for the model's failure modes (a real GGUF cannot be made busy or wrong on demand). */
+function fakeLanguageModel(answer: (req: GenerateRequest, call: number) => Promise<string>): LanguageModel & { requests: GenerateRequest[] } {
+  const requests: GenerateRequest[] = [];
+  return {
+    requests,
+    info: { name: "FakeLanguageModel", path: "", backend: "cpu", devices: [], threads: 1, sequences: 1, contextSize: 2048, maxQueue: 1, queueTimeoutMs: 1 },
+    async generate(req) {
+      requests.push(req);
+      const text = await answer(req, requests.length - 1);
+      return { text, tokens: 1, firstTokenMs: 1, queuedMs: 0, totalMs: 1, stopReason: "end" };
+    },
+    countTokens: (t) => t.length,
+    status: () => ({ busy: 0, idle: 1, waiting: 0, holding: 0 }),
+    close: async () => {},
+  };
+}
+
+describe("copy when the model is busy, wrong or cancelled (FakeLanguageModel)", () => {
+  it("answers with templates, saying why, when the model is busy", async () => {
+    const busy = fakeLanguageModel(async () => {
+      throw new LlmBusyError("queue_full", "all sequences busy");
+    });
+    const r = await generateCopy(busy, request({ variants: 4 }));
+    expect(r).toMatchObject({ usedModel: false, fallbackReason: "busy" });
+    expect(r.variants.map((v) => v.source)).toEqual(["template", "template", "template", "template"]);
+  });
+
+  it("keeps the model's variants that pass the checks, in order, and templates the rest", async () => {
+    const model = fakeLanguageModel(async (_req, call) =>
+      JSON.stringify({ message: call === 1 ? "Now 50% off, free shipping!" : call === 2 ? "Meet the {title}." : `Meet the {title} in red, for {price:sku-77}. Variant ${"abc"[call % 3]}.` }),
+    );
+    const r = await generateCopy(model, request({ variants: 3 }));
+    expect(r.usedModel).toBe(true);
+    expect(r.variants.map((v) => v.source)).toEqual(["model", "model", "template"]);
+    expect(r.variants[0]!.fields.message).toBe("Meet the Trail Runner 2 in red, for €1,234.56. Variant a.");
+    expect(r.fallbackReason).toBe("failed_checks");
+    // One grammar-constrained request per variant, each with its own seed.
+    expect(model.requests.map((q) => q.seed)).toEqual([1000, 1001, 1002]);
+    expect(model.requests.every((q) => q.grammar?.type === "gbnf")).toBe(true);
+  });
+
+  it("rejects when the caller aborts", async () => {
+    const controller = new AbortController();
+    const model = fakeLanguageModel(
+      (req) =>
+        new Promise((_, reject) => {
+          req.signal?.addEventListener("abort", () => reject(req.signal!.reason));
+          controller.abort(new Error("client went away"));
+        }),
+    );
+    await expect(generateCopy(model, request(), { signal: controller.signal })).rejects.toThrow(/client went away/);
   });
 });
 
