@@ -58,7 +58,12 @@ export async function generateCopy(model: LanguageModel | undefined, request: Co
   const fromModel: CopyFields[] = [];
   const failures: CopyFailure[] = [];
   if (model) {
-    const results = await Promise.all(Array.from({ length: req.variants }, (_, i) => modelCopy(model, req, facts, i, options)));
+    // One variant at a time: copy takes at most one of the sequences the shoppers' replies share.
+    const results: Awaited<ReturnType<typeof modelCopy>>[] = [];
+    for (let i = 0; i < req.variants; i++) {
+      options.signal?.throwIfAborted();
+      results.push(await modelCopy(model, req, facts, i, options));
+    }
     const seen = new Set<string>();
     for (const r of results) {
       if ("failure" in r) failures.push(r.failure);
