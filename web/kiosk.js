@@ -277,15 +277,15 @@ function sendStart() {
       status.session = { sessionId: ack.sessionId, vad: ack.vad, stt: ack.stt, sampleRate: ack.sampleRate };
       clearError("start");
     } else {
-      showError("start", t().errors.start(timeoutErr ? t().errors.noAnswer : (ack?.error?.message ?? JSON.stringify(ack))));
       if (status.started && accepted) {
-        // The server keeps the session it had: show the settings it still runs with.
+        // The server keeps the session it had: show the settings it still runs with (and say why in that language).
         settings.locale = accepted.locale;
         settings.mode = accepted.mode;
         status.pttPressed = false;
       } else if (timeoutErr) {
         startRetry = setTimeout(sendStart, START_RETRY_MS); // the voice models may still be loading
       }
+      showError("start", t().errors.start(timeoutErr ? t().errors.noAnswer : (ack?.error?.message ?? JSON.stringify(ack))));
     }
     render();
   });
@@ -516,6 +516,7 @@ function snapshot() {
     connected: status.connected,
     started: status.started,
     session: status.session,
+    accepted, // the settings the server's session runs with (null until `start` is acknowledged)
     mic: status.mic,
     micSettings: status.micSettings ? { echoCancellation: status.micSettings.echoCancellation, noiseSuppression: status.micSettings.noiseSuppression, autoGainControl: status.micSettings.autoGainControl, sampleRate: status.micSettings.sampleRate } : null,
     audioContext: { state: ctx.state, sampleRate: ctx.sampleRate },

@@ -75,6 +75,7 @@ export interface KioskState {
   connected: boolean;
   started: boolean;
   session: { sessionId: string; vad: string; stt: string; sampleRate: number } | null;
+  accepted: { locale: "en" | "zh"; mode: "hands-free" | "push-to-talk" } | null;
   mic: "opening" | "on" | "failed";
   micSettings: { echoCancellation?: boolean; noiseSuppression?: boolean; autoGainControl?: boolean; sampleRate?: number } | null;
   pttPressed: boolean;

@@ -170,6 +170,27 @@ describe.skipIf(unavailable)(`the kiosk page in Chromium against the running ser
     expect((await state(page)).errors).toEqual([]);
   }, 240_000);
 
+  it("switches to 中文 when the server can recognise Chinese, else says why and stays in English", async () => {
+    const { page, go } = await open("?lang=en&mode=push-to-talk", false);
+    await go();
+    await waitFor(page, "voice session started", "s.started", 60_000);
+    await page.click('#lang button[data-locale="zh"]');
+    // Either the server accepts the new locale, or the page reverts to the settings its session still runs with.
+    await waitFor(page, "the server's answer to the new locale", `s.accepted?.locale === "zh" || s.errors.some((e) => e.key === "start")`, 60_000);
+    const s = await state(page);
+    if (s.errors.some((e) => e.key === "start")) {
+      expect(s.locale).toBe("en");
+      expect(s.started).toBe(true);
+      expect(s.error?.message).toMatch(/^The voice service could not start: .*whisper/);
+      expect(await page.locator("#error").isVisible()).toBe(true);
+      expect(await page.locator('#lang button[data-locale="en"]').getAttribute("aria-pressed")).toBe("true");
+    } else {
+      expect(s.locale).toBe("zh");
+      expect(await page.evaluate(() => document.documentElement.lang)).toBe("zh-CN");
+      expect(await page.locator("#phase").textContent()).toBe("按住按钮说话");
+    }
+  }, 120_000);
+
   it("says plainly when the assistant cannot be reached, and reconnects when it can", async () => {
     // Push-to-talk, so the fake device's beeps are never sent once connected.
     const { page, go } = await open("?lang=en&mode=push-to-talk", false);
