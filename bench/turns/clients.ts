@@ -7,6 +7,7 @@
  * of the given mean (open arrivals, like people chatting).
  */
 import { connectChat } from "../../test/e2e/client.ts";
+import { mulberry32 } from "../../core/random.ts";
 
 export interface ClientPlan {
   port: number;
@@ -24,16 +25,6 @@ export interface ClientResult {
   seconds: number;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export async function runClients(plan: ClientPlan): Promise<ClientResult> {
   const random = mulberry32(plan.seed);

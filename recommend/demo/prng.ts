@@ -3,18 +3,9 @@
  * (seed, index), so product #i is the same whatever count is asked for: a 1,200-product catalogue
  * is a prefix of a 1,000,000-product one, and any product can be regenerated on its own.
  */
+import { mulberry32 } from "../../core/random.ts";
 
-/** mulberry32: tiny, fast, and good enough to pick words; returns floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 /** Mixes seed and index (murmur3 finaliser) so neighbouring indexes get unrelated streams. */
 export function streamSeed(seed: number, index: number): number {

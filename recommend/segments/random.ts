@@ -1,14 +1,7 @@
-/** mulberry32: a small seeded generator, so a segmentation re-run on the same data gives the same segments. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from "../../core/random.ts";
+
+/** Seeded, so a segmentation re-run on the same data gives the same segments. */
+export const seededRandom = mulberry32;
 
 /** A standard normal draw (Box–Muller) from a uniform source. */
 export function gaussian(random: () => number): number {

@@ -2,6 +2,7 @@ import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
 import { spokenWords } from "../text/spoken.ts";
 import { PRODUCT_TEMPLATES, SHOP_PHRASES } from "./phrases.ts";
+import { mulberry32 } from "../../core/random.ts";
 
 /** What the recogniser needs to know of a product: the words a shopper may use for it. */
 export interface CatalogueText {
@@ -31,16 +32,6 @@ export interface DomainCorpusInput {
 
 const hasLatin = (s: string) => /[A-Za-z]/.test(s) && !/[\u3400-\u9fff]/.test(s);
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function roundPrice(price: number | undefined, currency = "USD"): string | undefined {
   if (price === undefined || !Number.isFinite(price) || price <= 0) return undefined;
