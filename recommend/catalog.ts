@@ -33,6 +33,8 @@ export function facetKey(value: string): string {
 class Facet {
   private readonly keys = new Map<string, number>();
   private readonly postings: Set<number>[] = [];
+  /** Each value's slots as a sorted array, built on first use after a change (filters read it per query). */
+  private readonly arrays: (Int32Array | undefined)[] = [];
   /** Display form per value id (the first spelling seen). */
   readonly labels: string[] = [];
 
@@ -51,27 +53,48 @@ class Facet {
   }
 
   add(id: number, slot: number): void {
-    if (id >= 0) this.postings[id]!.add(slot);
+    if (id < 0) return;
+    this.postings[id]!.add(slot);
+    this.arrays[id] = undefined;
   }
 
   delete(id: number, slot: number): void {
-    if (id >= 0) this.postings[id]!.delete(slot);
+    if (id < 0) return;
+    this.postings[id]!.delete(slot);
+    this.arrays[id] = undefined;
+  }
+
+  private array(id: number): Int32Array {
+    let a = this.arrays[id];
+    if (!a) {
+      a = Int32Array.from(this.postings[id]!).sort();
+      this.arrays[id] = a;
+    }
+    return a;
   }
 
   count(id: number): number {
     return id >= 0 ? this.postings[id]!.size : 0;
   }
 
-  slots(ids: number[]): number[] {
-    const out: number[] = [];
-    for (const id of ids) if (id >= 0) for (const s of this.postings[id]!) out.push(s);
-    return out;
+  /** The values' slots in slot order; one value's array is shared and must not be modified. */
+  slots(ids: number[]): Int32Array {
+    const valid = ids.filter((id) => id >= 0);
+    if (valid.length === 1) return this.array(valid[0]!);
+    const parts = valid.map((id) => this.array(id));
+    const out = new Int32Array(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const p of parts) {
+      out.set(p, at);
+      at += p.length;
+    }
+    return out.sort();
   }
 }
 
 export interface CompiledFilter extends SlotFilter {
   accept: (slot: number) => boolean;
-  /** The filter names facet values no product has: nothing can pass. */
+  /** Nothing can pass (the filter names facet values no product has, or no product meets it all). */
   empty: boolean;
   /** No constraint at all. */
   none: boolean;
@@ -211,7 +234,7 @@ export class Catalog {
   compile(filters: Filters | undefined): CompiledFilter {
     const f = filters ?? {};
     const tests: ((slot: number) => boolean)[] = [];
-    const lists: { size: number; slots: () => number[] }[] = [];
+    const lists: { size: number; slots: () => Int32Array }[] = [];
     let empty = false;
     const facet = (values: string[] | undefined, dict: Facet, set: (ids: Set<number>) => void) => {
       if (!values?.length) return;
@@ -273,6 +296,22 @@ export class Catalog {
       return true;
     };
     const smallest = lists.sort((a, b) => a.size - b.size)[0];
-    return { empty: false, none: false, accept, candidates: smallest ? Int32Array.from(smallest.slots()) : undefined };
+    if (!smallest) return { empty: false, none: false, accept };
+    // The facet postings bound the answer: test each of the smallest one's slots once now, and
+    // every search after reads the result (a bit per slot, the accepted slots in order) instead of
+    // re-running the predicate per document and graph neighbour.
+    const from = smallest.slots();
+    const bits = new Uint8Array(this.products.length);
+    const accepted = new Int32Array(from.length);
+    let n = 0;
+    for (let i = 0; i < from.length; i++) {
+      const s = from[i]!;
+      if (accept(s)) {
+        bits[s] = 1;
+        accepted[n++] = s;
+      }
+    }
+    if (n === 0) return { empty: true, none: false, accept: () => false, candidates: [] };
+    return { empty: false, none: false, accept: (s) => bits[s] === 1, candidates: accepted.subarray(0, n), exact: true, bits };
   }
 }

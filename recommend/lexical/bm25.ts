@@ -277,11 +277,13 @@ export class Bm25Index {
     const avg = this.totalLength / this.docs;
     const { k1, b } = this;
     let mask: Uint8Array | undefined;
-    if (filter.candidates) {
+    if (filter.exact && filter.bits) mask = filter.bits;
+    else if (filter.candidates) {
       mask = new Uint8Array(n);
       for (let i = 0; i < filter.candidates.length; i++) mask[filter.candidates[i]] = 1;
     }
-    const accept = filter.accept;
+    // With the exact bits the mask is the whole filter: no predicate call per document.
+    const accept = filter.exact && filter.bits ? undefined : filter.accept;
     // state: 0 not seen, 1 accepted, -1 rejected — the predicate runs once per document.
     const seen: number[] = [];
     for (const alternatives of groups) {

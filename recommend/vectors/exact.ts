@@ -11,6 +11,12 @@ export interface SlotHit {
 export interface SlotFilter {
   accept?: (slot: number) => boolean;
   candidates?: ArrayLike<number>;
+  /**
+   * `candidates` are exactly the slots the filter accepts (computed once per query from facet
+   * postings), so a search can scan them without calling `accept` again, and `bits` marks them.
+   */
+  exact?: boolean;
+  bits?: Uint8Array;
 }
 
 /** Unit-length copy (cosine = dot product afterwards); the zero vector stays zero. */
@@ -25,9 +31,23 @@ export function normalized(v: Float32Array): Float32Array {
 }
 
 export function dot(a: Float32Array, b: Float32Array, bOffset = 0): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[bOffset + i];
-  return s;
+  // Four running sums: independent additions pipeline (about twice the single-sum loop's speed).
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  const n = a.length;
+  const end = n - (n % 4);
+  let i = 0;
+  for (; i < end; i += 4) {
+    const j = bOffset + i;
+    s0 += a[i] * b[j];
+    s1 += a[i + 1] * b[j + 1];
+    s2 += a[i + 2] * b[j + 2];
+    s3 += a[i + 3] * b[j + 3];
+  }
+  for (; i < n; i++) s0 += a[i] * b[bOffset + i];
+  return s0 + s1 + s2 + s3;
 }
 
 /**
@@ -131,7 +151,13 @@ export class ExactIndex implements VectorIndex {
       if (!this.live[slot] || (filter.accept && !filter.accept(slot))) return;
       top.push(slot, dot(q, this.data, slot * d));
     };
-    if (filter.candidates) {
+    if (filter.candidates && filter.exact) {
+      const c = filter.candidates;
+      for (let i = 0; i < c.length; i++) {
+        const s = c[i];
+        if (s < this.live.length && this.live[s]) top.push(s, dot(q, this.data, s * d));
+      }
+    } else if (filter.candidates) {
       for (let i = 0; i < filter.candidates.length; i++) {
         const s = filter.candidates[i];
         if (s < this.live.length) visit(s);
