@@ -10,9 +10,10 @@ const understander = scriptedUnderstander({
 
 describe("a turn's sentiment", () => {
   let db: Awaited<ReturnType<typeof tempStore>>;
+  // The configured hook timeout (120 s): opening the embedded database is slow on a loaded machine.
   beforeAll(async () => {
     db = await tempStore();
-  }, 60_000);
+  });
   afterAll(async () => db?.close());
 
   it("offers a human hand-off on a negative message outside the complaint flows, and stores the sentiment with the shopper's line", async () => {
