@@ -37,7 +37,7 @@ describe("filters inside the search", () => {
     expect(accepted.length).toBeGreaterThan(0);
     if (compiled.candidates) {
       expect(compiled.exact).toBe(true);
-      expect([...compiled.candidates]).toEqual(accepted.sort((a, b) => a - b));
+      expect(Array.from(compiled.candidates)).toEqual(accepted.sort((a, b) => a - b));
     }
     const ok = new Set(accepted);
     for (let q = 0; q < 20; q++) {
