@@ -148,6 +148,8 @@ export async function modelCopy(
       temperature: options.temperature ?? 0.9,
       seed: req.seed * 1000 + index,
       signal: options.signal,
+      // Variants share the system prompt: the sequence still holding it skips re-evaluating it.
+      key: `copy:${req.product.id}:${req.channel}:${req.length}:${req.tone}:${req.locale}`,
     });
     const cleaned = cleanModelCopy(result.text, req, facts, fields);
     if (!cleaned) {
