@@ -34,6 +34,7 @@ export class ConversationView {
     this.log = log;
     this.options = options;
     this.shopper = null; // the shopper bubble receiving partial transcripts
+    this.placeholder = null; // the assistant's "…" bubble before the reply's first words
     this.replies = new Map(); // reply id → {turn, bubble}
   }
 
@@ -53,6 +54,7 @@ export class ConversationView {
   transcript(text, final) {
     if (!this.shopper) {
       if (final && !text.trim()) return;
+      this.waiting(false);
       const turn = this.turn("shopper");
       this.shopper = el("p", "bubble partial");
       turn.appendChild(this.shopper);
@@ -69,12 +71,32 @@ export class ConversationView {
   /** The shopper typed or tapped instead of speaking. */
   said(text) {
     this.shopper = null;
+    this.waiting(false);
     this.turn("shopper").appendChild(el("p", "bubble", text));
     this.scroll();
   }
 
+  /** A "…" bubble while the assistant works on a reply whose id is not known yet; the reply takes it over. */
+  waiting(on) {
+    if (on && !this.placeholder) {
+      const turn = this.turn("assistant");
+      const bubble = el("p", "bubble pending");
+      turn.appendChild(bubble);
+      this.placeholder = { turn, bubble };
+      this.scroll();
+    } else if (!on && this.placeholder) {
+      this.placeholder.turn.remove();
+      this.placeholder = null;
+    }
+  }
+
   replyFor(id) {
     let entry = this.replies.get(id);
+    if (!entry && this.placeholder) {
+      entry = this.placeholder;
+      this.placeholder = null;
+      this.replies.set(id, entry);
+    }
     if (!entry) {
       const turn = this.turn("assistant");
       const bubble = el("p", "bubble pending");

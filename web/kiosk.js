@@ -210,7 +210,7 @@ function connect() {
       if (m.text.trim()) {
         bounded(record.transcripts, { text: m.text });
         setThinking(true);
-      } else setThinking(false);
+      } else noReply();
     } else {
       record.partials++;
       record.lastPartial = m.text;
@@ -250,7 +250,7 @@ function connect() {
   });
   socket.on("error", (m) => {
     const message = m?.error?.message ?? String(m);
-    setThinking(false);
+    noReply();
     showError("server", t().errors.server(message));
     render();
   });
@@ -299,8 +299,8 @@ function ask(text) {
   if (socket?.connected && status.started) socket.emit("stop", {});
   view.said(text);
   const id = `chat-${++chatSeq}`;
-  view.replyFor(id);
   setThinking(true);
+  view.replyFor(id);
   render();
   const onDelta = (d) => typeof d?.text === "string" && view.delta(id, d.text);
   chatSocket.on("reply:delta", onDelta);
@@ -321,13 +321,21 @@ function ask(text) {
 // --- push-to-talk and the big button ---------------------------------------------------------
 
 let thinkingTimer;
+/** The turn ended without a reply (nothing recognised, an error, a new press): drop the "…" bubble. */
+function noReply() {
+  setThinking(false);
+  view.waiting(false);
+}
+
 function setThinking(on) {
   status.thinking = on;
+  // The "…" bubble appears now; the reply's first words (or its reply event) take it over.
+  if (on) view.waiting(true);
   clearTimeout(thinkingTimer);
   // A turn the server dropped (noise, an empty press) must not leave the kiosk "thinking" forever.
   if (on) {
     thinkingTimer = setTimeout(() => {
-      setThinking(false);
+      noReply();
       render();
     }, THINKING_TIMEOUT_MS);
   }
@@ -348,7 +356,7 @@ function press() {
     if (status.pttPressed) return;
     status.pttPressed = true;
     interruptPlayback("ptt");
-    setThinking(false);
+    noReply();
     if (socket?.connected) socket.emit("ptt", { pressed: true });
     for (const frame of preroll) sendAudio(frame);
     preroll.length = 0;
