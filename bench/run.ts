@@ -19,6 +19,10 @@ const llmArgs = passThrough.includes("--llm-model") ? passThrough : existsSync(t
 const benches: { name: string; file: string; args?: string[]; skip?: string }[] = [
   { name: "turns", file: "turns.ts" },
   { name: "recommend", file: "recommend.ts", args: ["--count", "100000"] },
+  { name: "recommend-eval", file: "recommend-eval.ts" },
+  { name: "retrieval", file: "retrieval.ts", args: ["--count", "100000"] },
+  // 1M × 384-d takes long on a small machine: run on its own with `--only ann`.
+  { name: "ann", file: "ann.ts", args: ["--count", "1000000"], skip: only?.has("ann") ? undefined : "1M-vector build (long on a small machine): run it with --only ann" },
   { name: "nlu", file: "nlu.ts" },
   { name: "store", file: "store.ts" },
   { name: "llm", file: "llm.ts", args: llmArgs, skip: llmArgs ? undefined : "no --llm-model given and no toy model found" },
