@@ -27,6 +27,8 @@ const benches: { name: string; file: string; args?: string[]; skip?: string }[] 
   { name: "store", file: "store.ts" },
   { name: "llm", file: "llm.ts", args: llmArgs, skip: llmArgs ? undefined : "no --llm-model given and no toy model found" },
   { name: "llm-turns", file: "llm-turns.ts", args: llmArgs, skip: llmArgs ? undefined : "no --llm-model given and no toy model found" },
+  // Templated, and with the LLM when one is given or the toy model is here.
+  { name: "voice-to-voice", file: "voice-to-voice.ts", args: llmArgs },
 ];
 
 let failed = 0;
