@@ -1,9 +1,10 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../bot/cli.ts";
 import { createStore } from "../../store/index.ts";
+import { runCommand } from "../helpers/cli.ts";
 
 /** `concierge copy` against a temp data dir, as a shop would run it (no model: the templates write). */
 describe("concierge copy", () => {
@@ -27,24 +28,7 @@ describe("concierge copy", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-    let out = "";
-    let err = "";
-    const o = vi.spyOn(process.stdout, "write").mockImplementation((s) => {
-      out += String(s);
-      return true;
-    });
-    const e = vi.spyOn(process.stderr, "write").mockImplementation((s) => {
-      err += String(s);
-      return true;
-    });
-    try {
-      return { code: await runCli(["copy", ...args]), out, err };
-    } finally {
-      o.mockRestore();
-      e.mockRestore();
-    }
-  }
+  const run = (args: string[]) => runCommand((a) => runCli(["copy", ...a]), args);
 
   it("prints the admin API's JSON with --json", async () => {
     const { code, out, err } = await run(["--product", "mug-1", "--shopper", "cook", "--channel", "email", "--tone", "urgent", "--length", "short", "--variants", "3", "--json"]);

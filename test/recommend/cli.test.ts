@@ -2,9 +2,10 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { catalogImport } from "../../recommend/cli.ts";
 import { DEMO_CATALOG_PATH } from "../../recommend/demo/index.ts";
+import { runCommand } from "../helpers/cli.ts";
 
 /** `concierge catalog import` against a temp data dir, as a shop would run it. */
 describe("concierge catalog import", () => {
@@ -27,24 +28,7 @@ describe("concierge catalog import", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-    let out = "";
-    let err = "";
-    const o = vi.spyOn(process.stdout, "write").mockImplementation((s) => {
-      out += String(s);
-      return true;
-    });
-    const e = vi.spyOn(process.stderr, "write").mockImplementation((s) => {
-      err += String(s);
-      return true;
-    });
-    try {
-      return { code: await catalogImport(args), out, err };
-    } finally {
-      o.mockRestore();
-      e.mockRestore();
-    }
-  }
+  const run = (args: string[]) => runCommand(catalogImport, args);
 
   it("imports good rows, reports bad ones by line, and exits 1 because some were rejected", async () => {
     const { code, out } = await run([file]);

@@ -1,30 +1,17 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recEval } from "../../recommend/eval/cli.ts";
 import { readEventsFile } from "../../recommend/eval/events-file.ts";
 import { SYSTEMS } from "../../recommend/eval/evaluate.ts";
 import { generateSynthetic } from "../../recommend/eval/synthetic.ts";
+import { runCommand } from "../helpers/cli.ts";
 
 /** Runs the command, capturing what it writes. */
 async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const out = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    return { code: await recEval(args), stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
+  const { code, out, err } = await runCommand(recEval, args);
+  return { code, stdout: out, stderr: err };
 }
 
 const METRIC_KEYS = ["precision", "recall", "ndcg", "hitRate", "mrr", "coverage", "diversity", "novelty", "giniItems", "giniBrands"];

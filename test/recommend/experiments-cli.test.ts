@@ -1,11 +1,12 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ValidationError } from "../../core/errors.ts";
 import { experimentsCommand } from "../../recommend/experiments/cli.ts";
 import { Experiments } from "../../recommend/experiments/index.ts";
 import { createStore } from "../../store/index.ts";
+import { runCommand } from "../helpers/cli.ts";
 
 /** `concierge experiments …` against a temp data dir. */
 describe("concierge experiments", () => {
@@ -23,24 +24,7 @@ describe("concierge experiments", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-    let out = "";
-    let err = "";
-    const o = vi.spyOn(process.stdout, "write").mockImplementation((s) => {
-      out += String(s);
-      return true;
-    });
-    const e = vi.spyOn(process.stderr, "write").mockImplementation((s) => {
-      err += String(s);
-      return true;
-    });
-    try {
-      return { code: await experimentsCommand(args), out, err };
-    } finally {
-      o.mockRestore();
-      e.mockRestore();
-    }
-  }
+  const run = (args: string[]) => runCommand(experimentsCommand, args);
 
   it("creates, lists, reports and stops", async () => {
     const created = await run(["create", "--id", "rank-1", "--name", "Blend ranking", "--variant", "control", "--variant", "blend:1:ranking=blend", "--json"]);

@@ -2,11 +2,12 @@ import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_CATALOG_PATH } from "../../recommend/demo/index.ts";
 import { formatSegmentation, segmentsCommand } from "../../recommend/segments/cli.ts";
 import type { Segmentation } from "../../recommend/segments/index.ts";
 import { createStore, type Product, type ShopperEvent } from "../../store/index.ts";
+import { runCommand } from "../helpers/cli.ts";
 
 /** `concierge segments` against a temp data dir, as a shop would run it. */
 describe("concierge segments", () => {
@@ -43,24 +44,7 @@ describe("concierge segments", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-    let out = "";
-    let err = "";
-    const o = vi.spyOn(process.stdout, "write").mockImplementation((s) => {
-      out += String(s);
-      return true;
-    });
-    const e = vi.spyOn(process.stderr, "write").mockImplementation((s) => {
-      err += String(s);
-      return true;
-    });
-    try {
-      return { code: await segmentsCommand(args), out, err };
-    } finally {
-      o.mockRestore();
-      e.mockRestore();
-    }
-  }
+  const run = (args: string[]) => runCommand(segmentsCommand, args);
 
   it("segments the shop's shoppers with the service's embedder, saves and prints them", async () => {
     const { code, out } = await run(["--json", "--max-k", "4"]);
