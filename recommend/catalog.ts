@@ -35,6 +35,8 @@ class Facet {
   private readonly postings: Set<number>[] = [];
   /** Each value's slots as a sorted array, built on first use after a change (filters read it per query). */
   private readonly arrays: (Int32Array | undefined)[] = [];
+  /** Unions of several values ("shoes or books"), by their ids; cleared on any change. */
+  private readonly unions = new Map<string, Int32Array>();
   /** Display form per value id (the first spelling seen). */
   readonly labels: string[] = [];
 
@@ -56,12 +58,14 @@ class Facet {
     if (id < 0) return;
     this.postings[id]!.add(slot);
     this.arrays[id] = undefined;
+    this.unions.clear();
   }
 
   delete(id: number, slot: number): void {
     if (id < 0) return;
     this.postings[id]!.delete(slot);
     this.arrays[id] = undefined;
+    this.unions.clear();
   }
 
   private array(id: number): Int32Array {
@@ -81,6 +85,9 @@ class Facet {
   slots(ids: number[]): Int32Array {
     const valid = ids.filter((id) => id >= 0);
     if (valid.length === 1) return this.array(valid[0]!);
+    const key = valid.join(",");
+    const cached = this.unions.get(key);
+    if (cached) return cached;
     const parts = valid.map((id) => this.array(id));
     const out = new Int32Array(parts.reduce((n, p) => n + p.length, 0));
     let at = 0;
@@ -88,7 +95,11 @@ class Facet {
       out.set(p, at);
       at += p.length;
     }
-    return out.sort();
+    out.sort();
+    // Bounded: facet values are few, but a client could ask for many combinations.
+    if (this.unions.size >= 256) this.unions.clear();
+    this.unions.set(key, out);
+    return out;
   }
 }
 
@@ -306,7 +317,8 @@ export class Catalog {
     let n = 0;
     for (let i = 0; i < from.length; i++) {
       const s = from[i]!;
-      if (accept(s)) {
+      // A product with several of the named sizes is in several postings: take it once.
+      if (bits[s] === 0 && accept(s)) {
         bits[s] = 1;
         accepted[n++] = s;
       }

