@@ -23,6 +23,12 @@ export const voiceSessionOptionsSchema = z.object({
   /** How far the microphone may trail (or lead) what the server believes is playing. */
   echoMaxLagMs: z.number().int().min(0).max(3000).default(800),
   echoMaxLeadMs: z.number().int().min(0).max(3000).default(300),
+  /**
+   * Also drop a turn heard during playback whose words are mostly the reply's. Off by default: measured
+   * (bench/voice-to-voice.ts) it caught 1 of 5 echo segments and rejected 1 of 6 genuine requests
+   * (a shopper repeats the reply's words: "running shoes under one hundred dollars").
+   */
+  transcriptEchoCheck: z.boolean().default(false),
   /** After playback ends, a room still rings and the audio path still drains for this long. */
   echoTailMs: z.number().int().min(0).max(5000).default(500),
   /** Audio accepted but not yet processed; more is refused (the client sends faster than the session keeps up). */
@@ -324,7 +330,7 @@ export class VoiceSession<R extends VoiceReply = VoiceReply> {
     const text = transcript?.text.trim() ?? "";
     if (!text) return;
     const startedAt = Math.round((u.startMs / 1000) * 16000);
-    if (this.reply && this.echoActive(startedAt) && transcriptEchoes(text, this.reply.text)) {
+    if (this.settings.transcriptEchoCheck && this.reply && this.echoActive(startedAt) && transcriptEchoes(text, this.reply.text)) {
       this.deps.debug?.({ text }, "transcript repeats the reply being played: treated as echo");
       return;
     }
