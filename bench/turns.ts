@@ -18,6 +18,7 @@ import { startService } from "../bot/main.ts";
 import { loadConfig } from "../core/config.ts";
 import { createLogger } from "../core/logger.ts";
 import type { ClientPlan, ClientResult } from "./turns/clients.ts";
+import { localServiceEnv } from "../test/services.ts";
 
 process.env.CONCIERGE_QUIET ??= "1";
 const arg = (name: string, fallback: string) => {
@@ -53,17 +54,10 @@ function runClientProcess(plan: ClientPlan): Promise<ClientResult> {
 }
 
 const dataDir = await mkdtemp(path.join(tmpdir(), "concierge-bench-turns-"));
-const config = loadConfig({
-  PORT: "0",
-  HOST: "127.0.0.1",
-  CONCIERGE_DATA_DIR: dataDir,
-  CONCIERGE_EMBEDDING_MODEL: "none",
-  CONCIERGE_LLM_MODEL: "none",
-  LOG_LEVEL: "silent",
+const config = loadConfig(
   // The bench measures latency, not the per-connection rate limit.
-  RATE_LIMIT_BURST: "100000",
-  RATE_LIMIT_PER_SECOND: "100000",
-});
+  localServiceEnv(dataDir, { RATE_LIMIT_BURST: "100000", RATE_LIMIT_PER_SECOND: "100000" }),
+);
 const startedAt = performance.now();
 const service = await startService(config, createLogger("silent"));
 await service.ready;

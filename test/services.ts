@@ -11,3 +11,19 @@ export function requireServiceUrl(name: "CONCIERGE_TEST_DATABASE_URL" | "CONCIER
   if (!url) console.warn(`[skipped] ${name} is not set: tests against the real service were skipped`);
   return url;
 }
+
+/**
+ * A service on loopback with a free port, its data in `dataDir`, the built-in tier (no downloaded
+ * embedder, no LLM unless `env` names one) and no logs: how the tests and benches start it.
+ */
+export function localServiceEnv(dataDir: string, env: Record<string, string> = {}): Record<string, string> {
+  return {
+    PORT: "0",
+    HOST: "127.0.0.1",
+    CONCIERGE_DATA_DIR: dataDir,
+    CONCIERGE_EMBEDDING_MODEL: "none",
+    CONCIERGE_LLM_MODEL: "none",
+    LOG_LEVEL: "silent",
+    ...env,
+  };
+}

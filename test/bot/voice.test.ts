@@ -9,6 +9,7 @@ import { createLogger } from "../../core/logger.ts";
 import { concatPcm, float32ToInt16, int16ToFloat32, mulawEncode, resample, silence } from "../../voice/index.ts";
 import { fliteSpeech } from "../voice/helpers.ts";
 import { connectVoice, type VoiceClient } from "../voice/voice-client.ts";
+import { localServiceEnv } from "../services.ts";
 
 /**
  * The voice channels against the running service: the real store, catalogue, dialogs, the
@@ -27,15 +28,7 @@ const request = () => concatPcm([silence(300), fliteSpeech("show me running shoe
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), "concierge-voice-"));
-  const config = loadConfig({
-    PORT: "0",
-    HOST: "127.0.0.1",
-    CONCIERGE_DATA_DIR: dataDir,
-    CONCIERGE_EMBEDDING_MODEL: "none",
-    CONCIERGE_LLM_MODEL: "none",
-    LOG_LEVEL: "silent",
-    CONCIERGE_MODELS_DIR: process.env.CONCIERGE_MODELS_DIR ?? "",
-  });
+  const config = loadConfig(localServiceEnv(dataDir, { CONCIERGE_MODELS_DIR: process.env.CONCIERGE_MODELS_DIR ?? "" }));
   service = await startService(config, createLogger("silent"));
   await service.ready;
   // The first connection loads the voice models (the domain language model build is the slow part).

@@ -8,6 +8,7 @@ import { type RunningService, startService } from "../../bot/main.ts";
 import { loadConfig } from "../../core/config.ts";
 import { createLogger } from "../../core/logger.ts";
 import { browserTestsUnavailable, type KioskState, launchChromium, speechWav } from "./kiosk-browser.ts";
+import { localServiceEnv } from "../services.ts";
 
 const unavailable = browserTestsUnavailable({ flite: true });
 
@@ -48,14 +49,7 @@ describe.skipIf(unavailable)(`the kiosk page in Chromium against the running ser
   beforeAll(async () => {
     wav = speechWav(REQUEST, { leadMs: LEAD_MS, tailMs: TAIL_MS });
     dataDir = await mkdtemp(path.join(tmpdir(), "concierge-kiosk-"));
-    const config = loadConfig({
-      PORT: "0",
-      HOST: "127.0.0.1",
-      CONCIERGE_DATA_DIR: dataDir,
-      CONCIERGE_EMBEDDING_MODEL: "none",
-      CONCIERGE_LLM_MODEL: "none",
-      LOG_LEVEL: "silent",
-    });
+    const config = loadConfig(localServiceEnv(dataDir));
     service = await startService(config, createLogger("silent"));
     base = `http://127.0.0.1:${service.port}`;
     await service.ready;

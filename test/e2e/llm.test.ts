@@ -9,6 +9,7 @@ import { figuresIn, formatPrice } from "../../llm/index.ts";
 import type { Product } from "../../store/types.ts";
 import { ENDLESS, hasToyModel, TOY_MODEL, until } from "../llm/toy-model.ts";
 import { type ChatClient, connectChat } from "./client.ts";
+import { localServiceEnv } from "../services.ts";
 
 /**
  * The running service answering with the real toy GGUF: its prose is nonsense, so these check the
@@ -21,7 +22,7 @@ const START_TIMEOUT_MS = 420_000;
 
 async function start(env: Record<string, string>): Promise<{ service: RunningService; base: string; dataDir: string }> {
   const dataDir = await mkdtemp(path.join(tmpdir(), "concierge-e2e-llm-"));
-  const config = loadConfig({ PORT: "0", HOST: "127.0.0.1", CONCIERGE_DATA_DIR: dataDir, CONCIERGE_EMBEDDING_MODEL: "none", LOG_LEVEL: "silent", ...env });
+  const config = loadConfig(localServiceEnv(dataDir, env));
   const service = await startService(config, createLogger("silent"));
   await service.ready;
   return { service, base: `http://127.0.0.1:${service.port}`, dataDir };

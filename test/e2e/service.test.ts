@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startService, type RunningService } from "../../bot/main.ts";
 import { loadConfig } from "../../core/config.ts";
 import { createLogger } from "../../core/logger.ts";
-import { requireServiceUrl } from "../services.ts";
+import { localServiceEnv, requireServiceUrl } from "../services.ts";
 import { type ChatClient, connectChat } from "./client.ts";
 
 const databaseUrl = requireServiceUrl("CONCIERGE_TEST_DATABASE_URL");
@@ -33,15 +33,7 @@ describe.each(backends)("the running service on $name", ({ databaseUrl }) => {
       await c.query(`CREATE SCHEMA "${schema}"`);
       await c.end();
     }
-    const config = loadConfig({
-      PORT: "0",
-      HOST: "127.0.0.1",
-      CONCIERGE_DATA_DIR: dataDir,
-      CONCIERGE_EMBEDDING_MODEL: "none",
-      CONCIERGE_LLM_MODEL: "none",
-      LOG_LEVEL: "silent",
-      ...(databaseUrl ? { DATABASE_URL: databaseUrl, DATABASE_SCHEMA: schema } : {}),
-    });
+    const config = loadConfig(localServiceEnv(dataDir, databaseUrl ? { DATABASE_URL: databaseUrl, DATABASE_SCHEMA: schema } : {}));
     service = await startService(config, createLogger("silent"));
     base = `http://127.0.0.1:${service.port}`;
     await service.ready;
