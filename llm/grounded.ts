@@ -3,7 +3,7 @@ import type { Logger } from "../core/logger.ts";
 import type { Locale } from "../core/turn.ts";
 import { parseInput } from "../core/validation.ts";
 import { LlmBusyError } from "./errors.ts";
-import { factSentence, type FactSource } from "./grounded/catalogue.ts";
+import { catalogueFactsSchema, factSentence, type FactSource } from "./grounded/catalogue.ts";
 import { groundedGrammar } from "./grounded/grammar.ts";
 import { fitPrompt, type GroundedTask, type GroundingProduct } from "./grounded/prompt.ts";
 import { ReplyJsonReader } from "./grounded/reply-json.ts";
@@ -60,20 +60,7 @@ export interface GroundedOptions {
   temperature?: number;
 }
 
-const productSchema = z.object({
-  id: z.string().min(1).max(200),
-  title: z.string().min(1).max(1000),
-  brand: z.string().optional(),
-  category: z.string().optional(),
-  description: z.string().optional(),
-  price: z.number().finite().nonnegative().optional(),
-  currency: z.string().max(8).optional(),
-  stock: z.number().int().optional(),
-  color: z.string().optional(),
-  sizes: z.array(z.string()).optional(),
-  tags: z.array(z.string()).optional(),
-  reason: z.string().optional(),
-});
+const productSchema = catalogueFactsSchema.extend({ reason: z.string().optional() });
 
 const inputSchema = z.object({
   message: z.string().min(1).max(8000),

@@ -6,20 +6,9 @@ import { copyFacts } from "./facts.ts";
 import { type CopyFailure, modelCopy } from "./model.ts";
 import { templatedCopy } from "./templates.ts";
 import { CHANNELS, type CopyFields, type CopyRequest, type CopyResult, type CopyVariant, LENGTHS, TONES } from "./types.ts";
+import { catalogueFactsSchema } from "../grounded/catalogue.ts";
 
-const copyProductSchema = z.object({
-  id: z.string().min(1).max(200),
-  title: z.string().trim().min(1).max(1000),
-  brand: z.string().optional(),
-  category: z.string().optional(),
-  description: z.string().optional(),
-  price: z.number().finite().nonnegative().optional(),
-  currency: z.string().max(8).optional(),
-  stock: z.number().int().optional(),
-  color: z.string().optional(),
-  sizes: z.array(z.string()).optional(),
-  tags: z.array(z.string()).optional(),
-});
+const copyProductSchema = catalogueFactsSchema;
 
 export const copyRequestSchema = z.object({
   product: copyProductSchema,

@@ -1,4 +1,5 @@
 import type { Locale } from "../../core/turn.ts";
+import type { CatalogueFacts } from "../grounded/catalogue.ts";
 
 export const TONES = ["friendly", "premium", "playful", "urgent"] as const;
 /** "description" is the product page text; the others are marketing channels. */
@@ -9,19 +10,7 @@ export type Channel = (typeof CHANNELS)[number];
 export type CopyLength = (typeof LENGTHS)[number];
 
 /** What copy may say about a product: its catalogue record and nothing else (a store Product fits). */
-export interface CopyProduct {
-  id: string;
-  title: string;
-  brand?: string;
-  category?: string;
-  description?: string;
-  price?: number;
-  currency?: string;
-  stock?: number;
-  color?: string;
-  sizes?: string[];
-  tags?: string[];
-}
+export type CopyProduct = CatalogueFacts;
 
 /** Who the copy is for. Interests are what the shopper or segment likes, best first. */
 export interface Audience {

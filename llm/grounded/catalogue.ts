@@ -1,4 +1,5 @@
 import type { Locale } from "../../core/turn.ts";
+import { z } from "zod";
 
 /** The catalogue facts a grounded reply may state; only these ever supply prices and stock. */
 export interface FactSource {
@@ -8,6 +9,31 @@ export interface FactSource {
   currency?: string;
   stock?: number;
 }
+
+/** What generated text may say about a product: its catalogue record and nothing else (a store Product fits). */
+export interface CatalogueFacts extends FactSource {
+  brand?: string;
+  category?: string;
+  description?: string;
+  color?: string;
+  sizes?: string[];
+  tags?: string[];
+}
+
+/** CatalogueFacts as validated wherever a caller hands products to the model. */
+export const catalogueFactsSchema = z.object({
+  id: z.string().min(1).max(200),
+  title: z.string().trim().min(1).max(1000),
+  brand: z.string().optional(),
+  category: z.string().optional(),
+  description: z.string().optional(),
+  price: z.number().finite().nonnegative().optional(),
+  currency: z.string().max(8).optional(),
+  stock: z.number().int().optional(),
+  color: z.string().optional(),
+  sizes: z.array(z.string()).optional(),
+  tags: z.array(z.string()).optional(),
+});
 
 /** Same formatting as the templated replies (dialogs/format.ts), so both tiers show prices alike. */
 export function formatPrice(price: number, currency: string | undefined, locale: Locale): string {

@@ -1,20 +1,10 @@
 import type { Locale } from "../../core/turn.ts";
 import type { ChatMessage } from "../types.ts";
+import type { CatalogueFacts } from "./catalogue.ts";
 import { jsonInner, placeholderSafe } from "./grammar.ts";
 
 /** What a grounded reply may draw on about a product (a store Product fits). */
-export interface GroundingProduct {
-  id: string;
-  title: string;
-  brand?: string;
-  category?: string;
-  description?: string;
-  price?: number;
-  currency?: string;
-  stock?: number;
-  color?: string;
-  sizes?: string[];
-  tags?: string[];
+export interface GroundingProduct extends CatalogueFacts {
   /** Why retrieval picked it ("matches 'trail shoes'"). */
   reason?: string;
 }
