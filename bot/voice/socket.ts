@@ -4,10 +4,11 @@ import { ConciergeError, ValidationError } from "../../core/errors.ts";
 import type { Logger } from "../../core/logger.ts";
 import type { Reply } from "../../core/turn.ts";
 import type { DialogEngine } from "../../dialogs/types.ts";
-import { InvalidAudioError, int16ToBytes, SpeechEngineError, VoiceSession, type VoiceSessionEvent } from "../../voice/index.ts";
+import { InvalidAudioError, int16ToBytes, SpeechEngineError, type VoiceSession, type VoiceSessionEvent } from "../../voice/index.ts";
 import { reportError } from "../errors.ts";
 import { type RateLimiter, TokenBucketLimiter } from "../rate-limit.ts";
-import { runTurn, toWireReply } from "../turns.ts";
+import { toWireReply } from "../turns.ts";
+import { startVoiceTurns } from "./turns.ts";
 import { parseWire } from "../validate.ts";
 import type { VoiceStackLoader } from "./stack.ts";
 
@@ -178,27 +179,18 @@ export function attachVoice(options: VoiceGatewayOptions): Namespace {
           sampleRate = start.sampleRate ?? 16000;
           if (start.userId) userId = start.userId;
           const turnUser = userId;
-          session = new VoiceSession<Reply>(
-            {
-              vad: stack.vad.create(),
-              stt: stack.stt,
-              tts: stack.tts,
-              emit: emitEvent,
-              debug: (info, message) => log.debug(info, message),
-              respond: ({ text, locale: turnLocale, onDelta, signal }) =>
-                runTurn({
-                  engine: options.engine,
-                  turn: { conversationId: `voice:${socket.id}`, userId: turnUser, text, locale: turnLocale },
-                  channel: "voice",
-                  sink: { delta: onDelta },
-                  signal,
-                  timeoutMs: options.turnTimeoutMs,
-                  logger: log,
-                }),
-            },
-            { format: format as "pcm16" | "f32", sampleRate, locale, mode: start.mode ?? "hands-free", segmenter: stack.settings.segmenter },
-            socket.id.slice(0, 8),
-          );
+          session = startVoiceTurns({
+            stack,
+            engine: options.engine,
+            turnTimeoutMs: options.turnTimeoutMs,
+            channel: "voice",
+            conversationId: `voice:${socket.id}`,
+            userId: turnUser,
+            emit: emitEvent,
+            log,
+            input: { format: format as "pcm16" | "f32", sampleRate, locale, mode: start.mode ?? "hands-free" },
+            tag: socket.id.slice(0, 8),
+          });
           ack?.({ ok: true, sessionId: socket.id, vad: stack.vad.name === "silero-vad" ? "silero" : "energy", stt: stack.stt.name, sampleRate });
         } catch (err) {
           sendError(err, ack, "start");

@@ -6,8 +6,8 @@ import { z } from "zod";
 import type { Logger } from "../../core/logger.ts";
 import type { Reply } from "../../core/turn.ts";
 import type { DialogEngine } from "../../dialogs/types.ts";
-import { float32ToInt16, int16ToFloat32, mulawEncode, resample, VoiceSession, type VoiceSessionEvent } from "../../voice/index.ts";
-import { runTurn } from "../turns.ts";
+import { float32ToInt16, int16ToFloat32, mulawEncode, resample, type VoiceSession, type VoiceSessionEvent } from "../../voice/index.ts";
+import { startVoiceTurns } from "./turns.ts";
 import type { VoiceStackLoader } from "./stack.ts";
 
 export const MEDIA_STREAM_PATH = "/api/telephony/media-stream";
@@ -144,27 +144,18 @@ function handleCall(ws: WebSocket, options: TelephonyOptions): void {
     const locale = params.locale === "zh" && stack.stt.whisper ? "zh" : "en";
     const userId = params.userId ?? `phone:${message.start.callSid ?? streamSid}`;
     const conversationId = `phone:${message.start.callSid ?? streamSid}`;
-    session = new VoiceSession<Reply>(
-      {
-        vad: stack.vad.create(),
-        stt: stack.stt,
-        tts: stack.tts,
-        emit: onEvent,
-        debug: (info, msg) => log.debug(info, msg),
-        respond: ({ text, locale: turnLocale, onDelta, signal }) =>
-          runTurn({
-            engine: options.engine,
-            turn: { conversationId, userId, text, locale: turnLocale },
-            channel: "telephone",
-            sink: { delta: onDelta },
-            signal,
-            timeoutMs: options.turnTimeoutMs,
-            logger: log,
-          }),
-      },
-      { format: "mulaw", sampleRate: 8000, locale, mode: "hands-free", segmenter: stack.settings.segmenter },
-      (message.start.callSid ?? streamSid).slice(-8),
-    );
+    session = startVoiceTurns({
+      stack,
+      engine: options.engine,
+      turnTimeoutMs: options.turnTimeoutMs,
+      channel: "telephone",
+      conversationId,
+      userId,
+      emit: onEvent,
+      log,
+      input: { format: "mulaw", sampleRate: 8000, locale, mode: "hands-free" },
+      tag: (message.start.callSid ?? streamSid).slice(-8),
+    });
   };
 
   // Frames that arrive while the models load wait here (bounded: a phone line sends 50 a second).

@@ -1,0 +1,46 @@
+import type { Logger } from "../../core/logger.ts";
+import type { Reply } from "../../core/turn.ts";
+import type { DialogEngine } from "../../dialogs/types.ts";
+import { VoiceSession, type VoiceSessionEvent, type VoiceSessionOptions } from "../../voice/index.ts";
+import { runTurn } from "../turns.ts";
+import type { VoiceStack } from "./stack.ts";
+
+export interface VoiceTurnsOptions {
+  stack: VoiceStack;
+  engine: () => DialogEngine | undefined;
+  turnTimeoutMs: number;
+  /** For metrics only ("voice", "telephone"); never passed below bot/. */
+  channel: string;
+  conversationId: string;
+  userId: string;
+  emit: (event: VoiceSessionEvent<Reply>) => void;
+  log: Logger;
+  /** The line's audio format and mode; the segmenter always comes from the voice settings. */
+  input: Omit<VoiceSessionOptions, "segmenter">;
+  tag: string;
+}
+
+/** A voice session on the shared models whose turns run through the dialogs like every other channel's. */
+export function startVoiceTurns(o: VoiceTurnsOptions): VoiceSession<Reply> {
+  return new VoiceSession<Reply>(
+    {
+      vad: o.stack.vad.create(),
+      stt: o.stack.stt,
+      tts: o.stack.tts,
+      emit: o.emit,
+      debug: (info, message) => o.log.debug(info, message),
+      respond: ({ text, locale, onDelta, signal }) =>
+        runTurn({
+          engine: o.engine,
+          turn: { conversationId: o.conversationId, userId: o.userId, text, locale },
+          channel: o.channel,
+          sink: { delta: onDelta },
+          signal,
+          timeoutMs: o.turnTimeoutMs,
+          logger: o.log,
+        }),
+    },
+    { ...o.input, segmenter: o.stack.settings.segmenter },
+    o.tag,
+  );
+}
