@@ -25,6 +25,10 @@ const envSchema = z.object({
   /** "silero-vad" (resolved like every model) or "none" for the energy detector. */
   CONCIERGE_VAD_MODEL: z.preprocess(emptyToUndefined, z.string().trim().default("silero-vad")),
   CONCIERGE_VOICE_END_OF_TURN_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).max(10_000).default(900)),
+  /** Silence that ends a turn whose words already read as a complete request; = END_OF_TURN_MS turns the shortcut off. */
+  CONCIERGE_VOICE_COMPLETE_TURN_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).max(10_000).default(600)),
+  /** Silence allowed after words that leave the sentence open ("under", "and", "um"). */
+  CONCIERGE_VOICE_OPEN_TURN_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).max(10_000).default(1600)),
   CONCIERGE_VOICE_MIN_SPEECH_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(10_000).default(250)),
   CONCIERGE_VOICE_MAX_UTTERANCE_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1000).max(120_000).default(15_000)),
   /** When the service loads its voice models: on the first /voice or telephone connection ("lazy"), at start-up ("preload"), or never ("off"). */
@@ -61,6 +65,8 @@ export function voiceSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Voic
     vadModel: e.CONCIERGE_VAD_MODEL,
     segmenter: {
       endOfTurnSilenceMs: e.CONCIERGE_VOICE_END_OF_TURN_MS,
+      completeTurnSilenceMs: e.CONCIERGE_VOICE_COMPLETE_TURN_MS,
+      openTurnSilenceMs: e.CONCIERGE_VOICE_OPEN_TURN_MS,
       minSpeechMs: e.CONCIERGE_VOICE_MIN_SPEECH_MS,
       maxUtteranceMs: e.CONCIERGE_VOICE_MAX_UTTERANCE_MS,
     },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { echoMatch, InputDecoder, PlaybackTimeline, SentenceStream, transcriptEchoes } from "../../voice/index.ts";
+import { echoMatch, InputDecoder, judgeTurnEnd, PlaybackTimeline, SentenceStream, transcriptEchoes } from "../../voice/index.ts";
 import { fliteSpeech, whiteNoise } from "./helpers.ts";
 
 describe("SentenceStream", () => {
@@ -73,5 +73,20 @@ describe("InputDecoder", () => {
     const out = d.decode(new Uint8Array(1600).fill(0xff)).samples;
     expect(Math.abs(out.length - 3200)).toBeLessThanOrEqual(40);
     expect(d.inputSamples).toBe(1600);
+  });
+});
+
+describe("end-of-turn judge", () => {
+  it("reads a pause after a whole request as complete and one after an open word as open, in English and Chinese", () => {
+    for (const t of ["show me running shoes", "do you have wireless headphones?", "what is your return policy", "recommend something for me", "stop", "what do you have"]) {
+      expect(judgeTurnEnd(t, "en"), t).toBe("complete");
+    }
+    for (const t of ["i am looking for a", "show me running shoes under", "a red dress and", "um", "show me", "how much", "do you have any", "i want"]) {
+      expect(judgeTurnEnd(t, "en"), t).toBe("open");
+    }
+    for (const t of ["我想买跑鞋", "有没有无线耳机？", "退货政策是什么呢"]) expect(judgeTurnEnd(t, "zh"), t).toBe("complete");
+    for (const t of ["我想买跑鞋和", "给我看看那个", "价格不超过", "嗯"]) expect(judgeTurnEnd(t, "zh"), t).toBe("open");
+    expect(judgeTurnEnd("", "en")).toBe("unknown");
+    expect(judgeTurnEnd(" ... ", "zh")).toBe("unknown");
   });
 });

@@ -129,13 +129,38 @@ describe("VoiceSession", () => {
     expect(h.turns[0]).toMatch(/running shoes/);
   });
 
-  it("keeps a thinking pause mid-sentence inside one turn", async () => {
+  it("holds a sentence left open through a thinking pause: one turn", async () => {
     const h = harness();
-    const paused = concatPcm([silence(300), fliteSpeech("show me running shoes"), silence(800), fliteSpeech("under one hundred dollars"), silence(1500)]);
+    // 1.2 s of silence after "and" would end a turn on silence alone (0.9 s); the open word holds it.
+    const paused = concatPcm([silence(300), fliteSpeech("i want a red dress and"), silence(1200), fliteSpeech("a pair of running shoes"), silence(2000)]);
     await h.feed(paused.samples);
     await h.session.idle();
     expect(h.turns).toHaveLength(1);
-    expect(h.turns[0]).toMatch(/running shoes.*(hundred|dollars)/);
+    expect(h.turns[0]).toMatch(/red dress and.*(running|shoes)/);
+    expect(h.of("barge-in")).toEqual([]);
+  });
+
+  it("ends a complete request after a shorter silence, and speech resumed within the usual silence continues that turn", async () => {
+    const quick = harness();
+    await quick.feed(concatPcm([silence(300), request(), silence(750)]).samples);
+    await quick.session.idle();
+    expect(quick.turns).toHaveLength(1);
+    // The shortcut off (complete = the usual 900 ms): the same 750 ms of silence is not yet a turn.
+    const plain = harness({ segmenter: { completeTurnSilenceMs: 900 } });
+    await plain.feed(concatPcm([silence(300), request(), silence(750)]).samples);
+    await plain.session.idle();
+    expect(plain.turns).toEqual([]);
+
+    // A thinking pause after words that already read as a request: the turn ends early, then the
+    // shopper goes on before 900 ms have passed; the reply is retracted and one turn answers both.
+    const h = harness({}, { wordDelayMs: 100 });
+    await h.feed(concatPcm([silence(300), fliteSpeech("show me running shoes"), silence(800), fliteSpeech("under one hundred dollars"), silence(1500)]).samples);
+    await h.session.idle();
+    expect(h.turns).toHaveLength(2);
+    expect(h.turns[1]).toMatch(/^show me running shoes.*(hundred|dollars)/);
+    expect(h.aborted).toEqual([h.turns[0]]);
+    expect(h.of("barge-in")).toHaveLength(1);
+    expect(h.of("transcript").filter((t) => t.final).at(-1)?.text).toBe(h.turns[1]);
   });
 
   it("hears no turn in silence or in steady noise", async () => {

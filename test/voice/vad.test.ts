@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { concatPcm, readWavFile, silence } from "../../voice/audio.ts";
 import type { Pcm } from "../../voice/types.ts";
 import { EnergyVad, findUtterances, loadVad, SileroVadModel, TurnSegmenter, type VadFactory } from "../../voice/vad/index.ts";
+import type { TurnJudgement, Utterance } from "../../voice/vad/segmenter.ts";
 import { fliteSpeech, JFK_WAV, SILERO_ONNX, whiteNoise } from "./helpers.ts";
 
 let silero: VadFactory;
@@ -101,6 +102,28 @@ describe("turn segmenter", () => {
     for (const u of found) expect(u.pcm.samples.length / 16).toBeLessThanOrEqual(2000 + 32);
     const open = await findUtterances(concatPcm([silence(200), fliteSpeech("add it to my cart")]), silero.create());
     expect(open.map((u) => u.reason)).toEqual(["end-of-stream"]);
+  });
+
+  it("asks its judge once per pause: a complete request ends at the shorter silence, an open sentence waits longer", async () => {
+    const request = concatPcm([silence(300), fliteSpeech("show me running shoes")]).samples;
+    const endsAfter = async (judgement: TurnJudgement | undefined, silenceMs: number) => {
+      const asked: number[] = [];
+      const judge =
+        judgement &&
+        (async (u: Utterance) => {
+          asked.push(u.endMs);
+          return judgement;
+        });
+      const seg = new TurnSegmenter(silero.create(), {}, judge);
+      const events = [...(await seg.push(request)), ...(await seg.push(silence(silenceMs).samples))];
+      return { turn: events.some((e) => e.type === "utterance"), asked: asked.length };
+    };
+    expect(await endsAfter("complete", 750)).toEqual({ turn: true, asked: 1 });
+    expect(await endsAfter("unknown", 750)).toEqual({ turn: false, asked: 1 });
+    expect(await endsAfter("unknown", 1100)).toEqual({ turn: true, asked: 1 });
+    expect(await endsAfter(undefined, 750)).toEqual({ turn: false, asked: 0 });
+    expect(await endsAfter("open", 1100)).toEqual({ turn: false, asked: 1 });
+    expect(await endsAfter("open", 1800)).toEqual({ turn: true, asked: 1 });
   });
 
   it("validates its options, naming the field", () => {

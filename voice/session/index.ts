@@ -5,3 +5,4 @@ export { MicHistory, PlaybackTimeline } from "./playback.ts";
 export { SentenceStream } from "./sentence-stream.ts";
 export { type RespondRequest, type VoiceReply, VoiceSession, type VoiceSessionDeps, type VoiceSessionEvent, type VoiceSessionOptions, voiceSessionOptionsSchema } from "./session.ts";
 export { transcriptEchoes } from "./text-echo.ts";
+export { judgeTurnEnd } from "./turn-end.ts";

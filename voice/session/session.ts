@@ -4,12 +4,13 @@ import { parseInput } from "../../core/validation.ts";
 import { rmsDbfs } from "../audio/pcm.ts";
 import { InvalidAudioError, SpeechAbortedError } from "../errors.ts";
 import type { SpeechToText, TextToSpeech, Transcript, VoiceActivityDetector } from "../types.ts";
-import { type SegmenterEvent, type SegmenterOptions, TurnSegmenter, type Utterance } from "../vad/segmenter.ts";
+import { type SegmenterEvent, type SegmenterOptions, type TurnJudgement, TurnSegmenter, type Utterance } from "../vad/segmenter.ts";
 import { echoMatch } from "./echo.ts";
 import { type InputFormat, InputDecoder } from "./input.ts";
 import { MicHistory, PlaybackTimeline } from "./playback.ts";
 import { SentenceStream } from "./sentence-stream.ts";
 import { transcriptEchoes } from "./text-echo.ts";
+import { judgeTurnEnd } from "./turn-end.ts";
 
 export const voiceSessionOptionsSchema = z.object({
   format: z.enum(["pcm16", "f32", "mulaw"]).default("pcm16"),
@@ -86,6 +87,11 @@ interface ActiveReply {
 
 const CJK = /[\u3400-\u9fff\uf900-\ufaff]/;
 
+/** Two pieces of one spoken turn: Chinese runs on without a space. */
+function joinWords(first: string, second: string): string {
+  return CJK.test(first.slice(-1)) && CJK.test(second[0] ?? "") ? first + second : `${first} ${second}`;
+}
+
 /**
  * One shopper's voice conversation, channel-neutral: audio frames in (any supported rate and
  * format), end of turn by VAD and silence (or push-to-talk), transcripts, the turn run through a
@@ -110,6 +116,10 @@ export class VoiceSession<R extends VoiceReply = VoiceReply> {
   private echoScore?: number;
   /** A transcription started at a pause, reused if the turn ends right there. */
   private early?: { startMs: number; endMs: number; result: Promise<Transcript | undefined> };
+  /** The last hands-free turn: speech resumed soon enough after it continues it. */
+  private lastTurn?: { text: string; lastSpeechMs: number };
+  /** The words of the turn the current utterance continues, if it does. */
+  private continues?: string;
   private overlong = false;
   private vadState = false;
   private ptt?: { chunks: Int16Array[]; samples: number };
@@ -123,7 +133,7 @@ export class VoiceSession<R extends VoiceReply = VoiceReply> {
     this.settings = parseInput(voiceSessionOptionsSchema, options, "voice session options");
     this.decoder = new InputDecoder({ format: this.settings.format as InputFormat, sampleRate: this.settings.sampleRate });
     deps.vad.reset();
-    this.segmenter = new TurnSegmenter(deps.vad, this.settings.segmenter ?? {});
+    this.segmenter = new TurnSegmenter(deps.vad, this.settings.segmenter ?? {}, (u) => this.judgeTurn(u));
     this.sessionTag = tag;
   }
 
@@ -234,8 +244,7 @@ export class VoiceSession<R extends VoiceReply = VoiceReply> {
         await this.finishPtt(held);
       }
     }
-    const events = await this.segmenter.push(samples);
-    for (const e of events) await this.onSegment(e);
+    await this.segmenter.push(samples, (e) => this.onSegment(e));
   }
 
   private echoActive(atSample: number): boolean {
@@ -259,6 +268,10 @@ export class VoiceSession<R extends VoiceReply = VoiceReply> {
           }
         }
         this.speaking(true);
+        // Speech again before the usual end-of-turn silence had passed since the last turn: that
+        // turn was ended early on its words, wrongly. Its reply is retracted and this continues it.
+        const last = this.lastTurn;
+        this.continues = handsFree && last && e.atMs - last.lastSpeechMs < this.segmenter.settings.endOfTurnSilenceMs ? last.text : undefined;
         if (handsFree) this.bargeIn();
         return;
       }
@@ -269,14 +282,7 @@ export class VoiceSession<R extends VoiceReply = VoiceReply> {
       case "pause": {
         if (this.echoUtterance) return;
         this.speaking(false);
-        if (!handsFree) return;
-        const u = e.utterance;
-        const result = this.transcribe(u).catch(() => undefined);
-        this.early = { startMs: u.startMs, endMs: u.endMs, result };
-        // A partial transcript, best effort: shown only if the turn is still open when it is ready.
-        void result.then((t) => {
-          if (t?.text && this.early?.result === result) this.emit({ type: "transcript", text: t.text, final: false });
-        });
+        if (handsFree) this.earlyTranscript(e.utterance);
         return;
       }
       case "utterance": {
@@ -291,6 +297,25 @@ export class VoiceSession<R extends VoiceReply = VoiceReply> {
         return;
       }
     }
+  }
+
+  /** The transcript of the utterance so far, started once per pause and reused when the turn ends there. */
+  private earlyTranscript(u: Utterance): Promise<Transcript | undefined> {
+    if (this.early?.startMs === u.startMs && this.early.endMs === u.endMs) return this.early.result;
+    const result = this.transcribe(u).catch(() => undefined);
+    this.early = { startMs: u.startMs, endMs: u.endMs, result };
+    // A partial transcript, best effort: shown only if the turn is still open when it is ready.
+    void result.then((t) => {
+      if (t?.text && this.early?.result === result) this.emit({ type: "transcript", text: t.text, final: false });
+    });
+    return result;
+  }
+
+  /** The segmenter asks, at a pause, whether the words so far end the turn. */
+  private async judgeTurn(u: Utterance): Promise<TurnJudgement> {
+    if (this.settings.mode !== "hands-free" || this.echoUtterance || this.closed) return "unknown";
+    const transcript = await this.earlyTranscript(u);
+    return judgeTurnEnd(transcript?.text ?? "", this.settings.locale);
   }
 
   private speaking(now: boolean): void {
@@ -327,8 +352,12 @@ export class VoiceSession<R extends VoiceReply = VoiceReply> {
       this.fail(err);
       return undefined;
     });
-    const text = transcript?.text.trim() ?? "";
-    if (!text) return;
+    const heard = transcript?.text.trim() ?? "";
+    const continued = this.continues;
+    this.continues = undefined;
+    if (!heard) return;
+    const text = continued ? joinWords(continued, heard) : heard;
+    this.lastTurn = { text, lastSpeechMs: endedMs };
     const startedAt = Math.round((u.startMs / 1000) * 16000);
     if (this.settings.transcriptEchoCheck && this.reply && this.echoActive(startedAt) && transcriptEchoes(text, this.reply.text)) {
       this.deps.debug?.({ text }, "transcript repeats the reply being played: treated as echo");
@@ -346,6 +375,7 @@ export class VoiceSession<R extends VoiceReply = VoiceReply> {
       at += c.length;
     }
     const speechEndedAt = Date.now();
+    this.lastTurn = undefined;
     // Shorter than a syllable, or quieter than speech: nothing was said.
     if (samples.length < 3200 || rmsDbfs(samples) < -55) return;
     const transcript = await this.deps.stt.transcribe({ samples, sampleRate: 16000 }, { locale: this.settings.locale }).catch((err) => {

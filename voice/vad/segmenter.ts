@@ -7,6 +7,14 @@ export const segmenterOptionsSchema = z.object({
   minSpeechMs: z.number().int().min(0).max(10_000).default(250),
   /** Silence that ends a turn. Long enough for a thinking pause mid-sentence; short enough to answer promptly. */
   endOfTurnSilenceMs: z.number().int().min(100).max(10_000).default(900),
+  /**
+   * With a judge: silence that ends a turn whose words already read as a complete request (at most
+   * endOfTurnSilenceMs; equal to it turns the shortcut off). A shopper who goes on speaking within
+   * endOfTurnSilenceMs is heard as continuing that turn (the voice session retracts the reply).
+   */
+  completeTurnSilenceMs: z.number().int().min(100).max(10_000).default(600),
+  /** With a judge: silence allowed after words that leave the sentence open ("under", "and", "um"); at least endOfTurnSilenceMs. */
+  openTurnSilenceMs: z.number().int().min(100).max(10_000).default(1600),
   /** Audio kept from before speech was detected, so the first consonant is not clipped. */
   preRollMs: z.number().int().min(0).max(2_000).default(300),
   /** Audio kept after the last speech frame. */
@@ -45,6 +53,11 @@ export type SegmenterEvent =
   | { type: "resume"; atMs: number }
   | { type: "utterance"; utterance: Utterance };
 
+/** How an utterance so far reads: a complete request, a sentence left open, or no telling. */
+export type TurnJudgement = "complete" | "open" | "unknown";
+/** Reads the utterance so far (usually its transcript); consulted once per pause, at completeTurnSilenceMs. */
+export type TurnJudge = (utterance: Utterance) => Promise<TurnJudgement>;
+
 /**
  * End-of-turn detection over a 16 kHz PCM16 stream: feed chunks of any size, get "speech-start"
  * once enough speech is heard (stop the reply: barge-in) and an utterance once the speaker has
@@ -68,15 +81,27 @@ export class TurnSegmenter {
   /** Frames of the utterance up to and including the last speech frame. */
   private framesToLastSpeech = 0;
   private frameIndex = 0;
+  /** The silence that ends the current utterance: endOfTurnSilenceMs until a judge says otherwise. */
+  private endSilenceMs: number;
+  /** The utterance so far, waiting for the judge (set at completeTurnSilenceMs of a pause). */
+  private judgeDue?: Utterance;
+  private judged = false;
 
+  /**
+   * Without a judge, silence alone ends a turn (endOfTurnSilenceMs). With one, a pause is also
+   * read: complete requests end sooner and open sentences get longer.
+   */
   constructor(
     private readonly vad: VoiceActivityDetector,
     options: SegmenterOptions = {},
+    private readonly judge?: TurnJudge,
   ) {
     this.settings = parseInput(segmenterOptionsSchema, options, "segmenter options");
-    if (this.settings.negativeThreshold > this.settings.threshold) {
-      this.settings.negativeThreshold = this.settings.threshold;
-    }
+    const s = this.settings;
+    s.negativeThreshold = Math.min(s.negativeThreshold, s.threshold);
+    s.completeTurnSilenceMs = Math.min(s.completeTurnSilenceMs, s.endOfTurnSilenceMs);
+    s.openTurnSilenceMs = Math.max(s.openTurnSilenceMs, s.endOfTurnSilenceMs);
+    this.endSilenceMs = s.endOfTurnSilenceMs;
     this.frame = vad.frameSamples;
     this.historyFrames = Math.ceil(this.msToFrames(this.settings.preRollMs));
   }
@@ -89,17 +114,29 @@ export class TurnSegmenter {
     return (frames * this.frame * 1000) / 16000;
   }
 
-  /** Feeds 16 kHz mono PCM16; returns what happened in it, in order. */
-  async push(samples: Int16Array): Promise<SegmenterEvent[]> {
+  /**
+   * Feeds 16 kHz mono PCM16; returns what happened in it, in order. `deliver`, when given, gets each
+   * event as it happens, before the judge is consulted about the audio after it.
+   */
+  async push(samples: Int16Array, deliver?: (event: SegmenterEvent) => Promise<void>): Promise<SegmenterEvent[]> {
     const joined = new Int16Array(this.pending.length + samples.length);
     joined.set(this.pending);
     joined.set(samples, this.pending.length);
     const events: SegmenterEvent[] = [];
+    let delivered = 0;
     let at = 0;
     for (; at + this.frame <= joined.length; at += this.frame) {
       const frame = joined.slice(at, at + this.frame);
       const decision = await this.vad.process(frame);
       this.step(frame, decision.probability, events);
+      if (deliver) while (delivered < events.length) await deliver(events[delivered++]);
+      const due = this.judgeDue;
+      if (!due || !this.judge) continue;
+      this.judgeDue = undefined;
+      const judgement = await this.judge(due).catch((): TurnJudgement => "unknown");
+      if (judgement === "complete") this.close("silence", events);
+      else if (judgement === "open") this.endSilenceMs = this.settings.openTurnSilenceMs;
+      if (deliver) while (delivered < events.length) await deliver(events[delivered++]);
     }
     this.pending = joined.slice(at);
     return events;
@@ -130,6 +167,9 @@ export class TurnSegmenter {
     this.speechFrames = 0;
     this.silentFrames = 0;
     this.framesToLastSpeech = 0;
+    this.endSilenceMs = this.settings.endOfTurnSilenceMs;
+    this.judgeDue = undefined;
+    this.judged = false;
   }
 
   private step(frame: Int16Array, probability: number, events: SegmenterEvent[]): void {
@@ -153,6 +193,10 @@ export class TurnSegmenter {
         this.paused = false;
         events.push({ type: "resume", atMs: this.framesToMs(index) });
       }
+      // Speech again: the next pause is read afresh.
+      this.endSilenceMs = s.endOfTurnSilenceMs;
+      this.judgeDue = undefined;
+      this.judged = false;
       this.speechFrames++;
       this.silentFrames = 0;
       this.framesToLastSpeech = this.utterance.length;
@@ -164,14 +208,18 @@ export class TurnSegmenter {
       this.silentFrames++;
     }
     const silentMs = this.framesToMs(this.silentFrames);
-    if (!this.inSpeech && !this.paused && s.tentativeSilenceMs > 0 && silentMs >= s.tentativeSilenceMs && silentMs < s.endOfTurnSilenceMs) {
+    if (!this.inSpeech && !this.paused && s.tentativeSilenceMs > 0 && silentMs >= s.tentativeSilenceMs && silentMs < this.endSilenceMs) {
       const early = this.snapshot("silence");
       if (early) {
         this.paused = true;
         events.push({ type: "pause", utterance: early });
       }
     }
-    if (silentMs >= s.endOfTurnSilenceMs) this.close("silence", events);
+    if (this.judge && !this.judged && !this.inSpeech && silentMs >= s.completeTurnSilenceMs && silentMs < this.endSilenceMs) {
+      this.judged = true;
+      this.judgeDue = this.snapshot("silence");
+    }
+    if (silentMs >= this.endSilenceMs) this.close("silence", events);
     else if (this.framesToMs(this.utterance.length) >= s.maxUtteranceMs) this.close("max-length", events);
   }
 
