@@ -4,7 +4,7 @@ import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client
 export const registry = new Registry();
 collectDefaultMetrics({ register: registry, prefix: "concierge_" });
 
-export type Stage = "turn" | "nlu" | "retrieve" | "dialog" | "stt" | "llm_first_token" | "tts_first_audio" | "embed";
+export type Stage = "turn" | "nlu" | "retrieve" | "dialog" | "stt" | "llm_first_token" | "tts_first_audio" | "voice_to_voice" | "embed";
 
 export const stageSeconds = new Histogram({
   name: "concierge_stage_seconds",
@@ -18,6 +18,13 @@ export const turnsTotal = new Counter({
   name: "concierge_turns_total",
   help: "Turns handled, by channel and intent",
   labelNames: ["channel", "intent"] as const,
+  registers: [registry],
+});
+
+export const voiceEventsTotal = new Counter({
+  name: "concierge_voice_events_total",
+  help: "Voice turns heard, replies interrupted (barge_in) and turns that continued one ended early on its words (continued), by channel",
+  labelNames: ["channel", "event"] as const,
   registers: [registry],
 });
 

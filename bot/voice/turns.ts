@@ -1,4 +1,5 @@
 import type { Logger } from "../../core/logger.ts";
+import { stageSeconds, voiceEventsTotal } from "../../core/metrics.ts";
 import type { Reply } from "../../core/turn.ts";
 import type { DialogEngine } from "../../dialogs/types.ts";
 import { VoiceSession, type VoiceSessionEvent, type VoiceSessionOptions } from "../../voice/index.ts";
@@ -27,7 +28,10 @@ export function startVoiceTurns(o: VoiceTurnsOptions): VoiceSession<Reply> {
       vad: o.stack.vad.create(),
       stt: o.stack.stt,
       tts: o.stack.tts,
-      emit: o.emit,
+      emit: (e) => {
+        countVoiceEvent(o.channel, e);
+        o.emit(e);
+      },
       debug: (info, message) => o.log.debug(info, message),
       respond: ({ text, locale, onDelta, signal }) =>
         runTurn({
@@ -43,4 +47,12 @@ export function startVoiceTurns(o: VoiceTurnsOptions): VoiceSession<Reply> {
     { ...o.input, segmenter: o.stack.settings.segmenter },
     o.tag,
   );
+}
+
+function countVoiceEvent(channel: string, e: VoiceSessionEvent<Reply>): void {
+  if (e.type === "transcript" && e.final) {
+    voiceEventsTotal.inc({ channel, event: "turn" });
+    if (e.continues) voiceEventsTotal.inc({ channel, event: "continued" });
+  } else if (e.type === "barge-in") voiceEventsTotal.inc({ channel, event: "barge_in" });
+  else if (e.type === "timing" && e.firstAudioAt) stageSeconds.observe({ stage: "voice_to_voice" }, (e.firstAudioAt - e.speechEndedAt) / 1000);
 }

@@ -1,9 +1,10 @@
 import { z } from "zod";
 import { ConciergeError } from "../../core/errors.ts";
+import { timeStage } from "../../core/metrics.ts";
 import { parseInput } from "../../core/validation.ts";
 import { rmsDbfs } from "../audio/pcm.ts";
 import { InvalidAudioError, SpeechAbortedError } from "../errors.ts";
-import type { SpeechToText, TextToSpeech, Transcript, VoiceActivityDetector } from "../types.ts";
+import type { Pcm, SpeechToText, TextToSpeech, Transcript, VoiceActivityDetector } from "../types.ts";
 import { type SegmenterEvent, type SegmenterOptions, type TurnJudgement, TurnSegmenter, type Utterance } from "../vad/segmenter.ts";
 import { echoMatch } from "./echo.ts";
 import { type InputFormat, InputDecoder } from "./input.ts";
@@ -56,7 +57,8 @@ export interface RespondRequest {
 
 export type VoiceSessionEvent<R extends VoiceReply = VoiceReply> =
   | { type: "vad"; speech: boolean }
-  | { type: "transcript"; text: string; final: boolean }
+  /** `continues`: this final transcript continues the previous turn, whose reply was retracted. */
+  | { type: "transcript"; text: string; final: boolean; continues?: true }
   | { type: "reply-delta"; id: string; text: string }
   | { type: "audio"; id: string; seq: number; text: string; samples: Int16Array; sampleRate: 16000 }
   | { type: "audio-end"; id: string }
@@ -302,7 +304,7 @@ export class VoiceSession<R extends VoiceReply = VoiceReply> {
   /** The transcript of the utterance so far, started once per pause and reused when the turn ends there. */
   private earlyTranscript(u: Utterance): Promise<Transcript | undefined> {
     if (this.early?.startMs === u.startMs && this.early.endMs === u.endMs) return this.early.result;
-    const result = this.transcribe(u).catch(() => undefined);
+    const result = this.transcribe(u.pcm).catch(() => undefined);
     this.early = { startMs: u.startMs, endMs: u.endMs, result };
     // A partial transcript, best effort: shown only if the turn is still open when it is ready.
     void result.then((t) => {
@@ -347,7 +349,7 @@ export class VoiceSession<R extends VoiceReply = VoiceReply> {
     const speechEndedAt = Date.now() - Math.max(0, this.position / 16 - endedMs);
     const early = this.early;
     this.early = undefined;
-    const pending = early && early.startMs === u.startMs && early.endMs === u.endMs ? early.result : this.transcribe(u);
+    const pending = early && early.startMs === u.startMs && early.endMs === u.endMs ? early.result : this.transcribe(u.pcm);
     const transcript = await pending.catch((err) => {
       this.fail(err);
       return undefined;
@@ -363,7 +365,7 @@ export class VoiceSession<R extends VoiceReply = VoiceReply> {
       this.deps.debug?.({ text }, "transcript repeats the reply being played: treated as echo");
       return;
     }
-    this.emit({ type: "transcript", text, final: true });
+    this.emit(continued ? { type: "transcript", text, final: true, continues: true } : { type: "transcript", text, final: true });
     this.startReply(text, { speechEndedAt, transcribedAt: Date.now() });
   }
 
@@ -378,7 +380,7 @@ export class VoiceSession<R extends VoiceReply = VoiceReply> {
     this.lastTurn = undefined;
     // Shorter than a syllable, or quieter than speech: nothing was said.
     if (samples.length < 3200 || rmsDbfs(samples) < -55) return;
-    const transcript = await this.deps.stt.transcribe({ samples, sampleRate: 16000 }, { locale: this.settings.locale }).catch((err) => {
+    const transcript = await this.transcribe({ samples, sampleRate: 16000 }).catch((err) => {
       this.fail(err);
       return undefined;
     });
@@ -388,8 +390,8 @@ export class VoiceSession<R extends VoiceReply = VoiceReply> {
     this.startReply(text, { speechEndedAt, transcribedAt: Date.now() });
   }
 
-  private transcribe(u: Utterance): Promise<Transcript> {
-    return this.deps.stt.transcribe(u.pcm, { locale: this.settings.locale });
+  private transcribe(pcm: Pcm): Promise<Transcript> {
+    return timeStage("stt", () => this.deps.stt.transcribe(pcm, { locale: this.settings.locale }));
   }
 
   private bargeIn(): void {
@@ -426,7 +428,8 @@ export class VoiceSession<R extends VoiceReply = VoiceReply> {
     const say = (sentence: string) => {
       speech = speech.then(async () => {
         if (signal.aborted) return;
-        const pcm = await this.deps.tts.synthesize(sentence, { locale: CJK.test(sentence) ? "zh" : locale === "zh" ? "zh" : "en", signal });
+        const synthesize = () => this.deps.tts.synthesize(sentence, { locale: CJK.test(sentence) ? "zh" : locale === "zh" ? "zh" : "en", signal });
+        const pcm = await (firstAudioAt === undefined ? timeStage("tts_first_audio", synthesize) : synthesize());
         if (signal.aborted || !pcm.samples.length) return;
         firstAudioAt ??= Date.now();
         this.timeline.add(reply.id, pcm.samples, this.position);
