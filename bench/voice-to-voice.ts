@@ -5,16 +5,20 @@
  *    flite) and a kiosk client on /voice streaming flite-spoken requests in real time (20 ms
  *    frames every 20 ms, then silence). Measured at the client: the moment the last speech frame
  *    was sent → the first `audio` chunk of the reply (this includes the end-of-turn silence wait,
- *    CONCIERGE_VOICE_END_OF_TURN_MS, default 900 ms), and → the final transcript. Templated replies,
+ *    600 ms after a complete request, CONCIERGE_VOICE_COMPLETE_TURN_MS), and → the final transcript. Templated replies,
  *    and with --llm-model (or CONCIERGE_LLM_MODEL) a second service whose replies the LLM writes.
  * 2. Echo: the echo check's scores for the reply played back into the microphone (delayed,
  *    attenuated, with room reflections and noise) against other speech (same voice, other words)
  *    and double talk; the threshold sits between them.
- * 3. Soak: --soak-minutes (default 30) of audio — requests, pauses, noise, silence — through one
+ * 3. Pauses: requests with a thinking pause — after an open word ("looking for … a red dress"),
+ *    and after words that already read as a request ("show me running shoes … under one hundred
+ *    dollars") — through a VoiceSession on the shop's recogniser: how many were answered whole,
+ *    with the default end of turn (words + silence) and with silence alone (900 ms).
+ * 4. Soak: --soak-minutes (default 30) of audio — requests, pauses, noise, silence — through one
  *    VoiceSession on the same models as fast as it goes, with a templated reply per turn; RSS at
  *    the start, end and peak.
  *
- *   npx tsx bench/voice-to-voice.ts [--turns 12] [--llm-model PATH.gguf] [--soak-minutes 30] [--skip latency,echo,soak]
+ *   npx tsx bench/voice-to-voice.ts [--turns 12] [--llm-model PATH.gguf] [--soak-minutes 30] [--skip latency,echo,pauses,soak]
  *
  * On a CUDA host: put whisper's ggml model in CONCIERGE_MODELS_DIR (or CONCIERGE_STT_MODEL=/path.bin)
  * and pass --llm-model; the service logs `backend: cuda` for both and this bench runs unchanged.
@@ -24,14 +28,14 @@ import { mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { startService } from "../bot/main.ts";
-import { VoiceStackLoader } from "../bot/voice/stack.ts";
+import { type VoiceStack, VoiceStackLoader } from "../bot/voice/stack.ts";
 import { loadConfig } from "../core/config.ts";
 import { createLogger } from "../core/logger.ts";
 import { readCatalogueText } from "../voice/stt/domain.ts";
 import { DEMO_CATALOG_PATH } from "../recommend/index.ts";
 import { fliteSpeech, whiteNoise } from "../test/voice/helpers.ts";
 import { connectVoice } from "../test/voice/voice-client.ts";
-import { concatPcm, echoMatch, int16ToBytes, percentile, type SpeechToText, silence, transcriptEchoes, VoiceSession } from "../voice/index.ts";
+import { concatPcm, echoMatch, int16ToBytes, percentile, type SegmenterOptions, type SpeechToText, silence, transcriptEchoes, VoiceSession } from "../voice/index.ts";
 
 process.env.CONCIERGE_QUIET ??= "1";
 // The models this workplace provides (Silero VAD among them), as the tests use them.
@@ -175,16 +179,58 @@ async function transcriptCheck(stt: SpeechToText): Promise<void> {
   console.log(`transcript check: ${echoes}/${echoTotal} 1.5 s echo segments read as the reply; ${others}/${REQUESTS.length} shopper requests did (false rejections)`);
 }
 
-async function soak(): Promise<void> {
-  const config = loadConfig({ CONCIERGE_DATA_DIR: path.join(dataDir, "templated"), LOG_LEVEL: "silent", CONCIERGE_MODELS_DIR: process.env.CONCIERGE_MODELS_DIR ?? "" });
-  const products = await readCatalogueText(DEMO_CATALOG_PATH);
-  const loader = new VoiceStackLoader({
-    config,
-    logger: createLogger("silent"),
-    products: async () => products.map((p, i) => ({ id: String(i), ...p })),
-  });
-  const stack = await loader.get();
-  if (!skip.has("echo")) await transcriptCheck(stack.stt);
+/** Spoken in two parts with a pause between; `keys` are words of each part the whole turn must carry. */
+const PAUSED: { parts: [string, string]; pauseMs: number; keys: [RegExp, RegExp]; after: "open" | "complete" }[] = [
+  { parts: ["i am looking for", "a red dress"], pauseMs: 1200, keys: [/looking/, /dress/], after: "open" },
+  { parts: ["show me running shoes under", "one hundred dollars"], pauseMs: 1100, keys: [/shoes/, /hundred|dollar/], after: "open" },
+  { parts: ["do you have any", "wireless headphones"], pauseMs: 1300, keys: [/have/, /headphone/], after: "open" },
+  { parts: ["i want a red dress and", "some running shoes"], pauseMs: 1000, keys: [/dress/, /shoe/], after: "open" },
+  { parts: ["how much is the", "first one"], pauseMs: 1200, keys: [/much/, /first/], after: "open" },
+  { parts: ["show me running shoes", "under one hundred dollars"], pauseMs: 750, keys: [/shoes/, /hundred|dollar/], after: "complete" },
+  { parts: ["recommend something", "for running"], pauseMs: 700, keys: [/recommend/, /running/], after: "complete" },
+  { parts: ["do you have wireless headphones", "in black"], pauseMs: 800, keys: [/headphone/, /black/], after: "complete" },
+  { parts: ["i am looking for a red dress", "in size ten"], pauseMs: 700, keys: [/dress/, /size|ten/], after: "complete" },
+];
+
+async function pauses(stack: VoiceStack): Promise<void> {
+  const run = async (segmenter: SegmenterOptions) => {
+    const tally = { open: { whole: 0, n: 0 }, complete: { whole: 0, n: 0 } };
+    for (const p of PAUSED) {
+      const finals: string[] = [];
+      const session = new VoiceSession(
+        {
+          vad: stack.vad.create(),
+          stt: stack.stt,
+          tts: stack.tts,
+          emit: (e) => {
+            if (e.type === "transcript" && e.final) finals.push(e.text);
+          },
+          respond: async ({ onDelta }) => {
+            onDelta("Here are a few. ");
+            return { text: "Here are a few. " };
+          },
+        },
+        { segmenter },
+      );
+      const audio = concatPcm([silence(300), fliteSpeech(p.parts[0]), silence(p.pauseMs), fliteSpeech(p.parts[1]), silence(2000)]).samples;
+      for (let at = 0; at < audio.length; at += 1600) await session.push(int16ToBytes(audio.subarray(at, at + 1600)));
+      await session.end();
+      session.close();
+      const last = finals.at(-1) ?? "";
+      tally[p.after].n++;
+      if (p.keys.every((k) => k.test(last))) tally[p.after].whole++;
+    }
+    return tally;
+  };
+  const base = stack.settings.segmenter;
+  const words = await run(base);
+  const silenceOnly = await run({ ...base, completeTurnSilenceMs: 900, endOfTurnSilenceMs: 900, openTurnSilenceMs: 900 });
+  const show = (t: { whole: number; n: number }) => `${t.whole}/${t.n}`;
+  console.log(`pauses: answered whole — pause after an open word (1.0–1.3 s): words + silence ${show(words.open)}, silence alone (900 ms) ${show(silenceOnly.open)}`);
+  console.log(`pauses: answered whole — pause after a complete phrase (0.7–0.8 s): words + silence ${show(words.complete)}, silence alone (900 ms) ${show(silenceOnly.complete)}`);
+}
+
+async function soak(stack: VoiceStack): Promise<void> {
   let turnsRun = 0;
   let audioChunks = 0;
   let errors = 0;
@@ -239,7 +285,22 @@ async function soak(): Promise<void> {
     `soak: ${(fed / 16000 / 60).toFixed(1)} min of audio in ${seconds.toFixed(0)} s (${(fed / 16000 / seconds).toFixed(1)}× real time), ${turnsRun} turns, ${audioChunks} audio chunks, ${errors} errors`,
   );
   console.log(`soak: RSS start ${rssStart.toFixed(0)} MB, end ${rssEnd.toFixed(0)} MB, peak ${rssPeak.toFixed(0)} MB`);
-  await loader.close();
+}
+
+/** The service's voice models on the demo catalogue, without the service around them. */
+async function withStack(use: (stack: VoiceStack) => Promise<void>): Promise<void> {
+  const config = loadConfig({ CONCIERGE_DATA_DIR: path.join(dataDir, "templated"), LOG_LEVEL: "silent", CONCIERGE_MODELS_DIR: process.env.CONCIERGE_MODELS_DIR ?? "" });
+  const products = await readCatalogueText(DEMO_CATALOG_PATH);
+  const loader = new VoiceStackLoader({
+    config,
+    logger: createLogger("silent"),
+    products: async () => products.map((p, i) => ({ id: String(i), ...p })),
+  });
+  try {
+    await use(await loader.get());
+  } finally {
+    await loader.close();
+  }
 }
 
 await mkdir(dataDir, { recursive: true });
@@ -249,5 +310,11 @@ if (!skip.has("latency")) {
   if (llmModel !== "none") await latency(llmModel);
   else console.log("LLM: skipped (no --llm-model / CONCIERGE_LLM_MODEL)");
 }
-if (!skip.has("soak")) await soak();
+if (!skip.has("pauses") || !skip.has("soak") || !skip.has("echo")) {
+  await withStack(async (stack) => {
+    if (!skip.has("echo")) await transcriptCheck(stack.stt);
+    if (!skip.has("pauses")) await pauses(stack);
+    if (!skip.has("soak")) await soak(stack);
+  });
+}
 process.exit(0);
