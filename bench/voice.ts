@@ -149,8 +149,8 @@ await vad.release();
 
 console.log("\nvoice-to-voice, built-in tier, templated reply (the pieces; the channel measures the whole)");
 const sttLat = main.lat;
-line("end-of-turn silence (CONCIERGE_VOICE_END_OF_TURN_MS)", "900 ms default; a 'pause' event at 300 ms starts STT early");
+line("end-of-turn silence", "600 ms after words that read as a complete request, 900 ms when they cannot be read, 1600 ms after an open word; a 'pause' event at 300 ms starts STT early");
 line("STT of an utterance", ms(sttLat));
 const ready = 300 + percentile(sttLat, 0.5) + percentile(nluMs, 0.5) + percentile(firstAudio.en, 0.5);
-line("speculative: 300 ms pause + STT + NLU + EN first audio", `p50 ${ready.toFixed(0)} ms after the end of speech (reply waits for the end of turn: ${Math.max(900, ready).toFixed(0)} ms)`);
+line("speculative: 300 ms pause + STT + NLU + EN first audio", `p50 ${ready.toFixed(0)} ms after the end of speech (a complete request's turn ends at ${Math.max(600, ready).toFixed(0)} ms)`);
 rmSync(cacheDir, { recursive: true, force: true });
