@@ -34,6 +34,7 @@ export class ConversationView {
     this.log = log;
     this.options = options;
     this.shopper = null; // the shopper bubble receiving partial transcripts
+    this.lastShopperTurn = null; // the last final transcript's turn, which a continuation replaces
     this.placeholder = null; // the assistant's "…" bubble before the reply's first words
     this.replies = new Map(); // reply id → {turn, bubble}
   }
@@ -50,8 +51,20 @@ export class ConversationView {
     return turn;
   }
 
-  /** A partial or final transcript of what the shopper is saying. */
-  transcript(text, final) {
+  /**
+   * A partial or final transcript of what the shopper is saying. `continues`: the shopper went on
+   * after a pause the server took for the end of the turn; the earlier part and its retracted
+   * reply give way to the whole turn.
+   */
+  transcript(text, final, continues = false) {
+    if (continues && this.lastShopperTurn?.isConnected) {
+      const current = this.shopper?.closest(".turn");
+      for (let t = this.lastShopperTurn; t && t !== current; ) {
+        const next = t.nextElementSibling;
+        t.remove();
+        t = next;
+      }
+    }
     if (!this.shopper) {
       if (final && !text.trim()) return;
       this.waiting(false);
@@ -63,6 +76,7 @@ export class ConversationView {
     if (final) {
       this.shopper.classList.remove("partial");
       if (!text.trim()) this.shopper.closest(".turn")?.remove();
+      else this.lastShopperTurn = this.shopper.closest(".turn");
       this.shopper = null;
     }
     this.scroll();

@@ -205,7 +205,7 @@ function connect() {
   });
   socket.on("transcript", (m) => {
     if (!m || typeof m.text !== "string") return;
-    view.transcript(m.text, Boolean(m.final));
+    view.transcript(m.text, Boolean(m.final), m.continues === true);
     if (m.final) {
       if (m.text.trim()) {
         bounded(record.transcripts, { text: m.text });

@@ -132,7 +132,7 @@ export function attachVoice(options: VoiceGatewayOptions): Namespace {
           socket.emit("vad", { speech: e.speech });
           return;
         case "transcript":
-          socket.emit("transcript", { text: e.text, final: e.final });
+          socket.emit("transcript", e.continues ? { text: e.text, final: e.final, continues: true } : { text: e.text, final: e.final });
           return;
         case "reply-delta":
           socket.emit("reply:delta", { id: e.id, text: e.text });
