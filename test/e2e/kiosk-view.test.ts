@@ -43,7 +43,7 @@ describe.skipIf(unavailable)(`the kiosk's conversation view in Chromium${unavail
     await new Promise((resolve) => server?.close(resolve));
   });
 
-  const turns = () => page.evaluate(() => [...document.querySelectorAll("#log .turn")].map((t) => `${t.classList.contains("shopper") ? "shopper" : "assistant"}: ${t.textContent?.trim()}`));
+  const turns = () => page.evaluate(() => Array.from(document.querySelectorAll("#log .turn"), (t) => `${t.classList.contains("shopper") ? "shopper" : "assistant"}: ${t.textContent?.trim()}`));
 
   it("replaces a turn's first part and its retracted reply with the whole turn when the shopper went on after a pause", async () => {
     await page.evaluate(() => {
