@@ -88,7 +88,10 @@ export function createServer(deps: ServerDeps): ConciergeServer {
   );
   app.all("/api/messages", methodNotAllowed("POST"));
   app.all("/api/events", methodNotAllowed("POST"));
-  if (deps.voice?.enabled) app.all(TWIML_PATH, twimlRoute(deps.publicUrl));
+  // The provider posts a form, and its signature covers every field of it: parsed here, for this route only.
+  if (deps.voice?.enabled) {
+    app.all(TWIML_PATH, express.urlencoded({ extended: false, limit: "64kb" }), twimlRoute(deps.publicUrl, config.telephonyAuthToken));
+  }
   app.use(webRoutes(webDir));
   app.use(notFound());
   app.use(errorHandler(logger));
@@ -110,7 +113,7 @@ export function createServer(deps: ServerDeps): ConciergeServer {
     turnTimeoutMs,
   });
   const telephony =
-    deps.voice?.enabled ? attachTelephony({ server, loader: deps.voice, engine: deps.engine, logger, turnTimeoutMs }) : undefined;
+    deps.voice?.enabled ? attachTelephony({ server, loader: deps.voice, engine: deps.engine, logger, turnTimeoutMs, authToken: config.telephonyAuthToken }) : undefined;
   if (deps.voice?.enabled) attachVoice({ io, loader: deps.voice, engine: deps.engine, logger, turnTimeoutMs });
   server.on("clientError", (err, socket) => {
     logger.debug({ err }, "malformed HTTP request");

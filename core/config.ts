@@ -46,6 +46,15 @@ const envSchema = z.object({
    * loopback addresses only, and start-up warns.
    */
   CONCIERGE_ADMIN_TOKEN: z.preprocess(emptyToUndefined, z.string().min(16, "must be at least 16 characters").optional()),
+  /**
+   * The phone provider's auth token (Twilio's account auth token): when set, the TwiML webhook must
+   * carry a valid X-Twilio-Signature and the media stream a per-call token. Unset: the telephone
+   * line is unauthenticated (local testing), every call is its own shopper, and start-up warns.
+   */
+  CONCIERGE_TELEPHONY_AUTH_TOKEN: z.preprocess(
+    emptyToUndefined,
+    z.string().min(16, "must be at least 16 characters").regex(/^\S+$/, "must not contain spaces (copy the token alone)").optional(),
+  ),
   /** Half-life of a shopper event's weight in their profile. */
   PROFILE_HALF_LIFE_DAYS: z.coerce.number().positive().default(30),
   /** Local LLM: a registry id (resolved like every model), a path to a .gguf file, or "none" for templated replies. */
@@ -122,6 +131,8 @@ export interface Config {
   profileHalfLifeDays: number;
   /** CONCIERGE_ADMIN_TOKEN; undefined keeps the admin API to loopback clients. */
   adminToken?: string;
+  /** CONCIERGE_TELEPHONY_AUTH_TOKEN; undefined leaves the telephone line unauthenticated. */
+  telephonyAuthToken?: string;
   /** Always set by loadConfig; optional so hand-built configs (tests) stay valid. */
   llm?: LlmSettings;
   /** Always set by loadConfig; optional like llm. */
@@ -153,6 +164,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bot: { appId: e.MICROSOFT_APP_ID, appPassword: e.MICROSOFT_APP_PASSWORD, tenantId: e.MICROSOFT_APP_TENANT_ID, appType: e.MICROSOFT_APP_TYPE },
     profileHalfLifeDays: e.PROFILE_HALF_LIFE_DAYS,
     adminToken: e.CONCIERGE_ADMIN_TOKEN,
+    telephonyAuthToken: e.CONCIERGE_TELEPHONY_AUTH_TOKEN,
     llm: {
       model: e.CONCIERGE_LLM_MODEL,
       gpu: e.CONCIERGE_LLM_GPU,

@@ -3,12 +3,14 @@ import type { Duplex } from "node:stream";
 import type express from "express";
 import { type WebSocket, WebSocketServer } from "ws";
 import { z } from "zod";
+import { ConciergeError, ValidationError } from "../../core/errors.ts";
 import type { Logger } from "../../core/logger.ts";
 import type { Reply } from "../../core/turn.ts";
 import type { DialogEngine } from "../../dialogs/types.ts";
 import { float32ToInt16, int16ToFloat32, mulawEncode, resample, type VoiceSession, type VoiceSessionEvent } from "../../voice/index.ts";
-import { startVoiceTurns } from "./turns.ts";
 import type { VoiceStackLoader } from "./stack.ts";
+import { callerNumber, callToken, SIGNATURE_HEADER, signedUrl, streamCaller, validTwilioSignature } from "./telephony-auth.ts";
+import { startVoiceTurns } from "./turns.ts";
 
 export const MEDIA_STREAM_PATH = "/api/telephony/media-stream";
 export const TWIML_PATH = "/api/telephony/twiml";
@@ -42,6 +44,8 @@ export interface TelephonyOptions {
   engine: () => DialogEngine | undefined;
   logger: Logger;
   turnTimeoutMs: number;
+  /** CONCIERGE_TELEPHONY_AUTH_TOKEN: when set, a stream must prove its call with the token the TwiML handed out. */
+  authToken?: string;
 }
 
 /** 16 kHz PCM16 reply audio as 8 kHz mu-law frames of 20 ms (the last one padded with silence). */
@@ -65,6 +69,11 @@ export function toPhoneFrames(samples: Int16Array): Buffer[] {
  * Only upgrades on MEDIA_STREAM_PATH are taken; socket.io's stay socket.io's.
  */
 export function attachTelephony(options: TelephonyOptions): { close(): void } {
+  if (!options.authToken) {
+    options.logger.warn(
+      "CONCIERGE_TELEPHONY_AUTH_TOKEN is not set: the telephone line (/api/telephony/*) is unauthenticated, anyone who reaches it can call in; every call is treated as a new shopper",
+    );
+  }
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   const onUpgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     const pathname = (req.url ?? "").split("?")[0];
@@ -129,7 +138,7 @@ function handleCall(ws: WebSocket, options: TelephonyOptions): void {
     }
   };
 
-  const start = async (message: z.infer<typeof startSchema>) => {
+  const start = async (message: z.infer<typeof startSchema>, caller: { userId: string; conversationId: string }) => {
     const fmt = message.start.mediaFormat;
     if (fmt.encoding !== "audio/x-mulaw" || fmt.sampleRate !== 8000 || (fmt.channels ?? 1) !== 1) {
       log.warn({ fmt }, "telephony: unsupported media format");
@@ -142,15 +151,13 @@ function handleCall(ws: WebSocket, options: TelephonyOptions): void {
     if (ended) return;
     const params = message.start.customParameters ?? {};
     const locale = params.locale === "zh" && stack.stt.whisper ? "zh" : "en";
-    const userId = params.userId ?? `phone:${message.start.callSid ?? streamSid}`;
-    const conversationId = `phone:${message.start.callSid ?? streamSid}`;
     session = startVoiceTurns({
       stack,
       engine: options.engine,
       turnTimeoutMs: options.turnTimeoutMs,
       channel: "telephone",
-      conversationId,
-      userId,
+      conversationId: caller.conversationId,
+      userId: caller.userId,
       emit: onEvent,
       log,
       input: { format: "mulaw", sampleRate: 8000, locale, mode: "hands-free" },
@@ -158,7 +165,7 @@ function handleCall(ws: WebSocket, options: TelephonyOptions): void {
     });
   };
 
-  // Frames that arrive while the models load wait here (bounded: a phone line sends 50 a second).
+  // Frames that arrive after an accepted start while the models load wait here (bounded: a phone line sends 50 a second).
   const early: Buffer[] = [];
   let starting: Promise<void> | undefined;
 
@@ -176,7 +183,14 @@ function handleCall(ws: WebSocket, options: TelephonyOptions): void {
       case "start": {
         const parsed = startSchema.safeParse(message);
         if (!parsed.success) return complain(`start: ${parsed.error.issues[0]?.message}`);
-        starting = start(parsed.data).catch((err) => {
+        if (starting) return complain("start: the stream has already started");
+        const caller = streamCaller(parsed.data.start, options.authToken);
+        if (!caller) {
+          log.warn({ call: parsed.data.start.callSid?.slice(-8) }, "telephony: stream refused, its call token is missing or wrong");
+          ws.close(1008, "unauthorised");
+          return;
+        }
+        starting = start(parsed.data, caller).catch((err) => {
           log.error({ err }, "telephony: could not start the voice session");
           ws.close(1011, "voice is unavailable");
         });
@@ -191,7 +205,8 @@ function handleCall(ws: WebSocket, options: TelephonyOptions): void {
         if (parsed.data.media.track && parsed.data.media.track !== "inbound") return;
         const bytes = Buffer.from(parsed.data.media.payload, "base64");
         if (!session) {
-          if (early.length < 500) early.push(bytes);
+          // Before an accepted start the audio belongs to no one: dropped, never replayed.
+          if (starting && early.length < 500) early.push(bytes);
           return;
         }
         return pushAudio(bytes);
@@ -230,14 +245,21 @@ function handleCall(ws: WebSocket, options: TelephonyOptions): void {
 }
 
 const HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$/;
+/** Twilio's CallSid is "CA" and 32 hex digits; other providers' ids are no stranger than this. */
+const CALL_SID = /^[A-Za-z0-9_-]{1,64}$/;
+
+const attr = (s: string) => s.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 /**
  * TwiML that connects a call to the media stream: point a phone number's voice webhook at
  * `POST /api/telephony/twiml`. The stream URL uses the public URL when configured, else the
  * host the provider called (behind a TLS-terminating proxy, as providers require wss://).
+ * With an auth token the request must be signed by the provider (X-Twilio-Signature over the
+ * form body, which needs express.urlencoded in front), and the stream is handed the call's token
+ * and the caller's number as stream parameters, which come back in its `start`.
  */
-export function twimlRoute(publicUrl?: string): express.RequestHandler {
-  return (req, res) => {
+export function twimlRoute(publicUrl?: string, authToken?: string): express.RequestHandler {
+  return (req, res, next) => {
     let base: string;
     if (publicUrl) base = publicUrl.replace(/^http/, "ws").replace(/\/+$/, "");
     else {
@@ -249,9 +271,25 @@ export function twimlRoute(publicUrl?: string): express.RequestHandler {
       }
       base = `wss://${host}`;
     }
-    const url = `${base}${MEDIA_STREAM_PATH}`.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
+    let parameters = "";
+    if (authToken) {
+      const url = signedUrl(req, publicUrl, HOST) ?? "";
+      const form = req.method === "POST" && req.is("application/x-www-form-urlencoded") && req.body && typeof req.body === "object" ? req.body : {};
+      const signature = req.get(SIGNATURE_HEADER);
+      if (!validTwilioSignature(authToken, signature, url, form)) {
+        const why = signature ? "does not match this request" : "missing";
+        return next(new ConciergeError("unauthorized", `X-Twilio-Signature: ${why}; this webhook answers only requests signed by the phone provider`, 403));
+      }
+      const callSid = form.CallSid;
+      if (typeof callSid !== "string" || !CALL_SID.test(callSid)) return next(new ValidationError("CallSid: expected the call's id in the form body"));
+      parameters += `\n      <Parameter name="token" value="${callToken(authToken, callSid)}"/>`;
+      const from = callerNumber(form.From);
+      if (from) parameters += `\n      <Parameter name="from" value="${attr(from)}"/>`;
+    }
+    const url = attr(`${base}${MEDIA_STREAM_PATH}`);
+    const stream = parameters ? `<Stream url="${url}">${parameters}\n    </Stream>` : `<Stream url="${url}"/>`;
     res
       .type("text/xml")
-      .send(`<?xml version="1.0" encoding="UTF-8"?>\n<Response>\n  <Connect>\n    <Stream url="${url}"/>\n  </Connect>\n</Response>\n`);
+      .send(`<?xml version="1.0" encoding="UTF-8"?>\n<Response>\n  <Connect>\n    ${stream}\n  </Connect>\n</Response>\n`);
   };
 }

@@ -1,0 +1,105 @@
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import type express from "express";
+
+/**
+ * Authentication of the telephone line with the phone provider's auth token (Twilio's scheme):
+ * the provider signs its webhook requests, and the TwiML we answer hands the media stream a
+ * per-call token, so the stream can prove it belongs to a call the provider announced.
+ */
+
+export const SIGNATURE_HEADER = "x-twilio-signature";
+
+type FormParams = Record<string, string | string[] | undefined>;
+
+/**
+ * Twilio's request signature: base64 HMAC-SHA1, keyed with the auth token, over the full URL
+ * followed by every POST parameter's name and value (no separators), in name order. A repeated
+ * name contributes each of its values, sorted, as Twilio's own validator does.
+ */
+export function twilioSignature(authToken: string, url: string, params: FormParams = {}): string {
+  let data = url;
+  for (const name of Object.keys(params).sort()) {
+    const value = params[name];
+    const values = Array.isArray(value) ? [...value].sort() : value === undefined ? [] : [value];
+    for (const v of values) data += name + v;
+  }
+  return createHmac("sha1", authToken).update(data, "utf8").digest("base64");
+}
+
+/** Hashing both sides first makes the comparison constant-time and hides the expected length too. */
+function safeEqual(a: string, b: string): boolean {
+  const digest = (s: string) => createHash("sha256").update(s, "utf8").digest();
+  return timingSafeEqual(digest(a), digest(b));
+}
+
+/**
+ * What the provider signed may or may not carry the port, depending on how the webhook URL was
+ * written in its console; Twilio's own validators accept either, so this does too.
+ */
+function withAndWithoutPort(url: string): string[] {
+  const m = /^(https?):\/\/([^/?#:@]+)(?::(\d+))?(.*)$/s.exec(url);
+  if (!m) return [url];
+  const [, scheme, host, port, rest] = m;
+  if (port) return [url, `${scheme}://${host}${rest}`];
+  return [url, `${scheme}://${host}:${scheme === "https" ? 443 : 80}${rest}`];
+}
+
+export function validTwilioSignature(authToken: string, signature: string | undefined, url: string, params: FormParams = {}): boolean {
+  if (!signature) return false;
+  // Every candidate is checked, so the time taken does not say which one matched.
+  return withAndWithoutPort(url)
+    .map((candidate) => safeEqual(twilioSignature(authToken, candidate, params), signature))
+    .reduce((a, b) => a || b, false);
+}
+
+/** The media stream's proof that it belongs to a call whose webhook was signed: hex HMAC-SHA256 of the CallSid. */
+export function callToken(authToken: string, callSid: string): string {
+  return createHmac("sha256", authToken).update(callSid, "utf8").digest("hex");
+}
+
+/** E.164; anything else (withheld numbers, SIP or client identities) gets no lasting identity. */
+const PHONE_NUMBER = /^\+[1-9]\d{6,14}$/;
+
+/** The caller's number as a usable id, or undefined when it identifies no one in particular. */
+export function callerNumber(from: unknown): string | undefined {
+  return typeof from === "string" && PHONE_NUMBER.test(from) ? from : undefined;
+}
+
+/** A returning caller keeps their profile; the raw number is never the id. */
+export function phoneUserId(number: string): string {
+  return `phone:${createHash("sha256").update(number, "utf8").digest("hex").slice(0, 16)}`;
+}
+
+export interface StreamStart {
+  streamSid: string;
+  callSid?: string;
+  customParameters?: Record<string, string>;
+}
+
+/**
+ * Who a media stream's `start` speaks for, or undefined when it must be refused. With an auth
+ * token the start must carry the call's token, and a verified caller number names the shopper;
+ * without one nothing in the start is trusted and every call is a shopper of its own.
+ */
+export function streamCaller(start: StreamStart, authToken: string | undefined): { userId: string; conversationId: string } | undefined {
+  const conversationId = `phone:${start.callSid ?? start.streamSid}`;
+  if (!authToken) return { userId: conversationId, conversationId };
+  const token = start.customParameters?.token;
+  if (!start.callSid || !token || !safeEqual(callToken(authToken, start.callSid), token)) return undefined;
+  const number = callerNumber(start.customParameters?.from);
+  return { userId: number ? phoneUserId(number) : conversationId, conversationId };
+}
+
+/**
+ * The URL the provider called, as it signed it: the public URL when configured, else the scheme
+ * and host the request arrived with (a proxy's X-Forwarded-Proto/Host first), plus the original
+ * path and query. Undefined when the host is not a host name.
+ */
+export function signedUrl(req: express.Request, publicUrl: string | undefined, hostPattern: RegExp): string | undefined {
+  if (publicUrl) return `${publicUrl.replace(/\/+$/, "")}${req.originalUrl}`;
+  const first = (name: string) => req.get(name)?.split(",")[0]?.trim();
+  const host = first("x-forwarded-host") || req.get("host") || "";
+  if (!hostPattern.test(host)) return undefined;
+  const proto = first("x-forwarded-proto")?.toLowerCase();
+  return `${proto === "https" || proto === "http" ? proto : req.protocol}://${host}${req.originalUrl}`;
+}
