@@ -52,9 +52,13 @@ export function validTwilioSignature(authToken: string, signature: string | unde
     .reduce((a, b) => a || b, false);
 }
 
-/** The media stream's proof that it belongs to a call whose webhook was signed: hex HMAC-SHA256 of the CallSid. */
-export function callToken(authToken: string, callSid: string): string {
-  return createHmac("sha256", authToken).update(callSid, "utf8").digest("hex");
+/**
+ * The media stream's proof that it belongs to a call whose webhook was signed: hex HMAC-SHA256 of
+ * the CallSid and the caller's number as signed, so a token seen once (providers log TwiML) cannot
+ * open another caller's profile by naming another number.
+ */
+export function callToken(authToken: string, callSid: string, from: string | undefined): string {
+  return createHmac("sha256", authToken).update(`${callSid}\n${from ?? ""}`, "utf8").digest("hex");
 }
 
 /** E.164; anything else (withheld numbers, SIP or client identities) gets no lasting identity. */
@@ -85,8 +89,8 @@ export function streamCaller(start: StreamStart, authToken: string | undefined):
   const conversationId = `phone:${start.callSid ?? start.streamSid}`;
   if (!authToken) return { userId: conversationId, conversationId };
   const token = start.customParameters?.token;
-  if (!start.callSid || !token || !safeEqual(callToken(authToken, start.callSid), token)) return undefined;
   const number = callerNumber(start.customParameters?.from);
+  if (!start.callSid || !token || !safeEqual(callToken(authToken, start.callSid, number), token)) return undefined;
   return { userId: number ? phoneUserId(number) : conversationId, conversationId };
 }
 

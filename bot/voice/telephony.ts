@@ -282,8 +282,8 @@ export function twimlRoute(publicUrl?: string, authToken?: string): express.Requ
       }
       const callSid = form.CallSid;
       if (typeof callSid !== "string" || !CALL_SID.test(callSid)) return next(new ValidationError("CallSid: expected the call's id in the form body"));
-      parameters += `\n      <Parameter name="token" value="${callToken(authToken, callSid)}"/>`;
       const from = callerNumber(form.From);
+      parameters += `\n      <Parameter name="token" value="${callToken(authToken, callSid, from)}"/>`;
       if (from) parameters += `\n      <Parameter name="from" value="${attr(from)}"/>`;
     }
     const url = attr(`${base}${MEDIA_STREAM_PATH}`);

@@ -30,7 +30,7 @@ const sign = (url: string, form: Record<string, string>) =>
   createHmac("sha1", AUTH_TOKEN)
     .update(url + Object.keys(form).sort().map((k) => k + form[k]).join(""))
     .digest("base64");
-const expectedToken = (callSid: string) => createHmac("sha256", AUTH_TOKEN).update(callSid).digest("hex");
+const expectedToken = (callSid: string, from = "") => createHmac("sha256", AUTH_TOKEN).update(`${callSid}\n${from}`).digest("hex");
 
 let dataDir: string;
 let loader: VoiceStackLoader;
@@ -102,7 +102,7 @@ describe("with CONCIERGE_TELEPHONY_AUTH_TOKEN", () => {
   it("answers a correctly signed webhook with TwiML carrying the call's token and the caller's number", async () => {
     const res = await postTwiml(secured, callForm, { "x-twilio-signature": sign(`${secured.url}${TWIML}`, callForm) });
     expect(res.status).toBe(200);
-    expect(res.text).toContain(`<Parameter name="token" value="${expectedToken(CALL_SID)}"/>`);
+    expect(res.text).toContain(`<Parameter name="token" value="${expectedToken(CALL_SID, FROM)}"/>`);
     expect(res.text).toContain(`<Parameter name="from" value="${FROM}"/>`);
     expect(res.text).toMatch(/<Stream url="wss:\/\/127\.0\.0\.1:\d+\/api\/telephony\/media-stream">/);
   });
@@ -145,7 +145,7 @@ describe("with CONCIERGE_TELEPHONY_AUTH_TOKEN", () => {
   it("takes the token from the TwiML into a call that is heard and answered as the caller's own shopper", async () => {
     const twiml = await postTwiml(secured, callForm, { "x-twilio-signature": sign(`${secured.url}${TWIML}`, callForm) });
     const params = Object.fromEntries([...twiml.text.matchAll(/<Parameter name="(\w+)" value="([^"]*)"\/>/g)].map((m) => [m[1], m[2]]));
-    expect(params).toEqual({ token: expectedToken(CALL_SID), from: FROM });
+    expect(params).toEqual({ token: expectedToken(CALL_SID, FROM), from: FROM });
     const call = await callLine(Number(new URL(secured.url).port), { callSid: CALL_SID, customParameters: params, sendStart: false });
     // Audio before the start belongs to no one: never heard, even once the start is accepted.
     await call.play(concatPcm([fliteSpeech("show me hiking boots"), silence(1500)]).samples);
@@ -164,7 +164,9 @@ describe("with CONCIERGE_TELEPHONY_AUTH_TOKEN", () => {
 
   for (const [name, callSid, parameters] of [
     // A token genuinely issued, but for another call.
-    ["a wrong token", "CA00000000000000000000000000wrong", { token: expectedToken(CALL_SID), from: FROM }],
+    ["a wrong token", "CA00000000000000000000000000wrong", { token: expectedToken(CALL_SID, FROM), from: FROM }],
+    // The call's own token, presented with another caller's number to open their profile.
+    ["a token for another caller", "CA0000000000000000000000000spoof", { token: expectedToken("CA0000000000000000000000000spoof", FROM), from: "+14155550199" }],
     ["no token", "CA0000000000000000000000000000none", { from: FROM }],
   ] as const) {
     it(`closes a stream with ${name} 1008 before hearing anything`, async () => {
