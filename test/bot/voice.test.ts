@@ -68,6 +68,10 @@ describe("/voice", () => {
     const names = c.events.map((e) => e.name);
     expect(names.indexOf("transcript")).toBeLessThan(names.indexOf("reply"));
     expect(names.lastIndexOf("audio")).toBeLessThan(names.indexOf("audio:end"));
+    // What an operator sees of it: the stages of the voice turn and the turn itself, per channel.
+    const metrics = await (await fetch(`http://127.0.0.1:${service.port}/metrics`)).text();
+    for (const stage of ["stt", "tts_first_audio", "voice_to_voice"]) expect(metrics).toMatch(new RegExp(`concierge_stage_seconds_count\\{stage="${stage}"\\} [1-9]`));
+    expect(metrics).toMatch(/concierge_voice_events_total\{channel="voice",event="turn"\} [1-9]/);
   });
 
   it("takes 48 kHz Float32 from a browser microphone", async () => {
