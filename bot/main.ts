@@ -63,6 +63,7 @@ export async function startService(config: Config = loadConfig(), logger: Logger
   const server = createServer({
     voice,
     config,
+    publicUrl: config.publicUrl,
     logger,
     messageRate: config.messageRate,
     admin: adminRouter({

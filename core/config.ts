@@ -46,6 +46,13 @@ const envSchema = z.object({
    * loopback addresses only, and start-up warns.
    */
   CONCIERGE_ADMIN_TOKEN: z.preprocess(emptyToUndefined, z.string().min(16, "must be at least 16 characters").optional()),
+  CONCIERGE_PUBLIC_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, "must be an http(s) URL without query, e.g. https://shop.example")
+      .optional(),
+  ),
   /**
    * The phone provider's auth token (Twilio's account auth token): when set, the TwiML webhook must
    * carry a valid X-Twilio-Signature and the media stream a per-call token. Unset: the telephone
@@ -131,6 +138,8 @@ export interface Config {
   profileHalfLifeDays: number;
   /** CONCIERGE_ADMIN_TOKEN; undefined keeps the admin API to loopback clients. */
   adminToken?: string;
+  /** CONCIERGE_PUBLIC_URL: how providers reach this service (behind a proxy); undefined uses each request's host. */
+  publicUrl?: string;
   /** CONCIERGE_TELEPHONY_AUTH_TOKEN; undefined leaves the telephone line unauthenticated. */
   telephonyAuthToken?: string;
   /** Always set by loadConfig; optional so hand-built configs (tests) stay valid. */
@@ -165,6 +174,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     profileHalfLifeDays: e.PROFILE_HALF_LIFE_DAYS,
     adminToken: e.CONCIERGE_ADMIN_TOKEN,
     telephonyAuthToken: e.CONCIERGE_TELEPHONY_AUTH_TOKEN,
+    publicUrl: e.CONCIERGE_PUBLIC_URL?.replace(/\/+$/, ""),
     llm: {
       model: e.CONCIERGE_LLM_MODEL,
       gpu: e.CONCIERGE_LLM_GPU,

@@ -96,6 +96,13 @@ describe("the provider's signature", () => {
     expect(() => loadConfig({ CONCIERGE_TELEPHONY_AUTH_TOKEN: "short" })).toThrow(/CONCIERGE_TELEPHONY_AUTH_TOKEN: must be at least 16/);
     expect(() => loadConfig({ CONCIERGE_TELEPHONY_AUTH_TOKEN: `${AUTH_TOKEN} trailing` })).toThrow(/CONCIERGE_TELEPHONY_AUTH_TOKEN: must not contain spaces/);
   });
+
+  it("config: CONCIERGE_PUBLIC_URL, the address the provider signs, is an http(s) URL without its trailing slash", () => {
+    expect(loadConfig({}).publicUrl).toBeUndefined();
+    expect(loadConfig({ CONCIERGE_PUBLIC_URL: "https://shop.example/concierge/" }).publicUrl).toBe("https://shop.example/concierge");
+    expect(() => loadConfig({ CONCIERGE_PUBLIC_URL: "shop.example" })).toThrow(/CONCIERGE_PUBLIC_URL/);
+    expect(() => loadConfig({ CONCIERGE_PUBLIC_URL: "https://shop.example/?x=1" })).toThrow(/CONCIERGE_PUBLIC_URL/);
+  });
 });
 
 describe("with CONCIERGE_TELEPHONY_AUTH_TOKEN", () => {
