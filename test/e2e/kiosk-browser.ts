@@ -1,8 +1,11 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import http from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { type Browser, chromium } from "playwright-core";
+import express from "express";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { webRoutes } from "../../bot/http/routes.ts";
 import { concatPcm, encodeWav, parseWav, silence, toPipelineRate, trimSilence } from "../../voice/audio.ts";
 
 /** Debian's Chromium (apt-get install chromium); playwright-core drives it without downloading a browser. */
@@ -65,6 +68,33 @@ export async function launchChromium(fakeMicWav?: string, options: { grantMicrop
       ...(fakeMicWav ? [`--use-file-for-fake-audio-capture=${fakeMicWav}%noloop`] : []),
     ],
   });
+}
+
+/** web/ served on loopback as the service serves it, without the service: for the page's own modules. */
+export async function serveWebFolder(): Promise<{ base: string; close(): Promise<void> }> {
+  const app = express();
+  app.use(webRoutes(path.resolve(import.meta.dirname, "../../web")));
+  const server = http.createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    base: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/**
+ * A blank page on `base`'s origin running `moduleScript` (a module body that imports the page's own
+ * modules as /kiosk does), once it has set `window[readyGlobal]`. The import sits in the page, not in
+ * evaluate(): vitest rewrites import() in the test's own code.
+ */
+export async function modulePage(browser: Browser, base: string, moduleScript: string, readyGlobal: string): Promise<Page> {
+  const page = await browser.newPage();
+  const blank = `${base}/module-test`;
+  const body = `<!doctype html><title>test</title><main id="log"></main><script type="module">${moduleScript}</script>`;
+  await page.route(blank, (route) => route.fulfill({ contentType: "text/html", body }));
+  await page.goto(blank);
+  await page.waitForFunction((name) => name in window, readyGlobal);
+  return page;
 }
 
 /** The page's read-only status object (web/kiosk.js `window.kiosk.state`), as far as these tests read it. */

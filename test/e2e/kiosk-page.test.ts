@@ -1,31 +1,24 @@
-import http from "node:http";
-import path from "node:path";
-import express from "express";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { webRoutes } from "../../bot/http/routes.ts";
-import { browserTestsUnavailable, type KioskState, launchChromium } from "./kiosk-browser.ts";
+import { browserTestsUnavailable, type KioskState, launchChromium, serveWebFolder } from "./kiosk-browser.ts";
 
 const unavailable = browserTestsUnavailable();
 
 /** The kiosk page's own failure paths, served without the service behind it (no socket.io, no voice). */
 describe.skipIf(unavailable)(`the kiosk page when things are missing${unavailable ? ` (${unavailable})` : ""}`, () => {
-  let server: http.Server;
+  let web: Awaited<ReturnType<typeof serveWebFolder>>;
   let base: string;
   let browser: Browser;
 
   beforeAll(async () => {
-    const app = express();
-    app.use(webRoutes(path.resolve(import.meta.dirname, "../../web")));
-    server = http.createServer(app);
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    web = await serveWebFolder();
+    base = web.base;
     browser = await launchChromium(undefined, { grantMicrophone: false });
   }, 60_000);
 
   afterAll(async () => {
     await browser?.close();
-    await new Promise((resolve) => server?.close(resolve));
+    await web?.close();
   });
 
   it("is served at /kiosk with its modules and worklet as JavaScript", async () => {

@@ -1,10 +1,6 @@
-import http from "node:http";
-import path from "node:path";
-import express from "express";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { webRoutes } from "../../bot/http/routes.ts";
-import { browserTestsUnavailable, launchChromium } from "./kiosk-browser.ts";
+import { browserTestsUnavailable, launchChromium, modulePage, serveWebFolder } from "./kiosk-browser.ts";
 
 const unavailable = browserTestsUnavailable();
 
@@ -31,25 +27,14 @@ interface Harness {
  * reply must join without gaps or overlaps in `seq` order, and a barge-in must silence it at once.
  */
 describe.skipIf(unavailable)(`the kiosk's reply player in Chromium${unavailable ? ` (${unavailable})` : ""}`, () => {
-  let server: http.Server;
+  let web: Awaited<ReturnType<typeof serveWebFolder>>;
   let browser: Browser;
   let page: Page;
 
   beforeAll(async () => {
-    const app = express();
-    app.use(webRoutes(path.resolve(import.meta.dirname, "../../web")));
-    server = http.createServer(app);
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const { port } = server.address() as { port: number };
+    web = await serveWebFolder();
     browser = await launchChromium();
-    page = await browser.newPage();
-    // An empty page on the service's origin, so the page's own modules import as they do in /kiosk.
-    const blank = `http://127.0.0.1:${port}/player-test`;
-    // (The import sits in the page, not in evaluate(): vitest rewrites import() in the test's own code.)
-    const body = `<!doctype html><title>player</title><script type="module">import { Player } from "/kiosk-player.js"; window.Player = Player;</script>`;
-    await page.route(blank, (route) => route.fulfill({ contentType: "text/html", body }));
-    await page.goto(blank);
-    await page.waitForFunction(() => "Player" in window);
+    page = await modulePage(browser, web.base, `import { Player } from "/kiosk-player.js"; window.Player = Player;`, "Player");
     await page.evaluate(async () => {
       const w = window as unknown as Harness;
       const Player = w.Player;
@@ -80,7 +65,7 @@ describe.skipIf(unavailable)(`the kiosk's reply player in Chromium${unavailable 
 
   afterAll(async () => {
     await browser?.close();
-    await new Promise((resolve) => server?.close(resolve));
+    await web?.close();
   });
 
   it("plays chunks that arrive out of order back to back in seq order, reporting started then ended", async () => {

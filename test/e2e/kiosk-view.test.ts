@@ -1,10 +1,6 @@
-import http from "node:http";
-import path from "node:path";
-import express from "express";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { webRoutes } from "../../bot/http/routes.ts";
-import { browserTestsUnavailable, launchChromium } from "./kiosk-browser.ts";
+import { browserTestsUnavailable, launchChromium, modulePage, serveWebFolder } from "./kiosk-browser.ts";
 
 const unavailable = browserTestsUnavailable();
 
@@ -15,32 +11,21 @@ interface ViewLike {
 
 /** The kiosk's conversation view (web/kiosk-view.js) in Chromium: what the shopper sees of their turns. */
 describe.skipIf(unavailable)(`the kiosk's conversation view in Chromium${unavailable ? ` (${unavailable})` : ""}`, () => {
-  let server: http.Server;
+  let web: Awaited<ReturnType<typeof serveWebFolder>>;
   let browser: Browser;
   let page: Page;
 
   beforeAll(async () => {
-    const app = express();
-    app.use(webRoutes(path.resolve(import.meta.dirname, "../../web")));
-    server = http.createServer(app);
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const { port } = server.address() as { port: number };
+    web = await serveWebFolder();
     browser = await launchChromium();
-    page = await browser.newPage();
-    const blank = `http://127.0.0.1:${port}/view-test`;
-    // (The import sits in the page, not in evaluate(): vitest rewrites import() in the test's own code.)
-    const body = `<!doctype html><title>view</title><main id="log"></main><script type="module">
-      import { ConversationView } from "/kiosk-view.js";
-      window.view = new ConversationView(document.getElementById("log"), { onAsk() {}, text: () => ({}), locale: () => "en" });
-    </script>`;
-    await page.route(blank, (route) => route.fulfill({ contentType: "text/html", body }));
-    await page.goto(blank);
-    await page.waitForFunction(() => "view" in window);
+    const script = `import { ConversationView } from "/kiosk-view.js";
+      window.view = new ConversationView(document.getElementById("log"), { onAsk() {}, text: () => ({}), locale: () => "en" });`;
+    page = await modulePage(browser, web.base, script, "view");
   }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
-    await new Promise((resolve) => server?.close(resolve));
+    await web?.close();
   });
 
   const turns = () => page.evaluate(() => Array.from(document.querySelectorAll("#log .turn"), (t) => `${t.classList.contains("shopper") ? "shopper" : "assistant"}: ${t.textContent?.trim()}`));
