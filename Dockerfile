@@ -4,11 +4,12 @@ FROM node:20-bookworm-slim
 # tini reaps and forwards signals so the service shuts down cleanly; ca-certificates for optional
 # model downloads (CONCIERGE_ALLOW_DOWNLOADS=1). The voice path's built-in tier: flite (English
 # speech), espeak-ng (Mandarin speech, pronunciations of words the dictionary lacks), pocketsphinx
-# with its US English acoustic model (speech-to-text). The last line fails the build if one is missing.
+# with its US English acoustic model (speech-to-text), sox with its MP3 handler (FLAC, Ogg and MP3
+# files for `concierge stt` and `voice eval`). The last line fails the build if one is missing.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends tini ca-certificates flite espeak-ng pocketsphinx pocketsphinx-en-us \
+ && apt-get install -y --no-install-recommends tini ca-certificates flite espeak-ng pocketsphinx pocketsphinx-en-us sox libsox-fmt-mp3 \
  && rm -rf /var/lib/apt/lists/* \
- && for p in flite espeak-ng pocketsphinx_batch; do command -v "$p" >/dev/null || { echo "missing $p" >&2; exit 1; }; done \
+ && for p in flite espeak-ng pocketsphinx_batch sox; do command -v "$p" >/dev/null || { echo "missing $p" >&2; exit 1; }; done \
  && test -d /usr/share/pocketsphinx/model/en-us
 
 WORKDIR /app

@@ -6,6 +6,7 @@ import { resample } from "./audio/resample.ts";
 export { alawDecodeSample, mulawDecode, mulawDecodeSample, mulawEncode, mulawEncodeSample } from "./audio/mulaw.ts";
 export { bytesToInt16, concatPcm, durationMs, float32ToInt16, int16ToBytes, int16ToFloat32, rmsDbfs, silence, trimSilence } from "./audio/pcm.ts";
 export { type ResampleOptions, resample, StreamResampler } from "./audio/resample.ts";
+export { readAudioFile } from "./audio/read-file.ts";
 export { DEFAULT_WAV_LIMITS, encodeWav, parseWav, readWavFile, type WavLimits, writeWavFile } from "./audio/wav.ts";
 
 /** The rate every recogniser and detector in the pipeline works at. */

@@ -11,7 +11,7 @@ import { detectLocale } from "../intents/language.ts";
 import { loadIntentFile, loadShippedIntents } from "../intents/shipped.ts";
 import type { IntentClassifier } from "../intents/types.ts";
 import { DEMO_CATALOG_PATH } from "../recommend/demo/index.ts";
-import { concatPcm, durationMs, readWavFile, silence, toPipelineRate, writeWavFile } from "./audio.ts";
+import { concatPcm, durationMs, readAudioFile, silence, toPipelineRate, writeWavFile } from "./audio.ts";
 import { voiceSettingsFromEnv } from "./config.ts";
 import { percentile, readManifest } from "./eval/manifest.ts";
 import { corpusWer } from "./eval/wer.ts";
@@ -53,7 +53,7 @@ function parseArgs(args: string[], booleans: string[], aliases: Record<string, s
 const locale = z.enum(["en", "zh"]);
 const usage = {
   tts: 'usage: concierge tts "text" -o out.wav [--locale en|zh] [--voice name] [--rate 0.5-2]',
-  stt: "usage: concierge stt file.wav [--locale en|zh] [--json]",
+  stt: "usage: concierge stt file.wav|.flac|.ogg|.mp3 [--locale en|zh] [--json]",
   eval: "usage: concierge voice eval --manifest m.jsonl [--train train.jsonl] [--catalog products.jsonl] [--json]",
 };
 
@@ -133,7 +133,7 @@ async function transcribeLong(stt: SpeechRecognizer, pcm: Pcm, loc: "en" | "zh")
   }
 }
 
-/** `concierge stt file.wav`: transcribes a WAV (any rate, mono or stereo). */
+/** `concierge stt file.wav`: transcribes a WAV (any rate, mono or stereo), or FLAC, Ogg or MP3 through sox. */
 export async function stt(args: string[]): Promise<number> {
   const { flags, positionals } = parseArgs(args, ["json", "help"], { l: "locale", h: "help" });
   if (flags.help) {
@@ -142,12 +142,12 @@ export async function stt(args: string[]): Promise<number> {
   }
   rejectUnknown(flags, ["locale", "json", "catalog"], usage.stt);
   const opts = parseInput(
-    z.object({ file: z.string().min(1, "give a WAV file"), locale: locale.default("en"), catalog: z.string().optional() }),
+    z.object({ file: z.string().min(1, "give an audio file (WAV, FLAC, Ogg or MP3)"), locale: locale.default("en"), catalog: z.string().optional() }),
     { file: positionals[0] ?? "", locale: flags.locale, catalog: flags.catalog },
     "stt arguments",
   );
   if (positionals.length > 1) throw new ValidationError(`stt takes one file, got ${positionals.length}\n${usage.stt}`);
-  const pcm = toPipelineRate(await readWavFile(opts.file));
+  const pcm = toPipelineRate(await readAudioFile(opts.file));
   const engine = await recognizer(await shippedSources(opts.catalog), Boolean(flags.json));
   try {
     const started = performance.now();
@@ -228,7 +228,7 @@ export async function voiceEval(args: string[]): Promise<number> {
       const loc = opts.locale ?? detectLocale(item.text);
       let hypothesis = "";
       try {
-        const pcm = toPipelineRate(await readWavFile(item.wav));
+        const pcm = toPipelineRate(await readAudioFile(item.wav));
         const t0 = performance.now();
         hypothesis = await transcribeLong(engine, pcm, loc);
         const ms = performance.now() - t0;

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -11,6 +12,7 @@ import {
   mulawDecode,
   mulawEncode,
   parseWav,
+  readAudioFile,
   readWavFile,
   resample,
   StreamResampler,
@@ -128,6 +130,45 @@ describe("WAV", () => {
     writeFileSync(file, tenSeconds);
     await expect(readWavFile(file, { maxBytes: 1000 })).rejects.toThrow(/more than the 1000 accepted/);
     await expect(readWavFile(path.join(dir, "absent.wav"))).rejects.toThrow(/cannot read/);
+  });
+});
+
+describe("other audio files (through sox)", () => {
+  // Public speech sets ship FLAC (LibriSpeech, SLURP) and MP3 (Common Voice); `.ci/run` installs sox with its MP3 handler.
+  const soxFormats = (() => {
+    try {
+      return execFileSync("sox", ["--help"], { encoding: "utf8" }).match(/AUDIO FILE FORMATS: (.*)/)?.[1]?.split(" ") ?? [];
+    } catch {
+      return [];
+    }
+  })();
+  const formats = ["flac", "ogg", "mp3"].filter((f) => {
+    if (soxFormats.includes(f)) return true;
+    if (process.env.CI) throw new Error(`sox cannot write ${f} here; .ci/run installs sox and libsox-fmt-mp3`);
+    console.warn(`[skipped] ${f} file tests: sox without its ${f} handler (apt-get install sox libsox-fmt-mp3)`);
+    return false;
+  });
+
+  it.each(formats)("reads %s as the same speech as the WAV it was made from", async (format) => {
+    const wav = await readWavFile(JFK_WAV);
+    const file = path.join(dir, `jfk.${format}`);
+    execFileSync("sox", [JFK_WAV, file]);
+    const decoded = await readAudioFile(file);
+    expect(decoded.sampleRate).toBe(wav.sampleRate);
+    // MP3 pads its frames; the speech is the same length to within a few frames.
+    expect(Math.abs(decoded.samples.length - wav.samples.length) / wav.sampleRate).toBeLessThan(0.1);
+    const rms = (x: Int16Array) => Math.sqrt(x.reduce((a, v) => a + v * v, 0) / x.length);
+    expect(Math.abs(20 * Math.log10(rms(decoded.samples) / rms(wav.samples)))).toBeLessThan(1);
+    if (format === "flac") expect(decoded.samples).toEqual(wav.samples);
+    await expect(readAudioFile(file, { maxSeconds: 5 })).rejects.toThrow(/longer than the 5 s accepted/);
+  });
+
+  it("names a file that is neither WAV nor audio sox can read", async () => {
+    const file = path.join(dir, "notes.mp3");
+    writeFileSync(file, "these are not the droids you are looking for");
+    await expect(readAudioFile(file)).rejects.toThrow(InvalidAudioError);
+    await expect(readAudioFile(file)).rejects.toThrow(/notes\.mp3: not audio that can be read .*give WAV, FLAC, Ogg or MP3/);
+    await expect(readAudioFile(path.join(dir, "absent.flac"))).rejects.toThrow(/cannot read/);
   });
 });
 

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -55,10 +56,10 @@ describe("concierge tts / stt", () => {
     await expect(tts(["hello"])).rejects.toThrow(/output: -o out.wav is required/);
     await expect(tts(["hello", "-o", path.join(dir, "x.wav"), "--rate", "7"])).rejects.toThrow(/rate/);
     await expect(tts(["hello", "-o", path.join(dir, "x.wav"), "--bogus", "1"])).rejects.toThrow(/unknown option --bogus/);
-    await expect(stt([])).rejects.toThrow(/file: give a WAV file/);
+    await expect(stt([])).rejects.toThrow(/file: give an audio file \(WAV, FLAC, Ogg or MP3\)/);
     const garbage = path.join(dir, "garbage.wav");
     writeFileSync(garbage, "this is not audio");
-    await expect(stt([garbage])).rejects.toThrow(/not a WAV file/);
+    await expect(stt([garbage])).rejects.toThrow(/garbage\.wav: not audio that can be read .*give WAV, FLAC, Ogg or MP3/);
   });
 });
 
@@ -71,7 +72,10 @@ describe("concierge voice eval", () => {
     ];
     const lines = items.map((it, i) => {
       writeFileSync(path.join(dir, `u${i}.wav`), encodeWav(fliteSpeech(it.text)));
-      return JSON.stringify({ wav: `u${i}.wav`, text: it.text, intent: it.intent });
+      // Public speech sets ship FLAC: one line names a FLAC file (decoded through sox).
+      if (i !== 1) return JSON.stringify({ wav: `u${i}.wav`, text: it.text, intent: it.intent });
+      execFileSync("sox", [path.join(dir, `u${i}.wav`), path.join(dir, `u${i}.flac`)]);
+      return JSON.stringify({ wav: `u${i}.flac`, text: it.text, intent: it.intent });
     });
     const manifest = path.join(dir, "m.jsonl");
     writeFileSync(manifest, lines.join("\n") + "\n");
@@ -89,6 +93,8 @@ describe("concierge voice eval", () => {
     expect(await voiceEval(["--manifest", manifest, "--train", train, "--json"])).toBe(0);
     const out = read().trim();
     expect(out.split("\n").length).toBe(1);
+    // Every line was read and transcribed, the FLAC one included: no warnings.
+    expect(vi.mocked(process.stderr.write).mock.calls.map(String).filter((c) => c.includes("warning"))).toEqual([]);
     const result = JSON.parse(out);
     expect(Object.keys(result).sort()).toEqual(["intentAccuracy", "latencyMs", "n", "seconds", "sttRealTimeFactor", "wer"]);
     expect(Object.keys(result.latencyMs).sort()).toEqual(["nlu", "stt", "ttsFirstAudio"]);

@@ -13,7 +13,7 @@ export interface ManifestItem {
 }
 
 const lineSchema = z.object({
-  wav: z.string().trim().min(1, "must name a WAV file"),
+  wav: z.string().trim().min(1, "must name an audio file (WAV, FLAC, Ogg or MP3)"),
   text: z.string().max(2000, "is longer than 2000 characters"),
   intent: z.string().trim().min(1).optional(),
 });
