@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { concatPcm, readWavFile, silence } from "../../voice/audio.ts";
+import type { Logger } from "../../core/logger.ts";
 import type { Pcm } from "../../voice/types.ts";
 import { EnergyVad, findUtterances, loadVad, SileroVadModel, TurnSegmenter, type VadFactory } from "../../voice/vad/index.ts";
 import type { TurnJudgement, Utterance } from "../../voice/vad/segmenter.ts";
@@ -65,9 +66,20 @@ describe("Silero VAD", () => {
     const vad = await loadVad({ resolve: { modelsDir: process.env.CONCIERGE_MODELS_DIR, dataDir: "/nonexistent", hub: "http://127.0.0.1:9", allowDownload: false } });
     expect(vad.name).toBe("silero-vad");
     await vad.release();
-    const none = await loadVad({ resolve: { dataDir: "/nonexistent", hub: "http://127.0.0.1:9", allowDownload: false } });
-    expect(none.name).toBe("energy");
-    expect(none.fallbackReason).toMatch(/silero/i);
+  });
+
+  it("without a copy of its own, uses the Silero model the npm install brought (no download)", async () => {
+    const logged: Record<string, unknown>[] = [];
+    const logger = { info: (o: Record<string, unknown>) => logged.push(o), warn: (o: Record<string, unknown>) => logged.push(o) } as unknown as Logger;
+    const vad = await loadVad({ resolve: { dataDir: "/nonexistent", hub: "http://127.0.0.1:9", allowDownload: false }, logger });
+    expect(vad.name).toBe("silero-vad");
+    expect(String(logged[0]?.path)).toMatch(/@jjhbw\/silero-vad\/weights\/silero_vad\.onnx$/);
+    // The same detector as the shared copy: speech is speech and silence is silence.
+    const utterances = await findUtterances(concatPcm([silence(300), fliteSpeech("show me running shoes"), silence(1200)]), vad.create());
+    expect(utterances).toHaveLength(1);
+    expect(await findUtterances(silence(2000), vad.create())).toEqual([]);
+    await vad.release();
+    expect((await loadVad({})).name).toBe("silero-vad");
   });
 
   it("falls back to the energy detector when the model cannot be loaded, saying why", async () => {
