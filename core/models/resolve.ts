@@ -1,11 +1,12 @@
 import { stat } from "node:fs/promises";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { ModelUnavailableError } from "../errors.ts";
 import { parseInput } from "../validation.ts";
 import { DEFAULT_DOWNLOAD_TIMEOUT_MS, type DownloadProgress, downloadFile, HttpStatusError } from "./download.ts";
 import { folderNames, type ModelFile, type ModelSpec, modelSpecSchema } from "./spec.ts";
 
-export type ModelSource = "models-dir" | "cache" | "download";
+export type ModelSource = "models-dir" | "cache" | "npm" | "download";
 
 export interface ResolvedModel {
   /** The folder holding the model's files. */
@@ -84,6 +85,8 @@ export async function findLocalModel(spec: ModelSpec, where: ModelLocations): Pr
   const places: { dir: string; source: SearchedPlace["source"] }[] = [];
   if (where.modelsDir) for (const name of folderNames(spec)) places.push({ dir: local(where.modelsDir, name), source: "models-dir" });
   places.push({ dir: modelCacheDir(where.dataDir, spec.id), source: "cache" });
+  const bundled = spec.npm && npmPackageDir(spec.npm.package);
+  if (spec.npm && bundled) places.push({ dir: path.join(bundled, spec.npm.dir), source: "npm" });
   const searched: SearchedPlace[] = [];
   for (const place of places) {
     if (!(await isDir(place.dir))) {
@@ -95,6 +98,20 @@ export async function findLocalModel(spec: ModelSpec, where: ModelLocations): Pr
     searched.push({ ...place, problem: `lacks ${missing.map(describeFile).join(", ")}` });
   }
   return { found: null, searched };
+}
+
+/** Where an installed npm package lives, or undefined when it is not installed. */
+function npmPackageDir(name: string): string | undefined {
+  try {
+    return path.dirname(createRequire(import.meta.url).resolve(`${name}/package.json`));
+  } catch {
+    try {
+      // Packages whose "exports" hide package.json: their main file's folder.
+      return path.dirname(createRequire(import.meta.url).resolve(name));
+    } catch {
+      return undefined;
+    }
+  }
 }
 
 function describeFile(f: ModelFile): string {

