@@ -23,7 +23,8 @@ export interface HnswOptions {
 const DEFAULTS: Required<HnswOptions> = {
   connectivity: 16,
   expansionAdd: 128,
-  expansionSearch: 64,
+  // 128: at 1M × 384-d it kept recall@10 at 0.971 for p99 2.45 ms (64 gave 0.935 for 1.66 ms; bench/ann.ts).
+  expansionSearch: 128,
   exactBelow: 2_000,
   exactCandidates: 3_000,
   exactScan: 30_000,
