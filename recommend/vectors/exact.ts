@@ -124,6 +124,21 @@ export class ExactIndex implements VectorIndex {
   }
 
   /** The stored (unit) vector of a slot, as a view; undefined when not indexed. */
+  /** The live slots among `slots`, and their (unit-length) vectors copied into one contiguous matrix. */
+  gather(slots: ArrayLike<number>): { slots: Int32Array; matrix: Float32Array } {
+    const d = this.dimensions;
+    const kept = new Int32Array(slots.length);
+    let n = 0;
+    for (let i = 0; i < slots.length; i++) if (this.has(slots[i])) kept[n++] = slots[i];
+    const matrix = new Float32Array(n * d);
+    for (let i = 0; i < n; i++) {
+      const from = kept[i] * d;
+      const to = i * d;
+      for (let j = 0; j < d; j++) matrix[to + j] = this.data[from + j];
+    }
+    return { slots: kept.slice(0, n), matrix };
+  }
+
   vectorOf(slot: number): Float32Array | undefined {
     if (!this.has(slot)) return undefined;
     return this.data.subarray(slot * this.dimensions, (slot + 1) * this.dimensions);

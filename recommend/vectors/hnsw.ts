@@ -4,6 +4,7 @@ import { Index, MetricKind, ScalarKind } from "usearch";
 import type { VectorHit, VectorIndex } from "../types.ts";
 import { ExactIndex, normalized, type SlotFilter, type SlotHit } from "./exact.ts";
 import { IdSpace } from "./ids.ts";
+import { SubsetMatrices } from "./subset-cache.ts";
 
 export interface HnswOptions {
   /** Graph degree M; 16 is usearch's default and plenty for ≤ 1M products. */
@@ -18,6 +19,8 @@ export interface HnswOptions {
   exactScan?: number;
   /** usearch threads for adds (0 = all cores). */
   threads?: number;
+  /** Bytes of filtered products' vectors kept contiguous for native exact search (SubsetMatrices). */
+  subsetCacheBytes?: number;
 }
 
 const DEFAULTS: Required<HnswOptions> = {
@@ -29,6 +32,7 @@ const DEFAULTS: Required<HnswOptions> = {
   exactCandidates: 3_000,
   exactScan: 30_000,
   threads: 0,
+  subsetCacheBytes: 64 * 1024 * 1024,
 };
 
 const SAMPLE = 256;
@@ -47,6 +51,7 @@ export class HnswIndex implements VectorIndex {
   readonly exact: ExactIndex;
   private graph: Index;
   private readonly o: Required<HnswOptions>;
+  private readonly subsets: SubsetMatrices;
 
   constructor(
     readonly dimensions: number,
@@ -55,6 +60,7 @@ export class HnswIndex implements VectorIndex {
     this.o = { ...DEFAULTS, ...options };
     this.exact = new ExactIndex(dimensions, options.ids ?? new IdSpace());
     this.graph = this.newGraph();
+    this.subsets = new SubsetMatrices(this.o.subsetCacheBytes);
   }
 
   private newGraph(): Index {
@@ -78,6 +84,7 @@ export class HnswIndex implements VectorIndex {
   }
 
   add(entries: { id: string; vector: Float32Array }[], onProgress?: (done: number) => void): void {
+    this.subsets.clear();
     const slots = this.exact.addSlots(entries);
     const chunk = 4096;
     for (let start = 0; start < slots.length; start += chunk) {
@@ -95,6 +102,7 @@ export class HnswIndex implements VectorIndex {
   }
 
   remove(ids: string[]): void {
+    this.subsets.clear();
     for (const id of ids) {
       const slot = this.ids.slotOf(id);
       if (slot !== undefined && this.exact.has(slot)) this.graph.remove(BigInt(slot));
@@ -121,28 +129,34 @@ export class HnswIndex implements VectorIndex {
   searchSlots(query: Float32Array, k: number, filter: SlotFilter = {}): SlotHit[] {
     if (k <= 0 || this.size === 0) return [];
     if (this.size <= this.o.exactBelow) return this.exact.searchSlots(query, k, filter);
-    if (filter.candidates && filter.candidates.length <= this.o.exactCandidates) return this.exact.searchSlots(query, k, filter);
+    if (filter.candidates && filter.candidates.length <= this.o.exactCandidates) return this.scan(query, k, filter);
     const accept = filter.accept;
     if (!accept) return this.walk(query, k, k, () => true) ?? [];
     // Exact candidates (facet filters) give the share without sampling.
     const share = filter.exact && filter.candidates ? filter.candidates.length / this.size : this.selectivity(accept);
     const expected = share * this.size;
-    if (expected <= this.o.exactCandidates) return this.exact.searchSlots(query, k, filter);
+    if (expected <= this.o.exactCandidates) return this.scan(query, k, filter);
     const firstK = Math.ceil((k / Math.max(share, 1e-3)) * 1.5) + 8;
     // A walk for firstK neighbours computes roughly 8 × firstK distances (natively, several times
     // faster than a JavaScript dot product): when the accepted products are fewer than that, scanning
     // them is cheaper than the walk, and exact.
-    if (filter.exact && filter.candidates && filter.candidates.length <= Math.min(this.o.exactScan, 8 * firstK)) return this.exact.searchSlots(query, k, filter);
+    if (filter.exact && filter.candidates && filter.candidates.length <= Math.min(this.o.exactScan, 8 * firstK)) return this.scan(query, k, filter);
     const first = this.walk(query, k, firstK, accept);
     if (first) return first;
     // The query lies far from every product the filter allows ("air fryer" among shoes): the walk
     // found too few of them nearby. Scanning the allowed products exactly beats widening the walk
     // towards the whole catalogue when the facet postings say they are not too many.
-    if (filter.candidates && filter.candidates.length <= this.o.exactScan) return this.exact.searchSlots(query, k, filter);
+    if (filter.candidates && filter.candidates.length <= this.o.exactScan) return this.scan(query, k, filter);
     for (let want = firstK * 4; ; want *= 4) {
       const hits = this.walk(query, k, want, accept);
       if (hits) return hits;
     }
+  }
+
+  /** Exact search over what the filter allows: natively when its products are known exactly, else in JavaScript with the predicate. */
+  private scan(query: Float32Array, k: number, filter: SlotFilter): SlotHit[] {
+    if (filter.exact && filter.candidates) return this.subsets.search(this.exact, normalized(query), k, filter.candidates);
+    return this.exact.searchSlots(query, k, filter);
   }
 
   /** One graph walk for `want` neighbours: the accepted ones if there are k (or the walk covered everything), else null. */
