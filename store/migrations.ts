@@ -117,6 +117,23 @@ CREATE INDEX feedback_item ON feedback (item_id, ts);
 CREATE INDEX feedback_ts ON feedback (ts);
 CREATE INDEX feedback_user ON feedback (user_id);`,
   },
+  {
+    // What a ranking experiment showed each shopper, so a conversion reaching any replica is
+    // credited (it lived in the process that showed the list). One row per shopper and item: the
+    // last show's experiment, variant and time. The primary key serves the conversion lookup;
+    // shown_at serves the sweep of rows past the attribution window.
+    version: 4,
+    sql: `
+CREATE TABLE experiment_exposed_items (
+  user_id text NOT NULL,
+  item_id text NOT NULL,
+  experiment_id text NOT NULL REFERENCES experiments (id) ON DELETE CASCADE,
+  variant text NOT NULL,
+  shown_at bigint NOT NULL,
+  PRIMARY KEY (user_id, item_id)
+);
+CREATE INDEX experiment_exposed_items_shown ON experiment_exposed_items (shown_at);`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

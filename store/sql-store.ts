@@ -7,6 +7,8 @@ import type {
   EventType,
   Experiment,
   ExperimentEvent,
+  ExposedItem,
+  ExposedItems,
   ExperimentTally,
   FeedbackRecord,
   Product,
@@ -28,6 +30,9 @@ import {
   eventSchema,
   experimentEventSchema,
   experimentSchema,
+  exposedItemsSchema,
+  exposedKeySchema,
+  exposureBoundSchema,
   feedbackSchema,
   idSchema,
   limitSchema,
@@ -503,6 +508,7 @@ export class SqlStore implements Store {
       // Not in the report (its shape predates them), but gone all the same: targeting data is theirs too.
       await tx.query("DELETE FROM segment_members WHERE user_id = $1", [userId]);
       await tx.query("DELETE FROM experiment_events WHERE user_id = $1", [userId]);
+      await tx.query("DELETE FROM experiment_exposed_items WHERE user_id = $1", [userId]);
       await tx.query("DELETE FROM feedback WHERE user_id = $1", [userId]);
       return report;
     });
@@ -713,5 +719,57 @@ export class SqlStore implements Store {
       [experimentId],
     );
     return rows.map((r) => ({ variant: r.variant, type: r.type, events: Number(r.events), users: Number(r.users), exposedUsers: Number(r.exposed_users) }));
+  }
+
+  /**
+   * The upsert and the per-shopper bound in one statement (a list is shown on every recommendation).
+   * Both parts see the rows as they were before it, so the trim leaves this list's items alone and
+   * keeps room for them; an item is never touched by both parts.
+   */
+  async recordExposedItems(shown: ExposedItems, bound: { keep: number; since: number }): Promise<void> {
+    const s = parseInput(exposedItemsSchema, shown, "exposure");
+    const b = parseInput(exposureBoundSchema, bound, "bound");
+    const items = [...new Set(s.itemIds)];
+    if (!items.length) return;
+    await this.sql.query(
+      `WITH shown AS (
+         INSERT INTO experiment_exposed_items AS x (user_id, item_id, experiment_id, variant, shown_at)
+         SELECT $1, i, $2, $3, $4 FROM unnest($5::text[]) AS i
+         ON CONFLICT (user_id, item_id) DO UPDATE
+           SET experiment_id = excluded.experiment_id, variant = excluded.variant, shown_at = excluded.shown_at
+           WHERE excluded.shown_at >= x.shown_at
+         RETURNING 1
+       ), overflow AS (
+         SELECT item_id FROM experiment_exposed_items
+         WHERE user_id = $1 AND item_id <> ALL($5::text[])
+         ORDER BY shown_at DESC, item_id OFFSET $6
+       )
+       DELETE FROM experiment_exposed_items d
+       WHERE d.user_id = $1 AND d.item_id <> ALL($5::text[])
+         AND (d.shown_at < $7 OR d.item_id IN (SELECT item_id FROM overflow))`,
+      [s.userId, s.experimentId, s.variant, s.shownAt, items, Math.max(0, b.keep - items.length), b.since],
+    );
+  }
+
+  async exposedItems(keys: { userId: string; itemId: string }[], since: number): Promise<ExposedItem[]> {
+    const valid = lastByKey(parseEach(exposedKeySchema, keys, "keys"), (k) => `${k.userId}\u0000${k.itemId}`);
+    parseInput(sinceSchema.unwrap(), since, "since");
+    const out: ExposedItem[] = [];
+    for (const part of chunks(valid, this.batchSize)) {
+      const rows = await this.sql.query<{ user_id: string; item_id: string; experiment_id: string; variant: string; shown_at: number | string }>(
+        `SELECT x.user_id, x.item_id, x.experiment_id, x.variant, x.shown_at
+         FROM unnest($1::text[], $2::text[]) AS k(user_id, item_id)
+         JOIN experiment_exposed_items x ON x.user_id = k.user_id AND x.item_id = k.item_id
+         WHERE x.shown_at >= $3`,
+        [part.map((k) => k.userId), part.map((k) => k.itemId), since],
+      );
+      for (const r of rows) out.push({ experimentId: r.experiment_id, userId: r.user_id, variant: r.variant, itemId: r.item_id, shownAt: Number(r.shown_at) });
+    }
+    return out;
+  }
+
+  async pruneExposedItems(before: number): Promise<number> {
+    parseInput(sinceSchema.unwrap(), before, "before");
+    return this.count(this.sql, "DELETE FROM experiment_exposed_items WHERE shown_at < $1", [before]);
   }
 }

@@ -186,6 +186,24 @@ export interface ExperimentEvent {
   ts: number;
 }
 
+/** The items one list showed a shopper in their variant of a ranking experiment. */
+export interface ExposedItems {
+  experimentId: string;
+  userId: string;
+  variant: string;
+  itemIds: string[];
+  shownAt: number;
+}
+
+/** When an item was last shown to a shopper, and in which experiment and variant. */
+export interface ExposedItem {
+  experimentId: string;
+  userId: string;
+  variant: string;
+  itemId: string;
+  shownAt: number;
+}
+
 /** Counts of one event type in one variant of an experiment. */
 export interface ExperimentTally {
   variant: string;
@@ -250,7 +268,8 @@ export interface Store {
   exportUser(userId: string): Promise<UserExport>;
   /**
    * Removes everything kept about the shopper: events, profile, shopper record, conversations, and
-   * their segment membership, experiment events and feedback (not counted in the report).
+   * their segment membership, experiment events, items experiments showed them and feedback (not
+   * counted in the report).
    */
   deleteUser(userId: string): Promise<DeletionReport>;
 
@@ -286,4 +305,14 @@ export interface Store {
   stopExperiment(id: string, at: number): Promise<Experiment | null>;
   addExperimentEvents(events: ExperimentEvent[]): Promise<void>;
   experimentTallies(experimentId: string): Promise<ExperimentTally[]>;
+  /**
+   * Remembers the items a list showed, in one statement. A re-show moves an item's shownAt (and
+   * variant) forward, never back. Bounded per shopper: of their rows, those shown before `since`
+   * go, and only the newest `keep` (at least this list's items) stay.
+   */
+  recordExposedItems(shown: ExposedItems, bound: { keep: number; since: number }): Promise<void>;
+  /** For each (shopper, item) asked about, its last show if that was at or after `since`. */
+  exposedItems(keys: { userId: string; itemId: string }[], since: number): Promise<ExposedItem[]>;
+  /** Deletes every shopper's rows shown before `before`; returns how many went. */
+  pruneExposedItems(before: number): Promise<number>;
 }

@@ -107,6 +107,18 @@ export const experimentEventSchema = z.object({
   ts: epochMs,
 });
 
+export const exposedItemsSchema = z.object({
+  experimentId: id,
+  userId: id,
+  variant: id,
+  itemIds: z.array(id),
+  shownAt: epochMs,
+});
+
+export const exposureBoundSchema = z.object({ keep: z.number().int().positive(), since: epochMs });
+
+export const exposedKeySchema = z.object({ userId: id, itemId: id });
+
 export const pageSchema = z
   .object({ limit: z.number().int().positive().max(10_000).optional(), offset: z.number().int().nonnegative().optional() })
   .optional();

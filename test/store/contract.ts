@@ -571,6 +571,59 @@ export function storeContract(name: string, makeBackend: () => Promise<Backend>,
         const after = await store.experimentTallies(id);
         expect(after.filter((t) => t.variant === "blend").map((t) => t.type)).toEqual(["purchase"]);
       });
+
+      it("remembers the items a list showed, moving a re-show forward only", async () => {
+        const id = uid("exp");
+        await store.createExperiment(experiment(id));
+        const [u, other] = [uid("shown"), uid("shown")];
+        const bound = { keep: 200, since: 0 };
+        await store.recordExposedItems({ experimentId: id, userId: u, variant: "blend", itemIds: ["a", "b", "c", "a"], shownAt: 1000 }, bound);
+        await store.recordExposedItems({ experimentId: id, userId: other, variant: "control", itemIds: ["a"], shownAt: 1500 }, bound);
+        const keys = (user: string, ...items: string[]) => items.map((itemId) => ({ userId: user, itemId }));
+        const byItem = (rows: { itemId: string }[]) => [...rows].sort((x, y) => x.itemId.localeCompare(y.itemId));
+
+        expect(byItem(await store.exposedItems([...keys(u, "a", "b", "z"), ...keys(other, "a"), ...keys(u, "a")], 0))).toEqual([
+          { experimentId: id, userId: u, variant: "blend", itemId: "a", shownAt: 1000 },
+          { experimentId: id, userId: other, variant: "control", itemId: "a", shownAt: 1500 },
+          { experimentId: id, userId: u, variant: "blend", itemId: "b", shownAt: 1000 },
+        ]);
+        await store.recordExposedItems({ experimentId: id, userId: u, variant: "blend", itemIds: ["b"], shownAt: 5000 }, bound);
+        await store.recordExposedItems({ experimentId: id, userId: u, variant: "blend", itemIds: ["b"], shownAt: 3000 }, bound); // late, older: ignored
+        expect(await store.exposedItems(keys(u, "a", "b", "c"), 2000)).toEqual([{ experimentId: id, userId: u, variant: "blend", itemId: "b", shownAt: 5000 }]);
+
+        expect(await store.exposedItems([], 0)).toEqual([]);
+        await expect(store.exposedItems([{ userId: u, itemId: "" }], 0)).rejects.toThrow(/keys\[0\]\.itemId/);
+        await expect(store.recordExposedItems({ experimentId: id, userId: u, variant: "blend", itemIds: ["a"], shownAt: 1 }, { keep: 0, since: 0 })).rejects.toThrow(/keep/);
+      });
+
+      it("keeps each shopper's newest shows within the bound, and deletion and the sweep remove them", async () => {
+        const id = uid("exp");
+        await store.createExperiment(experiment(id));
+        const [u, other] = [uid("bound"), uid("bound")];
+        const items = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(3, "0")}`);
+        const all = [...items("old", 150), ...items("new", 100)].map((itemId) => ({ userId: u, itemId }));
+        await store.recordExposedItems({ experimentId: id, userId: u, variant: "control", itemIds: items("old", 150), shownAt: 10_000 }, { keep: 200, since: 0 });
+        await store.recordExposedItems({ experimentId: id, userId: u, variant: "control", itemIds: items("new", 100), shownAt: 11_000 }, { keep: 200, since: 0 });
+        // 250 keys: more than one statement's batch in these stores.
+        const kept = await store.exposedItems(all, 0);
+        expect(kept.length).toBe(200);
+        expect(kept.filter((r) => r.itemId.startsWith("new")).length).toBe(100);
+
+        // A show past the window's start drops the shopper's older rows, whatever the count.
+        await store.recordExposedItems({ experimentId: id, userId: u, variant: "control", itemIds: ["fresh"], shownAt: 20_000 }, { keep: 200, since: 10_500 });
+        const left = await store.exposedItems([...all, { userId: u, itemId: "fresh" }], 0);
+        expect(left.length).toBe(101);
+        expect(left.some((r) => r.itemId.startsWith("old"))).toBe(false);
+
+        await store.recordExposedItems({ experimentId: id, userId: other, variant: "blend", itemIds: ["x"], shownAt: 11_000 }, { keep: 200, since: 0 });
+        await store.deleteUser(u);
+        expect(await store.exposedItems([...all, { userId: u, itemId: "fresh" }], 0)).toEqual([]);
+        expect((await store.exposedItems([{ userId: other, itemId: "x" }], 0)).length).toBe(1);
+
+        await store.recordExposedItems({ experimentId: id, userId: other, variant: "blend", itemIds: ["y"], shownAt: 30_000 }, { keep: 200, since: 0 });
+        expect(await store.pruneExposedItems(20_000)).toBeGreaterThanOrEqual(1);
+        expect((await store.exposedItems([{ userId: other, itemId: "x" }, { userId: other, itemId: "y" }], 0)).map((r) => r.itemId)).toEqual(["y"]);
+      });
     });
 
     describe("lifecycle", () => {

@@ -54,6 +54,7 @@ describe.skipIf(!url)("PostgreSQL schema", () => {
         "blobs",
         "events",
         "experiment_events",
+        "experiment_exposed_items",
         "experiments",
         "feedback",
         "messages",
