@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { ConciergeError, NotFoundError, ValidationError } from "../../core/errors.ts";
 import type { Logger } from "../../core/logger.ts";
 import { parseInput } from "../../core/validation.ts";
-import type { Experiment, ExperimentEvent, ExperimentVariant, Store } from "../../store/types.ts";
+import type { Experiment, ExperimentEvent, ExperimentVariant, ExposedItem, ExposedItems, Store } from "../../store/types.ts";
 import { assignVariant } from "./assign.ts";
 import { buildReport, type ExperimentReport } from "./report.ts";
 import { createExperimentSchema, EXPERIMENT_ID, parseExperimentEvents } from "./schemas.ts";
@@ -159,6 +159,22 @@ export class Experiments {
     const kept = events.filter((e) => running.has(e.experimentId));
     if (kept.length) await this.deps.store.addExperimentEvents(kept);
     return kept.length;
+  }
+
+  /**
+   * What live ranking showed each shopper, kept in the store so a conversion is credited whichever
+   * replica it reaches (see live.ts for the window and the bound).
+   */
+  recordShown(shown: ExposedItems, bound: { keep: number; since: number }): Promise<void> {
+    return this.deps.store.recordExposedItems(shown, bound);
+  }
+
+  shownItems(keys: { userId: string; itemId: string }[], since: number): Promise<ExposedItem[]> {
+    return this.deps.store.exposedItems(keys, since);
+  }
+
+  pruneShown(before: number): Promise<number> {
+    return this.deps.store.pruneExposedItems(before);
   }
 
   /** The shopper's variants in every running experiment (oldest experiment first). */
