@@ -1,3 +1,5 @@
+import { randomBytes } from "node:crypto";
+import pg from "pg";
 /**
  * The real PostgreSQL and Redis used by the scale-out tests. `.ci/run` sets the URLs; on a machine
  * without them those tests are skipped and say so — but under CI a missing URL is a failure.
@@ -10,6 +12,22 @@ export function requireServiceUrl(name: "CONCIERGE_TEST_DATABASE_URL" | "CONCIER
   if (!url && process.env.CI) throw new Error(`${name} must be set in CI: the scale-out tests never skip there`);
   if (!url) console.warn(`[skipped] ${name} is not set: tests against the real service were skipped`);
   return url;
+}
+
+/** A schema of its own per run, so parallel runs and other suites sharing the database never collide. */
+export function testSchemaName(prefix: string): string {
+  return `concierge_${prefix}_${Date.now().toString(36)}_${randomBytes(4).toString("hex")}`;
+}
+
+/** Drops a test's schema and everything in it. */
+export async function dropTestSchema(url: string, schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  } finally {
+    await client.end();
+  }
 }
 
 /**

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startService, type RunningService } from "../../bot/main.ts";
 import { loadConfig } from "../../core/config.ts";
 import { createLogger } from "../../core/logger.ts";
-import { localServiceEnv, requireServiceUrl } from "../services.ts";
+import { dropTestSchema, localServiceEnv, requireServiceUrl } from "../services.ts";
 import { type ChatClient, connectChat } from "./client.ts";
 
 const databaseUrl = requireServiceUrl("CONCIERGE_TEST_DATABASE_URL");
@@ -43,12 +43,7 @@ describe.each(backends)("the running service on $name", ({ databaseUrl }) => {
     for (const c of clients) c.close();
     await service?.close();
     await rm(dataDir, { recursive: true, force: true });
-    if (databaseUrl) {
-      const c = new pg.Client({ connectionString: databaseUrl });
-      await c.connect();
-      await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      await c.end();
-    }
+    if (databaseUrl) await dropTestSchema(databaseUrl, schema);
   });
 
   it("is healthy and ready, and serves the chat page", async () => {

@@ -2,13 +2,12 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Experiments } from "../../recommend/experiments/index.ts";
 import { ATTRIBUTION_MS, LiveExperiments, type RankingExperiments } from "../../recommend/experiments/live.ts";
 import { createStore } from "../../store/index.ts";
 import type { Experiment, ShopperEvent, Store } from "../../store/types.ts";
-import { requireServiceUrl } from "../services.ts";
+import { dropTestSchema, requireServiceUrl, testSchemaName } from "../services.ts";
 
 /** One service replica as far as live experiments go: its own experiments cache and attribution. */
 interface Replica {
@@ -119,18 +118,10 @@ const url = requireServiceUrl("CONCIERGE_TEST_DATABASE_URL");
 sharedAttribution(
   "PostgreSQL, two stores (two pools) on one schema",
   async () => {
-    const schema = `concierge_ab_${Date.now().toString(36)}_${randomBytes(4).toString("hex")}`;
+    const schema = testSchemaName("ab");
     const stores = [0, 1].map(() => createStore({ dataDir: "/nonexistent", databaseUrl: url, schema })) as [Store, Store];
     for (const s of stores) await s.init();
-    const cleanup = async () => {
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      try {
-        await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      } finally {
-        await client.end();
-      }
-    };
+    const cleanup = () => dropTestSchema(url!, schema);
     return { stores, cleanup };
   },
   !url,

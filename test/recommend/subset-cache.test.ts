@@ -24,7 +24,7 @@ describe("native exact search over a filter's products", () => {
       const expected = exact.searchSlots(query, 10, { candidates, exact: true });
       for (const found of [subsets.search(exact, normalized(query), 10, candidates), subsets.search(exact, normalized(query), 10, candidates)]) {
         expect(found.map((h) => h.slot)).toEqual(expected.map((h) => h.slot));
-        found.forEach((h, i) => expect(h.score).toBeCloseTo(expected[i].score, 5));
+        for (const [i, h] of found.entries()) expect(h.score).toBeCloseTo(expected[i].score, 5);
       }
     }
     // More than there are: all of them, best first.

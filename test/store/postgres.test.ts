@@ -1,23 +1,12 @@
-import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { createStore, MIGRATIONS } from "../../store/index.ts";
-import { requireServiceUrl } from "../services.ts";
+import { dropTestSchema, requireServiceUrl, testSchemaName } from "../services.ts";
 import { storeContract } from "./contract.ts";
 
 const url = requireServiceUrl("CONCIERGE_TEST_DATABASE_URL");
-// A schema of its own per run, so parallel runs and other suites sharing the database never collide.
-const schema = `concierge_test_${Date.now().toString(36)}_${randomBytes(4).toString("hex")}`;
-
-async function dropSchema(): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  } finally {
-    await client.end();
-  }
-}
+const schema = testSchemaName("test");
+const dropSchema = () => dropTestSchema(url!, schema);
 
 storeContract(
   "PostgreSQL (server)",
@@ -34,12 +23,7 @@ storeContract(
 
 describe.skipIf(!url)("PostgreSQL schema", () => {
   const other = `${schema}_m`;
-  afterAll(async () => {
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS "${other}" CASCADE`);
-    await client.end();
-  });
+  afterAll(() => dropTestSchema(url!, other));
 
   it("migrates once even when replicas start together, and keeps its tables in its own schema", async () => {
     const stores = [1, 2, 3].map(() => createStore({ dataDir: "/nonexistent", databaseUrl: url, schema: other }));
