@@ -1,3 +1,4 @@
+import { mulberry32 } from "../../core/random.ts";
 import type { Locale } from "../../core/turn.ts";
 import { priceText, stockText } from "../grounded/catalogue.ts";
 import { channelFields, charLength, fitLength } from "./channels.ts";
@@ -17,16 +18,6 @@ type Values = Partial<Record<"title" | "brand" | "category" | "color" | "sizes" 
 
 const PLACEHOLDER = /\{(\w+)\}/g;
 
-/** mulberry32: small, seeded, the same sequence on every platform. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function fill(template: string, values: Values): string | undefined {
   let missing = false;
@@ -205,7 +196,7 @@ const key = (f: CopyFields) => JSON.stringify(f);
  * this product and channel), each passing the fact check; deterministic for a given seed.
  */
 export function templatedCopy(req: CopyRequest, facts: CopyFacts, count = req.variants, avoid: readonly CopyFields[] = []): CopyFields[] {
-  const random = seededRandom(req.seed * 1_000_003 + 17);
+  const random = mulberry32(req.seed * 1_000_003 + 17);
   const seen = new Set(avoid.map(key));
   const out: CopyFields[] = [];
   // Bounded: a banner for a product with few facts has only so many distinct headlines, so give up

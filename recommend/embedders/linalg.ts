@@ -3,6 +3,7 @@
  * SVD (Halko, Martinsson & Tropp 2011, Algorithm 4.4: subspace iteration) of a sparse TF-IDF matrix.
  * Dense matrices are row-major Float64Array; the sparse one is CSR.
  */
+import { mulberry32 } from "../../core/random.ts";
 
 export interface Csr {
   rows: number;
@@ -14,14 +15,7 @@ export interface Csr {
 
 /** Seeded standard normals (mulberry32 + Box–Muller), so a refit of the same catalogue is the same basis. */
 export function gaussian(seed: number): () => number {
-  let a = seed >>> 0;
-  const uniform = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const uniform = mulberry32(seed);
   let spare: number | undefined;
   return () => {
     if (spare !== undefined) {
