@@ -129,13 +129,15 @@ export class TurnSegmenter {
       const frame = joined.slice(at, at + this.frame);
       const decision = await this.vad.process(frame);
       this.step(frame, decision.probability, events);
-      if (deliver) while (delivered < events.length) await deliver(events[delivered++]);
       const due = this.judgeDue;
-      if (!due || !this.judge) continue;
-      this.judgeDue = undefined;
-      const judgement = await this.judge(due).catch((): TurnJudgement => "unknown");
-      if (judgement === "complete") this.close("silence", events);
-      else if (judgement === "open") this.endSilenceMs = this.settings.openTurnSilenceMs;
+      if (due && this.judge) {
+        // The session sees the pause (and starts its transcript) before it is asked about it.
+        if (deliver) while (delivered < events.length) await deliver(events[delivered++]);
+        this.judgeDue = undefined;
+        const judgement = await this.judge(due).catch((): TurnJudgement => "unknown");
+        if (judgement === "complete") this.close("silence", events);
+        else if (judgement === "open") this.endSilenceMs = this.settings.openTurnSilenceMs;
+      }
       if (deliver) while (delivered < events.length) await deliver(events[delivered++]);
     }
     this.pending = joined.slice(at);
@@ -167,6 +169,11 @@ export class TurnSegmenter {
     this.speechFrames = 0;
     this.silentFrames = 0;
     this.framesToLastSpeech = 0;
+    this.rearmJudge();
+  }
+
+  /** A new pause will be read afresh, and until then silence alone ends the turn. */
+  private rearmJudge(): void {
     this.endSilenceMs = this.settings.endOfTurnSilenceMs;
     this.judgeDue = undefined;
     this.judged = false;
@@ -193,10 +200,7 @@ export class TurnSegmenter {
         this.paused = false;
         events.push({ type: "resume", atMs: this.framesToMs(index) });
       }
-      // Speech again: the next pause is read afresh.
-      this.endSilenceMs = s.endOfTurnSilenceMs;
-      this.judgeDue = undefined;
-      this.judged = false;
+      this.rearmJudge();
       this.speechFrames++;
       this.silentFrames = 0;
       this.framesToLastSpeech = this.utterance.length;
