@@ -87,6 +87,13 @@ interface ActiveReply {
   text: string;
 }
 
+/** A transcription started at a pause, for the utterance between these stream positions. */
+interface EarlyTranscript {
+  startMs: number;
+  endMs: number;
+  result: Promise<Transcript | undefined>;
+}
+
 const CJK = /[\u3400-\u9fff\uf900-\ufaff]/;
 
 /** Two pieces of one spoken turn: Chinese runs on without a space. */
@@ -117,7 +124,7 @@ export class VoiceSession<R extends VoiceReply = VoiceReply> {
   private echoUtterance = false;
   private echoScore?: number;
   /** A transcription started at a pause, reused if the turn ends right there. */
-  private early?: { startMs: number; endMs: number; result: Promise<Transcript | undefined> };
+  private early?: EarlyTranscript;
   /** The last hands-free turn: speech resumed soon enough after it continues it. */
   private lastTurn?: { text: string; lastSpeechMs: number };
   /** The words of the turn the current utterance continues, if it does. */
@@ -303,7 +310,8 @@ export class VoiceSession<R extends VoiceReply = VoiceReply> {
 
   /** The transcript of the utterance so far, started once per pause and reused when the turn ends there. */
   private earlyTranscript(u: Utterance): Promise<Transcript | undefined> {
-    if (this.early?.startMs === u.startMs && this.early.endMs === u.endMs) return this.early.result;
+    const started = this.earlyFor(u);
+    if (started) return started.result;
     const result = this.transcribe(u.pcm).catch(() => undefined);
     this.early = { startMs: u.startMs, endMs: u.endMs, result };
     // A partial transcript, best effort: shown only if the turn is still open when it is ready.
@@ -311,6 +319,11 @@ export class VoiceSession<R extends VoiceReply = VoiceReply> {
       if (t?.text && this.early?.result === result) this.emit({ type: "transcript", text: t.text, final: false });
     });
     return result;
+  }
+
+  /** The early transcription of exactly this utterance, if one was started. */
+  private earlyFor(u: Utterance): EarlyTranscript | undefined {
+    return this.early?.startMs === u.startMs && this.early.endMs === u.endMs ? this.early : undefined;
   }
 
   /** The segmenter asks, at a pause, whether the words so far end the turn. */
@@ -347,9 +360,9 @@ export class VoiceSession<R extends VoiceReply = VoiceReply> {
     }
     const endedMs = u.endMs - (u.reason === "silence" ? this.segmenter.settings.postRollMs : 0);
     const speechEndedAt = Date.now() - Math.max(0, this.position / 16 - endedMs);
-    const early = this.early;
+    const early = this.earlyFor(u);
     this.early = undefined;
-    const pending = early && early.startMs === u.startMs && early.endMs === u.endMs ? early.result : this.transcribe(u.pcm);
+    const pending = early ? early.result : this.transcribe(u.pcm);
     const transcript = await pending.catch((err) => {
       this.fail(err);
       return undefined;
@@ -359,12 +372,13 @@ export class VoiceSession<R extends VoiceReply = VoiceReply> {
     this.continues = undefined;
     if (!heard) return;
     const text = continued ? joinWords(continued, heard) : heard;
-    this.lastTurn = { text, lastSpeechMs: endedMs };
     const startedAt = Math.round((u.startMs / 1000) * 16000);
     if (this.settings.transcriptEchoCheck && this.reply && this.echoActive(startedAt) && transcriptEchoes(text, this.reply.text)) {
       this.deps.debug?.({ text }, "transcript repeats the reply being played: treated as echo");
       return;
     }
+    // Only a turn that is answered can be continued.
+    this.lastTurn = { text, lastSpeechMs: endedMs };
     this.emit(continued ? { type: "transcript", text, final: true, continues: true } : { type: "transcript", text, final: true });
     this.startReply(text, { speechEndedAt, transcribedAt: Date.now() });
   }
