@@ -101,9 +101,17 @@ export function streamCaller(start: StreamStart, authToken: string | undefined):
  */
 export function signedUrl(req: express.Request, publicUrl: string | undefined, hostPattern: RegExp): string | undefined {
   if (publicUrl) return `${publicUrl.replace(/\/+$/, "")}${req.originalUrl}`;
-  const first = (name: string) => req.get(name)?.split(",")[0]?.trim();
-  const host = first("x-forwarded-host") || req.get("host") || "";
+  const host = requestHost(req);
   if (!hostPattern.test(host)) return undefined;
-  const proto = first("x-forwarded-proto")?.toLowerCase();
+  const proto = firstForwarded(req, "x-forwarded-proto")?.toLowerCase();
   return `${proto === "https" || proto === "http" ? proto : req.protocol}://${host}${req.originalUrl}`;
+}
+
+function firstForwarded(req: express.Request, name: string): string | undefined {
+  return req.get(name)?.split(",")[0]?.trim();
+}
+
+/** The host the provider called: a proxy's X-Forwarded-Host (its first hop) before Host. */
+export function requestHost(req: express.Request): string {
+  return firstForwarded(req, "x-forwarded-host") || req.get("host") || "";
 }

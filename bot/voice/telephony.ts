@@ -9,7 +9,7 @@ import type { Reply } from "../../core/turn.ts";
 import type { DialogEngine } from "../../dialogs/types.ts";
 import { float32ToInt16, int16ToFloat32, mulawEncode, resample, type VoiceSession, type VoiceSessionEvent } from "../../voice/index.ts";
 import type { VoiceStackLoader } from "./stack.ts";
-import { callerNumber, callToken, SIGNATURE_HEADER, signedUrl, streamCaller, validTwilioSignature } from "./telephony-auth.ts";
+import { callerNumber, callToken, requestHost, SIGNATURE_HEADER, signedUrl, streamCaller, validTwilioSignature } from "./telephony-auth.ts";
 import { startVoiceTurns } from "./turns.ts";
 
 export const MEDIA_STREAM_PATH = "/api/telephony/media-stream";
@@ -263,8 +263,7 @@ export function twimlRoute(publicUrl?: string, authToken?: string): express.Requ
     let base: string;
     if (publicUrl) base = publicUrl.replace(/^http/, "ws").replace(/\/+$/, "");
     else {
-      const forwarded = req.get("x-forwarded-host")?.split(",")[0]?.trim();
-      const host = forwarded || req.get("host") || "";
+      const host = requestHost(req);
       if (!HOST.test(host)) {
         res.status(400).json({ error: { code: "invalid_input", message: "Host header: expected a host name (and port)" } });
         return;
