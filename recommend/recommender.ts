@@ -791,7 +791,6 @@ export class CatalogRecommender implements Recommender {
     await this.load();
     this.profiles.delete(user);
     this.lastQueries.delete(user);
-    this.live?.forget(user);
     this.popularity.invalidate();
     return { cooccurrence: this.collab?.forget(user) ?? false };
   }

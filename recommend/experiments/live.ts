@@ -110,12 +110,6 @@ export class LiveExperiments {
     if (out.length) await this.log(out);
   }
 
-  /**
-   * Kept for callers that forget a shopper in memory: nothing of theirs is held here any more. The
-   * store's deleteUser removes what was shown to them.
-   */
-  forget(_userId: string): void {}
-
   /** Shoppers who never came back leave rows the per-shopper bound never reaches; off the shopper's path. */
   private sweep(): void {
     const now = Date.now();
@@ -125,23 +119,18 @@ export class LiveExperiments {
   }
 
   /** Runs `fn`, logging a failure instead of throwing it; true when it succeeded. */
-  private async guard(what: string, fn: () => Promise<unknown>): Promise<boolean> {
+  private async guard(what: string, fn: () => Promise<unknown>, context: Record<string, unknown> = {}): Promise<boolean> {
     try {
       await fn();
       return true;
     } catch (err) {
       // Losing experiment data must never cost the shopper their recommendations.
-      this.logger?.warn({ err }, what);
+      this.logger?.warn({ err, ...context }, what);
       return false;
     }
   }
 
   private async log(events: ExperimentEvent[]): Promise<void> {
-    try {
-      await this.hooks.logEvents(events);
-    } catch (err) {
-      // Losing an experiment event must never cost the shopper their recommendations.
-      this.logger?.warn({ err, events: events.length }, "could not record experiment events");
-    }
+    await this.guard("could not record experiment events", () => this.hooks.logEvents(events), { events: events.length });
   }
 }

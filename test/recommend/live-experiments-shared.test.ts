@@ -97,7 +97,6 @@ function sharedAttribution(name: string, open: () => Promise<{ stores: [Store, S
       await show(user, ["d1"], now);
       expect(await stores[1].exposedItems([{ userId: user, itemId: "d1" }], 0)).toHaveLength(1);
       await stores[1].deleteUser(user);
-      second.live.forget(user);
       const clicks = (await tally("click"))[0]?.events ?? 0;
       await first.live.converted([{ userId: user, itemId: "d1", type: "view", ts: now + 1000 }]);
       await second.live.converted([{ userId: user, itemId: "d1", type: "view", ts: now + 2000 }]);
