@@ -169,6 +169,7 @@ describe("other audio files (through sox)", () => {
     await expect(readAudioFile(file)).rejects.toThrow(InvalidAudioError);
     await expect(readAudioFile(file)).rejects.toThrow(/notes\.mp3: not audio that can be read .*give WAV, FLAC, Ogg or MP3/);
     await expect(readAudioFile(path.join(dir, "absent.flac"))).rejects.toThrow(/cannot read/);
+    await expect(readAudioFile(dir)).rejects.toThrow(/not a file/);
   });
 });
 

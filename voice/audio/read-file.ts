@@ -11,9 +11,7 @@ import { DEFAULT_WAV_LIMITS, readWavFile, type WavLimits } from "./wav.ts";
 const SOX_TIMEOUT_MS = 120_000;
 
 async function startsLikeWav(file: string): Promise<boolean> {
-  const handle = await open(file, "r").catch((err) => {
-    throw new InvalidAudioError(`cannot read ${file}: ${(err as Error).message}`, { cause: err });
-  });
+  const handle = await open(file, "r");
   try {
     const head = new Uint8Array(12);
     const { bytesRead } = await handle.read(head, 0, 12, 0);
@@ -30,16 +28,26 @@ async function startsLikeWav(file: string): Promise<boolean> {
  * file's own rate, as readWavFile gives it.
  */
 export async function readAudioFile(file: string, limits: WavLimits = {}): Promise<Pcm> {
-  if (await startsLikeWav(file)) return readWavFile(file, limits);
-  const size = (await stat(file)).size;
+  let size: number;
+  let wav: boolean;
+  try {
+    const s = await stat(file);
+    if (!s.isFile()) throw new InvalidAudioError(`${file}: not a file`);
+    size = s.size;
+    wav = await startsLikeWav(file);
+  } catch (err) {
+    if (err instanceof InvalidAudioError) throw err;
+    throw new InvalidAudioError(`cannot read ${file}: ${(err as Error).message}`, { cause: err });
+  }
+  if (wav) return readWavFile(file, limits);
   const { maxBytes, maxSeconds } = { ...DEFAULT_WAV_LIMITS, ...limits };
   if (size > maxBytes) throw new PayloadTooLargeError(`${file}: ${size} bytes is more than the ${maxBytes} accepted`);
   const dir = await mkdtemp(path.join(tmpdir(), "concierge-audio-"));
-  const wav = path.join(dir, "decoded.wav");
+  const decoded = path.join(dir, "decoded.wav");
   try {
     await new Promise<void>((resolve, reject) => {
       // Cut one second past the limit: a small compressed file must not become a huge WAV on disk.
-      const args = [file, "-t", "wav", "-e", "signed-integer", "-b", "16", "-c", "1", wav, "trim", "0", String(maxSeconds + 1)];
+      const args = [file, "-t", "wav", "-e", "signed-integer", "-b", "16", "-c", "1", decoded, "trim", "0", String(maxSeconds + 1)];
       execFile("sox", args, { timeout: SOX_TIMEOUT_MS }, (err, _stdout, stderr) => {
         if (!err) return resolve();
         if ((err as NodeJS.ErrnoException).code === "ENOENT") {
@@ -50,7 +58,7 @@ export async function readAudioFile(file: string, limits: WavLimits = {}): Promi
       });
     });
     // Decoded, it is bigger than the file was: bounded by its length (up to 192 kHz, 16-bit mono).
-    return await readWavFile(wav, { maxSeconds, maxBytes: Math.max(maxBytes, Math.ceil((maxSeconds + 1) * 384_000) + 4096) });
+    return await readWavFile(decoded, { maxSeconds, maxBytes: Math.max(maxBytes, Math.ceil((maxSeconds + 1) * 384_000) + 4096) });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
