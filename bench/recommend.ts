@@ -100,7 +100,7 @@ try {
   line(`start-up at ${info.products} products (vector index ${info.vectorIndex})`, `${((performance.now() - t2) / 1000).toFixed(1)} s`);
 
   // 4. HNSW build time and recall@10 against exact search, on the stored vectors.
-  const vectors = await store.loadVectors(info.embedder!.id);
+  const vectors = await store.catalogue.loadVectors(info.embedder!.id);
   const list = [...vectors].map(([id, vector]) => ({ id, vector }));
   const t3 = performance.now();
   const hnsw = new HnswIndex(info.embedder!.dimensions);

@@ -24,17 +24,17 @@ const rows: ProductRow[] = Array.from({ length: N }, (_, i) => ({
   hash: `h${i}`,
 }));
 const vectors = rows.map((r) => ({ id: r.product.id, vector: Float32Array.from({ length: DIM }, () => Math.random() - 0.5) }));
-await time(`upsertProducts ${N} (insert)`, () => store.upsertProducts(rows));
-await time(`upsertProducts ${N} (update, same ids)`, () => store.upsertProducts(rows.map((r) => ({ ...r, hash: r.hash + "x" }))));
-await time(`saveVectors ${N} x ${DIM}-d (insert)`, () => store.saveVectors("bench", vectors));
-await time(`saveVectors ${N} x ${DIM}-d (overwrite)`, () => store.saveVectors("bench", vectors));
-await time(`loadVectors ${N}`, () => store.loadVectors("bench"));
-await time(`allProducts ${N}`, () => store.allProducts());
-await time(`productHashes ${N}`, () => store.productHashes());
+await time(`upsertProducts ${N} (insert)`, () => store.catalogue.upsertProducts(rows));
+await time(`upsertProducts ${N} (update, same ids)`, () => store.catalogue.upsertProducts(rows.map((r) => ({ ...r, hash: r.hash + "x" }))));
+await time(`saveVectors ${N} x ${DIM}-d (insert)`, () => store.catalogue.saveVectors("bench", vectors));
+await time(`saveVectors ${N} x ${DIM}-d (overwrite)`, () => store.catalogue.saveVectors("bench", vectors));
+await time(`loadVectors ${N}`, () => store.catalogue.loadVectors("bench"));
+await time(`allProducts ${N}`, () => store.catalogue.allProducts());
+await time(`productHashes ${N}`, () => store.catalogue.productHashes());
 const events: ShopperEvent[] = Array.from({ length: 100_000 }, (_, i) => ({ userId: `u${i % 1000}`, itemId: `p${(i * 7919) % N}`, type: (["view", "cart", "purchase", "favourite", "rating"] as const)[i % 5], value: i % 5 === 4 ? (i % 5) + 1 : undefined, ts: 1_700_000_000_000 + i * 1000 }));
-await time("addEvents 100000", () => store.addEvents(events));
-await time("itemPopularity over 100000 events", () => store.itemPopularity({ view: 1, cart: 3, purchase: 5, favourite: 4, rating: 2 }));
-await time("eventsForUser (100 events)", () => store.eventsForUser("u1"));
+await time("addEvents 100000", () => store.shoppers.addEvents(events));
+await time("itemPopularity over 100000 events", () => store.shoppers.itemPopularity({ view: 1, cart: 3, purchase: 5, favourite: 4, rating: 2 }));
+await time("eventsForUser (100 events)", () => store.shoppers.eventsForUser("u1"));
 await time("close", () => store.close());
 const again = createStore({ dataDir, databaseUrl: url, schema });
 await time("reopen (existing data)", () => again.init());

@@ -47,7 +47,7 @@ export async function startService(config: Config = loadConfig(), logger: Logger
     logger,
     products: async () => {
       await storeReady;
-      return store.allProducts();
+      return store.catalogue.allProducts();
     },
   });
 

@@ -189,7 +189,7 @@ async function memoryOf(store: Store, turn: Turn, limit: number, logger?: Logger
   if (limit <= 0) return { history: [], preferences: [] };
   try {
     // A shopper's other conversations interleave with this one; fetching a few times more keeps this one's last turns.
-    const [messages, shopper] = await Promise.all([store.messagesForUser(turn.userId, limit * 4), store.getShopper(turn.userId)]);
+    const [messages, shopper] = await Promise.all([store.conversations.messagesForUser(turn.userId, limit * 4), store.shoppers.getShopper(turn.userId)]);
     const history = messages
       .filter((m) => m.conversationId === turn.conversationId)
       .slice(-limit)
@@ -236,13 +236,13 @@ function streamText(text: string, sink: ReplySink, signal?: AbortSignal): void {
 async function remember(store: Store, turn: Turn, reply: Reply, locale: Locale, logger?: Logger, sentiment?: Understanding["sentiment"]): Promise<void> {
   const now = Date.now();
   try {
-    const shopper = await store.getShopper(turn.userId);
+    const shopper = await store.shoppers.getShopper(turn.userId);
     if (!shopper) {
-      await store.upsertShopper({ userId: turn.userId, locale, preferences: [], personalise: true, createdAt: now, updatedAt: now });
+      await store.shoppers.upsertShopper({ userId: turn.userId, locale, preferences: [], personalise: true, createdAt: now, updatedAt: now });
     }
     // Its sentiment (and the product, when the turn was about one) feed the admin sentiment reports.
     const about = reply.products.length === 1 ? { itemId: reply.products[0]!.id } : {};
-    await store.appendMessages([
+    await store.conversations.appendMessages([
       { conversationId: turn.conversationId, userId: turn.userId, role: "user", text: redactPii(turn.text), ts: now, sentiment, ...about },
       { conversationId: turn.conversationId, userId: turn.userId, role: "assistant", text: redactPii(reply.text), ts: now + 1 },
     ]);

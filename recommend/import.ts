@@ -65,7 +65,7 @@ export async function importCatalog(options: ImportCatalogOptions): Promise<Impo
   const started = performance.now();
   const { store, recommender } = options;
   if (recommender) await recommender.load();
-  const stored = await store.productHashes();
+  const stored = await store.catalogue.productHashes();
   const result: ImportResult = { added: 0, updated: 0, unchanged: 0, failed: 0, errors: [], embedded: 0, refitted: false, seconds: 0 };
   const changed = new Map<string, { product: Product; hash: string }>();
   let index = 0;
@@ -97,7 +97,7 @@ export async function importCatalog(options: ImportCatalogOptions): Promise<Impo
 
   const rows: ProductRow[] = [...changed.values()];
   for (let i = 0; i < rows.length; i += SAVE_BATCH) {
-    await store.upsertProducts(rows.slice(i, i + SAVE_BATCH));
+    await store.catalogue.upsertProducts(rows.slice(i, i + SAVE_BATCH));
     options.onProgress?.({ phase: "saving", done: Math.min(rows.length, i + SAVE_BATCH), total: rows.length });
   }
   const products = rows.map((r) => r.product);
@@ -115,7 +115,7 @@ export async function importCatalog(options: ImportCatalogOptions): Promise<Impo
     for (let i = 0; i < products.length; i += batch) {
       const part = products.slice(i, i + batch);
       const vectors = await embedder.embed(part.map(productText));
-      await store.saveVectors(
+      await store.catalogue.saveVectors(
         embedder.id,
         part.map((p, j) => ({ id: p.id, vector: vectors[j]! })),
       );

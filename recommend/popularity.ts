@@ -19,10 +19,10 @@ export class Popularity {
   /** Items by popularity, best first; `recent` says whether they come from the recent window. */
   async ranked(now = Date.now()): Promise<{ items: { id: string; score: number }[]; recent: boolean }> {
     if (!this.cache || now - this.cache.at > this.ttlMs) {
-      let scores = await this.store.itemPopularity({ ...POPULARITY_WEIGHTS }, now - this.windowDays * 86_400_000);
+      let scores = await this.store.shoppers.itemPopularity({ ...POPULARITY_WEIGHTS }, now - this.windowDays * 86_400_000);
       let recent = true;
       if (scores.size === 0) {
-        scores = await this.store.itemPopularity({ ...POPULARITY_WEIGHTS });
+        scores = await this.store.shoppers.itemPopularity({ ...POPULARITY_WEIGHTS });
         recent = false;
       }
       this.cache = { at: now, scores, ranked: sortScores(scores), recent };

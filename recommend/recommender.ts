@@ -208,12 +208,12 @@ export class CatalogRecommender implements Recommender {
 
   private async doLoad(): Promise<void> {
     const started = Date.now();
-    const [products, hashes] = await Promise.all([this.store.allProducts(), this.store.productHashes()]);
+    const [products, hashes] = await Promise.all([this.store.catalogue.allProducts(), this.store.catalogue.productHashes()]);
     this.hashes = hashes;
     let embedder: Embedder | null = this.options.embedder ?? null;
     let fitted: Map<string, Float32Array> | undefined;
     if (!embedder) {
-      const blob = await this.store.getBlob(BUILTIN_BLOB);
+      const blob = await this.store.blobs.getBlob(BUILTIN_BLOB);
       if (blob) {
         try {
           embedder = BuiltinEmbedder.deserialize(blob);
@@ -247,7 +247,7 @@ export class CatalogRecommender implements Recommender {
       bar.stop();
     }
     if (embedder) {
-      const vectors = fitted ?? (await this.store.loadVectors(embedder.id));
+      const vectors = fitted ?? (await this.store.catalogue.loadVectors(embedder.id));
       for (const id of vectors.keys()) if (!this.state.catalog.get(id)) vectors.delete(id);
       const missing = products.filter((p) => !vectors.has(p.id) || vectors.get(p.id)!.length !== embedder.dimensions);
       if (missing.length) {
@@ -288,7 +288,7 @@ export class CatalogRecommender implements Recommender {
 
   /**
    * Recounts co-occurrence from every stored event of shoppers who have not opted out, streamed from
-   * the store a page at a time (Store.scanEvents), so memory holds the counts, never the events.
+   * the store a page at a time (Store.shoppers.scanEvents), so memory holds the counts, never the events.
    * Safe to call again (another replica recorded events meanwhile, or a shopper was deleted there).
    */
   async rebuildCooccurrence(): Promise<void> {
@@ -297,7 +297,7 @@ export class CatalogRecommender implements Recommender {
     model.clear();
     const started = Date.now();
     let n = 0;
-    for await (const batch of this.store.scanEvents(5000)) {
+    for await (const batch of this.store.shoppers.scanEvents(5000)) {
       model.add(batch);
       n += batch.length;
     }
@@ -306,7 +306,7 @@ export class CatalogRecommender implements Recommender {
   }
 
   private async readArrivals(): Promise<Map<string, number>> {
-    const blob = await this.store.getBlob(ARRIVALS_BLOB);
+    const blob = await this.store.blobs.getBlob(ARRIVALS_BLOB);
     if (!blob) return new Map();
     try {
       const parsed = z.record(z.string(), z.number()).parse(JSON.parse(blob.toString("utf8")));
@@ -322,7 +322,7 @@ export class CatalogRecommender implements Recommender {
     const horizon = now - 8 * this.ranking.newHalfLifeDays * 86_400_000;
     for (const [id, at] of this.arrivals) if (at < horizon) this.arrivals.delete(id);
     this.arrivalVersion++;
-    await this.store.putBlob(ARRIVALS_BLOB, Buffer.from(JSON.stringify(Object.fromEntries(this.arrivals))));
+    await this.store.blobs.putBlob(ARRIVALS_BLOB, Buffer.from(JSON.stringify(Object.fromEntries(this.arrivals))));
   }
 
   private buildVectorIndex(dimensions: number, entries: { id: string; vector: Float32Array }[]): void {
@@ -340,9 +340,9 @@ export class CatalogRecommender implements Recommender {
   private async fitBuiltin(products: Product[]): Promise<{ embedder: BuiltinEmbedder; vectors: Map<string, Float32Array> }> {
     const started = Date.now();
     const { embedder, vectors } = BuiltinEmbedder.fitAndEmbed(products.map(productText), this.options.builtin);
-    await this.store.putBlob(BUILTIN_BLOB, embedder.serialize());
+    await this.store.blobs.putBlob(BUILTIN_BLOB, embedder.serialize());
     const entries = products.map((p, i) => ({ id: p.id, vector: vectors[i]! }));
-    for (let i = 0; i < entries.length; i += 2000) await this.store.saveVectors(embedder.id, entries.slice(i, i + 2000));
+    for (let i = 0; i < entries.length; i += 2000) await this.store.catalogue.saveVectors(embedder.id, entries.slice(i, i + 2000));
     this.drift = 0;
     await this.writeDrift(embedder.id);
     this.options.logger?.info(
@@ -353,7 +353,7 @@ export class CatalogRecommender implements Recommender {
   }
 
   private async readDrift(embedderId: string): Promise<number> {
-    const blob = await this.store.getBlob(DRIFT_BLOB);
+    const blob = await this.store.blobs.getBlob(DRIFT_BLOB);
     if (!blob) return 0;
     try {
       const d = JSON.parse(blob.toString("utf8")) as { embedderId?: string; changed?: number };
@@ -364,7 +364,7 @@ export class CatalogRecommender implements Recommender {
   }
 
   private async writeDrift(embedderId: string): Promise<void> {
-    await this.store.putBlob(DRIFT_BLOB, Buffer.from(JSON.stringify({ embedderId, changed: this.drift })));
+    await this.store.blobs.putBlob(DRIFT_BLOB, Buffer.from(JSON.stringify({ embedderId, changed: this.drift })));
   }
 
   /** Vectors for products, in batches, saved to the store under the current embedder. */
@@ -377,7 +377,7 @@ export class CatalogRecommender implements Recommender {
     for (let i = 0; i < products.length; i += batch) {
       const part = products.slice(i, i + batch);
       const vectors = await embedder.embed(part.map(productText));
-      await this.store.saveVectors(
+      await this.store.catalogue.saveVectors(
         embedder.id,
         part.map((p, j) => ({ id: p.id, vector: vectors[j]! })),
       );
@@ -484,7 +484,7 @@ export class CatalogRecommender implements Recommender {
       const all = [...this.state.catalog.slots()].map((s) => this.state.catalog.product(s)!);
       options.onProgress?.(0, all.length);
       const { embedder, vectors } = await this.fitBuiltin(all);
-      if (current && current.id !== embedder.id) await this.store.deleteVectors(current.id);
+      if (current && current.id !== embedder.id) await this.store.catalogue.deleteVectors(current.id);
       this.embedderRef = embedder;
       this.buildVectorIndex(embedder.dimensions, [...vectors].map(([id, vector]) => ({ id, vector })));
       options.onProgress?.(all.length, all.length);
@@ -509,7 +509,7 @@ export class CatalogRecommender implements Recommender {
   /** Removes products from the store and every index. */
   async removeProducts(ids: string[]): Promise<number> {
     await this.load();
-    const n = await this.store.deleteProducts(ids);
+    const n = await this.store.catalogue.deleteProducts(ids);
     this.state.removeProducts(ids);
     for (const id of ids) this.hashes.delete(id);
     this.priorOrder = undefined;
@@ -750,12 +750,12 @@ export class CatalogRecommender implements Recommender {
    * personalisation off.
    */
   private async profileFor(userId: string, known?: Shopper | null): Promise<ShopperProfile | null> {
-    const shopper = known === undefined ? await this.store.getShopper(userId) : known;
+    const shopper = known === undefined ? await this.store.shoppers.getShopper(userId) : known;
     if (shopper && !shopper.personalise) return null;
     const embedder = this.embedderRef;
     const cached = this.profiles.get(userId);
     if (cached && cached.embedderId === (embedder?.id ?? "") && Date.now() - cached.at < PROFILE_TTL_MS) return cached;
-    const events = await this.store.eventsForUser(userId, PROFILE_EVENTS);
+    const events = await this.store.shoppers.eventsForUser(userId, PROFILE_EVENTS);
     const vectors = this.state.vectors;
     const dims = embedder?.dimensions ?? 0;
     const fromEvents = vectors ? computeProfile(events, (id) => vectors.exact.get(id), this.o.halfLifeDays, dims) : { vector: null, contributions: [] };
@@ -782,7 +782,7 @@ export class CatalogRecommender implements Recommender {
   /**
    * Takes a shopper out of everything the recommender holds in memory: their co-occurrence
    * contributions, cached profile and session query; popularity is recounted. Call it when a shopper
-   * is deleted (with or after store.deleteUser) and when they turn personalisation off — their
+   * is deleted (with or after store.shoppers.deleteUser) and when they turn personalisation off — their
    * stored events then no longer count for anyone. Returns whether they had contributed
    * co-occurrence counts.
    */
@@ -814,20 +814,20 @@ export class CatalogRecommender implements Recommender {
     const kept: ShopperEvent[] = [];
     const shoppers = new Map<string, Shopper | null>();
     for (const [userId, list] of byUser) {
-      const shopper = await this.store.getShopper(userId);
+      const shopper = await this.store.shoppers.getShopper(userId);
       if (shopper && !shopper.personalise) continue;
       shoppers.set(userId, shopper);
       kept.push(...list);
     }
     if (!kept.length) return;
-    await this.store.addEvents(kept);
+    await this.store.shoppers.addEvents(kept);
     await this.live?.converted(kept);
     this.popularity.record(kept);
     this.collab?.add([...kept].sort((a, b) => a.ts - b.ts));
     for (const [userId, shopper] of shoppers) {
       this.profiles.delete(userId);
       const profile = await this.profileFor(userId, shopper);
-      if (profile?.vector) await this.store.saveProfile(userId, profile.vector);
+      if (profile?.vector) await this.store.shoppers.saveProfile(userId, profile.vector);
     }
   }
 
@@ -841,15 +841,15 @@ export class CatalogRecommender implements Recommender {
     const likes = parseInput(z.string().trim().min(1, "must not be empty").max(500, "at most 500 characters"), text, "preferences");
     await this.load();
     const now = Date.now();
-    const existing = await this.store.getShopper(user);
+    const existing = await this.store.shoppers.getShopper(user);
     if (existing && !existing.personalise) return;
     const shopper: Shopper = existing ?? { userId: user, preferences: [], personalise: true, createdAt: now, updatedAt: now };
     const preferences = [...shopper.preferences.filter((p) => p.toLowerCase() !== likes.toLowerCase()), likes].slice(-20);
     const updated = { ...shopper, preferences, updatedAt: now };
-    await this.store.upsertShopper(updated);
+    await this.store.shoppers.upsertShopper(updated);
     this.profiles.delete(user);
     const profile = await this.profileFor(user, updated);
-    if (profile?.vector) await this.store.saveProfile(user, profile.vector);
+    if (profile?.vector) await this.store.shoppers.saveProfile(user, profile.vector);
   }
 
   /**

@@ -29,7 +29,7 @@ export class SegmentPrior {
 
   private async latest(): Promise<Segmentation | null> {
     if (this.cache && Date.now() - this.cache.at < TTL_MS) return this.cache.value;
-    const record = await this.store.latestSegmentation();
+    const record = await this.store.segments.latestSegmentation();
     const summary = record?.summary as Partial<Segmentation> | undefined;
     const value = summary?.format === SEGMENTATION_FORMAT && Array.isArray(summary.segments) ? (summary as Segmentation) : null;
     this.cache = { at: Date.now(), value };
@@ -46,7 +46,7 @@ export class SegmentPrior {
     if (!latest?.segments.length) return null;
     const pick = (s: SegmentSummary, how: ShopperSegmentPick["how"]): ShopperSegmentPick | null =>
       s.topItems?.length ? { segmentation: latest.id, segment: s.id, name: s.name, how, items: s.topItems.map((i) => ({ id: i.id, score: i.score })) } : null;
-    const membership = await this.store.segmentOf(userId);
+    const membership = await this.store.segments.segmentOf(userId);
     if (membership) {
       if (membership.runId !== latest.id) this.invalidate();
       const fresh = membership.runId === latest.id ? latest : await this.latest();

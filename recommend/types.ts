@@ -90,7 +90,7 @@ export interface Recommender {
   seedPreferences(userId: string, text: string): Promise<void>;
   /**
    * Takes a shopper out of everything kept in memory (co-occurrence counts, cached profile, session
-   * query). Call it with store.deleteUser and when they turn personalisation off. Optional so other
+   * query). Call it with store.shoppers.deleteUser and when they turn personalisation off. Optional so other
    * implementations (fakes) need not have it.
    */
   forgetShopper?(userId: string): Promise<{ cooccurrence: boolean }>;

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { parseInput } from "../core/validation.ts";
 import { PgAdapter } from "./pg-adapter.ts";
 import { PgliteAdapter } from "./pglite-adapter.ts";
-import { ShopperCachingSqlStore } from "./shopper-cache.ts";
+import { CachingShopperStore } from "./shopper-cache.ts";
 import { SqlStore } from "./sql-store.ts";
 import type { Store } from "./types.ts";
 
@@ -11,7 +11,8 @@ export type { Row, SqlAdapter, SqlRunner } from "./adapter.ts";
 export { MIGRATIONS, SCHEMA_VERSION } from "./migrations.ts";
 export { PgAdapter } from "./pg-adapter.ts";
 export { PgliteAdapter } from "./pglite-adapter.ts";
-export { ShopperCachingSqlStore } from "./shopper-cache.ts";
+export { CachingShopperStore } from "./shopper-cache.ts";
+export { SHOPPER_TABLES } from "./sql/shoppers.ts";
 export { SqlStore, type SqlStoreOptions } from "./sql-store.ts";
 export * from "./types.ts";
 
@@ -45,5 +46,9 @@ export function createStore(config: StoreConfig): Store {
   const schema = c.schema ?? "public";
   if (c.databaseUrl) return new SqlStore(new PgAdapter(c.databaseUrl, schema), { schema, batchSize: c.batchSize });
   // The embedded database belongs to this process alone, so what it last wrote is what is there.
-  return new ShopperCachingSqlStore(new PgliteAdapter(path.join(path.resolve(c.dataDir), "db"), schema), { schema, batchSize: c.batchSize });
+  return new SqlStore(new PgliteAdapter(path.join(path.resolve(c.dataDir), "db"), schema), {
+    schema,
+    batchSize: c.batchSize,
+    wrapShoppers: (shoppers) => new CachingShopperStore(shoppers),
+  });
 }

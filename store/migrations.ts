@@ -134,6 +134,28 @@ CREATE TABLE experiment_exposed_items (
 );
 CREATE INDEX experiment_exposed_items_shown ON experiment_exposed_items (shown_at);`,
   },
+  {
+    // Privacy: one-time export links (a hash of the token, never the token), the retention purge's
+    // index on message time, and Bot Framework shoppers' ids gaining their origin ("bf:"), so no
+    // other origin can ever produce an id that reads like theirs.
+    version: 5,
+    sql: `
+CREATE TABLE export_links (
+  token_hash text PRIMARY KEY,
+  user_id text NOT NULL,
+  created_at bigint NOT NULL,
+  expires_at bigint NOT NULL
+);
+CREATE INDEX export_links_user ON export_links (user_id);
+CREATE INDEX export_links_expires ON export_links (expires_at);
+CREATE INDEX messages_ts ON messages (ts);
+${["events", "shoppers", "profiles", "messages", "feedback", "segment_members", "experiment_events", "experiment_exposed_items"]
+  .map(
+    (table) =>
+      `UPDATE ${table} SET user_id = 'bf:' || user_id WHERE user_id ~ '^(msteams|emulator|slack|webchat|directline|skype|telegram|facebook|line|kik|email|sms|test):';`,
+  )
+  .join("\n")}`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

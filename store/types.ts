@@ -1,4 +1,12 @@
-/** What Concierge keeps, behind one interface: embedded PGlite by default, PostgreSQL with DATABASE_URL. */
+/**
+ * What Concierge keeps: embedded PGlite by default, PostgreSQL with DATABASE_URL. The Store is one
+ * narrow slice per aggregate (catalogue, shoppers, conversations, experiments, segments, model
+ * blobs), so a part of the code depends only on the slice it uses and a test can fake just that.
+ */
+import type { EventType, Shopper, ShopperEvent } from "../core/shopper.ts";
+
+export type { EventType, Shopper, ShopperEvent } from "../core/shopper.ts";
+export { EVENT_TYPES } from "../core/shopper.ts";
 
 export interface Product {
   id: string;
@@ -16,29 +24,6 @@ export interface Product {
   sizes?: string[];
   /** Language of the title/description when known ("en", "zh"). */
   locale?: string;
-}
-
-export const EVENT_TYPES = ["view", "cart", "purchase", "favourite", "rating"] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
-
-export interface ShopperEvent {
-  userId: string;
-  itemId: string;
-  type: EventType;
-  value?: number;
-  /** Epoch milliseconds. */
-  ts: number;
-}
-
-export interface Shopper {
-  userId: string;
-  locale?: string;
-  /** Free-text likes a shopper gave at onboarding ("running, trail shoes"). */
-  preferences: string[];
-  /** False once the shopper asked us to stop personalising. */
-  personalise: boolean;
-  createdAt: number;
-  updatedAt: number;
 }
 
 export interface StoredMessage {
@@ -115,6 +100,15 @@ export interface ProductRow {
   hash: string;
 }
 
+/** A one-time link to a shopper's export: only a hash of its token is kept. */
+export interface ExportLink {
+  tokenHash: string;
+  userId: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+/** Everything kept about one shopper: every row deleteUser removes, and nothing else. */
 export interface UserExport {
   userId: string;
   shopper: Shopper | null;
@@ -123,13 +117,26 @@ export interface UserExport {
   profile: number[] | null;
   /** Reviews and feedback the shop posted under their id. */
   feedback: FeedbackRecord[];
+  /** Their segment in the latest segmentation. */
+  segments: SegmentMembership[];
+  /** What experiments assigned them, showed them and saw them do. */
+  experimentEvents: ExperimentEvent[];
+  experimentExposures: ExposedItem[];
+  /** Export links still open for them (the token itself is never kept). */
+  exportLinks: { createdAt: number; expiresAt: number }[];
 }
 
-export interface DeletionReport {
+/** Rows removed per part of the export, by the same names. */
+export type DeletionReport = { [K in Exclude<keyof UserExport, "userId">]: number };
+
+/** What a retention purge removed. */
+export interface PurgeReport {
   events: number;
   messages: number;
-  shopper: boolean;
-  profile: boolean;
+  /** Shopper records (and profiles) left with nothing in them, of shoppers who had not opted out. */
+  shoppers: number;
+  profiles: number;
+  exportLinks: number;
 }
 
 // ── segments and experiments (recommend/segments, recommend/experiments) ─────────────────────
@@ -215,12 +222,7 @@ export interface ExperimentTally {
   exposedUsers: number;
 }
 
-export interface Store {
-  /** Which backend this is, for start-up logs ("pglite:./data/db", "postgres"). */
-  readonly description: string;
-  init(): Promise<void>;
-  close(): Promise<void>;
-
+export interface CatalogueStore {
   upsertProducts(rows: ProductRow[]): Promise<void>;
   /** id → content hash of every stored product. */
   productHashes(): Promise<Map<string, string>>;
@@ -235,6 +237,13 @@ export interface Store {
   saveVectors(model: string, entries: { id: string; vector: Float32Array }[]): Promise<void>;
   loadVectors(model: string): Promise<Map<string, Float32Array>>;
   deleteVectors(model: string, ids?: string[]): Promise<void>;
+}
+
+/** A shopper's record, events and profile, and the privacy operations over everything kept about them. */
+export interface ShopperStore {
+  getShopper(userId: string): Promise<Shopper | null>;
+  /** Keeps the createdAt of the first write. */
+  upsertShopper(shopper: Shopper): Promise<void>;
 
   addEvents(events: ShopperEvent[]): Promise<void>;
   /** The newest `limit` events (all when omitted), oldest first. */
@@ -251,37 +260,6 @@ export interface Store {
    * batch is held at once. For rebuilding shared models (co-occurrence) at start-up.
    */
   scanEvents(batchSize?: number): AsyncIterable<ShopperEvent[]>;
-
-  getShopper(userId: string): Promise<Shopper | null>;
-  /** Keeps the createdAt of the first write. */
-  upsertShopper(shopper: Shopper): Promise<void>;
-
-  saveProfile(userId: string, vector: Float32Array): Promise<void>;
-  getProfile(userId: string): Promise<Float32Array | null>;
-
-  appendMessage(message: StoredMessage): Promise<void>;
-  /** Several lines in one write, kept in the given order (a turn's question and answer). */
-  appendMessages(messages: StoredMessage[]): Promise<void>;
-  /** The newest `limit` messages (all when omitted), oldest first. */
-  messagesForUser(userId: string, limit?: number): Promise<StoredMessage[]>;
-
-  exportUser(userId: string): Promise<UserExport>;
-  /**
-   * Removes everything kept about the shopper: events, profile, shopper record, conversations, and
-   * their segment membership, experiment events, items experiments showed them and feedback (not
-   * counted in the report).
-   */
-  deleteUser(userId: string): Promise<DeletionReport>;
-
-  /** Reviews and feedback with their sentiment; one transaction per call. */
-  addFeedback(rows: FeedbackRecord[]): Promise<void>;
-  /** Sentiment counts of the shoppers' messages and of feedback, per product and per time bucket. */
-  sentimentTallies(query: SentimentQuery): Promise<SentimentTallies>;
-
-  /** Opaque model state (a trained embedder, a classifier) so a restart does not retrain. */
-  putBlob(key: string, value: Buffer): Promise<void>;
-  getBlob(key: string): Promise<Buffer | null>;
-
   /** Every shopper with at least one stored event, sorted. */
   eventUserIds(): Promise<string[]>;
   /** Each shopper's events, oldest first; shoppers without events are left out of the map. */
@@ -289,13 +267,35 @@ export interface Store {
   /** Shoppers who turned personalisation off (never segmented or targeted). */
   optedOutUserIds(): Promise<string[]>;
 
-  /** Replaces the stored segmentation (only the latest is kept) and every shopper's segment. */
-  saveSegmentation(run: SegmentationRecord, members: SegmentMember[]): Promise<void>;
-  latestSegmentation(): Promise<SegmentationRecord | null>;
-  segmentOf(userId: string): Promise<SegmentMembership | null>;
-  /** Members of one segment of the latest segmentation, by user id. */
-  segmentMembers(segment: number, options?: { limit?: number; offset?: number }): Promise<string[]>;
+  saveProfile(userId: string, vector: Float32Array): Promise<void>;
+  getProfile(userId: string): Promise<Float32Array | null>;
 
+  /** Every row kept about the shopper, read in one snapshot. */
+  exportUser(userId: string): Promise<UserExport>;
+  /** Removes every row exportUser returns, in one transaction. */
+  deleteUser(userId: string): Promise<DeletionReport>;
+
+  saveExportLink(link: ExportLink): Promise<void>;
+  /** Takes the link out (so it works once) and says whose it was; null when there is no such link. */
+  takeExportLink(tokenHash: string): Promise<ExportLink | null>;
+
+  /** Retention: removes events and messages from before `before`, and what is left empty by that. */
+  purge(before: number): Promise<PurgeReport>;
+}
+
+/** What was said: transcripts, and the reviews and feedback the shop posts, with their sentiment. */
+export interface ConversationStore {
+  /** Several lines in one write, kept in the given order (a turn's question and answer). */
+  appendMessages(messages: StoredMessage[]): Promise<void>;
+  /** The newest `limit` messages (all when omitted), oldest first. */
+  messagesForUser(userId: string, limit?: number): Promise<StoredMessage[]>;
+  /** Reviews and feedback with their sentiment; one transaction per call. */
+  addFeedback(rows: FeedbackRecord[]): Promise<void>;
+  /** Sentiment counts of the shoppers' messages and of feedback, per product and per time bucket. */
+  sentimentTallies(query: SentimentQuery): Promise<SentimentTallies>;
+}
+
+export interface ExperimentStore {
   /** Throws a 409 ConciergeError (code "conflict") when the id is taken. */
   createExperiment(experiment: Experiment): Promise<void>;
   getExperiment(id: string): Promise<Experiment | null>;
@@ -315,4 +315,34 @@ export interface Store {
   exposedItems(keys: { userId: string; itemId: string }[], since: number): Promise<ExposedItem[]>;
   /** Deletes every shopper's rows shown before `before`; returns how many went. */
   pruneExposedItems(before: number): Promise<number>;
+}
+
+export interface SegmentStore {
+  /** Replaces the stored segmentation (only the latest is kept) and every shopper's segment. */
+  saveSegmentation(run: SegmentationRecord, members: SegmentMember[]): Promise<void>;
+  latestSegmentation(): Promise<SegmentationRecord | null>;
+  segmentOf(userId: string): Promise<SegmentMembership | null>;
+  /** Members of one segment of the latest segmentation, by user id. */
+  segmentMembers(segment: number, options?: { limit?: number; offset?: number }): Promise<string[]>;
+}
+
+/** Opaque model state (a trained embedder, a classifier) so a restart does not retrain. */
+export interface BlobStore {
+  putBlob(key: string, value: Buffer): Promise<void>;
+  getBlob(key: string): Promise<Buffer | null>;
+  /** Writes `value` unless the key already has one; returns what the key holds afterwards (the first writer wins). */
+  putBlobIfAbsent(key: string, value: Buffer): Promise<Buffer>;
+}
+
+export interface Store {
+  /** Which backend this is, for start-up logs ("pglite:./data/db", "postgres"). */
+  readonly description: string;
+  init(): Promise<void>;
+  close(): Promise<void>;
+  readonly catalogue: CatalogueStore;
+  readonly shoppers: ShopperStore;
+  readonly conversations: ConversationStore;
+  readonly experiments: ExperimentStore;
+  readonly segments: SegmentStore;
+  readonly blobs: BlobStore;
 }

@@ -115,6 +115,8 @@ export const exposedItemsSchema = z.object({
   shownAt: epochMs,
 });
 
+export const exportLinkSchema = z.object({ tokenHash: id, userId: id, createdAt: epochMs, expiresAt: epochMs });
+
 export const exposureBoundSchema = z.object({ keep: z.number().int().positive(), since: epochMs });
 
 export const exposedKeySchema = z.object({ userId: id, itemId: id });

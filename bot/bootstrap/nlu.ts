@@ -56,7 +56,7 @@ export async function loadNlu(deps: { config: Config; store: Store; logger: Logg
   const key = BLOB_PREFIX + createHash("sha256").update(String(MODEL_FORMAT)).update(JSON.stringify(examples)).digest("hex").slice(0, 16);
   let classifier: IntentClassifier | undefined;
   const saved =
-    trainedInProcess.get(key) ?? (await store.getBlob(key).then((b) => (b ? JSON.parse(b.toString("utf8")) : undefined))) ?? (await readShared(key));
+    trainedInProcess.get(key) ?? (await store.blobs.getBlob(key).then((b) => (b ? JSON.parse(b.toString("utf8")) : undefined))) ?? (await readShared(key));
   if (saved) {
     try {
       classifier = loadIntentClassifier(saved);
@@ -69,7 +69,7 @@ export async function loadNlu(deps: { config: Config; store: Store; logger: Logg
   if (!classifier) {
     const started = Date.now();
     classifier = await trainIntentClassifier(examples);
-    await store.putBlob(key, Buffer.from(JSON.stringify(classifier.toJSON())));
+    await store.blobs.putBlob(key, Buffer.from(JSON.stringify(classifier.toJSON())));
     trainedInProcess.set(key, classifier.toJSON());
     await writeShared(key, classifier.toJSON(), logger);
     logger.info({ model: "intents", tier: "built-in", examples: examples.length, intents: classifier.intents.length, seconds: (Date.now() - started) / 1000 }, "intent classifier trained");

@@ -53,7 +53,7 @@ export async function loadRecommender(deps: { config: Config; store: Store; logg
   await recommender.load();
 
   const source = config.catalogPath ?? DEMO_CATALOG_PATH;
-  if ((await store.countProducts()) === 0 && source !== "none") {
+  if ((await store.catalogue.countProducts()) === 0 && source !== "none") {
     logger.info({ file: source }, "empty catalogue: importing");
     const progress = createProgress("importing catalogue");
     let shown = 0;
@@ -75,7 +75,7 @@ export async function loadRecommender(deps: { config: Config; store: Store; logg
     logger.info({ added: result.added, failed: result.failed, seconds: result.seconds }, "catalogue imported");
   }
 
-  const products = await store.allProducts();
+  const products = await store.catalogue.allProducts();
   const lexicon = buildLexicon(products, glossaryTerms());
   logger.info({ ...recommender.describe(), embedder: recommender.embedder?.id, tier: recommender.embedder?.tier ?? "built-in" }, "recommender ready");
   return {

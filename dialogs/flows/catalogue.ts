@@ -11,8 +11,8 @@ import { say, suggest } from "../templates.ts";
 
 const greet: Flow = async (ctx) => {
   const { store, recommender, resultLimit } = ctx.deps;
-  const shopper = await store.getShopper(ctx.turn.userId);
-  const history = shopper ? await store.eventsForUser(ctx.turn.userId, 1) : [];
+  const shopper = await store.shoppers.getShopper(ctx.turn.userId);
+  const history = shopper ? await store.shoppers.eventsForUser(ctx.turn.userId, 1) : [];
   const known = shopper && (shopper.preferences.length > 0 || history.length > 0);
   if (!known) {
     ctx.state.awaitingPreferences = true;
@@ -57,8 +57,8 @@ function withReason(ranked: Ranked): WriterProduct {
 const recommend: Flow = async (ctx) => {
   const { recommender, store, resultLimit } = ctx.deps;
   const picks = await recommender.recommend(ctx.turn.userId, { limit: resultLimit, filters: ctx.filters, locale: ctx.locale });
-  const history = await store.eventsForUser(ctx.turn.userId, 1);
-  const shopper = await store.getShopper(ctx.turn.userId);
+  const history = await store.shoppers.eventsForUser(ctx.turn.userId, 1);
+  const shopper = await store.shoppers.getShopper(ctx.turn.userId);
   const personal = shopper?.personalise !== false && (history.length > 0 || (shopper?.preferences.length ?? 0) > 0);
   return {
     text: say(ctx.locale, personal ? "recommendations" : "recommendationsCold"),

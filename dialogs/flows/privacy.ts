@@ -4,7 +4,7 @@ import { say, suggest } from "../templates.ts";
 /** The shopper's own data: export it, delete it, or stop it being used. */
 
 const exportData: Flow = async (ctx) => {
-  const data = await ctx.deps.store.exportUser(ctx.turn.userId);
+  const data = await ctx.deps.store.shoppers.exportUser(ctx.turn.userId);
   const prefs = data.shopper?.preferences.length
     ? say(ctx.locale, "preferencesList", { list: data.shopper.preferences.join(", ") })
     : say(ctx.locale, "noPreferences");
@@ -16,7 +16,7 @@ const exportData: Flow = async (ctx) => {
 };
 
 const deleteData: Flow = async (ctx) => {
-  const report = await ctx.deps.store.deleteUser(ctx.turn.userId);
+  const report = await ctx.deps.store.shoppers.deleteUser(ctx.turn.userId);
   // Their events also leave the co-occurrence counts that rank other shoppers' picks.
   await ctx.deps.recommender.forgetShopper?.(ctx.turn.userId);
   ctx.forgetTurn = true;
@@ -26,8 +26,8 @@ const deleteData: Flow = async (ctx) => {
 const stopPersonalisation: Flow = async (ctx) => {
   const { store } = ctx.deps;
   const now = Date.now();
-  const shopper = await store.getShopper(ctx.turn.userId);
-  await store.upsertShopper({
+  const shopper = await store.shoppers.getShopper(ctx.turn.userId);
+  await store.shoppers.upsertShopper({
     userId: ctx.turn.userId,
     locale: shopper?.locale ?? ctx.locale,
     preferences: shopper?.preferences ?? [],

@@ -46,7 +46,7 @@ export class SentimentReports {
         ts: e.ts ?? now,
       };
     });
-    await this.deps.store.addFeedback(rows);
+    await this.deps.store.conversations.addFeedback(rows);
     this.deps.logger?.info({ feedback: rows.length }, "feedback recorded");
     return {
       accepted: rows.length,
@@ -64,9 +64,9 @@ export class SentimentReports {
     if (from >= to) throw new ValidationError("invalid query: from: must be before to");
     const buckets = Math.ceil((to - (Math.floor((from - originMs) / bucketMs) * bucketMs + originMs)) / bucketMs);
     if (buckets > MAX_BUCKETS) throw new ValidationError(`invalid query: from: the range spans ${buckets} ${q.bucket}s; at most ${MAX_BUCKETS} buckets (use bucket=week or a shorter range)`);
-    const tallies = await this.deps.store.sentimentTallies({ itemId: q.itemId, from, to, bucketMs, originMs });
+    const tallies = await this.deps.store.conversations.sentimentTallies({ itemId: q.itemId, from, to, bucketMs, originMs });
     const ids = [...new Set(tallies.byItem.map((t) => t.itemId!))];
-    const titles = new Map((await this.deps.store.getProducts(ids)).map((p) => [p.id, p.title]));
+    const titles = new Map((await this.deps.store.catalogue.getProducts(ids)).map((p) => [p.id, p.title]));
     return aggregateSentiment(tallies, { from, to, bucket: q.bucket, bucketMs, originMs, itemId: q.itemId, top: q.top, titles });
   }
 }

@@ -88,11 +88,11 @@ export class CopyService {
 
   /** The shopper's top categories and brands from their recent events, and their stated likes. */
   async shopperAudience(userId: string): Promise<{ audience: Audience; personalised: boolean }> {
-    const shopper = await this.deps.store.getShopper(userId);
-    const events = await this.deps.store.eventsForUser(userId, EVENTS_READ);
+    const shopper = await this.deps.store.shoppers.getShopper(userId);
+    const events = await this.deps.store.shoppers.eventsForUser(userId, EVENTS_READ);
     if (!shopper && !events.length) throw new NotFoundError(`no shopper "${userId}"`);
     if (shopper && !shopper.personalise) return { audience: { kind: "everyone", categories: [], brands: [], preferences: [] }, personalised: false };
-    const products = new Map((await this.deps.store.getProducts([...new Set(events.map((e) => e.itemId))])).map((p) => [p.id, p]));
+    const products = new Map((await this.deps.store.catalogue.getProducts([...new Set(events.map((e) => e.itemId))])).map((p) => [p.id, p]));
     const categories = new Map<string, number>();
     const brands = new Map<string, number>();
     for (const e of events) {
@@ -107,7 +107,7 @@ export class CopyService {
 
   /** A segment of the latest segmentation: its name, top categories and brands. */
   async segmentAudience(id: number): Promise<Audience> {
-    const run = await this.deps.store.latestSegmentation();
+    const run = await this.deps.store.segments.latestSegmentation();
     if (!run) throw new NotFoundError("no segmentation yet: run `concierge segments` or POST /api/admin/segments/run first");
     const parsed = segmentSummarySchema.safeParse(run.summary);
     const segment = parsed.success ? parsed.data.segments.find((s) => s.id === id) : undefined;
@@ -117,7 +117,7 @@ export class CopyService {
 
   async write(input: unknown, options: { signal?: AbortSignal } = {}): Promise<CopyResponse> {
     const q = parseInput(copyInputSchema, input ?? {}, "copy request");
-    const [product]: (Product | undefined)[] = await this.deps.store.getProducts([q.productId]);
+    const [product]: (Product | undefined)[] = await this.deps.store.catalogue.getProducts([q.productId]);
     if (!product) throw new NotFoundError(`no product "${q.productId}" in the catalogue`);
     let audience: Audience = { kind: "everyone", categories: [], brands: [], preferences: [] };
     let personalised = true;

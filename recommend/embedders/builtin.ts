@@ -193,7 +193,7 @@ export class BuiltinEmbedder implements Embedder {
     return BuiltinEmbedder.fitAndEmbed(texts, options).embedder;
   }
 
-  /** The fitted state as bytes (store.putBlob), so a restart does not refit. */
+  /** The fitted state as bytes (store.blobs.putBlob), so a restart does not refit. */
   serialize(): Buffer {
     const json = Buffer.from(JSON.stringify(this.header), "utf8");
     const pad = (4 - ((MAGIC.length + 4 + json.length) % 4)) % 4;

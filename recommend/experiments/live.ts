@@ -8,7 +8,7 @@ import type { Assignment } from "./service.ts";
 export interface RankingExperiments {
   rankingAssignment(userId: string): Promise<Assignment | null>;
   logEvents(events: ExperimentEvent[]): Promise<number>;
-  /** Remembers, where every replica sees it, which items a list showed the shopper (Store.recordExposedItems). */
+  /** Remembers, where every replica sees it, which items a list showed the shopper (Store.experiments.recordExposedItems). */
   recordShown(shown: ExposedItems, bound: { keep: number; since: number }): Promise<void>;
   /** The last show of each (shopper, item) asked about, if at or after `since`, whichever replica showed it. */
   shownItems(keys: { userId: string; itemId: string }[], since: number): Promise<ExposedItem[]>;

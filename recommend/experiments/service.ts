@@ -66,19 +66,19 @@ export class Experiments {
       createdAt: now,
       startedAt: now,
     };
-    await this.deps.store.createExperiment(experiment);
+    await this.deps.store.experiments.createExperiment(experiment);
     this.running = undefined;
     this.deps.logger?.info({ experiment: experiment.id, variants: experiment.variants.map((v) => v.name) }, "experiment started");
     return experiment;
   }
 
   list(): Promise<Experiment[]> {
-    return this.deps.store.listExperiments();
+    return this.deps.store.experiments.listExperiments();
   }
 
   async get(id: string): Promise<Experiment> {
     const experimentId = checkId(id);
-    const experiment = await this.deps.store.getExperiment(experimentId);
+    const experiment = await this.deps.store.experiments.getExperiment(experimentId);
     if (!experiment) throw new NotFoundError(`no experiment "${experimentId}"`);
     return experiment;
   }
@@ -86,7 +86,7 @@ export class Experiments {
   /** Stops assigning and counting; the report is kept. Stopping twice keeps the first stop time. */
   async stop(id: string): Promise<Experiment> {
     const experimentId = checkId(id);
-    const stopped = await this.deps.store.stopExperiment(experimentId, this.now());
+    const stopped = await this.deps.store.experiments.stopExperiment(experimentId, this.now());
     if (!stopped) throw new NotFoundError(`no experiment "${experimentId}"`);
     this.running = undefined;
     this.deps.logger?.info({ experiment: experimentId }, "experiment stopped");
@@ -95,7 +95,7 @@ export class Experiments {
 
   async report(id: string): Promise<ExperimentReport> {
     const experiment = await this.get(id);
-    return buildReport(experiment, await this.deps.store.experimentTallies(experiment.id), this.now());
+    return buildReport(experiment, await this.deps.store.experiments.experimentTallies(experiment.id), this.now());
   }
 
   /**
@@ -116,7 +116,7 @@ export class Experiments {
       }
       return { experimentId: experiment.id, userId: e.userId, variant: e.variant ?? assignVariant(experiment, e.userId).name, type: e.type, ts };
     });
-    await this.deps.store.addExperimentEvents(rows);
+    await this.deps.store.experiments.addExperimentEvents(rows);
     return { accepted: rows.length, events: rows.map((r) => ({ userId: r.userId, type: r.type, variant: r.variant })) };
   }
 
@@ -124,7 +124,7 @@ export class Experiments {
   private async runningExperiments(): Promise<Experiment[]> {
     const ttl = this.deps.cacheTtlMs ?? 30_000;
     if (!this.running || Date.now() - this.running.at > ttl) {
-      const all = await this.deps.store.listExperiments();
+      const all = await this.deps.store.experiments.listExperiments();
       this.running = { at: Date.now(), experiments: all.filter((e) => e.status === "running") };
     }
     return this.running.experiments;
@@ -157,7 +157,7 @@ export class Experiments {
   async logEvents(events: ExperimentEvent[]): Promise<number> {
     const running = new Set((await this.runningExperiments()).map((e) => e.id));
     const kept = events.filter((e) => running.has(e.experimentId));
-    if (kept.length) await this.deps.store.addExperimentEvents(kept);
+    if (kept.length) await this.deps.store.experiments.addExperimentEvents(kept);
     return kept.length;
   }
 
@@ -166,15 +166,15 @@ export class Experiments {
    * replica it reaches (see live.ts for the window and the bound).
    */
   recordShown(shown: ExposedItems, bound: { keep: number; since: number }): Promise<void> {
-    return this.deps.store.recordExposedItems(shown, bound);
+    return this.deps.store.experiments.recordExposedItems(shown, bound);
   }
 
   shownItems(keys: { userId: string; itemId: string }[], since: number): Promise<ExposedItem[]> {
-    return this.deps.store.exposedItems(keys, since);
+    return this.deps.store.experiments.exposedItems(keys, since);
   }
 
   pruneShown(before: number): Promise<number> {
-    return this.deps.store.pruneExposedItems(before);
+    return this.deps.store.experiments.pruneExposedItems(before);
   }
 
   /** The shopper's variants in every running experiment (oldest experiment first). */

@@ -86,18 +86,18 @@ export async function segmentShoppers(deps: SegmenterDeps, options: SegmentOptio
   const started = Date.now();
   const { store } = deps;
   const asOf = options.asOf ?? Date.now();
-  const optedOut = new Set(await store.optedOutUserIds());
-  const allIds = await store.eventUserIds();
+  const optedOut = new Set(await store.shoppers.optedOutUserIds());
+  const allIds = await store.shoppers.eventUserIds();
   const userIds = allIds.filter((u) => !optedOut.has(u));
-  const products = new Map<string, Product>((await store.allProducts()).map((p) => [p.id, p]));
-  const vectors = deps.embedderId ? await store.loadVectors(deps.embedderId) : new Map<string, Float32Array>();
+  const products = new Map<string, Product>((await store.catalogue.allProducts()).map((p) => [p.id, p]));
+  const vectors = deps.embedderId ? await store.catalogue.loadVectors(deps.embedderId) : new Map<string, Float32Array>();
   const dims = vectors.values().next().value?.length ?? 0;
 
   const shoppers: Shopper[] = [];
   const batch = options.batchSize ?? 1000;
   options.onProgress?.({ phase: "reading", done: 0, total: userIds.length });
   for (let i = 0; i < userIds.length; i += batch) {
-    const events = await store.eventsForUsers(userIds.slice(i, i + batch));
+    const events = await store.shoppers.eventsForUsers(userIds.slice(i, i + batch));
     for (const [userId, list] of events) shoppers.push(describeShopper(userId, list, products, vectors, dims, asOf, deps.halfLifeDays ?? 30));
     options.onProgress?.({ phase: "reading", done: Math.min(userIds.length, i + batch), total: userIds.length });
     await yieldToLoop();
@@ -166,7 +166,7 @@ export async function segmentShoppers(deps: SegmenterDeps, options: SegmentOptio
     seconds: 0,
   };
   segmentation.seconds = round((Date.now() - started) / 1000);
-  await store.saveSegmentation(
+  await store.segments.saveSegmentation(
     { id: segmentation.id, createdAt, summary: segmentation as unknown as Record<string, unknown> },
     members.flatMap((m, segment) => m.map((i) => ({ userId: shoppers[i]!.userId, segment }))),
   );

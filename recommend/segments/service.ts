@@ -81,7 +81,7 @@ export class Segments {
   async latest(): Promise<Segmentation | null> {
     const ttl = this.deps.cacheTtlMs ?? 60_000;
     if (this.cache && Date.now() - this.cache.at < ttl) return this.cache.value;
-    const record = await this.deps.store.latestSegmentation();
+    const record = await this.deps.store.segments.latestSegmentation();
     const summary = record?.summary as Partial<Segmentation> | undefined;
     const value = summary?.format === SEGMENTATION_FORMAT ? (summary as Segmentation) : null;
     this.cache = { at: Date.now(), value };
@@ -90,7 +90,7 @@ export class Segments {
 
   /** The segment a shopper is in, for targeting; null when unsegmented (new, opted out, or no run yet). */
   async segmentOf(userId: string): Promise<ShopperSegment | null> {
-    const membership = await this.deps.store.segmentOf(userId);
+    const membership = await this.deps.store.segments.segmentOf(userId);
     if (!membership) return null;
     let latest = await this.latest();
     // Another replica saved a newer run than the one cached here.
@@ -116,7 +116,7 @@ export class Segments {
     if (!latest) throw new NotFoundError("no segmentation yet: run one with POST /api/admin/segments/run or `concierge segments`");
     const segment = latest.segments[segmentId];
     if (!segment) throw new NotFoundError(`no segment ${segmentId}: the latest segmentation has segments 0 to ${latest.segments.length - 1}`);
-    const userIds = await this.deps.store.segmentMembers(segmentId, { limit, offset });
+    const userIds = await this.deps.store.segments.segmentMembers(segmentId, { limit, offset });
     return { segmentation: latest.id, segment, total: segment.size, limit, offset, userIds };
   }
 }

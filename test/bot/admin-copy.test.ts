@@ -38,16 +38,16 @@ describe("admin API: copy, feedback, sentiment", () => {
       { id: "shoe-1", title: "Trail Runner", brand: "Fleet", category: "shoes", price: 89.9, currency: "EUR", stock: 12, color: "red", sizes: ["41", "42"] },
       { id: "hat-1", title: "Wool beanie", brand: "Acme", category: "hats", price: 24, currency: "EUR", stock: 2 },
     ];
-    await store.upsertProducts(products.map((product) => ({ product, hash: product.id })));
+    await store.catalogue.upsertProducts(products.map((product) => ({ product, hash: product.id })));
     const now = Date.now();
-    await store.addEvents([
+    await store.shoppers.addEvents([
       { userId: "runner", itemId: "shoe-1", type: "purchase", ts: now - 1000 },
       { userId: "runner", itemId: "hat-1", type: "view", ts: now - 500 },
     ]);
-    await store.upsertShopper({ userId: "runner", preferences: ["trail running"], personalise: true, createdAt: now, updatedAt: now });
-    await store.upsertShopper({ userId: "private", preferences: ["hats"], personalise: false, createdAt: now, updatedAt: now });
-    await store.addEvents([{ userId: "private", itemId: "hat-1", type: "view", ts: now }]);
-    await store.saveSegmentation(
+    await store.shoppers.upsertShopper({ userId: "runner", preferences: ["trail running"], personalise: true, createdAt: now, updatedAt: now });
+    await store.shoppers.upsertShopper({ userId: "private", preferences: ["hats"], personalise: false, createdAt: now, updatedAt: now });
+    await store.shoppers.addEvents([{ userId: "private", itemId: "hat-1", type: "view", ts: now }]);
+    await store.segments.saveSegmentation(
       { id: "run-1", createdAt: now, summary: { segments: [{ id: 0, name: "Frequent Shoes buyers", topCategories: [{ name: "shoes", share: 0.9 }], topBrands: [{ name: "Fleet", share: 0.8 }] }] } },
       [{ userId: "runner", segment: 0 }],
     );

@@ -63,8 +63,8 @@ describe("admin API", () => {
     const products: Product[] = ["shoes", "beauty"].flatMap((category) =>
       Array.from({ length: 5 }, (_, i) => ({ id: `${category}-${i}`, title: `${category} ${i}`, category, brand: "Acme", price: 20 + i })),
     );
-    await store.upsertProducts(products.map((product) => ({ product, hash: product.id })));
-    await store.saveVectors(
+    await store.catalogue.upsertProducts(products.map((product) => ({ product, hash: product.id })));
+    await store.catalogue.saveVectors(
       MODEL,
       products.map((p, i) => ({ id: p.id, vector: Float32Array.from([p.category === "shoes" ? 1 : 0, p.category === "beauty" ? 1 : 0, 0.01 * i]) })),
     );
@@ -74,7 +74,7 @@ describe("admin API", () => {
       for (let d = 0; d < 5; d++) events.push({ userId: `runner-${u}`, itemId: `shoes-${(u + d) % 5}`, type: d % 2 ? "view" : "purchase", ts: now - d * 86_400_000 });
       events.push({ userId: `lapsed-${u}`, itemId: `beauty-${u % 5}`, type: "view", ts: now - (100 + u) * 86_400_000 });
     }
-    await store.addEvents(events);
+    await store.shoppers.addEvents(events);
   });
 
   afterAll(async () => {

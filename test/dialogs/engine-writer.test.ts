@@ -89,7 +89,7 @@ describe("the dialog engine with a reply writer", () => {
     const writer = scriptedWriter();
     const engine = engineWith(writer);
     const now = Date.now();
-    await store.upsertShopper({ userId: "u-memory", preferences: ["wool", "trail running"], personalise: true, createdAt: now, updatedAt: now });
+    await store.shoppers.upsertShopper({ userId: "u-memory", preferences: ["wool", "trail running"], personalise: true, createdAt: now, updatedAt: now });
     await run(engine, turn("what are your opening hours", "conv-a", "u-memory"));
     await run(engine, turn("recommend something", "conv-b", "u-memory"));
     await run(engine, turn("show me hats", "conv-a", "u-memory"));
@@ -100,7 +100,7 @@ describe("the dialog engine with a reply writer", () => {
     expect(draft.preferences).toEqual(["wool", "trail running"]);
 
     // A shopper who stopped personalising has their likes left out.
-    await store.upsertShopper({ userId: "u-memory", preferences: ["wool"], personalise: false, createdAt: now, updatedAt: now + 1 });
+    await store.shoppers.upsertShopper({ userId: "u-memory", preferences: ["wool"], personalise: false, createdAt: now, updatedAt: now + 1 });
     await run(engine, turn("show me hats", "conv-a", "u-memory"));
     expect(writer.drafts.at(-1)!.preferences).toEqual([]);
     expect(writer.drafts.at(-1)!.history.length).toBe(4);
@@ -153,6 +153,6 @@ describe("the dialog engine with a reply writer", () => {
     controller.abort(new Error("shopper left"));
     await expect(handled).rejects.toThrow(/shopper left/);
     expect(deltas).toEqual(["Written "]);
-    expect(await store.messagesForUser(t.userId)).toEqual([]);
+    expect(await store.conversations.messagesForUser(t.userId)).toEqual([]);
   });
 });

@@ -27,13 +27,13 @@ describe("a turn's sentiment", () => {
     expect(complaint.intent).toBe("complaint");
     await engine.flush?.();
 
-    const lines = await db.store.messagesForUser("u-sent");
+    const lines = await db.store.conversations.messagesForUser("u-sent");
     const mine = lines.filter((m) => m.role === "user");
     expect(mine.map((m) => m.sentiment?.label)).toEqual(["negative", "neutral", "negative"]);
     expect(mine[0]!.sentiment!.score).toBe(-0.6);
     for (const m of lines.filter((l) => l.role === "assistant")) expect(m.sentiment).toBeUndefined();
     // Reported over time with everything else.
-    const tallies = await db.store.sentimentTallies({ bucketMs: 86_400_000, originMs: 0 });
+    const tallies = await db.store.conversations.sentimentTallies({ bucketMs: 86_400_000, originMs: 0 });
     expect(tallies.byBucket.filter((t) => t.source === "message").reduce((n, t) => n + t.count, 0)).toBe(3);
   });
 });

@@ -13,11 +13,12 @@ const understander = scriptedUnderstander({
 function withHeldWrites(store: Store) {
   const held: (() => void)[] = [];
   const writes: StoredMessage[][] = [];
-  const wrapped = Object.create(store) as Store;
-  wrapped.appendMessages = async (messages) => {
+  const conversations = Object.create(store.conversations) as Store["conversations"];
+  const wrapped = { ...store, conversations } as Store;
+  conversations.appendMessages = async (messages) => {
     await new Promise<void>((release) => held.push(release));
     writes.push(messages);
-    await store.appendMessages(messages);
+    await store.conversations.appendMessages(messages);
   };
   const release = () => {
     for (const r of held.splice(0)) r();
@@ -43,13 +44,13 @@ describe("the transcript is written behind the reply", () => {
     const reply = await engine.handle({ conversationId: "c1", userId: "u1", text: "show me hats" }, { delta() {} });
     expect(reply.products.length).toBeGreaterThan(0);
     expect(await h.waiting(1)).toBe(1);
-    expect(await db.store.messagesForUser("u1")).toEqual([]);
+    expect(await db.store.conversations.messagesForUser("u1")).toEqual([]);
 
     const flushed = engine.flush!();
     h.release();
     await flushed;
     expect(h.writes).toHaveLength(1);
-    expect((await db.store.messagesForUser("u1")).map((m) => m.role)).toEqual(["user", "assistant"]);
+    expect((await db.store.conversations.messagesForUser("u1")).map((m) => m.role)).toEqual(["user", "assistant"]);
   });
 
   it("an export waits for the shopper's previous turn to be written, so it is in the export", async () => {
@@ -77,7 +78,7 @@ describe("the transcript is written behind the reply", () => {
     h.release();
     await deleting;
     await engine.flush!();
-    expect(await db.store.messagesForUser("u3")).toEqual([]);
+    expect(await db.store.conversations.messagesForUser("u3")).toEqual([]);
     expect(h.held).toHaveLength(0);
   });
 

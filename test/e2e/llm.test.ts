@@ -123,7 +123,7 @@ describe.skipIf(!hasToyModel)("the running service with the toy GGUF answering",
     expect(order.filter((o) => o === "ack")).toHaveLength(1);
     // The cards are what the catalogue retrieved (the template's, maybe reordered by what the model named).
     expect(reply.products.map((p) => p.id).sort()).toEqual(templateCards);
-    const products = await service.store.getProducts(reply.products.map((p) => p.id));
+    const products = await service.store.catalogue.getProducts(reply.products.map((p) => p.id));
     expectCatalogueFigures(reply.text, products);
     // No product id in the text that was not retrieved.
     for (const id of reply.text.match(/sku-\d+/g) ?? []) expect(templateCards).toContain(id);
@@ -136,7 +136,7 @@ describe.skipIf(!hasToyModel)("the running service with the toy GGUF answering",
     const details = await client.send("how much is the first one");
     expect(details.deltas.join("")).toBe(details.reply.text);
     expect(details.reply.products.map((p) => p.id)).toEqual([first.id]);
-    const [product] = await service.store.getProducts([first.id]);
+    const [product] = await service.store.catalogue.getProducts([first.id]);
     expectCatalogueFigures(details.reply.text, [product!]);
     if (product!.price !== undefined) expect(details.reply.text).toContain(formatPrice(product!.price, product!.currency, "en"));
 
@@ -144,7 +144,7 @@ describe.skipIf(!hasToyModel)("the running service with the toy GGUF answering",
     expect(compared.deltas.join("")).toBe(compared.reply.text);
     const ids = listed.reply.products.slice(0, 2).map((p) => p.id);
     expect(compared.reply.products.map((p) => p.id).sort()).toEqual([...ids].sort());
-    expectCatalogueFigures(compared.reply.text, await service.store.getProducts(ids));
+    expectCatalogueFigures(compared.reply.text, await service.store.catalogue.getProducts(ids));
   });
 
   it("answers a Chinese shopper through the model, streamed exactly", async () => {
@@ -166,7 +166,7 @@ describe.skipIf(!hasToyModel)("the running service with the toy GGUF answering",
     // Had it finished, it would have been counted as a reply the model wrote.
     expect((await outcomes(base)).model ?? 0).toBe(before.model ?? 0);
     await new Promise((r) => setTimeout(r, 200));
-    expect(await service.store.messagesForUser("e2e-llm-gone")).toEqual([]);
+    expect(await service.store.conversations.messagesForUser("e2e-llm-gone")).toEqual([]);
   });
 
   it("answers Bot Framework with typing before the model's message (expectReplies returns the whole reply)", async () => {
@@ -194,7 +194,7 @@ describe.skipIf(!hasToyModel)("the running service with the toy GGUF answering",
     expect(message.text).toBeTruthy();
     expect(message.attachments?.length).toBe(templateCards.length);
     expect(((await outcomes(base)).model ?? 0) - (before.model ?? 0)).toBe(1);
-    const shown = await service.store.getProducts(templateCards);
+    const shown = await service.store.catalogue.getProducts(templateCards);
     expectCatalogueFigures(message.text!, shown);
   });
 });

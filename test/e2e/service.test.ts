@@ -61,7 +61,7 @@ describe.each(backends)("the running service on $name", ({ databaseUrl }) => {
     expect(reply.error).toBeUndefined();
     expect(reply.products.length).toBeGreaterThan(0);
     expect(deltas.join("")).toBe(reply.text);
-    const stored = await service.store.getProducts(reply.products.map((p) => p.id));
+    const stored = await service.store.catalogue.getProducts(reply.products.map((p) => p.id));
     for (const p of stored) {
       expect(p.category).toBe("shoes");
       expect(p.price).toBeLessThanOrEqual(100);
@@ -81,7 +81,7 @@ describe.each(backends)("the running service on $name", ({ databaseUrl }) => {
     const { reply } = await client.send("有没有300元以下的跑鞋");
     expect(reply.text).toMatch(/[\u4e00-\u9fff]/);
     expect(reply.products.length).toBeGreaterThan(0);
-    const stored = await service.store.getProducts(reply.products.map((p) => p.id));
+    const stored = await service.store.catalogue.getProducts(reply.products.map((p) => p.id));
     for (const p of stored) {
       expect(p.price).toBeLessThanOrEqual(300);
       expect(p.currency).toBe("CNY");
@@ -95,9 +95,9 @@ describe.each(backends)("the running service on $name", ({ databaseUrl }) => {
     expect(hello.reply.text).toMatch(/what you like/i);
     const answer = await client.send("I love skincare and face creams");
     expect(answer.reply.products.length).toBeGreaterThan(0);
-    const picks = await service.store.getProducts(answer.reply.products.map((p) => p.id));
+    const picks = await service.store.catalogue.getProducts(answer.reply.products.map((p) => p.id));
     expect(picks.filter((p) => p.category === "beauty").length).toBeGreaterThanOrEqual(Math.ceil(picks.length / 2));
-    const shopper = await service.store.getShopper("e2e-onboarding");
+    const shopper = await service.store.shoppers.getShopper("e2e-onboarding");
     expect(shopper?.preferences.join(" ")).toMatch(/skincare/);
   });
 
@@ -107,7 +107,7 @@ describe.each(backends)("the running service on $name", ({ databaseUrl }) => {
     expect(cold.reply.products.length).toBeGreaterThan(0);
     for (const card of cold.reply.products) expect(card.reason).toBeTruthy();
 
-    const all = await service.store.allProducts();
+    const all = await service.store.catalogue.allProducts();
     const headphones = all.filter((p) => p.category === "electronics" && /headphone|earbud/i.test(p.title)).slice(0, 4);
     expect(headphones.length).toBeGreaterThan(1);
     const res = await fetch(`${base}/api/events`, {
@@ -117,7 +117,7 @@ describe.each(backends)("the running service on $name", ({ databaseUrl }) => {
     });
     expect(res.status).toBe(202);
     const warm = await client.send("recommend something for me");
-    const picks = await service.store.getProducts(warm.reply.products.map((p) => p.id));
+    const picks = await service.store.catalogue.getProducts(warm.reply.products.map((p) => p.id));
     expect(picks.filter((p) => p.category === "electronics").length).toBeGreaterThanOrEqual(Math.ceil(picks.length / 2));
     expect(warm.reply.products.some((c) => /viewed|because/i.test(c.reason))).toBe(true);
   });
@@ -129,7 +129,7 @@ describe.each(backends)("the running service on $name", ({ databaseUrl }) => {
     const [first, second] = found.reply.products;
     const details = await client.send("tell me more about the first one");
     expect(details.reply.text).toContain(first!.title);
-    const [stored] = await service.store.getProducts([first!.id]);
+    const [stored] = await service.store.catalogue.getProducts([first!.id]);
     if (stored!.price !== undefined) expect(details.reply.text).toMatch(new RegExp(String(Math.floor(stored!.price))));
 
     const compared = await client.send("compare the first two");
@@ -137,7 +137,7 @@ describe.each(backends)("the running service on $name", ({ databaseUrl }) => {
 
     await client.send("show me headphones");
     const cart = await client.send("add the first one to my cart");
-    const events = await service.store.eventsForUser("e2e-details");
+    const events = await service.store.shoppers.eventsForUser("e2e-details");
     if (/out of stock/i.test(cart.reply.text)) expect(events.some((e) => e.type === "cart")).toBe(false);
     else expect(events.some((e) => e.type === "cart" && e.itemId === first!.id)).toBe(true);
   });
@@ -162,7 +162,7 @@ describe.each(backends)("the running service on $name", ({ databaseUrl }) => {
 
     const deleted = await client.send("please delete all my data");
     expect(deleted.reply.text).toMatch(/deleted/i);
-    const after = await service.store.exportUser("e2e-privacy");
+    const after = await service.store.shoppers.exportUser("e2e-privacy");
     expect(after.events).toEqual([]);
     expect(after.messages).toEqual([]);
     expect(after.profile).toBeNull();
@@ -173,7 +173,7 @@ describe.each(backends)("the running service on $name", ({ databaseUrl }) => {
     const client = await chat("e2e-optout");
     const { reply } = await client.send("stop personalising my recommendations");
     expect(reply.text).toMatch(/stop personalising/i);
-    expect((await service.store.getShopper("e2e-optout"))?.personalise).toBe(false);
+    expect((await service.store.shoppers.getShopper("e2e-optout"))?.personalise).toBe(false);
   });
 
   it("answers a Bot Framework activity with expectReplies: text, cards and suggested actions", async () => {

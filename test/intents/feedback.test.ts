@@ -88,7 +88,7 @@ describe("SentimentReports over a real store", () => {
     dir = await mkdtemp(path.join(tmpdir(), "concierge-feedback-"));
     store = createStore({ dataDir: dir });
     await store.init();
-    await store.upsertProducts([{ product: { id: "hat", title: "Red wool hat" }, hash: "1" }, { product: { id: "shoe", title: "Trail shoe" }, hash: "2" }]);
+    await store.catalogue.upsertProducts([{ product: { id: "hat", title: "Red wool hat" }, hash: "1" }, { product: { id: "shoe", title: "Trail shoe" }, hash: "2" }]);
   });
   afterAll(async () => {
     await store?.close();
@@ -104,7 +104,7 @@ describe("SentimentReports over a real store", () => {
     ]);
     expect(recorded.accepted).toBe(3);
     expect(recorded.feedback.map((f) => f.label)).toEqual(["positive", "negative", "negative"]);
-    await store.appendMessage({ conversationId: "c", userId: "u2", role: "user", text: "the hat is awful", ts: T0 + 8 * DAY, sentiment: { label: "negative", score: -0.5 }, itemId: "hat" });
+    await store.conversations.appendMessages([{ conversationId: "c", userId: "u2", role: "user", text: "the hat is awful", ts: T0 + 8 * DAY, sentiment: { label: "negative", score: -0.5 }, itemId: "hat" }]);
 
     const byDay = await reports.report({ from: String(T0), to: new Date(T0 + 9 * DAY).toISOString(), bucket: "day" });
     expect(byDay.total).toMatchObject({ count: 4, positive: 1, negative: 3 });

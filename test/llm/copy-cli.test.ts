@@ -18,8 +18,8 @@ describe("concierge copy", () => {
     process.env.DATABASE_URL = "";
     const store = createStore({ dataDir: dir });
     await store.init();
-    await store.upsertProducts([{ product: { id: "mug-1", title: "Stoneware mug", brand: "Kiln", category: "kitchen", price: 18.5, currency: "USD", stock: 4, color: "blue" }, hash: "1" }]);
-    await store.upsertShopper({ userId: "cook", preferences: ["kitchen"], personalise: true, createdAt: 1, updatedAt: 1 });
+    await store.catalogue.upsertProducts([{ product: { id: "mug-1", title: "Stoneware mug", brand: "Kiln", category: "kitchen", price: 18.5, currency: "USD", stock: 4, color: "blue" }, hash: "1" }]);
+    await store.shoppers.upsertShopper({ userId: "cook", preferences: ["kitchen"], personalise: true, createdAt: 1, updatedAt: 1 });
     await store.close();
   });
 

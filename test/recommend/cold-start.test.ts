@@ -46,7 +46,7 @@ describe("cold start: segment popularity", () => {
       events.push({ userId: `book-${u}`, itemId: books[3 + (u % 5)]!.id, type: "view", ts: now - (u + 2) * DAY + 10 });
     }
     for (let u = 0; u < 40; u++) events.push({ userId: `gadget-${u}`, itemId: gadget.id, type: "purchase", ts: now - (u % 9 + 1) * DAY });
-    await store.addEvents(events);
+    await store.shoppers.addEvents(events);
     const segments = new Segments({ store, embedderId: () => rec.embedder?.id });
     const run = await segments.run({ k: 3, seed: 1 });
     expect(run.segments.map((s) => s.topCategories[0]!.name).sort()).toEqual(["books", "electronics", "shoes"]);

@@ -73,7 +73,7 @@ describe("co-occurrence in the service", () => {
     const paging = Object.assign(Object.create(store) as Store, {
       scanEvents: async function* (batchSize?: number) {
         asked = batchSize;
-        for await (const page of store.scanEvents(2)) {
+        for await (const page of store.shoppers.scanEvents(2)) {
           pages.push(page.length);
           yield page;
         }
@@ -89,14 +89,14 @@ describe("co-occurrence in the service", () => {
 
   it("a shopper who opted out contributes nothing, and forgetting one who opts out later takes their part back", async () => {
     const now = Date.now();
-    await store.upsertShopper({ userId: "private", preferences: [], personalise: false, createdAt: now, updatedAt: now });
+    await store.shoppers.upsertShopper({ userId: "private", preferences: [], personalise: false, createdAt: now, updatedAt: now });
     await record([
       { userId: "private", itemId: shoe.id, type: "purchase" },
       { userId: "private", itemId: tent.id, type: "purchase" },
       { userId: "tent-fan", itemId: shoe.id, type: "purchase" },
       { userId: "tent-fan", itemId: tent.id, type: "purchase" },
     ]);
-    expect(await store.eventsForUser("private")).toEqual([]);
+    expect(await store.shoppers.eventsForUser("private")).toEqual([]);
     // Only tent-fan has the shoe–tent pair: below the 2 shoppers a pair needs.
     const tentReason = (r: Ranked[]) => r.some((x) => x.product.id === tent.id && x.reason.startsWith("shoppers who"));
     expect(tentReason(await rec.recommend("newcomer", { limit: 20 }))).toBe(false);
@@ -106,7 +106,7 @@ describe("co-occurrence in the service", () => {
     ]);
     expect(tentReason(await rec.recommend("newcomer", { limit: 20 }))).toBe(true);
     // tent-fan-2 turns personalisation off: the stop flow updates the shopper and calls forgetShopper.
-    await store.upsertShopper({ userId: "tent-fan-2", preferences: [], personalise: false, createdAt: now, updatedAt: now });
+    await store.shoppers.upsertShopper({ userId: "tent-fan-2", preferences: [], personalise: false, createdAt: now, updatedAt: now });
     expect(await rec.forgetShopper("tent-fan-2")).toEqual({ cooccurrence: true });
     expect(tentReason(await rec.recommend("newcomer", { limit: 20 }))).toBe(false);
     // And a restart leaves them out too (their stored events remain, their flag says no).
@@ -117,7 +117,7 @@ describe("co-occurrence in the service", () => {
   it("deleting a shopper removes their events from the co-occurrence counts", async () => {
     expect(alsoBought(await rec.recommend("newcomer", { limit: 10 }))).toHaveLength(1);
     for (const u of ["fan-1", "fan-2"]) {
-      await store.deleteUser(u);
+      await store.shoppers.deleteUser(u);
       expect(await rec.forgetShopper(u)).toEqual({ cooccurrence: true });
     }
     // One co-buyer left (fan-3; the newcomer has only the shoe): the pair no longer has 2 shoppers.

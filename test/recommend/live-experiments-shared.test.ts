@@ -40,7 +40,7 @@ function sharedAttribution(name: string, open: () => Promise<{ stores: [Store, S
       }
     };
     const show = async (userId: string, itemIds: string[], at: number) => first.live.exposed(userId, (await first.experiments.rankingAssignment(userId))!, itemIds, at);
-    const tally = async (type: string) => (await stores[0].experimentTallies(experiment.id)).filter((t) => t.type === type);
+    const tally = async (type: string) => (await stores[0].experiments.experimentTallies(experiment.id)).filter((t) => t.type === type);
 
     beforeAll(async () => {
       ({ stores, cleanup } = await open());
@@ -95,13 +95,13 @@ function sharedAttribution(name: string, open: () => Promise<{ stores: [Store, S
       const user = await shopper();
       const now = Date.now();
       await show(user, ["d1"], now);
-      expect(await stores[1].exposedItems([{ userId: user, itemId: "d1" }], 0)).toHaveLength(1);
-      await stores[1].deleteUser(user);
+      expect(await stores[1].experiments.exposedItems([{ userId: user, itemId: "d1" }], 0)).toHaveLength(1);
+      await stores[1].shoppers.deleteUser(user);
       const clicks = (await tally("click"))[0]?.events ?? 0;
       await first.live.converted([{ userId: user, itemId: "d1", type: "view", ts: now + 1000 }]);
       await second.live.converted([{ userId: user, itemId: "d1", type: "view", ts: now + 2000 }]);
       expect((await tally("click"))[0]?.events ?? 0).toBe(clicks);
-      expect(await stores[0].exposedItems([{ userId: user, itemId: "d1" }], 0)).toEqual([]);
+      expect(await stores[0].experiments.exposedItems([{ userId: user, itemId: "d1" }], 0)).toEqual([]);
     });
   });
 }

@@ -35,7 +35,7 @@ describe("experiments on live ranking", () => {
     ];
   };
   const ids = (r: { product: Product }[]) => r.map((x) => x.product.id);
-  const tally = async (variant: string, type: string) => (await store.experimentTallies(experiment.id)).find((t) => t.variant === variant && t.type === type);
+  const tally = async (variant: string, type: string) => (await store.experiments.experimentTallies(experiment.id)).find((t) => t.variant === variant && t.type === type);
 
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), "concierge-live-ab-"));
@@ -122,18 +122,18 @@ describe("experiments on live ranking", () => {
   it("leaves shoppers who opted out out of the experiment", async () => {
     const user = byVariant.get("content")![2]!;
     const now = Date.now();
-    await store.upsertShopper({ userId: user, preferences: [], personalise: false, createdAt: now, updatedAt: now });
-    const before = await store.experimentTallies(experiment.id);
+    await store.shoppers.upsertShopper({ userId: user, preferences: [], personalise: false, createdAt: now, updatedAt: now });
+    const before = await store.experiments.experimentTallies(experiment.id);
     expect(ids(await rec.recommend(user, { limit: 5 }))).toEqual(ids(await rec.popular({ limit: 5 })));
-    expect(await store.experimentTallies(experiment.id)).toEqual(before);
+    expect(await store.experiments.experimentTallies(experiment.id)).toEqual(before);
   });
 
   it("serves the default ranking again once the experiment stops, and records nothing more", async () => {
     const user = byVariant.get("content")![0]!;
     await experiments.stop(experiment.id);
-    const before = await store.experimentTallies(experiment.id);
+    const before = await store.experiments.experimentTallies(experiment.id);
     const reference = createRecommender({ store, dataDir, progress: false });
     expect(ids(await rec.recommend(user, { limit: 8 }))).toEqual(ids(await reference.recommend(user, { limit: 8 })));
-    expect(await store.experimentTallies(experiment.id)).toEqual(before);
+    expect(await store.experiments.experimentTallies(experiment.id)).toEqual(before);
   });
 });

@@ -53,12 +53,12 @@ describe("privacy in ranking", () => {
     for (let i = 0; i < 5; i++) await record("leaver", [gadget]);
     expect((await rec.popular({ limit: 1 }))[0]!.product.id).toBe(gadget.id);
     expect(rec.describe().cooccurrence.shoppers).toBe(2);
-    const profileBefore = await store.getProfile("leaver");
+    const profileBefore = await store.shoppers.getProfile("leaver");
     expect(profileBefore).not.toBeNull();
     expect((await rec.recommend("leaver", { limit: 5 })).some((r) => r.signal !== "popularity" && r.signal !== "prior")).toBe(true);
 
     await flow("stop_personalisation", "leaver");
-    expect((await store.getShopper("leaver"))!.personalise).toBe(false);
+    expect((await store.shoppers.getShopper("leaver"))!.personalise).toBe(false);
     // Their part of co-occurrence is gone, and their old purchases no longer make the gadget popular.
     expect(rec.describe().cooccurrence.shoppers).toBe(1);
     expect((await rec.popular({ limit: 1 }))[0]!.product.id).not.toBe(gadget.id);
@@ -67,13 +67,13 @@ describe("privacy in ranking", () => {
     expect(await rec.recommend("leaver", { limit: 5, query: "running shoes" })).toEqual(await rec.popular({ limit: 5 }));
 
     // New events: not stored, no profile change, no co-occurrence, no popularity.
-    const stored = (await store.eventsForUser("leaver")).length;
+    const stored = (await store.shoppers.eventsForUser("leaver")).length;
     const other = catalog.find((p) => p.category === "toys")!;
     for (let i = 0; i < 5; i++) await record("leaver", [other, shoe]);
     await rec.seedPreferences("leaver", "toys and games");
-    expect((await store.eventsForUser("leaver")).length).toBe(stored);
-    expect(Array.from((await store.getProfile("leaver"))!)).toEqual(Array.from(profileBefore!));
-    expect((await store.getShopper("leaver"))!.preferences).toEqual([]);
+    expect((await store.shoppers.eventsForUser("leaver")).length).toBe(stored);
+    expect(Array.from((await store.shoppers.getProfile("leaver"))!)).toEqual(Array.from(profileBefore!));
+    expect((await store.shoppers.getShopper("leaver"))!.preferences).toEqual([]);
     expect(rec.describe().cooccurrence.shoppers).toBe(1);
     expect((await rec.popular({ limit: 3 })).map((r) => r.product.id)).not.toContain(other.id);
 
@@ -93,7 +93,7 @@ describe("privacy in ranking", () => {
     const shoppers = rec.describe().cooccurrence.shoppers;
 
     await flow("delete_data", "camper-1");
-    expect(await store.eventsForUser("camper-1")).toEqual([]);
+    expect(await store.shoppers.eventsForUser("camper-1")).toEqual([]);
     expect(rec.describe().cooccurrence.shoppers).toBe(shoppers - 1);
     // One co-buyer left: below the two shoppers a pair needs before anyone is shown it.
     expect(await alsoBought()).toEqual([]);

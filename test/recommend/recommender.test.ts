@@ -69,8 +69,8 @@ describe("recommender on a real store", () => {
     const info = rec.describe();
     expect(info).toMatchObject({ products: 600, vectors: 600, vectorIndex: "built" });
     expect(info.embedder?.tier).toBe("built-in");
-    expect(await store.countProducts()).toBe(600);
-    expect((await store.loadVectors(info.embedder!.id)).size).toBe(600);
+    expect(await store.catalogue.countProducts()).toBe(600);
+    expect((await store.catalogue.loadVectors(info.embedder!.id)).size).toBe(600);
     expect(readdirSync(path.join(dataDir, "index")).some((f) => f.endsWith(".usearch"))).toBe(true);
   });
 
@@ -153,7 +153,7 @@ describe("recommender on a real store", () => {
       { userId: "runner", itemId: shoes[1]!.id, type: "cart", ts: now - 1_800_000 },
       { userId: "runner", itemId: shoes[2]!.id, type: "favourite", ts: now },
     ]);
-    expect(await store.getProfile("runner")).not.toBeNull();
+    expect(await store.shoppers.getProfile("runner")).not.toBeNull();
     const picks = await rec.recommend("runner", { limit: 5 });
     expect(picks).toHaveLength(5);
     const titles = new Set(shoes.map((s) => s.title));
@@ -202,9 +202,9 @@ describe("recommender on a real store", () => {
 
   it("seeds a new shopper's profile from what they say they like", async () => {
     await rec.seedPreferences("yogi", "yoga mat");
-    const shopper = await store.getShopper("yogi");
+    const shopper = await store.shoppers.getShopper("yogi");
     expect(shopper?.preferences).toEqual(["yoga mat"]);
-    expect(await store.getProfile("yogi")).not.toBeNull();
+    expect(await store.shoppers.getProfile("yogi")).not.toBeNull();
     const picks = await rec.recommend("yogi", { limit: 3 });
     for (const p of picks) {
       expect(p.product.title).toMatch(/yoga|瑜伽/i);
@@ -214,16 +214,16 @@ describe("recommender on a real store", () => {
 
   it("leaves a shopper who opted out unpersonalised, and keeps none of their events", async () => {
     const now = Date.now();
-    await store.upsertShopper({ userId: "private", preferences: [], personalise: false, createdAt: now, updatedAt: now });
+    await store.shoppers.upsertShopper({ userId: "private", preferences: [], personalise: false, createdAt: now, updatedAt: now });
     const tent = catalog.find((p) => /tent|帐篷/i.test(p.title))!;
     await rec.recordEvents([{ userId: "private", itemId: tent.id, type: "purchase", ts: now }]);
-    expect(await store.eventsForUser("private")).toEqual([]);
-    expect(await store.getProfile("private")).toBeNull();
+    expect(await store.shoppers.eventsForUser("private")).toEqual([]);
+    expect(await store.shoppers.getProfile("private")).toBeNull();
     const theirs = await rec.recommend("private", { limit: 5 });
     const everyone = await rec.popular({ limit: 5 });
     expect(theirs).toEqual(everyone);
     await rec.seedPreferences("private", "camping");
-    expect((await store.getShopper("private"))?.preferences).toEqual([]);
+    expect((await store.shoppers.getShopper("private"))?.preferences).toEqual([]);
     // Search ignores the shopper's identity too.
     expect(await rec.search({ text: "tent", userId: "private" })).toEqual(await rec.search({ text: "tent" }));
   });
@@ -290,8 +290,8 @@ describe("recommender on a real store", () => {
     const result = await importCatalog({ store, recommender: rec, products: [], refit: true });
     expect(result.refitted).toBe(true);
     const after = rec.describe().embedder!.id;
-    expect((await store.loadVectors(after)).size).toBe(rec.describe().products);
-    if (after !== before) expect((await store.loadVectors(before)).size).toBe(0);
+    expect((await store.catalogue.loadVectors(after)).size).toBe(rec.describe().products);
+    if (after !== before) expect((await store.catalogue.loadVectors(before)).size).toBe(0);
     expect(existsSync(path.join(dataDir, "index"))).toBe(true);
   });
 });

@@ -34,8 +34,8 @@ describe("concierge segments", () => {
     }
     const store = createStore({ dataDir: dir });
     await store.init();
-    await store.upsertProducts(products.map((product) => ({ product, hash: product.id })));
-    await store.addEvents(events);
+    await store.catalogue.upsertProducts(products.map((product) => ({ product, hash: product.id })));
+    await store.shoppers.addEvents(events);
     await store.close();
   });
 
@@ -60,8 +60,8 @@ describe("concierge segments", () => {
     const store = createStore({ dataDir: dir });
     await store.init();
     try {
-      expect((await store.latestSegmentation())?.id).toBe(result.id);
-      expect(await store.segmentOf("s3")).toMatchObject({ runId: result.id });
+      expect((await store.segments.latestSegmentation())?.id).toBe(result.id);
+      expect(await store.segments.segmentOf("s3")).toMatchObject({ runId: result.id });
     } finally {
       await store.close();
     }

@@ -270,8 +270,8 @@ describe("segmenting a shop's shoppers", () => {
         vectors.push({ id, vector: v.map((x) => x / norm) });
       }
     });
-    await store.upsertProducts(products.map((product) => ({ product, hash: product.id })));
-    await store.saveVectors(model, vectors);
+    await store.catalogue.upsertProducts(products.map((product) => ({ product, hash: product.id })));
+    await store.catalogue.saveVectors(model, vectors);
 
     const events: ShopperEvent[] = [];
     const pick = (category: string) => `${category}-${Math.floor(random() * 20)}`;
@@ -298,8 +298,8 @@ describe("segmenting a shop's shoppers", () => {
     }
     // Someone who opted out is never segmented.
     events.push({ userId: "private", itemId: "running-1", type: "purchase", ts: now - DAY });
-    await store.addEvents(events);
-    await store.upsertShopper({ userId: "private", preferences: [], personalise: false, createdAt: 1, updatedAt: 1 });
+    await store.shoppers.addEvents(events);
+    await store.shoppers.upsertShopper({ userId: "private", preferences: [], personalise: false, createdAt: 1, updatedAt: 1 });
   });
 
   afterAll(async () => {
@@ -350,7 +350,7 @@ describe("segmenting a shop's shoppers", () => {
     const two = await first;
     expect(two.k).toBe(2);
     expect(two.chosenBy).toBe("fixed");
-    expect((await store.latestSegmentation())?.id).toBe(two.id);
+    expect((await store.segments.latestSegmentation())?.id).toBe(two.id);
     expect((await segments.segmentOf("runner-1"))?.runId).toBe(two.id);
     await expect(segments.run({ k: 0 })).rejects.toThrow(/k: /);
     await expect(segments.run({ colour: "red" } as never)).rejects.toThrow(/colour/);

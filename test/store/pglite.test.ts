@@ -28,7 +28,7 @@ describe("createStore", () => {
 
   it("refuses calls before init", async () => {
     const store = createStore({ dataDir: "/nonexistent/never-created" });
-    await expect(store.countProducts()).rejects.toThrow(/init\(\)/);
+    await expect(store.catalogue.countProducts()).rejects.toThrow(/init\(\)/);
     expect(existsSync("/nonexistent/never-created")).toBe(false);
   });
 });
@@ -46,9 +46,9 @@ describe("migrations", () => {
 
       const store = createStore({ dataDir });
       await store.init();
-      expect(await store.getProducts(["old"])).toEqual([{ id: "old", title: "Old" }]);
-      expect(await store.latestSegmentation()).toBeNull();
-      expect(await store.listExperiments()).toEqual([]);
+      expect(await store.catalogue.getProducts(["old"])).toEqual([{ id: "old", title: "Old" }]);
+      expect(await store.segments.latestSegmentation()).toBeNull();
+      expect(await store.experiments.listExperiments()).toEqual([]);
       await store.close();
       expect(SCHEMA_VERSION).toBeGreaterThan(1);
     } finally {

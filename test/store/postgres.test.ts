@@ -40,6 +40,7 @@ describe.skipIf(!url)("PostgreSQL schema", () => {
         "experiment_events",
         "experiment_exposed_items",
         "experiments",
+        "export_links",
         "feedback",
         "messages",
         "products",

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PgliteAdapter, type Row, ShopperCachingSqlStore, type Shopper } from "../../store/index.ts";
+import { CachingShopperStore, PgliteAdapter, type Row, type Shopper, SqlStore } from "../../store/index.ts";
 
 /** Counts the statements that reach the database, to tell a cache hit from a read. */
 class CountingAdapter extends PgliteAdapter {
@@ -15,19 +15,21 @@ class CountingAdapter extends PgliteAdapter {
 
 const shopper = (userId: string, preferences: string[] = []): Shopper => ({ userId, locale: "en", preferences, personalise: true, createdAt: 1, updatedAt: 1 });
 
-describe("ShopperCachingSqlStore (embedded database)", () => {
+describe("CachingShopperStore (embedded database)", () => {
   let dir: string;
   let adapter: CountingAdapter;
-  let store: ShopperCachingSqlStore;
+  let db: SqlStore;
+  let store: SqlStore["shoppers"];
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), "concierge-shopper-cache-"));
     adapter = new CountingAdapter(path.join(dir, "db"));
-    store = new ShopperCachingSqlStore(adapter, {}, 2);
-    await store.init();
+    db = new SqlStore(adapter, { wrapShoppers: (shoppers) => new CachingShopperStore(shoppers, 2) });
+    await db.init();
+    store = db.shoppers;
   });
   afterAll(async () => {
-    await store.close();
+    await db.close();
     await rm(dir, { recursive: true, force: true });
   });
 
