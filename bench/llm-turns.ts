@@ -75,7 +75,7 @@ async function measure(port: number, clients: number, rounds: number, tag: strin
     Array.from({ length: clients }, async (_, c) => {
       for (let r = 0; r < rounds; r++) {
         // A new connection is a new conversation: each round starts from a search, as a shopper would.
-        const client = await connectChat(port, `bench-${tag}-${c}-${r}`);
+        const client = await connectChat(port);
         try {
           for (const text of script) {
             const start = performance.now();

@@ -6,6 +6,7 @@
  *
  *   npx tsx bench/recommend.ts [--count 100000] [--queries 300] [--dims 128]
  */
+import { Shoppers } from "../shoppers/index.ts";
 import { mkdtemp, rm } from "node:fs/promises";
 import { cpus, tmpdir } from "node:os";
 import path from "node:path";
@@ -128,12 +129,15 @@ try {
     percentiles(await timeEach(queries, (text) => restarted.search({ text, limit: 10, filters: filters[text.length % filters.length] }))),
   );
   const users = Array.from({ length: 50 }, (_, u) => `bench-user-${u}`);
-  await restarted.recordEvents(
+  const shoppers = new Shoppers({ store: store.shoppers });
+  shoppers.useProfileModel(restarted);
+  shoppers.useMemory(restarted);
+  await shoppers.record(
     users.flatMap((userId, u) =>
       Array.from({ length: 8 }, (_, j) => ({ userId, itemId: products[(u * 97 + j * 13) % count]!.id, type: j % 4 === 0 ? ("cart" as const) : ("view" as const), ts: Date.now() - j * 3_600_000 })),
     ),
   );
-  line("top-10 recommend (profile; first + repeat call)", percentiles(await timeEach([...users, ...users], (u) => restarted.recommend(u, { limit: 10 }))));
+  line("top-10 recommend (profile; first + repeat call)", percentiles(await timeEach([...users, ...users], async (u) => restarted.recommend(await shoppers.profile(u), { limit: 10 }))));
 } finally {
   await store.close();
   await rm(dataDir, { recursive: true, force: true });

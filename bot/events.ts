@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { PayloadTooLargeError, ValidationError } from "../core/errors.ts";
-import { EVENT_TYPES, type ShopperEvent } from "../store/types.ts";
+import { EVENT_TYPES, type ShopperEvent } from "../shoppers/index.ts";
 import { parseWire } from "./validate.ts";
 
 /** The most events one HTTP request or socket.io `event` may carry. */
@@ -38,10 +38,10 @@ const timestamp = z.unknown().transform((value, ctx): number => {
   return Math.min(ms, Date.now());
 });
 
-function eventSchema(userIdRequired: boolean) {
-  return z
+const eventSchema = z
     .object({
-      userId: userIdRequired ? id(200) : id(200).optional(),
+      // Not an identity: events are the proven shopper's, whatever a client writes here.
+      userId: z.unknown().optional(),
       itemId: id(200),
       type: eventType,
       value: z.number({ error: "expected a number" }).finite().optional(),
@@ -51,25 +51,22 @@ function eventSchema(userIdRequired: boolean) {
       message: "a rating's value must be between 1 and 5",
       path: ["value"],
     });
-}
-
-const withUser = eventSchema(true);
-const userOptional = eventSchema(false);
 
 export interface ParseEventsOptions {
-  /** Used when an event names no userId (socket.io: the socket's shopper); without it userId is required. */
-  defaultUserId?: string;
+  /** The shopper the connection or request proved: every event is theirs. */
+  shopperId: string;
 }
 
 /**
  * Validates one event or an array of them as they arrive on the wire and returns store-ready
- * events (ts defaults to now). Errors name the field, e.g. "events[2].type: unknown event type".
+ * events of the proven shopper (ts defaults to now). Errors name the field, e.g. "events[2].type:
+ * unknown event type".
  */
-export function parseEvents(input: unknown, options: ParseEventsOptions = {}): ShopperEvent[] {
-  const schema = options.defaultUserId ? userOptional : withUser;
+export function parseEvents(input: unknown, options: ParseEventsOptions): ShopperEvent[] {
+  const schema = eventSchema;
   const now = Date.now();
-  const finish = (e: z.infer<typeof userOptional>): ShopperEvent => {
-    const event: ShopperEvent = { userId: e.userId ?? options.defaultUserId!, itemId: e.itemId, type: e.type, ts: e.ts ?? now };
+  const finish = (e: z.infer<typeof eventSchema>): ShopperEvent => {
+    const event: ShopperEvent = { userId: options.shopperId, itemId: e.itemId, type: e.type, ts: e.ts ?? now };
     if (e.value !== undefined) event.value = e.value;
     return event;
   };
@@ -81,7 +78,7 @@ export function parseEvents(input: unknown, options: ParseEventsOptions = {}): S
     return parseWire(z.array(schema), input, "events", "events").map(finish);
   }
   if (input === null || typeof input !== "object") {
-    throw new ValidationError("invalid event: expected an event object {userId, itemId, type, value?, ts?} or an array of them");
+    throw new ValidationError("invalid event: expected an event object {itemId, type, value?, ts?} or an array of them");
   }
   return [finish(parseWire(schema, input, "event"))];
 }

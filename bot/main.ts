@@ -14,6 +14,7 @@ import { attachRedisAdapter } from "./scale-out.ts";
 import { createServer } from "./server.ts";
 import { VoiceStackLoader } from "./voice/stack.ts";
 import { createStore, type Store } from "../store/index.ts";
+import { Identity, LocalBus, RedisBus, type ShopperBus, Shoppers, startRetention } from "../shoppers/index.ts";
 
 export interface RunningService {
   port: number;
@@ -22,6 +23,8 @@ export interface RunningService {
   ready: Promise<void>;
   /** The local LLM once loaded; undefined while it loads or without one (templates answer). */
   languageModel(): LanguageModel | undefined;
+  /** Resolves once the transcripts of turns already answered are written. */
+  flush(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -35,6 +38,10 @@ export async function startService(config: Config = loadConfig(), logger: Logger
   let catalogue: LoadedRecommender | undefined;
   let segments: Segments | undefined;
   let experiments: Experiments | undefined;
+  let identity: Identity | undefined;
+  let shoppers: Shoppers | undefined;
+  let bus: ShopperBus | undefined;
+  let stopRetention: (() => void) | undefined;
 
   // Voice loads on first use, after the catalogue is in the store (its language model is built from it).
   let settleStore: { resolve: () => void; reject: (err: unknown) => void } = { resolve: () => {}, reject: () => {} };
@@ -74,12 +81,16 @@ export async function startService(config: Config = loadConfig(), logger: Logger
       // Copy, feedback and sentiment once the store is open; copy shares the dialogs' model.
       store: () => (engine ? store : undefined),
       languageModel: () => languageModel,
+      identity: () => identity,
     }),
     engine: () => engine,
     isReady: () => engine !== undefined,
+    identity: () => identity,
+    shoppers: () => shoppers,
+    kioskIdleMs: (config.kioskIdleSeconds ?? 120) * 1000,
     recordEvents: async (events) => {
-      if (!catalogue) throw new NotReadyError();
-      await catalogue.recommender.recordEvents(events);
+      if (!engine || !shoppers) throw new NotReadyError();
+      return shoppers.record(events);
     },
   });
   const detachRedis = config.redisUrl ? await attachRedisAdapter(server.io, config.redisUrl, logger) : undefined;
@@ -89,14 +100,30 @@ export async function startService(config: Config = loadConfig(), logger: Logger
   const ready = (async () => {
     const started = Date.now();
     await store.init();
+    identity = await Identity.create({ keys: config.identity ?? {}, blobs: store.blobs });
+    logIdentity(identity, config, logger);
+    bus = config.redisUrl ? await RedisBus.connect(config.redisUrl, logger, config.databaseSchema) : new LocalBus();
+    shoppers = new Shoppers({ store: store.shoppers, bus, logger, exportLinkMinutes: config.privacy?.exportLinkMinutes });
     const loaded = await loadRecommender({ config, store, logger });
+    // Profiles are made in the recommender's space; what it keeps in memory of shoppers follows their data.
+    shoppers.useProfileModel(loaded.recommender);
+    shoppers.useMemory(loaded.recommender);
     const nlu = await loadNlu({ config, store, logger, lexicon: loaded.lexicon });
     catalogue = loaded;
     segments = new Segments({ store, embedderId: () => loaded.recommender.embedder?.id ?? null, halfLifeDays: config.profileHalfLifeDays, logger });
     experiments = new Experiments({ store, logger, rankingStrategies: isRankingStrategy, strategyHelp: STRATEGY_HELP });
     // Variants that name a ranking strategy change the ranking their shoppers are served.
     loaded.recommender.useExperiments(experiments);
-    engine = createDialogEngine({ understander: nlu, recommender: loaded.recommender, store, logger, writer: () => (languageModel ? writer : undefined) });
+    engine = createDialogEngine({
+      understander: nlu,
+      recommender: loaded.recommender,
+      shoppers,
+      conversations: store.conversations,
+      logger,
+      writer: () => (languageModel ? writer : undefined),
+    });
+    const retentionDays = config.privacy?.retentionDays;
+    if (retentionDays) stopRetention = startRetention({ shoppers, days: retentionDays, logger });
     logger.info({ seconds: (Date.now() - started) / 1000 }, "ready");
   })();
   ready.catch((err) => logger.fatal({ err }, "start-up failed"));
@@ -108,6 +135,9 @@ export async function startService(config: Config = loadConfig(), logger: Logger
     store,
     ready,
     languageModel: () => languageModel,
+    flush: async () => {
+      await engine?.flush?.();
+    },
     async close() {
       closing = true;
       await server.close();
@@ -118,10 +148,21 @@ export async function startService(config: Config = loadConfig(), logger: Logger
       await llmLoaded;
       await languageModel?.close();
       languageModel = undefined;
+      stopRetention?.();
       await engine?.flush?.();
+      await bus?.close();
       await store.close();
     },
   };
+}
+
+function logIdentity(identity: Identity, config: Config, logger: Logger): void {
+  const algorithms = identity.customerAlgorithms;
+  if (algorithms.length) logger.info({ algorithms, issuer: config.identity?.issuer, audience: config.identity?.audience }, "identity: shop-signed customer tokens accepted");
+  else logger.info("identity: no CONCIERGE_IDENTITY_SECRET (or _PUBLIC_KEY / _JWKS) set: every web and kiosk shopper is an anonymous visitor");
+  if (config.identity?.secret && Buffer.byteLength(config.identity.secret, "utf8") < 32) {
+    logger.warn("CONCIERGE_IDENTITY_SECRET is shorter than 32 bytes: an HS256 secret that short can be guessed; use 32 random bytes or more");
+  }
 }
 
 /** `concierge start` and `npm start`: run until a signal, then close cleanly. */

@@ -5,7 +5,9 @@ import { Server as SocketServer } from "socket.io";
 import type { Config } from "../core/config.ts";
 import type { Logger } from "../core/logger.ts";
 import type { DialogEngine } from "../dialogs/types.ts";
-import type { ShopperEvent } from "../store/types.ts";
+import type { Shoppers, ShopperEvent } from "../shoppers/index.ts";
+import type { IdentitySource } from "./identity.ts";
+import { meRoutes } from "./http/me.ts";
 import { createBotAdapter } from "./botframework/adapter.ts";
 import { botFrameworkRoute } from "./botframework/route.ts";
 import { cors, errorHandler, methodNotAllowed, notFound, requestLog, securityHeaders } from "./http/middleware.ts";
@@ -21,8 +23,14 @@ export interface ServerDeps {
   /** The engine once models and store are loaded; undefined while loading. */
   engine: () => DialogEngine | undefined;
   isReady: () => boolean;
-  recordEvents: (events: ShopperEvent[]) => Promise<void>;
+  recordEvents: (events: ShopperEvent[]) => Promise<unknown>;
+  /** Proves shoppers (handshakes, bearer tokens, channel accounts, callers); undefined until the store is open. */
+  identity: IdentitySource;
+  /** The shoppers' data (exports, deletion); undefined until the store is open. */
+  shoppers: () => Shoppers | undefined;
   logger: Logger;
+  /** A /voice socket that is a shared kiosk starts a new anonymous shopper after this long without a turn (default 120 s). */
+  kioskIdleMs?: number;
 
   /** JSON body limit for HTTP requests; default 256 kB. */
   bodyLimit?: string | number;
@@ -81,10 +89,11 @@ export function createServer(deps: ServerDeps): ConciergeServer {
   // Not strict: a bare string or number parses, so the route can say what it expected instead of "Unexpected token".
   app.use(express.json({ limit: deps.bodyLimit ?? DEFAULT_BODY_LIMIT, type: ["application/json", "application/*+json"], strict: false }));
   app.use(eventRoutes(deps));
+  app.use(meRoutes({ identity: deps.identity, shoppers: deps.shoppers, publicUrl: deps.publicUrl }));
   if (deps.admin) app.use(deps.admin);
   app.post(
     "/api/messages",
-    botFrameworkRoute({ adapter: bot.adapter, config, engine: deps.engine, isReady: deps.isReady, logger, turnTimeoutMs, publicUrl: deps.publicUrl }),
+    botFrameworkRoute({ adapter: bot.adapter, config, engine: deps.engine, isReady: deps.isReady, identity: deps.identity, logger, turnTimeoutMs, publicUrl: deps.publicUrl }),
   );
   app.all("/api/messages", methodNotAllowed("POST"));
   app.all("/api/events", methodNotAllowed("POST"));
@@ -107,14 +116,20 @@ export function createServer(deps: ServerDeps): ConciergeServer {
     engine: deps.engine,
     isReady: deps.isReady,
     recordEvents: deps.recordEvents,
+    identity: deps.identity,
+    publicUrl: deps.publicUrl,
     logger,
     messageLimiter: deps.messageLimiter ?? new TokenBucketLimiter(deps.messageRate ?? { capacity: 10, refillPerSecond: 1 }),
     eventLimiter: deps.eventLimiter ?? new TokenBucketLimiter(deps.eventRate ?? { capacity: 100, refillPerSecond: 20 }),
     turnTimeoutMs,
   });
   const telephony =
-    deps.voice?.enabled ? attachTelephony({ server, loader: deps.voice, engine: deps.engine, logger, turnTimeoutMs, authToken: config.telephonyAuthToken }) : undefined;
-  if (deps.voice?.enabled) attachVoice({ io, loader: deps.voice, engine: deps.engine, logger, turnTimeoutMs });
+    deps.voice?.enabled
+      ? attachTelephony({ server, loader: deps.voice, engine: deps.engine, identity: deps.identity, logger, turnTimeoutMs, authToken: config.telephonyAuthToken })
+      : undefined;
+  if (deps.voice?.enabled) {
+    attachVoice({ io, loader: deps.voice, engine: deps.engine, identity: deps.identity, logger, turnTimeoutMs, kioskIdleMs: deps.kioskIdleMs, publicUrl: deps.publicUrl });
+  }
   server.on("clientError", (err, socket) => {
     logger.debug({ err }, "malformed HTTP request");
     if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");

@@ -2,10 +2,11 @@ import type { Namespace, Server, Socket } from "socket.io";
 import type { Config } from "../core/config.ts";
 import { ConciergeError, NotReadyError, ValidationError } from "../core/errors.ts";
 import type { Logger } from "../core/logger.ts";
-import type { ShopperEvent } from "../store/types.ts";
+import type { ShopperEvent } from "../shoppers/index.ts";
 import type { DialogEngine } from "../dialogs/types.ts";
 import { reportError } from "./errors.ts";
 import { parseEvents } from "./events.ts";
+import { authenticate, baseUrlOf, type IdentitySource, sessionNotice, shopperOf } from "./identity.ts";
 import type { RateLimiter } from "./rate-limit.ts";
 import { parseMessage, runTurn, toWireReply } from "./turns.ts";
 
@@ -14,7 +15,11 @@ export interface ChatGatewayOptions {
   config: Config;
   engine: () => DialogEngine | undefined;
   isReady: () => boolean;
-  recordEvents: (events: ShopperEvent[]) => Promise<void>;
+  recordEvents: (events: ShopperEvent[]) => Promise<unknown>;
+  /** Proves each connection's shopper at the handshake (auth.token). */
+  identity: IdentitySource;
+  /** CONCIERGE_PUBLIC_URL, for links in replies; else the handshake's host. */
+  publicUrl?: string;
   logger: Logger;
   messageLimiter: RateLimiter;
   eventLimiter: RateLimiter;
@@ -38,15 +43,10 @@ function splitAck(args: unknown[]): { payload: unknown; ack?: Ack } {
   return { payload: args[0] };
 }
 
-function userIdFrom(socket: Socket): string {
-  const auth = socket.handshake.auth as Record<string, unknown> | undefined;
-  const claimed = auth?.userId;
-  return typeof claimed === "string" && claimed.trim() ? claimed.trim() : `anon-${socket.id}`;
-}
-
 /**
- * The `/chat` namespace: `message` {text, userId?, locale?} streams `reply:delta` {text} and
- * acknowledges with the final reply; `event` records shopper events. Every failure is answered as
+ * The `/chat` namespace. The handshake proves the shopper (auth.token; see identity.ts) and the
+ * socket is told who it is in a `session` event; `message` {text, locale?} streams `reply:delta`
+ * {text} and acknowledges with the final reply; `event` records the shopper's events. Every failure is answered as
  * {error: {code, message}} — in the acknowledgement when there is one, else as an `error` event —
  * and none of them takes the process or the socket down.
  */
@@ -54,19 +54,13 @@ export function attachChat(options: ChatGatewayOptions): Namespace {
   const { config, logger } = options;
   const chat = options.io.of("/chat");
 
-  chat.use((socket, next) => {
-    const auth = socket.handshake.auth as Record<string, unknown> | undefined;
-    const userId = auth?.userId;
-    if (userId !== undefined && (typeof userId !== "string" || userId.trim() === "" || userId.length > 200)) {
-      next(new Error("invalid handshake: auth.userId: expected a non-empty string of at most 200 characters"));
-      return;
-    }
-    next();
-  });
+  chat.use(authenticate(options.identity, logger));
 
   chat.on("connection", (socket) => {
-    const userId = userIdFrom(socket);
+    const shopper = shopperOf(socket);
+    const userId = shopper.id;
     const conversationId = `web:${socket.id}`;
+    const baseUrl = baseUrlOf(socket.handshake.headers, options.publicUrl, socket.handshake.secure);
     const closed = new AbortController();
     // One turn at a time per socket, so a conversation's state is never updated by two turns at once.
     let queue: Promise<void> = Promise.resolve();
@@ -93,7 +87,7 @@ export function attachChat(options: ChatGatewayOptions): Namespace {
           const message = parseMessage(payload, config.maxMessageChars);
           const decision = await options.messageLimiter.consume(socket.id);
           if (!decision.allowed) throw new RateLimitedError("messages", decision.retryAfterMs);
-          const turn = { conversationId, userId: message.userId ?? userId, text: message.text, locale: message.locale };
+          const turn = { conversationId, userId, text: message.text, locale: message.locale ?? shopper.locale, medium: "text" as const, baseUrl };
           const run = queue.then(async () => {
             const reply = await runTurn({
               engine: options.engine,
@@ -118,7 +112,7 @@ export function attachChat(options: ChatGatewayOptions): Namespace {
       const { payload, ack } = splitAck(args);
       void (async () => {
         try {
-          const events = parseEvents(payload, { defaultUserId: userId });
+          const events = parseEvents(payload, { shopperId: userId });
           const decision = await options.eventLimiter.consume(socket.id);
           if (!decision.allowed) throw new RateLimitedError("events", decision.retryAfterMs);
           if (!options.isReady()) throw new NotReadyError();
@@ -142,7 +136,8 @@ export function attachChat(options: ChatGatewayOptions): Namespace {
       options.eventLimiter.forget(socket.id);
       log.debug({ reason }, "disconnected");
     });
-    log.debug({ anonymous: userId.startsWith("anon-") }, "connected");
+    socket.emit("session", sessionNotice(shopper, { claimedUserId: (socket.handshake.auth as Record<string, unknown> | undefined)?.userId !== undefined }));
+    log.debug({ origin: shopper.origin }, "connected");
   });
 
   return chat;

@@ -26,19 +26,17 @@ export function checkText(text: string, maxChars: number): string {
   return text;
 }
 
-const optionalId = z.string({ error: "expected a string" }).trim().min(1, "must not be empty").max(200, "at most 200 characters").optional();
 const messageSchema = z.object({
   text: z.string({ error: (i) => (i.input === undefined ? "required (a non-empty string)" : "expected a string") }),
-  userId: optionalId,
   locale: z.string({ error: "expected a string such as \"en\" or \"zh-CN\"" }).trim().max(35, "at most 35 characters").optional(),
 });
 
 export type IncomingMessage = z.infer<typeof messageSchema>;
 
-/** The socket.io `message` payload {text, userId?, locale?}. */
+/** The socket.io `message` payload {text, locale?}; anything else in it (a userId) is not read. */
 export function parseMessage(input: unknown, maxChars: number): IncomingMessage {
   if (input === null || typeof input !== "object" || Array.isArray(input)) {
-    throw new ValidationError("invalid message: expected an object {text, userId?, locale?}");
+    throw new ValidationError("invalid message: expected an object {text, locale?}");
   }
   const message = parseWire(messageSchema, input, "message");
   checkText(message.text, maxChars);

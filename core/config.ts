@@ -62,6 +62,22 @@ const envSchema = z.object({
     emptyToUndefined,
     z.string().min(16, "must be at least 16 characters").regex(/^\S+$/, "must not contain spaces (copy the token alone)").optional(),
   ),
+  /**
+   * How the shop proves who its logged-in customers are: an HS256 secret it signs their tokens with,
+   * or (for RS256/ES256) its public key (PEM text or a .pem file) or a JWKS file. Optional issuer and
+   * audience the tokens must carry. Unset: every shopper is an anonymous visitor.
+   */
+  CONCIERGE_IDENTITY_SECRET: optionalString,
+  CONCIERGE_IDENTITY_PUBLIC_KEY: optionalString,
+  CONCIERGE_IDENTITY_JWKS: optionalString,
+  CONCIERGE_IDENTITY_ISSUER: optionalString,
+  CONCIERGE_IDENTITY_AUDIENCE: optionalString,
+  /** Events and messages older than this many days are purged (hourly); unset keeps them. */
+  CONCIERGE_RETENTION_DAYS: z.preprocess(emptyToUndefined, z.coerce.number().positive().max(36500).optional()),
+  /** How long a data-export link works. */
+  CONCIERGE_EXPORT_LINK_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+  /** A shared kiosk without a signed-in customer starts a new anonymous shopper after this long without a turn. */
+  CONCIERGE_KIOSK_IDLE_SECONDS: z.coerce.number().int().min(10).max(86400).default(120),
   /** Half-life of a shopper event's weight in their profile. */
   PROFILE_HALF_LIFE_DAYS: z.coerce.number().positive().default(30),
   /** Local LLM: a registry id (resolved like every model), a path to a .gguf file, or "none" for templated replies. */
@@ -142,6 +158,12 @@ export interface Config {
   publicUrl?: string;
   /** CONCIERGE_TELEPHONY_AUTH_TOKEN; undefined leaves the telephone line unauthenticated. */
   telephonyAuthToken?: string;
+  /** CONCIERGE_IDENTITY_*: how the shop signs its customers' tokens; empty: anonymous visitors only. */
+  identity?: { secret?: string; publicKey?: string; jwksFile?: string; issuer?: string; audience?: string };
+  /** CONCIERGE_RETENTION_DAYS, CONCIERGE_EXPORT_LINK_MINUTES. */
+  privacy?: { retentionDays?: number; exportLinkMinutes: number };
+  /** CONCIERGE_KIOSK_IDLE_SECONDS. */
+  kioskIdleSeconds?: number;
   /** Always set by loadConfig; optional so hand-built configs (tests) stay valid. */
   llm?: LlmSettings;
   /** Always set by loadConfig; optional like llm. */
@@ -175,6 +197,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminToken: e.CONCIERGE_ADMIN_TOKEN,
     telephonyAuthToken: e.CONCIERGE_TELEPHONY_AUTH_TOKEN,
     publicUrl: e.CONCIERGE_PUBLIC_URL?.replace(/\/+$/, ""),
+    identity: {
+      secret: e.CONCIERGE_IDENTITY_SECRET,
+      publicKey: e.CONCIERGE_IDENTITY_PUBLIC_KEY,
+      jwksFile: e.CONCIERGE_IDENTITY_JWKS,
+      issuer: e.CONCIERGE_IDENTITY_ISSUER,
+      audience: e.CONCIERGE_IDENTITY_AUDIENCE,
+    },
+    privacy: { retentionDays: e.CONCIERGE_RETENTION_DAYS, exportLinkMinutes: e.CONCIERGE_EXPORT_LINK_MINUTES },
+    kioskIdleSeconds: e.CONCIERGE_KIOSK_IDLE_SECONDS,
     llm: {
       model: e.CONCIERGE_LLM_MODEL,
       gpu: e.CONCIERGE_LLM_GPU,

@@ -6,10 +6,18 @@ export type Locale = "en" | "zh";
 
 export interface Turn {
   conversationId: string;
+  /** The shopper as their channel proved them (shoppers/ Identity), never an id the client named. */
   userId: string;
   text: string;
   /** The client's hint; the text itself decides when it is clearly in another language. */
   locale?: string;
+  /**
+   * "speech" when the reply is heard (a kiosk, a phone line): nothing private (a download link) is
+   * given where others may hear or see it. Default "text".
+   */
+  medium?: "text" | "speech";
+  /** This service's address as the shopper reached it, for links in a reply ("https://shop.example"). */
+  baseUrl?: string;
 }
 
 export interface ProductCard {

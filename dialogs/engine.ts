@@ -4,19 +4,23 @@ import { redactPii } from "../core/redact.ts";
 import type { Locale, ProductCard, Reply, ReplySink, Turn } from "../core/turn.ts";
 import { OUT_OF_SCOPE, type Understander, type Understanding } from "../intents/types.ts";
 import type { Filters, Recommender } from "../recommend/types.ts";
-import type { Store } from "../store/types.ts";
+import type { ConversationStore } from "../store/types.ts";
+import { readConfirmation } from "./confirm.ts";
 import { catalogueFlows } from "./flows/catalogue.ts";
 import { privacyFlows } from "./flows/privacy.ts";
 import { serviceFlows } from "./flows/service.ts";
 import type { ReplyWriter, WriterProduct, WriterTask } from "./reply-writer.ts";
 import { ConversationStates, type ConversationState } from "./state.ts";
 import { say, suggest } from "./templates.ts";
-import type { DialogEngine } from "./types.ts";
+import type { DialogEngine, ShopperService } from "./types.ts";
 
 export interface DialogDeps {
   understander: Understander;
   recommender: Recommender;
-  store: Store;
+  /** The one owner of the shopper's record, events, profile and privacy. */
+  shoppers: ShopperService;
+  /** Where transcripts go (and the writer's memory of the conversation comes from). */
+  conversations: ConversationStore;
   logger?: Logger;
   /** How many product cards a reply carries. */
   resultLimit?: number;
@@ -38,7 +42,11 @@ export interface Grounding {
   appendFacts?: boolean;
 }
 
-export type FlowReply = Omit<Reply, "intent" | "locale"> & { grounding?: Grounding };
+export type FlowReply = Omit<Reply, "intent" | "locale"> & {
+  grounding?: Grounding;
+  /** What the transcript keeps instead of the text, when the text must not be stored (a download link). */
+  transcript?: string;
+};
 
 /** One turn as the flows see it: what was said, what it means, and where to put the answer. */
 export interface FlowContext {
@@ -46,7 +54,7 @@ export interface FlowContext {
   nlu: Understanding;
   locale: Locale;
   state: ConversationState;
-  deps: Required<Pick<DialogDeps, "recommender" | "store" | "resultLimit">>;
+  deps: Required<Pick<DialogDeps, "recommender" | "shoppers" | "resultLimit">>;
   filters: Filters;
   /** Set by a flow that removed the shopper's data, so this turn is not stored again. */
   forgetTurn?: boolean;
@@ -66,7 +74,7 @@ const SEEDING_REQUESTS = new Set(["search_products", "recommend"]);
 
 export function createDialogEngine(deps: DialogDeps): DialogEngine {
   const states = new ConversationStates();
-  const flowDeps = { recommender: deps.recommender, store: deps.store, resultLimit: deps.resultLimit ?? 5 };
+  const flowDeps = { recommender: deps.recommender, shoppers: deps.shoppers, resultLimit: deps.resultLimit ?? 5 };
   const flows: Partial<Record<string, Flow>> = { ...catalogueFlows, ...serviceFlows, ...privacyFlows };
   // The transcript is written after the reply is sent, so the shopper never waits for it. A
   // shopper's next turn waits for their previous write, so an export sees it and a deletion
@@ -85,21 +93,23 @@ export function createDialogEngine(deps: DialogDeps): DialogEngine {
       const state = states.get(turn.conversationId);
       const ctx: FlowContext = { turn, nlu, locale, state, deps: flowDeps, filters: filtersFrom(nlu) };
 
+      // A deletion waits for the shopper's yes; anything but a plain yes or no drops the question.
+      const confirming = pendingConfirmation(state, turn.text, locale);
       // A new shopper's first answer after the greeting says what they like. When it is also a
       // request ("running shoes under 100"), it seeds their profile and is answered as asked.
-      const onboarding = state.awaitingPreferences && !CONTROL_INTENTS.has(nlu.intent);
+      const onboarding = !confirming && state.awaitingPreferences && !CONTROL_INTENTS.has(nlu.intent);
       const answersOnboarding = onboarding && !SEEDING_REQUESTS.has(nlu.intent);
-      if (onboarding && !answersOnboarding) await deps.recommender.seedPreferences(turn.userId, turn.text);
-      const flow: Flow | undefined = answersOnboarding ? catalogueFlows.preferences : flows[nlu.intent];
+      if (onboarding && !answersOnboarding) await deps.shoppers.addPreferences(turn.userId, turn.text);
+      const flow: Flow | undefined = confirming ?? (answersOnboarding ? catalogueFlows.preferences : flows[nlu.intent]);
       state.awaitingPreferences = false;
-      const { grounding, ...body } = flow ? await flow(ctx) : outOfScope(locale);
+      const { grounding, transcript, ...body } = flow ? await flow(ctx) : outOfScope(locale);
       signal?.throwIfAborted();
 
       // A negative message outside the complaint flows gets a way to a person.
       if (nlu.sentiment.label === "negative" && !["complaint", "feedback", "human_handoff", "delete_data"].includes(nlu.intent)) {
         body.suggestions = [...new Set([...suggest(locale, "handoff").slice(0, 1), ...body.suggestions])];
       }
-      const intent = answersOnboarding ? "preferences" : flow ? nlu.intent : OUT_OF_SCOPE;
+      const intent = confirming ? "confirm_delete" : answersOnboarding ? "preferences" : flow ? nlu.intent : OUT_OF_SCOPE;
       const writer = typeof deps.writer === "function" ? deps.writer() : deps.writer;
       // The writer streams its own text (its template fallback included); nothing is streamed twice.
       let streamed = false;
@@ -117,7 +127,7 @@ export function createDialogEngine(deps: DialogDeps): DialogEngine {
 
       if (!streamed) streamText(reply.text, sink, signal);
       if (!ctx.forgetTurn) {
-        const write: Promise<void> = remember(deps.store, turn, reply, locale, deps.logger, nlu.sentiment).finally(() => {
+        const write: Promise<void> = remember(deps, turn, { ...reply, text: transcript ?? reply.text }, locale, nlu.sentiment).finally(() => {
           if (pendingWrites.get(turn.userId) === write) pendingWrites.delete(turn.userId);
         });
         pendingWrites.set(turn.userId, write);
@@ -125,6 +135,20 @@ export function createDialogEngine(deps: DialogDeps): DialogEngine {
       return reply;
     },
   };
+}
+
+/** How long the assistant waits for the yes to "delete my data?". */
+const CONFIRM_WINDOW_MS = 5 * 60_000;
+
+/** The flow that answers a yes or no to a question the assistant asked, or undefined when there is none (or this is neither). */
+function pendingConfirmation(state: ConversationState, text: string, locale: Locale): Flow | undefined {
+  const asked = state.pendingDeletion;
+  state.pendingDeletion = undefined;
+  if (!asked || Date.now() - asked > CONFIRM_WINDOW_MS) return undefined;
+  const answer = readConfirmation(text, locale);
+  if (answer === "yes") return privacyFlows.delete_confirmed;
+  if (answer === "no") return privacyFlows.delete_cancelled;
+  return undefined;
 }
 
 function outOfScope(locale: Locale): FlowReply {
@@ -144,7 +168,7 @@ async function writeGrounded(
   signal: AbortSignal | undefined,
   deps: DialogDeps,
 ): Promise<{ text: string; productIds: string[] } | undefined> {
-  const memory = await memoryOf(deps.store, ctx.turn, deps.memoryMessages ?? 6, deps.logger);
+  const memory = await memoryOf(deps, ctx.turn, deps.memoryMessages ?? 6);
   let sent = "";
   let written: Awaited<ReturnType<ReplyWriter["write"]>>;
   try {
@@ -185,11 +209,11 @@ async function writeGrounded(
 }
 
 /** The conversation's last messages and the shopper's stated likes, for the writer's prompt. */
-async function memoryOf(store: Store, turn: Turn, limit: number, logger?: Logger): Promise<{ history: { role: "user" | "assistant"; text: string }[]; preferences: string[] }> {
+async function memoryOf(deps: DialogDeps, turn: Turn, limit: number): Promise<{ history: { role: "user" | "assistant"; text: string }[]; preferences: string[] }> {
   if (limit <= 0) return { history: [], preferences: [] };
   try {
     // A shopper's other conversations interleave with this one; fetching a few times more keeps this one's last turns.
-    const [messages, shopper] = await Promise.all([store.conversations.messagesForUser(turn.userId, limit * 4), store.shoppers.getShopper(turn.userId)]);
+    const [messages, shopper] = await Promise.all([deps.conversations.messagesForUser(turn.userId, limit * 4), deps.shoppers.get(turn.userId)]);
     const history = messages
       .filter((m) => m.conversationId === turn.conversationId)
       .slice(-limit)
@@ -198,7 +222,7 @@ async function memoryOf(store: Store, turn: Turn, limit: number, logger?: Logger
     const preferences = shopper && shopper.personalise !== false ? shopper.preferences : [];
     return { history, preferences };
   } catch (err) {
-    logger?.warn({ err, conversationId: turn.conversationId }, "could not read the conversation's memory; writing without it");
+    deps.logger?.warn({ err, conversationId: turn.conversationId }, "could not read the conversation's memory; writing without it");
     return { history: [], preferences: [] };
   }
 }
@@ -233,21 +257,18 @@ function streamText(text: string, sink: ReplySink, signal?: AbortSignal): void {
   }
 }
 
-async function remember(store: Store, turn: Turn, reply: Reply, locale: Locale, logger?: Logger, sentiment?: Understanding["sentiment"]): Promise<void> {
+async function remember(deps: DialogDeps, turn: Turn, reply: Reply, locale: Locale, sentiment?: Understanding["sentiment"]): Promise<void> {
   const now = Date.now();
   try {
-    const shopper = await store.shoppers.getShopper(turn.userId);
-    if (!shopper) {
-      await store.shoppers.upsertShopper({ userId: turn.userId, locale, preferences: [], personalise: true, createdAt: now, updatedAt: now });
-    }
+    await deps.shoppers.ensure(turn.userId, locale);
     // Its sentiment (and the product, when the turn was about one) feed the admin sentiment reports.
     const about = reply.products.length === 1 ? { itemId: reply.products[0]!.id } : {};
-    await store.conversations.appendMessages([
+    await deps.conversations.appendMessages([
       { conversationId: turn.conversationId, userId: turn.userId, role: "user", text: redactPii(turn.text), ts: now, sentiment, ...about },
       { conversationId: turn.conversationId, userId: turn.userId, role: "assistant", text: redactPii(reply.text), ts: now + 1 },
     ]);
   } catch (err) {
     // Losing a transcript line must not cost the shopper their answer.
-    logger?.warn({ err, conversationId: turn.conversationId }, "could not store the conversation");
+    deps.logger?.warn({ err, conversationId: turn.conversationId }, "could not store the conversation");
   }
 }

@@ -4,6 +4,8 @@ export interface ConversationState {
   awaitingPreferences: boolean;
   /** Product ids shown in the last reply, in order, so "the first one" can be resolved. */
   lastShown: string[];
+  /** When the shopper asked to delete their data and was asked to confirm; their next message answers. */
+  pendingDeletion?: number;
   touchedAt: number;
 }
 

@@ -41,14 +41,16 @@ const en = {
   feedbackNegative: "Thank you for telling us — I'm sorry it wasn't better. I've passed it on. Would you like to talk to a colleague?",
   feedbackNeutral: "Thanks for your feedback, I've passed it on.",
   handoff: "I've asked a colleague to join this conversation. They'll reply here as soon as they can (Monday to Friday, 9:00–18:00).",
-  exported: (v: Vars) =>
-    `Here is everything we keep about you: ${v.events} events, ${v.messages} messages, ${v.prefs}.\n${v.json}`,
+  exportReady: (v: Vars) =>
+    `Your data is ready to download: ${v.url}\nThe link works once, for the next ${v.minutes} minutes. It holds everything we keep about you: your events, messages, profile and preferences.`,
+  exportNotHere: "I can't hand over your data here, as anyone nearby could hear or see it. Ask me \"export my data\" in the chat on our website and you'll get a private download link.",
+  deleteConfirm:
+    "This permanently deletes everything we keep about you: your history, messages, preferences and profile. Say \"yes\" to delete it, or \"no\" to keep it.",
+  deleteCancelled: "All right, I kept your data. Nothing was deleted.",
   deleted: (v: Vars) =>
     `Done. I deleted ${v.events} events, ${v.messages} messages and your profile. We no longer keep anything about you.`,
   stoppedPersonalising: "Done — I'll stop personalising for you. I won't use or update your history, and recommendations will be the same as for everyone.",
   outOfScope: "Sorry, that's outside what I can help with. I can find products, recommend things, compare them, and answer questions about orders, shipping and returns.",
-  noPreferences: "no saved preferences",
-  preferencesList: (v: Vars) => `your preferences (${v.list})`,
   compareIntro: (v: Vars) => `Comparing ${v.a} and ${v.b}:`,
   compareCheaper: (v: Vars) => `${v.title} is cheaper by ${v.diff}.`,
   compareSamePrice: "They cost the same.",
@@ -59,6 +61,7 @@ const en = {
     afterDetails: ["Add it to my cart", "Show me similar products", "Recommend something for me"],
     handoff: ["Talk to a human", "Recommend something for me"],
     privacy: ["Export my data", "Recommend something for me"],
+    confirmDelete: ["Yes, delete my data", "No, keep it"],
   },
 } satisfies Record<string, Template | Record<string, string[]>>;
 
@@ -96,12 +99,13 @@ const zh: typeof en = {
   feedbackNegative: "谢谢你的反馈，很抱歉没有让你满意。我已经转达给团队。需要转接人工客服吗？",
   feedbackNeutral: "谢谢你的反馈，我已经转达给团队。",
   handoff: "我已经请同事加入对话，他们会尽快在这里回复你（周一至周五 9:00–18:00）。",
-  exported: (v) => `这是我们保存的关于你的全部数据：${v.events} 条行为记录，${v.messages} 条消息，${v.prefs}。\n${v.json}`,
+  exportReady: (v) => `你的数据已可下载：${v.url}\n该链接只能使用一次，${v.minutes} 分钟内有效。其中包含我们保存的关于你的全部数据：行为记录、消息、画像和偏好。`,
+  exportNotHere: "在这里无法把数据交给你，因为旁边的人可能会看到或听到。请在网站的聊天窗口里说“导出我的数据”，你会收到一个私人下载链接。",
+  deleteConfirm: "这将永久删除我们保存的关于你的全部数据：历史记录、消息、偏好和画像。确认删除请说“是”，保留请说“不”。",
+  deleteCancelled: "好的，你的数据已保留，没有删除任何内容。",
   deleted: (v) => `已完成。我删除了 ${v.events} 条行为记录、${v.messages} 条消息以及你的画像。我们不再保存任何关于你的数据。`,
   stoppedPersonalising: "好的，我将停止个性化推荐。不会再使用或更新你的历史记录，推荐内容将与其他人相同。",
   outOfScope: "抱歉，这超出了我能帮忙的范围。我可以帮你找商品、推荐、对比，也能回答订单、配送和退货的问题。",
-  noPreferences: "没有保存的偏好",
-  preferencesList: (v) => `你的偏好（${v.list}）`,
   compareIntro: (v) => `对比 ${v.a} 和 ${v.b}：`,
   compareCheaper: (v) => `${v.title} 便宜 ${v.diff}。`,
   compareSamePrice: "两者价格相同。",
@@ -112,6 +116,7 @@ const zh: typeof en = {
     afterDetails: ["加入购物车", "看看类似的商品", "给我推荐点东西"],
     handoff: ["转人工客服", "给我推荐点东西"],
     privacy: ["导出我的数据", "给我推荐点东西"],
+    confirmDelete: ["是，删除我的数据", "不，保留"],
   },
 };
 

@@ -1,4 +1,5 @@
 import type { Reply, ReplySink, Turn } from "../core/turn.ts";
+import type { Shoppers } from "../shoppers/index.ts";
 
 /** Decides and composes the reply to a turn. Channel adapters call it; it never sees the channel. */
 export interface DialogEngine {
@@ -6,3 +7,9 @@ export interface DialogEngine {
   /** Resolves once every transcript write still in flight has landed (before the store closes). */
   flush?(): Promise<void>;
 }
+
+/** What the flows ask of shoppers/: the shopper's record, events, profile and privacy, and nothing else. */
+export type ShopperService = Pick<
+  Shoppers,
+  "get" | "ensure" | "isKnown" | "addPreferences" | "stopPersonalising" | "record" | "profile" | "rememberQuery" | "exportLink" | "delete"
+>;

@@ -36,7 +36,7 @@ export { productText } from "./product-text.ts";
 export { analyzeQuery, type QueryGroup, tokenize } from "./text/tokenize.ts";
 export { stripPriceWords } from "./text/query.ts";
 export { defaultGlossary, type Glossary, glossaryTerms, parseGlossary } from "./text/glossary.ts";
-export { filtersSchema, incomingEventSchema, searchRequestSchema } from "./schemas.ts";
+export { filtersSchema, searchRequestSchema } from "./schemas.ts";
 
 export {
   type CatalogFormat,

@@ -6,7 +6,8 @@ import type { Logger } from "../core/logger.ts";
 import { timeStage } from "../core/metrics.ts";
 import { createProgress } from "../core/progress.ts";
 import { parseInput } from "../core/validation.ts";
-import type { Product, Shopper, ShopperEvent, Store } from "../store/types.ts";
+import type { ProfileVectors, ShopperProfile } from "../shoppers/index.ts";
+import type { Product, ShopperEvent, Store } from "../store/types.ts";
 import type { CompiledFilter } from "./catalog.ts";
 import { type CooccurrenceOptions, CooccurrenceModel } from "./collab/cooccurrence.ts";
 import { BuiltinEmbedder, type BuiltinEmbedderOptions } from "./embedders/builtin.ts";
@@ -21,7 +22,7 @@ import { arrivalSignal, popularitySignal, segmentPopularitySignal } from "./rank
 import { type Lang, langOf, reasons } from "./reasons.ts";
 import { LiveExperiments, type RankingExperiments } from "./experiments/live.ts";
 import { SegmentPrior, type ShopperSegmentPick } from "./segment-prior.ts";
-import { eventsSchema, listOptionsSchema, recommendOptionsSchema, searchRequestSchema, userIdSchema } from "./schemas.ts";
+import { listOptionsSchema, recommendOptionsSchema, searchRequestSchema } from "./schemas.ts";
 import { stripPriceWords } from "./text/query.ts";
 import { analyzeQuery, type QueryGroup, tokenize, tokenizerFingerprint } from "./text/tokenize.ts";
 import type { Embedder, Filters, Ranked, RecommendOptions, Recommender, SearchRequest } from "./types.ts";
@@ -75,22 +76,6 @@ export interface IndexProductsResult {
   refitted: boolean;
 }
 
-interface ShopperProfile {
-  vector: Float32Array | null;
-  /** Their newest events, oldest first. */
-  events: ShopperEvent[];
-  /** Items not to recommend again: bought (unless consumable), or rated below 3. */
-  exclude: Set<string>;
-  likes: string[];
-  likesVector: Float32Array | null;
-  embedderId: string;
-  at: number;
-}
-
-const PROFILE_EVENTS = 500;
-const PROFILE_CACHE = 2_000;
-/** Another replica may have recorded events since: a cached profile is recomputed after this long. */
-const PROFILE_TTL_MS = 60_000;
 /** A title counts as named in a message when the message covers this share of its words' IDF mass. */
 const MENTION_COVERAGE = 0.5;
 const SAME_LANGUAGE_LIFT = 1.15;
@@ -108,7 +93,6 @@ export class CatalogRecommender implements Recommender {
   private hashes = new Map<string, string>();
   private drift = 0;
   private readonly popularity: Popularity;
-  private readonly profiles = new Map<string, ShopperProfile>();
   private priorOrder: number[] | undefined;
   private lowerIds: Map<string, number> | undefined;
   private indexSource: "saved" | "built" | "none" = "none";
@@ -116,8 +100,8 @@ export class CatalogRecommender implements Recommender {
   private readonly collab: CooccurrenceModel | null;
   private collabSource: "store" | "off" = "off";
   private readonly ranking: RankingConfig;
-  /** Each shopper's last search, as session intent for recommend() within the session window. */
-  private readonly lastQueries = new Map<string, { text: string; vector: Float32Array | null; at: number }>();
+  /** Bumped whenever product vectors change, so profiles made of the old ones are rebuilt (shoppers/ caches them). */
+  private vectorsVersion = 0;
   private arrivals = new Map<string, number>();
   private popularityCache: { items: unknown; state: CatalogIndexes; signal: RankingSources["popularity"] } | undefined;
   private arrivalCache: { state: CatalogIndexes; version: number; signal: RankingSources["arrivals"] } | undefined;
@@ -476,7 +460,7 @@ export class CatalogRecommender implements Recommender {
     this.state.upsertProducts(products);
     this.priorOrder = undefined;
     this.lowerIds = undefined;
-    this.profiles.clear();
+    this.vectorsVersion++;
     const builtin = !this.options.embedder;
     const current = this.embedderRef;
     const drifted = current instanceof BuiltinEmbedder && this.drift + products.length > this.o.refitFraction * current.fittedOn;
@@ -514,7 +498,7 @@ export class CatalogRecommender implements Recommender {
     for (const id of ids) this.hashes.delete(id);
     this.priorOrder = undefined;
     this.lowerIds = undefined;
-    this.profiles.clear();
+    this.vectorsVersion++;
     this.saveIndex();
     return n;
   }
@@ -556,7 +540,7 @@ export class CatalogRecommender implements Recommender {
       if (filter.empty) return [];
       const cleaned = stripPriceWords(req.text);
       const groups = analyzeQuery(cleaned);
-      const profile = req.userId ? await this.profileFor(req.userId) : null;
+      const profile = request.profile ?? null;
       if (groups.length === 0) return this.popularRanked(limit, filter, lang, profile?.exclude);
 
       const depth = Math.max(50, limit * 4);
@@ -567,8 +551,6 @@ export class CatalogRecommender implements Recommender {
         within,
       );
       const qv = this.state.vectors ? await this.embedSearchQuery(cleaned, groups) : null;
-      // What they search for is their session intent for the next recommendations (not kept for shoppers who opted out).
-      if (req.userId && profile) this.rememberQuery(req.userId, cleaned, qv);
       let semantic = qv && this.state.vectors ? this.state.vectors.searchSlots(qv, depth, within) : [];
       // Past half the best similarity a neighbour is no longer "related": keep it out of the fusion.
       if (semantic.length) semantic = semantic.filter((h) => h.score >= semantic[0]!.score * 0.5 && h.score > 0);
@@ -623,8 +605,11 @@ export class CatalogRecommender implements Recommender {
     });
   }
 
-  async recommend(userId: string, options?: RecommendOptions): Promise<Ranked[]> {
-    const user = parseInput(userIdSchema, userId, "userId");
+  /**
+   * Personalised for the shopper the profile describes; what everybody gets for a shopper who opted
+   * out (null), and popular picks (their segment's first) for one we know nothing about yet.
+   */
+  async recommend(profile: ShopperProfile | null, options?: RecommendOptions): Promise<Ranked[]> {
     const opts = parseInput(recommendOptionsSchema, options, "options") ?? {};
     await this.load();
     return timeStage("retrieve", async () => {
@@ -632,11 +617,11 @@ export class CatalogRecommender implements Recommender {
       const limit = opts.limit ?? 10;
       const filter = this.state.catalog.compile(opts.filters as Filters | undefined);
       if (filter.empty) return [];
-      const profile = await this.profileFor(user);
       // Opted out: what everybody gets, nothing of theirs used.
       if (!profile) return this.popularRanked(limit, filter, lang);
+      const user = profile.shopperId;
       const now = Date.now();
-      const query = await this.sessionQuery(user, opts.query, now);
+      const query = await this.sessionQuery(profile, opts.query, now);
       // Their segment's popularity stands in for the shop's (cold start: see segment-prior.ts).
       const segment = await this.segmentPrior.forShopper(user, profile.events, profile.likes, (id) => this.state.catalog.get(id));
       const sources = await this.rankingSources(segment);
@@ -667,20 +652,12 @@ export class CatalogRecommender implements Recommender {
   }
 
   /** The query that states the shopper's current intent: the one given, else their last search within the session window. */
-  private async sessionQuery(userId: string, given: string | undefined, now: number): Promise<ShopperInput["query"]> {
-    if (given?.trim()) {
-      const text = stripPriceWords(given).trim() || given.trim();
-      return { text, vector: await this.embedQuery(text) };
-    }
-    const last = this.lastQueries.get(userId);
-    if (last && now - last.at <= this.ranking.sessionMinutes * 60_000) return { text: last.text, vector: last.vector };
-    return undefined;
-  }
-
-  private rememberQuery(userId: string, text: string, vector: Float32Array | null): void {
-    this.lastQueries.delete(userId);
-    if (this.lastQueries.size >= PROFILE_CACHE) this.lastQueries.delete(this.lastQueries.keys().next().value!);
-    this.lastQueries.set(userId, { text, vector, at: Date.now() });
+  private async sessionQuery(profile: ShopperProfile, given: string | undefined, now: number): Promise<ShopperInput["query"]> {
+    const last = profile.lastQuery && now - profile.lastQuery.at <= this.ranking.sessionMinutes * 60_000 ? profile.lastQuery.text : undefined;
+    const raw = given?.trim() || last?.trim();
+    if (!raw) return undefined;
+    const text = stripPriceWords(raw).trim() || raw;
+    return { text, vector: await this.embedQuery(text) };
   }
 
   /**
@@ -744,112 +721,51 @@ export class CatalogRecommender implements Recommender {
     return this.priorOrder;
   }
 
-  /**
-   * The shopper's profile now: from their newest events (and stated likes), computed against the
-   * current embedder and cached until their next event. Null for shoppers who turned
-   * personalisation off.
-   */
-  private async profileFor(userId: string, known?: Shopper | null): Promise<ShopperProfile | null> {
-    const shopper = known === undefined ? await this.store.shoppers.getShopper(userId) : known;
-    if (shopper && !shopper.personalise) return null;
+  /** Changes whenever the vectors profiles are made of change (another embedder, products re-indexed). */
+  get profileVersion(): string {
+    return `${this.embedderRef?.id ?? ""}:${this.vectorsVersion}`;
+  }
+
+  /** A shopper's events and stated likes as vectors in the catalogue's space (shoppers/ caches the result). */
+  async profileVectors(events: ShopperEvent[], likes: string[]): Promise<ProfileVectors> {
+    await this.load();
     const embedder = this.embedderRef;
-    const cached = this.profiles.get(userId);
-    if (cached && cached.embedderId === (embedder?.id ?? "") && Date.now() - cached.at < PROFILE_TTL_MS) return cached;
-    const events = await this.store.shoppers.eventsForUser(userId, PROFILE_EVENTS);
     const vectors = this.state.vectors;
     const dims = embedder?.dimensions ?? 0;
     const fromEvents = vectors ? computeProfile(events, (id) => vectors.exact.get(id), this.o.halfLifeDays, dims) : { vector: null, contributions: [] };
-    const likes = shopper?.preferences ?? [];
-    let likesVector: Float32Array | null = null;
-    if (likes.length && embedder) likesVector = await this.embedQuery(likes.join(". "));
+    const likesVector = likes.length && embedder ? await this.embedQuery(likes.join(". ")) : null;
     const catalog = this.state.catalog;
     const exclude = new Set([...exclusions(catalog, events)].map((s) => catalog.ids.idOf(s)));
-    const profile: ShopperProfile = {
-      vector: blendPreferences(fromEvents.vector, likesVector),
-      events,
-      exclude,
-      likes,
-      likesVector,
-      embedderId: embedder?.id ?? "",
-      at: Date.now(),
-    };
-    this.profiles.delete(userId);
-    if (this.profiles.size >= PROFILE_CACHE) this.profiles.delete(this.profiles.keys().next().value!);
-    this.profiles.set(userId, profile);
-    return profile;
+    return { vector: blendPreferences(fromEvents.vector, likesVector), likesVector, exclude };
+  }
+
+  /**
+   * Events just stored (shoppers/ records them, leaving out shoppers who opted out): they count in
+   * popularity, co-occurrence and running experiments' conversions at once.
+   */
+  async observe(events: ShopperEvent[]): Promise<void> {
+    await this.load();
+    await this.live?.converted(events);
+    this.popularity.record(events);
+    this.collab?.add([...events].sort((a, b) => a.ts - b.ts));
   }
 
   /**
    * Takes a shopper out of everything the recommender holds in memory: their co-occurrence
-   * contributions, cached profile and session query; popularity is recounted. Call it when a shopper
-   * is deleted (with or after store.shoppers.deleteUser) and when they turn personalisation off — their
-   * stored events then no longer count for anyone. Returns whether they had contributed
-   * co-occurrence counts.
+   * contributions; popularity is recounted. For a shopper deleted or who turned personalisation off
+   * — their stored events then no longer count for anyone. Returns whether they had contributed.
    */
-  async forgetShopper(userId: string): Promise<{ cooccurrence: boolean }> {
-    const user = parseInput(userIdSchema, userId, "userId");
+  async forget(shopperId: string): Promise<{ cooccurrence: boolean }> {
     await this.load();
-    this.profiles.delete(user);
-    this.lastQueries.delete(user);
     this.popularity.invalidate();
-    return { cooccurrence: this.collab?.forget(user) ?? false };
+    return { cooccurrence: this.collab?.forget(shopperId) ?? false };
   }
 
-  /**
-   * Stores events and updates the profiles of the shoppers they belong to. Events of a shopper who
-   * turned personalisation off are dropped, not stored: we keep no history for them at all.
-   * Events on items not in the catalogue are stored (they may be imported later) but add nothing to
-   * a profile until they are.
-   */
-  async recordEvents(events: ShopperEvent[]): Promise<void> {
-    const now = Date.now();
-    const parsed = parseInput(eventsSchema, events, "events").map((e) => ({ ...e, ts: e.ts ?? now }) as ShopperEvent);
+  /** After a retention purge removed old events: recount from what is left. */
+  async rebuild(): Promise<void> {
     await this.load();
-    const byUser = new Map<string, ShopperEvent[]>();
-    for (const e of parsed) {
-      const list = byUser.get(e.userId);
-      if (list) list.push(e);
-      else byUser.set(e.userId, [e]);
-    }
-    const kept: ShopperEvent[] = [];
-    const shoppers = new Map<string, Shopper | null>();
-    for (const [userId, list] of byUser) {
-      const shopper = await this.store.shoppers.getShopper(userId);
-      if (shopper && !shopper.personalise) continue;
-      shoppers.set(userId, shopper);
-      kept.push(...list);
-    }
-    if (!kept.length) return;
-    await this.store.shoppers.addEvents(kept);
-    await this.live?.converted(kept);
-    this.popularity.record(kept);
-    this.collab?.add([...kept].sort((a, b) => a.ts - b.ts));
-    for (const [userId, shopper] of shoppers) {
-      this.profiles.delete(userId);
-      const profile = await this.profileFor(userId, shopper);
-      if (profile?.vector) await this.store.shoppers.saveProfile(userId, profile.vector);
-    }
-  }
-
-  /**
-   * Adds what a shopper said they like to their preferences and profile. With no events yet, the
-   * likes are the profile; later they keep a fixed share of it (profile.ts). A shopper who turned
-   * personalisation off is left untouched.
-   */
-  async seedPreferences(userId: string, text: string): Promise<void> {
-    const user = parseInput(userIdSchema, userId, "userId");
-    const likes = parseInput(z.string().trim().min(1, "must not be empty").max(500, "at most 500 characters"), text, "preferences");
-    await this.load();
-    const now = Date.now();
-    const existing = await this.store.shoppers.getShopper(user);
-    if (existing && !existing.personalise) return;
-    const shopper: Shopper = existing ?? { userId: user, preferences: [], personalise: true, createdAt: now, updatedAt: now };
-    const preferences = [...shopper.preferences.filter((p) => p.toLowerCase() !== likes.toLowerCase()), likes].slice(-20);
-    const updated = { ...shopper, preferences, updatedAt: now };
-    await this.store.shoppers.upsertShopper(updated);
-    this.profiles.delete(user);
-    const profile = await this.profileFor(user, updated);
-    if (profile?.vector) await this.store.shoppers.saveProfile(user, profile.vector);
+    this.popularity.invalidate();
+    await this.rebuildCooccurrence();
   }
 
   /**

@@ -1,4 +1,5 @@
-import type { Product, ShopperEvent } from "../store/types.ts";
+import type { ShopperProfile } from "../shoppers/index.ts";
+import type { Product } from "../store/types.ts";
 
 /** Turns texts into unit vectors in one shared space (products, queries, profiles). */
 export interface Embedder {
@@ -64,7 +65,8 @@ export interface Ranked {
 export interface SearchRequest {
   text: string;
   filters?: Filters;
-  userId?: string;
+  /** The shopper searching (shoppers/ builds it): their profile leans the fusion towards what suits them. */
+  profile?: ShopperProfile | null;
   limit?: number;
   locale?: string;
 }
@@ -80,20 +82,12 @@ export interface RecommendOptions {
   query?: string;
 }
 
+/** Search and ranking over what it is given: the catalogue it holds, and a shopper's profile passed in. */
 export interface Recommender {
   search(request: SearchRequest): Promise<Ranked[]>;
-  /** Personalised for the shopper; popular items when they have no history (cold start). */
-  recommend(userId: string, options?: RecommendOptions): Promise<Ranked[]>;
+  /** Personalised for the profile; what everybody gets for null (opted out); popular items for a profile with no history (cold start). */
+  recommend(profile: ShopperProfile | null, options?: RecommendOptions): Promise<Ranked[]>;
   popular(options?: { limit?: number; filters?: Filters; locale?: string }): Promise<Ranked[]>;
-  recordEvents(events: ShopperEvent[]): Promise<void>;
-  /** Seeds a new shopper's profile from what they said they like. */
-  seedPreferences(userId: string, text: string): Promise<void>;
-  /**
-   * Takes a shopper out of everything kept in memory (co-occurrence counts, cached profile, session
-   * query). Call it with store.shoppers.deleteUser and when they turn personalisation off. Optional so other
-   * implementations (fakes) need not have it.
-   */
-  forgetShopper?(userId: string): Promise<{ cooccurrence: boolean }>;
   /** Finds catalogue products a message refers to by name (for details and compare). */
   findMentioned(text: string, limit?: number): Promise<Product[]>;
   getProduct(id: string): Promise<Product | null>;

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Logger } from "../core/logger.ts";
 import { redactPii } from "../core/redact.ts";
-import type { Shopper, ShopperEvent } from "../core/shopper.ts";
+import { EVENT_TYPES, type Shopper, type ShopperEvent } from "../core/shopper.ts";
 import { parseInput } from "../core/validation.ts";
 import type { DeletionReport, PurgeReport, ShopperStore, UserExport } from "../store/types.ts";
 import { LocalBus, type ShopperBus, type ShopperNotice } from "./bus.ts";
@@ -16,7 +16,7 @@ import { LruMap, type ProfileModel, type ShopperProfile } from "./profiles.ts";
  */
 export interface ShopperMemory {
   observe(events: ShopperEvent[]): Promise<void> | void;
-  forget(shopperId: string): Promise<void> | void;
+  forget(shopperId: string): unknown;
   rebuild(): Promise<void> | void;
 }
 
@@ -36,6 +36,22 @@ const PROFILE_EVENTS = 500;
 /** Another replica may have recorded events since: a cached profile is recomputed after this long. */
 const PROFILE_TTL_MS = 60_000;
 const likesSchema = z.string().trim().min(1, "must not be empty").max(500, "at most 500 characters");
+const eventsSchema = z
+  .array(
+    z
+      .object({
+        userId: z.string().min(1, "must not be empty").max(300),
+        itemId: z.string().min(1, "must not be empty").max(200),
+        type: z.enum(EVENT_TYPES),
+        value: z.number().finite().optional(),
+        ts: z.number().int("must be whole epoch milliseconds").nonnegative(),
+      })
+      .refine((e) => e.type !== "rating" || e.value === undefined || (e.value >= 1 && e.value <= 5), {
+        message: "a rating's value must be between 1 and 5",
+        path: ["value"],
+      }),
+  )
+  .max(10_000, "at most 10,000 events a call");
 
 /**
  * The one owner of a shopper's data: their record, consent and stated likes, their events and the
@@ -132,7 +148,8 @@ export class Shoppers {
    * Events of a shopper who opted out are dropped, not stored: we keep no history for them at all.
    * Returns how many were kept.
    */
-  async record(events: ShopperEvent[]): Promise<number> {
+  async record(input: ShopperEvent[]): Promise<number> {
+    const events = parseInput(eventsSchema, input, "events") as ShopperEvent[];
     const byShopper = new Map<string, ShopperEvent[]>();
     for (const e of events) byShopper.set(e.userId, [...(byShopper.get(e.userId) ?? []), e]);
     const kept: ShopperEvent[] = [];

@@ -12,6 +12,7 @@
         failed: "出错了：",
         details: (title) => `详细介绍一下${title}`,
         hello: "你好",
+        refused: "身份验证失败",
       }
     : {
         connecting: "Connecting…",
@@ -22,6 +23,7 @@
         failed: "Something went wrong: ",
         details: (title) => `tell me more about ${title}`,
         hello: "hello",
+        refused: "Sign-in refused",
       };
 
   const log = document.getElementById("log");
@@ -32,22 +34,29 @@
   document.documentElement.lang = zh ? "zh" : "en";
   input.placeholder = t.placeholder;
 
-  // The shopper's id survives reloads so their history and recommendations follow them.
-  const userId = (() => {
-    const key = "concierge.userId";
-    try {
-      let id = localStorage.getItem(key);
-      if (!id) {
-        id = `web-${crypto.randomUUID ? crypto.randomUUID() : Math.random().toString(36).slice(2) + Date.now().toString(36)}`;
-        localStorage.setItem(key, id);
+  // Who the shopper is, the server decides from a token: the shop's signed token for a logged-in
+  // customer (data-token on this script, or #token=… in the address, which is never sent to a
+  // server), else the anonymous token the server handed this browser before. Knowing an id is
+  // never enough: there is no id to send.
+  const ANONYMOUS_KEY = "concierge.anonymousToken";
+  const script = document.currentScript;
+  const shopToken = script?.dataset.token || new URLSearchParams(location.hash.slice(1)).get("token") || undefined;
+  const storage = {
+    get() {
+      try {
+        return localStorage.getItem(ANONYMOUS_KEY) || undefined;
+      } catch {
+        return undefined; // storage blocked: a new anonymous visitor each visit
       }
-      return id;
-    } catch {
-      return undefined; // storage blocked: the server gives this socket its own id
-    }
-  })();
-
-  const socket = io("/chat", { auth: userId ? { userId } : {} });
+    },
+    set(token) {
+      try {
+        localStorage.setItem(ANONYMOUS_KEY, token);
+      } catch {}
+    },
+  };
+  const auth = { token: shopToken ?? storage.get() };
+  const socket = io("/chat", { auth });
   let pending = null; // the bot bubble receiving reply:delta
   let greeted = false;
 
@@ -144,7 +153,7 @@
     setBusy(true);
     scrollDown();
 
-    socket.timeout(120000).emit("message", { text: clean, userId, locale }, (timeoutErr, reply) => {
+    socket.timeout(120000).emit("message", { text: clean, locale }, (timeoutErr, reply) => {
       pending = null;
       bubble.classList.remove("pending");
       setBusy(false);
@@ -192,12 +201,27 @@
     const turn = addTurn("bot");
     turn.appendChild(el("div", "bubble error", t.failed + message));
   });
+  // The server says who this connection is; an anonymous visitor's token is kept to come back as them.
+  socket.on("session", (session) => {
+    if (!shopToken && typeof session?.token === "string") {
+      storage.set(session.token);
+      auth.token = session.token; // a reconnection presents it too
+    }
+  });
   socket.on("connect", () => {
     setStatus("online", t.online);
     greet();
   });
   socket.on("disconnect", () => setStatus("offline", t.offline));
-  socket.on("connect_error", () => setStatus("offline", t.offline));
+  socket.on("connect_error", (err) => {
+    // A refused token is not retried as someone else: the page says so and stops.
+    if (err?.data?.code === "invalid_token" || err?.data?.code === "identity_not_configured") {
+      setStatus("offline", t.refused);
+      addTurn("bot").appendChild(el("div", "bubble error", t.failed + err.message));
+      return;
+    }
+    setStatus("offline", t.offline);
+  });
   setStatus("connecting", t.connecting);
 
   form.addEventListener("submit", (event) => {

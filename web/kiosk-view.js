@@ -39,6 +39,15 @@ export class ConversationView {
     this.replies = new Map(); // reply id → {turn, bubble}
   }
 
+  /** Empties the conversation (a new shopper steps up to the kiosk). */
+  reset() {
+    for (const turn of this.log.querySelectorAll(".turn")) turn.remove();
+    this.shopper = null;
+    this.lastShopperTurn = null;
+    this.placeholder = null;
+    this.replies.clear();
+  }
+
   clearWelcome() {
     this.log.querySelector(".welcome")?.remove();
   }

@@ -38,16 +38,12 @@ const settings = {
   mode: (params.get("mode") ?? stored("concierge.kiosk.mode")) === "push-to-talk" ? "push-to-talk" : "hands-free",
 };
 
-// The shopper's id survives reloads so their history and recommendations follow them.
-const userId = (() => {
-  const key = "concierge.userId";
-  let id = stored(key);
-  if (!id) {
-    id = `kiosk-${crypto.randomUUID ? crypto.randomUUID() : Math.random().toString(36).slice(2) + Date.now().toString(36)}`;
-    store(key, id);
-  }
-  return id;
-})();
+// A kiosk is shared: nothing of who is speaking is kept on the device. The shopper is the signed-in
+// customer when the page was opened with the shop's token (#token=…, never sent to a server), else
+// an anonymous visitor the server makes up, held in memory only and replaced by the server after a
+// goodbye or an idle spell (the `session` event), so the next passer-by inherits nothing.
+const shopToken = new URLSearchParams(location.hash.slice(1)).get("token") || undefined;
+const identity = { token: shopToken };
 
 const status = {
   connected: false,
@@ -73,6 +69,7 @@ const record = {
   errors: [], // {key, message}
   sent: { frames: 0, bytes: 0 },
   micSeconds: 0,
+  shoppers: 0, // times the kiosk moved on to a new anonymous shopper
 };
 const bounded = (list, item) => {
   list.push(item);
@@ -176,7 +173,12 @@ function connect() {
     showError("connection", t().errors.noSocketIo);
     return;
   }
-  socket = window.io("/voice", { auth: { userId } });
+  socket = window.io("/voice", { auth: identity });
+  socket.on("session", (m) => {
+    if (!shopToken && typeof m?.token === "string") identity.token = m.token;
+    // A new shopper at the kiosk: the conversation on screen was the previous person's.
+    if (m?.reason === "goodbye" || m?.reason === "idle") newShopper();
+  });
   socket.on("connect", () => {
     status.connected = true;
     clearError("connection");
@@ -266,7 +268,7 @@ function sendStart() {
   if (!socket?.connected) return;
   const attempt = ++startSeq;
   const wanted = { locale: settings.locale, mode: settings.mode };
-  const payload = { sampleRate: SAMPLE_RATE, format: "pcm16", ...wanted, userId };
+  const payload = { sampleRate: SAMPLE_RATE, format: "pcm16", ...wanted, shared: true };
   socket.timeout(START_ACK_TIMEOUT_MS).emit("start", payload, (timeoutErr, ack) => {
     if (attempt !== startSeq) return; // a newer start superseded this one
     if (ack?.ok) {
@@ -291,10 +293,20 @@ function sendStart() {
   });
 }
 
-/** A tapped card or suggestion goes through the text channel (/chat) with the same shopper id. */
+/** The screen and the tap channel start afresh for the next shopper. */
+function newShopper() {
+  chatSocket?.close();
+  chatSocket = null;
+  player.stop("tap");
+  view.reset();
+  record.shoppers++;
+  render();
+}
+
+/** A tapped card or suggestion goes through the text channel (/chat) as the same shopper. */
 let chatSeq = 0;
 function ask(text) {
-  chatSocket ??= window.io("/chat", { auth: { userId } });
+  chatSocket ??= window.io("/chat", { auth: { token: identity.token } });
   player.stop("tap");
   if (socket?.connected && status.started) socket.emit("stop", {});
   view.said(text);
@@ -304,7 +316,7 @@ function ask(text) {
   render();
   const onDelta = (d) => typeof d?.text === "string" && view.delta(id, d.text);
   chatSocket.on("reply:delta", onDelta);
-  chatSocket.timeout(60_000).emit("message", { text, userId, locale: settings.locale }, (timeoutErr, reply) => {
+  chatSocket.timeout(60_000).emit("message", { text, locale: settings.locale }, (timeoutErr, reply) => {
     chatSocket.off("reply:delta", onDelta);
     setThinking(false);
     if (timeoutErr || reply?.error) {
@@ -543,6 +555,7 @@ function snapshot() {
     errors: record.errors,
     error: status.error,
     sent: record.sent,
+    shoppers: record.shoppers,
     micSeconds: Math.round(record.micSeconds * 1000) / 1000,
     level: Math.round(status.level * 10000) / 10000,
   });

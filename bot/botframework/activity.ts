@@ -51,21 +51,14 @@ export function parseActivity(body: unknown): Activity {
   return activity;
 }
 
-/** The shopper behind an activity, namespaced by channel so ids from two channels never collide. */
-export function userIdOf(channelId: string, accountId: string): string {
-  return `${channelId}:${accountId}`;
-}
-
-/** A message activity as the channel-neutral Turn; undefined when it carries no text to act on. */
-export function toTurn(activity: Activity): Turn | undefined {
+/**
+ * A message activity as the channel-neutral Turn, for the shopper `shopperId` (the channel's
+ * account, proven by shoppers/ Identity); undefined when it carries no text to act on.
+ */
+export function toTurn(activity: Activity, shopperId: string): Turn | undefined {
   const text = messageText(activity);
   if (text === undefined) return undefined;
-  return {
-    conversationId: activity.conversation.id,
-    userId: userIdOf(activity.channelId, activity.from.id),
-    text,
-    locale: activity.locale || undefined,
-  };
+  return { conversationId: activity.conversation.id, userId: shopperId, text, locale: activity.locale || undefined, medium: "text" };
 }
 
 /**

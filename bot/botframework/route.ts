@@ -6,7 +6,8 @@ import type { Logger } from "../../core/logger.ts";
 import type { DialogEngine } from "../../dialogs/types.ts";
 import { reportError } from "../errors.ts";
 import { runTurn, toWireReply } from "../turns.ts";
-import { parseActivity, toTurn, userIdOf } from "./activity.ts";
+import type { IdentitySource } from "../identity.ts";
+import { parseActivity, toTurn } from "./activity.ts";
 import type { ConciergeAdapter } from "./adapter.ts";
 import { renderReply } from "./render.ts";
 import { TeamsStream } from "./teams-stream.ts";
@@ -16,6 +17,8 @@ export interface BotRouteOptions {
   config: Config;
   engine: () => DialogEngine | undefined;
   isReady: () => boolean;
+  /** A channel's account becomes a shopper of origin bf:<channel> (authenticated by the Bot Framework when credentials are set). */
+  identity: IdentitySource;
   logger: Logger;
   turnTimeoutMs: number;
   /** Public base URL of this service, for absolute image links in cards; defaults to the request's host. */
@@ -63,7 +66,9 @@ export function botFrameworkRoute(options: BotRouteOptions): RequestHandler {
 
   return async (req: Request, res: Response) => {
     const activity = parseActivity(req.body);
-    if (!options.isReady()) throw new NotReadyError("the assistant is still loading its models; try again in a moment");
+    const identity = options.identity();
+    if (!options.isReady() || !identity) throw new NotReadyError("the assistant is still loading its models; try again in a moment");
+    const shopperOf = (accountId: string) => identity.channelAccount(activity.channelId, accountId).id;
     const channel = `botframework:${KNOWN_CHANNELS.has(activity.channelId) ? activity.channelId : "other"}`;
     const baseUrl = options.publicUrl ?? `${req.protocol}://${req.get("host") ?? "localhost"}`;
     const closed = new AbortController();
@@ -103,7 +108,7 @@ export function botFrameworkRoute(options: BotRouteOptions): RequestHandler {
       const finish = (activity: Partial<Activity>) => (stream ? stream.finish(activity) : send(context, activity));
       let reply: Awaited<ReturnType<typeof runTurn>>;
       try {
-        const turn = { conversationId: incoming.conversation.id, userId, text, locale: incoming.locale || undefined };
+        const turn = { conversationId: incoming.conversation.id, userId, text, locale: incoming.locale || undefined, medium: "text" as const, baseUrl };
         const sink = stream ? { delta: (d: string) => stream.push(d) } : undefined;
         reply = await runTurn({ engine: options.engine, turn, channel, sink, signal: closed.signal, timeoutMs: options.turnTimeoutMs, logger: log });
       } catch (err) {
@@ -121,7 +126,7 @@ export function botFrameworkRoute(options: BotRouteOptions): RequestHandler {
     const logic = async (context: TurnContext) => {
       const incoming = context.activity;
       if (incoming.type === ActivityTypes.Message) {
-        const turn = toTurn(incoming);
+        const turn = toTurn(incoming, shopperOf(incoming.from.id));
         if (!turn) return send(context, { type: ActivityTypes.Message, text: notice(incoming, "textOnly") });
         // A channel cannot show an HTTP error to the person typing, so an over-long message is answered in the chat.
         if (turn.text.length > config.maxMessageChars) {
@@ -133,7 +138,7 @@ export function botFrameworkRoute(options: BotRouteOptions): RequestHandler {
       if (incoming.type === ActivityTypes.ConversationUpdate) {
         const botId = incoming.recipient?.id;
         const joined = (incoming.membersAdded ?? []).find((m) => m.id !== botId);
-        if (joined) return answer(context, WELCOME_TEXT, userIdOf(incoming.channelId, joined.id), joined.id);
+        if (joined) return answer(context, WELCOME_TEXT, shopperOf(joined.id), joined.id);
       }
       // Typing, reactions, installation updates and the like need no answer.
     };

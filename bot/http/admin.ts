@@ -8,7 +8,9 @@ import { CopyService } from "../../llm/copy/index.ts";
 import type { LanguageModel } from "../../llm/index.ts";
 import { assignVariant, type Experiments } from "../../recommend/experiments/index.ts";
 import type { Segments } from "../../recommend/segments/index.ts";
+import { shopNamedShopper } from "../../shoppers/index.ts";
 import type { Store } from "../../store/index.ts";
+import { type IdentitySource, proveRequest } from "../identity.ts";
 import { methodNotAllowed } from "./middleware.ts";
 import { adminAuth } from "./admin-auth.ts";
 
@@ -23,15 +25,27 @@ export interface AdminDeps {
   store?: () => Store | undefined;
   /** The process's language model, shared with the dialogs; undefined → templated copy. */
   languageModel?: () => LanguageModel | undefined;
+  /** Proves the shopper behind the public experiment endpoints (Authorization: Bearer). */
+  identity: IdentitySource;
 }
 
 const segmentIdSchema = z.string().regex(/^\d{1,4}$/, "must be a segment number (0, 1, …)").transform(Number);
-const userIdQuerySchema = z.object({ userId: z.string().min(1, "must not be empty").max(200, "at most 200 characters") }).strict();
 
 function ready<T>(get: () => T | undefined): T {
   const value = get();
   if (value === undefined) throw new NotReadyError();
   return value;
+}
+
+/**
+ * The shop names a shopper by the id it knows: a stored id with its origin ("customer:1001",
+ * "anon:…"), or its own customer id ("1001"). The admin is the shop, so this is no client claim.
+ */
+function shopperNamed(value: unknown, field: string): string | undefined {
+  if (value === undefined) return undefined;
+  const id = typeof value === "string" ? shopNamedShopper(value) : undefined;
+  if (!id) throw new ValidationError(`invalid ${field}: expected a shopper id (the shop's customer id, or a stored id such as "customer:1001")`);
+  return id;
 }
 
 /** A JSON body, or {} when none was sent; anything but an object is refused naming `what`. */
@@ -116,12 +130,19 @@ export function adminRouter(deps: AdminDeps): Router {
     res.on("close", () => {
       if (!res.writableEnded) controller.abort(new Error("client closed the request"));
     });
-    const result = await copyService().write(bodyObject(req, "copy request"), { signal: controller.signal });
+    const body = bodyObject(req, "copy request");
+    const shopperId = shopperNamed(body.shopperId, "copy request: shopperId");
+    const result = await copyService().write(shopperId ? { ...body, shopperId } : body, { signal: controller.signal });
     res.status(result.experiment ? 201 : 200).json(result);
   });
   router.post("/api/admin/feedback", async (req, res) => {
     if (req.body === undefined) throw new ValidationError("invalid feedback: expected a JSON body (Content-Type: application/json) with an entry or an array of entries");
-    res.status(201).json(await sentimentReports().record(req.body));
+    const entries = Array.isArray(req.body) ? req.body : [req.body];
+    const named = entries.map((e: unknown, i: number) => {
+      if (!e || typeof e !== "object" || Array.isArray(e) || (e as { userId?: unknown }).userId === undefined) return e;
+      return { ...e, userId: shopperNamed((e as { userId: unknown }).userId, Array.isArray(req.body) ? `feedback[${i}].userId` : "feedback: userId") };
+    });
+    res.status(201).json(await sentimentReports().record(Array.isArray(req.body) ? named : named[0]));
   });
   router.get("/api/admin/sentiment", async (req, res) => {
     res.json(await sentimentReports().report(req.query));
@@ -130,13 +151,14 @@ export function adminRouter(deps: AdminDeps): Router {
   router.all("/api/admin/feedback", methodNotAllowed("POST"));
   router.all("/api/admin/sentiment", methodNotAllowed("GET"));
 
-  // ── public: what the shop's pages report and ask ──
+  // ── public: what the shop's pages report and ask, for the shopper their token proves ──
   router.post("/api/experiments/:id/events", async (req, res) => {
+    const shopper = await proveRequest(req, deps.identity);
     if (req.body === undefined) throw new ValidationError("invalid events: expected a JSON body (Content-Type: application/json) with an event or an array of events");
-    res.status(202).json(await ready(deps.experiments).record(req.params.id as string, req.body));
+    res.status(202).json(await ready(deps.experiments).record(req.params.id as string, req.body, shopper.id));
   });
   router.get("/api/experiments/:id/variant", async (req, res) => {
-    const { userId } = parseInput(userIdQuerySchema, req.query, "query");
+    const userId = (await proveRequest(req, deps.identity)).id;
     const experiment = await ready(deps.experiments).get(req.params.id as string);
     if (experiment.status !== "running") {
       // A stopped experiment serves everyone the control, so pages can keep asking after it ends.

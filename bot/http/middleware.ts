@@ -1,7 +1,13 @@
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from "express";
 import { ConciergeError } from "../../core/errors.ts";
 import type { Logger } from "../../core/logger.ts";
+import { EXPORT_PATH } from "../../shoppers/index.ts";
 import { reportError, statusOf } from "../errors.ts";
+
+/** A path as it may be logged: an export link's token is a key to someone's data. */
+export function loggablePath(path: string): string {
+  return path.startsWith(EXPORT_PATH) ? `${EXPORT_PATH}[token]` : path;
+}
 
 /** body-parser's errors carry `type`; each becomes a public error that says what was wrong with the body. */
 interface BodyParserError extends Error {
@@ -34,7 +40,7 @@ function fromBodyParser(err: BodyParserError): ConciergeError | undefined {
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const mapped = (err instanceof Error && !(err instanceof ConciergeError) && fromBodyParser(err as BodyParserError)) || err;
-    const error = reportError(mapped, logger, { method: req.method, path: req.path });
+    const error = reportError(mapped, logger, { method: req.method, path: loggablePath(req.path) });
     if (res.headersSent) {
       res.destroy();
       return;
@@ -63,7 +69,7 @@ export function requestLog(logger: Logger): RequestHandler {
     const started = process.hrtime.bigint();
     res.on("finish", () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      const entry = { method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 };
+      const entry = { method: req.method, path: loggablePath(req.path), status: res.statusCode, ms: Math.round(ms * 10) / 10 };
       if (res.statusCode >= 500) logger.warn(entry, "http");
       else logger.debug(entry, "http");
     });
@@ -76,7 +82,7 @@ export function cors(): RequestHandler {
   return (req, res, next) => {
     res.set("Access-Control-Allow-Origin", "*");
     if (req.method === "OPTIONS") {
-      res.set("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+      res.set("Access-Control-Allow-Methods", "GET, POST, DELETE, OPTIONS");
       res.set("Access-Control-Allow-Headers", "Content-Type, Authorization");
       res.set("Access-Control-Max-Age", "600");
       res.status(204).end();

@@ -2,8 +2,9 @@ import path from "node:path";
 import express, { type Router } from "express";
 import { NotReadyError, ValidationError } from "../../core/errors.ts";
 import { registry } from "../../core/metrics.ts";
-import type { ShopperEvent } from "../../store/types.ts";
+import type { ShopperEvent } from "../../shoppers/index.ts";
 import { parseEvents } from "../events.ts";
+import { type IdentitySource, proveRequest } from "../identity.ts";
 
 /** /healthz (the process is up), /readyz (models and store loaded), /metrics (Prometheus text). */
 export function healthRoutes(isReady: () => boolean): Router {
@@ -21,12 +22,16 @@ export function healthRoutes(isReady: () => boolean): Router {
   return router;
 }
 
-/** POST /api/events: one event or an array of up to 1,000 → 202 {accepted: n}. */
-export function eventRoutes(deps: { isReady: () => boolean; recordEvents: (events: ShopperEvent[]) => Promise<void> }): Router {
+/**
+ * POST /api/events: one event or an array of up to 1,000 for the shopper `Authorization: Bearer`
+ * proves → 202 {accepted: n} (events of a shopper who opted out are accepted and not kept).
+ */
+export function eventRoutes(deps: { isReady: () => boolean; identity: IdentitySource; recordEvents: (events: ShopperEvent[]) => Promise<unknown> }): Router {
   const router = express.Router();
   router.post("/api/events", async (req, res) => {
+    const shopper = await proveRequest(req, deps.identity);
     if (req.body === undefined) throw new ValidationError("invalid events: expected a JSON body (Content-Type: application/json) with an event or an array of events");
-    const events = parseEvents(req.body);
+    const events = parseEvents(req.body, { shopperId: shopper.id });
     if (!deps.isReady()) throw new NotReadyError();
     await deps.recordEvents(events);
     res.status(202).json({ accepted: events.length });

@@ -6,6 +6,7 @@ import type { Reply } from "../../core/turn.ts";
 import type { DialogEngine } from "../../dialogs/types.ts";
 import { InvalidAudioError, int16ToBytes, SpeechEngineError, type VoiceSession, type VoiceSessionEvent } from "../../voice/index.ts";
 import { reportError } from "../errors.ts";
+import { authenticate, baseUrlOf, type IdentitySource, sessionNotice, shopperOf } from "../identity.ts";
 import { type RateLimiter, TokenBucketLimiter } from "../rate-limit.ts";
 import { toWireReply } from "../turns.ts";
 import { startVoiceTurns } from "./turns.ts";
@@ -16,8 +17,13 @@ export interface VoiceGatewayOptions {
   io: Server;
   loader: VoiceStackLoader;
   engine: () => DialogEngine | undefined;
+  /** Proves each connection's shopper at the handshake (auth.token), and makes new anonymous ones on a kiosk. */
+  identity: IdentitySource;
   logger: Logger;
   turnTimeoutMs: number;
+  /** A shared kiosk without a signed-in customer starts a new anonymous shopper after this long without a turn (default 120 s). */
+  kioskIdleMs?: number;
+  publicUrl?: string;
   /** Control messages (start, ptt, playback, stop) per socket; default a burst of 30, then 10 a second. */
   controlLimiter?: RateLimiter;
   /** Milliseconds of audio per socket; default a 2-minute burst, then 3× real time, so a recording may be streamed faster than real time but not without end. */
@@ -35,7 +41,10 @@ const startSchema = z
     format: z.enum(["pcm16", "f32"], { error: 'must be "pcm16" or "f32"' }),
     locale: z.enum(["en", "zh"], { error: 'must be "en" or "zh"' }),
     mode: z.enum(["hands-free", "push-to-talk"], { error: 'must be "hands-free" or "push-to-talk"' }),
-    userId: z.string({ error: "expected a string" }).trim().min(1, "must not be empty").max(200, "at most 200 characters"),
+    /** A device many people use (a kiosk, the default): each goodbye or idle spell hands over to a new anonymous shopper. */
+    shared: z.boolean({ error: "expected true or false" }),
+    // Not an identity (the handshake's auth.token is): accepted from older clients and ignored.
+    userId: z.unknown(),
   })
   .partial()
   .strict();
@@ -85,19 +94,18 @@ export function attachVoice(options: VoiceGatewayOptions): Namespace {
   const controlLimiter = options.controlLimiter ?? new TokenBucketLimiter({ capacity: 30, refillPerSecond: 10 });
   const audioLimiter = options.audioLimiter ?? new TokenBucketLimiter({ capacity: 120_000, refillPerSecond: 3_000 });
 
-  voice.use((socket, next) => {
-    const userId = (socket.handshake.auth as Record<string, unknown> | undefined)?.userId;
-    if (userId !== undefined && (typeof userId !== "string" || userId.trim() === "" || userId.length > 200)) {
-      next(new Error("invalid handshake: auth.userId: expected a non-empty string of at most 200 characters"));
-      return;
-    }
-    next();
-  });
+  voice.use(authenticate(options.identity, logger));
+  const idleMs = options.kioskIdleMs ?? 120_000;
 
   voice.on("connection", (socket: Socket) => {
     const log = logger.child({ socket: socket.id, channel: "voice" });
-    const handshakeUser = (socket.handshake.auth as Record<string, unknown> | undefined)?.userId;
-    let userId = typeof handshakeUser === "string" && handshakeUser.trim() ? handshakeUser.trim() : `anon-${socket.id}`;
+    let shopper = shopperOf(socket);
+    // A new conversation for each shopper: the next person at a kiosk inherits nothing of the last.
+    let conversation = 0;
+    let shared = true;
+    let turnsSinceHandover = 0;
+    let idleTimer: NodeJS.Timeout | undefined;
+    const baseUrl = baseUrlOf(socket.handshake.headers, options.publicUrl, socket.handshake.secure);
     let session: VoiceSession<Reply> | undefined;
     let format = "pcm16";
     let sampleRate = 16000;
@@ -125,8 +133,34 @@ export function attachVoice(options: VoiceGatewayOptions): Namespace {
       return false;
     };
 
+    /**
+     * A shared kiosk's shopper leaves (goodbye, or no turn for a while): the next one starts as a new
+     * anonymous visitor, in a new conversation. A signed-in customer's kiosk session is theirs until
+     * they disconnect.
+     */
+    const handOver = async (reason: "goodbye" | "idle") => {
+      if (closed || !shared || shopper.origin === "customer" || turnsSinceHandover === 0) return;
+      const identity = options.identity();
+      if (!identity) return;
+      shopper = await identity.anonymous();
+      conversation++;
+      turnsSinceHandover = 0;
+      log.debug({ reason }, "kiosk: a new anonymous shopper");
+      if (!closed) socket.emit("session", sessionNotice(shopper, { reason }));
+    };
+    const armIdle = () => {
+      clearTimeout(idleTimer);
+      if (!shared || shopper.origin === "customer") return;
+      idleTimer = setTimeout(() => void handOver("idle").catch((err) => log.warn({ err }, "kiosk: could not hand over")), idleMs);
+      idleTimer.unref();
+    };
+
     const emitEvent = (e: VoiceSessionEvent<Reply>) => {
       if (closed) return;
+      if (e.type === "transcript" && e.final && e.text.trim()) {
+        turnsSinceHandover++;
+        armIdle();
+      }
       switch (e.type) {
         case "vad":
           socket.emit("vad", { speech: e.speech });
@@ -145,6 +179,7 @@ export function attachVoice(options: VoiceGatewayOptions): Namespace {
           return;
         case "reply":
           socket.emit("reply", { id: e.id, ...toWireReply(e.reply) });
+          if (e.reply.intent === "goodbye") void handOver("goodbye").catch((err) => log.warn({ err }, "kiosk: could not hand over"));
           return;
         case "barge-in":
           socket.emit("barge-in", { id: e.id });
@@ -177,15 +212,16 @@ export function attachVoice(options: VoiceGatewayOptions): Namespace {
           session?.close();
           format = start.format ?? "pcm16";
           sampleRate = start.sampleRate ?? 16000;
-          if (start.userId) userId = start.userId;
-          const turnUser = userId;
+          shared = start.shared ?? true;
+          armIdle();
           session = startVoiceTurns({
             stack,
             engine: options.engine,
             turnTimeoutMs: options.turnTimeoutMs,
             channel: "voice",
-            conversationId: `voice:${socket.id}`,
-            userId: turnUser,
+            shopper: () => ({ userId: shopper.id, conversationId: `voice:${socket.id}:${conversation}` }),
+            medium: "speech",
+            baseUrl,
             emit: emitEvent,
             log,
             input: { format: format as "pcm16" | "f32", sampleRate, locale, mode: start.mode ?? "hands-free" },
@@ -259,9 +295,11 @@ export function attachVoice(options: VoiceGatewayOptions): Namespace {
       sendError(new ValidationError(`invalid message: unknown event ${JSON.stringify(event)}; this namespace understands start, audio, ptt, playback and stop`), splitAck(args).ack, event);
     });
 
+    socket.emit("session", sessionNotice(shopper, { claimedUserId: (socket.handshake.auth as Record<string, unknown> | undefined)?.userId !== undefined }));
     socket.on("error", (err) => log.warn({ err }, "socket error"));
     socket.on("disconnect", () => {
       closed = true;
+      clearTimeout(idleTimer);
       session?.close();
       session = undefined;
       controlLimiter.forget(socket.id);

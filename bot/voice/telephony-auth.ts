@@ -69,11 +69,6 @@ export function callerNumber(from: unknown): string | undefined {
   return typeof from === "string" && PHONE_NUMBER.test(from) ? from : undefined;
 }
 
-/** A returning caller keeps their profile; the raw number is never the id. */
-export function phoneUserId(number: string): string {
-  return `phone:${createHash("sha256").update(number, "utf8").digest("hex").slice(0, 16)}`;
-}
-
 export interface StreamStart {
   streamSid: string;
   callSid?: string;
@@ -82,16 +77,17 @@ export interface StreamStart {
 
 /**
  * Who a media stream's `start` speaks for, or undefined when it must be refused. With an auth
- * token the start must carry the call's token, and a verified caller number names the shopper;
- * without one nothing in the start is trusted and every call is a shopper of its own.
+ * token the start must carry the call's token, and then the caller number it was signed with is
+ * vouched for (shoppers/ Identity turns it into a keyed id); without one nothing in the start is
+ * trusted: no number, and every call is a shopper of its own.
  */
-export function streamCaller(start: StreamStart, authToken: string | undefined): { userId: string; conversationId: string } | undefined {
+export function streamCaller(start: StreamStart, authToken: string | undefined): { number: string | undefined; conversationId: string } | undefined {
   const conversationId = `phone:${start.callSid ?? start.streamSid}`;
-  if (!authToken) return { userId: conversationId, conversationId };
+  if (!authToken) return { number: undefined, conversationId };
   const token = start.customParameters?.token;
   const number = callerNumber(start.customParameters?.from);
   if (!start.callSid || !token || !safeEqual(callToken(authToken, start.callSid, number), token)) return undefined;
-  return { userId: number ? phoneUserId(number) : conversationId, conversationId };
+  return { number, conversationId };
 }
 
 /**

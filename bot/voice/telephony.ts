@@ -8,6 +8,7 @@ import type { Logger } from "../../core/logger.ts";
 import type { Reply } from "../../core/turn.ts";
 import type { DialogEngine } from "../../dialogs/types.ts";
 import { float32ToInt16, int16ToFloat32, mulawEncode, resample, type VoiceSession, type VoiceSessionEvent } from "../../voice/index.ts";
+import type { IdentitySource } from "../identity.ts";
 import type { VoiceStackLoader } from "./stack.ts";
 import { callerNumber, callToken, requestHost, SIGNATURE_HEADER, signedUrl, streamCaller, validTwilioSignature } from "./telephony-auth.ts";
 import { startVoiceTurns } from "./turns.ts";
@@ -42,6 +43,8 @@ export interface TelephonyOptions {
   server: http.Server;
   loader: VoiceStackLoader;
   engine: () => DialogEngine | undefined;
+  /** Turns a vouched-for caller number into the caller's shopper id (keyed hash), or makes a one-call shopper. */
+  identity: IdentitySource;
   logger: Logger;
   turnTimeoutMs: number;
   /** CONCIERGE_TELEPHONY_AUTH_TOKEN: when set, a stream must prove its call with the token the TwiML handed out. */
@@ -138,7 +141,7 @@ function handleCall(ws: WebSocket, options: TelephonyOptions): void {
     }
   };
 
-  const start = async (message: z.infer<typeof startSchema>, caller: { userId: string; conversationId: string }) => {
+  const start = async (message: z.infer<typeof startSchema>, caller: { number: string | undefined; conversationId: string }) => {
     const fmt = message.start.mediaFormat;
     if (fmt.encoding !== "audio/x-mulaw" || fmt.sampleRate !== 8000 || (fmt.channels ?? 1) !== 1) {
       log.warn({ fmt }, "telephony: unsupported media format");
@@ -148,6 +151,9 @@ function handleCall(ws: WebSocket, options: TelephonyOptions): void {
     streamSid = message.start.streamSid;
     log = log.child({ call: message.start.callSid?.slice(-8) });
     const stack = await options.loader.get();
+    const identity = options.identity();
+    if (!identity) throw new Error("the service is still starting");
+    const shopper = await identity.caller(caller.number);
     if (ended) return;
     const params = message.start.customParameters ?? {};
     const locale = params.locale === "zh" && stack.stt.whisper ? "zh" : "en";
@@ -156,8 +162,8 @@ function handleCall(ws: WebSocket, options: TelephonyOptions): void {
       engine: options.engine,
       turnTimeoutMs: options.turnTimeoutMs,
       channel: "telephone",
-      conversationId: caller.conversationId,
-      userId: caller.userId,
+      shopper: () => ({ userId: shopper.id, conversationId: caller.conversationId }),
+      medium: "speech",
       emit: onEvent,
       log,
       input: { format: "mulaw", sampleRate: 8000, locale, mode: "hands-free" },

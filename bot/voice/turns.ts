@@ -12,8 +12,11 @@ export interface VoiceTurnsOptions {
   turnTimeoutMs: number;
   /** For metrics only ("voice", "telephone"); never passed below bot/. */
   channel: string;
-  conversationId: string;
-  userId: string;
+  /** Who speaks now, read at each turn: a shared kiosk moves on to a new shopper between turns. */
+  shopper: () => { userId: string; conversationId: string };
+  /** The reply is heard: nothing private is given (see Turn.medium). */
+  medium: "speech";
+  baseUrl?: string;
   emit: (event: VoiceSessionEvent<Reply>) => void;
   log: Logger;
   /** The line's audio format and mode; the segmenter always comes from the voice settings. */
@@ -36,7 +39,7 @@ export function startVoiceTurns(o: VoiceTurnsOptions): VoiceSession<Reply> {
       respond: ({ text, locale, onDelta, signal }) =>
         runTurn({
           engine: o.engine,
-          turn: { conversationId: o.conversationId, userId: o.userId, text, locale },
+          turn: { ...o.shopper(), text, locale, medium: o.medium, ...(o.baseUrl && { baseUrl: o.baseUrl }) },
           channel: o.channel,
           sink: { delta: onDelta },
           signal,

@@ -10,31 +10,31 @@ import { say, suggest } from "../templates.ts";
 /** Flows that find, show and act on products. */
 
 const greet: Flow = async (ctx) => {
-  const { store, recommender, resultLimit } = ctx.deps;
-  const shopper = await store.shoppers.getShopper(ctx.turn.userId);
-  const history = shopper ? await store.shoppers.eventsForUser(ctx.turn.userId, 1) : [];
-  const known = shopper && (shopper.preferences.length > 0 || history.length > 0);
-  if (!known) {
+  const { shoppers, recommender, resultLimit } = ctx.deps;
+  if (!(await shoppers.isKnown(ctx.turn.userId))) {
     ctx.state.awaitingPreferences = true;
     return { text: say(ctx.locale, "greetNew"), products: [], suggestions: suggest(ctx.locale, "start") };
   }
-  const picks = await recommender.recommend(ctx.turn.userId, { limit: resultLimit, locale: ctx.locale });
+  const picks = await recommender.recommend(await shoppers.profile(ctx.turn.userId), { limit: resultLimit, locale: ctx.locale });
   return { text: say(ctx.locale, "greetBack"), products: picks.map(toCard), suggestions: suggest(ctx.locale, "afterResults") };
 };
 
 const preferences: Flow = async (ctx) => {
-  const { recommender, resultLimit } = ctx.deps;
-  await recommender.seedPreferences(ctx.turn.userId, ctx.turn.text);
+  const { recommender, shoppers, resultLimit } = ctx.deps;
+  await shoppers.addPreferences(ctx.turn.userId, ctx.turn.text);
   const e = ctx.nlu.entities;
   const named = [...e.categories, ...e.brands, ...e.colors];
   const likes = named.length ? named.join(ctx.locale === "zh" ? "、" : ", ") : quote(ctx.turn.text, ctx.locale);
-  const picks = await recommender.recommend(ctx.turn.userId, { limit: resultLimit, locale: ctx.locale });
+  const picks = await recommender.recommend(await shoppers.profile(ctx.turn.userId), { limit: resultLimit, locale: ctx.locale });
   return { text: say(ctx.locale, "preferencesSaved", { likes }), products: picks.map(toCard), suggestions: suggest(ctx.locale, "afterResults") };
 };
 
 const search: Flow = async (ctx) => {
-  const { recommender, resultLimit } = ctx.deps;
-  const results = await recommender.search({ text: ctx.turn.text, filters: ctx.filters, userId: ctx.turn.userId, limit: resultLimit, locale: ctx.locale });
+  const { recommender, shoppers, resultLimit } = ctx.deps;
+  const profile = await shoppers.profile(ctx.turn.userId);
+  const results = await recommender.search({ text: ctx.turn.text, filters: ctx.filters, profile, limit: resultLimit, locale: ctx.locale });
+  // What they search for is their session intent for the next recommendations (not kept for shoppers who opted out).
+  if (profile) shoppers.rememberQuery(ctx.turn.userId, ctx.turn.text);
   const e = ctx.nlu.entities;
   const describedBy = [...e.colors, ...e.brands, ...e.categories];
   const what = describedBy.length ? describedBy.join(" ") : "";
@@ -55,11 +55,10 @@ function withReason(ranked: Ranked): WriterProduct {
 }
 
 const recommend: Flow = async (ctx) => {
-  const { recommender, store, resultLimit } = ctx.deps;
-  const picks = await recommender.recommend(ctx.turn.userId, { limit: resultLimit, filters: ctx.filters, locale: ctx.locale });
-  const history = await store.shoppers.eventsForUser(ctx.turn.userId, 1);
-  const shopper = await store.shoppers.getShopper(ctx.turn.userId);
-  const personal = shopper?.personalise !== false && (history.length > 0 || (shopper?.preferences.length ?? 0) > 0);
+  const { recommender, shoppers, resultLimit } = ctx.deps;
+  const profile = await shoppers.profile(ctx.turn.userId);
+  const picks = await recommender.recommend(profile, { limit: resultLimit, filters: ctx.filters, locale: ctx.locale });
+  const personal = !!profile && (profile.events.length > 0 || profile.likes.length > 0);
   return {
     text: say(ctx.locale, personal ? "recommendations" : "recommendationsCold"),
     products: picks.map(toCard),
@@ -108,7 +107,7 @@ function aboutOneProduct(lines: (p: Product, locale: Locale) => string[]): Flow 
   return async (ctx) => {
     const [product] = await referencedProducts(ctx, 1);
     if (!product) return notFound(ctx);
-    await ctx.deps.recommender.recordEvents([{ userId: ctx.turn.userId, itemId: product.id, type: "view", ts: Date.now() }]);
+    await ctx.deps.shoppers.record([{ userId: ctx.turn.userId, itemId: product.id, type: "view", ts: Date.now() }]);
     const reason = reasonForAsked(ctx.locale);
     return {
       text: lines(product, ctx.locale).join(ctx.locale === "zh" ? "" : " "),
@@ -176,7 +175,7 @@ const addToCart: Flow = async (ctx) => {
   if (product.stock !== undefined && product.stock <= 0) {
     return { text: say(ctx.locale, "cannotAddOutOfStock", { title: product.title }), products: [], suggestions: suggest(ctx.locale, "afterResults") };
   }
-  await ctx.deps.recommender.recordEvents([{ userId: ctx.turn.userId, itemId: product.id, type: "cart", ts: Date.now() }]);
+  await ctx.deps.shoppers.record([{ userId: ctx.turn.userId, itemId: product.id, type: "cart", ts: Date.now() }]);
   return {
     text: say(ctx.locale, "addedToCart", { title: product.title }),
     products: [productCard(product, ctx.locale === "zh" ? "已加入购物车" : "in your cart")],

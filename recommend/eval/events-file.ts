@@ -8,7 +8,7 @@ import { z } from "zod";
 import { NotFoundError, ValidationError } from "../../core/errors.ts";
 import type { ShopperEvent } from "../../store/types.ts";
 import { detectFormatFromName } from "../catalog-file.ts";
-import { incomingEventSchema } from "../schemas.ts";
+import { EVENT_TYPES } from "../../core/shopper.ts";
 
 /**
  * Reads a file of shopper events for offline evaluation: the events endpoint's shape, one event a
@@ -93,7 +93,7 @@ const fileEventSchema = z
   .object({
     userId: z.preprocess((v) => (typeof v === "number" ? String(v) : v), z.string().trim().min(1, "must not be empty").max(200)),
     itemId: z.preprocess((v) => (typeof v === "number" ? String(v) : v), z.string().trim().min(1, "must not be empty").max(200)),
-    type: z.preprocess((v) => (typeof v === "string" ? v.trim().toLowerCase() : v), incomingEventSchema.shape.type),
+    type: z.preprocess((v) => (typeof v === "string" ? v.trim().toLowerCase() : v), z.enum(EVENT_TYPES)),
     value: valueSchema,
     ts: tsSchema,
   })

@@ -103,7 +103,7 @@ export class Experiments {
    * variant; with one it must name a variant of the experiment. A stopped experiment refuses
    * events (409), so its report stays as it was when stopped.
    */
-  async record(id: string, input: unknown): Promise<{ accepted: number; events: { userId: string; type: string; variant: string }[] }> {
+  async record(id: string, input: unknown, shopperId: string): Promise<{ accepted: number; events: { type: string; variant: string }[] }> {
     const experiment = await this.get(id);
     const events = parseExperimentEvents(input);
     if (experiment.status !== "running") throw new ConciergeError("experiment_stopped", `experiment "${experiment.id}" is stopped and records no more events`, 409);
@@ -114,10 +114,10 @@ export class Experiments {
         const where = Array.isArray(input) ? `events: events[${i}].variant` : "event: variant";
         throw new ValidationError(`invalid ${where}: unknown variant "${e.variant}"; experiment "${experiment.id}" has ${names.join(", ")}`);
       }
-      return { experimentId: experiment.id, userId: e.userId, variant: e.variant ?? assignVariant(experiment, e.userId).name, type: e.type, ts };
+      return { experimentId: experiment.id, userId: shopperId, variant: e.variant ?? assignVariant(experiment, shopperId).name, type: e.type, ts };
     });
     await this.deps.store.experiments.addExperimentEvents(rows);
-    return { accepted: rows.length, events: rows.map((r) => ({ userId: r.userId, type: r.type, variant: r.variant })) };
+    return { accepted: rows.length, events: rows.map((r) => ({ type: r.type, variant: r.variant })) };
   }
 
   /** Running experiments, cached briefly: assignment happens on every ranked list. */

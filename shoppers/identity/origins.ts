@@ -20,6 +20,23 @@ export function originOf(shopperId: string): Origin | undefined {
 /** An id a client may have typed is never trusted as one; ids are at most this long. */
 export const MAX_SUBJECT_CHARS = 200;
 
+/**
+ * Control characters in an id would corrupt logs and exports, and PostgreSQL refuses NUL and a lone
+ * half of a surrogate pair: such text can be no shopper's id.
+ */
+export function unusableInId(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const next = text.charCodeAt(i + 1);
+      if (!(next >= 0xdc00 && next <= 0xdfff)) return true;
+      i++;
+    } else if (c >= 0xdc00 && c <= 0xdfff) return true;
+  }
+  return false;
+}
+
 export function customerId(sub: string): string {
   return `customer:${sub}`;
 }
@@ -43,6 +60,6 @@ export function phoneId(number: string, key: Buffer): string {
  */
 export function shopNamedShopper(id: string): string | undefined {
   const trimmed = id.trim();
-  if (!trimmed || trimmed.length > MAX_SUBJECT_CHARS + 40 || /[\u0000-\u001f\u007f]/.test(trimmed)) return undefined;
+  if (!trimmed || trimmed.length > MAX_SUBJECT_CHARS + 40 || unusableInId(trimmed)) return undefined;
   return originOf(trimmed) ? trimmed : customerId(trimmed);
 }

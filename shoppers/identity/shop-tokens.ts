@@ -2,7 +2,7 @@ import { createPublicKey, type KeyObject } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { createLocalJWKSet, decodeProtectedHeader, errors, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from "jose";
 import { ConciergeError } from "../../core/errors.ts";
-import { MAX_SUBJECT_CHARS } from "./origins.ts";
+import { MAX_SUBJECT_CHARS, unusableInId } from "./origins.ts";
 
 /** How the shop proves who its customers are (CONCIERGE_IDENTITY_*): a shared secret, a public key, or a JWKS. */
 export interface ShopKeys {
@@ -106,8 +106,8 @@ export class ShopTokenVerifier {
 
 function claims(payload: JWTPayload, where: string): CustomerClaims {
   const sub = payload.sub;
-  if (typeof sub !== "string" || sub.trim() === "" || sub.length > MAX_SUBJECT_CHARS || /[\u0000-\u001f\u007f]/.test(sub)) {
-    throw new InvalidTokenError(`${where}: claim sub must be the customer's id, a non-empty string of at most ${MAX_SUBJECT_CHARS} characters without control characters`);
+  if (typeof sub !== "string" || sub.trim() === "" || sub.length > MAX_SUBJECT_CHARS || unusableInId(sub)) {
+    throw new InvalidTokenError(`${where}: claim sub must be the customer's id, a non-empty string of at most ${MAX_SUBJECT_CHARS} characters without control characters or broken Unicode`);
   }
   const out: CustomerClaims = { sub };
   if (typeof payload.name === "string" && payload.name.trim()) out.name = payload.name.trim().slice(0, 100);

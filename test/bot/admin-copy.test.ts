@@ -41,15 +41,15 @@ describe("admin API: copy, feedback, sentiment", () => {
     await store.catalogue.upsertProducts(products.map((product) => ({ product, hash: product.id })));
     const now = Date.now();
     await store.shoppers.addEvents([
-      { userId: "runner", itemId: "shoe-1", type: "purchase", ts: now - 1000 },
-      { userId: "runner", itemId: "hat-1", type: "view", ts: now - 500 },
+      { userId: "customer:runner", itemId: "shoe-1", type: "purchase", ts: now - 1000 },
+      { userId: "customer:runner", itemId: "hat-1", type: "view", ts: now - 500 },
     ]);
-    await store.shoppers.upsertShopper({ userId: "runner", preferences: ["trail running"], personalise: true, createdAt: now, updatedAt: now });
-    await store.shoppers.upsertShopper({ userId: "private", preferences: ["hats"], personalise: false, createdAt: now, updatedAt: now });
-    await store.shoppers.addEvents([{ userId: "private", itemId: "hat-1", type: "view", ts: now }]);
+    await store.shoppers.upsertShopper({ userId: "customer:runner", preferences: ["trail running"], personalise: true, createdAt: now, updatedAt: now });
+    await store.shoppers.upsertShopper({ userId: "customer:private", preferences: ["hats"], personalise: false, createdAt: now, updatedAt: now });
+    await store.shoppers.addEvents([{ userId: "customer:private", itemId: "hat-1", type: "view", ts: now }]);
     await store.segments.saveSegmentation(
       { id: "run-1", createdAt: now, summary: { segments: [{ id: 0, name: "Frequent Shoes buyers", topCategories: [{ name: "shoes", share: 0.9 }], topBrands: [{ name: "Fleet", share: 0.8 }] }] } },
-      [{ userId: "runner", segment: 0 }],
+      [{ userId: "customer:runner", segment: 0 }],
     );
   });
 
@@ -75,6 +75,7 @@ describe("admin API: copy, feedback, sentiment", () => {
         experiments: () => experiments,
         store: () => (open ? store : undefined),
         languageModel: () => undefined,
+        identity: () => undefined,
       }),
     });
     return harness;
@@ -111,6 +112,9 @@ describe("admin API: copy, feedback, sentiment", () => {
     const shopper = await call(`${h.url}/api/admin/copy`, { body: { productId: "shoe-1", shopperId: "runner" }, headers: auth });
     expect(shopper.body.audience).toEqual({ kind: "shopper", categories: ["shoes", "hats"], brands: ["Fleet", "Acme"], preferences: ["trail running"] });
     expect(shopper.body.personalised).toBe(true);
+    // The shop names its customer by its own id ("runner") or by the stored id with its origin.
+    const stored = await call(`${h.url}/api/admin/copy`, { body: { productId: "shoe-1", shopperId: "customer:runner" }, headers: auth });
+    expect(stored.body.audience).toEqual(shopper.body.audience);
     const optedOut = await call(`${h.url}/api/admin/copy`, { body: { productId: "hat-1", shopperId: "private" }, headers: auth });
     expect(optedOut.body).toMatchObject({ personalised: false, audience: { kind: "everyone", categories: [], preferences: [] } });
     const seg = await call(`${h.url}/api/admin/copy`, { body: { productId: "shoe-1", segmentId: 0, variants: 5 }, headers: auth });

@@ -12,7 +12,8 @@ import { createLogger } from "../../core/logger.ts";
 import { assignVariant, Experiments } from "../../recommend/experiments/index.ts";
 import { Segments } from "../../recommend/segments/index.ts";
 import { createStore, type Product, type ShopperEvent, type Store } from "../../store/index.ts";
-import { type Harness, postJson, startHarness } from "./harness.ts";
+import type { Identity, ProvenShopper } from "../../shoppers/index.ts";
+import { type Harness, postJson, startHarness, testConfig, testIdentity } from "./harness.ts";
 
 const TOKEN = "s3cret-admin-token-0123456789";
 const MODEL = "admin-test-embedder";
@@ -91,17 +92,26 @@ describe("admin API", () => {
   async function start(options: { token?: string; host?: string; logger?: ReturnType<typeof createLogger> } = {}): Promise<Harness> {
     const segments = new Segments({ store, embedderId: () => MODEL, cacheTtlMs: 0 });
     const experiments = new Experiments({ store, rankingStrategies: ["default", "blend"] });
+    identity = await testIdentity(testConfig());
     harness = await startHarness({
       env: { ...(options.host ? { HOST: options.host } : {}), ...(options.token ? { CONCIERGE_ADMIN_TOKEN: options.token } : {}) },
+      identity: () => identity,
       admin: adminRouter({
         adminToken: options.token,
         logger: options.logger ?? createLogger("silent"),
         segments: () => (loaded ? segments : undefined),
         experiments: () => (loaded ? experiments : undefined),
+        identity: () => identity,
       }),
     });
     return harness;
   }
+  let identity: Identity;
+  /** A shopper as the shop's pages present them: the anonymous token the chat handed out, as a bearer token. */
+  const visitor = async (): Promise<ProvenShopper & { headers: Record<string, string> }> => {
+    const shopper = await identity.anonymous();
+    return { ...shopper, headers: { authorization: `Bearer ${shopper.anonymousToken}` } };
+  };
 
   describe("auth", () => {
     it("with a token: 401 without it or with a wrong one, 200 with it", async () => {
@@ -115,8 +125,9 @@ describe("admin API", () => {
       const ok = await call(`${h.url}/api/admin/experiments`, { headers: { authorization: `Bearer ${TOKEN}` } });
       expect(ok.status).toBe(200);
       expect(Array.isArray(ok.body.experiments)).toBe(true);
-      // The public events endpoint needs no token.
-      expect((await call(`${h.url}/api/experiments/nope/events`, { body: { userId: "u", type: "click" } })).status).toBe(404);
+      // The public events endpoint needs no admin token, but a shopper's: without one there is no one to record for.
+      expect((await call(`${h.url}/api/experiments/nope/events`, { body: { type: "click" } })).status).toBe(401);
+      expect((await call(`${h.url}/api/experiments/nope/events`, { body: { type: "click" }, headers: (await visitor()).headers })).status).toBe(404);
     });
 
     it("without a token: loopback only, warned about at start-up", async () => {
@@ -222,22 +233,22 @@ describe("admin API", () => {
       expect((await call(`${h.url}/api/admin/experiments`, { headers: auth })).body.experiments.map((e: Json) => e.id)).toContain("blend-test");
       expect((await call(`${h.url}/api/admin/experiments/blend-test`, { headers: auth })).body.name).toBe("Blend ranking");
 
-      const users = Array.from({ length: 30 }, (_, i) => `shopper-${i}`);
-      const exposed = await postJson(
-        `${h.url}/api/experiments/blend-test/events`,
-        users.map((userId) => ({ userId, type: "exposure" })),
-      );
-      expect(exposed.status).toBe(202);
-      expect(exposed.body.accepted).toBe(30);
-      expect(exposed.body.events[0]).toEqual({ userId: "shopper-0", type: "exposure", variant: assignVariant(created.body, "shopper-0").name });
-      expect((await postJson(`${h.url}/api/experiments/blend-test/events`, { userId: "shopper-1", type: "click" })).status).toBe(202);
+      const shoppers = await Promise.all(Array.from({ length: 30 }, () => visitor()));
+      for (const shopper of shoppers) {
+        const exposed = await postJson(`${h.url}/api/experiments/blend-test/events`, { type: "exposure" }, shopper.headers);
+        expect(exposed.status).toBe(202);
+        expect(exposed.body).toEqual({ accepted: 1, events: [{ type: "exposure", variant: assignVariant(created.body, shopper.id).name }] });
+      }
+      const [first, second] = shoppers as [(typeof shoppers)[0], (typeof shoppers)[0]];
+      // A userId in the body names no one: the click is the bearer's.
+      expect((await postJson(`${h.url}/api/experiments/blend-test/events`, { userId: second.id, type: "click" }, first.headers)).status).toBe(202);
 
-      const variant = await call(`${h.url}/api/experiments/blend-test/variant?userId=shopper-1`);
+      const variant = await call(`${h.url}/api/experiments/blend-test/variant?userId=${encodeURIComponent(second.id)}`, { headers: first.headers });
       expect(variant.body).toEqual({
         experimentId: "blend-test",
-        variant: assignVariant(created.body, "shopper-1").name,
-        control: assignVariant(created.body, "shopper-1").name === "control",
-        config: assignVariant(created.body, "shopper-1").config,
+        variant: assignVariant(created.body, first.id).name,
+        control: assignVariant(created.body, first.id).name === "control",
+        config: assignVariant(created.body, first.id).config,
       });
 
       const report = await call(`${h.url}/api/admin/experiments/blend-test/report`, { headers: auth });
@@ -249,10 +260,10 @@ describe("admin API", () => {
 
       const stopped = await call(`${h.url}/api/admin/experiments/blend-test/stop`, { method: "POST", headers: auth });
       expect(stopped.body).toMatchObject({ status: "stopped", stoppedAt: expect.any(Number) });
-      const late = await postJson(`${h.url}/api/experiments/blend-test/events`, { userId: "shopper-1", type: "click" });
+      const late = await postJson(`${h.url}/api/experiments/blend-test/events`, { type: "click" }, first.headers);
       expect(late.status).toBe(409);
       expect(late.body.error.code).toBe("experiment_stopped");
-      expect((await call(`${h.url}/api/experiments/blend-test/variant?userId=shopper-1`)).body).toMatchObject({ variant: "control", stopped: true });
+      expect((await call(`${h.url}/api/experiments/blend-test/variant`, { headers: first.headers })).body).toMatchObject({ variant: "control", stopped: true });
     });
 
     it("refuses bad input with 400 naming the field, unknown ids with 404, wrong methods with 405", async () => {
@@ -277,13 +288,16 @@ describe("admin API", () => {
       await call(`${h.url}/api/admin/experiments`, { body: { id: "copy-test", name: "Copy", variants: [{ name: "a" }, { name: "b" }] }, headers: auth });
       const dup = await call(`${h.url}/api/admin/experiments`, { body: { id: "copy-test", name: "Copy", variants: [{ name: "a" }, { name: "b" }] }, headers: auth });
       expect(dup.status).toBe(409);
-      const badEvent = await postJson(`${h.url}/api/experiments/copy-test/events`, [{ userId: "u", type: "exposure" }, { userId: "u", type: "view" }]);
+      const shopper = await visitor();
+      const badEvent = await postJson(`${h.url}/api/experiments/copy-test/events`, [{ type: "exposure" }, { type: "view" }], shopper.headers);
       expect(badEvent.status).toBe(400);
       expect(badEvent.body.error.message).toMatch(/events\[1\]: type: expected one of exposure, click, cart, purchase/);
-      expect((await postJson(`${h.url}/api/experiments/copy-test/events`, { userId: "u", type: "click", variant: "c" })).body.error.message).toMatch(
+      expect((await postJson(`${h.url}/api/experiments/copy-test/events`, { type: "click", variant: "c" }, shopper.headers)).body.error.message).toMatch(
         /variant: unknown variant "c"/,
       );
-      expect((await call(`${h.url}/api/experiments/copy-test/variant`)).body.error.message).toMatch(/userId/);
+      const anonymous = await call(`${h.url}/api/experiments/copy-test/variant`);
+      expect(anonymous.status).toBe(401);
+      expect(anonymous.body.error.message).toMatch(/Authorization/);
       expect((await call(`${h.url}/api/admin/experiments/missing/report`, { headers: auth })).status).toBe(404);
       expect((await call(`${h.url}/api/admin/experiments/Bad%20Id/report`, { headers: auth })).status).toBe(400);
       const wrong = await call(`${h.url}/api/admin/experiments/copy-test/stop`, { headers: auth });

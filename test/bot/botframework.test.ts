@@ -4,7 +4,7 @@ import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { createLogger } from "../../core/logger.ts";
 import { createServer } from "../../bot/index.ts";
-import { type Harness, postJson, SCRIPTED_REPLY, startHarness, testConfig } from "./harness.ts";
+import { type Harness, postJson, SCRIPTED_REPLY, serverDeps, startHarness, testConfig } from "./harness.ts";
 
 let harness: Harness | undefined;
 const cleanups: (() => Promise<void>)[] = [];
@@ -68,7 +68,9 @@ describe("POST /api/messages (expectReplies)", () => {
         { type: "imBack", title: "Show me jackets", value: "Show me jackets" },
       ],
     });
-    expect(harness.engine.turns).toEqual([{ conversationId: "conv-1", userId: "emulator:user-1", text: "trail shoes please", locale: "en-US" }]);
+    expect(harness.engine.turns).toEqual([
+      { conversationId: "conv-1", userId: "bf:emulator:user-1", text: "trail shoes please", locale: "en-US", medium: "text", baseUrl: harness.url },
+    ]);
   });
 
   it("renders Adaptive Cards for Teams, with an imBack submit and without the bot's @mention in the text", async () => {
@@ -86,7 +88,7 @@ describe("POST /api/messages (expectReplies)", () => {
       "because you viewed running gear",
     ]);
     expect(card.actions[0]).toMatchObject({ type: "Action.Submit", data: { msteams: { type: "imBack", value: "tell me more about Trailblazer Running Shoe" } } });
-    expect(harness.engine.turns[0]).toMatchObject({ userId: "msteams:user-1", text: "trail shoes" });
+    expect(harness.engine.turns[0]).toMatchObject({ userId: "bf:msteams:user-1", text: "trail shoes" });
   });
 
   it("welcomes a shopper who joins the conversation through the engine's greeting", async () => {
@@ -96,7 +98,7 @@ describe("POST /api/messages (expectReplies)", () => {
     );
     expect(res.status).toBe(200);
     expect(res.body.activities.at(-1).text).toBe(SCRIPTED_REPLY.text);
-    expect(harness.engine.turns).toEqual([{ conversationId: "conv-1", userId: "emulator:user-1", text: "hello", locale: "en-US" }]);
+    expect(harness.engine.turns).toEqual([{ conversationId: "conv-1", userId: "bf:emulator:user-1", text: "hello", locale: "en-US", medium: "text", baseUrl: harness.url }]);
 
     // Only the bot joining: nothing to say.
     const botOnly = await post(activity({ type: "conversationUpdate", text: undefined, membersAdded: [{ id: "bot-1" }] }));
@@ -228,14 +230,15 @@ describe("authentication", () => {
       engine: () => undefined,
       isReady: () => false,
       recordEvents: async () => {},
+      ...(await serverDeps(testConfig())),
     });
     cleanups.push(() => server.close());
     expect(server.anonymousBot).toBe(true);
     expect(lines.join("")).toMatch(/MICROSOFT_APP_ID is not set/);
   });
 
-  it("refuses a password or tenant without an app id, and names the missing tenant for SingleTenant", () => {
-    const deps = { logger: createLogger("silent"), engine: () => undefined, isReady: () => false, recordEvents: async () => {} };
+  it("refuses a password or tenant without an app id, and names the missing tenant for SingleTenant", async () => {
+    const deps = { logger: createLogger("silent"), engine: () => undefined, isReady: () => false, recordEvents: async () => {}, ...(await serverDeps(testConfig())) };
     expect(() => createServer({ ...deps, config: testConfig({ MICROSOFT_APP_PASSWORD: "secret" }) })).toThrow(/MICROSOFT_APP_ID is required/);
     expect(() =>
       createServer({ ...deps, config: testConfig({ MICROSOFT_APP_ID: "app", MICROSOFT_APP_PASSWORD: "secret", MICROSOFT_APP_TYPE: "SingleTenant" }) }),

@@ -3,8 +3,9 @@ import { loadConfig, type Config } from "../../core/config.ts";
 import { createLogger } from "../../core/logger.ts";
 import type { Reply, ReplySink, Turn } from "../../core/turn.ts";
 import type { DialogEngine } from "../../dialogs/types.ts";
-import type { ShopperEvent } from "../../store/types.ts";
+import { Identity, type ShopperEvent } from "../../shoppers/index.ts";
 import { type ConciergeServer, createServer, type ServerDeps } from "../../bot/index.ts";
+import { MemoryBlobStore } from "../fakes/memory-blobs.ts";
 
 /**
  * A test-only DialogEngine standing in for dialogs/ (which has its own tests): it answers every
@@ -66,6 +67,17 @@ export function testConfig(env: Record<string, string> = {}): Config {
   return loadConfig({ PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", MAX_MESSAGE_CHARS: "2000", ...env });
 }
 
+/** The real Identity over an in-memory blob slice (the server secret), with the config's shop keys. */
+export function testIdentity(config: Config): Promise<Identity> {
+  return Identity.create({ keys: config.identity ?? {}, blobs: new MemoryBlobStore() });
+}
+
+/** What createServer needs beyond the engine, for tests that build a server by hand. */
+export async function serverDeps(config: Config): Promise<Pick<ServerDeps, "identity" | "shoppers">> {
+  const identity = await testIdentity(config);
+  return { identity: () => identity, shoppers: () => undefined };
+}
+
 export async function startHarness(options: Partial<ServerDeps> & { env?: Record<string, string>; ready?: boolean } = {}): Promise<Harness> {
   const engine = scriptedEngine();
   const ready = { value: options.ready ?? true };
@@ -77,6 +89,7 @@ export async function startHarness(options: Partial<ServerDeps> & { env?: Record
     logger: createLogger("silent"),
     engine: () => (ready.value ? engine : undefined),
     isReady: () => ready.value,
+    ...(await serverDeps(config)),
     recordEvents: async (batch) => {
       if (failEvents.value) throw new Error("store down (scripted)");
       events.push(batch);
@@ -87,8 +100,17 @@ export async function startHarness(options: Partial<ServerDeps> & { env?: Record
   return { server, url: `http://127.0.0.1:${port}`, engine, events, ready, config, failEvents, close: () => server.close() };
 }
 
+const sessions = new WeakMap<Socket, Promise<Json>>();
+
+/** The `session` event the server sent the socket when it connected (who it is, its anonymous token). */
+export function sessionOf(socket: Socket): Promise<Json> {
+  return sessions.get(socket) ?? Promise.reject(new Error("not a chatClient socket"));
+}
+
 export function chatClient(url: string, auth: Record<string, unknown> = {}): Promise<Socket> {
   const socket = connect(`${url}/chat`, { transports: ["websocket"], auth, reconnection: false, forceNew: true });
+  // Listened for before connecting: the server sends it right behind the connection.
+  sessions.set(socket, new Promise((resolve) => socket.once("session", resolve)));
   return new Promise((resolve, reject) => {
     socket.once("connect", () => resolve(socket));
     socket.once("connect_error", (err) => {

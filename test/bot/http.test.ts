@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { chatClient, type Harness, postJson, SCRIPTED_REPLY, startHarness } from "./harness.ts";
+import { chatClient, type Harness, postJson, SCRIPTED_REPLY, startHarness, serverDeps } from "./harness.ts";
+import { customerToken, SHOP_SECRET } from "../helpers/tokens.ts";
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -8,32 +9,63 @@ afterEach(async () => {
 });
 
 describe("POST /api/events", () => {
-  it("accepts one event and an array, answering 202 {accepted}", async () => {
-    harness = await startHarness();
-    const one = await postJson(`${harness.url}/api/events`, { userId: "u1", itemId: "sku-1", type: "purchase" });
+  const withSecret = { env: { CONCIERGE_IDENTITY_SECRET: SHOP_SECRET } };
+  const bearer = async (sub = "u1") => ({ authorization: `Bearer ${await customerToken(sub)}` });
+
+  it("accepts one event and an array for the shopper the bearer token proves, answering 202 {accepted}", async () => {
+    harness = await startHarness(withSecret);
+    const auth = await bearer("u1");
+    const one = await postJson(`${harness.url}/api/events`, { itemId: "sku-1", type: "purchase" }, auth);
     expect(one.status).toBe(202);
     expect(one.body).toEqual({ accepted: 1 });
-    const many = await postJson(`${harness.url}/api/events`, [
-      { userId: "u1", itemId: "sku-1", type: "view", ts: 1735689600000 },
-      { userId: "u2", itemId: "sku-2", type: "favourite", ts: "2025-01-01T00:00:00.000+08:00" },
-      { userId: "u2", itemId: "sku-3", type: "rating", value: 4 },
-    ]);
+    const many = await postJson(
+      `${harness.url}/api/events`,
+      [
+        { itemId: "sku-1", type: "view", ts: 1735689600000 },
+        // A userId in the body names no one: the events are the bearer's.
+        { userId: "customer:u2", itemId: "sku-2", type: "favourite", ts: "2025-01-01T00:00:00.000+08:00" },
+        { userId: "u2", itemId: "sku-3", type: "rating", value: 4 },
+      ],
+      auth,
+    );
     expect(many.status).toBe(202);
     expect(many.body).toEqual({ accepted: 3 });
     expect(harness.events[1]!.map((e) => [e.userId, e.type, e.ts])).toEqual([
-      ["u1", "view", 1735689600000],
-      ["u2", "favourite", Date.parse("2024-12-31T16:00:00Z")],
-      ["u2", "rating", expect.any(Number)],
+      ["customer:u1", "view", 1735689600000],
+      ["customer:u1", "favourite", Date.parse("2024-12-31T16:00:00Z")],
+      ["customer:u1", "rating", expect.any(Number)],
     ]);
     expect(one.headers.get("access-control-allow-origin")).toBe("*");
   });
 
+  it("records nothing without a token that proves a shopper", async () => {
+    harness = await startHarness(withSecret);
+    const none = await postJson(`${harness.url}/api/events`, { userId: "customer:u1", itemId: "sku-1", type: "view" });
+    expect(none.status).toBe(401);
+    expect(none.body.error.code).toBe("unauthenticated");
+    expect(none.body.error.message).toMatch(/Authorization/);
+    const forged = await postJson(
+      `${harness.url}/api/events`,
+      { itemId: "sku-1", type: "view" },
+      { authorization: `Bearer ${await customerToken("u1", { secret: "another-secret-another-secret-0000" })}` },
+    );
+    expect(forged.status).toBe(401);
+    expect(forged.body.error).toMatchObject({ code: "invalid_token", message: expect.stringMatching(/^Authorization: the signature does not verify/) });
+    const malformed = await postJson(`${harness.url}/api/events`, { itemId: "sku-1", type: "view" }, { authorization: "Basic dTpw" });
+    expect(malformed.status).toBe(401);
+    expect(harness.events).toHaveLength(0);
+  });
+
   it("refuses an unknown type with 400 naming the field and listing the valid types", async () => {
-    harness = await startHarness();
-    const res = await postJson(`${harness.url}/api/events`, [
-      { userId: "u1", itemId: "sku-1", type: "view" },
-      { userId: "u1", itemId: "sku-1", type: "wishlist" },
-    ]);
+    harness = await startHarness(withSecret);
+    const res = await postJson(
+      `${harness.url}/api/events`,
+      [
+        { itemId: "sku-1", type: "view" },
+        { itemId: "sku-1", type: "wishlist" },
+      ],
+      await bearer(),
+    );
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe("invalid_input");
     expect(res.body.error.message).toBe('invalid events: events[1].type: unknown event type "wishlist"; expected one of view, cart, purchase, favourite, rating');
@@ -41,56 +73,58 @@ describe("POST /api/events", () => {
   });
 
   it.each([
-    ["missing userId", { itemId: "sku-1", type: "view" }, /userId: expected a string/],
-    ["a bad ts", { userId: "u", itemId: "sku-1", type: "view", ts: -5 }, /ts: expected epoch milliseconds/],
-    ["a ts far in the future", { userId: "u", itemId: "sku-1", type: "view", ts: Date.now() + 7 * 86400000 }, /ts: is more than a day in the future/],
-    ["a string value", { userId: "u", itemId: "sku-1", type: "rating", value: "5" }, /value: expected a number/],
+    ["a missing itemId", { type: "view" }, /itemId: expected a string/],
+    ["a bad ts", { itemId: "sku-1", type: "view", ts: -5 }, /ts: expected epoch milliseconds/],
+    ["a ts far in the future", { itemId: "sku-1", type: "view", ts: Date.now() + 7 * 86400000 }, /ts: is more than a day in the future/],
+    ["a string value", { itemId: "sku-1", type: "rating", value: "5" }, /value: expected a number/],
     ["a bare string", "view", /expected an event object/],
     ["an empty array", [], /at least one event/],
   ])("refuses %s with 400", async (_name, body, message) => {
-    harness = await startHarness();
-    const res = await postJson(`${harness.url}/api/events`, typeof body === "string" ? JSON.stringify(body) : body);
+    harness = await startHarness(withSecret);
+    const res = await postJson(`${harness.url}/api/events`, typeof body === "string" ? JSON.stringify(body) : body, await bearer());
     expect(res.status).toBe(400);
     expect(res.body.error.message).toMatch(message);
   });
 
   it("refuses more than 1,000 events with 413", async () => {
-    harness = await startHarness();
-    const events = Array.from({ length: 1001 }, (_, i) => ({ userId: "u", itemId: `sku-${i}`, type: "view" }));
-    const res = await postJson(`${harness.url}/api/events`, events);
+    harness = await startHarness(withSecret);
+    const events = Array.from({ length: 1001 }, (_, i) => ({ itemId: `sku-${i}`, type: "view" }));
+    const res = await postJson(`${harness.url}/api/events`, events, await bearer());
     expect(res.status).toBe(413);
     expect(res.body.error).toEqual({ code: "payload_too_large", message: "events: at most 1000 events a request (got 1001); send them in batches" });
   });
 
   it("answers malformed JSON, an oversized body and a non-JSON body clearly", async () => {
-    harness = await startHarness();
-    const bad = await postJson(`${harness.url}/api/events`, '{"userId": "u",');
+    harness = await startHarness(withSecret);
+    const auth = await bearer();
+    const bad = await postJson(`${harness.url}/api/events`, '{"itemId": "u",', auth);
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe("invalid_json");
     expect(bad.body.error.message).toMatch(/^malformed JSON in the request body/);
 
-    const huge = await postJson(`${harness.url}/api/events`, { userId: "u", itemId: "x".repeat(1024 * 1024), type: "view" });
+    const huge = await postJson(`${harness.url}/api/events`, { itemId: "x".repeat(1024 * 1024), type: "view" }, auth);
     expect(huge.status).toBe(413);
     expect(huge.body.error.code).toBe("payload_too_large");
     expect(huge.body.error.message).toMatch(/at most 262144 bytes/);
 
-    const text = await fetch(`${harness.url}/api/events`, { method: "POST", headers: { "content-type": "text/plain" }, body: "view sku-1" });
+    const text = await fetch(`${harness.url}/api/events`, { method: "POST", headers: { "content-type": "text/plain", ...auth }, body: "view sku-1" });
     expect(text.status).toBe(400);
     expect((await text.json()).error.message).toMatch(/Content-Type: application\/json/);
   });
 
   it("answers 503 before ready and 500 (without internals) when storing fails", async () => {
-    harness = await startHarness({ ready: false });
-    const early = await postJson(`${harness.url}/api/events`, { userId: "u", itemId: "sku-1", type: "view" });
+    harness = await startHarness({ ...withSecret, ready: false });
+    const auth = await bearer();
+    const early = await postJson(`${harness.url}/api/events`, { itemId: "sku-1", type: "view" }, auth);
     expect(early.status).toBe(503);
     expect(early.body.error.code).toBe("not_ready");
     harness.ready.value = true;
     harness.failEvents.value = true;
-    const failed = await postJson(`${harness.url}/api/events`, { userId: "u", itemId: "sku-1", type: "view" });
+    const failed = await postJson(`${harness.url}/api/events`, { itemId: "sku-1", type: "view" }, auth);
     expect(failed.status).toBe(500);
     expect(failed.body).toEqual({ error: { code: "internal_error", message: "something went wrong on our side" } });
     harness.failEvents.value = false;
-    expect((await postJson(`${harness.url}/api/events`, { userId: "u", itemId: "sku-1", type: "view" })).status).toBe(202);
+    expect((await postJson(`${harness.url}/api/events`, { itemId: "sku-1", type: "view" }, auth)).status).toBe(202);
   });
 
   it("answers the wrong method with 405", async () => {
@@ -172,7 +206,7 @@ describe("listen and close", () => {
     const port = Number(new URL(harness.url).port);
     const { createServer } = await import("../../bot/index.ts");
     const { createLogger } = await import("../../core/logger.ts");
-    const second = createServer({ ...harnessDeps(), config: { ...harness.config, port } });
+    const second = createServer({ ...harnessDeps(), ...(await serverDeps(harness.config)), config: { ...harness.config, port } });
     await expect(second.listen()).rejects.toThrow(`port ${port} is already in use`);
     await second.close();
     const socket = await chatClient(harness.url);

@@ -1,6 +1,9 @@
 import type { Socket } from "socket.io-client";
 import { afterEach, describe, expect, it } from "vitest";
-import { chatClient, type Harness, SCRIPTED_REPLY, startHarness } from "./harness.ts";
+import { customerToken, SHOP_SECRET } from "../helpers/tokens.ts";
+import { chatClient, type Harness, SCRIPTED_REPLY, sessionOf, startHarness } from "./harness.ts";
+
+const withSecret = { env: { CONCIERGE_IDENTITY_SECRET: SHOP_SECRET } };
 
 let harness: Harness | undefined;
 const sockets: Socket[] = [];
@@ -22,7 +25,7 @@ const send = (socket: Socket, payload: unknown) => socket.timeout(10_000).emitWi
 
 describe("socket.io /chat message", () => {
   it("streams reply:delta before the acknowledgement, which carries exactly the public reply", async () => {
-    const { harness, socket } = await open({}, { userId: "shopper-7" });
+    const { harness, socket } = await open(withSecret, { token: await customerToken("shopper-7") });
     const deltas: string[] = [];
     let ackedBeforeDelta = false;
     let acked = false;
@@ -45,25 +48,48 @@ describe("socket.io /chat message", () => {
       suggestions: ["Cheaper ones", "Show me jackets"],
     });
     const turn = harness.engine.turns[0]!;
-    expect(turn).toEqual({ conversationId: `web:${socket.id}`, userId: "shopper-7", text: "trail shoes please", locale: "en-GB" });
+    expect(turn).toEqual({
+      conversationId: `web:${socket.id}`,
+      userId: "customer:shopper-7",
+      text: "trail shoes please",
+      locale: "en-GB",
+      medium: "text",
+      baseUrl: harness.url,
+    });
   });
 
-  it("gives each socket its own conversation and a stable anonymous user id, overridable per message", async () => {
-    const { harness, socket } = await open();
+  it("gives an anonymous visitor an unguessable id of their own, which no message can change, and a token to come back with", async () => {
+    harness = await startHarness();
+    const socket = await chatClient(harness.url);
+    sockets.push(socket);
+    const session = (await sessionOf(socket)) as { shopper: { kind: string }; token: string };
+    expect(session.shopper.kind).toBe("anonymous");
     await send(socket, { text: "hi" });
     await send(socket, { text: "again" });
     await send(socket, { text: "as someone", userId: "u-42" });
     const [a, b, c] = harness.engine.turns;
-    expect(a!.userId).toMatch(/^anon-/);
+    expect(a!.userId).toMatch(/^anon:[A-Za-z0-9_-]{22}$/);
     expect(b!.userId).toBe(a!.userId);
     expect(b!.conversationId).toBe(a!.conversationId);
-    expect(c!.userId).toBe("u-42");
+    expect(c!.userId).toBe(a!.userId);
 
     const other = await chatClient(harness.url);
     sockets.push(other);
     await send(other, { text: "hello" });
     expect(harness.engine.turns[3]!.conversationId).not.toBe(a!.conversationId);
     expect(harness.engine.turns[3]!.userId).not.toBe(a!.userId);
+
+    // The token it was handed brings the same visitor back on a new connection; the id alone does not.
+    const back = await chatClient(harness.url, { token: session.token });
+    sockets.push(back);
+    await send(back, { text: "back again" });
+    expect(harness.engine.turns[4]!.userId).toBe(a!.userId);
+    // Knowing the id is not enough: as a token it is refused, as auth.userId it is ignored.
+    await expect(chatClient(harness.url, { token: a!.userId })).rejects.toMatchObject({ data: { code: "identity_not_configured" } });
+    const claimed = await chatClient(harness.url, { userId: a!.userId });
+    sockets.push(claimed);
+    await send(claimed, { text: "I am them", userId: a!.userId });
+    expect(harness.engine.turns[5]!.userId).not.toBe(a!.userId);
   });
 
   it.each([
@@ -71,7 +97,6 @@ describe("socket.io /chat message", () => {
     ["text a number", { text: 42 }, "invalid_input", /text: expected a string/],
     ["empty text", { text: "   " }, "invalid_input", /text: must not be empty/],
     ["not an object", "hello", "invalid_input", /expected an object \{text/],
-    ["userId a number", { text: "hi", userId: 5 }, "invalid_input", /userId: expected a string/],
     ["text over the limit", { text: "x".repeat(2001) }, "payload_too_large", /text: at most 2000 characters \(got 2001\)/],
   ])("answers %s with a clear error and keeps serving", async (_name, payload, code, message) => {
     const { harness, socket } = await open();
@@ -146,34 +171,40 @@ describe("socket.io /chat message", () => {
     expect((await send(other, { text: "one" })).text).toBe(SCRIPTED_REPLY.text);
   });
 
-  it("refuses a handshake with a malformed auth.userId", async () => {
+  it("takes no identity from auth.userId, and says so", async () => {
     harness = await startHarness();
-    await expect(chatClient(harness.url, { userId: 12 })).rejects.toThrow(/auth\.userId/);
+    const socket = await chatClient(harness.url, { userId: "customer:customer-1001" });
+    sockets.push(socket);
+    const session = (await sessionOf(socket)) as { shopper: { kind: string }; notice?: string };
+    expect(session.shopper.kind).toBe("anonymous");
+    expect(session.notice).toMatch(/auth\.userId is ignored/);
+    await send(socket, { text: "hi", userId: "customer:customer-1001" });
+    expect(harness.engine.turns[0]!.userId).toMatch(/^anon:/);
   });
 });
 
 describe("socket.io /chat event", () => {
   it("records an event for the socket's shopper, with ts defaulting to now", async () => {
-    const { harness, socket } = await open({}, { userId: "shopper-9" });
+    const { harness, socket } = await open(withSecret, { token: await customerToken("shopper-9") });
     const before = Date.now();
     const answer = await socket.timeout(5000).emitWithAck("event", { itemId: "sku-1", type: "view" });
     expect(answer).toEqual({ ok: true, accepted: 1 });
     const [event] = harness.events[0]!;
-    expect(event).toMatchObject({ userId: "shopper-9", itemId: "sku-1", type: "view" });
+    expect(event).toMatchObject({ userId: "customer:shopper-9", itemId: "sku-1", type: "view" });
     expect(event!.ts).toBeGreaterThanOrEqual(before);
     expect(event!.ts).toBeLessThanOrEqual(Date.now());
   });
 
-  it("accepts an ISO ts and an array, and an explicit userId", async () => {
-    const { harness, socket } = await open();
+  it("accepts an ISO ts and an array, recording them as the socket's shopper whatever userId they name", async () => {
+    const { harness, socket } = await open(withSecret, { token: await customerToken("u1") });
     const answer = await socket.timeout(5000).emitWithAck("event", [
-      { userId: "u1", itemId: "sku-1", type: "rating", value: 5, ts: "2025-03-01T10:00:00Z" },
-      { userId: "u1", itemId: "sku-2", type: "cart", ts: 1735689600000 },
+      { userId: "customer:someone-else", itemId: "sku-1", type: "rating", value: 5, ts: "2025-03-01T10:00:00Z" },
+      { itemId: "sku-2", type: "cart", ts: 1735689600000 },
     ]);
     expect(answer).toEqual({ ok: true, accepted: 2 });
     expect(harness.events[0]).toEqual([
-      { userId: "u1", itemId: "sku-1", type: "rating", value: 5, ts: Date.parse("2025-03-01T10:00:00Z") },
-      { userId: "u1", itemId: "sku-2", type: "cart", ts: 1735689600000 },
+      { userId: "customer:u1", itemId: "sku-1", type: "rating", value: 5, ts: Date.parse("2025-03-01T10:00:00Z") },
+      { userId: "customer:u1", itemId: "sku-2", type: "cart", ts: 1735689600000 },
     ]);
   });
 
@@ -196,5 +227,45 @@ describe("socket.io /chat event", () => {
     const error = new Promise<{ error: { code: string } }>((resolve) => socket.once("error", resolve));
     socket.emit("event", { itemId: "sku-1", type: "view" });
     expect((await error).error.code).toBe("internal_error");
+  });
+});
+
+describe("socket.io /chat handshake identity", () => {
+  it.each([
+    ["signed with another secret", () => customerToken("customer-1001", { secret: "not-the-shop-secret-0123456789abcdef" }), /signature does not verify/],
+    ["expired", () => customerToken("customer-1001", { expiresIn: Math.floor(Date.now() / 1000) - 3600 }), /expired/],
+    ["without exp", () => customerToken("customer-1001", { noExp: true }), /claim exp is required/],
+    ["unsigned (alg none)", async () => `${Buffer.from('{"alg":"none"}').toString("base64url")}.${Buffer.from(JSON.stringify({ sub: "customer-1001", exp: 9e9 })).toString("base64url")}.`, /algorithm none is not accepted/],
+    ["not a token at all", async () => "customer-1001", /not a signed token/],
+  ])("refuses a token %s with its reason, never as an anonymous visitor", async (_name, make, message) => {
+    harness = await startHarness(withSecret);
+    const refused = await chatClient(harness.url, { token: await make() }).then(
+      (socket) => {
+        sockets.push(socket);
+        return undefined;
+      },
+      (err: Error & { data?: { code: string; message: string } }) => err,
+    );
+    expect(refused?.data?.code).toBe("invalid_token");
+    expect(refused?.message).toMatch(/^auth\.token: /);
+    expect(refused?.message).toMatch(message);
+    expect(harness.engine.turns).toHaveLength(0);
+  });
+
+  it("refuses any customer token when the shop configured no way to sign them", async () => {
+    harness = await startHarness();
+    const err = await chatClient(harness.url, { token: await customerToken("customer-1001") }).catch((e: Error & { data?: { code: string } }) => e);
+    expect((err as { data?: { code: string } }).data?.code).toBe("identity_not_configured");
+    expect((err as Error).message).toMatch(/CONCIERGE_IDENTITY_SECRET/);
+  });
+
+  it("takes the token's name and locale, and never reads a sub as another origin", async () => {
+    harness = await startHarness(withSecret);
+    const socket = await chatClient(harness.url, { token: await customerToken("anon:abc", { claims: { name: "Ada", locale: "zh-CN" } }) });
+    sockets.push(socket);
+    const session = (await sessionOf(socket)) as { shopper: { kind: string; name?: string }; token?: string };
+    expect(session).toEqual({ shopper: { kind: "customer", name: "Ada" } });
+    await send(socket, { text: "hi" });
+    expect(harness.engine.turns[0]).toMatchObject({ userId: "customer:anon:abc", locale: "zh-CN" });
   });
 });

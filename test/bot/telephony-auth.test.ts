@@ -164,8 +164,11 @@ describe("with CONCIERGE_TELEPHONY_AUTH_TOKEN", () => {
     expect(turns.length).toBeGreaterThan(0);
     expect(turns.map((t) => t.text).join(" ")).toMatch(/running shoes/);
     expect(turns.map((t) => t.text).join(" ")).not.toMatch(/hiking|boots/);
-    const hashed = `phone:${createHash("sha256").update(FROM).digest("hex").slice(0, 16)}`;
-    for (const t of turns) expect(t.userId).toBe(hashed);
+    // The caller is known by a hash keyed with the server's secret: not one anyone can compute from the number.
+    const unkeyed = createHash("sha256").update(FROM).digest("hex");
+    expect(turns[0]!.userId).toMatch(/^phone:[0-9a-f]{32}$/);
+    expect(unkeyed).not.toContain(turns[0]!.userId.slice("phone:".length, "phone:".length + 16));
+    for (const t of turns) expect(t.userId).toBe(turns[0]!.userId);
     call.ws.close();
   });
 
@@ -205,7 +208,8 @@ describe("without CONCIERGE_TELEPHONY_AUTH_TOKEN", () => {
     await call.until(() => call.received.some((m) => m.event === "mark"));
     const turns = open.engine.turns.filter((t) => t.conversationId === `phone:${callSid}`);
     expect(turns.length).toBeGreaterThan(0);
-    for (const t of turns) expect(t.userId).toBe(`phone:${callSid}`);
+    expect(turns[0]!.userId).toMatch(/^anon:/);
+    for (const t of turns) expect(t.userId).toBe(turns[0]!.userId);
     call.ws.close();
   });
 });

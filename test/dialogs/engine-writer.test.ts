@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Reply } from "../../core/turn.ts";
 import { createDialogEngine, type DialogDeps, type ReplyDraft, type ReplyWriter, type WrittenReply } from "../../dialogs/index.ts";
 import type { Store } from "../../store/types.ts";
-import { PRODUCTS, scriptedRecommender, scriptedUnderstander, tempStore } from "./helpers.ts";
+import { PRODUCTS, scriptedRecommender, scriptedUnderstander, tempStore, onStore } from "./helpers.ts";
 
 const understander = scriptedUnderstander({
   "show me hats": { intent: "search_products" },
@@ -42,7 +42,7 @@ describe("the dialog engine with a reply writer", () => {
   let db: Awaited<ReturnType<typeof tempStore>>;
   let store: Store;
   let n = 0;
-  const engineWith = (writer?: DialogDeps["writer"]) => createDialogEngine({ understander, recommender: scriptedRecommender(), store, writer });
+  const engineWith = (writer?: DialogDeps["writer"]) => createDialogEngine({ understander, recommender: scriptedRecommender(), ...onStore(store), writer });
   const turn = (text: string, conversationId = `c-${++n}`, userId = `u-${n}`) => ({ conversationId, userId, text });
   async function run(engine: ReturnType<typeof engineWith>, t: ReturnType<typeof turn>, signal?: AbortSignal): Promise<{ reply: Reply; deltas: string[] }> {
     const deltas: string[] = [];

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Understander, Understanding } from "../../intents/types.ts";
 import type { Ranked, Recommender } from "../../recommend/types.ts";
+import { Shoppers } from "../../shoppers/index.ts";
 import { createStore } from "../../store/index.ts";
 import type { Product, Store } from "../../store/types.ts";
 
@@ -73,4 +74,9 @@ export async function tempStore(): Promise<{ store: Store; close(): Promise<void
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The engine's shopper and transcript dependencies over a store, as the service wires them. */
+export function onStore(store: Store): { shoppers: Shoppers; conversations: Store["conversations"] } {
+  return { shoppers: new Shoppers({ store: store.shoppers }), conversations: store.conversations };
 }

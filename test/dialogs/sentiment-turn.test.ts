@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDialogEngine } from "../../dialogs/index.ts";
-import { PRODUCTS, scriptedRecommender, scriptedUnderstander, tempStore } from "./helpers.ts";
+import { PRODUCTS, scriptedRecommender, scriptedUnderstander, tempStore, onStore } from "./helpers.ts";
 
 const understander = scriptedUnderstander({
   "this hat is awful": { intent: "product_details", sentiment: { label: "negative", score: -0.6 } },
@@ -17,7 +17,7 @@ describe("a turn's sentiment", () => {
   afterAll(async () => db?.close());
 
   it("offers a human hand-off on a negative message outside the complaint flows, and stores the sentiment with the shopper's line", async () => {
-    const engine = createDialogEngine({ understander, recommender: scriptedRecommender(PRODUCTS.slice(0, 1)), store: db.store });
+    const engine = createDialogEngine({ understander, recommender: scriptedRecommender(PRODUCTS.slice(0, 1)), ...onStore(db.store) });
     const negative = await engine.handle({ conversationId: "c-s", userId: "u-sent", text: "this hat is awful" }, { delta() {} });
     expect(negative.suggestions[0]).toBe("Talk to a human");
     const neutral = await engine.handle({ conversationId: "c-s", userId: "u-sent", text: "show me hats" }, { delta() {} });

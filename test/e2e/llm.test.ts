@@ -63,8 +63,8 @@ describe.skipIf(!hasToyModel)("the running service with the toy GGUF answering",
   let base: string;
   let dataDir: string;
   const clients: ChatClient[] = [];
-  const chat = async (userId: string) => {
-    const client = await connectChat(service.port, userId);
+  const chat = async (_label: string) => {
+    const client = await connectChat(service.port);
     clients.push(client);
     return client;
   };
@@ -212,7 +212,7 @@ describe("the running service when the model file is missing", () => {
   });
 
   it("answers with the templates", async () => {
-    const client = await connectChat(service.port, "e2e-no-model");
+    const client = await connectChat(service.port);
     try {
       const { reply, deltas } = await client.send("show me running shoes under 100");
       expect(reply.text).toMatch(/^Here (is 1 match|are \d+ matches)/);

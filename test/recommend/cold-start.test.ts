@@ -8,6 +8,7 @@ import { type CatalogRecommender, createRecommender } from "../../recommend/reco
 import { Segments } from "../../recommend/segments/index.ts";
 import { createStore } from "../../store/index.ts";
 import type { Product, ShopperEvent, Store } from "../../store/types.ts";
+import { via } from "../helpers/personal.ts";
 
 /**
  * Cold start in the service: an anonymous shopper gets the shop's bestsellers; a new shopper whose
@@ -60,27 +61,27 @@ describe("cold start: segment popularity", () => {
   });
 
   it("an anonymous shopper gets the shop's bestsellers", async () => {
-    const picks = await priorsOnly.recommend("nobody-yet", { limit: 5 });
+    const picks = await via(priorsOnly, store).recommend("nobody-yet", { limit: 5 });
     expect(picks[0]).toMatchObject({ product: { id: gadget.id }, signal: "popularity", reason: "popular right now" });
     expect(picks.some((p) => p.signal === "segment")).toBe(false);
   });
 
   it("a new shopper's first event places them in a segment, whose favourites come first", async () => {
-    await rec.recordEvents([{ userId: "new-runner", itemId: shoes[9]!.id, type: "view", ts: Date.now() - 60 * 60_000 }]);
-    const picks = await priorsOnly.recommend("new-runner", { limit: 5 });
+    await via(rec, store).recordEvents([{ userId: "new-runner", itemId: shoes[9]!.id, type: "view", ts: Date.now() - 60 * 60_000 }]);
+    const picks = await via(priorsOnly, store).recommend("new-runner", { limit: 5 });
     expect(picks.slice(0, 3).map((p) => p.product.id).sort()).toEqual(shoes.slice(0, 3).map((p) => p.id).sort());
     for (const p of picks.slice(0, 3)) expect(p).toMatchObject({ signal: "segment", reason: "popular with shoppers like you" });
     // The shop's bestseller still follows the segment's items (8 here), for what it is.
-    const longer = await priorsOnly.recommend("new-runner", { limit: 12 });
+    const longer = await via(priorsOnly, store).recommend("new-runner", { limit: 12 });
     expect(longer.find((p) => p.product.id === gadget.id)).toMatchObject({ signal: "popularity", reason: "popular in electronics right now" });
 
-    await rec.recordEvents([{ userId: "new-reader", itemId: books[9]!.id, type: "view", ts: Date.now() - 60 * 60_000 }]);
-    const reader = await priorsOnly.recommend("new-reader", { limit: 3 });
+    await via(rec, store).recordEvents([{ userId: "new-reader", itemId: books[9]!.id, type: "view", ts: Date.now() - 60 * 60_000 }]);
+    const reader = await via(priorsOnly, store).recommend("new-reader", { limit: 3 });
     expect(reader.map((p) => p.product.id).sort()).toEqual(books.slice(0, 3).map((p) => p.id).sort());
   });
 
   it("with the default ranking the segment's favourites outrank the shop's bestseller for a newcomer", async () => {
-    const picks = await rec.recommend("new-runner", { limit: 10 });
+    const picks = await via(rec, store).recommend("new-runner", { limit: 10 });
     const rank = (id: string) => {
       const i = picks.findIndex((p) => p.product.id === id);
       return i < 0 ? picks.length : i;
@@ -91,14 +92,14 @@ describe("cold start: segment popularity", () => {
   });
 
   it("stated likes alone (onboarding) place a shopper too", async () => {
-    await rec.seedPreferences("likes-books", "I mostly read books");
-    const picks = await priorsOnly.recommend("likes-books", { limit: 3 });
+    await via(rec, store).seedPreferences("likes-books", "I mostly read books");
+    const picks = await via(priorsOnly, store).recommend("likes-books", { limit: 3 });
     expect(picks.map((p) => p.product.id).sort()).toEqual(books.slice(0, 3).map((p) => p.id).sort());
     expect(picks.every((p) => p.signal === "segment")).toBe(true);
   });
 
   it("a segmented shopper gets their own segment's, less what they bought", async () => {
-    const picks = await priorsOnly.recommend("book-4", { limit: 5 });
+    const picks = await via(priorsOnly, store).recommend("book-4", { limit: 5 });
     const bought = new Set(books.slice(0, 3).map((p) => p.id));
     expect(picks.some((p) => bought.has(p.product.id))).toBe(false);
     expect(picks[0]).toMatchObject({ signal: "segment" });

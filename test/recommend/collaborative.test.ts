@@ -8,6 +8,7 @@ import { type CatalogRecommender, createRecommender } from "../../recommend/reco
 import type { Ranked } from "../../recommend/types.ts";
 import { createStore } from "../../store/index.ts";
 import type { Product, ShopperEvent, Store } from "../../store/types.ts";
+import { via } from "../helpers/personal.ts";
 
 /**
  * Co-occurrence in the service, on the real embedded store: it reaches recommendations with a true
@@ -25,7 +26,7 @@ describe("co-occurrence in the service", () => {
   const alsoBought = (r: Ranked[]) => r.filter((x) => x.reason === `shoppers who bought ${shoe.title} also bought this`);
 
   const record = async (events: Omit<ShopperEvent, "ts">[], target = rec) => {
-    await target.recordEvents(events.map((e, i) => ({ ...e, ts: Date.now() - 3 * 86_400_000 + i })));
+    await via(target, store).recordEvents(events.map((e, i) => ({ ...e, ts: Date.now() - 3 * 86_400_000 + i })));
   };
 
   beforeAll(async () => {
@@ -54,7 +55,7 @@ describe("co-occurrence in the service", () => {
 
   it("recommends what shoppers bought together, saying so", async () => {
     await record([{ userId: "newcomer", itemId: shoe.id, type: "purchase" }]);
-    const picks = await rec.recommend("newcomer", { limit: 10 });
+    const picks = await via(rec, store).recommend("newcomer", { limit: 10 });
     const found = alsoBought(picks);
     expect(found.map((r) => r.product.id)).toEqual([book.id]);
     expect(found[0]!.signal).toMatch(/collaborative|session/);
@@ -66,11 +67,11 @@ describe("co-occurrence in the service", () => {
     const restarted = createRecommender({ store: store, dataDir, progress: false });
     await restarted.load();
     expect(restarted.describe().cooccurrence).toMatchObject({ shoppers: 4, source: "store" });
-    expect(alsoBought(await restarted.recommend("newcomer", { limit: 10 })).map((r) => r.product.id)).toEqual([book.id]);
+    expect(alsoBought(await via(restarted, store).recommend("newcomer", { limit: 10 })).map((r) => r.product.id)).toEqual([book.id]);
     // The rebuild reads the store in pages, never all events at once.
     const pages: number[] = [];
     let asked: number | undefined;
-    const paging = Object.assign(Object.create(store) as Store, {
+    const shoppersPaging = Object.assign(Object.create(store.shoppers) as Store["shoppers"], {
       scanEvents: async function* (batchSize?: number) {
         asked = batchSize;
         for await (const page of store.shoppers.scanEvents(2)) {
@@ -79,6 +80,7 @@ describe("co-occurrence in the service", () => {
         }
       },
     });
+    const paging = Object.assign(Object.create(store) as Store, { shoppers: shoppersPaging });
     const paged = createRecommender({ store: paging, dataDir, progress: false });
     await paged.load();
     expect(asked).toBe(5000);
@@ -99,50 +101,50 @@ describe("co-occurrence in the service", () => {
     expect(await store.shoppers.eventsForUser("private")).toEqual([]);
     // Only tent-fan has the shoe–tent pair: below the 2 shoppers a pair needs.
     const tentReason = (r: Ranked[]) => r.some((x) => x.product.id === tent.id && x.reason.startsWith("shoppers who"));
-    expect(tentReason(await rec.recommend("newcomer", { limit: 20 }))).toBe(false);
+    expect(tentReason(await via(rec, store).recommend("newcomer", { limit: 20 }))).toBe(false);
     await record([
       { userId: "tent-fan-2", itemId: shoe.id, type: "purchase" },
       { userId: "tent-fan-2", itemId: tent.id, type: "purchase" },
     ]);
-    expect(tentReason(await rec.recommend("newcomer", { limit: 20 }))).toBe(true);
-    // tent-fan-2 turns personalisation off: the stop flow updates the shopper and calls forgetShopper.
-    await store.shoppers.upsertShopper({ userId: "tent-fan-2", preferences: [], personalise: false, createdAt: now, updatedAt: now });
-    expect(await rec.forgetShopper("tent-fan-2")).toEqual({ cooccurrence: true });
-    expect(tentReason(await rec.recommend("newcomer", { limit: 20 }))).toBe(false);
+    expect(tentReason(await via(rec, store).recommend("newcomer", { limit: 20 }))).toBe(true);
+    // tent-fan-2 turns personalisation off: shoppers/ records it and takes their part out of the recommender's memory.
+    await via(rec, store).shoppers.stopPersonalising("tent-fan-2");
+    expect(await via(rec, store).forgetShopper("tent-fan-2")).toEqual({ cooccurrence: false });
+    expect(tentReason(await via(rec, store).recommend("newcomer", { limit: 20 }))).toBe(false);
     // And a restart leaves them out too (their stored events remain, their flag says no).
     const restarted = createRecommender({ store: store, dataDir, progress: false });
-    expect(tentReason(await restarted.recommend("newcomer", { limit: 20 }))).toBe(false);
+    expect(tentReason(await via(restarted, store).recommend("newcomer", { limit: 20 }))).toBe(false);
   });
 
   it("deleting a shopper removes their events from the co-occurrence counts", async () => {
-    expect(alsoBought(await rec.recommend("newcomer", { limit: 10 }))).toHaveLength(1);
+    expect(alsoBought(await via(rec, store).recommend("newcomer", { limit: 10 }))).toHaveLength(1);
     for (const u of ["fan-1", "fan-2"]) {
-      await store.shoppers.deleteUser(u);
-      expect(await rec.forgetShopper(u)).toEqual({ cooccurrence: true });
+      const report = await via(rec, store).shoppers.delete(u);
+      expect(report.events).toBe(2);
     }
     // One co-buyer left (fan-3; the newcomer has only the shoe): the pair no longer has 2 shoppers.
-    expect(alsoBought(await rec.recommend("newcomer", { limit: 10 }))).toEqual([]);
-    expect(await rec.forgetShopper("fan-1")).toEqual({ cooccurrence: false });
-    await expect(rec.forgetShopper("")).rejects.toThrow(/userId/);
+    expect(alsoBought(await via(rec, store).recommend("newcomer", { limit: 10 }))).toEqual([]);
+    // Deletion already took them out of the counts: nothing of theirs is left to forget.
+    expect(await via(rec, store).forgetShopper("fan-1")).toEqual({ cooccurrence: false });
   });
 
   it("takes the shopper's last search as session intent, but not for a shopper who opted out", async () => {
     await record([{ userId: "camper", itemId: book.id, type: "view" }]);
-    await rec.search({ text: "camping stove", userId: "camper", limit: 5 });
-    const picks = await rec.recommend("camper", { limit: 5 });
+    await via(rec, store).search({ text: "camping stove", userId: "camper", limit: 5 });
+    const picks = await via(rec, store).recommend("camper", { limit: 5 });
     expect(picks[0]!.reason).toBe("related to “camping stove”");
     expect(picks[0]!.product.title).toMatch(/stove|炉/i);
-    const asked = await rec.recommend("camper", { limit: 3, query: "sleeping bag" });
+    const asked = await via(rec, store).recommend("camper", { limit: 3, query: "sleeping bag" });
     expect(asked[0]!.reason).toBe("related to “sleeping bag”");
-    await rec.search({ text: "camping stove", userId: "private", limit: 5 });
-    expect(await rec.recommend("private", { limit: 5 })).toEqual(await rec.popular({ limit: 5 }));
+    await via(rec, store).search({ text: "camping stove", userId: "private", limit: 5 });
+    expect(await via(rec, store).recommend("private", { limit: 5 })).toEqual(await rec.popular({ limit: 5 }));
   });
 
   it("says 'new in …' for a product added after the first catalogue, when freshness ranks it", async () => {
     const fresh: Product = { id: "fresh-1", title: "Ridgeback Ultralight Trekking Poles", category: "outdoor", brand: "Ridgeback", price: 79 };
     await importCatalog({ store, recommender: rec, products: [fresh] });
     const eager = createRecommender({ store: store, dataDir, progress: false, ranking: { weights: { recency: 20 } } });
-    const picks = await eager.recommend("camper", { limit: 3 });
+    const picks = await via(eager, store).recommend("camper", { limit: 3 });
     expect(picks[0]).toMatchObject({ product: { id: "fresh-1" }, reason: "new in outdoor", signal: "recency" });
   });
 });

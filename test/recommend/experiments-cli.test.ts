@@ -40,14 +40,15 @@ describe("concierge experiments", () => {
     const store = createStore({ dataDir: dir });
     await store.init();
     try {
-      const experiments = new Experiments({ store });
-      await experiments.record("rank-1", [
-        ...Array.from({ length: 400 }, (_, i) => ({ userId: `c${i}`, type: "exposure" as const, variant: "control" })),
-        ...Array.from({ length: 40 }, (_, i) => ({ userId: `c${i}`, type: "click" as const, variant: "control" })),
-        ...Array.from({ length: 400 }, (_, i) => ({ userId: `b${i}`, type: "exposure" as const, variant: "blend" })),
-        ...Array.from({ length: 80 }, (_, i) => ({ userId: `b${i}`, type: "click" as const, variant: "blend" })),
+      // Straight into the experiment's events, as the public endpoint records them one shopper at a time.
+      const ev = (userId: string, type: "exposure" | "click", variant: string) => ({ experimentId: "rank-1", userId, type, variant, ts: Date.now() });
+      await store.experiments.addExperimentEvents([
+        ...Array.from({ length: 400 }, (_, i) => ev(`c${i}`, "exposure", "control")),
+        ...Array.from({ length: 40 }, (_, i) => ev(`c${i}`, "click", "control")),
+        ...Array.from({ length: 400 }, (_, i) => ev(`b${i}`, "exposure", "blend")),
+        ...Array.from({ length: 80 }, (_, i) => ev(`b${i}`, "click", "blend")),
       ].slice(0, 1000));
-      await experiments.record("rank-1", Array.from({ length: 80 }, (_, i) => ({ userId: `b${i + 320}`, type: "click" as const, variant: "blend" })).slice(60));
+      await store.experiments.addExperimentEvents(Array.from({ length: 80 }, (_, i) => ev(`b${i + 320}`, "click", "blend")).slice(60));
     } finally {
       await store.close();
     }

@@ -212,14 +212,14 @@ describe("experiments service", () => {
     expect((await experiments.list()).map((e) => e.id)).toContain(created.id);
 
     const users = Array.from({ length: 40 }, (_, i) => `u${i}`);
-    const recorded = await experiments.record(
-      created.id,
-      users.map((userId) => ({ userId, type: "exposure" })),
-    );
-    expect(recorded.accepted).toBe(40);
-    for (const e of recorded.events) expect(e.variant).toBe(assignVariant(created, e.userId).name);
-    await experiments.record(created.id, { userId: "u1", type: "click" });
-    await experiments.record(created.id, { userId: "u2", type: "purchase", variant: "blend" });
+    for (const userId of users) {
+      const recorded = await experiments.record(created.id, { type: "exposure" }, userId);
+      expect(recorded.accepted).toBe(1);
+      expect(recorded.events[0]!.variant).toBe(assignVariant(created, userId).name);
+    }
+    // A userId in the body is not the shopper: the one the request proved (the third argument) is.
+    await experiments.record(created.id, { userId: "u2", type: "click" }, "u1");
+    await experiments.record(created.id, { type: "purchase", variant: "blend" }, "u2");
 
     const assignment = await experiments.assignVariant(created.id, "u1");
     expect(assignment).toEqual({
@@ -242,7 +242,7 @@ describe("experiments service", () => {
     clock += 1000;
     const stopped = await experiments.stop(created.id);
     expect(stopped).toMatchObject({ status: "stopped", stoppedAt: clock });
-    await expect(experiments.record(created.id, { userId: "u1", type: "click" })).rejects.toMatchObject({ status: 409, code: "experiment_stopped" });
+    await expect(experiments.record(created.id, { type: "click" }, "u1")).rejects.toMatchObject({ status: 409, code: "experiment_stopped" });
     expect(await experiments.assignVariant(created.id, "u1")).toBeNull();
     expect((await experiments.report(created.id)).verdict).toMatch(/^stopped\./);
   });
@@ -265,12 +265,12 @@ describe("experiments service", () => {
 
     const e = await experiments.create({ id: "copy-test", name: "Copy", variants: [{ name: "a" }, { name: "b", config: { copy: "Welcome back!" } }] });
     await expect(experiments.create({ id: "copy-test", name: "Again", variants: [{ name: "a" }, { name: "b" }] })).rejects.toMatchObject({ status: 409 });
-    await expect(experiments.record(e.id, { userId: "u", type: "view" })).rejects.toThrow(/type: expected one of exposure, click, cart, purchase/);
-    await expect(experiments.record(e.id, [{ userId: "u", type: "click" }, { userId: "u", type: "click", variant: "z" }])).rejects.toThrow(
+    await expect(experiments.record(e.id, { type: "view" }, "u")).rejects.toThrow(/type: expected one of exposure, click, cart, purchase/);
+    await expect(experiments.record(e.id, [{ type: "click" }, { type: "click", variant: "z" }], "u")).rejects.toThrow(
       /events\[1\]\.variant: unknown variant "z"; experiment "copy-test" has a, b/,
     );
-    await expect(experiments.record(e.id, [])).rejects.toThrow(/at least one event/);
-    await expect(experiments.record("missing", { userId: "u", type: "click" })).rejects.toMatchObject({ status: 404 });
+    await expect(experiments.record(e.id, [], "u")).rejects.toThrow(/at least one event/);
+    await expect(experiments.record("missing", { type: "click" }, "u")).rejects.toMatchObject({ status: 404 });
     await expect(experiments.report("../etc")).rejects.toMatchObject({ status: 400 });
   });
 

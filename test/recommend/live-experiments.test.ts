@@ -10,6 +10,7 @@ import { isRankingStrategy, STRATEGY_HELP, strategyConfig } from "../../recommen
 import { type CatalogRecommender, createRecommender } from "../../recommend/recommender.ts";
 import { createStore } from "../../store/index.ts";
 import type { Experiment, Product, ShopperEvent, Store } from "../../store/types.ts";
+import { via } from "../helpers/personal.ts";
 
 /**
  * A/B experiments applied to live ranking, end to end through the recommender on the real store:
@@ -47,7 +48,7 @@ describe("experiments on live ranking", () => {
     // Some shop-wide activity so popularity and co-occurrence have something to say.
     const crowd: ShopperEvent[] = [];
     for (let u = 0; u < 30; u++) for (let i = 0; i < 4; i++) crowd.push({ userId: `crowd-${u}`, itemId: catalog[(u * 7 + i * 13) % 60]!.id, type: i % 2 ? "view" : "purchase", ts: Date.now() - (i + 1) * 86_400_000 });
-    await rec.recordEvents(crowd);
+    await via(rec, store).recordEvents(crowd);
     experiments = new Experiments({ store, rankingStrategies: isRankingStrategy, strategyHelp: STRATEGY_HELP });
     rec.useExperiments(experiments);
     experiment = await experiments.create({
@@ -59,7 +60,7 @@ describe("experiments on live ranking", () => {
       const v = assignVariant(experiment, `ab-${i}`).name;
       byVariant.set(v, [...(byVariant.get(v) ?? []), `ab-${i}`]);
     }
-    for (const users of byVariant.values()) for (const u of users.slice(0, 2)) await rec.recordEvents(history(u));
+    for (const users of byVariant.values()) for (const u of users.slice(0, 2)) await via(rec, store).recordEvents(history(u));
   });
 
   afterAll(async () => {
@@ -85,9 +86,9 @@ describe("experiments on live ranking", () => {
       ["content", "content"],
     ] as const) {
       const user = byVariant.get(variant)![0]!;
-      const live = ids(await rec.recommend(user, { limit: 8 }));
+      const live = ids(await via(rec, store).recommend(user, { limit: 8 }));
       const reference = createRecommender({ store, dataDir, progress: false, ranking: strategyConfig(DEFAULT_RANKING, strategy)! });
-      expect(live).toEqual(ids(await reference.recommend(user, { limit: 8 })));
+      expect(live).toEqual(ids(await via(reference, store).recommend(user, { limit: 8 })));
       lists.set(variant, live);
     }
     expect(lists.get("popular")).not.toEqual(lists.get("control"));
@@ -97,11 +98,11 @@ describe("experiments on live ranking", () => {
   it("records an exposure per list shown, and credits views, carts and purchases of shown items to the variant", async () => {
     const user = byVariant.get("popular")![1]!;
     const before = (await tally("popular", "exposure"))?.events ?? 0;
-    const shown = ids(await rec.recommend(user, { limit: 5 }));
+    const shown = ids(await via(rec, store).recommend(user, { limit: 5 }));
     expect((await tally("popular", "exposure"))!.events).toBe(before + 1);
     const notShown = catalog.find((p) => !shown.includes(p.id) && p.category === "toys")!;
     const now = Date.now();
-    await rec.recordEvents([
+    await via(rec, store).recordEvents([
       { userId: user, itemId: shown[0]!, type: "view", ts: now },
       { userId: user, itemId: shown[0]!, type: "purchase", ts: now + 1 },
       { userId: user, itemId: shown[1]!, type: "cart", ts: now + 2 },
@@ -124,7 +125,7 @@ describe("experiments on live ranking", () => {
     const now = Date.now();
     await store.shoppers.upsertShopper({ userId: user, preferences: [], personalise: false, createdAt: now, updatedAt: now });
     const before = await store.experiments.experimentTallies(experiment.id);
-    expect(ids(await rec.recommend(user, { limit: 5 }))).toEqual(ids(await rec.popular({ limit: 5 })));
+    expect(ids(await via(rec, store).recommend(user, { limit: 5 }))).toEqual(ids(await rec.popular({ limit: 5 })));
     expect(await store.experiments.experimentTallies(experiment.id)).toEqual(before);
   });
 
@@ -133,7 +134,7 @@ describe("experiments on live ranking", () => {
     await experiments.stop(experiment.id);
     const before = await store.experiments.experimentTallies(experiment.id);
     const reference = createRecommender({ store, dataDir, progress: false });
-    expect(ids(await rec.recommend(user, { limit: 8 }))).toEqual(ids(await reference.recommend(user, { limit: 8 })));
+    expect(ids(await via(rec, store).recommend(user, { limit: 8 }))).toEqual(ids(await via(reference, store).recommend(user, { limit: 8 })));
     expect(await store.experiments.experimentTallies(experiment.id)).toEqual(before);
   });
 });

@@ -9,6 +9,7 @@ import { importCatalog } from "../../recommend/import.ts";
 import { type CatalogRecommender, createRecommender } from "../../recommend/recommender.ts";
 import { createStore } from "../../store/index.ts";
 import type { Product, ShopperEvent, Store } from "../../store/types.ts";
+import { via } from "../helpers/personal.ts";
 
 /**
  * Privacy in the recommender, through the dialogs' own privacy flows on the real embedded store:
@@ -26,10 +27,11 @@ describe("privacy in ranking", () => {
     privacyFlows[name]({
       turn: { userId, conversationId: `c-${userId}`, text: "", locale: "en" },
       locale: "en",
-      deps: { recommender: rec, store, resultLimit: 5 },
+      deps: { recommender: rec, shoppers: via(rec, store).shoppers, resultLimit: 5 },
+      state: { awaitingPreferences: false, lastShown: [], touchedAt: Date.now() },
     } as unknown as FlowContext);
   const record = (userId: string, items: Product[], type: ShopperEvent["type"] = "purchase") =>
-    rec.recordEvents(items.map((p, i) => ({ userId, itemId: p.id, type, ts: Date.now() - 3 * 86_400_000 + i })));
+    via(rec, store).recordEvents(items.map((p, i) => ({ userId, itemId: p.id, type, ts: Date.now() - 3 * 86_400_000 + i })));
 
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), "concierge-privacy-"));
@@ -55,7 +57,7 @@ describe("privacy in ranking", () => {
     expect(rec.describe().cooccurrence.shoppers).toBe(2);
     const profileBefore = await store.shoppers.getProfile("leaver");
     expect(profileBefore).not.toBeNull();
-    expect((await rec.recommend("leaver", { limit: 5 })).some((r) => r.signal !== "popularity" && r.signal !== "prior")).toBe(true);
+    expect((await via(rec, store).recommend("leaver", { limit: 5 })).some((r) => r.signal !== "popularity" && r.signal !== "prior")).toBe(true);
 
     await flow("stop_personalisation", "leaver");
     expect((await store.shoppers.getShopper("leaver"))!.personalise).toBe(false);
@@ -63,14 +65,14 @@ describe("privacy in ranking", () => {
     expect(rec.describe().cooccurrence.shoppers).toBe(1);
     expect((await rec.popular({ limit: 1 }))[0]!.product.id).not.toBe(gadget.id);
     // What everybody gets, even when they say what they want right now.
-    expect(await rec.recommend("leaver", { limit: 5 })).toEqual(await rec.popular({ limit: 5 }));
-    expect(await rec.recommend("leaver", { limit: 5, query: "running shoes" })).toEqual(await rec.popular({ limit: 5 }));
+    expect(await via(rec, store).recommend("leaver", { limit: 5 })).toEqual(await rec.popular({ limit: 5 }));
+    expect(await via(rec, store).recommend("leaver", { limit: 5, query: "running shoes" })).toEqual(await rec.popular({ limit: 5 }));
 
     // New events: not stored, no profile change, no co-occurrence, no popularity.
     const stored = (await store.shoppers.eventsForUser("leaver")).length;
     const other = catalog.find((p) => p.category === "toys")!;
     for (let i = 0; i < 5; i++) await record("leaver", [other, shoe]);
-    await rec.seedPreferences("leaver", "toys and games");
+    await via(rec, store).seedPreferences("leaver", "toys and games");
     expect((await store.shoppers.eventsForUser("leaver")).length).toBe(stored);
     expect(Array.from((await store.shoppers.getProfile("leaver"))!)).toEqual(Array.from(profileBefore!));
     expect((await store.shoppers.getShopper("leaver"))!.preferences).toEqual([]);
@@ -83,16 +85,17 @@ describe("privacy in ranking", () => {
     expect(restarted.describe().cooccurrence.shoppers).toBe(1);
   });
 
-  it("delete_data removes their events from co-occurrence counts", async () => {
+  it("a confirmed deletion removes their events from co-occurrence counts", async () => {
     const [tent, stove] = [catalog.filter((p) => p.category === "outdoor")[0]!, catalog.filter((p) => p.category === "outdoor")[1]!];
     await record("camper-1", [tent, stove]);
     await record("camper-2", [tent, stove]);
     await record("newcomer", [tent]);
-    const alsoBought = async () => (await rec.recommend("newcomer", { limit: 10 })).filter((r) => r.reason === `shoppers who bought ${tent.title} also bought this`);
+    const alsoBought = async () => (await via(rec, store).recommend("newcomer", { limit: 10 })).filter((r) => r.reason === `shoppers who bought ${tent.title} also bought this`);
     expect((await alsoBought()).map((r) => r.product.id)).toEqual([stove.id]);
     const shoppers = rec.describe().cooccurrence.shoppers;
 
-    await flow("delete_data", "camper-1");
+    // What the confirmed deletion does (the engine asks first: test/e2e).
+    await flow("delete_confirmed", "camper-1");
     expect(await store.shoppers.eventsForUser("camper-1")).toEqual([]);
     expect(rec.describe().cooccurrence.shoppers).toBe(shoppers - 1);
     // One co-buyer left: below the two shoppers a pair needs before anyone is shown it.

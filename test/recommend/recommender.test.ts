@@ -9,6 +9,7 @@ import { type CatalogRecommender, createRecommender } from "../../recommend/reco
 import type { Filters, Ranked } from "../../recommend/types.ts";
 import { createStore } from "../../store/index.ts";
 import type { Product, Store } from "../../store/types.ts";
+import { via } from "../helpers/personal.ts";
 
 /**
  * The recommender end to end on the real embedded store (PGlite in a temp dir) and a generated
@@ -57,7 +58,7 @@ describe("recommender on a real store", () => {
   it("starts empty: no embedder yet, nothing to find", async () => {
     await rec.load();
     expect(rec.describe()).toMatchObject({ products: 0, vectors: 0, embedder: null });
-    expect(await rec.search({ text: "running shoes" })).toEqual([]);
+    expect(await via(rec, store).search({ text: "running shoes" })).toEqual([]);
     expect(await rec.popular()).toEqual([]);
   });
 
@@ -75,7 +76,7 @@ describe("recommender on a real store", () => {
   });
 
   it("cold start with no events at all: a catalogue prior, varied across categories", async () => {
-    const picks = await rec.recommend("nobody-yet", { limit: 6 });
+    const picks = await via(rec, store).recommend("nobody-yet", { limit: 6 });
     expect(picks).toHaveLength(6);
     for (const p of picks) expect(p.reason).toBe(`top pick in ${p.product.category}`);
     expect(new Set(picks.map((p) => p.product.category)).size).toBe(6);
@@ -86,7 +87,7 @@ describe("recommender on a real store", () => {
 
   it("'running shoes under 100': running shoes within the price, ranked by relevance, each saying why", async () => {
     const filters = { priceMax: 100 };
-    const results = await rec.search({ text: "Show me running shoes under 100", filters, limit: 10 });
+    const results = await via(rec, store).search({ text: "Show me running shoes under 100", filters, limit: 10 });
     expect(results.length).toBeGreaterThanOrEqual(5);
     for (const r of results) expect(r.product.price).toBeLessThanOrEqual(100);
     const top = results.slice(0, 5);
@@ -114,47 +115,47 @@ describe("recommender on a real store", () => {
     for (const filters of cases) {
       const allowed = catalog.filter((p) => satisfies(p, filters));
       expect(allowed.length).toBeGreaterThan(0);
-      const found = await rec.search({ text: "comfortable shoes", filters, limit: 50 });
+      const found = await via(rec, store).search({ text: "comfortable shoes", filters, limit: 50 });
       for (const r of found) expect(satisfies(r.product, filters), `${r.product.id} breaks ${JSON.stringify(filters)}`).toBe(true);
       // With no words to match, the answer is everything allowed (up to the limit), none missed.
-      const all = await rec.search({ text: "under 500", filters: { ...filters }, limit: 200 });
+      const all = await via(rec, store).search({ text: "under 500", filters: { ...filters }, limit: 200 });
       if (allowed.length <= 200) expect(ids(all).sort()).toEqual(allowed.map((p) => p.id).sort());
       else expect(all).toHaveLength(200);
       for (const r of all) expect(satisfies(r.product, filters)).toBe(true);
     }
     const selective = { sizes: [shoe.sizes![0]!], brands: [shoe.brand!], colors: [shoe.color!] };
-    const narrow = await rec.search({ text: shoe.title, filters: selective, limit: 5 });
+    const narrow = await via(rec, store).search({ text: shoe.title, filters: selective, limit: 5 });
     expect(ids(narrow)).toContain(shoe.id);
-    expect(await rec.search({ text: "shoes", filters: { brands: ["No Such Brand"] } })).toEqual([]);
-    expect(await rec.search({ text: "shoes", filters: { priceMin: 100, priceMax: 10 } })).toEqual([]);
+    expect(await via(rec, store).search({ text: "shoes", filters: { brands: ["No Such Brand"] } })).toEqual([]);
+    expect(await via(rec, store).search({ text: "shoes", filters: { priceMin: 100, priceMax: 10 } })).toEqual([]);
   });
 
   it("answers Chinese queries with Chinese reasons, and finds English products through the glossary", async () => {
-    const results = await rec.search({ text: "跑鞋", locale: "zh-CN", limit: 10 });
+    const results = await via(rec, store).search({ text: "跑鞋", locale: "zh-CN", limit: 10 });
     expect(results.length).toBeGreaterThan(0);
     for (const r of results.slice(0, 5)) expect(r.product.title).toMatch(/running|跑/i);
     for (const r of results) expect(r.reason).toMatch(/^(符合|与)“/);
-    const english = await rec.search({ text: "跑鞋", locale: "zh", filters: { priceMax: 200 }, limit: 30 });
+    const english = await via(rec, store).search({ text: "跑鞋", locale: "zh", filters: { priceMax: 200 }, limit: 30 });
     expect(english.some((r) => r.product.locale === "en" && isRunningShoe(r.product))).toBe(true);
   });
 
   it("rejects malformed requests with the field named", async () => {
-    await expect(rec.search({ text: "x", limit: 0 })).rejects.toThrow(/limit/);
-    await expect(rec.search({ text: "x", filters: { priceMax: -1 } })).rejects.toThrow(/priceMax/);
-    await expect(rec.recordEvents([{ userId: "u", itemId: "i", type: "like" as never, ts: 1 }])).rejects.toThrow(/type/);
-    await expect(rec.recordEvents([{ userId: "u", itemId: "i", type: "rating", value: 9, ts: 1 }])).rejects.toThrow(/value/);
+    await expect(via(rec, store).search({ text: "x", limit: 0 })).rejects.toThrow(/limit/);
+    await expect(via(rec, store).search({ text: "x", filters: { priceMax: -1 } })).rejects.toThrow(/priceMax/);
+    await expect(via(rec, store).recordEvents([{ userId: "u", itemId: "i", type: "like" as never, ts: 1 }])).rejects.toThrow(/type/);
+    await expect(via(rec, store).recordEvents([{ userId: "u", itemId: "i", type: "rating", value: 9, ts: 1 }])).rejects.toThrow(/value/);
   });
 
   it("recommends by profile similarity, explaining each pick by what the shopper did", async () => {
     const shoes = catalog.filter((p) => isRunningShoe(p) && p.locale === "en").slice(0, 3);
     const now = Date.now();
-    await rec.recordEvents([
+    await via(rec, store).recordEvents([
       { userId: "runner", itemId: shoes[0]!.id, type: "view", ts: now - 3_600_000 },
       { userId: "runner", itemId: shoes[1]!.id, type: "cart", ts: now - 1_800_000 },
       { userId: "runner", itemId: shoes[2]!.id, type: "favourite", ts: now },
     ]);
     expect(await store.shoppers.getProfile("runner")).not.toBeNull();
-    const picks = await rec.recommend("runner", { limit: 5 });
+    const picks = await via(rec, store).recommend("runner", { limit: 5 });
     expect(picks).toHaveLength(5);
     const titles = new Set(shoes.map((s) => s.title));
     for (const p of picks) {
@@ -168,19 +169,19 @@ describe("recommender on a real store", () => {
     // The ranking is the profile's: scores descend.
     const scores = picks.map((p) => p.score);
     expect([...scores].sort((a, b) => b - a)).toEqual(scores);
-    const zh = await rec.recommend("runner", { limit: 1, locale: "zh" });
+    const zh = await via(rec, store).recommend("runner", { limit: 1, locale: "zh" });
     expect(zh[0]!.reason).toMatch(/^因为你/);
   });
 
   it("never recommends what the shopper bought, nor what they rated low", async () => {
     const headphones = catalog.filter((p) => /headphones|earbuds|耳机/i.test(p.title));
     const [bought, disliked] = headphones;
-    await rec.recordEvents([
+    await via(rec, store).recordEvents([
       { userId: "buyer", itemId: bought!.id, type: "purchase", ts: Date.now() },
       { userId: "buyer", itemId: disliked!.id, type: "view", ts: Date.now() },
       { userId: "buyer", itemId: disliked!.id, type: "rating", value: 1, ts: Date.now() },
     ]);
-    const picks = await rec.recommend("buyer", { limit: 30 });
+    const picks = await via(rec, store).recommend("buyer", { limit: 30 });
     expect(ids(picks)).not.toContain(bought!.id);
     expect(ids(picks)).not.toContain(disliked!.id);
     expect(picks[0]!.reason).toBe(`because you bought ${bought!.title}`);
@@ -188,10 +189,10 @@ describe("recommender on a real store", () => {
 
   it("cold start for a new shopper: what is popular right now, within the filters", async () => {
     const hit = catalog.find((p) => p.category === "home" && (p.stock ?? 1) > 0)!;
-    await rec.recordEvents(
+    await via(rec, store).recordEvents(
       ["a", "b", "c"].map((u) => ({ userId: `fan-${u}`, itemId: hit.id, type: "purchase" as const, ts: Date.now() })),
     );
-    const picks = await rec.recommend("brand-new", { limit: 5 });
+    const picks = await via(rec, store).recommend("brand-new", { limit: 5 });
     expect(picks[0]!.product.id).toBe(hit.id);
     expect(picks[0]!.reason).toBe("popular right now");
     expect((await rec.popular({ limit: 1, locale: "zh" }))[0]!.reason).toBe("近期热门");
@@ -201,11 +202,11 @@ describe("recommender on a real store", () => {
   });
 
   it("seeds a new shopper's profile from what they say they like", async () => {
-    await rec.seedPreferences("yogi", "yoga mat");
+    await via(rec, store).seedPreferences("yogi", "yoga mat");
     const shopper = await store.shoppers.getShopper("yogi");
     expect(shopper?.preferences).toEqual(["yoga mat"]);
     expect(await store.shoppers.getProfile("yogi")).not.toBeNull();
-    const picks = await rec.recommend("yogi", { limit: 3 });
+    const picks = await via(rec, store).recommend("yogi", { limit: 3 });
     for (const p of picks) {
       expect(p.product.title).toMatch(/yoga|瑜伽/i);
       expect(p.reason).toBe("matches what you like: yoga mat");
@@ -216,21 +217,21 @@ describe("recommender on a real store", () => {
     const now = Date.now();
     await store.shoppers.upsertShopper({ userId: "private", preferences: [], personalise: false, createdAt: now, updatedAt: now });
     const tent = catalog.find((p) => /tent|帐篷/i.test(p.title))!;
-    await rec.recordEvents([{ userId: "private", itemId: tent.id, type: "purchase", ts: now }]);
+    await via(rec, store).recordEvents([{ userId: "private", itemId: tent.id, type: "purchase", ts: now }]);
     expect(await store.shoppers.eventsForUser("private")).toEqual([]);
     expect(await store.shoppers.getProfile("private")).toBeNull();
-    const theirs = await rec.recommend("private", { limit: 5 });
+    const theirs = await via(rec, store).recommend("private", { limit: 5 });
     const everyone = await rec.popular({ limit: 5 });
     expect(theirs).toEqual(everyone);
-    await rec.seedPreferences("private", "camping");
+    await via(rec, store).seedPreferences("private", "camping");
     expect((await store.shoppers.getShopper("private"))?.preferences).toEqual([]);
     // Search ignores the shopper's identity too.
-    expect(await rec.search({ text: "tent", userId: "private" })).toEqual(await rec.search({ text: "tent" }));
+    expect(await via(rec, store).search({ text: "tent", userId: "private" })).toEqual(await via(rec, store).search({ text: "tent" }));
   });
 
   it("lifts products close to the shopper's taste in search, and says so", async () => {
-    const plain = await rec.search({ text: "shoes", limit: 10 });
-    const personal = await rec.search({ text: "shoes", userId: "runner", limit: 10 });
+    const plain = await via(rec, store).search({ text: "shoes", limit: 10 });
+    const personal = await via(rec, store).search({ text: "shoes", userId: "runner", limit: 10 });
     expect(personal.some((r) => r.reason.endsWith(", close to what you like"))).toBe(true);
     expect(plain.every((r) => !r.reason.includes("close to what you like"))).toBe(true);
   });
@@ -259,7 +260,7 @@ describe("recommender on a real store", () => {
     const again = await importCatalog({ store, recommender: rec, products: [...changed, ...catalog.slice(3), ...added] });
     expect(again).toMatchObject({ added: 2, updated: 3, unchanged: 597, embedded: 5, refitted: false });
     expect(rec.describe().embedder!.id).toBe(embedderBefore);
-    const found = await rec.search({ text: "zephyrquill", limit: 10 });
+    const found = await via(rec, store).search({ text: "zephyrquill", limit: 10 });
     expect(ids(found).slice(0, 5).sort()).toEqual([...changed.map((p) => p.id), "new-1", "new-2"].sort());
     for (const r of found.slice(0, 5)) expect(r.reason).toBe("matches “zephyrquill”");
     for (const r of found.slice(5)) expect(r.reason).toBe("related to “zephyrquill”");
@@ -281,7 +282,7 @@ describe("recommender on a real store", () => {
       embedder: before.embedder,
     });
     const q = { text: "running shoes", filters: { priceMax: 100 }, limit: 5 };
-    expect(ids(await restarted.search(q))).toEqual(ids(await rec.search(q)));
+    expect(ids(await via(restarted, store).search(q))).toEqual(ids(await via(rec, store).search(q)));
     expect(await restarted.findMentioned(catalog[200]!.title)).toEqual(await rec.findMentioned(catalog[200]!.title));
   });
 
