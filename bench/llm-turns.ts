@@ -69,10 +69,10 @@ async function outcomes(base: string): Promise<Record<string, number>> {
   return counts;
 }
 
-async function measure(port: number, clients: number, rounds: number, tag: string): Promise<Sample[]> {
+async function measure(port: number, clients: number, rounds: number, _tag: string): Promise<Sample[]> {
   const samples: Sample[] = [];
   await Promise.all(
-    Array.from({ length: clients }, async (_, c) => {
+    Array.from({ length: clients }, async (_, _c) => {
       for (let r = 0; r < rounds; r++) {
         // A new connection is a new conversation: each round starts from a search, as a shopper would.
         const client = await connectChat(port);

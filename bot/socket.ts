@@ -1,4 +1,4 @@
-import type { Namespace, Server, Socket } from "socket.io";
+import type { Namespace, Server, } from "socket.io";
 import type { Config } from "../core/config.ts";
 import { ConciergeError, NotReadyError, ValidationError } from "../core/errors.ts";
 import type { Logger } from "../core/logger.ts";

@@ -1,4 +1,4 @@
-import type { SqlRunner } from "../adapter.ts";
+
 import type { CatalogueStore, Product, ProductRow } from "../types.ts";
 import { checkVector, idSchema, parseEach, parseInput, productRowSchema } from "../validate.ts";
 import { bytesToFloat32, float32ToBytes } from "../vectors.ts";

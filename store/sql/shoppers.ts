@@ -1,4 +1,4 @@
-import type { SqlRunner } from "../adapter.ts";
+
 import type {
   DeletionReport,
   EventType,

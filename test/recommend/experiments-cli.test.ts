@@ -4,7 +4,6 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ValidationError } from "../../core/errors.ts";
 import { experimentsCommand } from "../../recommend/experiments/cli.ts";
-import { Experiments } from "../../recommend/experiments/index.ts";
 import { createStore } from "../../store/index.ts";
 import { runCommand } from "../helpers/cli.ts";
 

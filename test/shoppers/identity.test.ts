@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { decodeJwt, decodeProtectedHeader } from "jose";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { Identity, originOf, shopNamedShopper } from "../../shoppers/index.ts";
 import { MemoryBlobStore } from "../fakes/memory-blobs.ts";
 import { customerToken, SHOP_SECRET, shopKeyPair, unsignedToken } from "../helpers/tokens.ts";
