@@ -69,10 +69,10 @@ async function outcomes(base: string): Promise<Record<string, number>> {
   return counts;
 }
 
-async function measure(port: number, clients: number, rounds: number, _tag: string): Promise<Sample[]> {
+async function measure(port: number, clients: number, rounds: number): Promise<Sample[]> {
   const samples: Sample[] = [];
   await Promise.all(
-    Array.from({ length: clients }, async (_, _c) => {
+    Array.from({ length: clients }, async () => {
       for (let r = 0; r < rounds; r++) {
         // A new connection is a new conversation: each round starts from a search, as a shopper would.
         const client = await connectChat(port);
@@ -130,11 +130,11 @@ try {
       }
       const base = `http://127.0.0.1:${service.port}`;
       // Warm-up: first prompts allocate buffers and load the NLU's lazy parts.
-      await measure(service.port, 1, 1, `${tier}-warm`);
+      await measure(service.port, 1, 1);
       for (const clients of [1, opts.streams]) {
         const before = await outcomes(base);
         const wall = performance.now();
-        const samples = await measure(service.port, clients, opts.rounds, `${tier}-${clients}`);
+        const samples = await measure(service.port, clients, opts.rounds);
         const seconds = (performance.now() - wall) / 1000;
         const after = await outcomes(base);
         const written = (after.model ?? 0) - (before.model ?? 0);

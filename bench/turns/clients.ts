@@ -28,7 +28,7 @@ export interface ClientResult {
 
 export async function runClients(plan: ClientPlan): Promise<ClientResult> {
   const random = mulberry32(plan.seed);
-  const clients = await Promise.all(Array.from({ length: plan.clients }, (_, _i) => connectChat(plan.port)));
+  const clients = await Promise.all(Array.from({ length: plan.clients }, () => connectChat(plan.port)));
   const latencies: number[] = [];
   let next = 0;
   let errors = 0;
