@@ -152,36 +152,37 @@ function isDateAt(groups: Group[], k: number): boolean {
 function redactSegment(text: string, groups: Group[], hintOf: () => Hint | undefined, plusAt: number, spans: Span[]): void {
   for (let i = 0; i < groups.length; i++) {
     const plus = i === 0 && plusAt >= 0;
-    let last = i - 1;
-    for (let digits = 0; last + 1 < groups.length; last++) {
-      const next = groups[last + 1]!.digits.length;
-      if (digits + next > MAX_DIGITS) break;
+    // digits[k]: the digits of groups i..i+k, for each candidate sequence.
+    const digits: string[] = [];
+    for (let j = i, all = ""; j < groups.length; j++) {
+      const next = groups[j]!.digits;
+      if (all.length + next.length > MAX_DIGITS) break;
       // A one-digit group after the first ends any number but a phone after '+' or a phone word.
-      if (next === 1 && last >= i && !plus && !(i === 0 && hintOf() === "phone")) break;
-      digits += next;
+      if (next.length === 1 && j > i && !plus && !(i === 0 && hintOf() === "phone")) break;
+      all += next;
+      digits.push(all);
     }
-    for (let j = last; j >= i; j--) {
-      const token = classify(text, groups.slice(i, j + 1), i === 0 ? hintOf : () => undefined, plus);
+    for (let k = digits.length - 1; k >= 0; k--) {
+      if (digits[k]!.length < MIN_DIGITS) break;
+      const token = classify(text, groups.slice(i, i + k + 1), digits[k]!, i === 0 ? hintOf : () => undefined, plus);
       if (!token) continue;
-      spans.push({ start: plus ? plusAt : groups[i]!.start, end: groups[j]!.end, token });
-      i = j;
+      spans.push({ start: plus ? plusAt : groups[i]!.start, end: groups[i + k]!.end, token });
+      i += k;
       break;
     }
   }
 }
 
-function classify(text: string, groups: Group[], hintOf: () => Hint | undefined, plus: boolean): string | undefined {
-  const n = groups.reduce((sum, g) => sum + g.digits.length, 0);
-  if (n < MIN_DIGITS) return undefined;
+function classify(text: string, groups: Group[], digits: string, hintOf: () => Hint | undefined, plus: boolean): string | undefined {
   const hint = hintOf();
   if (hint === "reference" || hint === "price") return undefined;
-  const token = format(groups, n, hint, plus);
+  const token = format(groups, digits, hint, plus);
   // An amount, whatever its digits: "13800 元", "5551234567 dollars".
   return token && !priceAfter(text, groups.at(-1)!.end) ? token : undefined;
 }
 
-function format(groups: Group[], n: number, hint: Hint | undefined, plus: boolean): string | undefined {
-  const digits = groups.map((g) => g.digits).join("");
+function format(groups: Group[], digits: string, hint: Hint | undefined, plus: boolean): string | undefined {
+  const n = digits.length;
   if (plus) return n >= 8 && n <= 15 && !digits.endsWith("X") ? "[phone]" : undefined;
   // Cards and IDs are written whole or in blocks of three or more ("4111 1111 …", "110105 19491231 002X").
   const blocks = groups.every((g) => g.digits.length >= 3 && !g.paren);
