@@ -221,7 +221,7 @@ function isPhone(groups: Group[], digits: string): boolean {
   const lengths = groups.map((g) => g.digits.length);
   if (lengths[0]! > 5 || lengths.slice(1).some((l) => l < 2 || l > 8)) return false;
   const seps = groups.slice(1).map((g) => g.sep);
-  // Dots: 555.123.4567, never a decimal (12345678.90) or an IP address (192.168.1.10).
+  // Dots: 555.123.4567, never a decimal (12345678.90).
   if (seps.includes(".") && (seps.some((s) => s !== ".") || groups.length < 3 || lengths[0]! < 2)) return false;
   // A trunk 0 is a national number: 020 7946 0958, 010-12345678, 06 12 34 56 78.
   if (digits[0] === "0") return true;
