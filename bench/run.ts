@@ -24,6 +24,7 @@ const benches: { name: string; file: string; args?: string[]; skip?: string }[] 
   // 1M × 384-d takes long on a small machine: run on its own with `--only ann`.
   { name: "ann", file: "ann.ts", args: ["--count", "1000000"], skip: only?.has("ann") ? undefined : "1M-vector build (long on a small machine): run it with --only ann" },
   { name: "nlu", file: "nlu.ts" },
+  { name: "redact", file: "redact.ts" },
   { name: "store", file: "store.ts" },
   { name: "llm", file: "llm.ts", args: llmArgs, skip: llmArgs ? undefined : "no --llm-model given and no toy model found" },
   { name: "llm-turns", file: "llm-turns.ts", args: llmArgs, skip: llmArgs ? undefined : "no --llm-model given and no toy model found" },

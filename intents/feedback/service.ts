@@ -1,5 +1,6 @@
 import { ValidationError } from "../../core/errors.ts";
 import type { Logger } from "../../core/logger.ts";
+import { redactPii } from "../../core/redact.ts";
 import { parseInput } from "../../core/validation.ts";
 import type { FeedbackRecord, Store } from "../../store/types.ts";
 import { analyzeSentiment, type SentimentAnalyzer } from "../sentiment.ts";
@@ -21,8 +22,9 @@ const MONDAY = 4 * DAY;
 const DEFAULT_SPAN = { day: 30, week: 12 } as const;
 
 /**
- * Reviews and feedback the shop posts (scored for sentiment on the way in) and the sentiment report
- * over them and the shoppers' messages: per product, over time, and the most negative products.
+ * Reviews and feedback the shop posts (scored for sentiment on the way in, stored with personal data
+ * redacted) and the sentiment report over them and the shoppers' messages: per product, over time,
+ * and the most negative products.
  */
 export class SentimentReports {
   constructor(private readonly deps: SentimentReportsDeps) {}
@@ -36,9 +38,11 @@ export class SentimentReports {
     const entries = parseFeedback(input);
     const now = this.deps.now?.() ?? Date.now();
     const rows: FeedbackRecord[] = entries.map((e) => {
+      // Scored on what was written; a phone number carries no sentiment, but "[phone]" should not be
+      // read as a word either. Only the redacted text is kept.
       const { label, score } = this.analyze(e.text);
       return {
-        text: e.text,
+        text: redactPii(e.text),
         ...(e.itemId ? { itemId: e.itemId } : {}),
         ...(e.userId ? { userId: e.userId } : {}),
         ...(e.rating !== undefined ? { rating: e.rating } : {}),

@@ -127,6 +127,23 @@ describe("SentimentReports over a real store", () => {
     expect((await reports.report({})).overTime).toHaveLength(30);
   });
 
+  it("stores feedback with personal data redacted, its sentiment read from what was written", async () => {
+    const reports = new SentimentReports({ store });
+    // A year before the reports above, so their counts stay as they are.
+    const ts = T0 - 400 * DAY;
+    const recorded = await reports.record([
+      { userId: "u-redact", ts, text: "Terrible service, it broke after a day. Call me on 5551234567 or jane@example.com" },
+      { userId: "u-redact", ts, text: "质量太差了，退款到卡号 6222021234567890128，手机13800138000，订单号 2024123456" },
+      { userId: "u-redact", ts, text: "Love it! Size 42 fits, order #A12345 arrived 2025-01-31." },
+    ]);
+    expect(recorded.feedback.map((f) => f.label)).toEqual(["negative", "negative", "positive"]);
+    expect((await store.exportUser("u-redact")).feedback.map((f) => f.text)).toEqual([
+      "Terrible service, it broke after a day. Call me on [phone] or [email]",
+      "质量太差了，退款到卡号 [card]，手机[phone]，订单号 2024123456",
+      "Love it! Size 42 fits, order #A12345 arrived 2025-01-31.",
+    ]);
+  });
+
   it("refuses a bad query naming the field", async () => {
     const reports = new SentimentReports({ store });
     await expect(reports.report({ bucket: "month" })).rejects.toThrow(/bucket: expected day or week/);
