@@ -137,7 +137,7 @@ describe("SentimentReports over a real store", () => {
       { userId: "u-redact", ts, text: "Love it! Size 42 fits, order #A12345 arrived 2025-01-31." },
     ]);
     expect(recorded.feedback.map((f) => f.label)).toEqual(["negative", "negative", "positive"]);
-    expect((await store.exportUser("u-redact")).feedback.map((f) => f.text)).toEqual([
+    expect((await store.shoppers.exportUser("u-redact")).feedback.map((f) => f.text)).toEqual([
       "Terrible service, it broke after a day. Call me on [phone] or [email]",
       "质量太差了，退款到卡号 [card]，手机[phone]，订单号 2024123456",
       "Love it! Size 42 fits, order #A12345 arrived 2025-01-31.",
