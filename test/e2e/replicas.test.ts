@@ -1,0 +1,141 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createInterface } from "node:readline";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { customerToken, SHOP_SECRET } from "../helpers/tokens.ts";
+import { dropTestSchema, localServiceEnv, requireServiceUrl, testSchemaName } from "../services.ts";
+import { type ChatClient, connectChat } from "./client.ts";
+
+const databaseUrl = requireServiceUrl("CONCIERGE_TEST_DATABASE_URL");
+const redisUrl = requireServiceUrl("CONCIERGE_TEST_REDIS_URL");
+const root = path.resolve(import.meta.dirname, "../..");
+
+interface Replica {
+  port: number;
+  process: ChildProcess;
+}
+
+/** `concierge start` in a process of its own, as a replica is deployed; resolves once /readyz says ready. */
+async function startReplica(env: Record<string, string>): Promise<Replica> {
+  const child = spawn(process.execPath, [path.join(root, "bin/concierge.js"), "start"], { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
+  const port = await new Promise<number>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    const timer = setTimeout(() => reject(new Error("the replica did not say where it listens within 60 s")), 60_000);
+    child.once("exit", (code) => reject(new Error(`the replica exited with ${code} before listening`)));
+    lines.on("line", (line) => {
+      try {
+        const entry = JSON.parse(line) as { msg?: string; port?: number };
+        if (entry.msg?.startsWith("listening") && entry.port) {
+          clearTimeout(timer);
+          resolve(entry.port);
+        }
+      } catch {
+        // progress bars and other text
+      }
+    });
+  });
+  for (let i = 0; i < 300; i++) {
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined);
+    if (ready?.status === 200) return { port, process: child };
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error("the replica did not become ready within 150 s");
+}
+
+/**
+ * Two replicas of the service, each a process of its own, sharing PostgreSQL and Redis as a
+ * scaled-out shop runs them: a shopper deleted through one is forgotten by the other's memory at
+ * once (the cached profile that explained picks with their purchases, their share of "bought
+ * together"), not a minute later when a cache would have expired.
+ */
+describe.skipIf(!databaseUrl || !redisUrl)("deletion reaches every replica's memory", () => {
+  const schema = testSchemaName("replicas");
+  const dirs: string[] = [];
+  const replicas: Replica[] = [];
+  const clients: ChatClient[] = [];
+  let a: Replica;
+  let b: Replica;
+
+  beforeAll(async () => {
+    const env = async () => {
+      const dir = await mkdtemp(path.join(tmpdir(), "concierge-replica-"));
+      dirs.push(dir);
+      return {
+        ...localServiceEnv(dir, { DATABASE_URL: databaseUrl!, DATABASE_SCHEMA: schema, REDIS_URL: redisUrl!, CONCIERGE_IDENTITY_SECRET: SHOP_SECRET }),
+        LOG_LEVEL: "info",
+        CONCIERGE_QUIET: "1",
+      };
+    };
+    // One after the other: the first imports the demo catalogue into the shared database.
+    a = await startReplica(await env());
+    replicas.push(a);
+    b = await startReplica(await env());
+    replicas.push(b);
+  }, 300_000);
+
+  afterAll(async () => {
+    for (const c of clients) c.close();
+    await Promise.all(
+      replicas.map(
+        (r) =>
+          new Promise<void>((resolve) => {
+            if (r.process.exitCode !== null) return resolve();
+            r.process.once("exit", () => resolve());
+            r.process.kill("SIGTERM");
+          }),
+      ),
+    );
+    for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+    await dropTestSchema(databaseUrl!, schema);
+  });
+
+  const as = async (replica: Replica, sub: string) => {
+    const client = await connectChat(replica.port, { token: await customerToken(sub) });
+    clients.push(client);
+    return client;
+  };
+  const productsOf = async (port: number) => {
+    // The catalogue through the service's own search, so the test needs no database access of its own.
+    const client = await connectChat(port);
+    clients.push(client);
+    const tents = (await client.send("show me tents")).reply.products;
+    const boots = (await client.send("show me hiking boots")).reply.products;
+    return { tent: tents[0]!, boot: boots.find((p) => !tents.some((t) => t.id === p.id))! };
+  };
+
+  it("forgets a shopper deleted through the other replica: their cached profile and their part of co-occurrence", async () => {
+    const { tent, boot } = await productsOf(a.port);
+    const leaver = await as(a, `leaver-${Date.now()}`);
+    const stayer = await as(a, `stayer-${Date.now()}`);
+    const newcomer = await as(a, `newcomer-${Date.now()}`);
+    // Two shoppers bought the tent and the boot together: enough for "bought together" (2 by default).
+    for (const c of [leaver, stayer]) await c.emit("event", [tent, boot].map((p) => ({ itemId: p.id, type: "purchase" })));
+    await newcomer.emit("event", { itemId: tent.id, type: "purchase" });
+    const together = `shoppers who bought ${tent.title} also bought this`;
+    const newcomerPicks = async () => (await newcomer.send("recommend something for me")).reply.products;
+    expect((await newcomerPicks()).some((p) => p.id === boot.id && p.reason === together)).toBe(true);
+    // The leaver's own picks on A come from their cached profile (their purchases).
+    const explained = (await leaver.send("recommend something for me")).reply.products;
+    expect(explained.some((p) => /because you bought/.test(p.reason))).toBe(true);
+
+    // The leaver deletes everything, on B.
+    const onB = await as(b, leaver.shopperId.slice("customer:".length));
+    expect((await onB.send("delete my data")).reply.text).toMatch(/Say "yes"/);
+    expect((await onB.send("yes")).reply.text).toMatch(/deleted/i);
+
+    // A hears of it through Redis within moments, long before its one-minute profile cache would lapse.
+    // (A few tries over 3 s, within the socket's burst of messages.)
+    let forgotten = false;
+    for (let i = 0; i < 6 && !forgotten; i++) {
+      const { reply } = await leaver.send("recommend something for me");
+      expect(reply.error).toBeUndefined();
+      forgotten = !reply.products.some((p) => /because you bought/.test(p.reason));
+      if (!forgotten) await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(forgotten).toBe(true);
+    // One co-buyer left: the pair no longer has the support "bought together" needs.
+    expect((await newcomerPicks()).some((p) => p.reason === together)).toBe(false);
+  });
+});
