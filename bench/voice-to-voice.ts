@@ -73,7 +73,7 @@ async function latency(llm: string): Promise<void> {
   const started = Date.now();
   const service = await startService(config, createLogger("silent"));
   await service.ready;
-  const client = await connectVoice(service.port, "bench-voice");
+  const client = await connectVoice(service.port);
   const ack = await client.start({});
   console.log(`${tier}: service ready and voice loaded in ${((Date.now() - started) / 1000).toFixed(1)} s (${JSON.stringify(ack)})`);
   const speech = REQUESTS.map((t) => fliteSpeech(t).samples);

@@ -168,7 +168,7 @@ describe("with CONCIERGE_TELEPHONY_AUTH_TOKEN", () => {
     const unkeyed = createHash("sha256").update(FROM).digest("hex");
     expect(turns[0]!.userId).toMatch(/^phone:[0-9a-f]{32}$/);
     expect(unkeyed).not.toContain(turns[0]!.userId.slice("phone:".length, "phone:".length + 16));
-    for (const t of turns) expect(t.userId).toBe(turns[0]!.userId);
+    for (const t of turns) expect(t).toMatchObject({ userId: turns[0]!.userId, medium: "speech" });
     call.ws.close();
   });
 

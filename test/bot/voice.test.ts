@@ -10,6 +10,8 @@ import { concatPcm, int16ToFloat32, resample, silence } from "../../voice/index.
 import { fliteSpeech } from "../voice/helpers.ts";
 import { connectVoice, type VoiceClient } from "../voice/voice-client.ts";
 import { localServiceEnv } from "../services.ts";
+import { decodeJwt } from "jose";
+import { customerToken, SHOP_SECRET } from "../helpers/tokens.ts";
 import { callLine } from "./phone-line.ts";
 
 /**
@@ -20,16 +22,20 @@ import { callLine } from "./phone-line.ts";
 let service: RunningService;
 let dataDir: string;
 const clients: VoiceClient[] = [];
-const voice = async (userId: string) => {
-  const c = await connectVoice(service.port, userId);
+/** A kiosk connection (the label names the test's shopper for a reader); `auth` {token} signs a customer in. */
+const voice = async (_label: string, auth: Record<string, unknown> = {}) => {
+  const c = await connectVoice(service.port, auth);
   clients.push(c);
   return c;
 };
+const idOf = (token: unknown) => String(decodeJwt(String(token)).sub);
 const request = () => concatPcm([silence(300), fliteSpeech("show me running shoes under one hundred dollars"), silence(1500)]);
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), "concierge-voice-"));
-  const config = loadConfig(localServiceEnv(dataDir, { CONCIERGE_MODELS_DIR: process.env.CONCIERGE_MODELS_DIR ?? "" }));
+  const config = loadConfig(
+    localServiceEnv(dataDir, { CONCIERGE_MODELS_DIR: process.env.CONCIERGE_MODELS_DIR ?? "", CONCIERGE_KIOSK_IDLE_SECONDS: "10", CONCIERGE_IDENTITY_SECRET: SHOP_SECRET }),
+  );
   service = await startService(config, createLogger("silent"));
   await service.ready;
   // The first connection loads the voice models (the domain language model build is the slow part).
@@ -112,6 +118,61 @@ describe("/voice", () => {
     expect(await c.socket.timeout(10_000).emitWithAck("playback", { state: "paused", id: "x" })).toMatchObject({ error: { code: "invalid_message", message: expect.stringMatching(/state/) } });
     expect(await c.socket.timeout(10_000).emitWithAck("dance", {})).toMatchObject({ error: { code: "invalid_message" } });
     expect(c.socket.connected).toBe(true);
+  });
+});
+
+describe("a shared kiosk", () => {
+  const goodbye = () => concatPcm([silence(300), fliteSpeech("goodbye"), silence(1500)]);
+
+  it("hands over to a new anonymous shopper after a goodbye: a new id, a new conversation, nothing of the last", async () => {
+    const c = await voice("kiosk-passer-by");
+    const first = (await c.waitFor("session")).payload;
+    expect(first).toMatchObject({ shopper: { kind: "anonymous" } });
+    await c.start({ shared: true });
+    await c.sendPcm(request().samples);
+    await c.waitFor("audio:end", undefined, 120_000);
+    await c.sendPcm(goodbye().samples);
+    const handover = await c.waitFor("session", (p) => p.reason === "goodbye", 120_000);
+    const before = idOf(first.token);
+    const after = idOf(handover.payload.token);
+    expect(after).toMatch(/^anon:/);
+    expect(after).not.toBe(before);
+    // The next person's turn is theirs alone.
+    await c.sendPcm(request().samples);
+    await c.waitFor("reply", (p) => c.named("reply").length >= 3, 120_000);
+    await service.flush();
+    const theirs = await service.store.conversations.messagesForUser(after);
+    expect(theirs.filter((m) => m.role === "user").map((m) => m.text)).toEqual([expect.stringMatching(/running shoes/)]);
+    expect(new Set(theirs.map((m) => m.conversationId)).size).toBe(1);
+    const previous = await service.store.conversations.messagesForUser(before);
+    expect(previous.some((m) => m.conversationId === theirs[0]!.conversationId)).toBe(false);
+  });
+
+  it("hands over after CONCIERGE_KIOSK_IDLE_SECONDS without a turn, but keeps a signed-in customer", async () => {
+    const kiosk = await voice("kiosk-idle");
+    await kiosk.start({});
+    await kiosk.sendPcm(request().samples);
+    await kiosk.waitFor("audio:end", undefined, 120_000);
+    const idle = await kiosk.waitFor("session", (p) => p.reason === "idle", 30_000);
+    expect(idle.payload.token).toBeDefined();
+
+    const signedIn = await voice("kiosk-customer", { token: await customerToken("kiosk-customer") });
+    await signedIn.start({});
+    await signedIn.sendPcm(request().samples);
+    await signedIn.waitFor("audio:end", undefined, 120_000);
+    await signedIn.sendPcm(goodbye().samples);
+    await signedIn.waitFor("reply", () => signedIn.named("reply").length >= 2, 120_000);
+    await new Promise((r) => setTimeout(r, 11_000));
+    expect(signedIn.named("session").map((e) => e.payload.reason)).toEqual([undefined]);
+  });
+
+  it("a personal device (shared: false) keeps its anonymous shopper after a goodbye", async () => {
+    const c = await voice("voice-personal");
+    await c.start({ shared: false });
+    await c.sendPcm(goodbye().samples);
+    await c.waitFor("reply", undefined, 120_000);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(c.named("session").map((e) => e.payload.reason)).toEqual([undefined]);
   });
 });
 

@@ -20,17 +20,19 @@ export interface VoiceClient {
   close(): void;
 }
 
-export async function connectVoice(port: number, userId = "voice-test"): Promise<VoiceClient> {
-  const socket = io(`http://127.0.0.1:${port}/voice`, { transports: ["websocket"], forceNew: true, reconnection: false, auth: { userId } });
-  await new Promise<void>((resolve, reject) => {
-    socket.once("connect", () => resolve());
-    socket.once("connect_error", reject);
-  });
+/** Connects to /voice as a kiosk would: `auth` is {} (a new anonymous visitor) or {token}. */
+export async function connectVoice(port: number, auth: Record<string, unknown> = {}): Promise<VoiceClient> {
+  const socket = io(`http://127.0.0.1:${port}/voice`, { transports: ["websocket"], forceNew: true, reconnection: false, auth });
   const events: VoiceEvent[] = [];
   const waiters = new Set<() => void>();
+  // Recorded from before the connection: the server's `session` event comes right behind it.
   socket.onAny((name: string, payload: Record<string, unknown>) => {
     events.push({ name, payload, at: Date.now() });
     for (const w of waiters) w();
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once("connect", () => resolve());
+    socket.once("connect_error", reject);
   });
   const find = (name: string, test?: (p: Record<string, unknown>) => boolean) => events.find((e) => e.name === name && (!test || test(e.payload)));
   return {
