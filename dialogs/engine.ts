@@ -9,9 +9,10 @@ import { readConfirmation } from "./confirm.ts";
 import { catalogueFlows } from "./flows/catalogue.ts";
 import { privacyFlows } from "./flows/privacy.ts";
 import { serviceFlows } from "./flows/service.ts";
-import type { ReplyWriter, WriterProduct, WriterTask } from "./reply-writer.ts";
+import type { ReplyWriter } from "./reply-writer.ts";
 import { ConversationStates, type ConversationState } from "./state.ts";
 import { say, suggest } from "./templates.ts";
+import type { Flow, FlowContext, FlowReply, Grounding } from "./flow.ts";
 import type { DialogEngine, ShopperService } from "./types.ts";
 
 export interface DialogDeps {
@@ -32,35 +33,6 @@ export interface DialogDeps {
   /** How many of the conversation's last messages the writer sees (default 6: three exchanges). */
   memoryMessages?: number;
 }
-
-/** What a flow asks the writer to ground its reply in; the flow's text is the fallback. */
-export interface Grounding {
-  task: WriterTask;
-  /** The retrieved products, in the order of the reply's cards. */
-  products: WriterProduct[];
-  /** State each named product's catalogue price and stock when the text did not. */
-  appendFacts?: boolean;
-}
-
-export type FlowReply = Omit<Reply, "intent" | "locale"> & {
-  grounding?: Grounding;
-  /** What the transcript keeps instead of the text, when the text must not be stored (a download link). */
-  transcript?: string;
-};
-
-/** One turn as the flows see it: what was said, what it means, and where to put the answer. */
-export interface FlowContext {
-  turn: Turn;
-  nlu: Understanding;
-  locale: Locale;
-  state: ConversationState;
-  deps: Required<Pick<DialogDeps, "recommender" | "shoppers" | "resultLimit">>;
-  filters: Filters;
-  /** Set by a flow that removed the shopper's data, so this turn is not stored again. */
-  forgetTurn?: boolean;
-}
-
-export type Flow = (ctx: FlowContext) => Promise<FlowReply>;
 
 // Intents that are about the shop or the shopper's data: while we wait for a new shopper's likes,
 // these are still answered as themselves rather than read as preferences.

@@ -1,6 +1,6 @@
 import type { Locale } from "../../core/turn.ts";
 import type { Product } from "../../store/types.ts";
-import type { Flow, FlowContext, FlowReply } from "../engine.ts";
+import type { Flow, FlowContext, FlowReply } from "../flow.ts";
 import type { Ranked } from "../../recommend/types.ts";
 import type { WriterProduct } from "../reply-writer.ts";
 import { formatPrice, formatRange, productCard, toCard } from "../format.ts";

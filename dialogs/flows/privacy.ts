@@ -1,5 +1,5 @@
 import { EXPORT_PATH } from "../../shoppers/index.ts";
-import type { Flow } from "../engine.ts";
+import type { Flow } from "../flow.ts";
 import { say, suggest } from "../templates.ts";
 
 /**

@@ -1,4 +1,4 @@
-import type { Flow } from "../engine.ts";
+import type { Flow } from "../flow.ts";
 import { type SuggestionSet, say, suggest, type TemplateKey } from "../templates.ts";
 
 /** Flows answered from the shop's own policies: a sentence and a few next steps. */

@@ -139,7 +139,7 @@ describe("a shared kiosk", () => {
     expect(after).not.toBe(before);
     // The next person's turn is theirs alone.
     await c.sendPcm(request().samples);
-    await c.waitFor("reply", (p) => c.named("reply").length >= 3, 120_000);
+    await c.waitFor("reply", () => c.named("reply").length >= 3, 120_000);
     await service.flush();
     const theirs = await service.store.conversations.messagesForUser(after);
     expect(theirs.filter((m) => m.role === "user").map((m) => m.text)).toEqual([expect.stringMatching(/running shoes/)]);

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { FlowContext } from "../../dialogs/engine.ts";
+import type { FlowContext } from "../../dialogs/flow.ts";
 import { privacyFlows } from "../../dialogs/flows/privacy.ts";
 import { generateCatalog } from "../../recommend/demo/index.ts";
 import { importCatalog } from "../../recommend/import.ts";

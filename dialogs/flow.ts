@@ -1,0 +1,37 @@
+import type { Locale, Reply, Turn } from "../core/turn.ts";
+import type { Understanding } from "../intents/types.ts";
+import type { Filters, Recommender } from "../recommend/types.ts";
+import type { WriterProduct, WriterTask } from "./reply-writer.ts";
+import type { ConversationState } from "./state.ts";
+import type { ShopperService } from "./types.ts";
+
+/** What a flow is: one turn in, a reply out (the engine in engine.ts picks the flow and writes the transcript). */
+
+/** What a flow asks the writer to ground its reply in; the flow's text is the fallback. */
+export interface Grounding {
+  task: WriterTask;
+  /** The retrieved products, in the order of the reply's cards. */
+  products: WriterProduct[];
+  /** State each named product's catalogue price and stock when the text did not. */
+  appendFacts?: boolean;
+}
+
+export type FlowReply = Omit<Reply, "intent" | "locale"> & {
+  grounding?: Grounding;
+  /** What the transcript keeps instead of the text, when the text must not be stored (a download link). */
+  transcript?: string;
+};
+
+/** One turn as the flows see it: what was said, what it means, and where to put the answer. */
+export interface FlowContext {
+  turn: Turn;
+  nlu: Understanding;
+  locale: Locale;
+  state: ConversationState;
+  deps: { recommender: Recommender; shoppers: ShopperService; resultLimit: number };
+  filters: Filters;
+  /** Set by a flow that removed the shopper's data, so this turn is not stored again. */
+  forgetTurn?: boolean;
+}
+
+export type Flow = (ctx: FlowContext) => Promise<FlowReply>;
