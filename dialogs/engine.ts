@@ -7,7 +7,7 @@ import type { Filters, Recommender } from "../recommend/types.ts";
 import type { ConversationStore } from "../store/types.ts";
 import { readConfirmation } from "./confirm.ts";
 import { catalogueFlows } from "./flows/catalogue.ts";
-import { privacyFlows } from "./flows/privacy.ts";
+import { deletionAnswers, privacyFlows } from "./flows/privacy.ts";
 import { serviceFlows } from "./flows/service.ts";
 import type { ReplyWriter } from "./reply-writer.ts";
 import { ConversationStates, type ConversationState } from "./state.ts";
@@ -118,9 +118,7 @@ function pendingConfirmation(state: ConversationState, text: string, locale: Loc
   state.pendingDeletion = undefined;
   if (!asked || Date.now() - asked > CONFIRM_WINDOW_MS) return undefined;
   const answer = readConfirmation(text, locale);
-  if (answer === "yes") return privacyFlows.delete_confirmed;
-  if (answer === "no") return privacyFlows.delete_cancelled;
-  return undefined;
+  return answer ? deletionAnswers[answer] : undefined;
 }
 
 function outOfScope(locale: Locale): FlowReply {

@@ -45,6 +45,7 @@ export const privacyFlows = {
   export_data: exportData,
   delete_data: askToDelete,
   stop_personalisation: stopPersonalisation,
-  delete_confirmed: deleteConfirmed,
-  delete_cancelled: deleteCancelled,
 } satisfies Record<string, Flow>;
+
+/** The answers to "delete my data?": not intents of their own, the next message read as yes or no. */
+export const deletionAnswers = { yes: deleteConfirmed, no: deleteCancelled } satisfies Record<"yes" | "no", Flow>;

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FlowContext } from "../../dialogs/flow.ts";
-import { privacyFlows } from "../../dialogs/flows/privacy.ts";
+import { deletionAnswers, privacyFlows } from "../../dialogs/flows/privacy.ts";
 import { generateCatalog } from "../../recommend/demo/index.ts";
 import { importCatalog } from "../../recommend/import.ts";
 import { type CatalogRecommender, createRecommender } from "../../recommend/recommender.ts";
@@ -23,8 +23,8 @@ describe("privacy in ranking", () => {
   let rec: CatalogRecommender;
   let catalog: Product[];
 
-  const flow = (name: keyof typeof privacyFlows, userId: string) =>
-    privacyFlows[name]({
+  const flow = (name: keyof typeof privacyFlows | "delete_confirmed", userId: string) =>
+    (name === "delete_confirmed" ? deletionAnswers.yes : privacyFlows[name])({
       turn: { userId, conversationId: `c-${userId}`, text: "", locale: "en" },
       locale: "en",
       deps: { recommender: rec, shoppers: via(rec, store).shoppers, resultLimit: 5 },

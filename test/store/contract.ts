@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ValidationError } from "../../core/errors.ts";
 import type { Experiment, ExperimentEvent, FeedbackRecord, Product, ProductRow, Shopper, ShopperEvent, Store, StoredMessage, UserExport } from "../../store/index.ts";
+import { abExperiment } from "./fixtures.ts";
 
 /** A store under test and how to make another one on the same data (a restart, a second replica). */
 export interface Backend {
@@ -312,18 +313,7 @@ export function storeContract(name: string, makeBackend: () => Promise<Backend>,
       /** A row in every part of a shopper's data, for each of `userIds` (one segmentation holds them all). */
       async function seed(...userIds: string[]) {
         const experimentId = uid("exp");
-        await store.experiments.createExperiment({
-          id: experimentId,
-          name: "privacy",
-          variants: [
-            { name: "a", weight: 1, config: {} },
-            { name: "b", weight: 1, config: {} },
-          ],
-          primaryMetric: "click",
-          status: "running",
-          createdAt: 1,
-          startedAt: 1,
-        });
+        await store.experiments.createExperiment(abExperiment(experimentId));
         const run = { id: uid("run"), createdAt: 1, summary: {} };
         await store.segments.saveSegmentation(run, userIds.map((userId) => ({ userId, segment: 0 })));
         const out = new Map<string, Omit<UserExport, "userId">>();

@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PgAdapter, PgliteAdapter, type SqlAdapter, SqlStore, type UserExport } from "../../store/index.ts";
 import { dropTestSchema, requireServiceUrl, testSchemaName } from "../services.ts";
+import { abExperiment } from "./fixtures.ts";
 
 /**
  * Export and deletion must cover the same tables, and every table that holds a shopper's rows. This
@@ -39,18 +40,7 @@ function shopperDataSuite(name: string, open: () => Promise<{ store: SqlStore; d
     let tables: { table: string; column: string }[];
     beforeAll(async () => {
       env = await open();
-      await env.store.experiments.createExperiment({
-        id: experimentId,
-        name: "t",
-        variants: [
-          { name: "a", weight: 1, config: {} },
-          { name: "b", weight: 1, config: {} },
-        ],
-        primaryMetric: "click",
-        status: "running",
-        createdAt: 1,
-        startedAt: 1,
-      });
+      await env.store.experiments.createExperiment(abExperiment(experimentId));
       tables = await env.db.query<{ table: string; column: string }>(
         `SELECT table_name AS "table", column_name AS "column" FROM information_schema.columns
          WHERE table_schema = $1 AND (column_name ILIKE '%user%' OR column_name ILIKE '%shopper%' OR column_name ILIKE '%customer%')
