@@ -1,4 +1,4 @@
-import express, { type Router } from "express";
+import express, { type Request, type Response, type Router } from "express";
 import { z } from "zod";
 import { NotReadyError, ValidationError } from "../../core/errors.ts";
 import { parseInput } from "../../core/validation.ts";
@@ -15,6 +15,18 @@ export interface MeDeps {
 
 const confirmSchema = z.object({ confirm: z.literal(true, { error: "must be true: deleting everything cannot be undone" }) });
 
+/** What a browser opening an export link sees: the download happens on the press (the link works once). */
+const DOWNLOAD_PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex"><title>Your data</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:34rem;margin:4rem auto;padding:0 1rem}button{font:inherit;padding:.6rem 1.2rem}</style></head>
+<body><h1>Your data</h1>
+<p>Everything the shop assistant keeps about you, as a JSON file. The link works once: keep the file safe.</p>
+<p lang="zh">你的全部数据（JSON 文件）。此链接只能使用一次，请妥善保存文件。</p>
+<form method="post"><button type="submit">Download my data / 下载我的数据</button></form>
+</body></html>
+`;
+
 function ready<T>(get: () => T | undefined): T {
   const value = get();
   if (value === undefined) throw new NotReadyError();
@@ -30,15 +42,25 @@ function ready<T>(get: () => T | undefined): T {
 export function meRoutes(deps: MeDeps): Router {
   const router = express.Router();
 
-  router.get(`${EXPORT_PATH}:token`, async (req, res) => {
+  const download = async (req: Request, res: Response) => {
     const data = await ready(deps.shoppers).redeemExport(String(req.params.token));
     res
       .set("Cache-Control", "no-store")
       .set("Content-Disposition", `attachment; filename="my-data-${data.exportedAt.slice(0, 10)}.json"`)
       .type("json")
       .send(JSON.stringify(data, null, 2));
+  };
+  router.get(`${EXPORT_PATH}:token`, async (req, res) => {
+    // A browser (or a chat app previewing the link) asks for a page: it gets a button, and the link
+    // is spent only when the shopper presses it. Any other client gets the JSON.
+    if (req.accepts(["json", "html"]) === "html") {
+      res.set("Cache-Control", "no-store").type("html").send(DOWNLOAD_PAGE);
+      return;
+    }
+    await download(req, res);
   });
-  router.all(`${EXPORT_PATH}:token`, methodNotAllowed("GET"));
+  router.post(`${EXPORT_PATH}:token`, download);
+  router.all(`${EXPORT_PATH}:token`, methodNotAllowed("GET, POST"));
 
   router.post("/api/me/export", async (req, res) => {
     const shopper = await proveRequest(req, deps.identity);

@@ -168,7 +168,12 @@ describe.each(backends)("the running service on $name", ({ databaseUrl }) => {
     expect(link).toBeDefined();
     expect(link!.startsWith(`${base}/api/me/export/`)).toBe(true);
     expect(exported.reply.text).not.toContain("{");
-    const download = await fetch(link!);
+    // A browser (or a chat app's link preview) opening it gets a page with a button; nothing is spent.
+    const page = await fetch(link!, { headers: { accept: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8" } });
+    expect(page.headers.get("content-type")).toMatch(/text\/html/);
+    expect(await page.text()).toMatch(/<form method="post">/);
+    // The button posts to the link itself.
+    const download = await fetch(link!, { method: "POST" });
     expect(download.status).toBe(200);
     expect(download.headers.get("content-disposition")).toMatch(/attachment/);
     expect(download.headers.get("cache-control")).toBe("no-store");
