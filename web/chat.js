@@ -221,6 +221,8 @@
       return;
     }
     setStatus("offline", t.offline);
+    // Refused by the server while it starts: socket.io does not retry a refused handshake by itself.
+    if (err?.data?.code === "not_ready") setTimeout(() => socket.connect(), 3000);
   });
   setStatus("connecting", t.connecting);
 

@@ -198,6 +198,8 @@ function connect() {
   socket.on("connect_error", (err) => {
     status.connected = false;
     showError("connection", t().errors.connection(err?.message || "no answer"));
+    // Refused by the server while it starts: socket.io does not retry a refused handshake by itself.
+    if (err?.data?.code === "not_ready") setTimeout(() => socket.connect(), 3000);
     render();
   });
 
