@@ -15,6 +15,18 @@ export function shopperOf(socket: Socket): ProvenShopper {
   return shopper;
 }
 
+/** The store gives Identity its secret a few seconds into start-up: a handshake that early waits for it this long. */
+const HANDSHAKE_WAIT_MS = 10_000;
+
+async function waitFor<T>(get: () => T | undefined, ms: number): Promise<T | undefined> {
+  for (let waited = 0; waited < ms; waited += 100) {
+    await new Promise((r) => setTimeout(r, 100));
+    const value = get();
+    if (value !== undefined) return value;
+  }
+  return undefined;
+}
+
 /** A handshake refusal the client sees as connect_error: `message`, and `data` {code, message}. */
 function refusal(err: ConciergeError): Error & { data: { code: string; message: string } } {
   return Object.assign(new Error(err.message), { data: { code: err.code, message: err.message } });
@@ -30,7 +42,7 @@ export function authenticate(identity: IdentitySource, logger: Logger) {
   return async (socket: Socket, next: (err?: Error) => void) => {
     const auth = (socket.handshake.auth ?? {}) as Record<string, unknown>;
     try {
-      const source = identity();
+      const source = identity() ?? (await waitFor(identity, HANDSHAKE_WAIT_MS));
       if (!source) throw new NotReadyError("the assistant is still starting; connect again in a moment");
       socket.data.shopper = await source.prove(auth.token, "auth.token");
       next();
