@@ -5,6 +5,7 @@ import { createStore } from "../../store/index.ts";
 import { loadLanguageModel } from "../load.ts";
 import { CopyService, type CopyResponse } from "./service.ts";
 import { CHANNELS, LENGTHS, TONES } from "./types.ts";
+import { shopNamedShopper } from "../../shoppers/index.ts";
 
 const USAGE = `usage: concierge copy --product ID [--shopper USER | --segment N] [--tone T] [--channel C]
                       [--length L] [--variants N] [--locale en|zh] [--seed N] [--json]
@@ -16,7 +17,8 @@ product's catalogue facts. With the language model (CONCIERGE_LLM_MODEL) the mod
 it, or for any variant it cannot write within the facts, the templates do.
 
   --product ID     the catalogue product (required)
-  --shopper USER   personalise for this shopper (not if they turned personalisation off)
+  --shopper USER   personalise for this shopper: the shop's customer id, or a stored id such as
+                   anon:… (not if they turned personalisation off)
   --segment N      write for segment N of the latest segmentation
   --tone T         ${TONES.join(" | ")} (default friendly)
   --channel C      ${CHANNELS.join(" | ")} (default chat)
@@ -69,7 +71,8 @@ export async function copyCommand(args: string[]): Promise<number> {
   }
   const input = {
     productId: values.product,
-    ...(values.shopper !== undefined ? { shopperId: values.shopper } : {}),
+    // The shop names its customer by its own id, or a stored id with its origin ("anon:…").
+    ...(values.shopper !== undefined ? { shopperId: shopNamedShopper(String(values.shopper)) ?? String(values.shopper) } : {}),
     ...(values.segment !== undefined ? { segmentId: integer(values.segment as string, "--segment") } : {}),
     ...(values.tone !== undefined ? { tone: values.tone } : {}),
     ...(values.channel !== undefined ? { channel: values.channel } : {}),

@@ -19,7 +19,7 @@ describe("concierge copy", () => {
     const store = createStore({ dataDir: dir });
     await store.init();
     await store.catalogue.upsertProducts([{ product: { id: "mug-1", title: "Stoneware mug", brand: "Kiln", category: "kitchen", price: 18.5, currency: "USD", stock: 4, color: "blue" }, hash: "1" }]);
-    await store.shoppers.upsertShopper({ userId: "cook", preferences: ["kitchen"], personalise: true, createdAt: 1, updatedAt: 1 });
+    await store.shoppers.upsertShopper({ userId: "customer:cook", preferences: ["kitchen"], personalise: true, createdAt: 1, updatedAt: 1 });
     await store.close();
   });
 
