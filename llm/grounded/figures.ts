@@ -16,7 +16,7 @@
  * - "percent", "per cent", "pct", 百分之, 半价, and a numeral before 折 or 成;
  * - Chinese numerals used as figures: two or more numerals together (九十九, 一百二十八, 三千万),
  *   and a numeral before a measure word (两件, 三双, 五元, 九分); 一 before a measure word only after
- *   only/left/buy (只剩一件, 买一送一) or before 折/元/块/倍, since 一件/一款/一次 are the language's
+ *   only/left/buy (只剩一件, 买一件) or before 折/元/块/倍, since 一件/一款/一次 are the language's
  *   article, not a count. Not the words 千万, 万一, 万万, 一一, 十分, 万分, 五颜六色, 乱七八糟, 一五一十
  *   (unless another numeral touches them: 九十分钟);
  * - links: a scheme (http, https, ftp), www, "dot com", an address with '@', and a host name —
@@ -32,7 +32,7 @@ export interface Figure {
 }
 
 /** The text a reader sees: compatibility forms folded (ｎｉｎｅ → nine) and invisible format characters gone. */
-export function visibleText(text: string): string {
+function visibleText(text: string): string {
   return text.normalize("NFKC").replace(/\p{Cf}/gu, "");
 }
 

@@ -1,7 +1,7 @@
 import type { Locale } from "../../core/turn.ts";
 import { type CatalogueFacts, factSentence } from "./catalogue.ts";
 import { factProblems, type RecordFacts, recordFacts } from "./facts.ts";
-import { type FigureKind, freeTextFigures } from "./figures.ts";
+import { freeTextFigures } from "./figures.ts";
 import { type FactKind, placeholderAt, renderFact } from "./placeholders.ts";
 
 /**
@@ -13,10 +13,10 @@ import { type FactKind, placeholderAt, renderFact } from "./placeholders.ts";
  * - it names no product that is not one of the reply's cards (the caller's `namedProducts`);
  * - with the placeholders filled, it passes the fact check copy passes (facts.ts).
  * A sentence that fails, or holds a placeholder for a product that is not a card, is dropped (a
- * repair). A long sentence's later parts are checked together
- * with its parts already shown, so nothing split across a cut slips through. What passes is
- * emitted, in order, through `onDelta`: the emitted pieces, concatenated, are `text`, always — the
- * template, when nothing of the model's survives, included.
+ * repair). A long sentence's later parts are checked together with its parts already shown, so
+ * nothing split across a cut slips through. What passes is emitted, in order, through `onDelta`:
+ * the emitted pieces, concatenated, are `text`, always — the template, when nothing of the model's
+ * survives, included.
  */
 
 export type RepairCheck = "figures" | "names" | "facts" | "placeholders";
@@ -52,14 +52,11 @@ const WORD_GOES_ON = /[A-Za-z0-9_-]/;
 const CONTENT = /[\p{L}\p{N}]/u;
 
 export class ReplyText {
-  /** Everything emitted so far: the reply. */
-  text = "";
   readonly repairs: Record<RepairCheck, number> = { figures: 0, names: 0, facts: 0, placeholders: 0 };
-  /** The kinds of figure that cost a sentence (for logs and the bench). */
-  readonly figureKinds = new Map<FigureKind, number>();
   /** Products the kept text states a price, stock or name of, in order. */
   readonly placed = new Map<string, Set<FactKind>>();
 
+  private emitted = "";
   private pending = "";
   private chain: Promise<void> = Promise.resolve();
   private shownOfSentence = { free: "", rendered: "" };
@@ -84,6 +81,11 @@ export class ReplyText {
     return this.text !== "";
   }
 
+  /** Everything emitted so far: the reply. */
+  get text(): string {
+    return this.emitted;
+  }
+
   get repaired(): number {
     return Object.values(this.repairs).reduce((a, b) => a + b, 0);
   }
@@ -97,7 +99,7 @@ export class ReplyText {
 
   /** Closes a reply the token limit cut short. */
   closeCut(): void {
-    if (this.text && !new RegExp(`[${TERMINATORS}]$`).test(this.text)) this.emit("…");
+    if (this.text && !TERMINATORS.includes(this.text.at(-1)!)) this.emit("…");
   }
 
   /** States each product's catalogue price and stock, for those whose price the text did not give. */
@@ -111,7 +113,7 @@ export class ReplyText {
 
   private emit(text: string): void {
     if (!text || this.options.signal?.aborted) return;
-    this.text += text;
+    this.emitted += text;
     this.options.onDelta?.(text);
   }
 
@@ -203,10 +205,8 @@ export class ReplyText {
 
   /** The three checks, on the sentence so far with this unit (what was shown of it passed them already). */
   private async passes(free: string, rendered: string): Promise<boolean> {
-    const figures = freeTextFigures(free);
-    if (figures.length) {
+    if (freeTextFigures(free).length) {
       this.repairs.figures++;
-      for (const f of new Set(figures.map((x) => x.kind))) this.figureKinds.set(f, (this.figureKinds.get(f) ?? 0) + 1);
       return false;
     }
     if (factProblems(rendered, this.facts).length) {
