@@ -28,6 +28,8 @@ const benches: { name: string; file: string; args?: string[]; skip?: string }[] 
   { name: "store", file: "store.ts" },
   { name: "llm", file: "llm.ts", args: llmArgs, skip: llmArgs ? undefined : "no --llm-model given and no toy model found" },
   { name: "llm-turns", file: "llm-turns.ts", args: llmArgs, skip: llmArgs ? undefined : "no --llm-model given and no toy model found" },
+  // 1,000 grounded replies under attack, each judged by the independent checker.
+  { name: "grounding", file: "grounding.ts", args: llmArgs, skip: llmArgs ? undefined : "no --llm-model given and no toy model found" },
   // Templated, and with the LLM when one is given or the toy model is here.
   { name: "voice-to-voice", file: "voice-to-voice.ts", args: llmArgs },
 ];
@@ -41,7 +43,7 @@ for (const bench of benches) {
     console.log(`skipped: ${bench.skip}`);
     continue;
   }
-  const extra = bench.name.startsWith("llm") ? [] : passThrough.filter((a, i, all) => !a.startsWith("--llm") && !all[i - 1]?.startsWith("--llm") && a !== "--gpu" && all[i - 1] !== "--gpu");
+  const extra = bench.name.startsWith("llm") || bench.name === "grounding" ? [] : passThrough.filter((a, i, all) => !a.startsWith("--llm") && !all[i - 1]?.startsWith("--llm") && a !== "--gpu" && all[i - 1] !== "--gpu");
   const result = spawnSync(process.execPath, ["--import", "tsx", path.join(here, bench.file), ...(bench.args ?? []), ...extra], { stdio: "inherit", env: { ...process.env, CONCIERGE_QUIET: "1" } });
   if (result.status !== 0) {
     failed++;

@@ -127,7 +127,8 @@ function outOfScope(locale: Locale): FlowReply {
 
 /**
  * The writer's reply, streamed through the sink as it is written; undefined when the writer failed
- * before saying anything (the template then answers). Its text is exactly what was streamed.
+ * before saying anything (the template then answers). The writer owns the text: what it streamed
+ * is its reply, so this only forwards.
  */
 async function writeGrounded(
   writer: ReplyWriter,
@@ -139,43 +140,39 @@ async function writeGrounded(
   deps: DialogDeps,
 ): Promise<{ text: string; productIds: string[] } | undefined> {
   const memory = await memoryOf(deps, ctx.turn, deps.memoryMessages ?? 6);
-  let sent = "";
-  let written: Awaited<ReturnType<ReplyWriter["write"]>>;
+  let started = false;
   try {
-    written = await writer.write(
-        {
-          task: grounding.task,
-          message: ctx.turn.text,
-          locale: ctx.locale,
-          products: grounding.products,
-          fallbackText,
-          history: memory.history,
-          preferences: memory.preferences,
-          conversationId: ctx.turn.conversationId,
-          appendFacts: grounding.appendFacts,
+    const written = await writer.write(
+      {
+        task: grounding.task,
+        message: ctx.turn.text,
+        locale: ctx.locale,
+        products: grounding.products,
+        fallbackText,
+        history: memory.history,
+        preferences: memory.preferences,
+        conversationId: ctx.turn.conversationId,
+        appendFacts: grounding.appendFacts,
+      },
+      {
+        signal,
+        onDelta: (text) => {
+          if (!text || signal?.aborted) return;
+          started = true;
+          sink.delta(text);
         },
-        {
-          signal,
-          onDelta: (text) => {
-            if (!text || signal?.aborted) return;
-            sent += text;
-            sink.delta(text);
-        },
+        // The catalogue's own reading of names (exact ids, titles' rare words), so the writer keeps
+        // its text to the cards; findMentioned reads at most 2,000 characters, far more than a sentence.
+        namedProducts: async (text) => (await deps.recommender.findMentioned(text.slice(0, 2000), 10)).map((p) => p.id),
       },
     );
+    signal?.throwIfAborted();
+    return { text: written.text, productIds: written.productIds };
   } catch (err) {
-    if (signal?.aborted || sent) throw err;
+    if (signal?.aborted || started) throw err;
     deps.logger?.warn({ err, task: grounding.task }, "the reply writer failed: templated answer");
     return undefined;
   }
-  signal?.throwIfAborted();
-  if (!sent) {
-    // A writer that delivered nothing still has its text shown, streamed once, here.
-    streamText(written.text, sink, signal);
-    return { text: written.text, productIds: written.productIds };
-  }
-  if (sent !== written.text) deps.logger?.warn({ task: grounding.task }, "the reply writer's text differs from what it streamed; keeping what the shopper saw");
-  return { text: sent, productIds: written.productIds };
 }
 
 /** The conversation's last messages and the shopper's stated likes, for the writer's prompt. */

@@ -54,7 +54,7 @@ export function groundedReplyWriter(options: GroundedWriterOptions): ReplyWriter
             maxTokens: options.maxTokens,
             appendFacts: draft.appendFacts,
           },
-          { signal: io.signal, onDelta, logger: options.logger, key: draft.conversationId },
+          { signal: io.signal, onDelta, logger: options.logger, key: draft.conversationId, namedProducts: io.namedProducts },
         );
       } catch (err) {
         if (io.signal?.aborted || delivered) throw err;

@@ -46,6 +46,11 @@ export interface WriteOptions {
   onDelta: (text: string) => void;
   /** Aborting stops the writing and rejects with the signal's reason. */
   signal?: AbortSignal;
+  /**
+   * Ids of the catalogue products a piece of text names: a sentence the writer wrote that names a
+   * product other than the draft's is not shown.
+   */
+  namedProducts?: (text: string) => Promise<string[]>;
 }
 
 export interface ReplyWriter {

@@ -3,12 +3,12 @@ import type { Logger } from "../core/logger.ts";
 import type { Locale } from "../core/turn.ts";
 import { parseInput } from "../core/validation.ts";
 import { LlmBusyError } from "./errors.ts";
-import { catalogueFactsSchema, factSentence, type FactSource } from "./grounded/catalogue.ts";
+import { catalogueFactsSchema } from "./grounded/catalogue.ts";
 import { groundedGrammar } from "./grounded/grammar.ts";
 import { fitPrompt, type GroundedTask, type GroundingProduct } from "./grounded/prompt.ts";
 import { ReplyJsonReader } from "./grounded/reply-json.ts";
-import { FactFilter } from "./grounded/sanitize.ts";
-import { groundedRepliesTotal } from "./metrics.ts";
+import { ReplyText, type RepairCheck } from "./grounded/reply-text.ts";
+import { groundedRepairsTotal, groundedRepliesTotal } from "./metrics.ts";
 import type { ChatMessage, LanguageModel } from "./types.ts";
 
 export type { GroundedTask, GroundingProduct } from "./grounded/prompt.ts";
@@ -32,7 +32,7 @@ export interface GroundedInput {
   appendFacts?: boolean;
 }
 
-export type FallbackReason = "no_model" | "no_products" | "queue_full" | "queue_timeout" | "closed" | "model_error" | "empty_output" | "no_room";
+export type FallbackReason = "no_model" | "no_products" | "queue_full" | "queue_timeout" | "closed" | "model_error" | "empty_output" | "failed_checks" | "no_room";
 
 export interface GroundedReply {
   text: string;
@@ -45,6 +45,8 @@ export interface GroundedReply {
   truncated?: boolean;
   tokens?: number;
   firstTokenMs?: number;
+  /** Sentences of the model's text dropped by the checks, by check (absent when none were). */
+  repairs?: Partial<Record<RepairCheck, number>>;
 }
 
 export interface GroundedOptions {
@@ -58,6 +60,12 @@ export interface GroundedOptions {
   /** The conversation id: its turns reuse the sequence holding its previous prompt. */
   key?: string;
   temperature?: number;
+  seed?: number;
+  /**
+   * Ids of the catalogue products a piece of text names. With it, a sentence that names a product
+   * other than the reply's products is dropped; the llm layer cannot see the catalogue itself.
+   */
+  namedProducts?: (text: string) => Promise<string[]>;
 }
 
 const productSchema = catalogueFactsSchema.extend({ reason: z.string().optional() });
@@ -79,27 +87,29 @@ const SAFETY_TOKENS = 32;
 const MAX_MENTIONS = 5;
 
 /**
- * A reply written by the model from the retrieved products only, streamed as it is written, with
- * prices and stock from the catalogue; or the templated reply, with the reason logged, when there
- * is no model, nothing was retrieved, the model is busy past its queue timeout, fails, or writes
- * nothing usable. An abort (the shopper barged in) rejects with the signal's reason.
+ * A reply written by the model from the retrieved products only, streamed sentence by sentence as
+ * it is written, with every price, stock figure and product name from the catalogue (ReplyText
+ * checks and owns the text); or the templated reply, with the reason logged, when there is no
+ * model, nothing was retrieved, the model is busy past its queue timeout, fails, or writes nothing
+ * that passes the checks. An abort (the shopper barged in) rejects with the signal's reason.
  */
 export async function composeGroundedReply(model: LanguageModel | undefined, input: GroundedInput, options: GroundedOptions = {}): Promise<GroundedReply> {
   const args = parseInput(inputSchema, input, "grounded reply input");
   const { signal, logger } = options;
-  let streamed = "";
-  const deliver = (text: string) => {
-    if (!text) return;
-    streamed += text;
-    options.onDelta?.(text);
-  };
+  const text = new ReplyText({
+    locale: args.locale,
+    products: args.products,
+    fallbackText: args.fallbackText,
+    namedProducts: options.namedProducts,
+    onDelta: options.onDelta,
+    signal,
+  });
   const fallback = (reason: FallbackReason, err?: unknown): GroundedReply => {
     groundedRepliesTotal.inc({ outcome: reason });
     const level = reason === "no_model" || reason === "no_products" ? "debug" : "warn";
-    logger?.[level]({ reason, task: args.task, products: args.products.length, err }, "grounded reply: templated answer");
-    // The template streams in small pieces too, so every channel gets the same shape of reply.
-    for (const piece of args.fallbackText.match(/\S+\s*|\s+/g) ?? [args.fallbackText]) deliver(piece);
-    return { text: args.fallbackText, productIds: [], usedModel: false, reason };
+    logger?.[level]({ reason, task: args.task, products: args.products.length, repairs: text.repaired || undefined, err }, "grounded reply: templated answer");
+    text.template();
+    return { text: text.text, productIds: [], usedModel: false, reason, ...repairsOf(text) };
   };
 
   if (!args.products.length) return fallback("no_products");
@@ -119,11 +129,12 @@ export async function composeGroundedReply(model: LanguageModel | undefined, inp
   }
   if (!prompt.fits) return fallback("no_room");
   const ids = prompt.products.map((p) => p.id);
-  const catalogue = new Map<string, FactSource>(prompt.products.map((p) => [p.id, p]));
   const reader = new ReplyJsonReader();
-  const filter = new FactFilter({ products: catalogue, locale: args.locale, focus: prompt.products.length === 1 ? prompt.products[0] : undefined });
 
   let generated: Awaited<ReturnType<LanguageModel["generate"]>> | undefined;
+  let failure: unknown;
+  // Once the text field closes its last sentence is whole: shown while the model still lists ids.
+  let textDone: Promise<boolean> | undefined;
   try {
     generated = await model.generate({
       system: prompt.system,
@@ -131,33 +142,49 @@ export async function composeGroundedReply(model: LanguageModel | undefined, inp
       grammar: { type: "gbnf", gbnf: groundedGrammar(ids, MAX_MENTIONS) },
       maxTokens: args.maxTokens,
       temperature: options.temperature,
+      seed: options.seed,
       signal,
       key: options.key,
       onToken: (chunk) => {
         const fresh = reader.push(chunk);
-        if (fresh) deliver(filter.push(fresh));
+        if (fresh) text.push(fresh);
+        if (reader.textComplete) textDone ??= text.end();
       },
     });
   } catch (err) {
     if (signal?.aborted) throw signal.reason;
-    // Once the shopper has seen part of the reply it is finished from what was written, never replaced.
-    if (!streamed) return fallback(err instanceof LlmBusyError ? err.reason : "model_error", err);
-    logger?.warn({ err, task: args.task }, "grounded reply: the model failed mid-reply; finishing with what it wrote");
+    failure = err;
   }
 
-  deliver(filter.finish());
-  if (!streamed.trim()) return fallback("empty_output");
+  const kept = await (textDone ?? text.end());
+  signal?.throwIfAborted();
+  for (const [check, n] of Object.entries(text.repairs)) if (n) groundedRepairsTotal.inc({ check }, n);
+  if (!kept) {
+    if (failure) return fallback(failure instanceof LlmBusyError ? failure.reason : "model_error", failure);
+    return fallback(text.repaired ? "failed_checks" : "empty_output");
+  }
+  // Once the shopper has seen part of the reply it is finished from what was written, never replaced.
+  if (failure) logger?.warn({ err: failure, task: args.task }, "grounded reply: the model failed mid-reply; finishing with what it wrote");
   const parsed = reader.result(new Set(ids));
   const truncated = !reader.textComplete;
-  if (truncated && !/[.!?。！？…]$/.test(streamed)) deliver("…");
-  const productIds = [...new Set([...filter.priced, ...filter.stocked, ...parsed.productIds])].filter((id) => catalogue.has(id));
-  if (args.appendFacts) {
-    for (const id of productIds) {
-      if (filter.priced.has(id)) continue;
-      deliver((args.locale === "zh" ? "" : " ") + factSentence(catalogue.get(id)!, args.locale));
-    }
-  }
+  if (truncated) text.closeCut();
+  const known = new Set(args.products.map((p) => p.id));
+  const productIds = [...new Set([...text.placed.keys(), ...parsed.productIds])].filter((id) => known.has(id));
+  if (args.appendFacts) text.appendFacts(productIds);
   groundedRepliesTotal.inc({ outcome: "model" });
-  logger?.debug({ task: args.task, tokens: generated?.tokens, firstTokenMs: generated?.firstTokenMs, truncated, productIds }, "grounded reply written by the model");
-  return { text: streamed, productIds, usedModel: true, truncated: truncated || undefined, tokens: generated?.tokens, firstTokenMs: generated?.firstTokenMs };
+  logger?.debug({ task: args.task, tokens: generated?.tokens, firstTokenMs: generated?.firstTokenMs, truncated, productIds, repairs: text.repairs }, "grounded reply written by the model");
+  return {
+    text: text.text,
+    productIds,
+    usedModel: true,
+    truncated: truncated || undefined,
+    tokens: generated?.tokens,
+    firstTokenMs: generated?.firstTokenMs,
+    ...repairsOf(text),
+  };
+}
+
+function repairsOf(text: ReplyText): Pick<GroundedReply, "repairs"> {
+  if (!text.repaired) return {};
+  return { repairs: Object.fromEntries(Object.entries(text.repairs).filter(([, n]) => n > 0)) };
 }

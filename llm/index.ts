@@ -10,7 +10,6 @@ export {
   type GroundedTask,
   type GroundingProduct,
 } from "./grounded.ts";
-export { figuresIn } from "./grounded/sanitize.ts";
 export { formatPrice } from "./grounded/catalogue.ts";
 export { DEFAULT_LLM_SETTINGS, type LlmConfig, loadLanguageModel, resolveLanguageModelPath } from "./load.ts";
 export { LlamaLanguageModel, type LlamaModelOptions } from "./runtime.ts";

@@ -8,3 +8,11 @@ export const groundedRepliesTotal = new Counter({
   labelNames: ["outcome"] as const,
   registers: [registry],
 });
+
+/** Sentences of model-written replies dropped by a check: figures, names, facts or placeholders. */
+export const groundedRepairsTotal = new Counter({
+  name: "concierge_llm_reply_repairs_total",
+  help: "Sentences dropped from model-written replies, by the check they failed",
+  labelNames: ["check"] as const,
+  registers: [registry],
+});

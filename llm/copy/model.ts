@@ -2,7 +2,7 @@ import type { Logger } from "../../core/logger.ts";
 import type { Locale } from "../../core/turn.ts";
 import { LlmBusyError } from "../errors.ts";
 import { jsonInner, placeholderSafe } from "../grounded/grammar.ts";
-import { sanitize } from "../grounded/sanitize.ts";
+import { fillPlaceholders } from "../grounded/placeholders.ts";
 import type { LanguageModel } from "../types.ts";
 import { type FieldSpec, channelFields, fitLength } from "./channels.ts";
 import { type CopyFacts, factProblems, keepFactualSentences } from "./facts.ts";
@@ -115,7 +115,7 @@ export function cleanModelCopy(raw: string, req: CopyRequest, facts: CopyFacts, 
     const value = parsed[f.name];
     if (typeof value !== "string") return undefined;
     const named = value.replaceAll("{title}", req.product.title);
-    const filled = sanitize(named, { products: new Map([[req.product.id, req.product]]), locale: req.locale, focus: req.product }).text;
+    const filled = fillPlaceholders(named, new Map([[req.product.id, req.product]]), req.locale);
     const kept = keepFactualSentences(filled, facts).text;
     const fitted = fitLength(kept.replace(/[ \t]+/g, " ").trim(), f.max[req.length]);
     if (!fitted || !/[\p{L}]/u.test(fitted) || factProblems(fitted, facts).length) return undefined;

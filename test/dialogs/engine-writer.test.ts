@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Reply } from "../../core/turn.ts";
-import { createDialogEngine, type DialogDeps, type ReplyDraft, type ReplyWriter, type WrittenReply } from "../../dialogs/index.ts";
+import { createDialogEngine, type DialogDeps, groundedReplyWriter, type ReplyDraft, type ReplyWriter, type WriteOptions, type WrittenReply } from "../../dialogs/index.ts";
 import type { Store } from "../../store/types.ts";
-import { PRODUCTS, scriptedRecommender, scriptedUnderstander, tempStore, onStore } from "./helpers.ts";
+import { FakeLanguageModel, replyJson } from "../llm/fake-model.ts";
+import { checkReply, renderedFor } from "../llm/figure-checker.ts";
+import { onStore, PRODUCTS, scriptedRecommender, scriptedUnderstander, tempStore } from "./helpers.ts";
 
 const understander = scriptedUnderstander({
   "show me hats": { intent: "search_products" },
@@ -15,19 +17,21 @@ const understander = scriptedUnderstander({
 });
 
 /** A writer that writes three pieces and names the retrieved products last-first. */
-function scriptedWriter(behaviour: "write" | "throwFirst" | "throwMidway" | "silent" | "hang" = "write") {
+function scriptedWriter(behaviour: "write" | "throwFirst" | "throwMidway" | "hang" = "write") {
   const drafts: ReplyDraft[] = [];
-  const writer: ReplyWriter & { drafts: ReplyDraft[] } = {
+  const options: WriteOptions[] = [];
+  const writer: ReplyWriter & { drafts: ReplyDraft[]; options: WriteOptions[] } = {
     drafts,
+    options,
     async write(draft, io): Promise<WrittenReply> {
       drafts.push(draft);
+      options.push(io);
       if (behaviour === "throwFirst") throw new Error("writer exploded (scripted)");
       const pieces = ["Written ", "by the ", "writer."];
       if (behaviour === "hang") {
         io.onDelta(pieces[0]!);
         await new Promise((_, reject) => io.signal?.addEventListener("abort", () => reject(io.signal?.reason), { once: true }));
       }
-      if (behaviour === "silent") return { text: pieces.join(""), productIds: [], usedModel: true };
       for (const [i, p] of pieces.entries()) {
         io.onDelta(p);
         if (behaviour === "throwMidway" && i === 1) throw new Error("writer exploded midway (scripted)");
@@ -122,10 +126,21 @@ describe("the dialog engine with a reply writer", () => {
     }
   });
 
-  it("streams a writer's text that arrived without deltas once", async () => {
-    const { reply, deltas } = await run(engineWith(scriptedWriter("silent")), turn("show me hats"));
-    expect(reply.text).toBe("Written by the writer.");
+  it("gives the writer the catalogue's mention finder, so it can keep its text to the reply's cards", async () => {
+    const writer = scriptedWriter();
+    await run(engineWith(writer), turn("how much is the red wool hat"));
+    const named = writer.options[0]!.namedProducts!;
+    expect(await named("is the green tea any good")).toEqual(["sku-tea"]);
+    expect(await named("nothing in particular")).toEqual([]);
+  });
+
+  it("drops what the model wrote about a product that is not among the cards (grounded writer, FakeLanguageModel)", async () => {
+    const model = new FakeLanguageModel(() => [replyJson("The {name:sku-hat} is warm. The Green tea tin is nicer. It costs ninety-nine.", ["sku-hat"])]);
+    const { reply, deltas } = await run(engineWith(groundedReplyWriter({ model: () => model })), turn("how much is the red wool hat"));
+    expect(reply.products.map((p) => p.id)).toEqual(["sku-hat"]);
+    expect(reply.text).toBe("The Red wool hat is warm. Red wool hat: €1,234.56, 7 in stock.");
     expect(deltas.join("")).toBe(reply.text);
+    expect(checkReply(reply.text, renderedFor([PRODUCTS[0]!], "en", PRODUCTS.map((p) => p.title)))).toEqual([]);
   });
 
   it("fails the turn when the writer fails after the shopper saw part of its reply (never a second answer)", async () => {

@@ -5,8 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningService, startService } from "../../bot/main.ts";
 import { loadConfig } from "../../core/config.ts";
 import { createLogger } from "../../core/logger.ts";
-import { figuresIn, formatPrice } from "../../llm/index.ts";
+import { formatPrice } from "../../llm/index.ts";
 import type { Product } from "../../store/types.ts";
+import { checkReply, renderedFor } from "../llm/figure-checker.ts";
 import { ENDLESS, hasToyModel, TOY_MODEL, until } from "../llm/toy-model.ts";
 import { type ChatClient, connectChat } from "./client.ts";
 import { localServiceEnv } from "../services.ts";
@@ -35,13 +36,9 @@ async function outcomes(base: string): Promise<Record<string, number>> {
   return counts;
 }
 
-/** Every price and stock figure in the text is one of these products' catalogue facts. */
-function expectCatalogueFigures(text: string, products: Product[]): void {
-  const money = new Set(products.filter((p) => p.price !== undefined).map((p) => formatPrice(p.price!, p.currency, "en")));
-  const stock = new Set(products.map((p) => ((p.stock ?? 0) > 0 ? `${p.stock} in stock` : "out of stock")));
-  const figures = figuresIn(text);
-  for (const m of figures.money) expect(money.has(m), `${m} in "${text}"`).toBe(true);
-  for (const s of figures.stock) expect(stock.has(s), `${s} in "${text}"`).toBe(true);
+/** Every figure in the text is one of these products' catalogue facts, and it names no other product (the independent checker). */
+function expectCatalogueFigures(text: string, products: Product[], catalogueTitles: string[] = []): void {
+  expect(checkReply(text, renderedFor(products, "en", catalogueTitles)), text).toEqual([]);
 }
 
 /** Sends a message and records deltas and the acknowledgement in the order they arrived. */
@@ -124,7 +121,7 @@ describe.skipIf(!hasToyModel)("the running service with the toy GGUF answering",
     // The cards are what the catalogue retrieved (the template's, maybe reordered by what the model named).
     expect(reply.products.map((p) => p.id).sort()).toEqual(templateCards);
     const products = await service.store.catalogue.getProducts(reply.products.map((p) => p.id));
-    expectCatalogueFigures(reply.text, products);
+    expectCatalogueFigures(reply.text, products, (await service.store.catalogue.allProducts()).map((p) => p.title));
     // No product id in the text that was not retrieved.
     for (const id of reply.text.match(/sku-\d+/g) ?? []) expect(templateCards).toContain(id);
   });

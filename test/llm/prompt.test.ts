@@ -24,9 +24,11 @@ describe("grounded prompt", () => {
     expect(system).toContain("stock: 0");
     expect(system).toContain("trail running, wide fit");
     expect(system).toContain("{price:p0}");
+    expect(system).toContain("{name:p0}");
     const zh = systemPrompt({ ...parts, locale: "zh" }, 300);
     expect(zh).toContain("商品ID p0");
     expect(zh).toContain("简体中文");
+    expect(zh).toContain("{name:p0}");
   });
 
   it("fits a budget: descriptions shrink, then old turns go, newest kept, message always last", () => {
@@ -40,11 +42,11 @@ describe("grounded prompt", () => {
     expect(tight.messages.length).toBeLessThan(13);
     expect(tight.messages[0]?.role).toBe("user");
     // The turns kept are the newest ones.
-    if (tight.messages.length > 1) expect(tight.messages.at(-2)?.text).toBe(history.at(-1)!.text.trim().replace(/\s+/g, " ").slice(0, 399) + "…");
+    if (tight.messages.length > 1) expect(tight.messages.at(-2)?.text).toBe(history.at(-1)!.text.trim());
   });
 
   it("drops the least relevant products before it gives up, and says when nothing fits", () => {
-    const small = fitPrompt({ ...parts, history: [] }, 240, count);
+    const small = fitPrompt({ ...parts, history: [] }, 320, count);
     expect(small.fits).toBe(true);
     expect(small.products.length).toBeLessThan(5);
     expect(small.products[0]?.id).toBe("p0");

@@ -6,6 +6,13 @@ export const TOY_MODEL = path.join(process.env.CONCIERGE_MODELS_DIR ?? "", "stor
 export const TOY_RELATIVE = path.join("stories260k-tinyllamas", "stories260K.gguf");
 export const hasToyModel = Boolean(process.env.CONCIERGE_MODELS_DIR) && existsSync(TOY_MODEL);
 
+/** Tests that must not skip in CI (CI set): they skip only where the file is absent outside CI, and fail loudly in CI without it. */
+export const skipWithoutToyModelOutsideCi = !hasToyModel && !process.env.CI;
+
+export function requireToyModel(): void {
+  if (!hasToyModel) throw new Error(`the toy GGUF is not at ${TOY_MODEL || "(CONCIERGE_MODELS_DIR unset)"}: CI must provide ../shared/models (.ci/run sets CONCIERGE_MODELS_DIR)`);
+}
+
 /** A grammar with no end: the model must write "la " until maxTokens or an abort, so a generation lasts as long as a test needs. */
 export const ENDLESS = { type: "gbnf" as const, gbnf: 'root ::= "la " root' };
 
