@@ -49,8 +49,6 @@ export function scriptedRecommender(products: Product[] = PRODUCTS): Recommender
     async popular() {
       return ranked("popular right now");
     },
-    async recordEvents() {},
-    async seedPreferences() {},
     async findMentioned(text: string, limit = 5) {
       const lower = text.toLowerCase();
       return products.filter((p) => p.title.toLowerCase().split(" ").some((w) => w.length > 3 && lower.includes(w))).slice(0, limit);
