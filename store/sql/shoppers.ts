@@ -61,6 +61,9 @@ const SHOPPER_DATA: { part: ExportPart; table: string; select: string; read: (ro
   },
 ];
 
+/** Export links a shopper may have open at once. */
+export const OPEN_EXPORT_LINKS = 5;
+
 /** The shopper tables' names, for tests that hold the list against the database's own catalogue. */
 export const SHOPPER_TABLES: readonly string[] = SHOPPER_DATA.map((d) => d.table);
 
@@ -226,14 +229,22 @@ export class SqlShopperStore extends SqlSlice implements ShopperStore {
     });
   }
 
+  /**
+   * Each new link also sweeps every expired one away, and the shopper's links beyond their newest
+   * few: asking again and again neither piles rows up nor keeps old links working.
+   */
   async saveExportLink(link: ExportLink): Promise<void> {
     const l = parseInput(exportLinkSchema, link, "export link");
-    await this.sql.query("INSERT INTO export_links (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)", [
-      l.tokenHash,
-      l.userId,
-      l.createdAt,
-      l.expiresAt,
-    ]);
+    await this.sql.query(
+      `WITH swept AS (
+         DELETE FROM export_links
+         WHERE expires_at < $3
+            OR token_hash IN (SELECT token_hash FROM export_links WHERE user_id = $2 ORDER BY created_at DESC, token_hash OFFSET $5)
+         RETURNING 1
+       )
+       INSERT INTO export_links (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)`,
+      [l.tokenHash, l.userId, l.createdAt, l.expiresAt, OPEN_EXPORT_LINKS - 1],
+    );
   }
 
   /** DELETE … RETURNING: two replicas redeeming the same link at once cannot both get it. */

@@ -398,6 +398,19 @@ export function storeContract(name: string, makeBackend: () => Promise<Backend>,
         await expect(store.shoppers.saveExportLink({ ...link, expiresAt: -1 })).rejects.toThrow(/expiresAt/);
       });
 
+      it("keeps a shopper's newest five export links, and sweeps every expired link when a new one is made", async () => {
+        const owner = uid("many-links");
+        const stranger = uid("stranger");
+        const now = Date.now();
+        await store.shoppers.saveExportLink({ tokenHash: uid("old"), userId: stranger, createdAt: now - 120_000, expiresAt: now - 60_000 });
+        const hashes = Array.from({ length: 7 }, (_, i) => `${uid("h")}-${i}`);
+        for (const [i, tokenHash] of hashes.entries()) await store.shoppers.saveExportLink({ tokenHash, userId: owner, createdAt: now + i, expiresAt: now + 600_000 });
+        expect((await store.shoppers.exportUser(owner)).exportLinks.map((l) => l.createdAt)).toEqual([2, 3, 4, 5, 6].map((i) => now + i));
+        expect(await store.shoppers.takeExportLink(hashes[0]!)).toBeNull();
+        expect(await store.shoppers.takeExportLink(hashes[6]!)).toMatchObject({ userId: owner });
+        expect((await store.shoppers.exportUser(stranger)).exportLinks).toEqual([]);
+      });
+
       it("purges events and messages older than the cut-off, and what that leaves empty", async () => {
         const day = 86_400_000;
         const now = Date.now();
