@@ -2,22 +2,33 @@ import type { Locale } from "../core/turn.ts";
 
 /**
  * Reads a yes or a no to a question the assistant asked (deleting data is confirmed this way). Only
- * short, plain answers count: anything else is neither, so a new request is never taken as a "yes".
+ * a short, plain answer counts — every word of it must be one an answer is made of — so a new
+ * request ("yes, but first show me hats") is never taken for a yes.
  */
-const YES = {
-  en: /^(?:yes|yeah|yep|yup|sure|ok(?:ay)?|confirm(?:ed)?|do it|go ahead|delete(?: it)?|yes,? (?:please|delete(?: it| my data| everything)?|do it|go ahead|confirm))(?: please)?[.!]*$/i,
-  zh: /^(?:是|是的|对|对的|好|好的|确认|确定|确认删除|删除|删吧|删除吧|是，?删除(?:我的数据|吧)?)[。！!]*$/,
-};
-const NO = {
-  en: /^(?:no|nope|nah|cancel|stop|don'?t|do not|keep it|no,? (?:thanks|thank you|keep it|don'?t|cancel|do not delete(?: it)?))[.!]*$/i,
-  zh: /^(?:不|不要|不用|否|取消|算了|保留|不，?保留|不要删除?)[。！!]*$/,
-};
+
+const AFFIRM = new Set(["yes", "yeah", "yep", "yup", "y", "sure", "ok", "okay", "confirm", "confirmed", "correct", "absolutely", "definitely", "go", "delete"]);
+const DENY = new Set(["no", "nope", "nah", "n", "cancel", "stop", "dont", "don't", "not", "keep", "never", "wait"]);
+// Words that may surround the yes or the no without making it a new request.
+const FILLER = new Set(["please", "it", "my", "data", "everything", "all", "of", "that", "this", "i", "im", "i'm", "am", "want", "to", "do", "ahead", "sure", "thanks", "thank", "you", "mind", "yes", "delete"]);
+
+const ZH_NO = /^(?:不|别|否|取消|算了|保留|不要|不用)/;
+const ZH_YES = /^(?:是|对|好|嗯|确认|确定|删除|删吧|删掉)/;
 
 export function readConfirmation(text: string, locale: Locale): "yes" | "no" | undefined {
-  const t = text.trim().replace(/\s+/g, " ");
-  for (const l of [locale, locale === "en" ? "zh" : "en"] as const) {
-    if (YES[l].test(t)) return "yes";
-    if (NO[l].test(t)) return "no";
+  const t = text.trim();
+  if (/[\u3400-\u9fff]/.test(t) || locale === "zh") {
+    const zh = t.replace(/[\s，。！？、,.!?]/g, "");
+    if (zh.length > 0 && zh.length <= 12) {
+      if (ZH_NO.test(zh)) return "no";
+      if (ZH_YES.test(zh) && !/[不别]/.test(zh)) return "yes";
+    }
+    if (locale === "zh") return undefined;
   }
+  const words = t.toLowerCase().match(/[a-z]+(?:'[a-z]+)?/g) ?? [];
+  if (!words.length || words.length > 8) return undefined;
+  const plain = (w: string) => FILLER.has(w) || AFFIRM.has(w) || DENY.has(w);
+  if (!words.every(plain)) return undefined;
+  if (words.some((w) => DENY.has(w))) return "no";
+  if (words.some((w) => AFFIRM.has(w))) return "yes";
   return undefined;
 }
