@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { PayloadTooLargeError, ValidationError } from "../core/errors.ts";
-import { EVENT_TYPES, type ShopperEvent } from "../shoppers/index.ts";
+import { EVENT_TYPES, type ShopperEvent, shopNamedShopper } from "../shoppers/index.ts";
 import { parseWire } from "./validate.ts";
 
 /** The most events one HTTP request or socket.io `event` may carry. */
@@ -52,9 +52,17 @@ const eventSchema = z
       path: ["value"],
     });
 
-export interface ParseEventsOptions {
-  /** The shopper the connection or request proved: every event is theirs. */
-  shopperId: string;
+export type ParseEventsOptions =
+  /** The shopper the connection or request proved: every event is theirs, whatever `userId` says. */
+  | { shopperId: string }
+  /** The shop's own backend (CONCIERGE_EVENTS_KEY): each event names its shopper in `userId`. */
+  | { namedByShop: true };
+
+/** The shopper an event from the shop's backend names: its customer id, or a stored id with its origin. */
+function namedShopper(userId: unknown, where: string): string {
+  const id = typeof userId === "string" ? shopNamedShopper(userId) : undefined;
+  if (!id) throw new ValidationError(`invalid ${where}: userId: required — the shop's customer id (or a stored id such as "anon:…") of the shopper the event is about`);
+  return id;
 }
 
 /**
@@ -65,8 +73,9 @@ export interface ParseEventsOptions {
 export function parseEvents(input: unknown, options: ParseEventsOptions): ShopperEvent[] {
   const schema = eventSchema;
   const now = Date.now();
-  const finish = (e: z.infer<typeof eventSchema>): ShopperEvent => {
-    const event: ShopperEvent = { userId: options.shopperId, itemId: e.itemId, type: e.type, ts: e.ts ?? now };
+  const finish = (e: z.infer<typeof eventSchema>, where: string): ShopperEvent => {
+    const userId = "shopperId" in options ? options.shopperId : namedShopper(e.userId, where);
+    const event: ShopperEvent = { userId, itemId: e.itemId, type: e.type, ts: e.ts ?? now };
     if (e.value !== undefined) event.value = e.value;
     return event;
   };
@@ -75,10 +84,10 @@ export function parseEvents(input: unknown, options: ParseEventsOptions): Shoppe
     if (input.length > MAX_EVENTS_PER_REQUEST) {
       throw new PayloadTooLargeError(`events: at most ${MAX_EVENTS_PER_REQUEST} events a request (got ${input.length}); send them in batches`);
     }
-    return parseWire(z.array(schema), input, "events", "events").map(finish);
+    return parseWire(z.array(schema), input, "events", "events").map((e, i) => finish(e, `events: events[${i}]`));
   }
   if (input === null || typeof input !== "object") {
     throw new ValidationError("invalid event: expected an event object {itemId, type, value?, ts?} or an array of them");
   }
-  return [finish(parseWire(schema, input, "event"))];
+  return [finish(parseWire(schema, input, "event"), "event")];
 }

@@ -1,6 +1,7 @@
 import { pathToFileURL } from "node:url";
 import { type Config, loadConfig } from "../core/config.ts";
 import { NotReadyError } from "../core/errors.ts";
+import { eventsDroppedTotal } from "../core/metrics.ts";
 import { createLogger, type Logger } from "../core/logger.ts";
 import { createDialogEngine, type DialogEngine, groundedReplyWriter } from "../dialogs/index.ts";
 import { type LanguageModel, loadLanguageModel } from "../llm/index.ts";
@@ -89,8 +90,13 @@ export async function startService(config: Config = loadConfig(), logger: Logger
     shoppers: () => shoppers,
     kioskIdleMs: (config.kioskIdleSeconds ?? 120) * 1000,
     recordEvents: async (events) => {
-      if (!engine || !shoppers) throw new NotReadyError();
-      return shoppers.record(events);
+      if (!engine || !shoppers || !catalogue) throw new NotReadyError();
+      // An item the catalogue does not hold would rank nothing, and would sit in memory for ever.
+      const known = events.filter((e) => catalogue!.recommender.holds(e.itemId));
+      const dropped = events.length - known.length;
+      if (dropped) eventsDroppedTotal.inc({ reason: "unknown_item" }, dropped);
+      if (known.length) await shoppers.record(known);
+      return { accepted: known.length, dropped };
     },
   });
   const detachRedis = config.redisUrl ? await attachRedisAdapter(server.io, config.redisUrl, logger) : undefined;

@@ -11,7 +11,7 @@ import { meRoutes } from "./http/me.ts";
 import { createBotAdapter } from "./botframework/adapter.ts";
 import { botFrameworkRoute } from "./botframework/route.ts";
 import { cors, errorHandler, methodNotAllowed, notFound, requestLog, securityHeaders } from "./http/middleware.ts";
-import { eventRoutes, healthRoutes, webRoutes } from "./http/routes.ts";
+import { eventRoutes, healthRoutes, type RecordedEvents, webRoutes } from "./http/routes.ts";
 import { type RateLimiter, type TokenBucketOptions, TokenBucketLimiter } from "./rate-limit.ts";
 import { attachChat } from "./socket.ts";
 import { attachVoice } from "./voice/socket.ts";
@@ -23,7 +23,8 @@ export interface ServerDeps {
   /** The engine once models and store are loaded; undefined while loading. */
   engine: () => DialogEngine | undefined;
   isReady: () => boolean;
-  recordEvents: (events: ShopperEvent[]) => Promise<unknown>;
+  /** Stores events, dropping those on items the catalogue does not hold. */
+  recordEvents: (events: ShopperEvent[]) => Promise<RecordedEvents>;
   /** Proves shoppers (handshakes, bearer tokens, channel accounts, callers); undefined until the store is open. */
   identity: IdentitySource;
   /** The shoppers' data (exports, deletion); undefined until the store is open. */
@@ -88,12 +89,12 @@ export function createServer(deps: ServerDeps): ConciergeServer {
   app.use("/api", cors());
   // Not strict: a bare string or number parses, so the route can say what it expected instead of "Unexpected token".
   app.use(express.json({ limit: deps.bodyLimit ?? DEFAULT_BODY_LIMIT, type: ["application/json", "application/*+json"], strict: false }));
-  app.use(eventRoutes(deps));
+  app.use(eventRoutes({ ...deps, eventsKey: config.eventsKey }));
   app.use(meRoutes({ identity: deps.identity, shoppers: deps.shoppers, publicUrl: deps.publicUrl }));
   if (deps.admin) app.use(deps.admin);
   app.post(
     "/api/messages",
-    botFrameworkRoute({ adapter: bot.adapter, config, engine: deps.engine, isReady: deps.isReady, identity: deps.identity, logger, turnTimeoutMs, publicUrl: deps.publicUrl }),
+    botFrameworkRoute({ adapter: bot.adapter, access: bot.access, config, engine: deps.engine, isReady: deps.isReady, identity: deps.identity, logger, turnTimeoutMs, publicUrl: deps.publicUrl }),
   );
   app.all("/api/messages", methodNotAllowed("POST"));
   app.all("/api/events", methodNotAllowed("POST"));

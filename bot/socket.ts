@@ -15,7 +15,7 @@ export interface ChatGatewayOptions {
   config: Config;
   engine: () => DialogEngine | undefined;
   isReady: () => boolean;
-  recordEvents: (events: ShopperEvent[]) => Promise<unknown>;
+  recordEvents: (events: ShopperEvent[]) => Promise<{ accepted: number; dropped: number }>;
   /** Proves each connection's shopper at the handshake (auth.token). */
   identity: IdentitySource;
   /** CONCIERGE_PUBLIC_URL, for links in replies; else the handshake's host. */
@@ -116,8 +116,9 @@ export function attachChat(options: ChatGatewayOptions): Namespace {
           const decision = await options.eventLimiter.consume(socket.id);
           if (!decision.allowed) throw new RateLimitedError("events", decision.retryAfterMs);
           if (!options.isReady()) throw new NotReadyError();
-          await options.recordEvents(events);
-          ack?.({ ok: true, accepted: events.length });
+          // Recorded first: an optional call would not evaluate its arguments when there is no ack.
+          const recorded = await options.recordEvents(events);
+          ack?.({ ok: true, ...recorded });
         } catch (err) {
           fail(err, ack, "event");
         }

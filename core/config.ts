@@ -41,6 +41,10 @@ const envSchema = z.object({
   MICROSOFT_APP_PASSWORD: optionalString,
   MICROSOFT_APP_TENANT_ID: optionalString,
   MICROSOFT_APP_TYPE: z.enum(["MultiTenant", "SingleTenant", "UserAssignedMSI"]).default("MultiTenant"),
+  /** Without credentials /api/messages is closed; 1 opens it to this machine only (the Emulator, the Agents Playground). */
+  CONCIERGE_BOTFRAMEWORK_ANONYMOUS: bool(false),
+  /** Hosts besides the Bot Framework's own that replies may be posted to (comma-separated). */
+  CONCIERGE_BOTFRAMEWORK_SERVICE_HOSTS: optionalString,
   /**
    * Bearer token for /api/admin/* (segments, experiments). Unset: admin requests are accepted from
    * loopback addresses only, and start-up warns.
@@ -78,6 +82,8 @@ const envSchema = z.object({
   CONCIERGE_EXPORT_LINK_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
   /** A shared kiosk without a signed-in customer starts a new anonymous shopper after this long without a turn. */
   CONCIERGE_KIOSK_IDLE_SECONDS: z.coerce.number().int().min(10).max(86400).default(120),
+  /** The shop's backend key for POST /api/events (events naming their shopper in userId); unset: only shoppers' own tokens. */
+  CONCIERGE_EVENTS_KEY: z.preprocess(emptyToUndefined, z.string().min(16, "must be at least 16 characters").optional()),
   /** Half-life of a shopper event's weight in their profile. */
   PROFILE_HALF_LIFE_DAYS: z.coerce.number().positive().default(30),
   /** Local LLM: a registry id (resolved like every model), a path to a .gguf file, or "none" for templated replies. */
@@ -150,7 +156,16 @@ export interface Config {
   logLevel: string;
   maxMessageChars: number;
   messageRate: { capacity: number; refillPerSecond: number };
-  bot: { appId?: string; appPassword?: string; tenantId?: string; appType: "MultiTenant" | "SingleTenant" | "UserAssignedMSI" };
+  bot: {
+    appId?: string;
+    appPassword?: string;
+    tenantId?: string;
+    appType: "MultiTenant" | "SingleTenant" | "UserAssignedMSI";
+    /** CONCIERGE_BOTFRAMEWORK_ANONYMOUS; optional so hand-built configs stay valid (closed). */
+    anonymous?: boolean;
+    /** CONCIERGE_BOTFRAMEWORK_SERVICE_HOSTS. */
+    serviceHosts?: string[];
+  };
   profileHalfLifeDays: number;
   /** CONCIERGE_ADMIN_TOKEN; undefined keeps the admin API to loopback clients. */
   adminToken?: string;
@@ -164,6 +179,8 @@ export interface Config {
   privacy?: { retentionDays?: number; exportLinkMinutes: number };
   /** CONCIERGE_KIOSK_IDLE_SECONDS. */
   kioskIdleSeconds?: number;
+  /** CONCIERGE_EVENTS_KEY. */
+  eventsKey?: string;
   /** Always set by loadConfig; optional so hand-built configs (tests) stay valid. */
   llm?: LlmSettings;
   /** Always set by loadConfig; optional like llm. */
@@ -192,7 +209,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     maxMessageChars: e.MAX_MESSAGE_CHARS,
     messageRate: { capacity: e.RATE_LIMIT_BURST, refillPerSecond: e.RATE_LIMIT_PER_SECOND },
-    bot: { appId: e.MICROSOFT_APP_ID, appPassword: e.MICROSOFT_APP_PASSWORD, tenantId: e.MICROSOFT_APP_TENANT_ID, appType: e.MICROSOFT_APP_TYPE },
+    bot: {
+      appId: e.MICROSOFT_APP_ID,
+      appPassword: e.MICROSOFT_APP_PASSWORD,
+      tenantId: e.MICROSOFT_APP_TENANT_ID,
+      appType: e.MICROSOFT_APP_TYPE,
+      anonymous: e.CONCIERGE_BOTFRAMEWORK_ANONYMOUS,
+      serviceHosts: e.CONCIERGE_BOTFRAMEWORK_SERVICE_HOSTS?.split(",").map((h) => h.trim()).filter(Boolean),
+    },
     profileHalfLifeDays: e.PROFILE_HALF_LIFE_DAYS,
     adminToken: e.CONCIERGE_ADMIN_TOKEN,
     telephonyAuthToken: e.CONCIERGE_TELEPHONY_AUTH_TOKEN,
@@ -206,6 +230,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     privacy: { retentionDays: e.CONCIERGE_RETENTION_DAYS, exportLinkMinutes: e.CONCIERGE_EXPORT_LINK_MINUTES },
     kioskIdleSeconds: e.CONCIERGE_KIOSK_IDLE_SECONDS,
+    eventsKey: e.CONCIERGE_EVENTS_KEY,
     llm: {
       model: e.CONCIERGE_LLM_MODEL,
       gpu: e.CONCIERGE_LLM_GPU,

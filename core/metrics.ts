@@ -35,6 +35,13 @@ export const errorsTotal = new Counter({
   registers: [registry],
 });
 
+export const eventsDroppedTotal = new Counter({
+  name: "concierge_events_dropped_total",
+  help: "Shopper events received and not kept, by reason (unknown_item: not in the catalogue)",
+  labelNames: ["reason"] as const,
+  registers: [registry],
+});
+
 /** Times `fn` into the stage histogram, also when it throws. */
 export async function timeStage<T>(stage: Stage, fn: () => Promise<T> | T): Promise<T> {
   const end = stageSeconds.startTimer({ stage });

@@ -809,6 +809,11 @@ export class CatalogRecommender implements Recommender {
     return out.slice(0, max).map((s) => this.state.catalog.product(s)!);
   }
 
+  /** Whether the catalogue holds this product now (false until loaded). */
+  holds(id: string): boolean {
+    return this.state.catalog.get(id) !== undefined;
+  }
+
   async getProduct(id: string): Promise<Product | null> {
     await this.load();
     return this.state.catalog.get(id) ?? null;

@@ -8,6 +8,7 @@ import {
 import type { Config } from "../../core/config.ts";
 import { ConciergeError, ValidationError } from "../../core/errors.ts";
 import type { Logger } from "../../core/logger.ts";
+import { type BotAccess, botAccess } from "./access.ts";
 
 /**
  * CloudAdapter with its turn entry point opened up: we validate the Activity, answer errors as
@@ -39,6 +40,8 @@ export interface BotAdapter {
   adapter: ConciergeAdapter;
   /** True when no app id is configured: requests are not authenticated (local use, the Emulator). */
   anonymous: boolean;
+  /** Who may post and where replies may go (access.ts). */
+  access: BotAccess;
 }
 
 /**
@@ -65,10 +68,13 @@ export function createBotAdapter(bot: Config["bot"], logger: Logger): BotAdapter
   }
   const adapter = new ConciergeAdapter(auth);
   const anonymous = !bot.appId;
-  if (anonymous) {
-    logger.warn("MICROSOFT_APP_ID is not set: /api/messages accepts unauthenticated requests (fine for the Bot Framework Emulator on this machine; set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD before exposing it)");
+  const access = botAccess({ appId: bot.appId, anonymous: bot.anonymous ?? false, extraHosts: bot.serviceHosts });
+  if (access.mode === "anonymous-loopback") {
+    logger.warn("CONCIERGE_BOTFRAMEWORK_ANONYMOUS=1: /api/messages accepts unauthenticated requests from this machine only, and replies only to this machine (for the Agents Playground or the Emulator)");
+  } else if (access.mode === "closed") {
+    logger.info("MICROSOFT_APP_ID is not set: /api/messages is closed (set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD, or CONCIERGE_BOTFRAMEWORK_ANONYMOUS=1 to test on this machine)");
   } else {
     logger.info({ appType: bot.appType }, "Bot Framework authentication enabled for /api/messages");
   }
-  return { adapter, anonymous };
+  return { adapter, anonymous, access };
 }

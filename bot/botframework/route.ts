@@ -8,12 +8,14 @@ import { reportError } from "../errors.ts";
 import { runTurn, toWireReply } from "../turns.ts";
 import type { IdentitySource } from "../identity.ts";
 import { parseActivity, toTurn } from "./activity.ts";
+import { type BotAccess, checkBotRequest } from "./access.ts";
 import type { ConciergeAdapter } from "./adapter.ts";
 import { renderReply } from "./render.ts";
 import { TeamsStream } from "./teams-stream.ts";
 
 export interface BotRouteOptions {
   adapter: ConciergeAdapter;
+  access: BotAccess;
   config: Config;
   engine: () => DialogEngine | undefined;
   isReady: () => boolean;
@@ -66,6 +68,7 @@ export function botFrameworkRoute(options: BotRouteOptions): RequestHandler {
 
   return async (req: Request, res: Response) => {
     const activity = parseActivity(req.body);
+    checkBotRequest(req, activity.serviceUrl, options.access);
     const identity = options.identity();
     if (!options.isReady() || !identity) throw new NotReadyError("the assistant is still loading its models; try again in a moment");
     const shopperOf = (accountId: string) => identity.channelAccount(activity.channelId, accountId).id;

@@ -1,13 +1,10 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { RequestHandler } from "express";
 import { ConciergeError } from "../../core/errors.ts";
+import { forwardingHeaderOf, isLoopbackAddress, isLoopbackName } from "./loopback.ts";
 
-/** 127.0.0.0/8, ::1, and IPv4 loopback mapped into IPv6. */
-export function isLoopbackAddress(address: string | undefined): boolean {
-  if (!address) return false;
-  const v4 = address.startsWith("::ffff:") ? address.slice(7) : address;
-  return v4 === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4);
-}
+export { isLoopbackAddress } from "./loopback.ts";
+
 
 /** The hostname of a Host header or an Origin URL, without port or brackets. */
 function hostnameOf(value: string, isOrigin: boolean): string | undefined {
@@ -18,17 +15,14 @@ function hostnameOf(value: string, isOrigin: boolean): string | undefined {
   }
 }
 
-function isLoopbackName(hostname: string | undefined): boolean {
-  return hostname === "localhost" || isLoopbackAddress(hostname);
-}
-
 function digest(s: string): Buffer {
   return createHash("sha256").update(s).digest();
 }
 
 /**
  * Guards /api/admin/*. With a token: `Authorization: Bearer <token>` or 401 (compared in constant
- * time). Without one: only requests from this machine (loopback peer address) — and, because a web
+ * time). Without one: only requests from this machine (loopback peer address, no proxy's forwarding
+ * headers) — and, because a web
  * page the operator opens could otherwise reach the loopback port from their browser, the Host must
  * be a loopback name (defeats DNS rebinding) and a browser Origin, when sent, must be one too.
  */
@@ -47,6 +41,12 @@ export function adminAuth(token: string | undefined): RequestHandler {
     }
     if (!isLoopbackAddress(req.socket.remoteAddress)) {
       next(new ConciergeError("forbidden", "admin API: CONCIERGE_ADMIN_TOKEN is not set, so only requests from this machine (loopback) are accepted", 403));
+      return;
+    }
+    // A reverse proxy on this machine makes every visitor look local; what it relays carries these.
+    const forwarded = forwardingHeaderOf(req);
+    if (forwarded) {
+      next(new ConciergeError("forbidden", `admin API: a request relayed by a proxy (${forwarded} header) needs CONCIERGE_ADMIN_TOKEN`, 403));
       return;
     }
     const host = req.get("host");

@@ -1,10 +1,21 @@
+import { createHash, timingSafeEqual } from "node:crypto";
 import path from "node:path";
 import express, { type Router } from "express";
 import { NotReadyError, ValidationError } from "../../core/errors.ts";
 import { registry } from "../../core/metrics.ts";
 import type { ShopperEvent } from "../../shoppers/index.ts";
 import { parseEvents } from "../events.ts";
-import { type IdentitySource, proveRequest } from "../identity.ts";
+import { bearerToken, type IdentitySource, proveRequest } from "../identity.ts";
+
+/** What recording events came to: stored (or deliberately not, for a shopper who opted out) and dropped (unknown items). */
+export interface RecordedEvents {
+  accepted: number;
+  dropped: number;
+}
+
+function digest(s: string): Buffer {
+  return createHash("sha256").update(s, "utf8").digest();
+}
 
 /** /healthz (the process is up), /readyz (models and store loaded), /metrics (Prometheus text). */
 export function healthRoutes(isReady: () => boolean): Router {
@@ -23,18 +34,27 @@ export function healthRoutes(isReady: () => boolean): Router {
 }
 
 /**
- * POST /api/events: one event or an array of up to 1,000 for the shopper `Authorization: Bearer`
- * proves → 202 {accepted: n} (events of a shopper who opted out are accepted and not kept).
+ * POST /api/events: one event or an array of up to 1,000 → 202 {accepted, dropped}. For the shopper
+ * `Authorization: Bearer` proves (their token), or — with the shop's server key
+ * (CONCIERGE_EVENTS_KEY) as the bearer — for the shopper each event's `userId` names. Events on
+ * items the catalogue does not hold are dropped and counted.
  */
-export function eventRoutes(deps: { isReady: () => boolean; identity: IdentitySource; recordEvents: (events: ShopperEvent[]) => Promise<unknown> }): Router {
+export function eventRoutes(deps: {
+  isReady: () => boolean;
+  identity: IdentitySource;
+  eventsKey?: string;
+  recordEvents: (events: ShopperEvent[]) => Promise<RecordedEvents>;
+}): Router {
   const router = express.Router();
+  const serverKey = deps.eventsKey ? digest(deps.eventsKey) : undefined;
   router.post("/api/events", async (req, res) => {
-    const shopper = await proveRequest(req, deps.identity);
+    const bearer = bearerToken(req);
+    const byShop = serverKey !== undefined && bearer !== undefined && timingSafeEqual(digest(bearer), serverKey);
+    const options = byShop ? ({ namedByShop: true } as const) : { shopperId: (await proveRequest(req, deps.identity)).id };
     if (req.body === undefined) throw new ValidationError("invalid events: expected a JSON body (Content-Type: application/json) with an event or an array of events");
-    const events = parseEvents(req.body, { shopperId: shopper.id });
+    const events = parseEvents(req.body, options);
     if (!deps.isReady()) throw new NotReadyError();
-    await deps.recordEvents(events);
-    res.status(202).json({ accepted: events.length });
+    res.status(202).json(await deps.recordEvents(events));
   });
   return router;
 }

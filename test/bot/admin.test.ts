@@ -153,6 +153,12 @@ describe("admin API", () => {
       expect(crossOrigin.status).toBe(403);
       expect(crossOrigin.body.error.message).toMatch(/cross-origin browser requests need CONCIERGE_ADMIN_TOKEN/);
       expect((await call(`${h.url}/api/admin/segments`, { headers: { origin: "null" } })).status).toBe(403);
+      // A reverse proxy on this machine (nginx's defaults rewrite Host to 127.0.0.1) relays strangers as loopback peers.
+      for (const header of ["x-forwarded-for", "x-real-ip", "forwarded", "via"]) {
+        const relayed = await rawGet("127.0.0.1", port, "/api/admin/segments", { host: `127.0.0.1:${port}`, [header]: "203.0.113.7" });
+        expect(relayed.status, header).toBe(403);
+        expect(relayed.body.error.message).toMatch(/relayed by a proxy/);
+      }
       expect((await call(`${h.url}/api/admin/segments`, { headers: { origin: "http://localhost:5173" } })).status).toBe(200);
     });
 

@@ -1,7 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { type Harness, postJson, SCRIPTED_REPLY, startHarness } from "./harness.ts";
+import { type Harness, postJson, SCRIPTED_REPLY, startHarness, anonymousBot } from "./harness.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read the wire fields directly
 type Json = any;
@@ -62,7 +62,7 @@ const streaminfo = (a: Json) => {
 describe("Bot Framework replies in Teams", () => {
   it("streams in a one-on-one chat: an informative typing activity opens the stream, the final message closes it with the cards", async () => {
     const { serviceUrl, received } = await fakeConnector();
-    harness = await startHarness();
+    harness = await startHarness(anonymousBot);
     const res = await postJson(`${harness.url}/api/messages`, teamsActivity(serviceUrl, "personal"));
     expect(res.status).toBe(200);
     const [first, ...rest] = received.map((r) => r.body);
@@ -84,7 +84,7 @@ describe("Bot Framework replies in Teams", () => {
 
   it("sends typing, then one message, in a Teams channel (Teams streams only one-on-one)", async () => {
     const { serviceUrl, received } = await fakeConnector();
-    harness = await startHarness();
+    harness = await startHarness(anonymousBot);
     await postJson(`${harness.url}/api/messages`, teamsActivity(serviceUrl, "channel"));
     expect(received.map((r) => r.body.type)).toEqual(["typing", "message"]);
     for (const r of received) expect(streaminfo(r.body)).toBeUndefined();
@@ -92,7 +92,7 @@ describe("Bot Framework replies in Teams", () => {
   });
 
   it("returns typing then the whole reply with expectReplies, even one-on-one", async () => {
-    harness = await startHarness();
+    harness = await startHarness(anonymousBot);
     const res = await postJson(`${harness.url}/api/messages`, teamsActivity("http://127.0.0.1:9/", "personal", { deliveryMode: "expectReplies" }));
     expect(res.status).toBe(200);
     const activities = res.body.activities as Json[];

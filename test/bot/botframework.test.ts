@@ -4,7 +4,7 @@ import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { createLogger } from "../../core/logger.ts";
 import { createServer } from "../../bot/index.ts";
-import { type Harness, postJson, SCRIPTED_REPLY, serverDeps, startHarness, testConfig } from "./harness.ts";
+import { type Harness, postJson, SCRIPTED_REPLY, serverDeps, startHarness, testConfig, anonymousBot } from "./harness.ts";
 
 let harness: Harness | undefined;
 const cleanups: (() => Promise<void>)[] = [];
@@ -35,7 +35,7 @@ const post = (body: unknown, headers: Record<string, string> = {}) => postJson(`
 
 describe("POST /api/messages (expectReplies)", () => {
   it("returns typing then the reply with hero cards in a carousel and suggested actions", async () => {
-    harness = await startHarness();
+    harness = await startHarness(anonymousBot);
     const res = await post(activity());
     expect(res.status).toBe(200);
     const [typing, message, ...rest] = res.body.activities;
@@ -74,7 +74,7 @@ describe("POST /api/messages (expectReplies)", () => {
   });
 
   it("renders Adaptive Cards for Teams, with an imBack submit and without the bot's @mention in the text", async () => {
-    harness = await startHarness();
+    harness = await startHarness(anonymousBot);
     const res = await post(activity({ channelId: "msteams", text: "<at>Concierge</at> trail shoes" }));
     expect(res.status).toBe(200);
     const message = res.body.activities.find((a: { type: string }) => a.type === "message");
@@ -92,7 +92,7 @@ describe("POST /api/messages (expectReplies)", () => {
   });
 
   it("welcomes a shopper who joins the conversation through the engine's greeting", async () => {
-    harness = await startHarness();
+    harness = await startHarness(anonymousBot);
     const res = await post(
       activity({ type: "conversationUpdate", text: undefined, membersAdded: [{ id: "bot-1" }, { id: "user-1" }] }),
     );
@@ -106,7 +106,7 @@ describe("POST /api/messages (expectReplies)", () => {
   });
 
   it("answers an over-long or text-less message in the chat without running the engine", async () => {
-    harness = await startHarness();
+    harness = await startHarness(anonymousBot);
     const long = await post(activity({ text: "x".repeat(5000) }));
     expect(long.status).toBe(200);
     expect(long.body.activities[0].text).toMatch(/too long.*2000 characters/);
@@ -118,7 +118,7 @@ describe("POST /api/messages (expectReplies)", () => {
   });
 
   it("apologises in the chat when the engine fails, and ignores activity types it has nothing to say to", async () => {
-    harness = await startHarness();
+    harness = await startHarness(anonymousBot);
     harness.engine.behaviour = "throw";
     const failed = await post(activity());
     expect(failed.status).toBe(200);
@@ -129,7 +129,7 @@ describe("POST /api/messages (expectReplies)", () => {
   });
 
   it("answers 503 not_ready until the engine is loaded", async () => {
-    harness = await startHarness({ ready: false });
+    harness = await startHarness({ ...anonymousBot, ready: false });
     const res = await post(activity());
     expect(res.status).toBe(503);
     expect(res.body.error.code).toBe("not_ready");
@@ -153,7 +153,7 @@ describe("POST /api/messages (normal delivery through the channel's serviceUrl, 
     cleanups.push(() => new Promise((r) => connector.close(() => r())));
     const serviceUrl = `http://127.0.0.1:${(connector.address() as AddressInfo).port}/`;
 
-    harness = await startHarness();
+    harness = await startHarness(anonymousBot);
     const res = await post(activity({ deliveryMode: undefined, serviceUrl }));
     expect(res.status).toBe(200);
     expect(received.map((r) => [r.path, r.body.type])).toEqual([
@@ -165,7 +165,7 @@ describe("POST /api/messages (normal delivery through the channel's serviceUrl, 
   });
 
   it("answers 502 naming the serviceUrl when the channel cannot be reached", async () => {
-    harness = await startHarness();
+    harness = await startHarness(anonymousBot);
     const res = await post(activity({ deliveryMode: undefined, serviceUrl: "http://127.0.0.1:9/" }));
     expect(res.status).toBe(502);
     expect(res.body.error.code).toBe("channel_unreachable");
@@ -190,7 +190,7 @@ describe("malformed activities", () => {
     ["a numeric text", activity({ text: 42 }), /activity\.text: expected a string/],
     ["an unknown deliveryMode", activity({ deliveryMode: "pigeon" }), /activity\.deliveryMode: expected one of/],
   ])("refuses %s with 400 naming the field", async (_name, body, message) => {
-    harness ??= await startHarness();
+    harness ??= await startHarness(anonymousBot);
     const res = await post(typeof body === "string" ? JSON.stringify(body) : body);
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe("invalid_input");
@@ -199,7 +199,7 @@ describe("malformed activities", () => {
   });
 
   it("refuses malformed JSON and a 1 MB body", async () => {
-    harness = await startHarness();
+    harness = await startHarness(anonymousBot);
     const bad = await post('{"type": "message",');
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe("invalid_json");
@@ -215,33 +215,79 @@ describe("authentication", () => {
   it("refuses a request without a token with 401 when an app id is configured", async () => {
     harness = await startHarness({ env: { MICROSOFT_APP_ID: "00000000-0000-0000-0000-000000000001", MICROSOFT_APP_PASSWORD: "secret" } });
     expect(harness.server.anonymousBot).toBe(false);
-    const res = await post(activity());
+    const res = await post(activity({ channelId: "msteams", serviceUrl: "https://smba.trafficmanager.net/amer/" }));
     expect(res.status).toBe(401);
     expect(res.body.error.code).toBe("unauthorized");
     expect(res.body.error.message).toMatch(/authentication failed/);
     expect(harness.engine.turns).toHaveLength(0);
   });
 
-  it("runs anonymously without an app id and says so at start-up", async () => {
+  it("opens to this machine only with CONCIERGE_BOTFRAMEWORK_ANONYMOUS, and says so at start-up", async () => {
     const lines: string[] = [];
     const server = createServer({
-      config: testConfig(),
+      config: testConfig(anonymousBot.env),
       logger: pino({ level: "warn" }, { write: (line: string) => lines.push(line) }),
       engine: () => undefined,
       isReady: () => false,
-      recordEvents: async () => {},
+      recordEvents: async () => ({ accepted: 0, dropped: 0 }),
       ...(await serverDeps(testConfig())),
     });
     cleanups.push(() => server.close());
     expect(server.anonymousBot).toBe(true);
-    expect(lines.join("")).toMatch(/MICROSOFT_APP_ID is not set/);
+    expect(lines.join("")).toMatch(/CONCIERGE_BOTFRAMEWORK_ANONYMOUS=1: \/api\/messages accepts unauthenticated requests from this machine only/);
   });
 
   it("refuses a password or tenant without an app id, and names the missing tenant for SingleTenant", async () => {
-    const deps = { logger: createLogger("silent"), engine: () => undefined, isReady: () => false, recordEvents: async () => {}, ...(await serverDeps(testConfig())) };
+    const deps = { logger: createLogger("silent"), engine: () => undefined, isReady: () => false, recordEvents: async () => ({ accepted: 0, dropped: 0 }), ...(await serverDeps(testConfig())) };
     expect(() => createServer({ ...deps, config: testConfig({ MICROSOFT_APP_PASSWORD: "secret" }) })).toThrow(/MICROSOFT_APP_ID is required/);
     expect(() =>
       createServer({ ...deps, config: testConfig({ MICROSOFT_APP_ID: "app", MICROSOFT_APP_PASSWORD: "secret", MICROSOFT_APP_TYPE: "SingleTenant" }) }),
     ).toThrow(/MICROSOFT_APP_TENANT_ID is required for SingleTenant/);
+  });
+});
+
+describe("closed by default", () => {
+  it("refuses every request without credentials unless the operator opens it", async () => {
+    harness = await startHarness();
+    const res = await post(activity());
+    expect(res.status).toBe(401);
+    expect(res.body.error).toMatchObject({ code: "bot_endpoint_closed", message: expect.stringMatching(/CONCIERGE_BOTFRAMEWORK_ANONYMOUS=1/) });
+    expect(harness.engine.turns).toHaveLength(0);
+  });
+
+  it.each(["http://0.0.0.0:9/", "http://0:9/", "http://[::]:9/", "http://169.254.169.254/latest/", "https://attacker.example/", "http://10.0.0.8:8080/"])(
+    "opened to this machine, replies to this machine only: refuses serviceUrl %s before doing anything",
+    async (serviceUrl) => {
+      harness ??= await startHarness(anonymousBot);
+      const res = await post(activity({ deliveryMode: undefined, serviceUrl }));
+      expect(res.status).toBe(403);
+      expect(res.body.error.code).toBe("service_url_not_allowed");
+      expect(harness.engine.turns).toHaveLength(0);
+    },
+  );
+
+  it("opened to this machine, refuses what a proxy relays (a reverse proxy makes every visitor a loopback peer)", async () => {
+    harness = await startHarness(anonymousBot);
+    for (const header of ["x-forwarded-for", "forwarded", "x-real-ip"]) {
+      const res = await post(activity(), { [header]: "203.0.113.7" });
+      expect(res.status).toBe(403);
+      expect(res.body.error.message).toMatch(/this machine only/);
+    }
+    expect((await post(activity())).status).toBe(200);
+  });
+
+  it("with credentials, replies go only to the Bot Framework's hosts over https, or hosts the operator lists", async () => {
+    harness = await startHarness({
+      env: { MICROSOFT_APP_ID: "00000000-0000-0000-0000-000000000001", MICROSOFT_APP_PASSWORD: "secret", CONCIERGE_BOTFRAMEWORK_SERVICE_HOSTS: "bots.shop.example" },
+    });
+    for (const serviceUrl of ["http://127.0.0.1:9/", "http://smba.trafficmanager.net/amer/", "https://smba.trafficmanager.net.attacker.example/", "https://internal.shop.example/"]) {
+      const res = await post(activity({ serviceUrl }));
+      expect(res.status, serviceUrl).toBe(403);
+      expect(res.body.error.code).toBe("service_url_not_allowed");
+    }
+    // Allowed hosts get as far as authentication (and fail it: no token).
+    for (const serviceUrl of ["https://smba.trafficmanager.net/emea/", "https://slack.botframework.com/", "https://bots.shop.example/api/"]) {
+      expect((await post(activity({ serviceUrl }))).body.error.code, serviceUrl).toBe("unauthorized");
+    }
   });
 });

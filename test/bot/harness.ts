@@ -63,6 +63,9 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/** The Bot Framework endpoint opened to this machine, as a developer testing with the Emulator would. */
+export const anonymousBot = { env: { CONCIERGE_BOTFRAMEWORK_ANONYMOUS: "1" } };
+
 export function testConfig(env: Record<string, string> = {}): Config {
   return loadConfig({ PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", MAX_MESSAGE_CHARS: "2000", ...env });
 }
@@ -93,6 +96,7 @@ export async function startHarness(options: Partial<ServerDeps> & { env?: Record
     recordEvents: async (batch) => {
       if (failEvents.value) throw new Error("store down (scripted)");
       events.push(batch);
+      return { accepted: batch.length, dropped: 0 };
     },
     ...options,
   });

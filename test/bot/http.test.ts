@@ -17,7 +17,7 @@ describe("POST /api/events", () => {
     const auth = await bearer("u1");
     const one = await postJson(`${harness.url}/api/events`, { itemId: "sku-1", type: "purchase" }, auth);
     expect(one.status).toBe(202);
-    expect(one.body).toEqual({ accepted: 1 });
+    expect(one.body).toEqual({ accepted: 1, dropped: 0 });
     const many = await postJson(
       `${harness.url}/api/events`,
       [
@@ -29,13 +29,36 @@ describe("POST /api/events", () => {
       auth,
     );
     expect(many.status).toBe(202);
-    expect(many.body).toEqual({ accepted: 3 });
+    expect(many.body).toEqual({ accepted: 3, dropped: 0 });
     expect(harness.events[1]!.map((e) => [e.userId, e.type, e.ts])).toEqual([
       ["customer:u1", "view", 1735689600000],
       ["customer:u1", "favourite", Date.parse("2024-12-31T16:00:00Z")],
       ["customer:u1", "rating", expect.any(Number)],
     ]);
     expect(one.headers.get("access-control-allow-origin")).toBe("*");
+  });
+
+  it("takes events naming their shoppers from the shop's backend, with CONCIERGE_EVENTS_KEY as the bearer", async () => {
+    const key = "shop-backend-events-key-0123456789";
+    harness = await startHarness({ env: { CONCIERGE_IDENTITY_SECRET: SHOP_SECRET, CONCIERGE_EVENTS_KEY: key } });
+    const server = { authorization: `Bearer ${key}` };
+    const res = await postJson(
+      `${harness.url}/api/events`,
+      [
+        { userId: "1001", itemId: "sku-1", type: "purchase" },
+        { userId: "anon:abc", itemId: "sku-2", type: "view" },
+      ],
+      server,
+    );
+    expect(res.status).toBe(202);
+    expect(harness.events[0]!.map((e) => e.userId)).toEqual(["customer:1001", "anon:abc"]);
+    const unnamed = await postJson(`${harness.url}/api/events`, [{ userId: "1001", itemId: "sku-1", type: "view" }, { itemId: "sku-1", type: "view" }], server);
+    expect(unnamed.status).toBe(400);
+    expect(unnamed.body.error.message).toMatch(/events\[1\]: userId: required/);
+    // A wrong key is no key: the bearer is then read as a shopper token, and refused.
+    const wrong = await postJson(`${harness.url}/api/events`, { userId: "1001", itemId: "sku-1", type: "view" }, { authorization: "Bearer not-the-events-key-0123456789" });
+    expect(wrong.status).toBe(401);
+    expect(harness.events).toHaveLength(1);
   });
 
   it("records nothing without a token that proves a shopper", async () => {
@@ -218,7 +241,7 @@ describe("listen and close", () => {
     expect(await disconnected).toMatch(/io server disconnect|transport close/);
 
     function harnessDeps() {
-      return { logger: createLogger("silent"), engine: () => undefined, isReady: () => false, recordEvents: async () => {} };
+      return { logger: createLogger("silent"), engine: () => undefined, isReady: () => false, recordEvents: async () => ({ accepted: 0, dropped: 0 }) };
     }
   });
 });

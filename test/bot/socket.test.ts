@@ -188,7 +188,7 @@ describe("socket.io /chat event", () => {
     const { harness, socket } = await open(withSecret, { token: await customerToken("shopper-9") });
     const before = Date.now();
     const answer = await socket.timeout(5000).emitWithAck("event", { itemId: "sku-1", type: "view" });
-    expect(answer).toEqual({ ok: true, accepted: 1 });
+    expect(answer).toEqual({ ok: true, accepted: 1, dropped: 0 });
     const [event] = harness.events[0]!;
     expect(event).toMatchObject({ userId: "customer:shopper-9", itemId: "sku-1", type: "view" });
     expect(event!.ts).toBeGreaterThanOrEqual(before);
@@ -201,7 +201,7 @@ describe("socket.io /chat event", () => {
       { userId: "customer:someone-else", itemId: "sku-1", type: "rating", value: 5, ts: "2025-03-01T10:00:00Z" },
       { itemId: "sku-2", type: "cart", ts: 1735689600000 },
     ]);
-    expect(answer).toEqual({ ok: true, accepted: 2 });
+    expect(answer).toEqual({ ok: true, accepted: 2, dropped: 0 });
     expect(harness.events[0]).toEqual([
       { userId: "customer:u1", itemId: "sku-1", type: "rating", value: 5, ts: Date.parse("2025-03-01T10:00:00Z") },
       { userId: "customer:u1", itemId: "sku-2", type: "cart", ts: 1735689600000 },

@@ -23,7 +23,7 @@ const START_TIMEOUT_MS = 420_000;
 
 async function start(env: Record<string, string>): Promise<{ service: RunningService; base: string; dataDir: string }> {
   const dataDir = await mkdtemp(path.join(tmpdir(), "concierge-e2e-llm-"));
-  const config = loadConfig(localServiceEnv(dataDir, env));
+  const config = loadConfig(localServiceEnv(dataDir, { CONCIERGE_BOTFRAMEWORK_ANONYMOUS: "1", ...env }));
   const service = await startService(config, createLogger("silent"));
   await service.ready;
   return { service, base: `http://127.0.0.1:${service.port}`, dataDir };

@@ -40,7 +40,7 @@ describe.each(backends)("the running service on $name", ({ databaseUrl }) => {
       await c.end();
     }
     const config = loadConfig(
-      localServiceEnv(dataDir, { CONCIERGE_IDENTITY_SECRET: SHOP_SECRET, ...(databaseUrl ? { DATABASE_URL: databaseUrl, DATABASE_SCHEMA: schema } : {}) }),
+      localServiceEnv(dataDir, { CONCIERGE_IDENTITY_SECRET: SHOP_SECRET, CONCIERGE_BOTFRAMEWORK_ANONYMOUS: "1", ...(databaseUrl ? { DATABASE_URL: databaseUrl, DATABASE_SCHEMA: schema } : {}) }),
     );
     service = await startService(config, createLogger("silent"));
     base = `http://127.0.0.1:${service.port}`;
@@ -125,6 +125,11 @@ describe.each(backends)("the running service on $name", ({ databaseUrl }) => {
       body: JSON.stringify(headphones.map((p) => ({ itemId: p.id, type: "view" }))),
     });
     expect(res.status).toBe(202);
+    expect(await res.json()).toEqual({ accepted: headphones.length, dropped: 0 });
+    // An item the catalogue does not hold is dropped, and counted.
+    const unknown = await fetch(`${base}/api/events`, { method: "POST", headers: bearer(client), body: JSON.stringify([{ itemId: "no-such-item", type: "view" }, { itemId: headphones[0]!.id, type: "view" }]) });
+    expect(await unknown.json()).toEqual({ accepted: 1, dropped: 1 });
+    expect(await (await fetch(`${base}/metrics`)).text()).toMatch(/concierge_events_dropped_total\{reason="unknown_item"\} [1-9]/);
     const warm = await client.send("recommend something for me");
     const picks = await service.store.catalogue.getProducts(warm.reply.products.map((p) => p.id));
     expect(picks.filter((p) => p.category === "electronics").length).toBeGreaterThanOrEqual(Math.ceil(picks.length / 2));
@@ -296,7 +301,7 @@ describe.each(backends)("the running service on $name", ({ databaseUrl }) => {
         "event",
         bought.map((p) => ({ itemId: p.id, type: "purchase" })),
       );
-      expect(ack).toEqual({ ok: true, accepted: 3 });
+      expect(ack).toEqual({ ok: true, accepted: 3, dropped: 0 });
       await owner.send("show me hiking boots");
     });
 
