@@ -11,7 +11,7 @@ import { meRoutes } from "./http/me.ts";
 import { createBotAdapter } from "./botframework/adapter.ts";
 import { botFrameworkRoute } from "./botframework/route.ts";
 import { cors, errorHandler, methodNotAllowed, notFound, requestLog, securityHeaders } from "./http/middleware.ts";
-import { eventRoutes, healthRoutes, type RecordedEvents, webRoutes } from "./http/routes.ts";
+import { eventRoutes, healthRoutes, type RecordedEvents, sendMetrics, webRoutes } from "./http/routes.ts";
 import { type RateLimiter, type TokenBucketOptions, TokenBucketLimiter } from "./rate-limit.ts";
 import { attachChat } from "./socket.ts";
 import { attachVoice } from "./voice/socket.ts";
@@ -62,6 +62,8 @@ export interface ConciergeServer {
   app: express.Express;
   /** True when /api/messages runs without Bot Framework authentication (no MICROSOFT_APP_ID). */
   anonymousBot: boolean;
+  /** The port /metrics listens on when it has one of its own (CONCIERGE_METRICS_PORT), once listening. */
+  metricsPort(): number | undefined;
   /** Listens on config.port/config.host (port 0 picks a free one); resolves to the port. */
   listen(): Promise<number>;
   close(): Promise<void>;
@@ -85,7 +87,8 @@ export function createServer(deps: ServerDeps): ConciergeServer {
   app.disable("x-powered-by");
   app.use(securityHeaders());
   app.use(requestLog(logger));
-  app.use(healthRoutes(deps.isReady));
+  const metricsPort = config.metrics?.port;
+  app.use(healthRoutes(deps.isReady, { token: config.metrics?.token, ownPort: metricsPort !== undefined }));
   app.use("/api", cors());
   // Not strict: a bare string or number parses, so the route can say what it expected instead of "Unexpected token".
   app.use(express.json({ limit: deps.bodyLimit ?? DEFAULT_BODY_LIMIT, type: ["application/json", "application/*+json"], strict: false }));
@@ -136,11 +139,21 @@ export function createServer(deps: ServerDeps): ConciergeServer {
     if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
   });
 
+  // /metrics on a port of its own: for a network the operator keeps to the scraper.
+  const metricsApp = express();
+  metricsApp.disable("x-powered-by");
+  metricsApp.get("/metrics", sendMetrics);
+  const metricsServer = metricsPort !== undefined ? http.createServer(metricsApp) : undefined;
+
   return {
     http: server,
     io,
     app,
     anonymousBot: bot.anonymous,
+    metricsPort: () => {
+      const address = metricsServer?.address();
+      return typeof address === "object" && address ? address.port : undefined;
+    },
     listen: () =>
       new Promise<number>((resolve, reject) => {
         const onError = (err: NodeJS.ErrnoException) => {
@@ -150,13 +163,17 @@ export function createServer(deps: ServerDeps): ConciergeServer {
         server.listen(config.port, config.host, () => {
           server.off("error", onError);
           const address = server.address();
-          resolve(typeof address === "object" && address ? address.port : config.port);
+          const port = typeof address === "object" && address ? address.port : config.port;
+          if (!metricsServer) return resolve(port);
+          metricsServer.once("error", reject);
+          metricsServer.listen(metricsPort, config.host, () => resolve(port));
         });
       }),
     close: () =>
       new Promise<void>((resolve) => {
         // io.close() closes the HTTP server too; idle keep-alive connections would hold it open.
         telephony?.close();
+        metricsServer?.close();
         io.close(() => resolve());
         server.closeAllConnections();
       }),

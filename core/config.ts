@@ -84,6 +84,10 @@ const envSchema = z.object({
   CONCIERGE_KIOSK_IDLE_SECONDS: z.coerce.number().int().min(10).max(86400).default(120),
   /** The shop's backend key for POST /api/events (events naming their shopper in userId); unset: only shoppers' own tokens. */
   CONCIERGE_EVENTS_KEY: z.preprocess(emptyToUndefined, z.string().min(16, "must be at least 16 characters").optional()),
+  /** /metrics on a port of its own (on HOST), instead of the service's port. */
+  CONCIERGE_METRICS_PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).optional()),
+  /** Bearer token for /metrics on the service's port; unset: this machine only. */
+  CONCIERGE_METRICS_TOKEN: z.preprocess(emptyToUndefined, z.string().min(16, "must be at least 16 characters").optional()),
   /** Half-life of a shopper event's weight in their profile. */
   PROFILE_HALF_LIFE_DAYS: z.coerce.number().positive().default(30),
   /** Local LLM: a registry id (resolved like every model), a path to a .gguf file, or "none" for templated replies. */
@@ -181,6 +185,8 @@ export interface Config {
   kioskIdleSeconds?: number;
   /** CONCIERGE_EVENTS_KEY. */
   eventsKey?: string;
+  /** CONCIERGE_METRICS_PORT, CONCIERGE_METRICS_TOKEN. */
+  metrics?: { port?: number; token?: string };
   /** Always set by loadConfig; optional so hand-built configs (tests) stay valid. */
   llm?: LlmSettings;
   /** Always set by loadConfig; optional like llm. */
@@ -231,6 +237,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     privacy: { retentionDays: e.CONCIERGE_RETENTION_DAYS, exportLinkMinutes: e.CONCIERGE_EXPORT_LINK_MINUTES },
     kioskIdleSeconds: e.CONCIERGE_KIOSK_IDLE_SECONDS,
     eventsKey: e.CONCIERGE_EVENTS_KEY,
+    metrics: { port: e.CONCIERGE_METRICS_PORT, token: e.CONCIERGE_METRICS_TOKEN },
     llm: {
       model: e.CONCIERGE_LLM_MODEL,
       gpu: e.CONCIERGE_LLM_GPU,

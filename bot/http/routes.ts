@@ -1,7 +1,8 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import path from "node:path";
 import express, { type Router } from "express";
-import { NotReadyError, ValidationError } from "../../core/errors.ts";
+import { ConciergeError, NotReadyError, ValidationError } from "../../core/errors.ts";
+import { fromThisMachine } from "./loopback.ts";
 import { registry } from "../../core/metrics.ts";
 import type { ShopperEvent } from "../../shoppers/index.ts";
 import { parseEvents } from "../events.ts";
@@ -17,8 +18,30 @@ function digest(s: string): Buffer {
   return createHash("sha256").update(s, "utf8").digest();
 }
 
-/** /healthz (the process is up), /readyz (models and store loaded), /metrics (Prometheus text). */
-export function healthRoutes(isReady: () => boolean): Router {
+/**
+ * Who may read /metrics on the service's port: with CONCIERGE_METRICS_TOKEN, a bearer of it; without,
+ * this machine only (a loopback peer no proxy relayed). With CONCIERGE_METRICS_PORT it is not served
+ * here at all (see metricsServer).
+ */
+export function metricsGuard(token: string | undefined): express.RequestHandler {
+  const expected = token ? digest(token) : undefined;
+  return (req, _res, next) => {
+    if (expected) {
+      const bearer = /^Bearer\s+(\S+)\s*$/i.exec(req.get("authorization") ?? "")?.[1];
+      if (bearer && timingSafeEqual(digest(bearer), expected)) return next();
+      return next(new ConciergeError("unauthorized", "/metrics: send Authorization: Bearer <CONCIERGE_METRICS_TOKEN>", 401));
+    }
+    if (fromThisMachine(req)) return next();
+    next(new ConciergeError("forbidden", "/metrics answers this machine only; set CONCIERGE_METRICS_TOKEN (bearer) or CONCIERGE_METRICS_PORT (a port of its own) to scrape it from elsewhere", 403));
+  };
+}
+
+export async function sendMetrics(_req: express.Request, res: express.Response): Promise<void> {
+  res.type(registry.contentType).send(await registry.metrics());
+}
+
+/** /healthz (the process is up), /readyz (models and store loaded), /metrics (Prometheus text, guarded; absent when it has a port of its own). */
+export function healthRoutes(isReady: () => boolean, metrics: { token?: string; ownPort: boolean } = { ownPort: false }): Router {
   const router = express.Router();
   router.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
@@ -27,9 +50,7 @@ export function healthRoutes(isReady: () => boolean): Router {
     if (isReady()) res.json({ status: "ready" });
     else res.status(503).set("Retry-After", "5").json({ status: "loading" });
   });
-  router.get("/metrics", async (_req, res) => {
-    res.type(registry.contentType).send(await registry.metrics());
-  });
+  if (!metrics.ownPort) router.get("/metrics", metricsGuard(metrics.token), sendMetrics);
   return router;
 }
 

@@ -245,3 +245,28 @@ describe("listen and close", () => {
     }
   });
 });
+
+describe("/metrics", () => {
+  const get = (url: string, headers: Record<string, string> = {}) => fetch(url, { headers }).then(async (r) => ({ status: r.status, text: await r.text() }));
+
+  it("answers this machine, but not what a proxy relays, unless scraped with its token", async () => {
+    harness = await startHarness();
+    expect((await get(`${harness.url}/metrics`)).text).toMatch(/concierge_turns_total|process_cpu/);
+    const relayed = await get(`${harness.url}/metrics`, { "x-forwarded-for": "203.0.113.7" });
+    expect(relayed.status).toBe(403);
+    expect(relayed.text).toMatch(/CONCIERGE_METRICS_TOKEN/);
+    await harness.close();
+    const token = "scraper-token-0123456789abcdef";
+    harness = await startHarness({ env: { CONCIERGE_METRICS_TOKEN: token } });
+    expect((await get(`${harness.url}/metrics`)).status).toBe(401);
+    expect((await get(`${harness.url}/metrics`, { authorization: `Bearer ${token}`, "x-forwarded-for": "203.0.113.7" })).status).toBe(200);
+  });
+
+  it("with a port of its own, is served there and not on the service's port", async () => {
+    harness = await startHarness({ env: { CONCIERGE_METRICS_PORT: "0" } });
+    const port = harness.server.metricsPort();
+    expect(port).toBeGreaterThan(0);
+    expect((await get(`http://127.0.0.1:${port}/metrics`)).text).toMatch(/process_cpu/);
+    expect((await get(`${harness.url}/metrics`)).status).toBe(404);
+  });
+});
