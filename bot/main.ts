@@ -1,6 +1,6 @@
 import { pathToFileURL } from "node:url";
 import { type Config, loadConfig } from "../core/config.ts";
-import { NotReadyError } from "../core/errors.ts";
+import { ConciergeError, NotReadyError } from "../core/errors.ts";
 import { eventsDroppedTotal } from "../core/metrics.ts";
 import { createLogger, type Logger } from "../core/logger.ts";
 import { createDialogEngine, type DialogEngine, groundedReplyWriter } from "../dialogs/index.ts";
@@ -11,9 +11,9 @@ import { Experiments } from "../recommend/experiments/index.ts";
 import { isRankingStrategy, STRATEGY_HELP } from "../recommend/ranking/strategies.ts";
 import { Segments } from "../recommend/segments/index.ts";
 import { adminRouter } from "./http/admin.ts";
-import { attachRedisAdapter } from "./scale-out.ts";
 import { createServer } from "./server.ts";
 import { VoiceStackLoader } from "./voice/stack.ts";
+import { RedisLink } from "../core/redis.ts";
 import { createStore, type Store } from "../store/index.ts";
 import { Identity, LocalBus, RedisBus, type ShopperBus, Shoppers, startRetention } from "../shoppers/index.ts";
 
@@ -26,7 +26,8 @@ export interface RunningService {
   languageModel(): LanguageModel | undefined;
   /** Resolves once the transcripts of turns already answered are written. */
   flush(): Promise<void>;
-  close(): Promise<void>;
+  /** Stops taking work, lets running turns finish for up to `drainMs` (default 0), writes what they said, and closes everything. */
+  close(drainMs?: number): Promise<void>;
 }
 
 /**
@@ -35,6 +36,8 @@ export interface RunningService {
  */
 export async function startService(config: Config = loadConfig(), logger: Logger = createLogger(config.logLevel)): Promise<RunningService> {
   const store = createStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, schema: config.databaseSchema });
+  // Shared by the replicas' limits and notices; never holds up start-up (down: a single node until it returns).
+  const redis = config.redisUrl ? new RedisLink(config.redisUrl, logger) : undefined;
   let engine: DialogEngine | undefined;
   let catalogue: LoadedRecommender | undefined;
   let segments: Segments | undefined;
@@ -99,22 +102,29 @@ export async function startService(config: Config = loadConfig(), logger: Logger
       return { accepted: known.length, dropped };
     },
   });
-  const detachRedis = config.redisUrl ? await attachRedisAdapter(server.io, config.redisUrl, logger) : undefined;
   const port = await server.listen();
   logger.info({ port, store: config.databaseUrl ? "postgres" : "pglite" }, "listening; loading store and models");
 
+  // A shutdown during start-up stops loading at the next step (a step in progress finishes: the store stays whole).
+  const step = () => {
+    if (closing) throw new ConciergeError("shutting_down", "start-up stopped: the service is shutting down", 503);
+  };
   const ready = (async () => {
     const started = Date.now();
     await store.init();
+    step();
     identity = await Identity.create({ keys: config.identity ?? {}, blobs: store.blobs });
     logIdentity(identity, config, logger);
-    bus = config.redisUrl ? await RedisBus.connect(config.redisUrl, logger, config.databaseSchema) : new LocalBus();
+    bus = redis ? new RedisBus(redis, logger, config.databaseSchema) : new LocalBus();
     shoppers = new Shoppers({ store: store.shoppers, bus, logger, exportLinkMinutes: config.privacy?.exportLinkMinutes });
+    step();
     const loaded = await loadRecommender({ config, store, logger });
+    step();
     // Profiles are made in the recommender's space; what it keeps in memory of shoppers follows their data.
     shoppers.useProfileModel(loaded.recommender);
     shoppers.useMemory(loaded.recommender);
     const nlu = await loadNlu({ config, store, logger, lexicon: loaded.lexicon });
+    step();
     catalogue = loaded;
     segments = new Segments({ store, embedderId: () => loaded.recommender.embedder?.id ?? null, halfLifeDays: config.profileHalfLifeDays, logger });
     experiments = new Experiments({ store, logger, rankingStrategies: isRankingStrategy, strategyHelp: STRATEGY_HELP });
@@ -132,7 +142,7 @@ export async function startService(config: Config = loadConfig(), logger: Logger
     if (retentionDays) stopRetention = startRetention({ shoppers, days: retentionDays, logger });
     logger.info({ seconds: (Date.now() - started) / 1000 }, "ready");
   })();
-  ready.catch((err) => logger.fatal({ err }, "start-up failed"));
+  ready.catch(() => undefined); // the caller reports it (startCommand exits non-zero naming the cause)
   ready.then(() => settleStore.resolve(), (err) => settleStore.reject(err));
   if (voice.settings.service === "preload") ready.then(() => voice.get()).catch(() => undefined);
 
@@ -144,11 +154,10 @@ export async function startService(config: Config = loadConfig(), logger: Logger
     flush: async () => {
       await engine?.flush?.();
     },
-    async close() {
+    async close(drainMs = 0) {
       closing = true;
-      await server.close();
+      await server.shutdown(drainMs);
       await voice.close();
-      await detachRedis?.();
       await ready.catch(() => undefined);
       await catalogue?.close();
       await llmLoaded;
@@ -157,6 +166,7 @@ export async function startService(config: Config = loadConfig(), logger: Logger
       stopRetention?.();
       await engine?.flush?.();
       await bus?.close();
+      await redis?.close();
       await store.close();
     },
   };
@@ -171,23 +181,44 @@ function logIdentity(identity: Identity, config: Config, logger: Logger): void {
   }
 }
 
-/** `concierge start` and `npm start`: run until a signal, then close cleanly. */
+/**
+ * `concierge start` and `npm start`: run until a signal, then drain and close cleanly (exit 0). A
+ * start-up that fails exits 1 naming the cause, so an orchestrator restarts it. Signals are heard
+ * from the first moment: one during start-up stops loading at the next safe step.
+ */
 export async function startCommand(_args: string[] = []): Promise<number> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
+  let signalled = false;
+  let wake = () => {};
+  const stopped = new Promise<void>((resolve) => {
+    wake = resolve;
+  });
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signalled) {
+      logger.warn({ signal }, "second signal: exiting without waiting for the drain");
+      process.exit(1);
+    }
+    signalled = true;
+    logger.info({ signal, drainMs: config.shutdownDrainMs }, "shutting down: no new work; letting running turns finish");
+    wake();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  process.on("unhandledRejection", (reason) => logger.error({ err: reason }, "unhandled promise rejection (a bug: the service carries on)"));
+
   const service = await startService(config, logger);
-  await service.ready.catch(() => {
-    process.exitCode = 1;
-  });
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      logger.info({ signal }, "shutting down");
-      resolve();
-    };
-    process.once("SIGINT", () => stop("SIGINT"));
-    process.once("SIGTERM", () => stop("SIGTERM"));
-  });
-  await service.close();
+  const outcome = await Promise.race([service.ready.then(() => "ready" as const, (err: unknown) => ({ err })), stopped.then(() => "stop" as const)]);
+  if (typeof outcome === "object" && !signalled) {
+    const cause = outcome.err instanceof Error ? outcome.err.message : String(outcome.err);
+    logger.fatal({ err: outcome.err }, `start-up failed: ${cause}`);
+    process.stderr.write(`concierge: start-up failed: ${cause}\n`);
+    await service.close().catch(() => undefined);
+    return 1;
+  }
+  if (outcome === "ready") await stopped;
+  await service.close(config.shutdownDrainMs ?? 10_000);
+  logger.info("stopped");
   return 0;
 }
 

@@ -8,6 +8,7 @@ import type { DialogEngine } from "../dialogs/types.ts";
 import type { Shoppers, ShopperEvent } from "../shoppers/index.ts";
 import type { IdentitySource } from "./identity.ts";
 import { meRoutes } from "./http/me.ts";
+import { Lifecycle, ShuttingDownError } from "./lifecycle.ts";
 import { createBotAdapter } from "./botframework/adapter.ts";
 import { botFrameworkRoute } from "./botframework/route.ts";
 import { cors, errorHandler, methodNotAllowed, notFound, requestLog, securityHeaders } from "./http/middleware.ts";
@@ -64,6 +65,10 @@ export interface ConciergeServer {
   anonymousBot: boolean;
   /** The port /metrics listens on when it has one of its own (CONCIERGE_METRICS_PORT), once listening. */
   metricsPort(): number | undefined;
+  /** Whether new work is taken, and the turns in flight. */
+  lifecycle: Lifecycle;
+  /** Stops taking work, lets running turns finish for up to `drainMs`, then closes; resolves to how many were still running. */
+  shutdown(drainMs: number): Promise<number>;
   /** Listens on config.port/config.host (port 0 picks a free one); resolves to the port. */
   listen(): Promise<number>;
   close(): Promise<void>;
@@ -82,6 +87,7 @@ export function createServer(deps: ServerDeps): ConciergeServer {
   const turnTimeoutMs = deps.turnTimeoutMs ?? 60_000;
   const webDir = deps.webDir ?? path.resolve(import.meta.dirname, "../web");
   const bot = createBotAdapter(config.bot, logger);
+  const lifecycle = new Lifecycle();
 
   const app = express();
   app.disable("x-powered-by");
@@ -90,6 +96,8 @@ export function createServer(deps: ServerDeps): ConciergeServer {
   const metricsPort = config.metrics?.port;
   app.use(healthRoutes(deps.isReady, { token: config.metrics?.token, ownPort: metricsPort !== undefined }));
   app.use("/api", cors());
+  // While shutting down, new work goes to the other replicas (a load balancer retries a 503).
+  app.use("/api", (_req, _res, next) => next(lifecycle.isAccepting ? undefined : new ShuttingDownError()));
   // Not strict: a bare string or number parses, so the route can say what it expected instead of "Unexpected token".
   app.use(express.json({ limit: deps.bodyLimit ?? DEFAULT_BODY_LIMIT, type: ["application/json", "application/*+json"], strict: false }));
   app.use(eventRoutes({ ...deps, eventsKey: config.eventsKey }));
@@ -97,7 +105,7 @@ export function createServer(deps: ServerDeps): ConciergeServer {
   if (deps.admin) app.use(deps.admin);
   app.post(
     "/api/messages",
-    botFrameworkRoute({ adapter: bot.adapter, access: bot.access, config, engine: deps.engine, isReady: deps.isReady, identity: deps.identity, logger, turnTimeoutMs, publicUrl: deps.publicUrl }),
+    botFrameworkRoute({ adapter: bot.adapter, access: bot.access, config, engine: deps.engine, isReady: deps.isReady, identity: deps.identity, logger, turnTimeoutMs, publicUrl: deps.publicUrl, lifecycle }),
   );
   app.all("/api/messages", methodNotAllowed("POST"));
   app.all("/api/events", methodNotAllowed("POST"));
@@ -126,13 +134,14 @@ export function createServer(deps: ServerDeps): ConciergeServer {
     messageLimiter: deps.messageLimiter ?? new TokenBucketLimiter(deps.messageRate ?? { capacity: 10, refillPerSecond: 1 }),
     eventLimiter: deps.eventLimiter ?? new TokenBucketLimiter(deps.eventRate ?? { capacity: 100, refillPerSecond: 20 }),
     turnTimeoutMs,
+    lifecycle,
   });
   const telephony =
     deps.voice?.enabled
-      ? attachTelephony({ server, loader: deps.voice, engine: deps.engine, identity: deps.identity, logger, turnTimeoutMs, authToken: config.telephonyAuthToken })
+      ? attachTelephony({ server, loader: deps.voice, engine: deps.engine, identity: deps.identity, logger, turnTimeoutMs, authToken: config.telephonyAuthToken, lifecycle })
       : undefined;
   if (deps.voice?.enabled) {
-    attachVoice({ io, loader: deps.voice, engine: deps.engine, identity: deps.identity, logger, turnTimeoutMs, kioskIdleMs: deps.kioskIdleMs, publicUrl: deps.publicUrl });
+    attachVoice({ io, loader: deps.voice, engine: deps.engine, identity: deps.identity, logger, turnTimeoutMs, kioskIdleMs: deps.kioskIdleMs, publicUrl: deps.publicUrl, lifecycle });
   }
   server.on("clientError", (err, socket) => {
     logger.debug({ err }, "malformed HTTP request");
@@ -145,10 +154,29 @@ export function createServer(deps: ServerDeps): ConciergeServer {
   metricsApp.get("/metrics", sendMetrics);
   const metricsServer = metricsPort !== undefined ? http.createServer(metricsApp) : undefined;
 
+  // A connection arriving during the drain is refused: it would start work the drain does not wait for.
+  for (const name of ["/chat", "/voice"]) {
+    io.of(name).use((_socket, next) => {
+      if (lifecycle.isAccepting) return next();
+      const err = new ShuttingDownError();
+      next(Object.assign(new Error(err.message), { data: err.toJSON() }));
+    });
+  }
+
+  const closeEverything = () =>
+    new Promise<void>((resolve) => {
+      // io.close() closes the HTTP server too; idle keep-alive connections would hold it open.
+      telephony?.close();
+      metricsServer?.close();
+      io.close(() => resolve());
+      server.closeAllConnections();
+    });
+
   return {
     http: server,
     io,
     app,
+    lifecycle,
     anonymousBot: bot.anonymous,
     metricsPort: () => {
       const address = metricsServer?.address();
@@ -169,13 +197,15 @@ export function createServer(deps: ServerDeps): ConciergeServer {
           metricsServer.listen(metricsPort, config.host, () => resolve(port));
         });
       }),
-    close: () =>
-      new Promise<void>((resolve) => {
-        // io.close() closes the HTTP server too; idle keep-alive connections would hold it open.
-        telephony?.close();
-        metricsServer?.close();
-        io.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: closeEverything,
+    async shutdown(drainMs) {
+      // New connections and new turns are refused; the turns already running may finish.
+      server.close();
+      server.closeIdleConnections();
+      const unfinished = await lifecycle.drain(drainMs);
+      if (unfinished) logger.warn({ unfinished, drainMs }, "shutdown: turns still running when the drain ended; their clients get an error");
+      await closeEverything();
+      return unfinished;
+    },
   };
 }

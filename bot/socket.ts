@@ -7,6 +7,7 @@ import type { DialogEngine } from "../dialogs/types.ts";
 import { reportError } from "./errors.ts";
 import { parseEvents } from "./events.ts";
 import { authenticate, baseUrlOf, type IdentitySource, sessionNotice, shopperOf } from "./identity.ts";
+import type { Lifecycle } from "./lifecycle.ts";
 import type { RateLimiter } from "./rate-limit.ts";
 import { parseMessage, runTurn, toWireReply } from "./turns.ts";
 
@@ -22,6 +23,7 @@ export interface ChatGatewayOptions {
   publicUrl?: string;
   logger: Logger;
   messageLimiter: RateLimiter;
+  lifecycle?: Lifecycle;
   eventLimiter: RateLimiter;
   turnTimeoutMs: number;
 }
@@ -97,6 +99,7 @@ export function attachChat(options: ChatGatewayOptions): Namespace {
               signal: closed.signal,
               timeoutMs: options.turnTimeoutMs,
               logger: log,
+              lifecycle: options.lifecycle,
             });
             ack(toWireReply(reply));
           });

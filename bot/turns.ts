@@ -4,6 +4,7 @@ import type { Logger } from "../core/logger.ts";
 import { stageSeconds, turnsTotal } from "../core/metrics.ts";
 import type { ProductCard, Reply, ReplySink, Turn } from "../core/turn.ts";
 import type { DialogEngine } from "../dialogs/types.ts";
+import type { Lifecycle } from "./lifecycle.ts";
 import { parseWire } from "./validate.ts";
 
 /** The reply as every client receives it: exactly these fields, whatever else the engine attached. */
@@ -65,6 +66,8 @@ export interface RunTurnOptions {
   signal?: AbortSignal;
   timeoutMs: number;
   logger: Logger;
+  /** The service's lifecycle: a turn is refused once shutdown began, and the drain waits for it. */
+  lifecycle?: Lifecycle;
 }
 
 /**
@@ -73,6 +76,10 @@ export interface RunTurnOptions {
  * turn's latency and count in the metrics.
  */
 export async function runTurn(options: RunTurnOptions): Promise<Reply> {
+  return options.lifecycle ? options.lifecycle.track(() => turn(options)) : turn(options);
+}
+
+async function turn(options: RunTurnOptions): Promise<Reply> {
   const engine = options.engine();
   if (!engine) throw new NotReadyError("the assistant is still loading its models; try again in a moment");
 

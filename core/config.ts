@@ -88,6 +88,8 @@ const envSchema = z.object({
   CONCIERGE_METRICS_PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).optional()),
   /** Bearer token for /metrics on the service's port; unset: this machine only. */
   CONCIERGE_METRICS_TOKEN: z.preprocess(emptyToUndefined, z.string().min(16, "must be at least 16 characters").optional()),
+  /** On SIGTERM/SIGINT, how long turns already running may take to finish before the service closes. */
+  SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   /** Half-life of a shopper event's weight in their profile. */
   PROFILE_HALF_LIFE_DAYS: z.coerce.number().positive().default(30),
   /** Local LLM: a registry id (resolved like every model), a path to a .gguf file, or "none" for templated replies. */
@@ -185,6 +187,8 @@ export interface Config {
   kioskIdleSeconds?: number;
   /** CONCIERGE_EVENTS_KEY. */
   eventsKey?: string;
+  /** SHUTDOWN_DRAIN_MS. */
+  shutdownDrainMs?: number;
   /** CONCIERGE_METRICS_PORT, CONCIERGE_METRICS_TOKEN. */
   metrics?: { port?: number; token?: string };
   /** Always set by loadConfig; optional so hand-built configs (tests) stay valid. */
@@ -237,6 +241,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     privacy: { retentionDays: e.CONCIERGE_RETENTION_DAYS, exportLinkMinutes: e.CONCIERGE_EXPORT_LINK_MINUTES },
     kioskIdleSeconds: e.CONCIERGE_KIOSK_IDLE_SECONDS,
     eventsKey: e.CONCIERGE_EVENTS_KEY,
+    shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
     metrics: { port: e.CONCIERGE_METRICS_PORT, token: e.CONCIERGE_METRICS_TOKEN },
     llm: {
       model: e.CONCIERGE_LLM_MODEL,

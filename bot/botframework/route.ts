@@ -7,6 +7,7 @@ import type { DialogEngine } from "../../dialogs/types.ts";
 import { reportError } from "../errors.ts";
 import { runTurn, toWireReply } from "../turns.ts";
 import type { IdentitySource } from "../identity.ts";
+import type { Lifecycle } from "../lifecycle.ts";
 import { parseActivity, toTurn } from "./activity.ts";
 import { type BotAccess, checkBotRequest } from "./access.ts";
 import type { ConciergeAdapter } from "./adapter.ts";
@@ -25,6 +26,7 @@ export interface BotRouteOptions {
   turnTimeoutMs: number;
   /** Public base URL of this service, for absolute image links in cards; defaults to the request's host. */
   publicUrl?: string;
+  lifecycle?: Lifecycle;
   /** Shortest gap between two Teams streaming updates (Teams throttles at about one a second). */
   teamsStreamIntervalMs?: number;
 }
@@ -113,7 +115,7 @@ export function botFrameworkRoute(options: BotRouteOptions): RequestHandler {
       try {
         const turn = { conversationId: incoming.conversation.id, userId, text, locale: incoming.locale || undefined, medium: "text" as const, baseUrl };
         const sink = stream ? { delta: (d: string) => stream.push(d) } : undefined;
-        reply = await runTurn({ engine: options.engine, turn, channel, sink, signal: closed.signal, timeoutMs: options.turnTimeoutMs, logger: log });
+        reply = await runTurn({ engine: options.engine, turn, channel, sink, signal: closed.signal, timeoutMs: options.turnTimeoutMs, logger: log, lifecycle: options.lifecycle });
       } catch (err) {
         if (closed.signal.aborted) {
           stream?.cancel();

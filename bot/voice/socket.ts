@@ -11,6 +11,7 @@ import { type RateLimiter, TokenBucketLimiter } from "../rate-limit.ts";
 import { toWireReply } from "../turns.ts";
 import { startVoiceTurns } from "./turns.ts";
 import { parseWire } from "../validate.ts";
+import type { Lifecycle } from "../lifecycle.ts";
 import type { VoiceStackLoader } from "./stack.ts";
 
 export interface VoiceGatewayOptions {
@@ -21,6 +22,7 @@ export interface VoiceGatewayOptions {
   identity: IdentitySource;
   logger: Logger;
   turnTimeoutMs: number;
+  lifecycle?: Lifecycle;
   /** A shared kiosk without a signed-in customer starts a new anonymous shopper after this long without a turn (default 120 s). */
   kioskIdleMs?: number;
   publicUrl?: string;
@@ -218,6 +220,7 @@ export function attachVoice(options: VoiceGatewayOptions): Namespace {
             stack,
             engine: options.engine,
             turnTimeoutMs: options.turnTimeoutMs,
+            lifecycle: options.lifecycle,
             channel: "voice",
             shopper: () => ({ userId: shopper.id, conversationId: `voice:${socket.id}:${conversation}` }),
             medium: "speech",

@@ -9,6 +9,7 @@ import type { Reply } from "../../core/turn.ts";
 import type { DialogEngine } from "../../dialogs/types.ts";
 import { float32ToInt16, int16ToFloat32, mulawEncode, resample, type VoiceSession, type VoiceSessionEvent } from "../../voice/index.ts";
 import type { IdentitySource } from "../identity.ts";
+import type { Lifecycle } from "../lifecycle.ts";
 import type { VoiceStackLoader } from "./stack.ts";
 import { callerNumber, callToken, requestHost, SIGNATURE_HEADER, signedUrl, streamCaller, validTwilioSignature } from "./telephony-auth.ts";
 import { startVoiceTurns } from "./turns.ts";
@@ -47,6 +48,7 @@ export interface TelephonyOptions {
   identity: IdentitySource;
   logger: Logger;
   turnTimeoutMs: number;
+  lifecycle?: Lifecycle;
   /** CONCIERGE_TELEPHONY_AUTH_TOKEN: when set, a stream must prove its call with the token the TwiML handed out. */
   authToken?: string;
 }
@@ -161,6 +163,7 @@ function handleCall(ws: WebSocket, options: TelephonyOptions): void {
       stack,
       engine: options.engine,
       turnTimeoutMs: options.turnTimeoutMs,
+      lifecycle: options.lifecycle,
       channel: "telephone",
       shopper: () => ({ userId: shopper.id, conversationId: caller.conversationId }),
       medium: "speech",

@@ -3,6 +3,7 @@ import { stageSeconds, voiceEventsTotal } from "../../core/metrics.ts";
 import type { Reply } from "../../core/turn.ts";
 import type { DialogEngine } from "../../dialogs/types.ts";
 import { VoiceSession, type VoiceSessionEvent, type VoiceSessionOptions } from "../../voice/index.ts";
+import type { Lifecycle } from "../lifecycle.ts";
 import { runTurn } from "../turns.ts";
 import type { VoiceStack } from "./stack.ts";
 
@@ -21,6 +22,7 @@ export interface VoiceTurnsOptions {
   log: Logger;
   /** The line's audio format and mode; the segmenter always comes from the voice settings. */
   input: Omit<VoiceSessionOptions, "segmenter">;
+  lifecycle?: Lifecycle;
   tag: string;
 }
 
@@ -45,6 +47,7 @@ export function startVoiceTurns(o: VoiceTurnsOptions): VoiceSession<Reply> {
           signal,
           timeoutMs: o.turnTimeoutMs,
           logger: o.log,
+          lifecycle: o.lifecycle,
         }),
     },
     { ...o.input, segmenter: o.stack.settings.segmenter },
