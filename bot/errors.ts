@@ -1,4 +1,4 @@
-import { ConciergeError, toPublicError } from "../core/errors.ts";
+import { ConciergeError, infrastructureError, toPublicError } from "../core/errors.ts";
 import type { Logger } from "../core/logger.ts";
 import { errorsTotal } from "../core/metrics.ts";
 
@@ -9,7 +9,7 @@ export interface PublicError {
 
 /** HTTP status for any thrown value: a ConciergeError's own, else 500. */
 export function statusOf(err: unknown): number {
-  return err instanceof ConciergeError ? err.status : 500;
+  return err instanceof ConciergeError ? err.status : (infrastructureError(err)?.status ?? 500);
 }
 
 /**

@@ -72,6 +72,7 @@ export async function startService(config: Config = loadConfig(), logger: Logger
   const writer = groundedReplyWriter({ model: () => languageModel, logger });
 
   const server = createServer({
+    redis,
     voice,
     config,
     publicUrl: config.publicUrl,

@@ -9,6 +9,21 @@ import type { Shoppers, ShopperEvent } from "../shoppers/index.ts";
 import type { IdentitySource } from "./identity.ts";
 import { meRoutes } from "./http/me.ts";
 import { Lifecycle, ShuttingDownError } from "./lifecycle.ts";
+import type { RedisLink } from "../core/redis.ts";
+import { type ClaimOnce, claimOnceInMemory } from "./voice/telephony-auth.ts";
+
+/** A key claimed once across every replica (Redis SET NX); in this process alone while Redis is down. */
+function claimOnceInRedis(redis: RedisLink): ClaimOnce {
+  const local = claimOnceInMemory();
+  return async (key, ttlMs) => {
+    if (!redis.isReady) return local(key, ttlMs);
+    try {
+      return (await redis.commands.set(key, "1", { condition: "NX", expiration: { type: "PX", value: ttlMs } })) === "OK";
+    } catch {
+      return local(key, ttlMs);
+    }
+  };
+}
 import { createBotAdapter } from "./botframework/adapter.ts";
 import { botFrameworkRoute } from "./botframework/route.ts";
 import { cors, errorHandler, methodNotAllowed, notFound, requestLog, securityHeaders } from "./http/middleware.ts";
@@ -31,6 +46,8 @@ export interface ServerDeps {
   /** The shoppers' data (exports, deletion); undefined until the store is open. */
   shoppers: () => Shoppers | undefined;
   logger: Logger;
+  /** Shared by the replicas (REDIS_URL): single-use telephone tokens, limits. */
+  redis?: RedisLink;
   /** A /voice socket that is a shared kiosk starts a new anonymous shopper after this long without a turn (default 120 s). */
   kioskIdleMs?: number;
 
@@ -138,10 +155,15 @@ export function createServer(deps: ServerDeps): ConciergeServer {
   });
   const telephony =
     deps.voice?.enabled
-      ? attachTelephony({ server, loader: deps.voice, engine: deps.engine, identity: deps.identity, logger, turnTimeoutMs, authToken: config.telephonyAuthToken, lifecycle })
+      ? attachTelephony({ server, loader: deps.voice, engine: deps.engine, identity: deps.identity, logger, turnTimeoutMs, authToken: config.telephonyAuthToken, lifecycle,
+          idleMs: config.idle ? config.idle.telephoneSeconds * 1000 : undefined,
+          claimOnce: deps.redis ? claimOnceInRedis(deps.redis) : undefined,
+        })
       : undefined;
   if (deps.voice?.enabled) {
-    attachVoice({ io, loader: deps.voice, engine: deps.engine, identity: deps.identity, logger, turnTimeoutMs, kioskIdleMs: deps.kioskIdleMs, publicUrl: deps.publicUrl, lifecycle });
+    attachVoice({ io, loader: deps.voice, engine: deps.engine, identity: deps.identity, logger, turnTimeoutMs, kioskIdleMs: deps.kioskIdleMs, publicUrl: deps.publicUrl, lifecycle,
+      sessionIdleMs: config.idle ? config.idle.voiceSeconds * 1000 : undefined,
+    });
   }
   server.on("clientError", (err, socket) => {
     logger.debug({ err }, "malformed HTTP request");

@@ -88,6 +88,10 @@ const envSchema = z.object({
   CONCIERGE_METRICS_PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).optional()),
   /** Bearer token for /metrics on the service's port; unset: this machine only. */
   CONCIERGE_METRICS_TOKEN: z.preprocess(emptyToUndefined, z.string().min(16, "must be at least 16 characters").optional()),
+  /** A /voice session with no audio and no control message for this long is ended (the socket stays). */
+  CONCIERGE_VOICE_IDLE_SECONDS: z.coerce.number().int().min(10).max(86400).default(600),
+  /** A telephone stream with no audio for this long is hung up. */
+  CONCIERGE_TELEPHONY_IDLE_SECONDS: z.coerce.number().int().min(5).max(3600).default(30),
   /** On SIGTERM/SIGINT, how long turns already running may take to finish before the service closes. */
   SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   /** Half-life of a shopper event's weight in their profile. */
@@ -187,6 +191,8 @@ export interface Config {
   kioskIdleSeconds?: number;
   /** CONCIERGE_EVENTS_KEY. */
   eventsKey?: string;
+  /** CONCIERGE_VOICE_IDLE_SECONDS, CONCIERGE_TELEPHONY_IDLE_SECONDS. */
+  idle?: { voiceSeconds: number; telephoneSeconds: number };
   /** SHUTDOWN_DRAIN_MS. */
   shutdownDrainMs?: number;
   /** CONCIERGE_METRICS_PORT, CONCIERGE_METRICS_TOKEN. */
@@ -242,6 +248,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     kioskIdleSeconds: e.CONCIERGE_KIOSK_IDLE_SECONDS,
     eventsKey: e.CONCIERGE_EVENTS_KEY,
     shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
+    idle: { voiceSeconds: e.CONCIERGE_VOICE_IDLE_SECONDS, telephoneSeconds: e.CONCIERGE_TELEPHONY_IDLE_SECONDS },
     metrics: { port: e.CONCIERGE_METRICS_PORT, token: e.CONCIERGE_METRICS_TOKEN },
     llm: {
       model: e.CONCIERGE_LLM_MODEL,

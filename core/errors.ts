@@ -45,8 +45,34 @@ export class NotReadyError extends ConciergeError {
   }
 }
 
+const CONNECTION_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "ENOTFOUND", "EAI_AGAIN"]);
+// PostgreSQL SQLSTATEs: 08 connection exceptions, 57P01-03 shutdown and start-up, 53300 too many
+// connections, 57014 a statement cancelled (its timeout).
+const UNAVAILABLE_STATES = /^(08...|57P0[123]|53300|57014)$/;
+
+/**
+ * What the infrastructure threw, as an error a client can act on: the database out of reach (503,
+ * retry) or the disk full (507: nothing new was saved, what was acknowledged before is kept).
+ * Undefined for anything else.
+ */
+export function infrastructureError(err: unknown): ConciergeError | undefined {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  if (!e || typeof e !== "object") return undefined;
+  const code = typeof e.code === "string" ? e.code : "";
+  const message = typeof e.message === "string" ? e.message : "";
+  if (code === "ENOSPC" || code === "53100" || /no space left on device|disk full/i.test(message)) {
+    return new ConciergeError("storage_full", "the service's storage is full, so this could not be saved (nothing saved before is lost); try again later", 507, { cause: err });
+  }
+  if (CONNECTION_CODES.has(code) || UNAVAILABLE_STATES.test(code) || /Connection terminated|connection timeout|timeout exceeded when trying to connect/i.test(message)) {
+    return new ConciergeError("store_unavailable", "the database cannot be reached right now; try again in a moment", 503, { cause: err });
+  }
+  return undefined;
+}
+
 /** Formats any thrown value as the public error shape, hiding internals of unexpected errors. */
 export function toPublicError(err: unknown): { code: string; message: string } {
   if (err instanceof ConciergeError) return err.toJSON();
+  const infra = infrastructureError(err);
+  if (infra) return infra.toJSON();
   return { code: "internal_error", message: "something went wrong on our side" };
 }

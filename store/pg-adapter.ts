@@ -30,7 +30,18 @@ export class PgAdapter implements SqlAdapter {
     // callers validate `schema` to a plain identifier, which needs no quoting here.
     // Only for a non-default schema: some poolers (PgBouncer) refuse unknown startup options.
     const options = this.schema === "public" ? undefined : `-c search_path=${this.schema}`;
-    const pool = new pg.Pool({ connectionString: this.url, options, application_name: "concierge" });
+    const pool = new pg.Pool({
+      connectionString: this.url,
+      options,
+      application_name: "concierge",
+      // A server that does not answer is an error within seconds, not a request that hangs.
+      connectionTimeoutMillis: 5_000,
+      idleTimeoutMillis: 30_000,
+      // A statement or a transaction left open (a client gone mid-way) is cut by the server.
+      statement_timeout: 30_000,
+      idle_in_transaction_session_timeout: 60_000,
+      max: 10,
+    });
     // An idle client losing its connection must not crash the process; the pool replaces it.
     pool.on("error", (err) => logger.warn({ err: err.message }, "postgres idle client error"));
     try {
@@ -57,6 +68,9 @@ export class PgAdapter implements SqlAdapter {
 
   async transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T> {
     const client = await this.handle.connect();
+    // The server going away mid-transaction is reported on the client: without a listener it would end the process.
+    const onError = (err: Error) => logger.warn({ err: err.message }, "postgres connection lost during a transaction");
+    client.on("error", onError);
     try {
       await client.query("BEGIN");
       const result = await fn({
@@ -66,6 +80,7 @@ export class PgAdapter implements SqlAdapter {
         },
       });
       await client.query("COMMIT");
+      client.off("error", onError);
       client.release();
       return result;
     } catch (err) {
@@ -74,6 +89,7 @@ export class PgAdapter implements SqlAdapter {
         () => undefined,
         (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
       );
+      client.off("error", onError);
       client.release(broken);
       throw err;
     }

@@ -253,6 +253,13 @@ function connect() {
     render();
   });
   socket.on("error", (m) => {
+    // The server ended a session left silent (a paused kiosk): start another, quietly.
+    if (m?.error?.code === "idle") {
+      status.started = false;
+      accepted = null;
+      sendStart();
+      return;
+    }
     const message = m?.error?.message ?? String(m);
     noReply();
     showError("server", t().errors.server(message));

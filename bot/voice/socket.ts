@@ -25,6 +25,8 @@ export interface VoiceGatewayOptions {
   lifecycle?: Lifecycle;
   /** A shared kiosk without a signed-in customer starts a new anonymous shopper after this long without a turn (default 120 s). */
   kioskIdleMs?: number;
+  /** A session that receives no audio and no control message for this long is ended, freeing the recogniser (default 10 minutes); `start` begins another. */
+  sessionIdleMs?: number;
   publicUrl?: string;
   /** Control messages (start, ptt, playback, stop) per socket; default a burst of 30, then 10 a second. */
   controlLimiter?: RateLimiter;
@@ -127,6 +129,23 @@ export function attachVoice(options: VoiceGatewayOptions): Namespace {
         log.warn({ err: emitErr }, "could not deliver an error to the client");
       }
     };
+
+    // Every message from the client shows it is still there; a session left silent is ended.
+    const sessionIdleMs = options.sessionIdleMs ?? 600_000;
+    let quiet: NodeJS.Timeout | undefined;
+    const heard = () => {
+      clearTimeout(quiet);
+      quiet = setTimeout(() => {
+        if (!session) return;
+        session.close();
+        session = undefined;
+        log.info({ sessionIdleMs }, "voice: session ended after a silent spell");
+        sendError(new ConciergeError("idle", `no audio for ${Math.round(sessionIdleMs / 1000)} s: the voice session ended; send start to begin another`, 408), undefined, "audio");
+      }, sessionIdleMs);
+      quiet.unref();
+    };
+    socket.onAny(() => heard());
+    heard();
 
     const limit = async (ack: Ack | undefined, event: string): Promise<boolean> => {
       const d = await controlLimiter.consume(socket.id);
@@ -302,6 +321,7 @@ export function attachVoice(options: VoiceGatewayOptions): Namespace {
     socket.on("error", (err) => log.warn({ err }, "socket error"));
     socket.on("disconnect", () => {
       closed = true;
+      clearTimeout(quiet);
       clearTimeout(idleTimer);
       session?.close();
       session = undefined;

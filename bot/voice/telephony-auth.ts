@@ -52,13 +52,39 @@ export function validTwilioSignature(authToken: string, signature: string | unde
     .reduce((a, b) => a || b, false);
 }
 
+/** How long after the webhook a stream may present its call's token: the provider connects within seconds. */
+export const CALL_TOKEN_TTL_MS = 60_000;
+
 /**
- * The media stream's proof that it belongs to a call whose webhook was signed: hex HMAC-SHA256 of
- * the CallSid and the caller's number as signed, so a token seen once (providers log TwiML) cannot
- * open another caller's profile by naming another number.
+ * The media stream's proof that it belongs to a call whose webhook was signed: `<issued ms>.<hex
+ * HMAC-SHA256 of the CallSid, the caller's number as signed and the issue time>`. A token seen once
+ * (providers log TwiML) opens no other caller's profile (the number is in it), expires within a
+ * minute, and is taken once per call (see CallTokens).
  */
-export function callToken(authToken: string, callSid: string, from: string | undefined): string {
-  return createHmac("sha256", authToken).update(`${callSid}\n${from ?? ""}`, "utf8").digest("hex");
+export function callToken(authToken: string, callSid: string, from: string | undefined, issuedAt: number): string {
+  return `${issuedAt}.${createHmac("sha256", authToken).update(`${callSid}\n${from ?? ""}\n${issuedAt}`, "utf8").digest("hex")}`;
+}
+
+/** A stream's token, checked: signed for this call and number, and not older than CALL_TOKEN_TTL_MS. */
+export function validCallToken(authToken: string, token: string, callSid: string, from: string | undefined, now = Date.now()): boolean {
+  const issuedAt = Number(/^(\d{1,15})\./.exec(token)?.[1]);
+  if (!Number.isFinite(issuedAt) || now - issuedAt > CALL_TOKEN_TTL_MS || issuedAt - now > 5_000) return false;
+  return safeEqual(callToken(authToken, callSid, from, issuedAt), token);
+}
+
+/** "Has this key been claimed already?", shared by replicas when they share a Redis. */
+export type ClaimOnce = (key: string, ttlMs: number) => Promise<boolean>;
+
+/** In one process: a key is claimed once within its time to live. */
+export function claimOnceInMemory(): ClaimOnce {
+  const claimed = new Map<string, number>();
+  return async (key, ttlMs) => {
+    const now = Date.now();
+    for (const [k, until] of claimed) if (until < now) claimed.delete(k);
+    if (claimed.has(key)) return false;
+    claimed.set(key, now + ttlMs);
+    return true;
+  };
 }
 
 /** E.164; anything else (withheld numbers, SIP or client identities) gets no lasting identity. */
@@ -81,12 +107,18 @@ export interface StreamStart {
  * vouched for (shoppers/ Identity turns it into a keyed id); without one nothing in the start is
  * trusted: no number, and every call is a shopper of its own.
  */
-export function streamCaller(start: StreamStart, authToken: string | undefined): { number: string | undefined; conversationId: string } | undefined {
+export async function streamCaller(
+  start: StreamStart,
+  authToken: string | undefined,
+  claimOnce: ClaimOnce,
+): Promise<{ number: string | undefined; conversationId: string } | undefined> {
   const conversationId = `phone:${start.callSid ?? start.streamSid}`;
   if (!authToken) return { number: undefined, conversationId };
   const token = start.customParameters?.token;
   const number = callerNumber(start.customParameters?.from);
-  if (!start.callSid || !token || !safeEqual(callToken(authToken, start.callSid, number), token)) return undefined;
+  if (!start.callSid || !token || !validCallToken(authToken, token, start.callSid, number)) return undefined;
+  // One stream per call: a replayed start (the TwiML was seen somewhere) is refused.
+  if (!(await claimOnce(`concierge:call:${start.callSid}`, 2 * CALL_TOKEN_TTL_MS))) return undefined;
   return { number, conversationId };
 }
 

@@ -11,7 +11,17 @@ import { float32ToInt16, int16ToFloat32, mulawEncode, resample, type VoiceSessio
 import type { IdentitySource } from "../identity.ts";
 import type { Lifecycle } from "../lifecycle.ts";
 import type { VoiceStackLoader } from "./stack.ts";
-import { callerNumber, callToken, requestHost, SIGNATURE_HEADER, signedUrl, streamCaller, validTwilioSignature } from "./telephony-auth.ts";
+import {
+  type ClaimOnce,
+  callerNumber,
+  callToken,
+  claimOnceInMemory,
+  requestHost,
+  SIGNATURE_HEADER,
+  signedUrl,
+  streamCaller,
+  validTwilioSignature,
+} from "./telephony-auth.ts";
 import { startVoiceTurns } from "./turns.ts";
 
 export const MEDIA_STREAM_PATH = "/api/telephony/media-stream";
@@ -23,6 +33,8 @@ const FRAME_BYTES = 160;
 const MAX_MESSAGE_BYTES = 64 * 1024;
 /** A caller's client that keeps sending nonsense is cut off rather than logged forever. */
 const MAX_BAD_MESSAGES = 50;
+/** Audio arriving while the models load waits here: 2 s of frames at most, the rest is dropped. */
+const MAX_EARLY_FRAMES = 100;
 
 const startSchema = z.object({
   event: z.literal("start"),
@@ -51,6 +63,10 @@ export interface TelephonyOptions {
   lifecycle?: Lifecycle;
   /** CONCIERGE_TELEPHONY_AUTH_TOKEN: when set, a stream must prove its call with the token the TwiML handed out. */
   authToken?: string;
+  /** Makes a call's token single-use (shared through Redis across replicas); default: in this process. */
+  claimOnce?: ClaimOnce;
+  /** A call that sends no audio for this long is hung up (default 30 s). */
+  idleMs?: number;
 }
 
 /** 16 kHz PCM16 reply audio as 8 kHz mu-law frames of 20 ms (the last one padded with silence). */
@@ -86,7 +102,8 @@ export function attachTelephony(options: TelephonyOptions): { close(): void } {
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
   };
   options.server.on("upgrade", onUpgrade);
-  wss.on("connection", (ws: WebSocket) => handleCall(ws, options));
+  const claimOnce = options.claimOnce ?? claimOnceInMemory();
+  wss.on("connection", (ws: WebSocket) => handleCall(ws, { ...options, claimOnce }));
   return {
     close() {
       options.server.off("upgrade", onUpgrade);
@@ -96,12 +113,25 @@ export function attachTelephony(options: TelephonyOptions): { close(): void } {
   };
 }
 
-function handleCall(ws: WebSocket, options: TelephonyOptions): void {
+function handleCall(ws: WebSocket, options: TelephonyOptions & { claimOnce: ClaimOnce }): void {
+  const claimOnce = options.claimOnce;
   let log = options.logger.child({ channel: "telephone" });
   let streamSid: string | undefined;
   let session: VoiceSession<Reply> | undefined;
   let bad = 0;
   let ended = false;
+  // A line that goes quiet (no frames at all: a phone line sends 50 a second) is hung up.
+  const idleMs = options.idleMs ?? 30_000;
+  let idle: NodeJS.Timeout | undefined;
+  const stillThere = () => {
+    clearTimeout(idle);
+    idle = setTimeout(() => {
+      log.info({ idleMs }, "telephony: no audio for a while, hanging up");
+      ws.close(1000, "idle");
+    }, idleMs);
+    idle.unref();
+  };
+  stillThere();
   /** Per reply: marks sent and not yet echoed back by the line (the reply is still playing while any are out). */
   const outstanding = new Map<string, number>();
   // Warm the models while the call connects.
@@ -193,13 +223,15 @@ function handleCall(ws: WebSocket, options: TelephonyOptions): void {
         const parsed = startSchema.safeParse(message);
         if (!parsed.success) return complain(`start: ${parsed.error.issues[0]?.message}`);
         if (starting) return complain("start: the stream has already started");
-        const caller = streamCaller(parsed.data.start, options.authToken);
-        if (!caller) {
-          log.warn({ call: parsed.data.start.callSid?.slice(-8) }, "telephony: stream refused, its call token is missing or wrong");
-          ws.close(1008, "unauthorised");
-          return;
-        }
-        starting = start(parsed.data, caller).catch((err) => {
+        starting = (async () => {
+          const caller = await streamCaller(parsed.data.start, options.authToken, claimOnce);
+          if (!caller) {
+            log.warn({ call: parsed.data.start.callSid?.slice(-8) }, "telephony: stream refused, its call token is missing, wrong, expired or used");
+            ws.close(1008, "unauthorised");
+            return;
+          }
+          await start(parsed.data, caller);
+        })().catch((err) => {
           log.error({ err }, "telephony: could not start the voice session");
           ws.close(1011, "voice is unavailable");
         });
@@ -209,13 +241,14 @@ function handleCall(ws: WebSocket, options: TelephonyOptions): void {
         return;
       }
       case "media": {
+        stillThere();
         const parsed = mediaSchema.safeParse(message);
         if (!parsed.success) return complain("media: payload must be base64 mu-law");
         if (parsed.data.media.track && parsed.data.media.track !== "inbound") return;
         const bytes = Buffer.from(parsed.data.media.payload, "base64");
         if (!session) {
           // Before an accepted start the audio belongs to no one: dropped, never replayed.
-          if (starting && early.length < 500) early.push(bytes);
+          if (starting && early.length < MAX_EARLY_FRAMES) early.push(bytes);
           return;
         }
         return pushAudio(bytes);
@@ -249,6 +282,7 @@ function handleCall(ws: WebSocket, options: TelephonyOptions): void {
   ws.on("error", (err) => log.warn({ err }, "telephony: socket error"));
   ws.on("close", () => {
     ended = true;
+    clearTimeout(idle);
     session?.close();
   });
 }
@@ -291,7 +325,7 @@ export function twimlRoute(publicUrl?: string, authToken?: string): express.Requ
       const callSid = form.CallSid;
       if (typeof callSid !== "string" || !CALL_SID.test(callSid)) return next(new ValidationError("CallSid: expected the call's id in the form body"));
       const from = callerNumber(form.From);
-      parameters += `\n      <Parameter name="token" value="${callToken(authToken, callSid, from)}"/>`;
+      parameters += `\n      <Parameter name="token" value="${callToken(authToken, callSid, from, Date.now())}"/>`;
       if (from) parameters += `\n      <Parameter name="from" value="${attr(from)}"/>`;
     }
     const url = attr(`${base}${MEDIA_STREAM_PATH}`);

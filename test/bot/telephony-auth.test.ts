@@ -30,7 +30,17 @@ const sign = (url: string, form: Record<string, string>) =>
   createHmac("sha1", AUTH_TOKEN)
     .update(url + Object.keys(form).sort().map((k) => k + form[k]).join(""))
     .digest("base64");
-const expectedToken = (callSid: string, from = "") => createHmac("sha256", AUTH_TOKEN).update(`${callSid}\n${from}`).digest("hex");
+const expectedToken = (callSid: string, from = "", issuedAt = Date.now()) =>
+  `${issuedAt}.${createHmac("sha256", AUTH_TOKEN).update(`${callSid}\n${from}\n${issuedAt}`).digest("hex")}`;
+/** The token the TwiML carries, checked as a test would: its issue time, and its HMAC over call, number and time. */
+const tokenIn = (twiml: string) => {
+  const token = /<Parameter name="token" value="(\d+)\.([0-9a-f]{64})"\/>/.exec(twiml);
+  expect(token, "a token of the form <issued ms>.<hex HMAC>").not.toBeNull();
+  const issuedAt = Number(token![1]);
+  expect(Math.abs(Date.now() - issuedAt)).toBeLessThan(10_000);
+  expect(`${token![1]}.${token![2]}`).toBe(expectedToken(CALL_SID, FROM, issuedAt));
+  return `${token![1]}.${token![2]}`;
+};
 
 let dataDir: string;
 let loader: VoiceStackLoader;
@@ -109,7 +119,7 @@ describe("with CONCIERGE_TELEPHONY_AUTH_TOKEN", () => {
   it("answers a correctly signed webhook with TwiML carrying the call's token and the caller's number", async () => {
     const res = await postTwiml(secured, callForm, { "x-twilio-signature": sign(`${secured.url}${TWIML}`, callForm) });
     expect(res.status).toBe(200);
-    expect(res.text).toContain(`<Parameter name="token" value="${expectedToken(CALL_SID, FROM)}"/>`);
+    tokenIn(res.text);
     expect(res.text).toContain(`<Parameter name="from" value="${FROM}"/>`);
     expect(res.text).toMatch(/<Stream url="wss:\/\/127\.0\.0\.1:\d+\/api\/telephony\/media-stream">/);
   });
@@ -152,7 +162,7 @@ describe("with CONCIERGE_TELEPHONY_AUTH_TOKEN", () => {
   it("takes the token from the TwiML into a call that is heard and answered as the caller's own shopper", async () => {
     const twiml = await postTwiml(secured, callForm, { "x-twilio-signature": sign(`${secured.url}${TWIML}`, callForm) });
     const params = Object.fromEntries([...twiml.text.matchAll(/<Parameter name="(\w+)" value="([^"]*)"\/>/g)].map((m) => [m[1], m[2]]));
-    expect(params).toEqual({ token: expectedToken(CALL_SID, FROM), from: FROM });
+    expect(params).toEqual({ token: tokenIn(twiml.text), from: FROM });
     const call = await callLine(Number(new URL(secured.url).port), { callSid: CALL_SID, customParameters: params, sendStart: false });
     // Audio before the start belongs to no one: never heard, even once the start is accepted.
     await call.play(concatPcm([fliteSpeech("show me hiking boots"), silence(1500)]).samples);
@@ -170,6 +180,10 @@ describe("with CONCIERGE_TELEPHONY_AUTH_TOKEN", () => {
     expect(unkeyed).not.toContain(turns[0]!.userId.slice("phone:".length, "phone:".length + 16));
     for (const t of turns) expect(t).toMatchObject({ userId: turns[0]!.userId, medium: "speech" });
     call.ws.close();
+    // The same start replayed (the TwiML was logged somewhere): the token is taken, once per call.
+    const replay = await callLine(Number(new URL(secured.url).port), { callSid: CALL_SID, customParameters: params });
+    await replay.play(request().samples);
+    expect(await replay.closed).toEqual({ code: 1008, reason: "unauthorised" });
   });
 
   for (const [name, callSid, parameters] of [
@@ -178,6 +192,8 @@ describe("with CONCIERGE_TELEPHONY_AUTH_TOKEN", () => {
     // The call's own token, presented with another caller's number to open their profile.
     ["a token for another caller", "CA0000000000000000000000000spoof", { token: expectedToken("CA0000000000000000000000000spoof", FROM), from: "+14155550199" }],
     ["no token", "CA0000000000000000000000000000none", { from: FROM }],
+    // Genuinely signed for this call and number, but issued two minutes ago.
+    ["an expired token", "CA000000000000000000000000000expd", { token: expectedToken("CA000000000000000000000000000expd", FROM, Date.now() - 120_000), from: FROM }],
   ] as const) {
     it(`closes a stream with ${name} 1008 before hearing anything`, async () => {
       const call = await callLine(Number(new URL(secured.url).port), { callSid, customParameters: parameters });

@@ -8,6 +8,7 @@ import { concatPcm, int16ToBytes, silence } from "../audio/pcm.ts";
 import { abortedError, SpeechEngineError } from "../errors.ts";
 import type { Pcm, SpeechToText, Transcript } from "../types.ts";
 import { DEFAULT_HMM } from "./model-files.ts";
+import { RecognitionQueue } from "./queue.ts";
 
 /** Decoder settings (pocketsphinx's own flags). The defaults are what bench/voice-tune.ts measured best here. */
 export interface DecoderSettings {
@@ -189,7 +190,7 @@ class BatchProcess {
 export class PocketsphinxSpeechToText implements SpeechToText {
   readonly name = "pocketsphinx";
   readonly tier = "built-in" as const;
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly queue = new RecognitionQueue();
   private process?: BatchProcess;
   private workDir?: Promise<string>;
   private seq = 0;
@@ -232,9 +233,7 @@ export class PocketsphinxSpeechToText implements SpeechToText {
     // otherwise misheard, before the decoder's noise and mean estimates have settled.
     const pcm = concatPcm([silence(PAD_MS), toPipelineRate(audio), silence(PAD_MS)]);
     // One request at a time per process: queue behind the previous one.
-    const run = this.queue.then(() => this.run(pcm, signal));
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.queue.run(() => this.run(pcm, signal));
   }
 
   private async run(pcm: Pcm, signal?: AbortSignal): Promise<Transcript> {
@@ -285,7 +284,7 @@ export class PocketsphinxSpeechToText implements SpeechToText {
 
   async close(): Promise<void> {
     this.closed = true;
-    await this.queue;
+    await this.queue.idle();
     this.process?.close();
     this.process = undefined;
     if (this.workDir) await rm(await this.workDir, { recursive: true, force: true });

@@ -5,6 +5,7 @@ import { toPipelineRate } from "../audio.ts";
 import { abortedError, SpeechEngineError } from "../errors.ts";
 import type { Pcm, SpeechToText, Transcript } from "../types.ts";
 import { type CudaProbe, chooseWhisperBackend, type GpuMode, type WhisperBackend } from "./gpu.ts";
+import { RecognitionQueue } from "./queue.ts";
 
 /**
  * The downloaded speech-to-text model: whisper in whisper.cpp's ggml format. Multilingual "base"
@@ -50,7 +51,7 @@ const defaultLoad = async () => (await import("@fugood/whisper.node" as string))
 export class WhisperSpeechToText implements SpeechToText {
   readonly name = "whisper";
   readonly tier = "downloaded" as const;
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly queue = new RecognitionQueue();
 
   private constructor(
     private readonly ctx: WhisperContextLike,
@@ -88,9 +89,7 @@ export class WhisperSpeechToText implements SpeechToText {
   transcribe(audio: Pcm, options: { locale: "en" | "zh"; signal?: AbortSignal }): Promise<Transcript> {
     if (options.signal?.aborted) return Promise.reject(abortedError(options.signal));
     const pcm = toPipelineRate(audio);
-    const run = this.queue.then(() => this.run(pcm, options.locale, options.signal));
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.queue.run(() => this.run(pcm, options.locale, options.signal));
   }
 
   private async run(pcm: Pcm, locale: "en" | "zh", signal?: AbortSignal): Promise<Transcript> {
@@ -126,7 +125,7 @@ export class WhisperSpeechToText implements SpeechToText {
   }
 
   async close(): Promise<void> {
-    await this.queue;
+    await this.queue.idle();
     await this.ctx.release();
   }
 }
