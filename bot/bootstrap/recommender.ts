@@ -95,8 +95,10 @@ async function chooseEmbedder(config: Config, logger: Logger): Promise<Embedder 
   try {
     return await createDownloadedEmbedder(config, logger);
   } catch (err) {
-    if (!(err instanceof ModelUnavailableError)) throw err;
-    logger.warn({ model: "embedding", tier: "built-in", reason: err.message }, "downloaded embedding model unavailable; the built-in one serves");
+    // Missing, unreadable or corrupt: whatever the reason, the built-in tier answers and the log says why.
+    const reason = err instanceof Error ? err.message : String(err);
+    const level = err instanceof ModelUnavailableError ? "warn" : "error";
+    logger[level]({ model: "embedding", tier: "built-in", reason }, "downloaded embedding model unavailable; the built-in one serves");
     return undefined;
   }
 }
