@@ -77,7 +77,6 @@ export async function startService(config: Config = loadConfig(), logger: Logger
     config,
     publicUrl: config.publicUrl,
     logger,
-    messageRate: config.messageRate,
     admin: adminRouter({
       adminToken: config.adminToken,
       logger,

@@ -9,6 +9,7 @@ import type { Shoppers, ShopperEvent } from "../shoppers/index.ts";
 import type { IdentitySource } from "./identity.ts";
 import { meRoutes } from "./http/me.ts";
 import { Lifecycle, ShuttingDownError } from "./lifecycle.ts";
+import type { ConciergeError } from "../core/errors.ts";
 import type { RedisLink } from "../core/redis.ts";
 import { type ClaimOnce, claimOnceInMemory } from "./voice/telephony-auth.ts";
 
@@ -28,7 +29,7 @@ import { createBotAdapter } from "./botframework/adapter.ts";
 import { botFrameworkRoute } from "./botframework/route.ts";
 import { cors, errorHandler, methodNotAllowed, notFound, requestLog, securityHeaders } from "./http/middleware.ts";
 import { eventRoutes, healthRoutes, type RecordedEvents, sendMetrics, webRoutes } from "./http/routes.ts";
-import { type RateLimiter, type TokenBucketOptions, TokenBucketLimiter } from "./rate-limit.ts";
+import { Limits, limitSettings } from "./limits.ts";
 import { attachChat } from "./socket.ts";
 import { attachVoice } from "./voice/socket.ts";
 import type { VoiceStackLoader } from "./voice/stack.ts";
@@ -55,13 +56,8 @@ export interface ServerDeps {
   bodyLimit?: string | number;
   /** Largest socket.io message in bytes; default 1.5 MiB, so a 1 MB text arrives and is refused by validation instead of the connection being dropped. */
   socketMaxBytes?: number;
-  /** Per-socket `message` rate; default a burst of 10, then 1 a second. */
-  messageRate?: TokenBucketOptions;
-  /** Per-socket `event` rate (calls, not events); default a burst of 100, then 20 a second. */
-  eventRate?: TokenBucketOptions;
-  /** Replaces the in-process limiters (e.g. one shared through Redis across replicas). */
-  messageLimiter?: RateLimiter;
-  eventLimiter?: RateLimiter;
+  /** Replaces the limits built from config (tests). */
+  limits?: Limits;
   /** A turn longer than this is answered with a timeout error and aborted; default 60 s (CPU generation is slow). */
   turnTimeoutMs?: number;
   /** Where chat.html, chat.js, chat.css and images/ are; default ../web next to this folder. */
@@ -105,6 +101,7 @@ export function createServer(deps: ServerDeps): ConciergeServer {
   const webDir = deps.webDir ?? path.resolve(import.meta.dirname, "../web");
   const bot = createBotAdapter(config.bot, logger);
   const lifecycle = new Lifecycle();
+  const limits = deps.limits ?? new Limits(limitSettings(config), { redis: deps.redis, logger, trustProxy: config.limits?.trustProxy, namespace: config.databaseSchema });
 
   const app = express();
   app.disable("x-powered-by");
@@ -115,6 +112,10 @@ export function createServer(deps: ServerDeps): ConciergeServer {
   app.use("/api", cors());
   // While shutting down, new work goes to the other replicas (a load balancer retries a 503).
   app.use("/api", (_req, _res, next) => next(lifecycle.isAccepting ? undefined : new ShuttingDownError()));
+  // Per client address, across replicas: a flood from one address is told to slow down, not served.
+  app.use("/api", (req, _res, next) => {
+    limits.check(limits.perIp, limits.clientIp(req), "requests from your address").then(() => next(), next);
+  });
   // Not strict: a bare string or number parses, so the route can say what it expected instead of "Unexpected token".
   app.use(express.json({ limit: deps.bodyLimit ?? DEFAULT_BODY_LIMIT, type: ["application/json", "application/*+json"], strict: false }));
   app.use(eventRoutes({ ...deps, eventsKey: config.eventsKey }));
@@ -148,20 +149,19 @@ export function createServer(deps: ServerDeps): ConciergeServer {
     identity: deps.identity,
     publicUrl: deps.publicUrl,
     logger,
-    messageLimiter: deps.messageLimiter ?? new TokenBucketLimiter(deps.messageRate ?? { capacity: 10, refillPerSecond: 1 }),
-    eventLimiter: deps.eventLimiter ?? new TokenBucketLimiter(deps.eventRate ?? { capacity: 100, refillPerSecond: 20 }),
+    limits,
     turnTimeoutMs,
     lifecycle,
   });
   const telephony =
     deps.voice?.enabled
-      ? attachTelephony({ server, loader: deps.voice, engine: deps.engine, identity: deps.identity, logger, turnTimeoutMs, authToken: config.telephonyAuthToken, lifecycle,
+      ? attachTelephony({ server, loader: deps.voice, engine: deps.engine, identity: deps.identity, logger, turnTimeoutMs, authToken: config.telephonyAuthToken, lifecycle, limits,
           idleMs: config.idle ? config.idle.telephoneSeconds * 1000 : undefined,
           claimOnce: deps.redis ? claimOnceInRedis(deps.redis) : undefined,
         })
       : undefined;
   if (deps.voice?.enabled) {
-    attachVoice({ io, loader: deps.voice, engine: deps.engine, identity: deps.identity, logger, turnTimeoutMs, kioskIdleMs: deps.kioskIdleMs, publicUrl: deps.publicUrl, lifecycle,
+    attachVoice({ io, loader: deps.voice, engine: deps.engine, identity: deps.identity, logger, turnTimeoutMs, kioskIdleMs: deps.kioskIdleMs, publicUrl: deps.publicUrl, lifecycle, limits,
       sessionIdleMs: config.idle ? config.idle.voiceSeconds * 1000 : undefined,
     });
   }
@@ -178,10 +178,17 @@ export function createServer(deps: ServerDeps): ConciergeServer {
 
   // A connection arriving during the drain is refused: it would start work the drain does not wait for.
   for (const name of ["/chat", "/voice"]) {
-    io.of(name).use((_socket, next) => {
-      if (lifecycle.isAccepting) return next();
-      const err = new ShuttingDownError();
-      next(Object.assign(new Error(err.message), { data: err.toJSON() }));
+    io.of(name).use((socket, next) => {
+      const refuse = (err: ConciergeError) => next(Object.assign(new Error(err.message), { data: err.toJSON() }));
+      if (!lifecycle.isAccepting) return refuse(new ShuttingDownError());
+      // One slot per connection and address (across replicas), given back when it closes.
+      limits.connection(socket.request).then(
+        (release) => {
+          socket.once("disconnect", release);
+          next();
+        },
+        (err: ConciergeError) => refuse(err),
+      );
     });
   }
 

@@ -8,7 +8,7 @@ import { reportError } from "./errors.ts";
 import { parseEvents } from "./events.ts";
 import { authenticate, baseUrlOf, type IdentitySource, sessionNotice, shopperOf } from "./identity.ts";
 import type { Lifecycle } from "./lifecycle.ts";
-import type { RateLimiter } from "./rate-limit.ts";
+import type { Limits } from "./limits.ts";
 import { parseMessage, runTurn, toWireReply } from "./turns.ts";
 
 export interface ChatGatewayOptions {
@@ -22,19 +22,13 @@ export interface ChatGatewayOptions {
   /** CONCIERGE_PUBLIC_URL, for links in replies; else the handshake's host. */
   publicUrl?: string;
   logger: Logger;
-  messageLimiter: RateLimiter;
+  /** Per address, per shopper (across their sockets and the replicas) and overall. */
+  limits: Limits;
   lifecycle?: Lifecycle;
-  eventLimiter: RateLimiter;
   turnTimeoutMs: number;
 }
 
 type Ack = (response: unknown) => void;
-
-class RateLimitedError extends ConciergeError {
-  constructor(what: string, retryAfterMs: number) {
-    super("rate_limited", `too many ${what}; try again in ${Math.max(1, Math.ceil(retryAfterMs / 1000))} s`, 429);
-  }
-}
 
 const KNOWN_EVENTS = new Set(["message", "event"]);
 
@@ -87,8 +81,10 @@ export function attachChat(options: ChatGatewayOptions): Namespace {
       void (async () => {
         try {
           const message = parseMessage(payload, config.maxMessageChars);
-          const decision = await options.messageLimiter.consume(socket.id);
-          if (!decision.allowed) throw new RateLimitedError("messages", decision.retryAfterMs);
+          const { limits } = options;
+          await limits.check(limits.perIp, limits.clientIp(socket.request), "requests from your address");
+          await limits.check(limits.messagesPerShopper, userId, "messages");
+          await limits.check(limits.turns, "all", "requests to this shop at the moment");
           const turn = { conversationId, userId, text: message.text, locale: message.locale ?? shopper.locale, medium: "text" as const, baseUrl };
           const run = queue.then(async () => {
             const reply = await runTurn({
@@ -116,8 +112,9 @@ export function attachChat(options: ChatGatewayOptions): Namespace {
       void (async () => {
         try {
           const events = parseEvents(payload, { shopperId: userId });
-          const decision = await options.eventLimiter.consume(socket.id);
-          if (!decision.allowed) throw new RateLimitedError("events", decision.retryAfterMs);
+          const { limits } = options;
+          await limits.check(limits.perIp, limits.clientIp(socket.request), "requests from your address");
+          await limits.check(limits.eventsPerShopper, userId, "events", events.length);
           if (!options.isReady()) throw new NotReadyError();
           // Recorded first: an optional call would not evaluate its arguments when there is no ack.
           const recorded = await options.recordEvents(events);
@@ -136,8 +133,6 @@ export function attachChat(options: ChatGatewayOptions): Namespace {
     socket.on("error", (err) => log.warn({ err }, "socket error"));
     socket.on("disconnect", (reason) => {
       closed.abort(new ConciergeError("disconnected", "the client disconnected", 499));
-      options.messageLimiter.forget(socket.id);
-      options.eventLimiter.forget(socket.id);
       log.debug({ reason }, "disconnected");
     });
     socket.emit("session", sessionNotice(shopper, { claimedUserId: (socket.handshake.auth as Record<string, unknown> | undefined)?.userId !== undefined }));

@@ -33,9 +33,21 @@ const envSchema = z.object({
   REDIS_URL: optionalString,
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   MAX_MESSAGE_CHARS: z.coerce.number().int().positive().default(2000),
-  /** Chat messages a connection may send at once, then per second (token bucket). */
+  /** Chat messages a shopper may send at once, then per second, over all their connections. */
   RATE_LIMIT_BURST: z.coerce.number().int().positive().default(10),
   RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(1),
+  /** HTTP requests, chat messages and event calls one client address may make a minute (0: no limit). */
+  RATE_LIMIT_PER_IP_PER_MINUTE: z.coerce.number().int().min(0).default(600),
+  /** Connections (chat, voice, telephone) one client address may hold open at once (0: no limit). */
+  MAX_CONNECTIONS_PER_IP: z.coerce.number().int().min(0).default(100),
+  /** Shopper events one shopper may record a minute (0: no limit). */
+  RATE_LIMIT_EVENTS_PER_MINUTE: z.coerce.number().int().min(0).default(600),
+  /** Voice sessions (kiosks and calls) one replica runs at once (0: no limit). */
+  MAX_VOICE_SESSIONS: z.coerce.number().int().min(0).default(16),
+  /** Turns the whole service takes a second, across replicas (0: no limit). */
+  MAX_TURNS_PER_SECOND: z.coerce.number().int().min(0).default(0),
+  /** Behind a reverse proxy: a client's address is the last X-Forwarded-For hop, not the proxy's. */
+  CONCIERGE_TRUST_PROXY: bool(false),
   /** Bot Framework credentials: when an app id is set, every request to /api/messages must be authenticated. */
   MICROSOFT_APP_ID: optionalString,
   MICROSOFT_APP_PASSWORD: optionalString,
@@ -166,6 +178,8 @@ export interface Config {
   logLevel: string;
   maxMessageChars: number;
   messageRate: { capacity: number; refillPerSecond: number };
+  /** The limits (bot/limits.ts); optional so hand-built configs take the defaults. */
+  limits?: { perIpPerMinute: number; maxConnectionsPerIp: number; eventsPerShopperPerMinute: number; maxVoiceSessions: number; turnsPerSecond: number; trustProxy: boolean };
   bot: {
     appId?: string;
     appPassword?: string;
@@ -225,6 +239,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     maxMessageChars: e.MAX_MESSAGE_CHARS,
     messageRate: { capacity: e.RATE_LIMIT_BURST, refillPerSecond: e.RATE_LIMIT_PER_SECOND },
+    limits: {
+      perIpPerMinute: e.RATE_LIMIT_PER_IP_PER_MINUTE,
+      maxConnectionsPerIp: e.MAX_CONNECTIONS_PER_IP,
+      eventsPerShopperPerMinute: e.RATE_LIMIT_EVENTS_PER_MINUTE,
+      maxVoiceSessions: e.MAX_VOICE_SESSIONS,
+      turnsPerSecond: e.MAX_TURNS_PER_SECOND,
+      trustProxy: e.CONCIERGE_TRUST_PROXY,
+    },
     bot: {
       appId: e.MICROSOFT_APP_ID,
       appPassword: e.MICROSOFT_APP_PASSWORD,

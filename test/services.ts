@@ -42,6 +42,9 @@ export function localServiceEnv(dataDir: string, env: Record<string, string> = {
     CONCIERGE_EMBEDDING_MODEL: "none",
     CONCIERGE_LLM_MODEL: "none",
     LOG_LEVEL: "silent",
+    // Every test client comes from 127.0.0.1: the per-address limits are tested on their own (test/bot/limits.test.ts).
+    RATE_LIMIT_PER_IP_PER_MINUTE: "0",
+    MAX_CONNECTIONS_PER_IP: "0",
     ...env,
   };
 }

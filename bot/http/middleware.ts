@@ -3,6 +3,7 @@ import { ConciergeError } from "../../core/errors.ts";
 import type { Logger } from "../../core/logger.ts";
 import { EXPORT_PATH } from "../../shoppers/index.ts";
 import { reportError, statusOf } from "../errors.ts";
+import { RateLimitedError } from "../limits.ts";
 
 /** A path as it may be logged: an export link's token is a key to someone's data. */
 export function loggablePath(path: string): string {
@@ -47,7 +48,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     const status = statusOf(mapped);
     if (status === 503) res.set("Retry-After", "5");
-    if (error.code === "rate_limited") res.set("Retry-After", "1");
+    if (error.code === "rate_limited") res.set("Retry-After", String(mapped instanceof RateLimitedError ? Math.max(1, Math.ceil(mapped.retryAfterMs / 1000)) : 1));
     res.status(status).json({ error });
   };
 }

@@ -7,6 +7,7 @@ import type { DialogEngine } from "../../dialogs/types.ts";
 import { InvalidAudioError, int16ToBytes, SpeechEngineError, type VoiceSession, type VoiceSessionEvent } from "../../voice/index.ts";
 import { reportError } from "../errors.ts";
 import { authenticate, baseUrlOf, type IdentitySource, sessionNotice, shopperOf } from "../identity.ts";
+import type { Limits } from "../limits.ts";
 import { type RateLimiter, TokenBucketLimiter } from "../rate-limit.ts";
 import { toWireReply } from "../turns.ts";
 import { startVoiceTurns } from "./turns.ts";
@@ -28,6 +29,8 @@ export interface VoiceGatewayOptions {
   /** A session that receives no audio and no control message for this long is ended, freeing the recogniser (default 10 minutes); `start` begins another. */
   sessionIdleMs?: number;
   publicUrl?: string;
+  /** Voice sessions this replica runs at once (MAX_VOICE_SESSIONS). */
+  limits?: Limits;
   /** Control messages (start, ptt, playback, stop) per socket; default a burst of 30, then 10 a second. */
   controlLimiter?: RateLimiter;
   /** Milliseconds of audio per socket; default a 2-minute burst, then 3× real time, so a recording may be streamed faster than real time but not without end. */
@@ -111,6 +114,14 @@ export function attachVoice(options: VoiceGatewayOptions): Namespace {
     let idleTimer: NodeJS.Timeout | undefined;
     const baseUrl = baseUrlOf(socket.handshake.headers, options.publicUrl, socket.handshake.secure);
     let session: VoiceSession<Reply> | undefined;
+    // This socket's share of the replica's voice sessions, held from its first start until it goes.
+    let releaseSlot: (() => void) | undefined;
+    const endSession = () => {
+      session?.close();
+      session = undefined;
+      releaseSlot?.();
+      releaseSlot = undefined;
+    };
     let format = "pcm16";
     let sampleRate = 16000;
     let starting = 0;
@@ -137,8 +148,7 @@ export function attachVoice(options: VoiceGatewayOptions): Namespace {
       clearTimeout(quiet);
       quiet = setTimeout(() => {
         if (!session) return;
-        session.close();
-        session = undefined;
+        endSession();
         log.info({ sessionIdleMs }, "voice: session ended after a silent spell");
         sendError(new ConciergeError("idle", `no audio for ${Math.round(sessionIdleMs / 1000)} s: the voice session ended; send start to begin another`, 408), undefined, "audio");
       }, sessionIdleMs);
@@ -230,6 +240,7 @@ export function attachVoice(options: VoiceGatewayOptions): Namespace {
             throw new SpeechEngineError("locale: Chinese speech needs the whisper model (the built-in recogniser is English only); run `concierge models pull whisper` or use locale \"en\"", { code: "speech_unavailable" });
           }
           if (closed || attempt !== starting) return;
+          releaseSlot ??= options.limits?.voiceSession();
           session?.close();
           format = start.format ?? "pcm16";
           sampleRate = start.sampleRate ?? 16000;
@@ -323,8 +334,7 @@ export function attachVoice(options: VoiceGatewayOptions): Namespace {
       closed = true;
       clearTimeout(quiet);
       clearTimeout(idleTimer);
-      session?.close();
-      session = undefined;
+      endSession();
       controlLimiter.forget(socket.id);
       audioLimiter.forget(socket.id);
     });

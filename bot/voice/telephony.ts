@@ -10,6 +10,7 @@ import type { DialogEngine } from "../../dialogs/types.ts";
 import { float32ToInt16, int16ToFloat32, mulawEncode, resample, type VoiceSession, type VoiceSessionEvent } from "../../voice/index.ts";
 import type { IdentitySource } from "../identity.ts";
 import type { Lifecycle } from "../lifecycle.ts";
+import { BusyError, type Limits } from "../limits.ts";
 import type { VoiceStackLoader } from "./stack.ts";
 import {
   type ClaimOnce,
@@ -67,6 +68,8 @@ export interface TelephonyOptions {
   claimOnce?: ClaimOnce;
   /** A call that sends no audio for this long is hung up (default 30 s). */
   idleMs?: number;
+  /** Connections per address and voice sessions per replica. */
+  limits?: Limits;
 }
 
 /** 16 kHz PCM16 reply audio as 8 kHz mu-law frames of 20 ms (the last one padded with silence). */
@@ -99,7 +102,18 @@ export function attachTelephony(options: TelephonyOptions): { close(): void } {
   const onUpgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     const pathname = (req.url ?? "").split("?")[0];
     if (pathname !== MEDIA_STREAM_PATH) return;
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
+    const slot = options.limits ? options.limits.connection(req) : Promise.resolve(() => {});
+    slot.then(
+      (release) =>
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          ws.once("close", release);
+          wss.emit("connection", ws, req);
+        }),
+      (err: Error) => {
+        options.logger.info({ reason: err.message }, "telephony: connection refused");
+        socket.end("HTTP/1.1 429 Too Many Requests\r\nRetry-After: 5\r\nConnection: close\r\n\r\n");
+      },
+    );
   };
   options.server.on("upgrade", onUpgrade);
   const claimOnce = options.claimOnce ?? claimOnceInMemory();
@@ -183,6 +197,9 @@ function handleCall(ws: WebSocket, options: TelephonyOptions & { claimOnce: Clai
     streamSid = message.start.streamSid;
     log = log.child({ call: message.start.callSid?.slice(-8) });
     const stack = await options.loader.get();
+    // The replica's voice sessions are shared by kiosks and calls: a call past them is told to try later.
+    const release = options.limits?.voiceSession();
+    if (release) ws.once("close", release);
     const identity = options.identity();
     if (!identity) throw new Error("the service is still starting");
     const shopper = await identity.caller(caller.number);
@@ -232,6 +249,11 @@ function handleCall(ws: WebSocket, options: TelephonyOptions & { claimOnce: Clai
           }
           await start(parsed.data, caller);
         })().catch((err) => {
+          if (err instanceof BusyError) {
+            log.info({ reason: err.message }, "telephony: call refused, no voice session free");
+            ws.close(1013, "try again later");
+            return;
+          }
           log.error({ err }, "telephony: could not start the voice session");
           ws.close(1011, "voice is unavailable");
         });

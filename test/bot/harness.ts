@@ -67,7 +67,8 @@ export interface Harness {
 export const anonymousBot = { env: { CONCIERGE_BOTFRAMEWORK_ANONYMOUS: "1" } };
 
 export function testConfig(env: Record<string, string> = {}): Config {
-  return loadConfig({ PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", MAX_MESSAGE_CHARS: "2000", ...env });
+  // Every test client comes from 127.0.0.1: the per-address limits are off unless a test turns them on.
+  return loadConfig({ PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", MAX_MESSAGE_CHARS: "2000", RATE_LIMIT_PER_IP_PER_MINUTE: "0", MAX_CONNECTIONS_PER_IP: "0", ...env });
 }
 
 /** The real Identity over an in-memory blob slice (the server secret), with the config's shop keys. */

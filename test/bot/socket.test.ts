@@ -158,14 +158,19 @@ describe("socket.io /chat message", () => {
     expect(harness.engine.lastSignal?.aborted).toBe(true);
   });
 
-  it("rate-limits messages per socket", async () => {
-    const { socket, harness } = await open({ messageRate: { capacity: 2, refillPerSecond: 0.001 } });
+  it("rate-limits a shopper's messages across all their sockets, not each socket", async () => {
+    const env = { CONCIERGE_IDENTITY_SECRET: SHOP_SECRET, RATE_LIMIT_BURST: "2", RATE_LIMIT_PER_SECOND: "0.01" };
+    const { socket, harness } = await open({ env }, { token: await customerToken("chatty") });
     await send(socket, { text: "one" });
     await send(socket, { text: "two" });
     const third = await send(socket, { text: "three" });
     expect(third.error.code).toBe("rate_limited");
     expect(third.error.message).toMatch(/too many messages; try again in \d+ s/);
-    // Another socket has its own bucket.
+    // Another socket of the same shopper (a reconnect, a second tab) shares the limit.
+    const again = await chatClient(harness.url, { token: await customerToken("chatty") });
+    sockets.push(again);
+    expect((await send(again, { text: "four" })).error.code).toBe("rate_limited");
+    // Another shopper has their own.
     const other = await chatClient(harness.url);
     sockets.push(other);
     expect((await send(other, { text: "one" })).text).toBe(SCRIPTED_REPLY.text);
