@@ -3,7 +3,8 @@ import { type Config, loadConfig } from "../core/config.ts";
 import { ConciergeError, NotReadyError } from "../core/errors.ts";
 import { eventsDroppedTotal } from "../core/metrics.ts";
 import { createLogger, type Logger } from "../core/logger.ts";
-import { createDialogEngine, type DialogEngine, groundedReplyWriter } from "../dialogs/index.ts";
+import { ConversationStates, createDialogEngine, type DialogEngine, groundedReplyWriter, isConversationNotice } from "../dialogs/index.ts";
+import { RedisNoticeBus } from "../core/notices.ts";
 import { type LanguageModel, loadLanguageModel } from "../llm/index.ts";
 import { loadNlu } from "./bootstrap/nlu.ts";
 import { type LoadedRecommender, loadRecommender } from "./bootstrap/recommender.ts";
@@ -15,7 +16,7 @@ import { createServer } from "./server.ts";
 import { VoiceStackLoader } from "./voice/stack.ts";
 import { RedisLink } from "../core/redis.ts";
 import { createStore, type Store } from "../store/index.ts";
-import { Identity, LocalBus, RedisBus, type ShopperBus, Shoppers, startRetention } from "../shoppers/index.ts";
+import { Identity, LocalBus, redisShopperBus, type ShopperBus, Shoppers, startRetention } from "../shoppers/index.ts";
 
 export interface RunningService {
   port: number;
@@ -115,7 +116,7 @@ export async function startService(config: Config = loadConfig(), logger: Logger
     step();
     identity = await Identity.create({ keys: config.identity ?? {}, blobs: store.blobs });
     logIdentity(identity, config, logger);
-    bus = redis ? new RedisBus(redis, logger, config.databaseSchema) : new LocalBus();
+    bus = redis ? redisShopperBus(redis, logger, config.databaseSchema) : new LocalBus();
     shoppers = new Shoppers({ store: store.shoppers, bus, logger, exportLinkMinutes: config.privacy?.exportLinkMinutes });
     step();
     const loaded = await loadRecommender({ config, store, logger });
@@ -135,6 +136,12 @@ export async function startService(config: Config = loadConfig(), logger: Logger
       recommender: loaded.recommender,
       shoppers,
       conversations: store.conversations,
+      states: new ConversationStates({
+        store: store.conversations,
+        bus: redis ? new RedisNoticeBus(redis, `concierge:${config.databaseSchema}:conversations`, isConversationNotice, logger) : undefined,
+        // The embedded store is this process's alone; a shared one is read again unless Redis says what changed.
+        cacheMs: !config.databaseUrl ? Number.POSITIVE_INFINITY : redis ? 60_000 : 1_000,
+      }),
       logger,
       writer: () => (languageModel ? writer : undefined),
     });

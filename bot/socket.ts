@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from "node:crypto";
 import type { Namespace, Server, } from "socket.io";
 import type { Config } from "../core/config.ts";
 import { ConciergeError, NotReadyError, ValidationError } from "../core/errors.ts";
@@ -32,6 +33,16 @@ type Ack = (response: unknown) => void;
 
 const KNOWN_EVENTS = new Set(["message", "event"]);
 
+/**
+ * The conversation a connection continues: the one its client names (`auth.conversation`, the key a
+ * `session` event handed it) or a new one. Scoped to the proven shopper, so naming another's key
+ * opens nothing of theirs: the same key under another shopper is another conversation.
+ */
+function conversationOf(shopperId: string, claimed: unknown): { key: string; id: string } {
+  const key = typeof claimed === "string" && /^[A-Za-z0-9_-]{8,64}$/.test(claimed) ? claimed : randomBytes(12).toString("base64url");
+  return { key, id: `web:${createHash("sha256").update(`${shopperId}\n${key}`).digest("base64url").slice(0, 27)}` };
+}
+
 /** socket.io's last argument is the acknowledgement callback when the client asked for one. */
 function splitAck(args: unknown[]): { payload: unknown; ack?: Ack } {
   const last = args.at(-1);
@@ -55,7 +66,7 @@ export function attachChat(options: ChatGatewayOptions): Namespace {
   chat.on("connection", (socket) => {
     const shopper = shopperOf(socket);
     const userId = shopper.id;
-    const conversationId = `web:${socket.id}`;
+    const { key: conversationKey, id: conversationId } = conversationOf(shopper.id, (socket.handshake.auth as Record<string, unknown> | undefined)?.conversation);
     const baseUrl = baseUrlOf(socket.handshake.headers, options.publicUrl, socket.handshake.secure);
     const closed = new AbortController();
     // One turn at a time per socket, so a conversation's state is never updated by two turns at once.
@@ -135,7 +146,10 @@ export function attachChat(options: ChatGatewayOptions): Namespace {
       closed.abort(new ConciergeError("disconnected", "the client disconnected", 499));
       log.debug({ reason }, "disconnected");
     });
-    socket.emit("session", sessionNotice(shopper, { claimedUserId: (socket.handshake.auth as Record<string, unknown> | undefined)?.userId !== undefined }));
+    socket.emit("session", {
+      ...sessionNotice(shopper, { claimedUserId: (socket.handshake.auth as Record<string, unknown> | undefined)?.userId !== undefined }),
+      conversation: conversationKey,
+    });
     log.debug({ origin: shopper.origin }, "connected");
   });
 

@@ -32,6 +32,8 @@ export interface DialogDeps {
   writer?: ReplyWriter | (() => ReplyWriter | undefined);
   /** How many of the conversation's last messages the writer sees (default 6: three exchanges). */
   memoryMessages?: number;
+  /** Where conversations stand between turns; default: in `conversations`, cached in this process. */
+  states?: ConversationStates;
 }
 
 // Intents that are about the shop or the shopper's data: while we wait for a new shopper's likes,
@@ -45,7 +47,7 @@ const LISTING_INTENTS = new Set(["search_products", "recommend", "greet", "prefe
 const SEEDING_REQUESTS = new Set(["search_products", "recommend"]);
 
 export function createDialogEngine(deps: DialogDeps): DialogEngine {
-  const states = new ConversationStates();
+  const states = deps.states ?? new ConversationStates({ store: deps.conversations });
   const flowDeps = { recommender: deps.recommender, shoppers: deps.shoppers, resultLimit: deps.resultLimit ?? 5 };
   const flows: Partial<Record<string, Flow>> = { ...catalogueFlows, ...serviceFlows, ...privacyFlows };
   // The transcript is written after the reply is sent, so the shopper never waits for it. A
@@ -62,7 +64,7 @@ export function createDialogEngine(deps: DialogDeps): DialogEngine {
       await pendingWrites.get(turn.userId);
       const nlu = await timeStage("nlu", () => deps.understander.understand(turn.text, turn.locale));
       const locale = nlu.locale;
-      const state = states.get(turn.conversationId);
+      const state = await states.get(turn.conversationId);
       const ctx: FlowContext = { turn, nlu, locale, state, deps: flowDeps, filters: filtersFrom(nlu) };
 
       // A deletion waits for the shopper's yes; anything but a plain yes or no drops the question.
@@ -99,6 +101,9 @@ export function createDialogEngine(deps: DialogDeps): DialogEngine {
 
       if (!streamed) streamText(reply.text, sink, signal);
       if (!ctx.forgetTurn) {
+        // Kept before the reply goes out: the next message may reach another replica. A failure costs
+        // the conversation its context ("the first one"), never the shopper their answer.
+        await states.save(turn.conversationId, turn.userId, state).catch((err) => deps.logger?.warn({ err, conversationId: turn.conversationId }, "could not keep where the conversation stands"));
         const write: Promise<void> = remember(deps, turn, { ...reply, text: transcript ?? reply.text }, locale, nlu.sentiment).finally(() => {
           if (pendingWrites.get(turn.userId) === write) pendingWrites.delete(turn.userId);
         });

@@ -1,4 +1,5 @@
 export { createDialogEngine, type DialogDeps } from "./engine.ts";
+export { type ConversationNotice, type ConversationState, ConversationStates, isConversationNotice } from "./state.ts";
 export { type GroundedWriterOptions, groundedReplyWriter } from "./grounded-writer.ts";
 export type { ReplyDraft, ReplyWriter, WriteOptions, WriterProduct, WriterTask, WrittenReply } from "./reply-writer.ts";
 export type { DialogEngine } from "./types.ts";

@@ -1,4 +1,7 @@
-/** What a conversation remembers between turns. Kept in process, bounded; lost state only costs context. */
+import { LocalNoticeBus, type NoticeBus } from "../core/notices.ts";
+import type { ConversationStore } from "../store/types.ts";
+
+/** What a conversation remembers between turns. Kept in the store, so any replica can continue it. */
 export interface ConversationState {
   /** We asked a new shopper what they like; their next message seeds their profile. */
   awaitingPreferences: boolean;
@@ -9,39 +12,113 @@ export interface ConversationState {
   touchedAt: number;
 }
 
+/** "This conversation moved on": other replicas drop what they cached of it. */
+export type ConversationNotice = { type: "conversation"; conversationId: string };
+
+export function isConversationNotice(value: unknown): value is ConversationNotice {
+  const v = value as ConversationNotice | null;
+  return !!v && typeof v === "object" && v.type === "conversation" && typeof v.conversationId === "string";
+}
+
+export interface ConversationStatesOptions {
+  store: Pick<ConversationStore, "getConversationState" | "saveConversationState">;
+  /** Tells the other replicas a conversation moved on (Redis); default: this process only. */
+  bus?: NoticeBus<ConversationNotice>;
+  /**
+   * How long a state read from the store may be used without reading it again: unbounded for a
+   * store only this process writes (the embedded one), a minute when notices keep replicas'
+   * copies fresh, a second when nothing does.
+   */
+  cacheMs?: number;
+  /** A conversation idle this long starts afresh (default 6 hours). */
+  idleMs?: number;
+  maxCached?: number;
+}
+
+function fresh(now: number): ConversationState {
+  return { awaitingPreferences: false, lastShown: [], touchedAt: now };
+}
+
+function parse(state: Record<string, unknown>): ConversationState | undefined {
+  if (typeof state.touchedAt !== "number" || !Array.isArray(state.lastShown)) return undefined;
+  return {
+    awaitingPreferences: state.awaitingPreferences === true,
+    lastShown: state.lastShown.filter((id): id is string => typeof id === "string"),
+    ...(typeof state.pendingDeletion === "number" && { pendingDeletion: state.pendingDeletion }),
+    touchedAt: state.touchedAt,
+  };
+}
+
+/**
+ * Conversation states in the store, with a short in-process cache: a conversation can move to
+ * another replica on any message and carry on where it was ("the first one", onboarding, a
+ * question awaiting a yes).
+ */
+const meaningOf = (state: ConversationState): string => {
+  const { touchedAt: _t, ...meaning } = state;
+  return JSON.stringify(meaning);
+};
+
+interface Cached {
+  state: ConversationState;
+  /** What the store holds for it (without the clock), and when it was written; undefined: nothing yet. */
+  saved?: { meaning: string; at: number };
+  /** When this copy was read or written here. */
+  at: number;
+}
+
 export class ConversationStates {
-  private readonly states = new Map<string, ConversationState>();
+  private readonly cache = new Map<string, Cached>();
+  private readonly bus: NoticeBus<ConversationNotice>;
+  private readonly cacheMs: number;
+  private readonly idleMs: number;
+  private readonly maxCached: number;
 
-  constructor(
-    private readonly maxConversations = 50_000,
-    private readonly idleMs = 6 * 60 * 60 * 1000,
-  ) {}
-
-  get(conversationId: string, now = Date.now()): ConversationState {
-    const existing = this.states.get(conversationId);
-    if (existing && now - existing.touchedAt < this.idleMs) {
-      // Re-insert to keep Map order = least recently used first.
-      this.states.delete(conversationId);
-      existing.touchedAt = now;
-      this.states.set(conversationId, existing);
-      return existing;
-    }
-    const fresh: ConversationState = { awaitingPreferences: false, lastShown: [], touchedAt: now };
-    this.states.delete(conversationId);
-    this.states.set(conversationId, fresh);
-    while (this.states.size > this.maxConversations) {
-      const oldest = this.states.keys().next().value;
-      if (oldest === undefined) break;
-      this.states.delete(oldest);
-    }
-    return fresh;
+  constructor(private readonly options: ConversationStatesOptions) {
+    this.bus = options.bus ?? new LocalNoticeBus();
+    this.cacheMs = options.cacheMs ?? Number.POSITIVE_INFINITY;
+    this.idleMs = options.idleMs ?? 6 * 60 * 60 * 1000;
+    this.maxCached = options.maxCached ?? 50_000;
+    this.bus.subscribe((notice) => this.cache.delete(notice.conversationId));
   }
 
+  /** The state to run a turn with: cached, or read from the store, or fresh (new, or idle too long). */
+  async get(conversationId: string, now = Date.now()): Promise<ConversationState> {
+    let entry = this.cache.get(conversationId);
+    if (!entry || now - entry.at >= this.cacheMs) {
+      const row = await this.options.store.getConversationState(conversationId);
+      const stored = row ? parse(row.state) : undefined;
+      entry = { state: stored ?? fresh(now), saved: stored ? { meaning: meaningOf(stored), at: row!.updatedAt } : undefined, at: now };
+    }
+    const state = now - entry.state.touchedAt >= this.idleMs ? fresh(now) : structuredClone(entry.state);
+    state.touchedAt = now;
+    this.remember(conversationId, { ...entry, state, at: now });
+    return structuredClone(state);
+  }
+
+  /**
+   * Keeps the state after a turn — before its reply goes out, so the shopper's next message finds
+   * it on whichever replica it reaches. Written when it changed, and now and then when it did not,
+   * so an active conversation does not look idle to the store.
+   */
+  async save(conversationId: string, userId: string, state: ConversationState, now = Date.now()): Promise<void> {
+    const entry = this.cache.get(conversationId);
+    const meaning = meaningOf(state);
+    if (entry?.saved && entry.saved.meaning === meaning && now - entry.saved.at < this.idleMs / 4) return;
+    const record = { ...state, touchedAt: now };
+    await this.options.store.saveConversationState({ conversationId, userId, state: record as unknown as Record<string, unknown>, updatedAt: now });
+    this.remember(conversationId, { state: record, saved: { meaning, at: now }, at: now });
+    await this.bus.publish({ type: "conversation", conversationId });
+  }
+
+  /** Drops the cached copy (the conversation's rows were deleted with its shopper). */
   forget(conversationId: string): void {
-    this.states.delete(conversationId);
+    this.cache.delete(conversationId);
   }
 
-  get size(): number {
-    return this.states.size;
+  private remember(conversationId: string, entry: Cached): void {
+    this.cache.delete(conversationId);
+    this.cache.set(conversationId, { ...entry, state: structuredClone(entry.state) });
+    while (this.cache.size > this.maxCached) this.cache.delete(this.cache.keys().next().value!);
   }
 }

@@ -6,7 +6,7 @@
  */
 export type { EventType, Shopper, ShopperEvent } from "../core/shopper.ts";
 export { EVENT_TYPES } from "../core/shopper.ts";
-export { LocalBus, RedisBus, type ShopperBus, type ShopperNotice } from "./bus.ts";
+export { connectShopperBus, LocalBus, redisShopperBus, type ShopperBus, type ShopperNotice } from "./bus.ts";
 export { EXPORT_PATH, ExportLinkError } from "./export-links.ts";
 export {
   ANONYMOUS_KID,

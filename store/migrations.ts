@@ -156,6 +156,19 @@ ${["events", "shoppers", "profiles", "messages", "feedback", "segment_members", 
   )
   .join("\n")}`,
   },
+  {
+    // Where each conversation stands between turns, so a conversation continues on any replica.
+    version: 6,
+    sql: `
+CREATE TABLE conversation_states (
+  conversation_id text PRIMARY KEY,
+  user_id text NOT NULL,
+  state jsonb NOT NULL,
+  updated_at bigint NOT NULL
+);
+CREATE INDEX conversation_states_user ON conversation_states (user_id);
+CREATE INDEX conversation_states_updated ON conversation_states (updated_at);`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -100,6 +100,15 @@ export interface ProductRow {
   hash: string;
 }
 
+/** Where a conversation stands between turns (the dialogs' state), kept so any replica can continue it. */
+export interface ConversationStateRow {
+  conversationId: string;
+  /** The shopper the conversation is with: their export and deletion include it. */
+  userId: string;
+  state: Record<string, unknown>;
+  updatedAt: number;
+}
+
 /** A one-time link to a shopper's export: only a hash of its token is kept. */
 export interface ExportLink {
   tokenHash: string;
@@ -124,6 +133,8 @@ export interface UserExport {
   experimentExposures: ExposedItem[];
   /** Export links still open for them (the token itself is never kept). */
   exportLinks: { createdAt: number; expiresAt: number }[];
+  /** Where their conversations stand (what was shown last, a question awaiting their answer). */
+  conversationStates: { conversationId: string; state: Record<string, unknown>; updatedAt: number }[];
 }
 
 /** Rows removed per part of the export, by the same names. */
@@ -137,6 +148,8 @@ export interface PurgeReport {
   shoppers: number;
   profiles: number;
   exportLinks: number;
+  /** Conversation states not touched since the cut-off. */
+  conversationStates: number;
 }
 
 // ── segments and experiments (recommend/segments, recommend/experiments) ─────────────────────
@@ -293,6 +306,10 @@ export interface ConversationStore {
   addFeedback(rows: FeedbackRecord[]): Promise<void>;
   /** Sentiment counts of the shoppers' messages and of feedback, per product and per time bucket. */
   sentimentTallies(query: SentimentQuery): Promise<SentimentTallies>;
+  /** Where a conversation stands, or null when it has not started (or was forgotten). */
+  getConversationState(conversationId: string): Promise<ConversationStateRow | null>;
+  /** Keeps where a conversation stands (the newest write wins). */
+  saveConversationState(row: ConversationStateRow): Promise<void>;
 }
 
 export interface ExperimentStore {

@@ -115,6 +115,8 @@ export const exposedItemsSchema = z.object({
   shownAt: epochMs,
 });
 
+export const conversationStateSchema = z.object({ conversationId: id, userId: id, state: z.record(z.string(), z.unknown()), updatedAt: epochMs });
+
 export const exportLinkSchema = z.object({ tokenHash: id, userId: id, createdAt: epochMs, expiresAt: epochMs });
 
 export const exposureBoundSchema = z.object({ keep: z.number().int().positive(), since: epochMs });

@@ -55,7 +55,15 @@
       } catch {}
     },
   };
-  const auth = { token: shopToken ?? storage.get() };
+  // The conversation continues across reconnections (and replicas) while this tab is open.
+  const conversationKey = (() => {
+    try {
+      return sessionStorage.getItem("concierge.conversation") || undefined;
+    } catch {
+      return undefined;
+    }
+  })();
+  const auth = { token: shopToken ?? storage.get(), conversation: conversationKey };
   const socket = io("/chat", { auth });
   let pending = null; // the bot bubble receiving reply:delta
   let greeted = false;
@@ -206,6 +214,12 @@
     if (!shopToken && typeof session?.token === "string") {
       storage.set(session.token);
       auth.token = session.token; // a reconnection presents it too
+    }
+    if (typeof session?.conversation === "string") {
+      auth.conversation = session.conversation;
+      try {
+        sessionStorage.setItem("concierge.conversation", session.conversation);
+      } catch {}
     }
   });
   socket.on("connect", () => {

@@ -1,5 +1,5 @@
-import type { ConversationStore, FeedbackRecord, SentimentQuery, SentimentTallies, SentimentTally, StoredMessage } from "../types.ts";
-import { feedbackSchema, idSchema, limitSchema, messageSchema, parseEach, parseInput, sentimentQuerySchema } from "../validate.ts";
+import type { ConversationStateRow, ConversationStore, FeedbackRecord, SentimentQuery, SentimentTallies, SentimentTally, StoredMessage } from "../types.ts";
+import { conversationStateSchema, feedbackSchema, idSchema, limitSchema, messageSchema, parseEach, parseInput, sentimentQuerySchema } from "../validate.ts";
 import { FEEDBACK_COLUMNS, MESSAGE_COLUMNS, type MessageRow, toMessage } from "./rows.ts";
 import { chunks, SqlSlice } from "./slice.ts";
 
@@ -104,5 +104,23 @@ export class SqlConversationStore extends SqlSlice implements ConversationStore 
       );
       return { byItem: byItem.map((r) => toTally(r, "itemId")), byBucket: byBucket.map((r) => toTally(r, "bucket")).sort((a, b) => a.bucket! - b.bucket!) };
     });
+  }
+
+  async getConversationState(conversationId: string): Promise<ConversationStateRow | null> {
+    parseInput(idSchema, conversationId, "conversationId");
+    const [row] = await this.sql.query<{ conversation_id: string; user_id: string; state: Record<string, unknown>; updated_at: number | string }>(
+      "SELECT conversation_id, user_id, state, updated_at FROM conversation_states WHERE conversation_id = $1",
+      [conversationId],
+    );
+    return row ? { conversationId: row.conversation_id, userId: row.user_id, state: row.state, updatedAt: Number(row.updated_at) } : null;
+  }
+
+  async saveConversationState(row: ConversationStateRow): Promise<void> {
+    const r = parseInput(conversationStateSchema, row, "conversation state");
+    await this.sql.query(
+      `INSERT INTO conversation_states (conversation_id, user_id, state, updated_at) VALUES ($1, $2, $3::jsonb, $4)
+       ON CONFLICT (conversation_id) DO UPDATE SET user_id = excluded.user_id, state = excluded.state, updated_at = excluded.updated_at`,
+      [r.conversationId, r.userId, JSON.stringify(r.state), r.updatedAt],
+    );
   }
 }

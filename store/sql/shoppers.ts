@@ -59,6 +59,12 @@ const SHOPPER_DATA: { part: ExportPart; table: string; select: string; read: (ro
     select: "created_at, expires_at ORDER BY created_at",
     read: (rows) => rows.map((r) => ({ createdAt: Number(r.created_at), expiresAt: Number(r.expires_at) })),
   },
+  {
+    part: "conversationStates",
+    table: "conversation_states",
+    select: "conversation_id, state, updated_at ORDER BY updated_at, conversation_id",
+    read: (rows) => rows.map((r) => ({ conversationId: String(r.conversation_id), state: r.state as Record<string, unknown>, updatedAt: Number(r.updated_at) })),
+  },
 ];
 
 /** Export links a shopper may have open at once. */
@@ -276,7 +282,8 @@ export class SqlShopperStore extends SqlSlice implements ShopperStore {
         [before],
       );
       const exportLinks = await this.count(tx, "DELETE FROM export_links WHERE expires_at < $1", [Date.now()]);
-      return { events, messages, shoppers, profiles, exportLinks };
+      const conversationStates = await this.count(tx, "DELETE FROM conversation_states WHERE updated_at < $1", [before]);
+      return { events, messages, shoppers, profiles, exportLinks, conversationStates };
     });
   }
 }

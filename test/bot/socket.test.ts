@@ -49,7 +49,7 @@ describe("socket.io /chat message", () => {
     });
     const turn = harness.engine.turns[0]!;
     expect(turn).toEqual({
-      conversationId: `web:${socket.id}`,
+      conversationId: expect.stringMatching(/^web:[A-Za-z0-9_-]{27}$/),
       userId: "customer:shopper-7",
       text: "trail shoes please",
       locale: "en-GB",
@@ -176,6 +176,27 @@ describe("socket.io /chat message", () => {
     expect((await send(other, { text: "one" })).text).toBe(SCRIPTED_REPLY.text);
   });
 
+  it("continues a conversation on a new connection when the shopper names its key, and only theirs", async () => {
+    harness = await startHarness(withSecret);
+    const token = await customerToken("returning");
+    const first = await chatClient(harness.url, { token });
+    sockets.push(first);
+    const { conversation } = (await sessionOf(first)) as { conversation: string };
+    expect(conversation).toMatch(/^[A-Za-z0-9_-]{16}$/);
+    await send(first, { text: "one" });
+    const again = await chatClient(harness.url, { token, conversation });
+    sockets.push(again);
+    expect(((await sessionOf(again)) as { conversation: string }).conversation).toBe(conversation);
+    await send(again, { text: "two" });
+    // The same key under another shopper is a conversation of theirs, not this one.
+    const stranger = await chatClient(harness.url, { conversation });
+    sockets.push(stranger);
+    await send(stranger, { text: "three" });
+    const [a, b, c] = harness.engine.turns;
+    expect(b!.conversationId).toBe(a!.conversationId);
+    expect(c!.conversationId).not.toBe(a!.conversationId);
+  });
+
   it("takes no identity from auth.userId, and says so", async () => {
     harness = await startHarness();
     const socket = await chatClient(harness.url, { userId: "customer:customer-1001" });
@@ -269,7 +290,7 @@ describe("socket.io /chat handshake identity", () => {
     const socket = await chatClient(harness.url, { token: await customerToken("anon:abc", { claims: { name: "Ada", locale: "zh-CN" } }) });
     sockets.push(socket);
     const session = (await sessionOf(socket)) as { shopper: { kind: string; name?: string }; token?: string };
-    expect(session).toEqual({ shopper: { kind: "customer", name: "Ada" } });
+    expect(session).toEqual({ shopper: { kind: "customer", name: "Ada" }, conversation: expect.any(String) });
     await send(socket, { text: "hi" });
     expect(harness.engine.turns[0]).toMatchObject({ userId: "customer:anon:abc", locale: "zh-CN" });
   });

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../core/logger.ts";
-import { type ProfileModel, RedisBus, type ShopperEvent, type ShopperMemory, Shoppers, startRetention } from "../../shoppers/index.ts";
+import { type ProfileModel, connectShopperBus, type ShopperEvent, type ShopperMemory, Shoppers, startRetention } from "../../shoppers/index.ts";
 import { createStore, type Store } from "../../store/index.ts";
 import { requireServiceUrl } from "../services.ts";
 
@@ -142,7 +142,7 @@ describe.skipIf(!redisUrl)("Shoppers on two replicas, told through the real Redi
     await store.init();
     const namespace = `test-${process.pid}-${Date.now()}`;
     for (let i = 0; i < 2; i++) {
-      const shoppers = new Shoppers({ store: store.shoppers, bus: await RedisBus.connect(redisUrl!, createLogger("silent"), namespace) });
+      const shoppers = new Shoppers({ store: store.shoppers, bus: connectShopperBus(redisUrl!, createLogger("silent"), namespace) });
       const memory = new RecordingMemory();
       shoppers.useMemory(memory);
       shoppers.useProfileModel(countingModel());

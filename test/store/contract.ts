@@ -338,6 +338,8 @@ export function storeContract(name: string, makeBackend: () => Promise<Backend>,
           await store.experiments.recordExposedItems({ experimentId, userId, variant: "a", itemIds: ["i1"], shownAt: 7 }, { keep: 10, since: 0 });
           const expiresAt = Date.now() + 60_000;
           await store.shoppers.saveExportLink({ tokenHash: uid("hash"), userId, createdAt: 8, expiresAt });
+          const conversationState = { conversationId: `conv-${userId}`, state: { lastShown: ["i1", "i2"], awaitingPreferences: false }, updatedAt: 9 };
+          await store.conversations.saveConversationState({ ...conversationState, userId });
           out.set(userId, {
             shopper,
             events,
@@ -348,11 +350,23 @@ export function storeContract(name: string, makeBackend: () => Promise<Backend>,
             experimentEvents,
             experimentExposures: [{ experimentId, userId, variant: "a", itemId: "i1", shownAt: 7 }],
             exportLinks: [{ createdAt: 8, expiresAt }],
+            conversationStates: [conversationState],
           });
         }
         return out;
       }
-      const nothing = { shopper: null, events: [], messages: [], profile: null, feedback: [], segments: [], experimentEvents: [], experimentExposures: [], exportLinks: [] };
+      const nothing = {
+        shopper: null,
+        events: [],
+        messages: [],
+        profile: null,
+        feedback: [],
+        segments: [],
+        experimentEvents: [],
+        experimentExposures: [],
+        exportLinks: [],
+        conversationStates: [],
+      };
 
       it("exports everything kept about a shopper", async () => {
         const userId = uid("x");
@@ -377,6 +391,7 @@ export function storeContract(name: string, makeBackend: () => Promise<Backend>,
           experimentEvents: 1,
           experimentExposures: 1,
           exportLinks: 1,
+          conversationStates: 1,
         });
         expect(await store.shoppers.getShopper(userId)).toBeNull();
         expect(await store.shoppers.getProfile(userId)).toBeNull();
@@ -396,6 +411,17 @@ export function storeContract(name: string, makeBackend: () => Promise<Backend>,
         expect(await store.shoppers.takeExportLink(link.tokenHash)).toBeNull();
         expect(await store.shoppers.takeExportLink(uid("never-issued"))).toBeNull();
         await expect(store.shoppers.saveExportLink({ ...link, expiresAt: -1 })).rejects.toThrow(/expiresAt/);
+      });
+
+      it("keeps where a conversation stands, the newest write winning, and forgets it with its shopper", async () => {
+        const conversationId = uid("conv");
+        expect(await store.conversations.getConversationState(conversationId)).toBeNull();
+        await store.conversations.saveConversationState({ conversationId, userId: "anon:s1", state: { lastShown: ["a"] }, updatedAt: 1 });
+        await store.conversations.saveConversationState({ conversationId, userId: "anon:s1", state: { lastShown: ["b", "c"], pendingDeletion: 5 }, updatedAt: 2 });
+        expect(await store.conversations.getConversationState(conversationId)).toEqual({ conversationId, userId: "anon:s1", state: { lastShown: ["b", "c"], pendingDeletion: 5 }, updatedAt: 2 });
+        await expect(store.conversations.saveConversationState({ conversationId, userId: "", state: {}, updatedAt: 3 })).rejects.toThrow(/userId/);
+        await store.shoppers.deleteUser("anon:s1");
+        expect(await store.conversations.getConversationState(conversationId)).toBeNull();
       });
 
       it("keeps a shopper's newest five export links, and sweeps every expired link when a new one is made", async () => {

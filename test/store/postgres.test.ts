@@ -36,6 +36,7 @@ describe.skipIf(!url)("PostgreSQL schema", () => {
       const tables = await client.query("SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1", [other]);
       expect(tables.rows.map((r) => r.table_name)).toEqual([
         "blobs",
+        "conversation_states",
         "events",
         "experiment_events",
         "experiment_exposed_items",

@@ -31,6 +31,10 @@ const FIXTURES: Record<string, Fixture> = {
     part: "experimentExposures",
     put: (s, u) => s.experiments.recordExposedItems({ experimentId, userId: u, variant: "a", itemIds: ["p1"], shownAt: 1 }, { keep: 5, since: 0 }),
   },
+  conversation_states: {
+    part: "conversationStates",
+    put: (s, u) => s.conversations.saveConversationState({ conversationId: `c-${u}`, userId: u, state: { lastShown: ["p1"] }, updatedAt: 1 }),
+  },
   export_links: { part: "exportLinks", put: (s, u) => s.shoppers.saveExportLink({ tokenHash: `h-${u}`, userId: u, createdAt: 1, expiresAt: Date.now() + 60_000 }) },
 };
 
