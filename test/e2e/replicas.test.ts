@@ -50,7 +50,7 @@ async function startReplica(env: Record<string, string>): Promise<Replica> {
  * once (the cached profile that explained picks with their purchases, their share of "bought
  * together"), not a minute later when a cache would have expired.
  */
-describe.skipIf(!databaseUrl || !redisUrl)("deletion reaches every replica's memory", () => {
+describe.skipIf(!databaseUrl || !redisUrl)("two replicas behind one store and Redis", () => {
   const schema = testSchemaName("replicas");
   const dirs: string[] = [];
   const replicas: Replica[] = [];
@@ -63,7 +63,13 @@ describe.skipIf(!databaseUrl || !redisUrl)("deletion reaches every replica's mem
       const dir = await mkdtemp(path.join(tmpdir(), "concierge-replica-"));
       dirs.push(dir);
       return {
-        ...localServiceEnv(dir, { DATABASE_URL: databaseUrl!, DATABASE_SCHEMA: schema, REDIS_URL: redisUrl!, CONCIERGE_IDENTITY_SECRET: SHOP_SECRET }),
+        ...localServiceEnv(dir, {
+          DATABASE_URL: databaseUrl!,
+          DATABASE_SCHEMA: schema,
+          REDIS_URL: redisUrl!,
+          CONCIERGE_IDENTITY_SECRET: SHOP_SECRET,
+          CONCIERGE_BOTFRAMEWORK_ANONYMOUS: "1",
+        }),
         LOG_LEVEL: "info",
         CONCIERGE_QUIET: "1",
       };
@@ -137,5 +143,69 @@ describe.skipIf(!databaseUrl || !redisUrl)("deletion reaches every replica's mem
     expect(forgotten).toBe(true);
     // One co-buyer left: the pair no longer has the support "bought together" needs.
     expect((await newcomerPicks()).some((p) => p.reason === together)).toBe(false);
+  });
+
+  it("moves one chat conversation between the replicas on every message, and it carries on: onboarding, then 'the second one'", async () => {
+    const replicas = [a, b];
+    let token: string | undefined;
+    let conversation: string | undefined;
+    let n = 0;
+    // Each message on a new connection to the other replica, as a load balancer without stickiness would send it.
+    const say = async (text: string) => {
+      const client = await connectChat(replicas[n++ % 2]!.port, { ...(token && { token }), ...(conversation && { conversation }) });
+      clients.push(client);
+      token = client.token;
+      conversation = (client.session as { conversation?: string }).conversation;
+      const { reply } = await client.send(text);
+      client.close();
+      expect(reply.error).toBeUndefined();
+      return reply;
+    };
+    expect((await say("hello")).text).toMatch(/what you like/i);
+    // Answered on the other replica, it is still the answer to the greeting's question: it seeds the profile.
+    await say("I love hiking and camping");
+    const link = await fetch(`http://127.0.0.1:${a.port}/api/me/export`, { method: "POST", headers: { authorization: `Bearer ${token}` } });
+    const exported = (await (await fetch(((await link.json()) as { url: string }).url, { method: "POST" })).json()) as { shopper: { preferences: string[] } };
+    expect(exported.shopper.preferences.join(" ")).toMatch(/hiking/);
+    const listed = await say("show me running shoes");
+    expect(listed.products.length).toBeGreaterThan(1);
+    const second = await say("tell me more about the second one");
+    expect(second.products[0]!.id).toBe(listed.products[1]!.id);
+    const compared = await say("compare the first two");
+    expect(compared.products.map((p) => p.id).sort()).toEqual(listed.products.slice(0, 2).map((p) => p.id).sort());
+  });
+
+  it("moves one Bot Framework conversation between the replicas on every activity", async () => {
+    const conversationId = `bf-moving-${Date.now()}`;
+    let n = 0;
+    const activity = async (text: string) => {
+      const port = [a, b][n++ % 2]!.port;
+      const res = await fetch(`http://127.0.0.1:${port}/api/messages`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          type: "message",
+          id: `act-${n}`,
+          channelId: "emulator",
+          serviceUrl: "http://127.0.0.1:9/",
+          from: { id: "bf-mover" },
+          recipient: { id: "bot" },
+          conversation: { id: conversationId },
+          text,
+          locale: "en-US",
+          deliveryMode: "expectReplies",
+        }),
+      });
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { activities: { type: string; text?: string; attachments?: { content: { title?: string } }[] }[] };
+      return body.activities.find((x) => x.type === "message")!;
+    };
+    const listed = await activity("show me headphones");
+    const titles = (listed.attachments ?? []).map((x) => x.content.title).filter(Boolean) as string[];
+    expect(titles.length).toBeGreaterThan(1);
+    const first = await activity("tell me more about the first one");
+    expect(first.text).toContain(titles[0]!);
+    const second = await activity("tell me about the second one");
+    expect(second.text).toContain(titles[1]!);
   });
 });
