@@ -1,22 +1,23 @@
 import { pathToFileURL } from "node:url";
 import { type Config, loadConfig } from "../core/config.ts";
 import { ConciergeError, NotReadyError } from "../core/errors.ts";
-import { eventsDroppedTotal } from "../core/metrics.ts";
+import { hostOf } from "../core/hosts.ts";
 import { createLogger, type Logger } from "../core/logger.ts";
-import { ConversationStates, createDialogEngine, type DialogEngine, groundedReplyWriter, isConversationNotice } from "../dialogs/index.ts";
+import { eventsDroppedTotal } from "../core/metrics.ts";
 import { RedisNoticeBus } from "../core/notices.ts";
+import { RedisLink } from "../core/redis.ts";
+import { ConversationStates, createDialogEngine, type DialogEngine, groundedReplyWriter, isConversationNotice } from "../dialogs/index.ts";
 import { type LanguageModel, loadLanguageModel } from "../llm/index.ts";
-import { loadNlu } from "./bootstrap/nlu.ts";
-import { type LoadedRecommender, loadRecommender } from "./bootstrap/recommender.ts";
 import { Experiments } from "../recommend/experiments/index.ts";
 import { isRankingStrategy, STRATEGY_HELP } from "../recommend/ranking/strategies.ts";
 import { Segments } from "../recommend/segments/index.ts";
+import { Identity, LocalBus, redisShopperBus, type ShopperBus, Shoppers, startRetention } from "../shoppers/index.ts";
+import { createStore, type Store } from "../store/index.ts";
+import { loadNlu } from "./bootstrap/nlu.ts";
+import { type LoadedRecommender, loadRecommender } from "./bootstrap/recommender.ts";
 import { adminRouter } from "./http/admin.ts";
 import { createServer } from "./server.ts";
 import { VoiceStackLoader } from "./voice/stack.ts";
-import { RedisLink } from "../core/redis.ts";
-import { createStore, type Store } from "../store/index.ts";
-import { Identity, LocalBus, redisShopperBus, type ShopperBus, Shoppers, startRetention } from "../shoppers/index.ts";
 
 export interface RunningService {
   port: number;
@@ -112,7 +113,10 @@ export async function startService(config: Config = loadConfig(), logger: Logger
   };
   const ready = (async () => {
     const started = Date.now();
-    await store.init();
+    await store.init().catch((err: unknown) => {
+      const where = config.databaseUrl ? `PostgreSQL at ${hostOf(config.databaseUrl, "DATABASE_URL")}` : `the embedded store in ${config.dataDir}`;
+      throw new Error(`${where} could not be opened: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    });
     step();
     identity = await Identity.create({ keys: config.identity ?? {}, blobs: store.blobs });
     logIdentity(identity, config, logger);

@@ -1,4 +1,5 @@
 import { createClient } from "redis";
+import { hostOf } from "./hosts.ts";
 import type { Logger } from "./logger.ts";
 
 type Client = ReturnType<typeof createClient>;
@@ -44,12 +45,12 @@ export class RedisLink {
   private wentDown(err: Error): void {
     if (this.down) return;
     this.down = true;
-    this.logger.warn({ redis: redactUrl(this.url), err: err.message }, "Redis is unreachable: running as a single node (limits in this process, notices held) until it returns");
+    this.logger.warn({ redis: hostOf(this.url, "redis"), err: err.message }, "Redis is unreachable: running as a single node (limits in this process, notices held) until it returns");
   }
 
   private cameBack(): void {
     if (!this.isReady) return;
-    if (this.down) this.logger.info({ redis: redactUrl(this.url) }, "Redis is back: sharing limits and notices with the other replicas again");
+    if (this.down) this.logger.info({ redis: hostOf(this.url, "redis") }, "Redis is back: sharing limits and notices with the other replicas again");
     this.down = false;
     for (const handler of this.readyHandlers) handler();
   }
@@ -62,13 +63,5 @@ export class RedisLink {
       if (client.isOpen) client.destroy();
     };
     await Promise.allSettled([end(this.commands), end(this.subscriber)]);
-  }
-}
-
-function redactUrl(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return "redis";
   }
 }

@@ -1,48 +1,14 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createInterface } from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { customerToken, SHOP_SECRET } from "../helpers/tokens.ts";
 import { dropTestSchema, localServiceEnv, requireServiceUrl, testSchemaName } from "../services.ts";
 import { type ChatClient, connectChat } from "./client.ts";
+import { type ServiceProcess, startService } from "./process.ts";
 
 const databaseUrl = requireServiceUrl("CONCIERGE_TEST_DATABASE_URL");
 const redisUrl = requireServiceUrl("CONCIERGE_TEST_REDIS_URL");
-const root = path.resolve(import.meta.dirname, "../..");
-
-interface Replica {
-  port: number;
-  process: ChildProcess;
-}
-
-/** `concierge start` in a process of its own, as a replica is deployed; resolves once /readyz says ready. */
-async function startReplica(env: Record<string, string>): Promise<Replica> {
-  const child = spawn(process.execPath, [path.join(root, "bin/concierge.js"), "start"], { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
-  const port = await new Promise<number>((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout! });
-    const timer = setTimeout(() => reject(new Error("the replica did not say where it listens within 60 s")), 60_000);
-    child.once("exit", (code) => reject(new Error(`the replica exited with ${code} before listening`)));
-    lines.on("line", (line) => {
-      try {
-        const entry = JSON.parse(line) as { msg?: string; port?: number };
-        if (entry.msg?.startsWith("listening") && entry.port) {
-          clearTimeout(timer);
-          resolve(entry.port);
-        }
-      } catch {
-        // progress bars and other text
-      }
-    });
-  });
-  for (let i = 0; i < 300; i++) {
-    const ready = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined);
-    if (ready?.status === 200) return { port, process: child };
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error("the replica did not become ready within 150 s");
-}
 
 /**
  * Two replicas of the service, each a process of its own, sharing PostgreSQL and Redis as a
@@ -53,10 +19,10 @@ async function startReplica(env: Record<string, string>): Promise<Replica> {
 describe.skipIf(!databaseUrl || !redisUrl)("two replicas behind one store and Redis", () => {
   const schema = testSchemaName("replicas");
   const dirs: string[] = [];
-  const replicas: Replica[] = [];
+  const replicas: ServiceProcess[] = [];
   const clients: ChatClient[] = [];
-  let a: Replica;
-  let b: Replica;
+  let a: ServiceProcess;
+  let b: ServiceProcess;
 
   beforeAll(async () => {
     const env = async () => {
@@ -75,29 +41,20 @@ describe.skipIf(!databaseUrl || !redisUrl)("two replicas behind one store and Re
       };
     };
     // One after the other: the first imports the demo catalogue into the shared database.
-    a = await startReplica(await env());
+    a = await startService(await env());
     replicas.push(a);
-    b = await startReplica(await env());
+    b = await startService(await env());
     replicas.push(b);
   }, 300_000);
 
   afterAll(async () => {
     for (const c of clients) c.close();
-    await Promise.all(
-      replicas.map(
-        (r) =>
-          new Promise<void>((resolve) => {
-            if (r.process.exitCode !== null) return resolve();
-            r.process.once("exit", () => resolve());
-            r.process.kill("SIGTERM");
-          }),
-      ),
-    );
+    await Promise.all(replicas.map((r) => r.stop()));
     for (const dir of dirs) await rm(dir, { recursive: true, force: true });
     await dropTestSchema(databaseUrl!, schema);
   });
 
-  const as = async (replica: Replica, sub: string) => {
+  const as = async (replica: ServiceProcess, sub: string) => {
     const client = await connectChat(replica.port, { token: await customerToken(sub) });
     clients.push(client);
     return client;
