@@ -8,6 +8,12 @@ import { parseWire } from "../validate.ts";
 const str = (what: string) => safeText({ error: (i) => (i.input === undefined ? `required (${what})` : `expected a string (${what})`) });
 const account = z.looseObject({ id: str("the account's id").min(1, "must not be empty") }, { error: (i) => (i.input === undefined ? "required ({id, name?})" : "expected an object {id, name?}") });
 
+/**
+ * The SDK posts replies with the conversation id in an HTTP header (x-ms-conversation-id), where
+ * Node refuses control characters and anything past Latin-1: such an id made every reply a 502.
+ */
+const HEADER_TEXT = /^[\t\x20-\x7e\x80-\xff]*$/;
+
 /** A card's submit button sends the shopper's words as value.text (see messageText): they become the turn's text. */
 const cardValue = z.unknown().superRefine((value, ctx) => {
   const text = (value as { text?: unknown } | null | undefined)?.text;
@@ -25,7 +31,7 @@ const activitySchema = z.looseObject({
   channelId: str("e.g. \"emulator\", \"msteams\"").min(1, "must not be empty"),
   serviceUrl: str("the channel's URL for replies")
     .refine((u) => /^https?:\/\/[^\s/]+/i.test(u) && URL.canParse(u), "expected an http(s) URL"),
-  conversation: z.looseObject({ id: str("the conversation's id").min(1, "must not be empty") }, { error: (i) => (i.input === undefined ? "required ({id})" : "expected an object {id}") }),
+  conversation: z.looseObject({ id: str("the conversation's id").min(1, "must not be empty").regex(HEADER_TEXT, "must be text an HTTP header can carry (printable ASCII or Latin-1): replies are posted with it in one") }, { error: (i) => (i.input === undefined ? "required ({id})" : "expected an object {id}") }),
   from: account,
   recipient: account.optional(),
   // Some channels serialise absent fields as null; only a value of the wrong type is an error.
