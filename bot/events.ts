@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { PayloadTooLargeError, ValidationError } from "../core/errors.ts";
+import { safeText } from "../core/text.ts";
 import { EVENT_TYPES, type ShopperEvent, shopNamedShopper } from "../shoppers/index.ts";
 import { parseWire } from "./validate.ts";
 
@@ -8,7 +9,7 @@ export const MAX_EVENTS_PER_REQUEST = 1000;
 /** Clocks drift; a timestamp a little ahead is taken as "now", one far ahead is refused. */
 const FUTURE_TOLERANCE_MS = 24 * 60 * 60 * 1000;
 
-const id = (max: number) => z.string({ error: "expected a string" }).trim().min(1, "must not be empty").max(max, `at most ${max} characters`);
+const id = (max: number) => safeText({ error: "expected a string" }).trim().min(1, "must not be empty").max(max, `at most ${max} characters`);
 
 const eventType = z.enum(EVENT_TYPES, {
   error: (issue) =>

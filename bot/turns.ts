@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ConciergeError, NotReadyError, PayloadTooLargeError, ValidationError } from "../core/errors.ts";
 import type { Logger } from "../core/logger.ts";
+import { safeText } from "../core/text.ts";
 import { stageSeconds, turnsTotal } from "../core/metrics.ts";
 import type { ProductCard, Reply, ReplySink, Turn } from "../core/turn.ts";
 import type { DialogEngine } from "../dialogs/types.ts";
@@ -28,8 +29,8 @@ export function checkText(text: string, maxChars: number): string {
 }
 
 const messageSchema = z.object({
-  text: z.string({ error: (i) => (i.input === undefined ? "required (a non-empty string)" : "expected a string") }),
-  locale: z.string({ error: "expected a string such as \"en\" or \"zh-CN\"" }).trim().max(35, "at most 35 characters").optional(),
+  text: safeText({ error: (i) => (i.input === undefined ? "required (a non-empty string)" : "expected a string") }),
+  locale: safeText({ error: "expected a string such as \"en\" or \"zh-CN\"" }).trim().max(35, "at most 35 characters").optional(),
 });
 
 export type IncomingMessage = z.infer<typeof messageSchema>;

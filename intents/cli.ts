@@ -3,6 +3,7 @@ import { parseArgs } from "node:util";
 import { z } from "zod";
 import { loadConfig } from "../core/config.ts";
 import { ConciergeError, ValidationError } from "../core/errors.ts";
+import { safeText } from "../core/text.ts";
 import { createProgress, type Progress } from "../core/progress.ts";
 import { type DenseFeatures, evaluate, type NluMetrics, trainIntentClassifier } from "./classifier/index.ts";
 import { type LabelledUtterance, OUT_OF_SCOPE } from "./types.ts";
@@ -24,8 +25,8 @@ an out-of-scope example.
 `;
 
 const lineSchema = z.object({
-  text: z.string().trim().min(1, "must not be empty"),
-  intent: z.string().trim().min(1, "must not be empty"),
+  text: safeText().trim().min(1, "must not be empty"),
+  intent: safeText().trim().min(1, "must not be empty"),
 });
 
 /** Reads a JSONL file of {"text", "intent"} lines; errors name the file, the line and the field. */

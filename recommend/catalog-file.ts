@@ -20,6 +20,7 @@ import { createGunzip } from "node:zlib";
 import { parse as parseCsv } from "csv-parse";
 import { z } from "zod";
 import { NotFoundError, ValidationError } from "../core/errors.ts";
+import { isSafeText, safeText, UNSAFE_TEXT } from "../core/text.ts";
 import type { Product } from "../store/types.ts";
 
 export type CatalogFormat = "jsonl" | "csv" | "tsv";
@@ -110,7 +111,7 @@ function toText(value: unknown): unknown {
 }
 
 function text(max: number) {
-  return z.string({ error: (issue) => `expected text, got ${describe(issue.input)}` }).max(max, `is longer than ${max} characters`);
+  return safeText({ error: (issue) => `expected text, got ${describe(issue.input)}` }).max(max, `is longer than ${max} characters`);
 }
 
 function optionalText(max: number) {
@@ -147,7 +148,7 @@ function list(maxItems: number, lowerCase: boolean) {
   return z.preprocess(
     (v) => blankToUndefined(v) === undefined ? undefined : toList(v),
     z
-      .array(z.string({ error: (issue) => `expected a list of text, got an item ${describe(issue.input)}` }), {
+      .array(safeText({ error: (issue) => `expected a list of text, got an item ${describe(issue.input)}` }), {
         error: (issue) => `expected a list ("a|b|c") or text, got ${describe(issue.input)}`,
       })
       .transform((items) => {
@@ -168,10 +169,11 @@ export const catalogRowSchema = z.object({
       .string({ error: (issue) => (issue.input === undefined ? "is required" : `expected text or a number, got ${describe(issue.input)}`) })
       .min(1, "is required")
       .max(200, "is longer than 200 characters")
+      .refine(isSafeText, { message: UNSAFE_TEXT, abort: true })
       // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
       .refine((id) => !/[\u0000-\u001f\u007f]/.test(id), "contains control characters"),
   ),
-  title: z.preprocess((v) => toText(v), z.string({ error: (issue) => (issue.input === undefined ? "is required" : `expected text, got ${describe(issue.input)}`) }).min(1, "is required").max(500, "is longer than 500 characters")),
+  title: z.preprocess((v) => toText(v), safeText({ error: (issue) => (issue.input === undefined ? "is required" : `expected text, got ${describe(issue.input)}`) }).min(1, "is required").max(500, "is longer than 500 characters")),
   description: optionalText(20_000),
   category: optionalText(200),
   brand: optionalText(200),

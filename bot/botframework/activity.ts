@@ -1,11 +1,24 @@
 import type { Activity } from "botbuilder";
 import { z } from "zod";
 import { ValidationError } from "../../core/errors.ts";
+import { isSafeText, safeText, UNSAFE_TEXT } from "../../core/text.ts";
 import type { Turn } from "../../core/turn.ts";
 import { parseWire } from "../validate.ts";
 
-const str = (what: string) => z.string({ error: (i) => (i.input === undefined ? `required (${what})` : `expected a string (${what})`) });
+const str = (what: string) => safeText({ error: (i) => (i.input === undefined ? `required (${what})` : `expected a string (${what})`) });
 const account = z.looseObject({ id: str("the account's id").min(1, "must not be empty") }, { error: (i) => (i.input === undefined ? "required ({id, name?})" : "expected an object {id, name?}") });
+
+/**
+ * The SDK posts replies with the conversation id in an HTTP header (x-ms-conversation-id), where
+ * Node refuses control characters and anything past Latin-1: such an id made every reply a 502.
+ */
+const HEADER_TEXT = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+/** A card's submit button sends the shopper's words as value.text (see messageText): they become the turn's text. */
+const cardValue = z.unknown().superRefine((value, ctx) => {
+  const text = (value as { text?: unknown } | null | undefined)?.text;
+  if (typeof text === "string" && !isSafeText(text)) ctx.addIssue({ code: "custom", message: UNSAFE_TEXT, path: ["text"] });
+});
 
 /**
  * What /api/messages needs of an Activity before the SDK sees it. The SDK itself checks only that
@@ -14,20 +27,21 @@ const account = z.looseObject({ id: str("the account's id").min(1, "must not be 
  */
 const activitySchema = z.looseObject({
   type: str("e.g. \"message\"").min(1, "must not be empty"),
-  id: z.string({ error: "expected a string" }).optional(),
+  id: safeText({ error: "expected a string" }).optional(),
   channelId: str("e.g. \"emulator\", \"msteams\"").min(1, "must not be empty"),
   serviceUrl: str("the channel's URL for replies")
     .refine((u) => /^https?:\/\/[^\s/]+/i.test(u) && URL.canParse(u), "expected an http(s) URL"),
-  conversation: z.looseObject({ id: str("the conversation's id").min(1, "must not be empty") }, { error: (i) => (i.input === undefined ? "required ({id})" : "expected an object {id}") }),
+  conversation: z.looseObject({ id: str("the conversation's id").min(1, "must not be empty").regex(HEADER_TEXT, "must be text an HTTP header can carry (printable ASCII or Latin-1): replies are posted with it in one") }, { error: (i) => (i.input === undefined ? "required ({id})" : "expected an object {id}") }),
   from: account,
   recipient: account.optional(),
   // Some channels serialise absent fields as null; only a value of the wrong type is an error.
-  text: z.string({ error: "expected a string" }).nullish(),
-  locale: z.string({ error: "expected a string such as \"en-US\"" }).max(35, "at most 35 characters").nullish(),
+  text: safeText({ error: "expected a string" }).nullish(),
+  value: cardValue.optional(),
+  locale: safeText({ error: "expected a string such as \"en-US\"" }).max(35, "at most 35 characters").nullish(),
   deliveryMode: z.enum(["normal", "notification", "expectReplies", "ephemeral"], { error: "expected one of normal, notification, expectReplies, ephemeral" }).nullish(),
   membersAdded: z.array(account, { error: "expected an array of accounts" }).nullish(),
-  timestamp: z.string({ error: "expected an ISO 8601 string" }).nullish(),
-  localTimestamp: z.string({ error: "expected an ISO 8601 string" }).nullish(),
+  timestamp: safeText({ error: "expected an ISO 8601 string" }).nullish(),
+  localTimestamp: safeText({ error: "expected an ISO 8601 string" }).nullish(),
 });
 
 /** Validates the body of a POST /api/messages; errors name the field ("activity.conversation.id: required"). */

@@ -2,6 +2,7 @@ import type { Namespace, Server, Socket } from "socket.io";
 import { z } from "zod";
 import { ConciergeError, ValidationError } from "../../core/errors.ts";
 import type { Logger } from "../../core/logger.ts";
+import { safeText } from "../../core/text.ts";
 import type { Reply } from "../../core/turn.ts";
 import type { DialogEngine } from "../../dialogs/types.ts";
 import { InvalidAudioError, int16ToBytes, SpeechEngineError, type VoiceSession, type VoiceSessionEvent } from "../../voice/index.ts";
@@ -57,7 +58,7 @@ const startSchema = z
   .strict();
 const pttSchema = z.object({ pressed: z.boolean({ error: "required (true or false)" }) }).strict();
 const playbackSchema = z
-  .object({ state: z.enum(["started", "ended"], { error: 'must be "started" or "ended"' }), id: z.string({ error: "required (the reply id)" }).min(1).max(100) })
+  .object({ state: z.enum(["started", "ended"], { error: 'must be "started" or "ended"' }), id: safeText({ error: "required (the reply id)" }).min(1).max(100) })
   .strict();
 
 const KNOWN = new Set(["start", "audio", "ptt", "playback", "stop"]);

@@ -5,6 +5,7 @@ import { type WebSocket, WebSocketServer } from "ws";
 import { z } from "zod";
 import { ConciergeError, ValidationError } from "../../core/errors.ts";
 import type { Logger } from "../../core/logger.ts";
+import { safeText } from "../../core/text.ts";
 import type { Reply } from "../../core/turn.ts";
 import type { DialogEngine } from "../../dialogs/types.ts";
 import { float32ToInt16, int16ToFloat32, mulawEncode, resample, type VoiceSession, type VoiceSessionEvent } from "../../voice/index.ts";
@@ -39,19 +40,19 @@ const MAX_EARLY_FRAMES = 100;
 
 const startSchema = z.object({
   event: z.literal("start"),
-  streamSid: z.string().max(200).optional(),
+  streamSid: safeText().max(200).optional(),
   start: z.object({
-    streamSid: z.string().min(1).max(200),
-    callSid: z.string().max(200).optional(),
-    customParameters: z.record(z.string(), z.string().max(500)).optional(),
-    mediaFormat: z.object({ encoding: z.string(), sampleRate: z.number(), channels: z.number().optional() }),
+    streamSid: safeText().min(1).max(200),
+    callSid: safeText().max(200).optional(),
+    customParameters: z.record(safeText(), safeText().max(500)).optional(),
+    mediaFormat: z.object({ encoding: safeText(), sampleRate: z.number(), channels: z.number().optional() }),
   }),
 });
 const mediaSchema = z.object({
   event: z.literal("media"),
   media: z.object({ track: z.string().optional(), chunk: z.union([z.string(), z.number()]).optional(), timestamp: z.union([z.string(), z.number()]).optional(), payload: z.string().max(MAX_MESSAGE_BYTES) }),
 });
-const markSchema = z.object({ event: z.literal("mark"), mark: z.object({ name: z.string().max(200) }) });
+const markSchema = z.object({ event: z.literal("mark"), mark: z.object({ name: safeText().max(200) }) });
 
 export interface TelephonyOptions {
   server: http.Server;

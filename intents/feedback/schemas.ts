@@ -1,10 +1,11 @@
 import { z } from "zod";
 import { ValidationError } from "../../core/errors.ts";
+import { safeText } from "../../core/text.ts";
 import { parseInput } from "../../core/validation.ts";
 
 /** Input shapes at the feedback and sentiment edge (admin API); errors name the field. */
 
-const id = z.string().trim().min(1, "must not be empty").max(200, "at most 200 characters");
+const id = safeText().trim().min(1, "must not be empty").max(200, "at most 200 characters");
 
 /** Epoch milliseconds, or an ISO 8601 date / date-time string. */
 export const instantSchema = z.union([
@@ -18,7 +19,7 @@ export const instantSchema = z.union([
 
 export const feedbackInputSchema = z
   .object({
-    text: z.string().trim().min(1, "must not be empty").max(10_000, "at most 10000 characters"),
+    text: safeText().trim().min(1, "must not be empty").max(10_000, "at most 10000 characters"),
     itemId: id.optional(),
     userId: id.optional(),
     rating: z.number().min(1, "must be from 1 to 5").max(5, "must be from 1 to 5").optional(),

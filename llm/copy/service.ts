@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { NotFoundError, ValidationError } from "../../core/errors.ts";
 import type { Logger } from "../../core/logger.ts";
+import { safeText } from "../../core/text.ts";
 import { parseInput } from "../../core/validation.ts";
 import type { EventType, Experiment, Product, Store } from "../../store/types.ts";
 import type { LanguageModel } from "../types.ts";
@@ -10,7 +11,7 @@ import { type Audience, CHANNELS, type CopyResult, LENGTHS, TONES } from "./type
 /** POST /api/admin/copy and `concierge copy`: the request, validated at the edge. */
 export const copyInputSchema = z
   .object({
-    productId: z.string().trim().min(1, "must not be empty").max(200, "at most 200 characters"),
+    productId: safeText().trim().min(1, "must not be empty").max(200, "at most 200 characters"),
     shopperId: z.string().trim().min(1, "must not be empty").max(200, "at most 200 characters").optional(),
     segmentId: z.coerce.number().int("must be a segment number (0, 1, …)").min(0, "must be a segment number (0, 1, …)").max(9999).optional(),
     tone: z.enum(TONES, { error: () => `expected one of ${TONES.join(", ")}` }).default("friendly"),

@@ -6,6 +6,7 @@ import { createGunzip } from "node:zlib";
 import { parse as parseCsv } from "csv-parse";
 import { z } from "zod";
 import { NotFoundError, ValidationError } from "../../core/errors.ts";
+import { safeText } from "../../core/text.ts";
 import type { ShopperEvent } from "../../store/types.ts";
 import { detectFormatFromName } from "../catalog-file.ts";
 import { EVENT_TYPES } from "../../core/shopper.ts";
@@ -91,8 +92,8 @@ const valueSchema = z.preprocess(
 
 const fileEventSchema = z
   .object({
-    userId: z.preprocess((v) => (typeof v === "number" ? String(v) : v), z.string().trim().min(1, "must not be empty").max(200)),
-    itemId: z.preprocess((v) => (typeof v === "number" ? String(v) : v), z.string().trim().min(1, "must not be empty").max(200)),
+    userId: z.preprocess((v) => (typeof v === "number" ? String(v) : v), safeText().trim().min(1, "must not be empty").max(200)),
+    itemId: z.preprocess((v) => (typeof v === "number" ? String(v) : v), safeText().trim().min(1, "must not be empty").max(200)),
     type: z.preprocess((v) => (typeof v === "string" ? v.trim().toLowerCase() : v), z.enum(EVENT_TYPES)),
     value: valueSchema,
     ts: tsSchema,

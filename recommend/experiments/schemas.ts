@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ValidationError } from "../../core/errors.ts";
+import { safeText } from "../../core/text.ts";
 import { parseInput } from "../../core/validation.ts";
 import { EXPERIMENT_EVENT_TYPES } from "../../store/types.ts";
 
@@ -19,7 +20,7 @@ export const variantInputSchema = z
     config: z
       .object({
         ranking: z.string().regex(STRATEGY, "must be a strategy name: letters, digits, '_' or '-'").optional(),
-        copy: z.string().trim().min(1, "must not be empty").max(2000, "at most 2000 characters").optional(),
+        copy: safeText().trim().min(1, "must not be empty").max(2000, "at most 2000 characters").optional(),
       })
       .strict()
       .default({}),
@@ -29,8 +30,8 @@ export const variantInputSchema = z
 export const createExperimentSchema = z
   .object({
     id: z.string().regex(EXPERIMENT_ID, "must be 1-64 lower-case letters, digits, '_' or '-', starting with a letter or digit").optional(),
-    name: z.string().trim().min(1, "must not be empty").max(200, "at most 200 characters"),
-    description: z.string().trim().max(2000, "at most 2000 characters").optional(),
+    name: safeText().trim().min(1, "must not be empty").max(200, "at most 200 characters"),
+    description: safeText().trim().max(2000, "at most 2000 characters").optional(),
     variants: z
       .array(variantInputSchema)
       .min(2, "an experiment needs at least two variants (the first is the control)")
@@ -54,7 +55,7 @@ export const experimentEventInputSchema = z
     // Not an identity: the events are the shopper the request proves, whatever is written here.
     userId: z.unknown().optional(),
     type: z.enum(EXPERIMENT_EVENT_TYPES, { error: () => `expected one of ${EXPERIMENT_EVENT_TYPES.join(", ")}` }),
-    variant: z.string().min(1, "must not be empty").max(40).optional(),
+    variant: safeText().min(1, "must not be empty").max(40).optional(),
   })
   .strict();
 

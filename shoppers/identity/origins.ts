@@ -1,4 +1,5 @@
 import { createHmac, randomBytes } from "node:crypto";
+import { isSafeText } from "../../core/text.ts";
 
 /**
  * Every stored shopper id names where its proof came from, as `<origin>:<rest>`. Only this module
@@ -25,16 +26,8 @@ export const MAX_SUBJECT_CHARS = 200;
  * half of a surrogate pair: such text can be no shopper's id.
  */
 export function unusableInId(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x20 || c === 0x7f) return true;
-    if (c >= 0xd800 && c <= 0xdbff) {
-      const next = text.charCodeAt(i + 1);
-      if (!(next >= 0xdc00 && next <= 0xdfff)) return true;
-      i++;
-    } else if (c >= 0xdc00 && c <= 0xdfff) return true;
-  }
-  return false;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
+  return /[\u0000-\u001f\u007f]/.test(text) || !isSafeText(text);
 }
 
 export function customerId(sub: string): string {
