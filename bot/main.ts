@@ -12,7 +12,7 @@ import { Experiments } from "../recommend/experiments/index.ts";
 import { isRankingStrategy, STRATEGY_HELP } from "../recommend/ranking/strategies.ts";
 import { Segments } from "../recommend/segments/index.ts";
 import { Identity, LocalBus, redisShopperBus, type ShopperBus, Shoppers, startRetention } from "../shoppers/index.ts";
-import { createStore, type Store } from "../store/index.ts";
+import { storeFor, type Store } from "../store/index.ts";
 import { loadNlu } from "./bootstrap/nlu.ts";
 import { type LoadedRecommender, loadRecommender } from "./bootstrap/recommender.ts";
 import { adminRouter } from "./http/admin.ts";
@@ -37,7 +37,7 @@ export interface RunningService {
  * "loading"), then the store, the catalogue and the models; ready once all of them are.
  */
 export async function startService(config: Config = loadConfig(), logger: Logger = createLogger(config.logLevel)): Promise<RunningService> {
-  const store = createStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, schema: config.databaseSchema });
+  const store = storeFor(config);
   // Shared by the replicas' limits and notices; never holds up start-up (down: a single node until it returns).
   const redis = config.redisUrl ? new RedisLink(config.redisUrl, logger) : undefined;
   let engine: DialogEngine | undefined;

@@ -3,7 +3,7 @@ import path from "node:path";
 import { loadConfig } from "../core/config.ts";
 import { ModelUnavailableError } from "../core/errors.ts";
 import { createProgress, type Progress } from "../core/progress.ts";
-import { createStore } from "../store/index.ts";
+import { storeFor } from "../store/index.ts";
 import type { Product } from "../store/types.ts";
 import { type CatalogReadSummary, formatRowError, readCatalogFile } from "./catalog-file.ts";
 import { createDownloadedEmbedder, type DownloadedEmbedder } from "./embedders/downloaded.ts";
@@ -68,7 +68,7 @@ export async function catalogImport(args: string[]): Promise<number> {
   const say = (line: string) => process.stderr.write(`${line}\n`);
   const config = loadConfig();
   const size = (await stat(file).catch(() => null))?.size ?? 0;
-  const store = createStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  const store = storeFor(config);
   let embedder: DownloadedEmbedder | undefined;
   try {
     await store.init();

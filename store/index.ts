@@ -40,6 +40,11 @@ export interface StoreConfig {
   batchSize?: number;
 }
 
+/** The store the service's configuration names: every command opens it this way, so all of them agree on where the data is. */
+export function storeFor(config: { dataDir: string; databaseUrl?: string; databaseSchema?: string }): Store {
+  return createStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, schema: config.databaseSchema });
+}
+
 /** The Store for this configuration: PostgreSQL when databaseUrl is set, embedded PGlite otherwise. Call init() before use. */
 export function createStore(config: StoreConfig): Store {
   const c = parseInput(configSchema, config, "store config");

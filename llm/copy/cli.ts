@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { pino } from "pino";
 import { loadConfig } from "../../core/config.ts";
-import { createStore } from "../../store/index.ts";
+import { storeFor } from "../../store/index.ts";
 import { loadLanguageModel } from "../load.ts";
 import { CopyService, type CopyResponse } from "./service.ts";
 import { CHANNELS, LENGTHS, TONES } from "./types.ts";
@@ -85,7 +85,7 @@ export async function copyCommand(args: string[]): Promise<number> {
   const config = loadConfig();
   // Logs (the model's loading, its fallback reason) go to stderr so --json stays parseable.
   const logger = pino({ level: process.env.LOG_LEVEL ?? "warn", base: { service: "concierge" } }, pino.destination(2));
-  const store = createStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, schema: config.databaseSchema });
+  const store = storeFor(config);
   const model = await loadLanguageModel(config, logger);
   process.stderr.write(model ? `language model: ${model.info.name} (${model.info.backend})\n` : "language model: none (CONCIERGE_LLM_MODEL); the templates write\n");
   try {

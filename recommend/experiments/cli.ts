@@ -3,7 +3,7 @@ import { parseArgs } from "node:util";
 import { loadConfig } from "../../core/config.ts";
 import { ValidationError } from "../../core/errors.ts";
 import { parseInput } from "../../core/validation.ts";
-import { createStore, type Experiment } from "../../store/index.ts";
+import { storeFor, type Experiment } from "../../store/index.ts";
 import type { ExperimentReport } from "./report.ts";
 import { createExperimentSchema } from "./schemas.ts";
 import { isRankingStrategy, STRATEGY_HELP } from "../ranking/strategies.ts";
@@ -101,7 +101,7 @@ export async function experimentsCommand(args: string[]): Promise<number> {
   // A bad spec is refused before the store is opened: quicker, and nothing half-done.
   const spec = sub === "create" ? parseInput(createExperimentSchema, specFrom(values), "experiment") : undefined;
   const config = loadConfig();
-  const store = createStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, schema: config.databaseSchema });
+  const store = storeFor(config);
   const out = (text: string) => process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
   try {
     await store.init();

@@ -3,7 +3,7 @@ import { type Config, loadConfig } from "../../core/config.ts";
 import { ModelUnavailableError, ValidationError } from "../../core/errors.ts";
 import { createProgress, type Progress } from "../../core/progress.ts";
 import { parseInput } from "../../core/validation.ts";
-import { createStore } from "../../store/index.ts";
+import { type Store, storeFor } from "../../store/index.ts";
 import { createDownloadedEmbedder, type DownloadedEmbedder } from "../embedders/downloaded.ts";
 import { createRecommender } from "../recommender.ts";
 import type { Segmentation } from "./segmenter.ts";
@@ -29,7 +29,7 @@ function integer(value: string | undefined, option: string): number | undefined 
 }
 
 /** The embedder id the service would use, so profiles live in the same space as its recommendations. */
-async function embedderIdFor(config: Config, store: ReturnType<typeof createStore>, say: (s: string) => void): Promise<{ id: string | null; close: () => Promise<void> }> {
+async function embedderIdFor(config: Config, store: Store, say: (s: string) => void): Promise<{ id: string | null; close: () => Promise<void> }> {
   let downloaded: DownloadedEmbedder | undefined;
   if (config.embeddingModel.toLowerCase() !== "none") {
     try {
@@ -67,7 +67,7 @@ export async function segmentsCommand(args: string[]): Promise<number> {
 
   const say = (line: string) => process.stderr.write(`${line}\n`);
   const config = loadConfig();
-  const store = createStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, schema: config.databaseSchema });
+  const store = storeFor(config);
   let close = async () => {};
   try {
     await store.init();

@@ -2,10 +2,12 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { catalogImport } from "../../recommend/cli.ts";
 import { DEMO_CATALOG_PATH } from "../../recommend/demo/index.ts";
 import { runCommand } from "../helpers/cli.ts";
+import { dropTestSchema, requireServiceUrl, testSchemaName } from "../services.ts";
 
 /** `concierge catalog import` against a temp data dir, as a shop would run it. */
 describe("concierge catalog import", () => {
@@ -61,4 +63,35 @@ describe("concierge catalog import", () => {
   it("names a missing file", async () => {
     await expect(run([path.join(dir, "nope.csv")])).rejects.toThrow(/not found/);
   });
+});
+
+/** A shop on PostgreSQL keeps its tables in DATABASE_SCHEMA: the import must land where the service reads. */
+describe.skipIf(!requireServiceUrl("CONCIERGE_TEST_DATABASE_URL"))("concierge catalog import on PostgreSQL", () => {
+  const url = process.env.CONCIERGE_TEST_DATABASE_URL!;
+  const schema = testSchemaName("cliimport");
+  const env = { ...process.env };
+  let dir: string;
+
+  afterAll(async () => {
+    process.env = env;
+    if (dir) await rm(dir, { recursive: true, force: true });
+    await dropTestSchema(url, schema);
+  });
+
+  it("imports into the schema DATABASE_SCHEMA names", async () => {
+    dir = await mkdtemp(path.join(tmpdir(), "concierge-cli-pg-"));
+    Object.assign(process.env, { CONCIERGE_DATA_DIR: dir, CONCIERGE_EMBEDDING_MODEL: "none", DATABASE_URL: url, DATABASE_SCHEMA: schema });
+    const file = path.join(dir, "shop.jsonl");
+    writeFileSync(file, readFileSync(DEMO_CATALOG_PATH, "utf8").split("\n").slice(0, 12).join("\n"));
+    const { code } = await runCommand(catalogImport, [file]);
+    expect(code).toBe(0);
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM "${schema}".products`);
+      expect(Number(rows[0]!.n)).toBe(12);
+    } finally {
+      await client.end();
+    }
+  }, 120_000);
 });
