@@ -30,6 +30,10 @@ function fromBodyParser(err: BodyParserError): ConciergeError | undefined {
     case "request.aborted":
       return new ConciergeError("request_aborted", "the client closed the request before its body arrived", 400);
     default:
+      // The router could not percent-decode a path parameter (/api/admin/experiments/%ZZ).
+      if (err instanceof URIError && err.status === 400) {
+        return new ConciergeError("invalid_input", `path: ${/'[^']*'/.exec(err.message)?.[0] ?? "a segment"} is not valid percent-encoding`, 400);
+      }
       if (typeof err.status === "number" && err.status >= 400 && err.status < 500) {
         return new ConciergeError(err.status === 404 ? "not_found" : "bad_request", err.message, err.status);
       }

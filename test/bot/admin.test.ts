@@ -290,6 +290,9 @@ describe("admin API", () => {
       }
       const noBody = await call(`${h.url}/api/admin/experiments`, { method: "POST", headers: auth });
       expect(noBody.body.error.message).toMatch(/expected a JSON body/);
+      const undecodable = await call(`${h.url}/api/admin/experiments/%ZZ`, { headers: auth });
+      expect(undecodable.status).toBe(400);
+      expect(undecodable.body.error).toEqual({ code: "invalid_input", message: "path: '%ZZ' is not valid percent-encoding" });
 
       await call(`${h.url}/api/admin/experiments`, { body: { id: "copy-test", name: "Copy", variants: [{ name: "a" }, { name: "b" }] }, headers: auth });
       const dup = await call(`${h.url}/api/admin/experiments`, { body: { id: "copy-test", name: "Copy", variants: [{ name: "a" }, { name: "b" }] }, headers: auth });
