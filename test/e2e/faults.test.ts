@@ -10,7 +10,7 @@ import { requireToyModel, skipWithoutToyModelOutsideCi, TOY_MODEL } from "../llm
 import { localServiceEnv } from "../services.ts";
 import { type ChatClient, connectChat } from "./client.ts";
 import { canMountTmpfs, canRunPrivatePostgres, mountTmpfs, startPrivatePostgres, startPrivateRedis } from "./private-servers.ts";
-import { runUntilExit, type ServiceProcess, startService } from "./process.ts";
+import { type LogEntry, runUntilExit, type ServiceProcess, startService } from "./process.ts";
 
 /**
  * The service as deployed — its own process — while what it depends on fails under it: the
@@ -76,6 +76,7 @@ describe("a corrupt model file", () => {
   }, 180_000);
 });
 
+if (!canMountTmpfs) console.warn("[skipped] the real full-disk test needs to mount a tmpfs (root): the store's disk-full errors are tested in test/core/errors.test.ts");
 describe.skipIf(!canMountTmpfs)("a full disk under the data folder (a real one: a small tmpfs, which needs root)", () => {
   it("answers 507 storage_full while it is full, keeps what it acknowledged, and takes events again once there is room", async () => {
     const dir = await dataDir();
@@ -194,11 +195,14 @@ describe.skipIf(!canRunPrivatePostgres && !process.env.CI)("PostgreSQL restarted
   }, 240_000);
 });
 
-describe("Redis killed and restored under load", () => {
-  it("keeps answering every message while it is gone, and rejoins when it returns (notices reach its subscribers again)", async () => {
-    const redis = await startPrivateRedis();
+describe("Redis down at start-up, then killed and restored under load", () => {
+  it("starts single-node and joins when Redis comes; keeps answering every message while it is gone, and rejoins when it returns", async () => {
+    const redis = await startPrivateRedis({ running: false });
     cleanups.push(() => redis.kill());
     const svc = await service(localServiceEnv(await dataDir(), { REDIS_URL: redis.url, MAX_CONNECTIONS_PER_IP: "50", LOG_LEVEL: "info" }));
+    const unreachable = (l: LogEntry) => /Redis is unreachable/.test(l.msg);
+    const back = (l: LogEntry) => /Redis is back/.test(l.msg);
+    await svc.waitForLog(unreachable, 20_000);
     const shoppers = await Promise.all([chat(svc.port), chat(svc.port), chat(svc.port)]);
     let answered = 0;
     const errors: unknown[] = [];
@@ -213,18 +217,24 @@ describe("Redis killed and restored under load", () => {
         }),
       );
     };
+    await talk(3);
+    let mark = svc.logs.length;
+    await redis.start();
+    await svc.waitForLog(back, 30_000, mark);
     await talk(5);
+    mark = svc.logs.length;
     await redis.kill();
-    await svc.waitForLog((l) => /Redis is unreachable/.test(l.msg), 20_000);
+    await svc.waitForLog(unreachable, 20_000, mark);
     await talk(5);
     // A new connection while Redis is gone still gets in (its slot is counted in this process).
     const latecomer = await chat(svc.port);
     expect((await latecomer.send("hello")).reply.error).toBeUndefined();
+    mark = svc.logs.length;
     await redis.start();
-    await svc.waitForLog((l) => /Redis is back/.test(l.msg), 30_000);
+    await svc.waitForLog(back, 30_000, mark);
     await talk(3);
     expect(errors).toEqual([]);
-    expect(answered).toBe(shoppers.length * 13);
+    expect(answered).toBe(shoppers.length * 16);
 
     // Rejoined: a conversation moving on is announced to the other replicas through it again.
     const subscriber = createClient({ url: redis.url });

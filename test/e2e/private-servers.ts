@@ -82,7 +82,8 @@ export interface PrivateRedis {
   start(): Promise<void>;
 }
 
-export async function startPrivateRedis(): Promise<PrivateRedis> {
+/** A Redis on a port of its own; `running: false` only reserves the port, for a test that starts it later. */
+export async function startPrivateRedis(options: { running?: boolean } = {}): Promise<PrivateRedis> {
   const port = await freePort();
   let child: ChildProcess | undefined;
   const start = () =>
@@ -106,7 +107,7 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
       server.kill("SIGKILL");
     });
   };
-  await start();
+  if (options.running !== false) await start();
   return { url: `redis://127.0.0.1:${port}`, kill, start };
 }
 

@@ -15,8 +15,8 @@ export interface ServiceProcess {
   stderr(): string;
   /** Resolves with the exit code (null when a signal ended it). */
   exited: Promise<number | null>;
-  /** The first log line `matches` says is the one, waiting for it up to `timeoutMs`. */
-  waitForLog(matches: (entry: LogEntry) => boolean, timeoutMs?: number): Promise<LogEntry>;
+  /** The first log line from line `from` on that `matches` says is the one, waiting for it up to `timeoutMs`. */
+  waitForLog(matches: (entry: LogEntry) => boolean, timeoutMs?: number, from?: number): Promise<LogEntry>;
   /** Sends `signal` (SIGTERM by default) and waits for the exit; SIGKILL after `graceMs`. */
   stop(signal?: NodeJS.Signals, graceMs?: number): Promise<number | null>;
 }
@@ -38,10 +38,10 @@ function spawnService(env: Record<string, string>): Omit<ServiceProcess, "port">
     }
   });
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  const waitForLog = (matches: (entry: LogEntry) => boolean, timeoutMs = 30_000) =>
+  const waitForLog = (matches: (entry: LogEntry) => boolean, timeoutMs = 30_000, from = 0) =>
     new Promise<LogEntry>((resolve, reject) => {
       const look = () => {
-        const found = logs.find(matches);
+        const found = logs.slice(from).find(matches);
         if (!found) return false;
         waiters.delete(look);
         clearTimeout(timer);
