@@ -75,7 +75,9 @@ export function requestLog(logger: Logger): RequestHandler {
     res.on("finish", () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const entry = { method: req.method, path: loggablePath(req.path), status: res.statusCode, ms: Math.round(ms * 10) / 10 };
-      if (res.statusCode >= 500) logger.warn(entry, "http");
+      // A readiness probe answering "not yet" is the probe working, not a fault: an orchestrator asks every few seconds.
+      const probe = req.path === "/readyz" && res.statusCode === 503;
+      if (res.statusCode >= 500 && !probe) logger.warn(entry, "http");
       else logger.debug(entry, "http");
     });
     next();

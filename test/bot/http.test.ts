@@ -1,4 +1,6 @@
+import { Writable } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
+import { createLogger } from "../../core/logger.ts";
 import { chatClient, type Harness, postJson, SCRIPTED_REPLY, startHarness, serverDeps } from "./harness.ts";
 import { customerToken, SHOP_SECRET } from "../helpers/tokens.ts";
 
@@ -159,18 +161,34 @@ describe("POST /api/events", () => {
 });
 
 describe("health and metrics", () => {
-  it("/healthz is ok while up; /readyz is 503 loading until ready", async () => {
-    harness = await startHarness({ ready: false });
+  it("/healthz is ok while up; /readyz is 503 loading until ready, without a warning per probe", async () => {
+    let warned = "";
+    const logger = createLogger(
+      "warn",
+      new Writable({
+        write(chunk, _enc, done) {
+          warned += chunk.toString();
+          done();
+        },
+      }),
+    );
+    harness = await startHarness({ ready: false, logger, env: { CONCIERGE_IDENTITY_SECRET: SHOP_SECRET } });
     const health = await fetch(`${harness.url}/healthz`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: "ok" });
     const loading = await fetch(`${harness.url}/readyz`);
     expect(loading.status).toBe(503);
     expect(await loading.json()).toEqual({ status: "loading" });
+    expect(warned).toBe("");
     harness.ready.value = true;
     const ready = await fetch(`${harness.url}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ status: "ready" });
+    // A real failure is still a warning.
+    harness.failEvents.value = true;
+    const failed = await postJson(`${harness.url}/api/events`, { itemId: "sku-1", type: "view" }, { authorization: `Bearer ${await customerToken("u1")}` });
+    expect(failed.status).toBe(500);
+    expect(warned).toMatch(/"path":"\/api\/events","status":500/);
   });
 
   it("/metrics shows the turn latency histogram, turns by channel and intent, and errors by code", async () => {
