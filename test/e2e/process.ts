@@ -21,8 +21,8 @@ export interface ServiceProcess {
   stop(signal?: NodeJS.Signals, graceMs?: number): Promise<number | null>;
 }
 
-function spawnService(env: Record<string, string>): Omit<ServiceProcess, "port"> {
-  const child = spawn(process.execPath, [path.join(root, "bin/concierge.js"), "start"], { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+function spawnService(env: Record<string, string>, nodeArgs: string[] = []): Omit<ServiceProcess, "port"> {
+  const child = spawn(process.execPath, [...nodeArgs, path.join(root, "bin/concierge.js"), "start"], { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   const logs: LogEntry[] = [];
   const waiters = new Set<() => void>();
   let stderr = "";
@@ -66,8 +66,9 @@ function spawnService(env: Record<string, string>): Omit<ServiceProcess, "port">
 }
 
 /** Starts the service; resolves once it listens and, unless `ready` is false, once /readyz says ready. */
-export async function startService(env: Record<string, string>, options: { ready?: boolean } = {}): Promise<ServiceProcess> {
-  const service = spawnService({ PORT: "0", ...env });
+/** `nodeArgs` go to node itself, e.g. --cpu-prof for a bench that profiles the service. */
+export async function startService(env: Record<string, string>, options: { ready?: boolean; nodeArgs?: string[] } = {}): Promise<ServiceProcess> {
+  const service = spawnService({ PORT: "0", ...env }, options.nodeArgs);
   const listening = service.waitForLog((l) => l.msg.startsWith("listening") && typeof l.port === "number", 60_000);
   const exitedFirst = service.exited.then((code) => {
     throw new Error(`the service exited with ${code} before listening: ${service.stderr().slice(-500)}`);
