@@ -18,6 +18,9 @@ const llmArgs = passThrough.includes("--llm-model") ? passThrough : existsSync(t
 
 const benches: { name: string; file: string; args?: string[]; skip?: string }[] = [
   { name: "turns", file: "turns.ts" },
+  // Minutes of 2,000 clients, and an hour of soak: each on its own with --only load / --only soak.
+  { name: "load", file: "load.ts", skip: only?.has("load") ? undefined : "2,000 clients for ~5 minutes: run it with --only load" },
+  { name: "soak", file: "soak.ts", skip: only?.has("soak") ? undefined : "an hour of traffic: run it with --only soak" },
   { name: "recommend", file: "recommend.ts", args: ["--count", "100000"] },
   { name: "recommend-eval", file: "recommend-eval.ts" },
   { name: "retrieval", file: "retrieval.ts", args: ["--count", "100000"] },

@@ -11,9 +11,10 @@ import { type LanguageModel, loadLanguageModel } from "../llm/index.ts";
 import { Experiments } from "../recommend/experiments/index.ts";
 import { isRankingStrategy, STRATEGY_HELP } from "../recommend/ranking/strategies.ts";
 import { Segments } from "../recommend/segments/index.ts";
+import { ReviewingUnderstander, ReviewLog } from "../intents/review/index.ts";
 import { Identity, LocalBus, redisShopperBus, type ShopperBus, Shoppers, startRetention } from "../shoppers/index.ts";
 import { storeFor, type Store } from "../store/index.ts";
-import { loadNlu } from "./bootstrap/nlu.ts";
+import { loadNlu, retrainOnShopIntents } from "./bootstrap/nlu.ts";
 import { type LoadedRecommender, loadRecommender } from "./bootstrap/recommender.ts";
 import { adminRouter } from "./http/admin.ts";
 import { createServer } from "./server.ts";
@@ -48,6 +49,7 @@ export async function startService(config: Config = loadConfig(), logger: Logger
   let shoppers: Shoppers | undefined;
   let bus: ShopperBus | undefined;
   let stopRetention: (() => void) | undefined;
+  let stopRetraining: (() => void) | undefined;
 
   // Voice loads on first use, after the catalogue is in the store (its language model is built from it).
   let settleStore: { resolve: () => void; reject: (err: unknown) => void } = { resolve: () => {}, reject: () => {} };
@@ -129,6 +131,7 @@ export async function startService(config: Config = loadConfig(), logger: Logger
     shoppers.useProfileModel(loaded.recommender);
     shoppers.useMemory(loaded.recommender);
     const nlu = await loadNlu({ config, store, logger, lexicon: loaded.lexicon });
+    stopRetraining = retrainOnShopIntents({ config, store, logger, nlu });
     step();
     catalogue = loaded;
     segments = new Segments({ store, embedderId: () => loaded.recommender.embedder?.id ?? null, halfLifeDays: config.profileHalfLifeDays, logger });
@@ -136,7 +139,8 @@ export async function startService(config: Config = loadConfig(), logger: Logger
     // Variants that name a ranking strategy change the ranking their shoppers are served.
     loaded.recommender.useExperiments(experiments);
     engine = createDialogEngine({
-      understander: nlu,
+      // Out of scope, or unsure: kept for the shop to label (`concierge nlu review`), never when set to 0.
+      understander: config.nluReviewBelow === 0 ? nlu : new ReviewingUnderstander(nlu, new ReviewLog(config.dataDir), { unsureBelow: config.nluReviewBelow ?? 0.6 }, logger),
       recommender: loaded.recommender,
       shoppers,
       conversations: store.conversations,
@@ -175,6 +179,7 @@ export async function startService(config: Config = loadConfig(), logger: Logger
       await languageModel?.close();
       languageModel = undefined;
       stopRetention?.();
+      stopRetraining?.();
       await engine?.flush?.();
       await bus?.close();
       await redis?.close();

@@ -10,9 +10,14 @@ import type { IntentClassifier, Lexicon, Understander, Understanding } from "./t
  */
 export class Nlu implements Understander {
   constructor(
-    private readonly classifier: IntentClassifier,
+    private classifier: IntentClassifier,
     private lexicon: Lexicon,
   ) {}
+
+  /** Swaps in a retrained classifier; the next message uses it, one in progress finishes with the old. */
+  setClassifier(classifier: IntentClassifier): void {
+    this.classifier = classifier;
+  }
 
   setLexicon(lexicon: Lexicon): void {
     this.lexicon = lexicon;
