@@ -104,8 +104,14 @@ describe("concierge nlu add and nlu review", () => {
   const capture = () => {
     let out = "";
     let err = "";
-    vi.spyOn(process.stdout, "write").mockImplementation((c: string | Uint8Array) => ((out += String(c)), true));
-    vi.spyOn(process.stderr, "write").mockImplementation((c: string | Uint8Array) => ((err += String(c)), true));
+    vi.spyOn(process.stdout, "write").mockImplementation((c: string | Uint8Array) => {
+      out += String(c);
+      return true;
+    });
+    vi.spyOn(process.stderr, "write").mockImplementation((c: string | Uint8Array) => {
+      err += String(c);
+      return true;
+    });
     return { out: () => out, err: () => err };
   };
 
