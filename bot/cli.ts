@@ -8,6 +8,10 @@ type Command = (args: string[]) => Promise<number>;
 const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
   start: { summary: "run the service", load: async () => (await import("./main.ts")).startCommand },
   "nlu test": { summary: "train on --train, evaluate on --test [--json]", load: async () => (await import("../intents/cli.ts")).nluTest },
+  "dialog test": {
+    summary: "run scripted conversations against the real engine: FILE|FOLDER... [--json]",
+    load: async () => (await import("./dialog-cli.ts")).dialogTest,
+  },
   "catalog import": { summary: "import products from a JSONL or CSV file", load: async () => (await import("../recommend/cli.ts")).catalogImport },
   "rec eval": { summary: "offline evaluation: --items F --events F [--k 10] [--cross-domain] [--json]", load: async () => (await import("../recommend/eval/cli.ts")).recEval },
   tts: { summary: "speak text to a WAV file: \"text\" -o out.wav [--locale en|zh]", load: async () => (await import("../voice/cli.ts")).tts },
