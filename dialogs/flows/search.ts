@@ -1,0 +1,287 @@
+import type { Locale, ProductCard } from "../../core/turn.ts";
+import { colorName, colorShades } from "../../intents/entities.ts";
+import { analyzeQuery, tokenize } from "../../recommend/index.ts";
+import type { Filters, Ranked } from "../../recommend/types.ts";
+import type { Product } from "../../store/types.ts";
+import { type Audience, audienceWords, productAudiences, suits } from "../audience.ts";
+import type { FlowContext, FlowReply } from "../flow.ts";
+import { formatRange, toCard } from "../format.ts";
+import { magnitudeOf } from "../magnitude.ts";
+import { categoryName, localiseCategories } from "../names.ts";
+import type { Need } from "../needs.ts";
+import { type Direction, type Refinement, refinedFilters } from "../refine.ts";
+import type { WriterProduct } from "../reply-writer.ts";
+import type { SearchMemory } from "../state.ts";
+import { say, suggest } from "../templates.ts";
+
+/**
+ * Searching, as every product-finding turn does it: a fresh search, a refinement of the last one,
+ * a need described indirectly. The search remembers itself in the conversation state, so the next
+ * message can refine it.
+ */
+
+export interface SearchSpec {
+  /** Content words to match (queryTerms): no request verbs, no function characters. */
+  text: string;
+  filters: Filters;
+  audience?: Audience;
+  /** A new search named by the shopper: a name the catalogue does not know is said to be absent. */
+  fresh: boolean;
+  direction?: Direction;
+  /** What the reply calls the results ("cheaper", "bigger"). */
+  adj?: string;
+  /** Products not to show again (the list being refined towards bigger or smaller). */
+  exclude?: string[];
+  /** Only products bigger (or smaller) than this, on its dimension. */
+  size?: { than: ReturnType<typeof magnitudeOf> & {}; bigger: boolean };
+  need?: boolean;
+}
+
+// Below this share of the query's words found in any product, the shop does not carry the thing named.
+const CARRIED_COVERAGE = 0.5;
+
+/** A card whose reason reads in the shopper's language (a category slug in a Chinese reason becomes its Chinese name). */
+export function card(r: Ranked, locale: Locale): ProductCard {
+  const c = toCard(r);
+  if (locale === "zh" && r.product.category) c.reason = localiseCategories(c.reason, locale, [r.product.category]);
+  return c;
+}
+
+function withReason(r: Ranked): WriterProduct {
+  return { ...r.product, reason: r.reason };
+}
+
+/** Words of a product a shopper's audience words are checked against. */
+function audienceText(p: Product): string {
+  return [p.title, ...(p.tags ?? [])].join(" ");
+}
+
+/** Every shade the catalogue may keep a colour as ("blue" also finds "navy"). */
+function withShades(filters: Filters): Filters {
+  if (!filters.colors?.length) return filters;
+  return { ...filters, colors: [...new Set(filters.colors.flatMap(colorShades))] };
+}
+
+/** Share of the query's words found in the best-matching product (each word by any of its forms or translations). */
+export function coverage(text: string, products: Product[]): number {
+  const groups = analyzeQuery(text);
+  if (!groups.length) return 1;
+  let best = 0;
+  for (const p of products) {
+    const terms = new Set(tokenize([p.title, p.brand, p.category, p.color, p.tags?.join(" "), p.description].filter(Boolean).join(" ")));
+    const covered = groups.filter((g) => g.alternatives.some((alt) => alt.length > 0 && alt.every((t) => terms.has(t)))).length;
+    best = Math.max(best, covered / groups.length);
+    if (best === 1) break;
+  }
+  return best;
+}
+
+/** What the reply says the results are: colours, brand, the words searched (or the category's name), whom for. */
+function describe(spec: SearchSpec, locale: Locale): string {
+  const f = spec.filters;
+  const colors = (f.colors ?? []).map((c) => colorName(c, locale)).filter((c) => !spec.text.toLowerCase().includes(c.toLowerCase()));
+  const brands = (f.brands ?? []).filter((b) => !spec.text.toLowerCase().includes(b.toLowerCase()));
+  let what = spec.text;
+  if (!what) what = (f.categories ?? []).map((c) => categoryName(c, locale)).filter(Boolean).join(locale === "zh" ? "、" : " or ");
+  // A Chinese reply never shows an English category word: a Latin-only query is quoted only when the shopper wrote it.
+  if (locale === "zh") {
+    const audience = spec.audience ? { men: "男士", women: "女士", kids: "儿童" }[spec.audience] : "";
+    return [colors.join(""), brands.join(" "), audience, what].filter(Boolean).join("");
+  }
+  const forWhom = spec.audience ? `for ${spec.audience}` : "";
+  return [colors.join(" "), brands.join(" "), what, what || colors.length ? forWhom : spec.audience ? `products for ${spec.audience}` : ""].filter(Boolean).join(" ").trim();
+}
+
+export async function runSearch(ctx: FlowContext, spec: SearchSpec): Promise<FlowReply> {
+  const { recommender, shoppers, resultLimit } = ctx.deps;
+  const locale = ctx.locale;
+  const profile = await shoppers.profile(ctx.turn.userId);
+  const pool = Math.max(resultLimit * 6, 30);
+  const text = [spec.text, spec.audience ? audienceWords(spec.audience, locale) : ""].filter(Boolean).join(" ");
+  const filters = withShades(spec.filters);
+  let results = await recommender.search({ text, filters, profile, limit: pool, locale });
+  const keep = (r: Ranked) => {
+    if (spec.audience && !suits(productAudiences(audienceText(r.product)), spec.audience)) return false;
+    if (spec.exclude?.includes(r.product.id)) return false;
+    if (spec.size) {
+      const m = magnitudeOf(r.product.title);
+      if (!m || m.dimension !== spec.size.than.dimension) return false;
+      if (spec.size.bigger ? m.value <= spec.size.than.value : m.value >= spec.size.than.value) return false;
+    }
+    return true;
+  };
+  results = results.filter(keep);
+  if (profile && spec.fresh && spec.text) shoppers.rememberQuery(ctx.turn.userId, spec.text);
+
+  const memory: SearchMemory = { text: spec.text, filters: spec.filters, ...(spec.audience && { audience: spec.audience }) };
+  const what = describe(spec, locale);
+  const range = formatRange(spec.filters.priceMin !== undefined || spec.filters.priceMax !== undefined ? { min: spec.filters.priceMin, max: spec.filters.priceMax } : undefined, locale);
+
+  // A name the catalogue has no word of ("Zorblax 9000 hoverboard") is said to be absent before anything is offered.
+  if (spec.fresh && !spec.need && spec.text && coverage(spec.text, results.map((r) => r.product)) < CARRIED_COVERAGE) {
+    const named = quoteTerms(spec.text, locale);
+    const alternatives = alternativesFor(ctx, spec, results);
+    ctx.state.lastSearch = alternatives.length ? { ...memory, text: "" } : undefined;
+    if (!alternatives.length) return { text: say(locale, "notCarried", { what: named }), products: [], suggestions: suggest(locale, "start"), listing: true, answeredAs: "search_products" };
+    return {
+      text: say(locale, "notCarriedAlternatives", { what: named }),
+      products: alternatives.map((r) => card(r, locale)),
+      suggestions: suggest(locale, "afterResults"),
+      listing: true,
+      answeredAs: "search_products",
+    };
+  }
+
+  const shown = results.slice(0, resultLimit);
+  ctx.state.lastSearch = memory;
+  if (!shown.length) {
+    // Nothing in the price range: the lowest-priced of the same search, said so.
+    if (spec.filters.priceMax !== undefined && !spec.direction) {
+      const { priceMax: _max, priceMin: _min, ...unbounded } = filters;
+      const wider = (await recommender.search({ text, filters: unbounded, profile, limit: pool, locale })).filter(keep);
+      const cheapest = cheapestFirst(wider, spec.filters.currency).slice(0, resultLimit);
+      if (cheapest.length) {
+        return {
+          text: say(locale, "cheapestInstead", { what, filters: range }),
+          products: cheapest.map((r) => card(r, locale)),
+          suggestions: suggest(locale, "afterResults"),
+          listing: true,
+          answeredAs: "search_products",
+          grounding: { task: "search", products: cheapest.map(withReason) },
+        };
+      }
+    }
+    if (spec.direction) {
+      return { text: say(locale, "refinedNone", { adj: spec.adj ?? "", what, filters: range }), products: [], suggestions: suggest(locale, "afterResults"), answeredAs: "search_products" };
+    }
+    return { text: say(locale, "searchNone", { what: what || quoteTerms(ctx.turn.text, locale), filters: range }), products: [], suggestions: suggest(locale, "start"), answeredAs: "search_products" };
+  }
+  const key = spec.need ? "needResults" : "searchResults";
+  const whom = spec.audience ? (locale === "zh" ? { men: "男士", women: "女士", kids: "孩子" }[spec.audience] : { men: "men", women: "women", kids: "kids" }[spec.audience]) : "";
+  return {
+    text: say(locale, key, { count: shown.length, what: spec.need ? spec.text : what, whom, filters: range, adj: spec.adj ?? "" }),
+    products: shown.map((r) => card(r, locale)),
+    suggestions: suggest(locale, "afterResults"),
+    listing: true,
+    answeredAs: "search_products",
+    grounding: { task: "search", products: shown.map(withReason) },
+  };
+}
+
+/**
+ * Instead of a product the shop does not carry: what shares some of its words, else what the search
+ * found close in meaning — unless the message named a category, which then holds nothing like it.
+ */
+function alternativesFor(ctx: FlowContext, spec: SearchSpec, results: Ranked[]): Ranked[] {
+  const { resultLimit } = ctx.deps;
+  const partial = results.filter((r) => coverage(spec.text, [r.product]) > 0);
+  if (partial.length) return partial.slice(0, resultLimit);
+  if (spec.filters.categories?.length) return [];
+  return results.slice(0, resultLimit);
+}
+
+function cheapestFirst(results: Ranked[], currency: string | undefined): Ranked[] {
+  const same = (r: Ranked) => (currency && r.product.currency === currency ? 0 : 1);
+  return [...results].filter((r) => r.product.price !== undefined).sort((a, b) => same(a) - same(b) || a.product.price! - b.product.price!);
+}
+
+function quoteTerms(text: string, locale: Locale): string {
+  const t = text.trim().replace(/\s+/g, " ");
+  const short = t.length > 40 ? `${t.slice(0, 39)}…` : t;
+  return locale === "zh" ? `“${short}”` : `“${short}”`;
+}
+
+/** "cheaper ones", "in red", "bigger", "for men", 更便宜的: the last search again, with the new constraint. */
+export async function refineSearch(ctx: FlowContext, last: SearchMemory, r: Refinement): Promise<FlowReply> {
+  const filters = refinedFilters(last.filters, r);
+  const audience = r.audience ?? last.audience;
+  const base: SearchSpec = { text: last.text, filters, ...(audience && { audience }), fresh: false };
+  if (r.direction === "cheaper" || r.direction === "pricier") {
+    const shown = await shownProducts(ctx);
+    const priced = byMainCurrency(shown);
+    const cheaper = r.direction === "cheaper";
+    const adj = ctx.locale === "zh" ? (cheaper ? "更便宜的" : "更高端的") : cheaper ? "cheaper" : "pricier";
+    if (priced) {
+      const { prices, currency } = priced;
+      // Below the cheapest shown; if nothing is, below the middle of what was shown.
+      const bounds = cheaper ? [Math.min(...prices), median(prices)] : [Math.max(...prices), median(prices)];
+      for (const bound of [...new Set(bounds)]) {
+        const f: Filters = { ...filters, currency };
+        if (cheaper) {
+          delete f.priceMin;
+          f.priceMax = Math.max(0, Math.floor(bound * 100 - 1) / 100);
+        } else {
+          delete f.priceMax;
+          f.priceMin = Math.ceil(bound * 100 + 1) / 100;
+        }
+        const reply = await runSearch(ctx, { ...base, filters: f, direction: r.direction, adj });
+        if (reply.products.length) return reply;
+      }
+      return runSearch(ctx, { ...base, filters: { ...filters, currency, ...(cheaper ? { priceMax: Math.min(...prices) - 0.01 } : { priceMin: Math.max(...prices) + 0.01 }) }, direction: r.direction, adj });
+    }
+    return runSearch(ctx, { ...base, direction: r.direction, adj });
+  }
+  if (r.direction === "bigger" || r.direction === "smaller") {
+    const bigger = r.direction === "bigger";
+    const adj = ctx.locale === "zh" ? (bigger ? "更大的" : "更小的") : bigger ? "bigger" : "smaller";
+    const focus = ctx.state.focus ? await ctx.deps.recommender.getProduct(ctx.state.focus) : null;
+    const shown = await shownProducts(ctx);
+    const sizes = (focus ? [focus] : shown).map((p) => magnitudeOf(p.title)).filter((m) => m !== undefined);
+    if (sizes.length) {
+      const dimension = mode(sizes.map((m) => m.dimension));
+      const values = sizes.filter((m) => m.dimension === dimension).map((m) => m.value);
+      const than = { dimension, value: bigger ? Math.max(...values) : Math.min(...values) };
+      return runSearch(ctx, { ...base, size: { than, bigger }, direction: r.direction, adj });
+    }
+    return runSearch(ctx, { ...base, exclude: ctx.state.lastShown, direction: r.direction, adj });
+  }
+  return runSearch(ctx, base);
+}
+
+async function shownProducts(ctx: FlowContext): Promise<Product[]> {
+  const products = await Promise.all(ctx.state.lastShown.map((id) => ctx.deps.recommender.getProduct(id)));
+  return products.filter((p): p is Product => p !== null);
+}
+
+/** The prices shown in the currency most of them are in. */
+function byMainCurrency(products: Product[]): { prices: number[]; currency: string | undefined } | undefined {
+  const priced = products.filter((p) => p.price !== undefined);
+  if (!priced.length) return undefined;
+  const currency = mode(priced.map((p) => p.currency ?? ""));
+  return { prices: priced.filter((p) => (p.currency ?? "") === currency).map((p) => p.price!), currency: currency || undefined };
+}
+
+function mode<T>(values: T[]): T {
+  const counts = new Map<T, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]![0];
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** "a gift for my dad who likes hiking": the interest searched, for the audience; only a person named: popular picks for them. */
+export async function needSearch(ctx: FlowContext, need: Need): Promise<FlowReply> {
+  const spec: SearchSpec = { text: need.terms, filters: ctx.filters, ...(need.audience && { audience: need.audience }), fresh: true, need: true };
+  if (need.terms) {
+    const reply = await runSearch(ctx, spec);
+    if (reply.products.length) return reply;
+  }
+  const { recommender, resultLimit } = ctx.deps;
+  const picks = (await recommender.popular({ limit: Math.max(resultLimit * 8, 40), filters: withShades(ctx.filters), locale: ctx.locale }))
+    .filter((r) => !need.audience || suits(productAudiences(audienceText(r.product)), need.audience))
+    .slice(0, resultLimit);
+  const whom = need.audience ? (ctx.locale === "zh" ? { men: "男士", women: "女士", kids: "孩子" }[need.audience] : { men: "men", women: "women", kids: "kids" }[need.audience]) : "";
+  ctx.state.lastSearch = { text: "", filters: ctx.filters, ...(need.audience && { audience: need.audience }) };
+  return {
+    text: say(ctx.locale, "needPopular", { whom, filters: formatRange(ctx.nlu.entities.price, ctx.locale) }),
+    products: picks.map((r) => card(r, ctx.locale)),
+    suggestions: suggest(ctx.locale, "afterResults"),
+    listing: true,
+    answeredAs: "recommend",
+    grounding: { task: "recommend", products: picks.map(withReason) },
+  };
+}
