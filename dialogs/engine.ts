@@ -7,7 +7,8 @@ import type { Filters, Recommender } from "../recommend/types.ts";
 import type { ConversationStore } from "../store/types.ts";
 import { readConfirmation } from "./confirm.ts";
 import { catalogueFlows } from "./flows/catalogue.ts";
-import { refineSearch } from "./flows/search.ts";
+import { catalogueCoverage, refineSearch } from "./flows/search.ts";
+import { queryTerms } from "./query.ts";
 import { readNeed } from "./needs.ts";
 import { readRefinement } from "./refine.ts";
 import { explicitIndexes } from "./references.ts";
@@ -142,8 +143,26 @@ function pendingConfirmation(state: ConversationState, text: string, locale: Loc
   return answer ? deletionAnswers[answer] : undefined;
 }
 
-// Intents about one product: an ordinal ("the second one") is already what they act on.
-const ABOUT_ONE = new Set(["product_details", "price", "availability", "add_to_cart", "compare"]);
+const SUPERLATIVE_ONE = /\b(?:cheapest|least expensive|most expensive|priciest|dearest)\s+(?:one|of (?:them|these|those))\b|最便宜的那|最贵的那|最便宜的(?:一|这)|最贵的(?:一|这)/i;
+const COMPARE_WORDS = /\b(?:compare|comparison|versus|vs\.?|difference|differences|between|and the)\b|对比|比较|区别|和第/i;
+const MAYBE_SEARCH = new Set([OUT_OF_SCOPE, "feedback", "greet", "preferences"]);
+const SHOPPING = /\b(?:buy|purchase|sell|sells|selling|stock|carry|order|find|show|look(?:ing)? for|searching|need|want|got any|have you got|do you have|is there|are there|available)\b|买|卖|有没有|有卖|想要|找|购/i;
+
+/** Searches when the catalogue has what the message names (or it plainly asks to buy); else the intent's own flow. */
+function searchOr(fallback: Flow | undefined, intent: string): Flow {
+  return async (ctx) => {
+    const terms = queryTerms(ctx.turn.text);
+    const asks = SHOPPING.test(ctx.turn.text) && intent !== "greet";
+    // A lone Chinese character ("做") is no evidence of anything.
+    const evidence = !/^\p{Script=Han}$/u.test(terms) && (await catalogueCoverage(ctx, terms)) >= 0.5;
+    if (asks || evidence) {
+      const search = catalogueFlows.search_products;
+      return search(ctx);
+    }
+    return fallback ? fallback(ctx) : { ...outOfScope(ctx.locale), answeredAs: OUT_OF_SCOPE };
+  };
+}
+
 // Intents a described need ("a gift for my dad who likes hiking") is read through: the classifier's catalogue guesses.
 const NEED_INTENTS = new Set(["recommend", "search_products", "preferences", "greet", "product_details", OUT_OF_SCOPE]);
 const GRIEVANCE = /\b(?:terrible|awful|horrible|worst|rubbish|garbage|trash|useless|broken|scam|rip[- ]?off|disgusting|disappointed|disappointing|unacceptable|furious|angry|pathetic|money back|refund|faulty|defective)\b|太差|很差|差劲|垃圾|骗子|坑人|失望|生气|气死|退钱|退款|破烂|烂透|质量差|不满/i;
@@ -166,10 +185,16 @@ function route(ctx: FlowContext, flows: Partial<Record<string, Flow>>): Flow | u
     const last = state.lastSearch;
     return (c) => refineSearch(c, last, refinement);
   }
-  if (!ABOUT_ONE.has(nlu.intent) && explicitIndexes(turn.text, state.lastShown.length).length && !readNeed(turn.text)) {
+  // "第二个怎么样", "the last one", "the cheapest one": a pointer into the list is about that product.
+  const pointed = explicitIndexes(turn.text, state.lastShown.length).length + (state.lastShown.length && SUPERLATIVE_ONE.test(turn.text) ? 1 : 0);
+  if (pointed && !readNeed(turn.text)) {
     if (["search_products", "recommend", "feedback", "greet", "preferences", OUT_OF_SCOPE].includes(nlu.intent)) return flows.product_details;
+    if (nlu.intent === "compare" && pointed === 1 && !COMPARE_WORDS.test(turn.text)) return flows.product_details;
   }
   if (NEED_INTENTS.has(nlu.intent) && readNeed(turn.text)) return flows.search_products;
+  // A message the classifier could not place, naming what the catalogue carries ("gel pens",
+  // "24-inch monitor") or asking to buy something, is a search; otherwise it is what it was.
+  if (MAYBE_SEARCH.has(nlu.intent) && queryTerms(turn.text)) return searchOr(flows[nlu.intent], nlu.intent);
   // "your products are terrible and I want my money back": the complaint, with the way to a refund.
   if (nlu.intent === "returns" && isGrievance(nlu, turn.text)) return async (c) => ({ text: say(c.locale, "complaintRefund"), products: [], suggestions: suggest(c.locale, "handoff"), answeredAs: "complaint" });
   if (nlu.intent === "complaint" && /\b(?:money back|refund|return)\b|退钱|退款|退货/i.test(turn.text)) {

@@ -19,7 +19,8 @@ const EN_REQUEST = new Set(
     "like love lookin some any anything something everything stuff things thing item items product products one ones kind kinds sort sorts type types " +
     "what which who whom whose where when how why whether if then than so too also just really very quite maybe perhaps still even " +
     "other another else more again else same different good nice great best decent cool awesome lovely new ok okay hi hello hey yes no not " +
-    "shop store available availability options option range selection"
+    "shop store available availability options option range selection " +
+    "first second third fourth fifth sixth seventh eighth ninth tenth last number no"
   ).split(/\s+/),
 );
 
@@ -31,7 +32,7 @@ const ZH_REQUEST = new Set(
     "想 想要 要 需要 买 卖 购买 出售 在 售 给 帮 帮我 请 能 能否 可以 可不可以 会 找 找找 搜 搜索 看 看看 瞧瞧 推荐 介绍 建议 来 拿 " +
     "一 个 款 件 双 条 台 部 只 副 套 种 些 几 几个 几款 几件 一个 一款 一件 一双 一条 一台 一部 一只 一副 一套 " +
     "这 那 这个 那个 这款 那款 这些 那些 这种 那种 哪 哪些 哪个 哪款 什么 啥 怎么 怎么样 如何 多少 " +
-    "其他 其它 别的 另外 还有 商品 东西 产品 好 好的 不错 店 你家 贵店 本店 和 与 或 或者 跟 及 以及 但 但是 呗 嗯"
+    "做 干 用 其他 其它 别的 另外 还有 商品 东西 产品 好 好的 不错 店 你家 贵店 本店 和 与 或 或者 跟 及 以及 但 但是 呗 嗯"
   ).split(/\s+/),
 );
 
@@ -43,9 +44,16 @@ export function queryTerms(text: string, extraDrop: ReadonlySet<string> = new Se
   const out: string[] = [];
   for (const m of cleaned.matchAll(/(\p{Script=Han}+)|([\p{L}\p{N}]+(?:['’\-.][\p{L}\p{N}]+)*)/gu)) {
     if (m[1]) {
-      const kept = cutChinese(m[1]).filter((w) => !ZH_REQUEST.has(w) && !extraDrop.has(w) && !/^[的了吗呢吧啊呀更有没要想买卖给]+$/.test(w));
-      if (kept.length) out.push(kept.join(""));
-      else out.push("|");
+      // Words either side of a dropped one stay apart: 步维的鞋 → 步维 鞋, not a new word 步维鞋.
+      let chunk = "";
+      for (const w of cutChinese(m[1])) {
+        if (ZH_REQUEST.has(w) || extraDrop.has(w) || /^[的了吗呢吧啊呀更有没要想买卖给]+$/.test(w)) {
+          if (chunk) out.push(chunk);
+          chunk = "";
+          out.push("|");
+        } else chunk += w;
+      }
+      if (chunk) out.push(chunk);
       continue;
     }
     const word = m[2]!;

@@ -47,17 +47,20 @@ const REAL_COMPARE = /\b(?:compare|comparison|versus|vs\.?|difference|difference
 
 // Intents a refinement never overrides: the shopper asked for something else.
 const OTHER_BUSINESS = new Set([
-  "add_to_cart", "order_status", "shipping", "returns", "opening_hours", "payment", "complaint", "feedback", "human_handoff",
-  "export_data", "delete_data", "stop_personalisation", "goodbye", "thanks", "greet", "capabilities",
+  "add_to_cart", "order_status", "shipping", "returns", "opening_hours", "payment", "human_handoff", "export_data", "delete_data", "stop_personalisation",
 ]);
+// Intents a short follow-up is often mistaken for ("橙色的" read as a complaint): overridden unless the message is negative.
+const SOFT = new Set(["complaint", "feedback", "goodbye", "thanks", "greet", "capabilities"]);
 
 /** What the message changes about the last search, or undefined when it is not a refinement of it. */
 export function readRefinement(text: string, nlu: Understanding, last: SearchMemory | undefined, shown: number): Refinement | undefined {
   if (!last) return undefined;
   if (OTHER_BUSINESS.has(nlu.intent)) return undefined;
+  if (SOFT.has(nlu.intent) && nlu.sentiment.label === "negative") return undefined;
   if (nlu.intent === "compare" && REAL_COMPARE.test(text)) return undefined;
-  // "is the second one cheaper?" is about that product, not a new search.
+  // "is the second one cheaper?", "the cheapest one": about a product of the list, not a new search.
   if (explicitIndexes(text, shown).length) return undefined;
+  if (/\b(?:cheapest|least expensive|most expensive|priciest|biggest|largest|smallest)\s+(?:one|of (?:them|these|those))\b|最(?:便宜|贵|大|小)的(?:那|这|一)/i.test(text)) return undefined;
   const e = nlu.entities;
   const r: Refinement = {};
   for (const [direction, re] of CUES) {

@@ -62,18 +62,66 @@ function withShades(filters: Filters): Filters {
   return { ...filters, colors: [...new Set(filters.colors.flatMap(colorShades))] };
 }
 
-/** Share of the query's words found in the best-matching product (each word by any of its forms or translations). */
-export function coverage(text: string, products: Product[]): number {
-  const groups = analyzeQuery(text);
+const termCache = new Map<string, { product: Product; terms: Set<string> }>();
+
+/** A product's searchable terms (the tokeniser the catalogue index uses), cached per product record. */
+function termsOf(p: Product): Set<string> {
+  const hit = termCache.get(p.id);
+  if (hit && hit.product === p) return hit.terms;
+  const terms = new Set(tokenize([p.title, p.brand, p.category, p.color, p.tags?.join(" "), p.description].filter(Boolean).join(" ")));
+  if (termCache.size >= 20_000) termCache.clear();
+  termCache.set(p.id, { product: p, terms });
+  return terms;
+}
+
+/** Share of the query's words a product has (each word by any of its forms or translations). */
+export function productCoverage(text: string, p: Product): number {
+  const groups = wordGroups(text);
   if (!groups.length) return 1;
+  const terms = termsOf(p);
+  // Chinese is also matched as written, whatever the segmenter made of it (步维 in "步维 Crest 跑步鞋").
+  const raw = groups.some((g) => g.cjk) ? rawOf(p) : "";
+  return groups.filter((g) => (g.cjk && g.text.length > 1 && raw.includes(g.text)) || g.alternatives.some((alt) => alt.length > 0 && alt.every((t) => terms.has(t)))).length / groups.length;
+}
+
+function rawOf(p: Product): string {
+  return [p.title, p.brand, p.tags?.join(" "), p.description].filter(Boolean).join(" ").toLowerCase();
+}
+
+/**
+ * The query's words as the catalogue index reads them. A bare number beside other words is a model
+ * number ("PlayStation 5"), which sizes and pack counts match everywhere: it is no evidence.
+ */
+function wordGroups(text: string): ReturnType<typeof analyzeQuery> {
+  const groups = analyzeQuery(text);
+  const named = groups.filter((g) => !/^\d+(?:[.,]\d+)?$/.test(g.text));
+  return named.length ? named : groups;
+}
+
+/** Share of the query's words found in the best-matching product. */
+export function coverage(text: string, products: Product[]): number {
   let best = 0;
   for (const p of products) {
-    const terms = new Set(tokenize([p.title, p.brand, p.category, p.color, p.tags?.join(" "), p.description].filter(Boolean).join(" ")));
-    const covered = groups.filter((g) => g.alternatives.some((alt) => alt.length > 0 && alt.every((t) => terms.has(t)))).length;
-    best = Math.max(best, covered / groups.length);
+    best = Math.max(best, productCoverage(text, p));
     if (best === 1) break;
   }
-  return best;
+  return products.length ? best : wordGroups(text).length ? 0 : 1;
+}
+
+/**
+ * How much of what the message names the catalogue has at all, whatever the filters: the evidence
+ * that the shop carries it (lexical, over the search's own hits, which include its semantic ones).
+ */
+export async function catalogueCoverage(ctx: FlowContext, text: string): Promise<number> {
+  if (!analyzeQuery(text).length) return 1;
+  const hits = await ctx.deps.recommender.search({ text, limit: 30, locale: ctx.locale });
+  return coverage(text, hits.map((r) => r.product));
+}
+
+const AUDIENCE_WORDS = /\b(?:men|mens|men's|women|womens|women's|kids|kid's|kids'|children|boys|girls|ladies|male|female|unisex)\b|男士|男款|男式|男性|男生|女士|女款|女式|女性|女生|儿童|童款|中性款?/gi;
+
+function withoutAudienceWords(text: string): string {
+  return text.replace(AUDIENCE_WORDS, " ").replace(/\s+/g, " ").trim();
 }
 
 /** What the reply says the results are: colours, brand, the words searched (or the category's name), whom for. */
@@ -85,10 +133,13 @@ function describe(spec: SearchSpec, locale: Locale): string {
   if (!what) what = (f.categories ?? []).map((c) => categoryName(c, locale)).filter(Boolean).join(locale === "zh" ? "、" : " or ");
   // A Chinese reply never shows an English category word: a Latin-only query is quoted only when the shopper wrote it.
   if (locale === "zh") {
-    const audience = spec.audience ? { men: "男士", women: "女士", kids: "儿童" }[spec.audience] : "";
+    const audience = spec.audience && !AUDIENCE_WORDS.test(what) ? { men: "男士", women: "女士", kids: "儿童" }[spec.audience] : "";
+    AUDIENCE_WORDS.lastIndex = 0;
     return [colors.join(""), brands.join(" "), audience, what].filter(Boolean).join("");
   }
-  const forWhom = spec.audience ? `for ${spec.audience}` : "";
+  const named = AUDIENCE_WORDS.test(what);
+  AUDIENCE_WORDS.lastIndex = 0;
+  const forWhom = spec.audience && !named ? `for ${spec.audience}` : "";
   return [colors.join(" "), brands.join(" "), what, what || colors.length ? forWhom : spec.audience ? `products for ${spec.audience}` : ""].filter(Boolean).join(" ").trim();
 }
 
@@ -110,7 +161,31 @@ export async function runSearch(ctx: FlowContext, spec: SearchSpec): Promise<Flo
     }
     return true;
   };
-  results = results.filter(keep);
+  // Only the products that have (nearly) all of what was asked: "red lipstick" is not a red racket.
+  // Whom it is for is checked by the audience filter, not counted as a word to match.
+  const asked = spec.audience ? withoutAudienceWords(spec.text) : spec.text;
+  const relevant = (found: Ranked[]): { kept: Ranked[]; best: number } => {
+    const kept = found.filter(keep);
+    if (!asked) return { kept, best: 1 };
+    const best = coverage(asked, kept.map((r) => r.product));
+    if (best < CARRIED_COVERAGE) return { kept: [], best };
+    const floor = Math.max(CARRIED_COVERAGE, best - 0.34);
+    return { kept: kept.filter((r) => productCoverage(asked, r.product) >= floor), best };
+  };
+  let unfiltered = results.filter(keep);
+  let { kept, best } = relevant(results);
+  // "green tea", "white wine", 登山鞋 (鞋 is also the shoes category): a colour or a category word
+  // that is part of a product's name is not a filter, when the catalogue has the whole name elsewhere.
+  if (spec.fresh && asked && best < 1 && (spec.filters.colors?.length || spec.filters.categories?.length)) {
+    const { colors: _colors, categories: _categories, ...rest } = filters;
+    const without = await recommender.search({ text, filters: rest, profile, limit: pool, locale });
+    const alt = relevant(without);
+    if (alt.best > best) {
+      ({ kept, best } = alt);
+      unfiltered = without.filter(keep);
+    }
+  }
+  results = kept;
   if (profile && spec.fresh && spec.text) shoppers.rememberQuery(ctx.turn.userId, spec.text);
 
   const memory: SearchMemory = { text: spec.text, filters: spec.filters, ...(spec.audience && { audience: spec.audience }) };
@@ -118,9 +193,9 @@ export async function runSearch(ctx: FlowContext, spec: SearchSpec): Promise<Flo
   const range = formatRange(spec.filters.priceMin !== undefined || spec.filters.priceMax !== undefined ? { min: spec.filters.priceMin, max: spec.filters.priceMax } : undefined, locale);
 
   // A name the catalogue has no word of ("Zorblax 9000 hoverboard") is said to be absent before anything is offered.
-  if (spec.fresh && !spec.need && spec.text && coverage(spec.text, results.map((r) => r.product)) < CARRIED_COVERAGE) {
+  if (spec.fresh && !spec.need && asked && best < CARRIED_COVERAGE && (await catalogueCoverage(ctx, asked)) < CARRIED_COVERAGE) {
     const named = quoteTerms(spec.text, locale);
-    const alternatives = alternativesFor(ctx, spec, results);
+    const alternatives = alternativesFor(ctx, spec, unfiltered);
     ctx.state.lastSearch = alternatives.length ? { ...memory, text: "" } : undefined;
     if (!alternatives.length) return { text: say(locale, "notCarried", { what: named }), products: [], suggestions: suggest(locale, "start"), listing: true, answeredAs: "search_products" };
     return {
@@ -138,7 +213,7 @@ export async function runSearch(ctx: FlowContext, spec: SearchSpec): Promise<Flo
     // Nothing in the price range: the lowest-priced of the same search, said so.
     if (spec.filters.priceMax !== undefined && !spec.direction) {
       const { priceMax: _max, priceMin: _min, ...unbounded } = filters;
-      const wider = (await recommender.search({ text, filters: unbounded, profile, limit: pool, locale })).filter(keep);
+      const wider = relevant(await recommender.search({ text, filters: unbounded, profile, limit: pool, locale })).kept;
       const cheapest = cheapestFirst(wider, spec.filters.currency).slice(0, resultLimit);
       if (cheapest.length) {
         return {
@@ -194,6 +269,13 @@ function quoteTerms(text: string, locale: Locale): string {
 /** "cheaper ones", "in red", "bigger", "for men", 更便宜的: the last search again, with the new constraint. */
 export async function refineSearch(ctx: FlowContext, last: SearchMemory, r: Refinement): Promise<FlowReply> {
   const filters = refinedFilters(last.filters, r);
+  // "1000元以下" is in the shopper's own money, as in a fresh search.
+  if (r.price && ctx.filters.currency) filters.currency = ctx.filters.currency;
+  // The list being refined was of one or two kinds of product: the refinement stays with them.
+  if (!filters.categories?.length) {
+    const kinds = [...new Set((await shownProducts(ctx)).map((p) => p.category).filter((c): c is string => !!c))];
+    if (kinds.length && kinds.length <= 2) filters.categories = kinds;
+  }
   const audience = r.audience ?? last.audience;
   const base: SearchSpec = { text: last.text, filters, ...(audience && { audience }), fresh: false };
   if (r.direction === "cheaper" || r.direction === "pricier") {
@@ -224,14 +306,14 @@ export async function refineSearch(ctx: FlowContext, last: SearchMemory, r: Refi
   if (r.direction === "bigger" || r.direction === "smaller") {
     const bigger = r.direction === "bigger";
     const adj = ctx.locale === "zh" ? (bigger ? "更大的" : "更小的") : bigger ? "bigger" : "smaller";
+    // Bigger than what: the size the shopper named, else the product in focus, else the first shown.
     const focus = ctx.state.focus ? await ctx.deps.recommender.getProduct(ctx.state.focus) : null;
-    const shown = await shownProducts(ctx);
-    const sizes = (focus ? [focus] : shown).map((p) => magnitudeOf(p.title)).filter((m) => m !== undefined);
-    if (sizes.length) {
-      const dimension = mode(sizes.map((m) => m.dimension));
-      const values = sizes.filter((m) => m.dimension === dimension).map((m) => m.value);
-      const than = { dimension, value: bigger ? Math.max(...values) : Math.min(...values) };
-      return runSearch(ctx, { ...base, size: { than, bigger }, direction: r.direction, adj });
+    const first = (await shownProducts(ctx))[0];
+    const than = magnitudeOf(last.text) ?? (focus ? magnitudeOf(focus.title) : undefined) ?? (first ? magnitudeOf(first.title) : undefined);
+    if (than) {
+      // "2-person tent" → "tent": the size named before is what changes.
+      const text = base.text.replace(/\S*\d\S*(?:\s*(?:l|ml|g|kg|gb|tb|mah|cm|mm|inch|person|升|毫升|克|人)(?![a-z]))?/gi, " ").replace(/[一二两三四五六七八双单]人/g, " ").replace(/\s+/g, " ").trim();
+      return runSearch(ctx, { ...base, text, size: { than, bigger }, direction: r.direction, adj });
     }
     return runSearch(ctx, { ...base, exclude: ctx.state.lastShown, direction: r.direction, adj });
   }
@@ -251,7 +333,7 @@ function byMainCurrency(products: Product[]): { prices: number[]; currency: stri
   return { prices: priced.filter((p) => (p.currency ?? "") === currency).map((p) => p.price!), currency: currency || undefined };
 }
 
-function mode<T>(values: T[]): T {
+export function mode<T>(values: T[]): T {
   const counts = new Map<T, number>();
   for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
   return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]![0];
@@ -267,8 +349,21 @@ function median(values: number[]): number {
 export async function needSearch(ctx: FlowContext, need: Need): Promise<FlowReply> {
   const spec: SearchSpec = { text: need.terms, filters: ctx.filters, ...(need.audience && { audience: need.audience }), fresh: true, need: true };
   if (need.terms) {
+    // The interest's own kind of product: the category most of the catalogue's matches for it are in.
+    if (!spec.filters.categories?.length) {
+      const hits = await ctx.deps.recommender.search({ text: need.terms, limit: 40, locale: ctx.locale });
+      const matching = hits.filter((r) => productCoverage(need.terms, r.product) >= CARRIED_COVERAGE && r.product.category);
+      if (matching.length) {
+        const top = mode(matching.map((r) => r.product.category!));
+        if (matching.filter((r) => r.product.category === top).length >= matching.length * 0.4) spec.filters = { ...spec.filters, categories: [top] };
+      }
+    }
     const reply = await runSearch(ctx, spec);
     if (reply.products.length) return reply;
+    if (spec.filters !== ctx.filters) {
+      const wider = await runSearch(ctx, { ...spec, filters: ctx.filters });
+      if (wider.products.length) return wider;
+    }
   }
   const { recommender, resultLimit } = ctx.deps;
   const picks = (await recommender.popular({ limit: Math.max(resultLimit * 8, 40), filters: withShades(ctx.filters), locale: ctx.locale }))

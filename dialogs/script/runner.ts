@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { ProductCard, Reply } from "../../core/turn.ts";
+import { extractColors } from "../../intents/entities.ts";
 import type { Understander, Understanding } from "../../intents/types.ts";
 import type { Product } from "../../store/types.ts";
 import { productAudiences, suits } from "../audience.ts";
@@ -181,7 +182,9 @@ async function checkProducts(
     if (turn === undefined) continue;
     const before = earlier(turn, key);
     if (!before) continue;
-    const m = median(before.products.map((c) => c.price).filter((x): x is number => x !== undefined));
+    // Prices compare within one currency: the one most of this turn's cards are in.
+    const currency = mostCommon(cards.map((c) => c.currency ?? ""));
+    const m = median(before.products.filter((c) => (c.currency ?? "") === currency).map((c) => c.price).filter((x): x is number => x !== undefined));
     const prices = cards.map((c) => c.price);
     const ok = m !== undefined && cards.length > 0 && prices.every((x) => x !== undefined && (cheaper ? x < m : x > m));
     check(ok, `products.${key}: expected every price ${cheaper ? "below" : "above"} ${m ?? "(no prices shown then)"}, got ${shown()}`);
@@ -213,7 +216,7 @@ export function productProblem(c: ProductCheck, product: Product | null): string
   const categories = list(c.category).map(lower);
   if (categories.length && !categories.includes(lower(product.category ?? ""))) return `is not in ${categories.join(" or ")}`;
   if (c.brand !== undefined && lower(product.brand ?? "") !== lower(c.brand)) return `is not by ${c.brand}`;
-  if (c.color !== undefined && lower(product.color ?? "") !== lower(c.color)) return `is not ${c.color}`;
+  if (c.color !== undefined && canonicalColor(product.color ?? "") !== canonicalColor(c.color)) return `is not ${c.color}`;
   if (c.max_price !== undefined && !(product.price !== undefined && product.price <= c.max_price)) return `costs more than ${c.max_price}`;
   if (c.min_price !== undefined && !(product.price !== undefined && product.price >= c.min_price)) return `costs less than ${c.min_price}`;
   if (c.currency !== undefined && lower(product.currency ?? "") !== lower(c.currency)) return `is not priced in ${c.currency}`;
@@ -225,6 +228,17 @@ export function productProblem(c: ProductCheck, product: Product | null): string
   const titled = list(c.title_contains);
   if (titled.length && !titled.some((s) => lower(product.title).includes(lower(s)))) return `has none of ${titled.join(", ")} in its title`;
   return undefined;
+}
+
+/** "navy" is blue, "charcoal" grey: a colour expectation holds for the shades the NLU reads as it. */
+function canonicalColor(name: string): string {
+  return extractColors(name)[0] ?? lower(name.trim());
+}
+
+function mostCommon(values: string[]): string {
+  const counts = new Map<string, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? "";
 }
 
 function median(values: number[]): number | undefined {
