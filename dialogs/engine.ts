@@ -79,7 +79,7 @@ export function createDialogEngine(deps: DialogDeps): DialogEngine {
       const onboarding = !confirming && state.awaitingPreferences && !CONTROL_INTENTS.has(nlu.intent);
       const answersOnboarding = onboarding && !SEEDING_REQUESTS.has(nlu.intent);
       if (onboarding && !answersOnboarding) await deps.shoppers.addPreferences(turn.userId, turn.text);
-      const flow: Flow | undefined = confirming ?? (answersOnboarding ? catalogueFlows.preferences : route(ctx, flows));
+      const flow: Flow | undefined = confirming ?? (answersOnboarding ? catalogueFlows.preferences : await route(ctx, flows));
       state.awaitingPreferences = false;
       const { grounding, transcript, listing, answeredAs, ...body } = flow ? await flow(ctx) : outOfScope(locale);
       signal?.throwIfAborted();
@@ -144,7 +144,7 @@ function pendingConfirmation(state: ConversationState, text: string, locale: Loc
 }
 
 const SUPERLATIVE_ONE = /\b(?:cheapest|least expensive|most expensive|priciest|dearest)\s+(?:one|of (?:them|these|those))\b|最便宜的那|最贵的那|最便宜的(?:一|这)|最贵的(?:一|这)/i;
-const COMPARE_WORDS = /\b(?:compare|comparison|versus|vs\.?|difference|differences|between|and the)\b|对比|比较|区别|和第/i;
+const COMPARE_WORDS = /\b(?:compare|comparison|versus|vs\.?|difference|differences|between)\b|对比|比较|区别|和第/i;
 const MAYBE_SEARCH = new Set([OUT_OF_SCOPE, "feedback", "greet", "preferences"]);
 const SHOPPING = /\b(?:buy|purchase|sell|sells|selling|stock|carry|order|find|show|look(?:ing)? for|searching|need|want|got any|have you got|do you have|is there|are there|available)\b|买|卖|有没有|有卖|想要|找|购/i;
 
@@ -178,10 +178,12 @@ function isGrievance(nlu: Understanding, text: string): boolean {
  * the last list ("第二个怎么样") is recognised from where the conversation stands, whatever intent
  * the classifier gave a message that short; a described need is a search; else the intent's flow.
  */
-function route(ctx: FlowContext, flows: Partial<Record<string, Flow>>): Flow | undefined {
+async function route(ctx: FlowContext, flows: Partial<Record<string, Flow>>): Promise<Flow | undefined> {
   const { nlu, state, turn } = ctx;
   const refinement = readRefinement(turn.text, nlu, state.lastSearch, state.lastShown.length);
-  if (refinement && state.lastSearch) {
+  // New words the catalogue knows make it a search of its own ("red hiking boots" after "running shoes"); filler does not.
+  const fresh = refinement?.fresh ? (await catalogueCoverage(ctx, refinement.fresh)) >= 0.5 : false;
+  if (refinement && state.lastSearch && !fresh) {
     const last = state.lastSearch;
     return (c) => refineSearch(c, last, refinement);
   }

@@ -20,14 +20,15 @@ const EN_REQUEST = new Set(
     "what which who whom whose where when how why whether if then than so too also just really very quite maybe perhaps still even " +
     "other another else more again else same different good nice great best decent cool awesome lovely new ok okay hi hello hey yes no not " +
     "shop store available availability options option range selection " +
-    "first second third fourth fifth sixth seventh eighth ninth tenth last number no"
+    "first second third fourth fifth sixth seventh eighth ninth tenth last number no " +
+    "after bit little lot slightly somewhat tad kinda sorta rather actually instead now then though ok okay well so um uh erm hmm"
   ).split(/\s+/),
 );
 
 // Chinese function words and request phrasing (jieba words, or single characters).
 const ZH_REQUEST = new Set(
   (
-    "的 了 是 有 没 没有 有没有 有无 吗 呢 吧 啊 呀 哦 嘛 么 更 还 再 也 都 就 很 太 最 比较 一点 一些 一下 些 点 " +
+    "的 了 是 有 没 没有 有没有 有无 吗 呢 吧 啊 呀 哦 嘛 么 更 还 再 也 都 就 很 太 最 比较 一点 一些 一下 些 点 多 好 " +
     "我 我们 你 你们 您 他 她 它 他们 她们 咱们 自己 " +
     "想 想要 要 需要 买 卖 购买 出售 在 售 给 帮 帮我 请 能 能否 可以 可不可以 会 找 找找 搜 搜索 看 看看 瞧瞧 推荐 介绍 建议 来 拿 " +
     "一 个 款 件 双 条 台 部 只 副 套 种 些 几 几个 几款 几件 一个 一款 一件 一双 一条 一台 一部 一只 一副 一套 " +
@@ -46,7 +47,9 @@ export function queryTerms(text: string, extraDrop: ReadonlySet<string> = new Se
     if (m[1]) {
       // Words either side of a dropped one stay apart: 步维的鞋 → 步维 鞋, not a new word 步维鞋.
       let chunk = "";
-      for (const w of cutChinese(m[1])) {
+      for (const word of cutChinese(m[1])) {
+        // 更好, 更多: "more" and "better" are no product's words; 更大 keeps 大.
+        const w = word.length > 1 ? word.replace(/^更/, "") : word;
         if (ZH_REQUEST.has(w) || extraDrop.has(w) || /^[的了吗呢吧啊呀更有没要想买卖给]+$/.test(w)) {
           if (chunk) out.push(chunk);
           chunk = "";

@@ -16,6 +16,8 @@ import type { SearchMemory } from "./state.ts";
 export type Direction = "cheaper" | "pricier" | "bigger" | "smaller";
 
 export interface Refinement {
+  /** Words the message adds beyond the refinement ("red hiking boots" after "running shoes"): a new search if the catalogue knows them. */
+  fresh?: string;
   direction?: Direction;
   /** What the message sets; each replaces the last search's value for that filter. */
   price?: { min?: number; max?: number };
@@ -80,6 +82,8 @@ export function readRefinement(text: string, nlu: Understanding, last: SearchMem
   const audience = shopperAudience(text);
   if (audience) r.audience = audience;
   if (!r.direction && !r.price && !r.colors && !r.brands && !r.sizes && !r.audience) return undefined;
+  // "do you have it in size 10?" asks about the product in focus, not for a new list.
+  if (r.sizes && !r.direction && !r.price && !r.colors && !r.brands && !r.audience && /\b(?:it|this|this one|that one)\b|它|这个|这款|这双|这件/i.test(text)) return undefined;
 
   // A category other than the last search's is a new search ("red dresses" after "running shoes").
   const lastCategories = new Set(last.filters.categories ?? []);
@@ -89,8 +93,9 @@ export function readRefinement(text: string, nlu: Understanding, last: SearchMem
   const fresh = queryTerms(text)
     .split(/\s+/)
     .filter(Boolean)
-    .filter((w) => !REFINING_WORDS.has(w.toLowerCase()) && !known.has(w.toLowerCase()) && !isColorOrEntityWord(w, nlu) && !/^\d+$/.test(w) && !chineseRefiningOnly(w));
-  if (fresh.length) return undefined;
+    .map((w) => w.replace(/['’]s?$/, ""))
+    .filter((w) => w && !REFINING_WORDS.has(w.toLowerCase()) && !known.has(w.toLowerCase()) && !isColorOrEntityWord(w, nlu) && !/^\d+$/.test(w) && !chineseRefiningOnly(w));
+  if (fresh.length) r.fresh = fresh.join(" ");
   return r;
 }
 

@@ -81,7 +81,12 @@ export function productCoverage(text: string, p: Product): number {
   const terms = termsOf(p);
   // Chinese is also matched as written, whatever the segmenter made of it (步维 in "步维 Crest 跑步鞋").
   const raw = groups.some((g) => g.cjk) ? rawOf(p) : "";
-  return groups.filter((g) => (g.cjk && g.text.length > 1 && raw.includes(g.text)) || g.alternatives.some((alt) => alt.length > 0 && alt.every((t) => terms.has(t)))).length / groups.length;
+  const has = (alt: string[]) => {
+    const found = alt.filter((t) => terms.has(t)).length;
+    // A glossary gloss of three or more words lists synonyms ("sneaker sport shoe"): most of them will do.
+    return alt.length > 0 && (found === alt.length || (alt.length >= 3 && found >= alt.length - 1));
+  };
+  return groups.filter((g) => (g.cjk && g.text.length > 1 && raw.includes(g.text)) || g.alternatives.some(has)).length / groups.length;
 }
 
 function rawOf(p: Product): string {

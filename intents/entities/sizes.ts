@@ -55,7 +55,8 @@ const RULES: SizeRule[] = [
   { re: new RegExp(`\\b(?:size\\s+us|us\\s+size)\\s*${NUMBER}`, "gi"), size: (m) => `US ${m[1]}` },
   { re: new RegExp(`\\b(?:size|sz)\\.?\\s*${NUMBER}`, "gi"), size: (m) => m[1] },
   { re: new RegExp(`(?<![\\d.])${NUMBER}\\s*(?:码|碼)`, "g"), size: (m) => m[1] },
-  { re: new RegExp(`\\b(?:size|sz)\\.?\\s*${LETTER}\\b`, "gi"), size: (m) => letter(m[1]) },
+  // "size M", "sz. L" — but "sizes" is not size S.
+  { re: new RegExp(`\\b(?:size|sz)(?:[.:]\\s*|\\s+)${LETTER}\\b`, "gi"), size: (m) => letter(m[1]) },
   { re: new RegExp(`(?<![a-z])${LETTER}\\s*(?:码|号)`, "gi"), size: (m) => letter(m[1]) },
   { re: /(?<![\w'’&])(XXXS|XXS|XS|XXXL|XXL|XL|[2-5]XL)(?![\w'’&])/gi, size: (m) => letter(m[1]) },
   // Single letters only in capitals: "s", "m" and "l" are too common in lower-case chat.
