@@ -2,7 +2,7 @@ import { ValidationError } from "../core/errors.ts";
 import { loadConversations } from "../dialogs/script/load.ts";
 import { type ScriptReport, runConversations } from "../dialogs/script/runner.ts";
 
-const USAGE = "usage: concierge dialog test FILE|FOLDER... [--json] [--catalog FILE] [--only TEXT]";
+const USAGE = "usage: concierge dialog test FILE|FOLDER... [--json] [--catalog FILE] [--data-dir DIR] [--only TEXT]";
 
 /**
  * `concierge dialog test FILE... [--json]`: runs scripted conversations (docs/dialog-tests.md)
@@ -15,13 +15,15 @@ export async function dialogTest(args: string[]): Promise<number> {
   let json = false;
   let catalog: string | undefined;
   let only: string | undefined;
+  let dataDir: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === "--json") json = true;
-    else if (a === "--catalog" || a === "--only") {
+    else if (a === "--catalog" || a === "--only" || a === "--data-dir") {
       const value = args[++i];
       if (!value) throw new ValidationError(`${a} needs a value\n${USAGE}`);
       if (a === "--catalog") catalog = value;
+      else if (a === "--data-dir") dataDir = value;
       else only = value.toLowerCase();
     } else if (a === "-h" || a === "--help") {
       process.stdout.write(`${USAGE}\n`);
@@ -38,7 +40,7 @@ export async function dialogTest(args: string[]): Promise<number> {
   process.env.LOG_LEVEL ??= "warn";
   process.env.CONCIERGE_QUIET ??= "1";
   const { openDialogHarness } = await import("./dialog-harness.ts");
-  const harness = await openDialogHarness(catalog ? { catalog } : {});
+  const harness = await openDialogHarness({ ...(catalog && { catalog }), ...(dataDir && { dataDir }) });
   let report: ScriptReport;
   try {
     report = await runConversations(harness, conversations);
