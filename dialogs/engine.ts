@@ -11,7 +11,7 @@ import { catalogueCoverage, refineSearch } from "./flows/search.ts";
 import { queryTerms } from "./query.ts";
 import { readNeed } from "./needs.ts";
 import { readRefinement } from "./refine.ts";
-import { explicitIndexes } from "./references.ts";
+import { explicitIndexes, superlativePick } from "./references.ts";
 import { deletionAnswers, privacyFlows } from "./flows/privacy.ts";
 import { serviceFlows } from "./flows/service.ts";
 import type { ReplyWriter } from "./reply-writer.ts";
@@ -143,7 +143,6 @@ function pendingConfirmation(state: ConversationState, text: string, locale: Loc
   return answer ? deletionAnswers[answer] : undefined;
 }
 
-const SUPERLATIVE_ONE = /\b(?:cheapest|least expensive|most expensive|priciest|dearest)\s+(?:one|of (?:them|these|those))\b|最便宜的那|最贵的那|最便宜的(?:一|这)|最贵的(?:一|这)/i;
 const COMPARE_WORDS = /\b(?:compare|comparison|versus|vs\.?|difference|differences|between)\b|对比|比较|区别|和第/i;
 const MAYBE_SEARCH = new Set([OUT_OF_SCOPE, "feedback", "greet", "preferences"]);
 const SHOPPING = /\b(?:buy|purchase|sell|sells|selling|stock|carry|order|find|show|look(?:ing)? for|searching|need|want|got any|have you got|do you have|is there|are there|available)\b|买|卖|有没有|有卖|想要|找|购/i;
@@ -188,7 +187,7 @@ async function route(ctx: FlowContext, flows: Partial<Record<string, Flow>>): Pr
     return (c) => refineSearch(c, last, refinement);
   }
   // "第二个怎么样", "the last one", "the cheapest one": a pointer into the list is about that product.
-  const pointed = explicitIndexes(turn.text, state.lastShown.length).length + (state.lastShown.length && SUPERLATIVE_ONE.test(turn.text) ? 1 : 0);
+  const pointed = explicitIndexes(turn.text, state.lastShown.length).length + (state.lastShown.length && superlativePick(turn.text) ? 1 : 0);
   if (pointed && !readNeed(turn.text)) {
     if (["search_products", "recommend", "feedback", "greet", "preferences", OUT_OF_SCOPE].includes(nlu.intent)) return flows.product_details;
     if (nlu.intent === "compare" && pointed === 1 && !COMPARE_WORDS.test(turn.text)) return flows.product_details;

@@ -47,3 +47,19 @@ export function explicitIndexes(text: string, shown: number): number[] {
   }
   return [...found].sort((a, b) => a - b);
 }
+
+/**
+ * A pick of one product of the list by price: "the cheapest one", "which one is the cheapest?",
+ * "what's the most expensive of them", 哪个最便宜, 最贵的那款. Not "the cheapest running shoes"
+ * (a search) nor "cheapest ones" (a refinement).
+ */
+export function superlativePick(text: string): "min" | "max" | undefined {
+  const t = text.toLowerCase().trim();
+  const en = (word: string) =>
+    new RegExp(`\\b(?:${word})\\s+(?:one|of (?:them|these|those|all))\\b`).test(t) ||
+    new RegExp(`\\b(?:which|what|whats|what's)\\b[^.?!]*\\b(?:${word})\\b(?:\\s+(?:one|of (?:them|these|those|all)))?\\s*[?.!]*$`).test(t) ||
+    new RegExp(`^(?:and\\s+)?(?:the\\s+)?(?:${word})\\s*[?.!]*$`).test(t);
+  if (en("cheapest|least expensive|lowest[- ]priced") || /哪[个款件双只]最便宜|最便宜的(?:是哪|那|一[个款件双]|这)/.test(text)) return "min";
+  if (en("most expensive|priciest|dearest|highest[- ]priced") || /哪[个款件双只]最贵|最贵的(?:是哪|那|一[个款件双]|这)/.test(text)) return "max";
+  return undefined;
+}

@@ -2,7 +2,7 @@ import type { Understanding } from "../intents/types.ts";
 import type { Filters } from "../recommend/types.ts";
 import { type Audience, shopperAudience } from "./audience.ts";
 import { queryTerms } from "./query.ts";
-import { explicitIndexes } from "./references.ts";
+import { explicitIndexes, superlativePick } from "./references.ts";
 import type { SearchMemory } from "./state.ts";
 
 /**
@@ -62,7 +62,7 @@ export function readRefinement(text: string, nlu: Understanding, last: SearchMem
   if (nlu.intent === "compare" && REAL_COMPARE.test(text)) return undefined;
   // "is the second one cheaper?", "the cheapest one": about a product of the list, not a new search.
   if (explicitIndexes(text, shown).length) return undefined;
-  if (/\b(?:cheapest|least expensive|most expensive|priciest|biggest|largest|smallest)\s+(?:one|of (?:them|these|those))\b|最(?:便宜|贵|大|小)的(?:那|这|一)/i.test(text)) return undefined;
+  if (superlativePick(text) || /\b(?:biggest|largest|smallest)\s+(?:one|of (?:them|these|those))\b|最(?:大|小)的(?:那|这|一)/i.test(text)) return undefined;
   const e = nlu.entities;
   const r: Refinement = {};
   for (const [direction, re] of CUES) {

@@ -9,7 +9,7 @@ import { shopperAudience } from "../audience.ts";
 import { categoryName } from "../names.ts";
 import { readNeed } from "../needs.ts";
 import { queryTerms } from "../query.ts";
-import { explicitIndexes, pointsAtOne } from "../references.ts";
+import { explicitIndexes, pointsAtOne, superlativePick } from "../references.ts";
 import { say, suggest } from "../templates.ts";
 import { card, needSearch, runSearch } from "./search.ts";
 
@@ -86,7 +86,7 @@ async function referencedProducts(ctx: FlowContext, want: number): Promise<Produ
   if (mentioned.length >= want) return mentioned.slice(0, want);
   const shown = ctx.state.lastShown;
   const ids: string[] = explicitIndexes(text, shown.length).map((i) => shown[i]!);
-  const extreme = /\b(?:cheapest|least expensive|lowest[- ]priced)\b|最便宜/i.test(text) ? "min" : /\b(?:most expensive|priciest|dearest)\b|最贵/i.test(text) ? "max" : undefined;
+  const extreme = superlativePick(text);
   if (!ids.length && extreme && shown.length) {
     const priced = (await Promise.all(shown.map((id) => recommender.getProduct(id)))).filter((p): p is Product => p?.price !== undefined);
     priced.sort((a, b) => (extreme === "min" ? a.price! - b.price! : b.price! - a.price!));

@@ -6,7 +6,7 @@ import { categoryName, localiseCategories } from "../../dialogs/names.ts";
 import { readNeed } from "../../dialogs/needs.ts";
 import { queryTerms } from "../../dialogs/query.ts";
 import { readRefinement } from "../../dialogs/refine.ts";
-import { explicitIndexes, pointsAtOne } from "../../dialogs/references.ts";
+import { explicitIndexes, pointsAtOne, superlativePick } from "../../dialogs/references.ts";
 import { extractEntities } from "../../intents/entities.ts";
 
 const lexicon = { categories: { shoes: ["shoe", "鞋"], clothing: ["clothes"] }, brands: ["Fleet"] };
@@ -80,6 +80,15 @@ describe("references", () => {
     expect(pointsAtOne("add it to my cart")).toBe(true);
     expect(pointsAtOne("这个多少钱")).toBe(true);
     expect(pointsAtOne("show me hats")).toBe(false);
+  });
+
+  it("tells a pick by price from a search or a refinement", () => {
+    expect(superlativePick("which one is the cheapest?")).toBe("min");
+    expect(superlativePick("tell me about the cheapest one")).toBe("min");
+    expect(superlativePick("what's the most expensive of them")).toBe("max");
+    expect(superlativePick("哪个最便宜")).toBe("min");
+    expect(superlativePick("show me the cheapest running shoes")).toBeUndefined();
+    expect(superlativePick("cheapest ones")).toBeUndefined();
   });
 });
 
