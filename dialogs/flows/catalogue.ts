@@ -4,7 +4,7 @@ import type { Flow, FlowContext, FlowReply } from "../flow.ts";
 import type { Ranked } from "../../recommend/types.ts";
 import type { WriterProduct } from "../reply-writer.ts";
 import { colorName } from "../../intents/entities.ts";
-import { formatPrice, productCard, toCard } from "../format.ts";
+import { formatPrice, productCard } from "../format.ts";
 import { shopperAudience } from "../audience.ts";
 import { categoryName } from "../names.ts";
 import { readNeed } from "../needs.ts";
@@ -27,7 +27,7 @@ const greet: Flow = async (ctx) => {
     return { text: say(ctx.locale, "greetNew"), products: [], suggestions: suggest(ctx.locale, "start") };
   }
   const picks = await recommender.recommend(await shoppers.profile(ctx.turn.userId), { limit: resultLimit, locale: ctx.locale });
-  return { text: say(ctx.locale, "greetBack"), products: picks.map(toCard), suggestions: suggest(ctx.locale, "afterResults") };
+  return { text: say(ctx.locale, "greetBack"), products: picks.map((r) => card(r, ctx.locale)), suggestions: suggest(ctx.locale, "afterResults") };
 };
 
 const preferences: Flow = async (ctx) => {
@@ -37,7 +37,7 @@ const preferences: Flow = async (ctx) => {
   const named = [...e.categories.map((c) => categoryName(c, ctx.locale) ?? ""), ...e.brands, ...e.colors.map((c) => colorName(c, ctx.locale))].filter(Boolean);
   const likes = named.length ? named.join(ctx.locale === "zh" ? "、" : ", ") : quote(ctx.turn.text, ctx.locale);
   const picks = await recommender.recommend(await shoppers.profile(ctx.turn.userId), { limit: resultLimit, locale: ctx.locale });
-  return { text: say(ctx.locale, "preferencesSaved", { likes }), products: picks.map(toCard), suggestions: suggest(ctx.locale, "afterResults") };
+  return { text: say(ctx.locale, "preferencesSaved", { likes }), products: picks.map((r) => card(r, ctx.locale)), suggestions: suggest(ctx.locale, "afterResults") };
 };
 
 const search: Flow = async (ctx) => {

@@ -215,7 +215,22 @@ export async function runSearch(ctx: FlowContext, spec: SearchSpec): Promise<Flo
   const shown = results.slice(0, resultLimit);
   ctx.state.lastSearch = memory;
   if (!shown.length) {
-    // Nothing in the price range: the lowest-priced of the same search, said so.
+    // Nothing in the price range: first the budget and the kind of product kept (other shoes under 300),
+    // else the lowest-priced of the same search — either said so.
+    if (spec.filters.priceMax !== undefined && !spec.direction && spec.filters.categories?.length && asked) {
+      const within = (await recommender.search({ text: spec.audience ? audienceWords(spec.audience, locale) : "", filters, profile, limit: pool, locale })).filter(keep).slice(0, resultLimit);
+      if (within.length) {
+        const kind = spec.filters.categories.map((c) => categoryName(c, locale)).filter(Boolean).join(locale === "zh" ? "、" : " or ");
+        return {
+          text: say(locale, "budgetInstead", { what, filters: range, kind }),
+          products: within.map((r) => card(r, locale)),
+          suggestions: suggest(locale, "afterResults"),
+          listing: true,
+          answeredAs: "search_products",
+          grounding: { task: "search", products: within.map(withReason) },
+        };
+      }
+    }
     if (spec.filters.priceMax !== undefined && !spec.direction) {
       const { priceMax: _max, priceMin: _min, ...unbounded } = filters;
       const wider = relevant(await recommender.search({ text, filters: unbounded, profile, limit: pool, locale })).kept;
