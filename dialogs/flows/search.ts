@@ -129,6 +129,22 @@ function withoutAudienceWords(text: string): string {
   return text.replace(AUDIENCE_WORDS, " ").replace(/\s+/g, " ").trim();
 }
 
+/**
+ * A proper name in the request that no product has: a capitalised word the shopper did not start the
+ * sentence with ("Nike", "PlayStation"), or a model code ("X7", "PS5") — by the catalogue's words, not a list.
+ */
+async function unknownName(ctx: FlowContext, asked: string): Promise<boolean> {
+  const text = ctx.turn.text;
+  for (const g of wordGroups(asked)) {
+    if (g.cjk) continue;
+    const at = text.indexOf(g.text);
+    const startsSentence = at <= 0 || /[.!?。！？]\s*$/.test(text.slice(0, at));
+    const named = (/^\p{Lu}/u.test(g.text) && !startsSentence) || /\p{Ll}\p{Lu}/u.test(g.text) || /^(?=.*\p{L})(?=.*\d)[\p{L}\d-]+$/u.test(g.text);
+    if (named && (await catalogueCoverage(ctx, g.text)) === 0) return true;
+  }
+  return false;
+}
+
 /** What the reply says the results are: colours, brand, the words searched (or the category's name), whom for. */
 function describe(spec: SearchSpec, locale: Locale): string {
   const f = spec.filters;
@@ -197,8 +213,14 @@ export async function runSearch(ctx: FlowContext, spec: SearchSpec): Promise<Flo
   const what = describe(spec, locale);
   const range = formatRange(spec.filters.priceMin !== undefined || spec.filters.priceMax !== undefined ? { min: spec.filters.priceMin, max: spec.filters.priceMax } : undefined, locale);
 
-  // A name the catalogue has no word of ("Zorblax 9000 hoverboard") is said to be absent before anything is offered.
-  if (spec.fresh && !spec.need && asked && best < CARRIED_COVERAGE && (await catalogueCoverage(ctx, asked)) < CARRIED_COVERAGE) {
+  // A name the catalogue has no word of ("Zorblax 9000 hoverboard"), or whose proper name it does not
+  // know ("Nike running shoes"), is said to be absent before anything is offered.
+  const absent =
+    spec.fresh &&
+    !spec.need &&
+    !!asked &&
+    ((best < CARRIED_COVERAGE && (await catalogueCoverage(ctx, asked)) < CARRIED_COVERAGE) || (await unknownName(ctx, asked)));
+  if (absent) {
     const named = quoteTerms(spec.text, locale);
     const alternatives = alternativesFor(ctx, spec, unfiltered);
     ctx.state.lastSearch = alternatives.length ? { ...memory, text: "" } : undefined;

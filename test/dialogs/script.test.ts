@@ -16,7 +16,7 @@ describe("scripted conversations: format and runner", () => {
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), "concierge-script-"));
     db = await tempStore();
-  }, 60_000);
+  }, 300_000);
   afterAll(async () => {
     await db?.close();
     await rm(dir, { recursive: true, force: true });
