@@ -10,6 +10,10 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   "nlu test": { summary: "train on --train, evaluate on --test [--json]", load: async () => (await import("../intents/cli.ts")).nluTest },
   "nlu review": { summary: "messages the classifier was unsure of, grouped [--limit N] [--json]", load: async () => (await import("../intents/review/cli.ts")).nluReview },
   "nlu add": { summary: "add labelled lines FILE to the shop's own intent data [--json]", load: async () => (await import("../intents/review/cli.ts")).nluAdd },
+  "dialog test": {
+    summary: "run scripted conversations against the real engine: FILE|FOLDER... [--json]",
+    load: async () => (await import("./dialog-cli.ts")).dialogTest,
+  },
   "catalog import": { summary: "import products from a JSONL or CSV file", load: async () => (await import("../recommend/cli.ts")).catalogImport },
   "rec eval": { summary: "offline evaluation: --items F --events F [--k 10] [--cross-domain] [--json]", load: async () => (await import("../recommend/eval/cli.ts")).recEval },
   tts: { summary: "speak text to a WAV file: \"text\" -o out.wav [--locale en|zh]", load: async () => (await import("../voice/cli.ts")).tts },

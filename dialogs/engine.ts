@@ -7,6 +7,11 @@ import type { Filters, Recommender } from "../recommend/types.ts";
 import type { ConversationStore } from "../store/types.ts";
 import { readConfirmation } from "./confirm.ts";
 import { catalogueFlows } from "./flows/catalogue.ts";
+import { catalogueCoverage, refineSearch } from "./flows/search.ts";
+import { queryTerms } from "./query.ts";
+import { readNeed } from "./needs.ts";
+import { readRefinement } from "./refine.ts";
+import { explicitIndexes, superlativePick } from "./references.ts";
 import { deletionAnswers, privacyFlows } from "./flows/privacy.ts";
 import { serviceFlows } from "./flows/service.ts";
 import type { ReplyWriter } from "./reply-writer.ts";
@@ -74,32 +79,44 @@ export function createDialogEngine(deps: DialogDeps): DialogEngine {
       const onboarding = !confirming && state.awaitingPreferences && !CONTROL_INTENTS.has(nlu.intent);
       const answersOnboarding = onboarding && !SEEDING_REQUESTS.has(nlu.intent);
       if (onboarding && !answersOnboarding) await deps.shoppers.addPreferences(turn.userId, turn.text);
-      const flow: Flow | undefined = confirming ?? (answersOnboarding ? catalogueFlows.preferences : flows[nlu.intent]);
+      const flow: Flow | undefined = confirming ?? (answersOnboarding ? catalogueFlows.preferences : await route(ctx, flows));
       state.awaitingPreferences = false;
-      const { grounding, transcript, ...body } = flow ? await flow(ctx) : outOfScope(locale);
+      const { grounding, transcript, listing, answeredAs, ...body } = flow ? await flow(ctx) : outOfScope(locale);
       signal?.throwIfAborted();
 
+      // A grievance is acknowledged before anything else is said, whatever the flow answered.
+      const apology = !confirming && isGrievance(nlu, turn.text) && !APOLOGY.test(body.text.trimStart()) ? `${say(locale, "sorryFirst")}${locale === "zh" ? "" : " "}` : "";
+      body.text = apology + body.text;
       // A negative message outside the complaint flows gets a way to a person.
       if (nlu.sentiment.label === "negative" && !["complaint", "feedback", "human_handoff", "delete_data"].includes(nlu.intent)) {
         body.suggestions = [...new Set([...suggest(locale, "handoff").slice(0, 1), ...body.suggestions])];
       }
-      const intent = confirming ? "confirm_delete" : answersOnboarding ? "preferences" : flow ? nlu.intent : OUT_OF_SCOPE;
+      const intent = confirming ? "confirm_delete" : answersOnboarding ? "preferences" : flow ? (answeredAs ?? routedIntent(ctx, flow, flows)) : OUT_OF_SCOPE;
       const writer = typeof deps.writer === "function" ? deps.writer() : deps.writer;
       // The writer streams its own text (its template fallback included); nothing is streamed twice.
       let streamed = false;
+      let apologySent = false;
       if (writer && grounding?.products.length) {
+        if (apology) {
+          sink.delta(apology);
+          apologySent = true;
+        }
         const written = await writeGrounded(writer, grounding, body.text, ctx, sink, signal, deps);
         if (written) {
-          body.text = written.text;
+          body.text = apology + written.text;
           body.products = namedFirst(body.products, written.productIds);
           streamed = true;
         }
       }
       // Only a list replaces what "the first one" points at; details of one item keep the list.
-      if (body.products.length && LISTING_INTENTS.has(intent)) state.lastShown = body.products.map((p) => p.id);
+      if (body.products.length && (listing || LISTING_INTENTS.has(intent))) {
+        state.lastShown = body.products.map((p) => p.id);
+        state.focus = undefined;
+        if (!listing) state.lastSearch = undefined;
+      }
       const reply: Reply = { ...body, intent, locale };
 
-      if (!streamed) streamText(reply.text, sink, signal);
+      if (!streamed) streamText(apologySent ? reply.text.slice(apology.length) : reply.text, sink, signal);
       if (!ctx.forgetTurn) {
         // Kept before the reply goes out: the next message may reach another replica. A failure costs
         // the conversation its context ("the first one"), never the shopper their answer.
@@ -124,6 +141,73 @@ function pendingConfirmation(state: ConversationState, text: string, locale: Loc
   if (!asked || Date.now() - asked > CONFIRM_WINDOW_MS) return undefined;
   const answer = readConfirmation(text, locale);
   return answer ? deletionAnswers[answer] : undefined;
+}
+
+const COMPARE_WORDS = /\b(?:compare|comparison|versus|vs\.?|difference|differences|between)\b|对比|比较|区别|和第/i;
+const MAYBE_SEARCH = new Set([OUT_OF_SCOPE, "feedback", "greet", "preferences"]);
+const SHOPPING = /\b(?:buy|purchase|sell|sells|selling|stock|carry|order|find|show|look(?:ing)? for|searching|need|want|got any|have you got|do you have|is there|are there|available)\b|买|卖|有没有|有卖|想要|找|购/i;
+
+/** Searches when the catalogue has what the message names (or it plainly asks to buy); else the intent's own flow. */
+function searchOr(fallback: Flow | undefined, intent: string): Flow {
+  return async (ctx) => {
+    const terms = queryTerms(ctx.turn.text);
+    const asks = SHOPPING.test(ctx.turn.text) && intent !== "greet";
+    // A lone Chinese character ("做") is no evidence of anything.
+    const evidence = !/^\p{Script=Han}$/u.test(terms) && (await catalogueCoverage(ctx, terms)) >= 0.5;
+    if (asks || evidence) {
+      const search = catalogueFlows.search_products;
+      return search(ctx);
+    }
+    return fallback ? fallback(ctx) : { ...outOfScope(ctx.locale), answeredAs: OUT_OF_SCOPE };
+  };
+}
+
+// Intents a described need ("a gift for my dad who likes hiking") is read through: the classifier's catalogue guesses.
+const NEED_INTENTS = new Set(["recommend", "search_products", "preferences", "greet", "product_details", OUT_OF_SCOPE]);
+const GRIEVANCE = /\b(?:terrible|awful|horrible|worst|rubbish|garbage|trash|useless|broken|scam|rip[- ]?off|disgusting|disappointed|disappointing|unacceptable|furious|angry|pathetic|money back|refund|faulty|defective)\b|太差|很差|差劲|垃圾|骗子|坑人|失望|生气|气死|退钱|退款|破烂|烂透|质量差|不满/i;
+const APOLOGY = /^(?:i'?m sorry|i am sorry|sorry|we'?re sorry|my apologies|apologies|非常抱歉|抱歉|对不起|很抱歉|不好意思)/i;
+
+/** A message that complains: negative, and saying so in words a complaint is made of. */
+function isGrievance(nlu: Understanding, text: string): boolean {
+  return nlu.sentiment.label === "negative" && (GRIEVANCE.test(text) || nlu.intent === "complaint" || nlu.sentiment.score <= -0.5);
+}
+
+/**
+ * The flow for this turn: a refinement of the last search ("cheaper ones", 红色的) or a pointer into
+ * the last list ("第二个怎么样") is recognised from where the conversation stands, whatever intent
+ * the classifier gave a message that short; a described need is a search; else the intent's flow.
+ */
+async function route(ctx: FlowContext, flows: Partial<Record<string, Flow>>): Promise<Flow | undefined> {
+  const { nlu, state, turn } = ctx;
+  const refinement = readRefinement(turn.text, nlu, state.lastSearch, state.lastShown.length);
+  // New words the catalogue knows make it a search of its own ("red hiking boots" after "running shoes"); filler does not.
+  const fresh = refinement?.fresh ? (await catalogueCoverage(ctx, refinement.fresh)) >= 0.5 : false;
+  if (refinement && state.lastSearch && !fresh) {
+    const last = state.lastSearch;
+    return (c) => refineSearch(c, last, refinement);
+  }
+  // "第二个怎么样", "the last one", "the cheapest one": a pointer into the list is about that product.
+  const pointed = explicitIndexes(turn.text, state.lastShown.length).length + (state.lastShown.length && superlativePick(turn.text) ? 1 : 0);
+  if (pointed && !readNeed(turn.text)) {
+    if (["search_products", "recommend", "feedback", "greet", "preferences", OUT_OF_SCOPE].includes(nlu.intent)) return flows.product_details;
+    if (nlu.intent === "compare" && pointed === 1 && !COMPARE_WORDS.test(turn.text)) return flows.product_details;
+  }
+  if (NEED_INTENTS.has(nlu.intent) && readNeed(turn.text)) return flows.search_products;
+  // A message the classifier could not place, naming what the catalogue carries ("gel pens",
+  // "24-inch monitor") or asking to buy something, is a search; otherwise it is what it was.
+  if (MAYBE_SEARCH.has(nlu.intent) && queryTerms(turn.text)) return searchOr(flows[nlu.intent], nlu.intent);
+  // "your products are terrible and I want my money back": the complaint, with the way to a refund.
+  if (nlu.intent === "returns" && isGrievance(nlu, turn.text)) return async (c) => ({ text: say(c.locale, "complaintRefund"), products: [], suggestions: suggest(c.locale, "handoff"), answeredAs: "complaint" });
+  if (nlu.intent === "complaint" && /\b(?:money back|refund|return)\b|退钱|退款|退货/i.test(turn.text)) {
+    return async (c) => ({ text: say(c.locale, "complaintRefund"), products: [], suggestions: suggest(c.locale, "handoff") });
+  }
+  return flows[nlu.intent];
+}
+
+/** The intent a routed flow answers as, for the reply and the metrics. */
+function routedIntent(ctx: FlowContext, flow: Flow, flows: Partial<Record<string, Flow>>): string {
+  for (const [intent, f] of Object.entries(flows)) if (f === flow) return intent;
+  return ctx.nlu.intent;
 }
 
 function outOfScope(locale: Locale): FlowReply {

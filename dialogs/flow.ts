@@ -20,6 +20,10 @@ export type FlowReply = Omit<Reply, "intent" | "locale"> & {
   grounding?: Grounding;
   /** What the transcript keeps instead of the text, when the text must not be stored (a download link). */
   transcript?: string;
+  /** The cards are a list the next message may point into ("the second one") or refine ("cheaper ones"). */
+  listing?: boolean;
+  /** The intent the turn was answered as, when a flow answered it as another (a refinement read as a search). */
+  answeredAs?: string;
 };
 
 /** One turn as the flows see it: what was said, what it means, and where to put the answer. */

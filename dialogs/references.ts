@@ -4,10 +4,23 @@
  */
 const ORDINALS_EN: Record<string, number> = {
   first: 0, "1st": 0, second: 1, "2nd": 1, third: 2, "3rd": 2, fourth: 3, "4th": 3, fifth: 4, "5th": 4,
+  sixth: 5, "6th": 5, seventh: 6, "7th": 6, eighth: 7, "8th": 7, ninth: 8, "9th": 8, tenth: 9, "10th": 9,
 };
 const CN_DIGITS: Record<string, number> = { 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10 };
 
 export function referencedIndexes(text: string, shown: number): number[] {
+  const explicit = explicitIndexes(text, shown);
+  if (explicit.length || shown === 0) return explicit;
+  return pointsAtOne(text) ? [0] : [];
+}
+
+/** "it", "that one", "them", 它, 这个, 那款: a message about the product in focus rather than a new one. */
+export function pointsAtOne(text: string): boolean {
+  return /\b(?:it|this|that|this one|that one|them|those|these|they)\b/i.test(text) || /[它这那]/.test(text);
+}
+
+/** The shown products a message names by position ("the second", "the last", 第二个, 前两个) — not by pronoun. */
+export function explicitIndexes(text: string, shown: number): number[] {
   if (shown === 0) return [];
   const lower = text.toLowerCase();
   const found = new Set<number>();
@@ -32,8 +45,21 @@ export function referencedIndexes(text: string, shown: number): number[] {
   if (found.size === 0 && (/\b(?:both|these two|the two)\b/.test(lower) || /这两/.test(text))) {
     for (let i = 0; i < Math.min(2, shown); i++) found.add(i);
   }
-  if (found.size === 0 && (/\b(?:it|this|that|this one|that one|them)\b/.test(lower) || /[它这那]/.test(text))) {
-    found.add(0);
-  }
   return [...found].sort((a, b) => a - b);
+}
+
+/**
+ * A pick of one product of the list by price: "the cheapest one", "which one is the cheapest?",
+ * "what's the most expensive of them", 哪个最便宜, 最贵的那款. Not "the cheapest running shoes"
+ * (a search) nor "cheapest ones" (a refinement).
+ */
+export function superlativePick(text: string): "min" | "max" | undefined {
+  const t = text.toLowerCase().trim();
+  const en = (word: string) =>
+    new RegExp(`\\b(?:${word})\\s+(?:one|of (?:them|these|those|all))\\b`).test(t) ||
+    new RegExp(`\\b(?:which|what|whats|what's)\\b[^.?!]*\\b(?:${word})\\b(?:\\s+(?:one|of (?:them|these|those|all)))?\\s*[?.!]*$`).test(t) ||
+    new RegExp(`^(?:and\\s+)?(?:the\\s+)?(?:${word})\\s*[?.!]*$`).test(t);
+  if (en("cheapest|least expensive|lowest[- ]priced") || /哪[个款件双只]最便宜|最便宜的(?:是哪|那|一[个款件双]|这)/.test(text)) return "min";
+  if (en("most expensive|priciest|dearest|highest[- ]priced") || /哪[个款件双只]最贵|最贵的(?:是哪|那|一[个款件双]|这)/.test(text)) return "max";
+  return undefined;
 }

@@ -1,5 +1,16 @@
 import { LocalNoticeBus, type NoticeBus } from "../core/notices.ts";
+import type { Filters } from "../recommend/types.ts";
 import type { ConversationStore } from "../store/types.ts";
+import type { Audience } from "./audience.ts";
+
+/** The search a listing came from, so a refinement ("cheaper ones", "in red", 更便宜的) re-runs it with one more constraint. */
+export interface SearchMemory {
+  /** The query's content words (no request verbs, no price phrase). */
+  text: string;
+  filters: Filters;
+  /** Whom it is for ("for men", "for my dad"), when the shopper said. */
+  audience?: Audience;
+}
 
 /** What a conversation remembers between turns. Kept in the store, so any replica can continue it. */
 export interface ConversationState {
@@ -7,6 +18,10 @@ export interface ConversationState {
   awaitingPreferences: boolean;
   /** Product ids shown in the last reply, in order, so "the first one" can be resolved. */
   lastShown: string[];
+  /** The search behind lastShown; absent when the list was not a search (popular picks, a comparison). */
+  lastSearch?: SearchMemory;
+  /** The product the conversation is about now (last described, priced or added to the cart): what "it" means. */
+  focus?: string;
   /** When the shopper asked to delete their data and was asked to confirm; their next message answers. */
   pendingDeletion?: number;
   touchedAt: number;
@@ -45,8 +60,15 @@ function parse(state: Record<string, unknown>): ConversationState | undefined {
     awaitingPreferences: state.awaitingPreferences === true,
     lastShown: state.lastShown.filter((id): id is string => typeof id === "string"),
     ...(typeof state.pendingDeletion === "number" && { pendingDeletion: state.pendingDeletion }),
+    ...(typeof state.focus === "string" && { focus: state.focus }),
+    ...(isSearchMemory(state.lastSearch) && { lastSearch: state.lastSearch }),
     touchedAt: state.touchedAt,
   };
+}
+
+function isSearchMemory(value: unknown): value is SearchMemory {
+  const v = value as SearchMemory | null;
+  return !!v && typeof v === "object" && typeof v.text === "string" && !!v.filters && typeof v.filters === "object";
 }
 
 /**

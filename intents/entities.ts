@@ -10,7 +10,7 @@ import { extractPrice } from "./entities/price.ts";
 import { extractSizes } from "./entities/sizes.ts";
 import type { Entities, Lexicon } from "./types.ts";
 
-export { COLORS, extractColors } from "./entities/colors.ts";
+export { COLORS, colorName, colorShades, extractColors } from "./entities/colors.ts";
 export { compileLexicon } from "./entities/lexicon.ts";
 export { AROUND_TOLERANCE, extractPrice } from "./entities/price.ts";
 export { extractSizes } from "./entities/sizes.ts";

@@ -3,9 +3,20 @@ import type { Product } from "../../store/types.ts";
 import type { Flow, FlowContext, FlowReply } from "../flow.ts";
 import type { Ranked } from "../../recommend/types.ts";
 import type { WriterProduct } from "../reply-writer.ts";
-import { formatPrice, formatRange, productCard, toCard } from "../format.ts";
-import { referencedIndexes } from "../references.ts";
+import { colorName } from "../../intents/entities.ts";
+import { formatPrice, productCard } from "../format.ts";
+import { shopperAudience } from "../audience.ts";
+import { categoryName } from "../names.ts";
+import { readNeed } from "../needs.ts";
+import { queryTerms } from "../query.ts";
+import { explicitIndexes, pointsAtOne, superlativePick } from "../references.ts";
 import { say, suggest } from "../templates.ts";
+import { card, needSearch, runSearch } from "./search.ts";
+
+// Wishes that name no product: "recommend something popular", 推荐点热门的. Such a request gets personal picks.
+const GENERIC_WISHES = new Set(
+  "popular trending bestseller bestsellers best-selling top hot favourite favourites favorite favorites pick picks me us everyone 热门 流行 畅销 爆款 人气 好物 好东西".split(" "),
+);
 
 /** Flows that find, show and act on products. */
 
@@ -16,66 +27,81 @@ const greet: Flow = async (ctx) => {
     return { text: say(ctx.locale, "greetNew"), products: [], suggestions: suggest(ctx.locale, "start") };
   }
   const picks = await recommender.recommend(await shoppers.profile(ctx.turn.userId), { limit: resultLimit, locale: ctx.locale });
-  return { text: say(ctx.locale, "greetBack"), products: picks.map(toCard), suggestions: suggest(ctx.locale, "afterResults") };
+  return { text: say(ctx.locale, "greetBack"), products: picks.map((r) => card(r, ctx.locale)), suggestions: suggest(ctx.locale, "afterResults") };
 };
 
 const preferences: Flow = async (ctx) => {
   const { recommender, shoppers, resultLimit } = ctx.deps;
   await shoppers.addPreferences(ctx.turn.userId, ctx.turn.text);
   const e = ctx.nlu.entities;
-  const named = [...e.categories, ...e.brands, ...e.colors];
+  const named = [...e.categories.map((c) => categoryName(c, ctx.locale) ?? ""), ...e.brands, ...e.colors.map((c) => colorName(c, ctx.locale))].filter(Boolean);
   const likes = named.length ? named.join(ctx.locale === "zh" ? "、" : ", ") : quote(ctx.turn.text, ctx.locale);
   const picks = await recommender.recommend(await shoppers.profile(ctx.turn.userId), { limit: resultLimit, locale: ctx.locale });
-  return { text: say(ctx.locale, "preferencesSaved", { likes }), products: picks.map(toCard), suggestions: suggest(ctx.locale, "afterResults") };
+  return { text: say(ctx.locale, "preferencesSaved", { likes }), products: picks.map((r) => card(r, ctx.locale)), suggestions: suggest(ctx.locale, "afterResults") };
 };
 
 const search: Flow = async (ctx) => {
-  const { recommender, shoppers, resultLimit } = ctx.deps;
-  const profile = await shoppers.profile(ctx.turn.userId);
-  const results = await recommender.search({ text: ctx.turn.text, filters: ctx.filters, profile, limit: resultLimit, locale: ctx.locale });
-  // What they search for is their session intent for the next recommendations (not kept for shoppers who opted out).
-  if (profile) shoppers.rememberQuery(ctx.turn.userId, ctx.turn.text);
-  const e = ctx.nlu.entities;
-  const describedBy = [...e.colors, ...e.brands, ...e.categories];
-  const what = describedBy.length ? describedBy.join(" ") : "";
-  const filters = formatRange(e.price, ctx.locale);
-  if (!results.length) {
-    return { text: say(ctx.locale, "searchNone", { what: what || quote(ctx.turn.text, ctx.locale), filters }), products: [], suggestions: suggest(ctx.locale, "start") };
-  }
-  return {
-    text: say(ctx.locale, "searchResults", { count: results.length, what, filters }),
-    products: results.map(toCard),
-    suggestions: suggest(ctx.locale, "afterResults"),
-    grounding: { task: "search", products: results.map(withReason) },
-  };
+  const need = readNeed(ctx.turn.text);
+  if (need) return needSearch(ctx, need);
+  return freshSearch(ctx);
 };
+
+/** A search for what the message names, with its own filters (nothing carried over from the last one). */
+function freshSearch(ctx: FlowContext): Promise<FlowReply> {
+  const audience = shopperAudience(ctx.turn.text);
+  return runSearch(ctx, { text: queryTerms(ctx.turn.text), filters: ctx.filters, ...(audience && { audience }), fresh: true });
+}
 
 function withReason(ranked: Ranked): WriterProduct {
   return { ...ranked.product, reason: ranked.reason };
 }
 
 const recommend: Flow = async (ctx) => {
+  const need = readNeed(ctx.turn.text);
+  if (need) return needSearch(ctx, need);
+  // "recommend a good tent" names what it wants: that is a search, ranked for the shopper.
+  if (queryTerms(ctx.turn.text, GENERIC_WISHES) || Object.keys(ctx.filters).length) return freshSearch(ctx);
   const { recommender, shoppers, resultLimit } = ctx.deps;
   const profile = await shoppers.profile(ctx.turn.userId);
   const picks = await recommender.recommend(profile, { limit: resultLimit, filters: ctx.filters, locale: ctx.locale });
   const personal = !!profile && (profile.events.length > 0 || profile.likes.length > 0);
   return {
     text: say(ctx.locale, personal ? "recommendations" : "recommendationsCold"),
-    products: picks.map(toCard),
+    products: picks.map((r) => card(r, ctx.locale)),
+    listing: true,
     suggestions: suggest(ctx.locale, "afterResults"),
     grounding: { task: "recommend", products: picks.map(withReason) },
   };
 };
 
-/** The products a message is about: named in it, or pointed at among those shown last. */
+/**
+ * The products a message is about: named in it, pointed at by position among those shown last
+ * ("the second one", 第二个, "the cheapest one"), or — for "it", "that one", 这个, or no pointer at
+ * all — the product in focus (the one last described or added), else the first shown.
+ */
 async function referencedProducts(ctx: FlowContext, want: number): Promise<Product[]> {
   const { recommender } = ctx.deps;
-  const mentioned = await recommender.findMentioned(ctx.turn.text, want);
+  const text = ctx.turn.text;
+  const mentioned = await recommender.findMentioned(text, want);
   if (mentioned.length >= want) return mentioned.slice(0, want);
-  const indexes = referencedIndexes(ctx.turn.text, ctx.state.lastShown.length);
+  const shown = ctx.state.lastShown;
+  const ids: string[] = explicitIndexes(text, shown.length).map((i) => shown[i]!);
+  const extreme = superlativePick(text);
+  if (!ids.length && extreme && shown.length) {
+    const priced = (await Promise.all(shown.map((id) => recommender.getProduct(id)))).filter((p): p is Product => p?.price !== undefined);
+    priced.sort((a, b) => (extreme === "min" ? a.price! - b.price! : b.price! - a.price!));
+    if (priced[0]) ids.push(priced[0].id);
+  }
+  const pronoun = pointsAtOne(text);
+  if (ids.length < want && (pronoun || !mentioned.length)) {
+    // "it" is the product in focus; with nothing in focus, the first of the list.
+    const focus = ctx.state.focus && (pronoun || want === 1) ? ctx.state.focus : undefined;
+    const fallback = pronoun && shown.length ? shown[0] : undefined;
+    for (const id of [focus, fallback]) if (id && !ids.includes(id) && ids.length < want && (id === focus || ids.length === 0)) ids.push(id);
+  }
   const pointed: Product[] = [];
-  for (const i of indexes) {
-    const product = await recommender.getProduct(ctx.state.lastShown[i]!);
+  for (const id of ids) {
+    const product = await recommender.getProduct(id);
     if (product) pointed.push(product);
   }
   const merged = [...mentioned, ...pointed.filter((p) => !mentioned.some((m) => m.id === p.id))];
@@ -83,7 +109,8 @@ async function referencedProducts(ctx: FlowContext, want: number): Promise<Produ
 }
 
 function detailLines(product: Product, locale: Locale): string[] {
-  const lines = [say(locale, "details", { title: product.title, brand: product.brand ?? "", category: product.category ?? "" })];
+  const category = product.category ? (categoryName(product.category, locale) ?? "") : "";
+  const lines = [say(locale, "details", { title: product.title, brand: product.brand ?? "", category })];
   if (product.description) lines.push(product.description);
   lines.push(priceLine(product, locale), stockLine(product, locale));
   if (product.color) lines.push(say(locale, "colour", { color: product.color }));
@@ -107,6 +134,7 @@ function aboutOneProduct(lines: (p: Product, locale: Locale) => string[]): Flow 
   return async (ctx) => {
     const [product] = await referencedProducts(ctx, 1);
     if (!product) return notFound(ctx);
+    ctx.state.focus = product.id;
     await ctx.deps.shoppers.record([{ userId: ctx.turn.userId, itemId: product.id, type: "view", ts: Date.now() }]);
     const reason = reasonForAsked(ctx.locale);
     return {
@@ -124,19 +152,11 @@ function reasonForAsked(locale: Locale): string {
 }
 
 async function notFound(ctx: FlowContext): Promise<FlowReply> {
-  // A message naming a kind of product we do not stock gets a plain "we don't carry it".
+  // A message naming a kind of product, with nothing shown to point at, is a search for it.
   const e = ctx.nlu.entities;
-  if (!ctx.state.lastShown.length && (e.categories.length || e.brands.length)) {
-    const results = await ctx.deps.recommender.search({ text: ctx.turn.text, filters: ctx.filters, limit: ctx.deps.resultLimit, locale: ctx.locale });
-    if (results.length) {
-      return {
-        text: say(ctx.locale, "searchResults", { count: results.length, what: "", filters: "" }),
-        products: results.map(toCard),
-        suggestions: suggest(ctx.locale, "afterResults"),
-        grounding: { task: "search", products: results.map(withReason) },
-      };
-    }
-    return { text: say(ctx.locale, "notInCatalogue", { what: quote(ctx.turn.text, ctx.locale) }), products: [], suggestions: suggest(ctx.locale, "start") };
+  if (!ctx.state.lastShown.length && (e.categories.length || e.brands.length || queryTerms(ctx.turn.text))) {
+    const reply = await runSearch(ctx, { text: queryTerms(ctx.turn.text), filters: ctx.filters, fresh: true });
+    if (reply.products.length || e.categories.length || e.brands.length) return reply;
   }
   return { text: say(ctx.locale, "whichProduct"), products: [], suggestions: suggest(ctx.locale, "start") };
 }
@@ -173,8 +193,11 @@ const addToCart: Flow = async (ctx) => {
   const [product] = await referencedProducts(ctx, 1);
   if (!product) return { text: say(ctx.locale, "whichProduct"), products: [], suggestions: suggest(ctx.locale, "start") };
   if (product.stock !== undefined && product.stock <= 0) {
-    return { text: say(ctx.locale, "cannotAddOutOfStock", { title: product.title }), products: [], suggestions: suggest(ctx.locale, "afterResults") };
+    ctx.state.focus = product.id;
+    const reason = ctx.locale === "zh" ? "缺货" : "out of stock";
+    return { text: say(ctx.locale, "cannotAddOutOfStock", { title: product.title }), products: [productCard(product, reason)], suggestions: suggest(ctx.locale, "afterResults") };
   }
+  ctx.state.focus = product.id;
   await ctx.deps.shoppers.record([{ userId: ctx.turn.userId, itemId: product.id, type: "cart", ts: Date.now() }]);
   return {
     text: say(ctx.locale, "addedToCart", { title: product.title }),

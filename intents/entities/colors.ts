@@ -82,3 +82,14 @@ export function extractColors(text: string): string[] {
 
 /** The canonical colour names extractColors can return. */
 export const COLORS = Object.keys(EN);
+
+/** Every English name a canonical colour covers ("blue" → blue, navy, teal…), for catalogues that keep the shade. */
+export function colorShades(canonical: string): string[] {
+  return EN[canonical] ? [...EN[canonical]] : [canonical];
+}
+
+/** A canonical colour as a shopper reads it: the English name, or the plain Chinese one (红色). */
+export function colorName(canonical: string, locale: "en" | "zh"): string {
+  if (locale === "zh") return ZH[canonical]?.[0] ?? canonical;
+  return canonical;
+}

@@ -55,13 +55,14 @@ const RULES: SizeRule[] = [
   { re: new RegExp(`\\b(?:size\\s+us|us\\s+size)\\s*${NUMBER}`, "gi"), size: (m) => `US ${m[1]}` },
   { re: new RegExp(`\\b(?:size|sz)\\.?\\s*${NUMBER}`, "gi"), size: (m) => m[1] },
   { re: new RegExp(`(?<![\\d.])${NUMBER}\\s*(?:码|碼)`, "g"), size: (m) => m[1] },
-  { re: new RegExp(`\\b(?:size|sz)\\.?\\s*${LETTER}\\b`, "gi"), size: (m) => letter(m[1]) },
+  // "size M", "sz. L" — but "sizes" is not size S.
+  { re: new RegExp(`\\b(?:size|sz)(?:[.:]\\s*|\\s+)${LETTER}\\b`, "gi"), size: (m) => letter(m[1]) },
   { re: new RegExp(`(?<![a-z])${LETTER}\\s*(?:码|号)`, "gi"), size: (m) => letter(m[1]) },
   { re: /(?<![\w'’&])(XXXS|XXS|XS|XXXL|XXL|XL|[2-5]XL)(?![\w'’&])/gi, size: (m) => letter(m[1]) },
   // Single letters only in capitals: "s", "m" and "l" are too common in lower-case chat.
-  // …and not as a model: "Xbox Series S", "Galaxy S", "Plan B".
+  // …and not as a model: "Xbox Series S", "Galaxy S", "Plan B"; nor as a unit after a number ("65 L", "5 M").
   {
-    re: /(?<![\w'’&.-])(?<!(?:[Ss]eries|[Mm]odel|[Vv]ersion|[Tt]ype|[Cc]lass|[Gg]alaxy|[Pp]lan|[Oo]ption|[Gg]rade|[Ee]dition)\s)([SML])(?![\w'’&-])/g,
+    re: /(?<![\w'’&.-])(?<!\d\s*)(?<!(?:[Ss]eries|[Mm]odel|[Vv]ersion|[Tt]ype|[Cc]lass|[Gg]alaxy|[Pp]lan|[Oo]ption|[Gg]rade|[Ee]dition)\s)([SML])(?![\w'’&-])/g,
     size: (m) => m[1],
   },
   { re: new RegExp(`\\b(?:size|in(?:\\s+(?:a|an|the))?(?:\\s+size)?|the)\\s+${WORD}\\b`, "gi"), size: (m) => word(m[1]) },

@@ -7,7 +7,7 @@ import { checkReply, renderedFor } from "../llm/figure-checker.ts";
 import { onStore, PRODUCTS, scriptedRecommender, scriptedUnderstander, tempStore } from "./helpers.ts";
 
 const understander = scriptedUnderstander({
-  "show me hats": { intent: "search_products" },
+  "show me what you have": { intent: "search_products" },
   "recommend something": { intent: "recommend" },
   "how much is the red wool hat": { intent: "price" },
   "compare the wool hat and the green tea": { intent: "compare" },
@@ -62,7 +62,7 @@ describe("the dialog engine with a reply writer", () => {
 
   it("streams the writer's text once, exactly, and keeps the retrieved cards (named first)", async () => {
     const writer = scriptedWriter();
-    const { reply, deltas } = await run(engineWith(writer), turn("show me hats"));
+    const { reply, deltas } = await run(engineWith(writer), turn("show me what you have"));
     expect(deltas).toEqual(["Written ", "by the ", "writer."]);
     expect(reply.text).toBe(deltas.join(""));
     expect(reply.products.map((p) => p.id)).toEqual(PRODUCTS.map((p) => p.id).reverse());
@@ -96,7 +96,7 @@ describe("the dialog engine with a reply writer", () => {
     await store.shoppers.upsertShopper({ userId: "u-memory", preferences: ["wool", "trail running"], personalise: true, createdAt: now, updatedAt: now });
     await run(engine, turn("what are your opening hours", "conv-a", "u-memory"));
     await run(engine, turn("recommend something", "conv-b", "u-memory"));
-    await run(engine, turn("show me hats", "conv-a", "u-memory"));
+    await run(engine, turn("show me what you have", "conv-a", "u-memory"));
     const draft = writer.drafts.at(-1)!;
     expect(draft.conversationId).toBe("conv-a");
     expect(draft.history.map((m) => m.role)).toEqual(["user", "assistant"]);
@@ -105,7 +105,7 @@ describe("the dialog engine with a reply writer", () => {
 
     // A shopper who stopped personalising has their likes left out.
     await store.shoppers.upsertShopper({ userId: "u-memory", preferences: ["wool"], personalise: false, createdAt: now, updatedAt: now + 1 });
-    await run(engine, turn("show me hats", "conv-a", "u-memory"));
+    await run(engine, turn("show me what you have", "conv-a", "u-memory"));
     expect(writer.drafts.at(-1)!.preferences).toEqual([]);
     expect(writer.drafts.at(-1)!.history.length).toBe(4);
   });
@@ -119,7 +119,7 @@ describe("the dialog engine with a reply writer", () => {
 
   it("answers with the template, streamed once, without a writer, with a getter that has none yet, or when it fails before writing", async () => {
     for (const writer of [undefined, () => undefined, scriptedWriter("throwFirst")]) {
-      const { reply, deltas } = await run(engineWith(writer), turn("show me hats"));
+      const { reply, deltas } = await run(engineWith(writer), turn("show me what you have"));
       expect(reply.text).toMatch(/3 matches/);
       expect(deltas.join("")).toBe(reply.text);
       expect(reply.products.map((p) => p.id)).toEqual(PRODUCTS.map((p) => p.id));
@@ -145,7 +145,7 @@ describe("the dialog engine with a reply writer", () => {
 
   it("fails the turn when the writer fails after the shopper saw part of its reply (never a second answer)", async () => {
     const deltas: string[] = [];
-    await expect(engineWith(scriptedWriter("throwMidway")).handle(turn("show me hats"), { delta: (d) => deltas.push(d) })).rejects.toThrow(/midway/);
+    await expect(engineWith(scriptedWriter("throwMidway")).handle(turn("show me what you have"), { delta: (d) => deltas.push(d) })).rejects.toThrow(/midway/);
     expect(deltas).toEqual(["Written ", "by the "]);
   });
 
@@ -161,7 +161,7 @@ describe("the dialog engine with a reply writer", () => {
 
   it("stops when the turn is aborted while the writer writes, and stores nothing of it", async () => {
     const controller = new AbortController();
-    const t = turn("show me hats");
+    const t = turn("show me what you have");
     const deltas: string[] = [];
     const handled = engineWith(scriptedWriter("hang")).handle(t, { delta: (d) => deltas.push(d) }, controller.signal);
     await new Promise((r) => setTimeout(r, 20));

@@ -1,0 +1,424 @@
+import type { Locale, ProductCard } from "../../core/turn.ts";
+import { colorName, colorShades } from "../../intents/entities.ts";
+import { analyzeQuery, tokenize } from "../../recommend/index.ts";
+import type { Filters, Ranked } from "../../recommend/types.ts";
+import type { Product } from "../../store/types.ts";
+import { type Audience, audienceWords, productAudiences, suits } from "../audience.ts";
+import type { FlowContext, FlowReply } from "../flow.ts";
+import { formatRange, toCard } from "../format.ts";
+import { magnitudeOf } from "../magnitude.ts";
+import { categoryName, localiseCategories } from "../names.ts";
+import type { Need } from "../needs.ts";
+import { type Direction, type Refinement, refinedFilters } from "../refine.ts";
+import type { WriterProduct } from "../reply-writer.ts";
+import type { SearchMemory } from "../state.ts";
+import { say, suggest } from "../templates.ts";
+
+/**
+ * Searching, as every product-finding turn does it: a fresh search, a refinement of the last one,
+ * a need described indirectly. The search remembers itself in the conversation state, so the next
+ * message can refine it.
+ */
+
+export interface SearchSpec {
+  /** Content words to match (queryTerms): no request verbs, no function characters. */
+  text: string;
+  filters: Filters;
+  audience?: Audience;
+  /** A new search named by the shopper: a name the catalogue does not know is said to be absent. */
+  fresh: boolean;
+  direction?: Direction;
+  /** What the reply calls the results ("cheaper", "bigger"). */
+  adj?: string;
+  /** Products not to show again (the list being refined towards bigger or smaller). */
+  exclude?: string[];
+  /** Only products bigger (or smaller) than this, on its dimension. */
+  size?: { than: ReturnType<typeof magnitudeOf> & {}; bigger: boolean };
+  need?: boolean;
+}
+
+// Below this share of the query's words found in any product, the shop does not carry the thing named.
+const CARRIED_COVERAGE = 0.5;
+
+/** A card whose reason reads in the shopper's language (a category slug in a Chinese reason becomes its Chinese name). */
+export function card(r: Ranked, locale: Locale): ProductCard {
+  const c = toCard(r);
+  if (locale === "zh" && r.product.category) c.reason = localiseCategories(c.reason, locale, [r.product.category]);
+  return c;
+}
+
+function withReason(r: Ranked): WriterProduct {
+  return { ...r.product, reason: r.reason };
+}
+
+/** Words of a product a shopper's audience words are checked against. */
+function audienceText(p: Product): string {
+  return [p.title, ...(p.tags ?? [])].join(" ");
+}
+
+/** Every shade the catalogue may keep a colour as ("blue" also finds "navy"). */
+function withShades(filters: Filters): Filters {
+  if (!filters.colors?.length) return filters;
+  return { ...filters, colors: [...new Set(filters.colors.flatMap(colorShades))] };
+}
+
+const termCache = new Map<string, { product: Product; terms: Set<string> }>();
+
+/** A product's searchable terms (the tokeniser the catalogue index uses), cached per product record. */
+function termsOf(p: Product): Set<string> {
+  const hit = termCache.get(p.id);
+  if (hit && hit.product === p) return hit.terms;
+  const terms = new Set(tokenize([p.title, p.brand, p.category, p.color, p.tags?.join(" "), p.description].filter(Boolean).join(" ")));
+  if (termCache.size >= 20_000) termCache.clear();
+  termCache.set(p.id, { product: p, terms });
+  return terms;
+}
+
+/** Share of the query's words a product has (each word by any of its forms or translations). */
+export function productCoverage(text: string, p: Product): number {
+  const groups = wordGroups(text);
+  if (!groups.length) return 1;
+  const terms = termsOf(p);
+  // Chinese is also matched as written, whatever the segmenter made of it (步维 in "步维 Crest 跑步鞋").
+  const raw = groups.some((g) => g.cjk) ? rawOf(p) : "";
+  const has = (alt: string[]) => {
+    const found = alt.filter((t) => terms.has(t)).length;
+    // A glossary gloss of three or more words lists synonyms ("sneaker sport shoe"): most of them will do.
+    return alt.length > 0 && (found === alt.length || (alt.length >= 3 && found >= alt.length - 1));
+  };
+  return groups.filter((g) => (g.cjk && g.text.length > 1 && raw.includes(g.text)) || g.alternatives.some(has)).length / groups.length;
+}
+
+function rawOf(p: Product): string {
+  return [p.title, p.brand, p.tags?.join(" "), p.description].filter(Boolean).join(" ").toLowerCase();
+}
+
+/**
+ * The query's words as the catalogue index reads them. A bare number beside other words is a model
+ * number ("PlayStation 5"), which sizes and pack counts match everywhere: it is no evidence.
+ */
+function wordGroups(text: string): ReturnType<typeof analyzeQuery> {
+  const groups = analyzeQuery(text);
+  const named = groups.filter((g) => !/^\d+(?:[.,]\d+)?$/.test(g.text));
+  return named.length ? named : groups;
+}
+
+/** Share of the query's words found in the best-matching product. */
+export function coverage(text: string, products: Product[]): number {
+  let best = 0;
+  for (const p of products) {
+    best = Math.max(best, productCoverage(text, p));
+    if (best === 1) break;
+  }
+  return products.length ? best : wordGroups(text).length ? 0 : 1;
+}
+
+/**
+ * How much of what the message names the catalogue has at all, whatever the filters: the evidence
+ * that the shop carries it (lexical, over the search's own hits, which include its semantic ones).
+ */
+export async function catalogueCoverage(ctx: FlowContext, text: string): Promise<number> {
+  if (!analyzeQuery(text).length) return 1;
+  const hits = await ctx.deps.recommender.search({ text, limit: 30, locale: ctx.locale });
+  return coverage(text, hits.map((r) => r.product));
+}
+
+const AUDIENCE_WORDS = /\b(?:men|mens|men's|women|womens|women's|kids|kid's|kids'|children|boys|girls|ladies|male|female|unisex)\b|男士|男款|男式|男性|男生|女士|女款|女式|女性|女生|儿童|童款|中性款?/gi;
+
+function withoutAudienceWords(text: string): string {
+  return text.replace(AUDIENCE_WORDS, " ").replace(/\s+/g, " ").trim();
+}
+
+/**
+ * A proper name in the request that no product has: a capitalised word the shopper did not start the
+ * sentence with ("Nike", "PlayStation"), or a model code ("X7", "PS5") — by the catalogue's words, not a list.
+ */
+async function unknownName(ctx: FlowContext, asked: string): Promise<boolean> {
+  const text = ctx.turn.text;
+  for (const g of wordGroups(asked)) {
+    if (g.cjk) continue;
+    const at = text.indexOf(g.text);
+    const startsSentence = at <= 0 || /[.!?。！？]\s*$/.test(text.slice(0, at));
+    const named = (/^\p{Lu}/u.test(g.text) && !startsSentence) || /\p{Ll}\p{Lu}/u.test(g.text) || /^(?=.*\p{L})(?=.*\d)[\p{L}\d-]+$/u.test(g.text);
+    if (named && (await catalogueCoverage(ctx, g.text)) === 0) return true;
+  }
+  return false;
+}
+
+/** What the reply says the results are: colours, brand, the words searched (or the category's name), whom for. */
+function describe(spec: SearchSpec, locale: Locale): string {
+  const f = spec.filters;
+  const colors = (f.colors ?? []).map((c) => colorName(c, locale)).filter((c) => !spec.text.toLowerCase().includes(c.toLowerCase()));
+  const brands = (f.brands ?? []).filter((b) => !spec.text.toLowerCase().includes(b.toLowerCase()));
+  let what = spec.text;
+  if (!what) what = (f.categories ?? []).map((c) => categoryName(c, locale)).filter(Boolean).join(locale === "zh" ? "、" : " or ");
+  // A Chinese reply never shows an English category word: a Latin-only query is quoted only when the shopper wrote it.
+  if (locale === "zh") {
+    const audience = spec.audience && !AUDIENCE_WORDS.test(what) ? { men: "男士", women: "女士", kids: "儿童" }[spec.audience] : "";
+    AUDIENCE_WORDS.lastIndex = 0;
+    return [colors.join(""), brands.join(" "), audience, what].filter(Boolean).join("");
+  }
+  const named = AUDIENCE_WORDS.test(what);
+  AUDIENCE_WORDS.lastIndex = 0;
+  const forWhom = spec.audience && !named ? `for ${spec.audience}` : "";
+  return [colors.join(" "), brands.join(" "), what, what || colors.length ? forWhom : spec.audience ? `products for ${spec.audience}` : ""].filter(Boolean).join(" ").trim();
+}
+
+export async function runSearch(ctx: FlowContext, spec: SearchSpec): Promise<FlowReply> {
+  const { recommender, shoppers, resultLimit } = ctx.deps;
+  const locale = ctx.locale;
+  const profile = await shoppers.profile(ctx.turn.userId);
+  const pool = Math.max(resultLimit * 6, 30);
+  const text = [spec.text, spec.audience ? audienceWords(spec.audience, locale) : ""].filter(Boolean).join(" ");
+  const filters = withShades(spec.filters);
+  let results = await recommender.search({ text, filters, profile, limit: pool, locale });
+  const keep = (r: Ranked) => {
+    if (spec.audience && !suits(productAudiences(audienceText(r.product)), spec.audience)) return false;
+    if (spec.exclude?.includes(r.product.id)) return false;
+    if (spec.size) {
+      const m = magnitudeOf(r.product.title);
+      if (!m || m.dimension !== spec.size.than.dimension) return false;
+      if (spec.size.bigger ? m.value <= spec.size.than.value : m.value >= spec.size.than.value) return false;
+    }
+    return true;
+  };
+  // Only the products that have (nearly) all of what was asked: "red lipstick" is not a red racket.
+  // Whom it is for is checked by the audience filter, not counted as a word to match.
+  const asked = spec.audience ? withoutAudienceWords(spec.text) : spec.text;
+  const relevant = (found: Ranked[]): { kept: Ranked[]; best: number } => {
+    const kept = found.filter(keep);
+    if (!asked) return { kept, best: 1 };
+    const best = coverage(asked, kept.map((r) => r.product));
+    if (best < CARRIED_COVERAGE) return { kept: [], best };
+    const floor = Math.max(CARRIED_COVERAGE, best - 0.34);
+    return { kept: kept.filter((r) => productCoverage(asked, r.product) >= floor), best };
+  };
+  let unfiltered = results.filter(keep);
+  let { kept, best } = relevant(results);
+  // "green tea", "white wine", 登山鞋 (鞋 is also the shoes category): a colour or a category word
+  // that is part of a product's name is not a filter, when the catalogue has the whole name elsewhere.
+  if (spec.fresh && asked && best < 1 && (spec.filters.colors?.length || spec.filters.categories?.length)) {
+    const { colors: _colors, categories: _categories, ...rest } = filters;
+    const without = await recommender.search({ text, filters: rest, profile, limit: pool, locale });
+    const alt = relevant(without);
+    if (alt.best > best) {
+      ({ kept, best } = alt);
+      unfiltered = without.filter(keep);
+    }
+  }
+  results = kept;
+  if (profile && spec.fresh && spec.text) shoppers.rememberQuery(ctx.turn.userId, spec.text);
+
+  const memory: SearchMemory = { text: spec.text, filters: spec.filters, ...(spec.audience && { audience: spec.audience }) };
+  const what = describe(spec, locale);
+  const range = formatRange(spec.filters.priceMin !== undefined || spec.filters.priceMax !== undefined ? { min: spec.filters.priceMin, max: spec.filters.priceMax } : undefined, locale);
+
+  // A name the catalogue has no word of ("Zorblax 9000 hoverboard"), or whose proper name it does not
+  // know ("Nike running shoes"), is said to be absent before anything is offered.
+  const absent =
+    spec.fresh &&
+    !spec.need &&
+    !!asked &&
+    ((best < CARRIED_COVERAGE && (await catalogueCoverage(ctx, asked)) < CARRIED_COVERAGE) || (await unknownName(ctx, asked)));
+  if (absent) {
+    const named = quoteTerms(spec.text, locale);
+    const alternatives = alternativesFor(ctx, spec, unfiltered);
+    ctx.state.lastSearch = alternatives.length ? { ...memory, text: "" } : undefined;
+    if (!alternatives.length) return { text: say(locale, "notCarried", { what: named }), products: [], suggestions: suggest(locale, "start"), listing: true, answeredAs: "search_products" };
+    return {
+      text: say(locale, "notCarriedAlternatives", { what: named }),
+      products: alternatives.map((r) => card(r, locale)),
+      suggestions: suggest(locale, "afterResults"),
+      listing: true,
+      answeredAs: "search_products",
+    };
+  }
+
+  const shown = results.slice(0, resultLimit);
+  ctx.state.lastSearch = memory;
+  if (!shown.length) {
+    // Nothing in the price range: first the budget and the kind of product kept (other shoes under 300),
+    // else the lowest-priced of the same search — either said so.
+    if (spec.filters.priceMax !== undefined && !spec.direction && spec.filters.categories?.length && asked) {
+      const within = (await recommender.search({ text: spec.audience ? audienceWords(spec.audience, locale) : "", filters, profile, limit: pool, locale })).filter(keep).slice(0, resultLimit);
+      if (within.length) {
+        const kind = spec.filters.categories.map((c) => categoryName(c, locale)).filter(Boolean).join(locale === "zh" ? "、" : " or ");
+        return {
+          text: say(locale, "budgetInstead", { what, filters: range, kind }),
+          products: within.map((r) => card(r, locale)),
+          suggestions: suggest(locale, "afterResults"),
+          listing: true,
+          answeredAs: "search_products",
+          grounding: { task: "search", products: within.map(withReason) },
+        };
+      }
+    }
+    if (spec.filters.priceMax !== undefined && !spec.direction) {
+      const { priceMax: _max, priceMin: _min, ...unbounded } = filters;
+      const wider = relevant(await recommender.search({ text, filters: unbounded, profile, limit: pool, locale })).kept;
+      const cheapest = cheapestFirst(wider, spec.filters.currency).slice(0, resultLimit);
+      if (cheapest.length) {
+        return {
+          text: say(locale, "cheapestInstead", { what, filters: range }),
+          products: cheapest.map((r) => card(r, locale)),
+          suggestions: suggest(locale, "afterResults"),
+          listing: true,
+          answeredAs: "search_products",
+          grounding: { task: "search", products: cheapest.map(withReason) },
+        };
+      }
+    }
+    if (spec.direction) {
+      return { text: say(locale, "refinedNone", { adj: spec.adj ?? "", what, filters: range }), products: [], suggestions: suggest(locale, "afterResults"), answeredAs: "search_products" };
+    }
+    return { text: say(locale, "searchNone", { what: what || quoteTerms(ctx.turn.text, locale), filters: range }), products: [], suggestions: suggest(locale, "start"), answeredAs: "search_products" };
+  }
+  const key = spec.need ? "needResults" : "searchResults";
+  const whom = spec.audience ? (locale === "zh" ? { men: "男士", women: "女士", kids: "孩子" }[spec.audience] : { men: "men", women: "women", kids: "kids" }[spec.audience]) : "";
+  return {
+    text: say(locale, key, { count: shown.length, what: spec.need ? spec.text : what, whom, filters: range, adj: spec.adj ?? "" }),
+    products: shown.map((r) => card(r, locale)),
+    suggestions: suggest(locale, "afterResults"),
+    listing: true,
+    answeredAs: "search_products",
+    grounding: { task: "search", products: shown.map(withReason) },
+  };
+}
+
+/**
+ * Instead of a product the shop does not carry: what shares some of its words, else what the search
+ * found close in meaning — unless the message named a category, which then holds nothing like it.
+ */
+function alternativesFor(ctx: FlowContext, spec: SearchSpec, results: Ranked[]): Ranked[] {
+  const { resultLimit } = ctx.deps;
+  const partial = results.filter((r) => coverage(spec.text, [r.product]) > 0);
+  if (partial.length) return partial.slice(0, resultLimit);
+  if (spec.filters.categories?.length) return [];
+  return results.slice(0, resultLimit);
+}
+
+function cheapestFirst(results: Ranked[], currency: string | undefined): Ranked[] {
+  const same = (r: Ranked) => (currency && r.product.currency === currency ? 0 : 1);
+  return [...results].filter((r) => r.product.price !== undefined).sort((a, b) => same(a) - same(b) || a.product.price! - b.product.price!);
+}
+
+function quoteTerms(text: string, locale: Locale): string {
+  const t = text.trim().replace(/\s+/g, " ");
+  const short = t.length > 40 ? `${t.slice(0, 39)}…` : t;
+  return locale === "zh" ? `“${short}”` : `“${short}”`;
+}
+
+/** "cheaper ones", "in red", "bigger", "for men", 更便宜的: the last search again, with the new constraint. */
+export async function refineSearch(ctx: FlowContext, last: SearchMemory, r: Refinement): Promise<FlowReply> {
+  const filters = refinedFilters(last.filters, r);
+  // "1000元以下" is in the shopper's own money, as in a fresh search.
+  if (r.price && ctx.filters.currency) filters.currency = ctx.filters.currency;
+  // The list being refined was of one or two kinds of product: the refinement stays with them.
+  if (!filters.categories?.length) {
+    const kinds = [...new Set((await shownProducts(ctx)).map((p) => p.category).filter((c): c is string => !!c))];
+    if (kinds.length && kinds.length <= 2) filters.categories = kinds;
+  }
+  const audience = r.audience ?? last.audience;
+  const base: SearchSpec = { text: last.text, filters, ...(audience && { audience }), fresh: false };
+  if (r.direction === "cheaper" || r.direction === "pricier") {
+    const shown = await shownProducts(ctx);
+    const priced = byMainCurrency(shown);
+    const cheaper = r.direction === "cheaper";
+    const adj = ctx.locale === "zh" ? (cheaper ? "更便宜的" : "更高端的") : cheaper ? "cheaper" : "pricier";
+    if (priced) {
+      const { prices, currency } = priced;
+      // Below the cheapest shown; if nothing is, below the middle of what was shown.
+      const bounds = cheaper ? [Math.min(...prices), median(prices)] : [Math.max(...prices), median(prices)];
+      for (const bound of [...new Set(bounds)]) {
+        const f: Filters = { ...filters, currency };
+        if (cheaper) {
+          delete f.priceMin;
+          f.priceMax = Math.max(0, Math.floor(bound * 100 - 1) / 100);
+        } else {
+          delete f.priceMax;
+          f.priceMin = Math.ceil(bound * 100 + 1) / 100;
+        }
+        const reply = await runSearch(ctx, { ...base, filters: f, direction: r.direction, adj });
+        if (reply.products.length) return reply;
+      }
+      return runSearch(ctx, { ...base, filters: { ...filters, currency, ...(cheaper ? { priceMax: Math.min(...prices) - 0.01 } : { priceMin: Math.max(...prices) + 0.01 }) }, direction: r.direction, adj });
+    }
+    return runSearch(ctx, { ...base, direction: r.direction, adj });
+  }
+  if (r.direction === "bigger" || r.direction === "smaller") {
+    const bigger = r.direction === "bigger";
+    const adj = ctx.locale === "zh" ? (bigger ? "更大的" : "更小的") : bigger ? "bigger" : "smaller";
+    // Bigger than what: the size the shopper named, else the product in focus, else the first shown.
+    const focus = ctx.state.focus ? await ctx.deps.recommender.getProduct(ctx.state.focus) : null;
+    const first = (await shownProducts(ctx))[0];
+    const than = magnitudeOf(last.text) ?? (focus ? magnitudeOf(focus.title) : undefined) ?? (first ? magnitudeOf(first.title) : undefined);
+    if (than) {
+      // "2-person tent" → "tent": the size named before is what changes.
+      const text = base.text.replace(/\S*\d\S*(?:\s*(?:l|ml|g|kg|gb|tb|mah|cm|mm|inch|person|升|毫升|克|人)(?![a-z]))?/gi, " ").replace(/[一二两三四五六七八双单]人/g, " ").replace(/\s+/g, " ").trim();
+      return runSearch(ctx, { ...base, text, size: { than, bigger }, direction: r.direction, adj });
+    }
+    return runSearch(ctx, { ...base, exclude: ctx.state.lastShown, direction: r.direction, adj });
+  }
+  return runSearch(ctx, base);
+}
+
+async function shownProducts(ctx: FlowContext): Promise<Product[]> {
+  const products = await Promise.all(ctx.state.lastShown.map((id) => ctx.deps.recommender.getProduct(id)));
+  return products.filter((p): p is Product => p !== null);
+}
+
+/** The prices shown in the currency most of them are in. */
+function byMainCurrency(products: Product[]): { prices: number[]; currency: string | undefined } | undefined {
+  const priced = products.filter((p) => p.price !== undefined);
+  if (!priced.length) return undefined;
+  const currency = mode(priced.map((p) => p.currency ?? ""));
+  return { prices: priced.filter((p) => (p.currency ?? "") === currency).map((p) => p.price!), currency: currency || undefined };
+}
+
+export function mode<T>(values: T[]): T {
+  const counts = new Map<T, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]![0];
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** "a gift for my dad who likes hiking": the interest searched, for the audience; only a person named: popular picks for them. */
+export async function needSearch(ctx: FlowContext, need: Need): Promise<FlowReply> {
+  const spec: SearchSpec = { text: need.terms, filters: ctx.filters, ...(need.audience && { audience: need.audience }), fresh: true, need: true };
+  if (need.terms) {
+    // The interest's own kind of product: the category most of the catalogue's matches for it are in.
+    if (!spec.filters.categories?.length) {
+      const hits = await ctx.deps.recommender.search({ text: need.terms, limit: 40, locale: ctx.locale });
+      const matching = hits.filter((r) => productCoverage(need.terms, r.product) >= CARRIED_COVERAGE && r.product.category);
+      if (matching.length) {
+        const top = mode(matching.map((r) => r.product.category!));
+        if (matching.filter((r) => r.product.category === top).length >= matching.length * 0.4) spec.filters = { ...spec.filters, categories: [top] };
+      }
+    }
+    const reply = await runSearch(ctx, spec);
+    if (reply.products.length) return reply;
+    if (spec.filters !== ctx.filters) {
+      const wider = await runSearch(ctx, { ...spec, filters: ctx.filters });
+      if (wider.products.length) return wider;
+    }
+  }
+  const { recommender, resultLimit } = ctx.deps;
+  const picks = (await recommender.popular({ limit: Math.max(resultLimit * 8, 40), filters: withShades(ctx.filters), locale: ctx.locale }))
+    .filter((r) => !need.audience || suits(productAudiences(audienceText(r.product)), need.audience))
+    .slice(0, resultLimit);
+  const whom = need.audience ? (ctx.locale === "zh" ? { men: "男士", women: "女士", kids: "孩子" }[need.audience] : { men: "men", women: "women", kids: "kids" }[need.audience]) : "";
+  ctx.state.lastSearch = { text: "", filters: ctx.filters, ...(need.audience && { audience: need.audience }) };
+  return {
+    text: say(ctx.locale, "needPopular", { whom, filters: formatRange(ctx.nlu.entities.price, ctx.locale) }),
+    products: picks.map((r) => card(r, ctx.locale)),
+    suggestions: suggest(ctx.locale, "afterResults"),
+    listing: true,
+    answeredAs: "recommend",
+    grounding: { task: "recommend", products: picks.map(withReason) },
+  };
+}

@@ -1,0 +1,54 @@
+import { type Audience, shopperAudience } from "./audience.ts";
+import { queryTerms } from "./query.ts";
+
+/**
+ * A need described rather than named: "a gift for my dad who likes hiking", "something for my
+ * girlfriend, she loves running", 给喜欢跑步的女朋友买礼物. What they are for (the interest) is what
+ * to search; whom they are for is the audience; the occasion and the relation are neither.
+ */
+export interface Need {
+  /** The interest or the kind of thing, as search words; empty when only the person is described. */
+  terms: string;
+  audience?: Audience;
+}
+
+const GIFT = /\b(?:gifts?|presents?|birthday|christmas|xmas|anniversary|valentine'?s?|mother'?s day|father'?s day|surprise|stocking filler)\b|礼物|礼品|送给|送礼|生日|纪念日|节日|圣诞|情人节|母亲节|父亲节/i;
+const PERSON_WITH_TASTE = /\b(?:who|that|he|she|they)(?:'s| is| are)? (?:likes?|loves?|enjoys?|is into|are into|into|adores?|is a fan of|fan of|is crazy about|goes|does|plays?)\b|\bfor (?:someone|somebody|a person|people) who\b/i;
+const ZH_TASTE = /喜欢|爱好|热爱|爱(?!心)|迷上|常常|经常|平时/;
+
+// Relation, occasion and taste words: who and why, never what to match in a catalogue.
+const NEED_WORDS = new Set(
+  (
+    "gift gifts present presents birthday christmas xmas anniversary valentine valentines valentine's mother's father's mothers fathers day surprise " +
+    "dad dads daddy father fathers grandpa granddad grandfather husband hubby boyfriend bf brother brothers son sons uncle him his he " +
+    "mum mums mom moms mommy mummy mother mothers grandma grandmother wife girlfriend gf sister sisters daughter daughters aunt her she " +
+    "kid kids child children toddler baby nephew niece friend friends colleague colleagues boss partner teacher someone somebody person people " +
+    "likes like loves love enjoys enjoy into fan adores adore crazy who whose that's she's he's is are goes does plays play keen big huge " +
+    "old year years little young teenage teen teenager"
+  ).split(/\s+/),
+);
+const ZH_NEED = new RegExp(
+  [
+    "礼物", "礼品", "送给", "送礼", "送", "生日", "纪念日", "节日", "圣诞", "情人节", "母亲节", "父亲节",
+    "爸爸", "老爸", "父亲", "爷爷", "外公", "姥爷", "老公", "丈夫", "男朋友", "男友", "哥哥", "弟弟", "叔叔", "舅舅", "儿子",
+    "妈妈", "老妈", "母亲", "奶奶", "外婆", "姥姥", "老婆", "妻子", "太太", "女朋友", "女友", "姐姐", "妹妹", "阿姨", "姑姑", "女儿",
+    "孩子", "小孩", "小朋友", "宝宝", "朋友", "同事", "老师", "领导", "家人",
+    "喜欢", "爱好", "热爱", "平时", "经常", "常常", "一个", "一位", "位", "岁", "的人", "他", "她", "爱",
+    // The verb of a pastime is not what to buy: 喝茶 → 茶, 玩拼图 → 拼图 (a verb inside a word stays: 跑步).
+    "(?<=喜欢|爱|热爱|爱好|常常|经常)(?:喝|吃|玩|穿|听|戴|养)(?![具偶])",
+  ].join("|"),
+  "g",
+);
+
+/** The need a message describes, or undefined when it names what it wants in the ordinary way. */
+export function readNeed(text: string): Need | undefined {
+  const zh = /\p{Script=Han}/u.test(text);
+  const gift = GIFT.test(text);
+  const taste = PERSON_WITH_TASTE.test(text) || (zh && ZH_TASTE.test(text) && /[他她]|的(?:人|朋友|爸|妈|女|男|老)|爸|妈|朋友|孩子|老公|老婆/.test(text));
+  if (!gift && !taste) return undefined;
+  const audience = shopperAudience(text);
+  // Only a person is described ("a gift for my dad"): no interest, but still an audience.
+  const cleaned = zh ? text.replace(ZH_NEED, " ") : text;
+  const terms = queryTerms(cleaned, NEED_WORDS);
+  return { terms, ...(audience && { audience }) };
+}

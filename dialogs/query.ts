@@ -1,0 +1,92 @@
+import { cutChinese, stripPriceWords } from "../recommend/index.ts";
+
+/**
+ * The words of a message that describe what the shopper wants — what a search should match — with
+ * the request itself taken out: its verbs ("do you sell", "show me", "I want to buy"), pronouns,
+ * politeness and filler, and in Chinese the function characters (更, 的, 有, 没有, 吗…). The price
+ * phrase goes too: the price is a filter, not a word to match.
+ */
+
+// Requests, pronouns, determiners and filler: never a product's description.
+const EN_REQUEST = new Set(
+  (
+    "a an the and or but of in on at to for with by from into about as is are be been being am was were it its it's this that these those them they their " +
+    "there here i i'm im i'd id i've me my mine we us our you your u ya he she him her his hers " +
+    "sell sells selling sold show shows showing shown find finding found want wants wanted wanna need needs needed looking look looks searching search " +
+    "buy buying bought purchase purchasing get getting got have has having had carry carries carrying stock stocks offer offers " +
+    "recommend recommends recommendation recommendations suggest suggestion suggestions give let see tell list browse check " +
+    "do does did doing can could would will should may might must shall please pls plz thanks thank kindly " +
+    "like love lookin some any anything something everything stuff things thing item items product products one ones kind kinds sort sorts type types " +
+    "what which who whom whose where when how why whether if then than so too also just really very quite maybe perhaps still even " +
+    "other another else more again else same different good nice great best decent cool awesome lovely new ok okay hi hello hey yes no not " +
+    "shop store available availability options option range selection " +
+    "first second third fourth fifth sixth seventh eighth ninth tenth last number no " +
+    "after bit little lot slightly somewhat tad kinda sorta rather actually instead now then though ok okay well so um uh erm hmm"
+  ).split(/\s+/),
+);
+
+// Chinese function words and request phrasing (jieba words, or single characters).
+const ZH_REQUEST = new Set(
+  (
+    "的 了 是 有 没 没有 有没有 有无 吗 呢 吧 啊 呀 哦 嘛 么 更 还 再 也 都 就 很 太 最 比较 一点 一些 一下 些 点 多 好 " +
+    "我 我们 你 你们 您 他 她 它 他们 她们 咱们 自己 " +
+    "想 想要 要 需要 买 卖 购买 出售 在 售 给 帮 帮我 请 能 能否 可以 可不可以 会 找 找找 搜 搜索 看 看看 瞧瞧 推荐 介绍 建议 来 拿 " +
+    "一 个 款 件 双 条 台 部 只 副 套 种 些 几 几个 几款 几件 一个 一款 一件 一双 一条 一台 一部 一只 一副 一套 " +
+    "这 那 这个 那个 这款 那款 这些 那些 这种 那种 哪 哪些 哪个 哪款 什么 啥 怎么 怎么样 如何 多少 " +
+    "做 干 用 其他 其它 别的 另外 还有 商品 东西 产品 好 好的 不错 店 你家 贵店 本店 和 与 或 或者 跟 及 以及 但 但是 呗 嗯"
+  ).split(/\s+/),
+);
+
+const HAN = /\p{Script=Han}/u;
+
+/** The message's content words as a search query; empty when it says nothing about a product. */
+export function queryTerms(text: string, extraDrop: ReadonlySet<string> = new Set()): string {
+  const cleaned = stripPriceWords(text.normalize("NFKC"));
+  const out: string[] = [];
+  for (const m of cleaned.matchAll(/(\p{Script=Han}+)|([\p{L}\p{N}]+(?:['’\-.][\p{L}\p{N}]+)*)/gu)) {
+    if (m[1]) {
+      // Words either side of a dropped one stay apart: 步维的鞋 → 步维 鞋, not a new word 步维鞋.
+      let chunk = "";
+      for (const word of cutChinese(m[1])) {
+        // 更好, 更多: "more" and "better" are no product's words; 更大 keeps 大.
+        const w = word.length > 1 ? word.replace(/^更/, "") : word;
+        if (ZH_REQUEST.has(w) || extraDrop.has(w) || /^[的了吗呢吧啊呀更有没要想买卖给]+$/.test(w)) {
+          if (chunk) out.push(chunk);
+          chunk = "";
+          out.push("|");
+        } else chunk += w;
+      }
+      if (chunk) out.push(chunk);
+      continue;
+    }
+    const word = m[2]!;
+    const lower = word.toLowerCase().replace(/’/g, "'");
+    if (EN_REQUEST.has(lower) || extraDrop.has(lower)) continue;
+    out.push(word);
+  }
+  return joinTerms(out);
+}
+
+/** Latin words joined with spaces, Chinese runs without, breaks ("|") dropped. */
+function joinTerms(parts: string[]): string {
+  let s = "";
+  let prevHan = false;
+  for (const p of parts) {
+    if (p === "|") {
+      prevHan = false;
+      if (s && !s.endsWith(" ")) s += " ";
+      continue;
+    }
+    const han = HAN.test(p);
+    if (s && !s.endsWith(" ") && !(han && prevHan)) s += " ";
+    s += p;
+    prevHan = han;
+  }
+  return s.trim().replace(/\s+/g, " ");
+}
+
+/** Whether a word or character is request phrasing in either language (for other modules' word lists). */
+export function isRequestWord(word: string): boolean {
+  const w = word.toLowerCase();
+  return EN_REQUEST.has(w) || ZH_REQUEST.has(w);
+}

@@ -1,0 +1,128 @@
+import type { Understanding } from "../intents/types.ts";
+import type { Filters } from "../recommend/types.ts";
+import { type Audience, shopperAudience } from "./audience.ts";
+import { queryTerms } from "./query.ts";
+import { explicitIndexes, superlativePick } from "./references.ts";
+import type { SearchMemory } from "./state.ts";
+
+/**
+ * A refinement re-runs the last search with one more constraint: "cheaper ones", "in red",
+ * "bigger", "for men", "under 50", 更便宜的, 红色的, 男款的. It is recognised from where the
+ * conversation stands (there was a search) and what the message changes (a price, a colour, a
+ * brand, a size, an audience, a direction), whatever intent the classifier gave it: a short
+ * follow-up says too little for a classifier, but together with the last search it is plain.
+ */
+
+export type Direction = "cheaper" | "pricier" | "bigger" | "smaller";
+
+export interface Refinement {
+  /** Words the message adds beyond the refinement ("red hiking boots" after "running shoes"): a new search if the catalogue knows them. */
+  fresh?: string;
+  direction?: Direction;
+  /** What the message sets; each replaces the last search's value for that filter. */
+  price?: { min?: number; max?: number };
+  colors?: string[];
+  brands?: string[];
+  sizes?: string[];
+  audience?: Audience;
+}
+
+const CUES: [Direction, RegExp][] = [
+  ["cheaper", /\b(?:cheaper|cheapest|less expensive|lower[- ]priced|lower price|more affordable|affordable|budget|inexpensive|cheap|on sale)\b|便宜|实惠|低价|划算|平价|省钱|性价比/i],
+  ["pricier", /\b(?:pricier|more expensive|higher[- ]end|high[- ]end|premium|fancier|luxury|top[- ]of[- ]the[- ]range|better quality)\b|更贵|贵一点|贵一些|贵点|高端|高档|档次高/i],
+  ["bigger", /\b(?:bigger|larger|roomier|more (?:room|space|capacity|storage)|(?:a )?big(?:ger)? one|extra[- ]large|large one)\b|更大|大一点|大一些|大点|大号|容量大|容量更大|大容量/i],
+  ["smaller", /\b(?:smaller|more compact|tinier|lighter|a small one|mini)\b|更小|小一点|小一些|小点|小号|小巧|迷你/i],
+];
+
+// Words the cues and refinement phrasing are made of: not new content for a search.
+const REFINING_WORDS = new Set(
+  (
+    "cheaper cheapest cheap expensive pricier less lower priced price affordable budget inexpensive sale higher high end premium fancier luxury " +
+    "top range better quality bigger larger roomier room space capacity storage big large extra smaller compact tinier lighter small mini " +
+    "colour color colours colors size sizes version versions variant variants edition instead rather only just now " +
+    "men mens women womens kids kid children child boys girls unisex male female man woman ladies guys " +
+    "便宜 实惠 低价 划算 平价 省钱 性价比 贵 高端 高档 档次 大 大号 小 小号 小巧 迷你 容量 颜色 尺码 款式 男款 女款 男士 女士 男 女 儿童 童款 中性 一点 点 些 换 换成"
+  ).split(/\s+/),
+);
+
+const REAL_COMPARE = /\b(?:compare|comparison|versus|vs\.?|difference|differences|between)\b|对比|比较|区别|差别|哪个好/i;
+
+// Intents a refinement never overrides: the shopper asked for something else.
+const OTHER_BUSINESS = new Set([
+  "add_to_cart", "order_status", "shipping", "returns", "opening_hours", "payment", "human_handoff", "export_data", "delete_data", "stop_personalisation",
+]);
+// Intents a short follow-up is often mistaken for ("橙色的" read as a complaint): overridden unless the message is negative.
+const SOFT = new Set(["complaint", "feedback", "goodbye", "thanks", "greet", "capabilities"]);
+
+/** What the message changes about the last search, or undefined when it is not a refinement of it. */
+export function readRefinement(text: string, nlu: Understanding, last: SearchMemory | undefined, shown: number): Refinement | undefined {
+  if (!last) return undefined;
+  if (OTHER_BUSINESS.has(nlu.intent)) return undefined;
+  if (SOFT.has(nlu.intent) && nlu.sentiment.label === "negative") return undefined;
+  if (nlu.intent === "compare" && REAL_COMPARE.test(text)) return undefined;
+  // "is the second one cheaper?", "the cheapest one": about a product of the list, not a new search.
+  if (explicitIndexes(text, shown).length) return undefined;
+  if (superlativePick(text) || /\b(?:biggest|largest|smallest)\s+(?:one|of (?:them|these|those))\b|最(?:大|小)的(?:那|这|一)/i.test(text)) return undefined;
+  const e = nlu.entities;
+  const r: Refinement = {};
+  for (const [direction, re] of CUES) {
+    if (re.test(text)) {
+      r.direction = direction;
+      break;
+    }
+  }
+  // "under 100" sets the price itself; "cheaper" only says which way.
+  if (e.price) {
+    r.price = e.price;
+    if (r.direction === "cheaper" || r.direction === "pricier") r.direction = undefined;
+  }
+  if (e.colors.length) r.colors = e.colors;
+  if (e.brands.length) r.brands = e.brands;
+  if (e.sizes.length) r.sizes = e.sizes;
+  const audience = shopperAudience(text);
+  if (audience) r.audience = audience;
+  if (!r.direction && !r.price && !r.colors && !r.brands && !r.sizes && !r.audience) return undefined;
+  // "do you have it in size 10?" asks about the product in focus, not for a new list.
+  if (r.sizes && !r.direction && !r.price && !r.colors && !r.brands && !r.audience && /\b(?:it|this|this one|that one)\b|它|这个|这款|这双|这件/i.test(text)) return undefined;
+
+  // A category other than the last search's is a new search ("red dresses" after "running shoes").
+  const lastCategories = new Set(last.filters.categories ?? []);
+  if (e.categories.some((c) => !lastCategories.has(c))) return undefined;
+  // So are new words: "red hiking boots" after "running shoes" is a search of its own.
+  const known = new Set(last.text.toLowerCase().split(/\s+/));
+  const fresh = queryTerms(text)
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((w) => w.replace(/['’]s?$/, ""))
+    .filter((w) => w && !REFINING_WORDS.has(w.toLowerCase()) && !known.has(w.toLowerCase()) && !isColorOrEntityWord(w, nlu) && !/^\d+$/.test(w) && !chineseRefiningOnly(w));
+  if (fresh.length) r.fresh = fresh.join(" ");
+  return r;
+}
+
+function isColorOrEntityWord(word: string, nlu: Understanding): boolean {
+  const w = word.toLowerCase();
+  const e = nlu.entities;
+  return [...e.colors, ...e.brands, ...e.sizes].some((v) => v.toLowerCase() === w || w.includes(v.toLowerCase())) || /色$/.test(word) || /^(?:red|blue|green|black|white|grey|gray|navy|pink|purple|yellow|orange|brown|beige|silver|gold|olive)$/i.test(word);
+}
+
+/** A Chinese chunk made only of refinement words and colours (红色男款, 便宜点, 大一点). */
+function chineseRefiningOnly(chunk: string): boolean {
+  if (!/\p{Script=Han}/u.test(chunk)) return false;
+  const rest = chunk.replace(/[红橙黄绿青蓝紫黑白灰粉棕褐金银米藏卡其军驼]色?|色/g, "").replace(new RegExp([...REFINING_WORDS].filter((w) => /\p{Script=Han}/u.test(w)).sort((a, b) => b.length - a.length).join("|"), "g"), "").replace(/[的款件个双只条]/g, "");
+  return rest.length === 0;
+}
+
+/** The last search's filters with the refinement applied (direction is handled by the caller: it needs the shown prices). */
+export function refinedFilters(last: Filters, r: Refinement): Filters {
+  const f: Filters = { ...last };
+  if (r.price) {
+    delete f.priceMin;
+    delete f.priceMax;
+    if (r.price.min !== undefined) f.priceMin = r.price.min;
+    if (r.price.max !== undefined) f.priceMax = r.price.max;
+  }
+  if (r.colors) f.colors = r.colors;
+  if (r.brands) f.brands = r.brands;
+  if (r.sizes) f.sizes = r.sizes;
+  return f;
+}

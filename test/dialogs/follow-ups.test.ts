@@ -1,0 +1,140 @@
+import { describe, expect, it } from "vitest";
+import type { Understanding } from "../../intents/types.ts";
+import { productAudiences, shopperAudience, suits } from "../../dialogs/audience.ts";
+import { magnitudeOf } from "../../dialogs/magnitude.ts";
+import { categoryName, localiseCategories } from "../../dialogs/names.ts";
+import { readNeed } from "../../dialogs/needs.ts";
+import { queryTerms } from "../../dialogs/query.ts";
+import { readRefinement } from "../../dialogs/refine.ts";
+import { explicitIndexes, pointsAtOne, superlativePick } from "../../dialogs/references.ts";
+import { extractEntities } from "../../intents/entities.ts";
+
+const lexicon = { categories: { shoes: ["shoe", "鞋"], clothing: ["clothes"] }, brands: ["Fleet"] };
+
+function nlu(text: string, intent = "search_products", sentiment: Understanding["sentiment"]["label"] = "neutral"): Understanding {
+  return { locale: /\p{Script=Han}/u.test(text) ? "zh" : "en", intent, confidence: 0.9, ranking: [], entities: extractEntities(text, lexicon), sentiment: { label: sentiment, score: 0 } };
+}
+
+describe("query terms", () => {
+  it.each([
+    ["do you sell the Zorblax 9000 hoverboard?", "Zorblax 9000 hoverboard"],
+    ["I want to buy running shoes under 100", "running shoes"],
+    ["can you show me some red dresses please", "red dresses"],
+    ["I'm looking for a fountain pen", "fountain pen"],
+    ["有没有更便宜的", ""],
+    ["我想买一双100元以下的跑鞋", "跑鞋"],
+    ["有没有卖悬浮滑板", "悬浮滑板"],
+    ["帮我找找头灯", "头灯"],
+    ["步维的鞋", "步维 鞋"],
+  ])("%s → %j", (text, terms) => {
+    expect(queryTerms(text)).toBe(terms);
+  });
+
+  it("never keeps a request verb or a Chinese function character", () => {
+    for (const text of ["do you sell hats", "show me hats", "find hats", "I want hats", "buy hats", "有没有帽子", "更好的帽子吗", "你们有帽子吗"]) {
+      const terms = queryTerms(text);
+      expect(terms.split(/\s+/)).not.toEqual(expect.arrayContaining(["sell", "show", "find", "want", "buy"]));
+      expect(terms).not.toMatch(/[更的有吗没]/);
+    }
+  });
+});
+
+describe("refinements", () => {
+  const last = { text: "running shoes", filters: { categories: ["shoes"], priceMax: 100 } };
+  it.each([
+    ["cheaper ones", { direction: "cheaper" }],
+    ["anything less expensive?", { direction: "cheaper" }],
+    ["do you have them in red?", { colors: ["red"] }],
+    ["for men", { audience: "men" }],
+    ["bigger", { direction: "bigger" }],
+    ["under 50", { price: { max: 50 } }],
+    ["更便宜的", { direction: "cheaper" }],
+    ["红色的", { colors: ["red"] }],
+    ["男款的", { audience: "men" }],
+    ["有大一点的吗", { direction: "bigger" }],
+  ])("%s refines the last search", (text, expected) => {
+    expect(readRefinement(text, nlu(text, "price"), last, 5)).toMatchObject(expected);
+  });
+
+  it("is not a refinement without a last search, for another business, for one product of the list, or for a new category", () => {
+    expect(readRefinement("cheaper ones", nlu("cheaper ones"), undefined, 0)).toBeUndefined();
+    expect(readRefinement("add the red one to my cart", nlu("add the red one to my cart", "add_to_cart"), last, 5)).toBeUndefined();
+    expect(readRefinement("is the second one cheaper?", nlu("is the second one cheaper?", "compare"), last, 5)).toBeUndefined();
+    expect(readRefinement("tell me about the cheapest one", nlu("tell me about the cheapest one", "product_details"), last, 5)).toBeUndefined();
+    expect(readRefinement("red clothes", nlu("red clothes"), last, 5)).toBeUndefined();
+    expect(readRefinement("这个太贵了，垃圾", nlu("这个太贵了，垃圾", "complaint", "negative"), last, 5)).toBeUndefined();
+  });
+
+  it("says which new words it carries, for the engine to weigh against the catalogue", () => {
+    expect(readRefinement("red hiking boots", nlu("red hiking boots"), last, 5)?.fresh).toBe("hiking boots");
+    expect(readRefinement("got anything a bit cheaper?", nlu("got anything a bit cheaper?"), last, 5)?.fresh).toBeUndefined();
+  });
+});
+
+describe("references", () => {
+  it("tells a position from a pronoun", () => {
+    expect(explicitIndexes("the second one", 5)).toEqual([1]);
+    expect(explicitIndexes("第二个怎么样", 5)).toEqual([1]);
+    expect(explicitIndexes("the last one", 3)).toEqual([2]);
+    expect(explicitIndexes("add it to my cart", 5)).toEqual([]);
+    expect(pointsAtOne("add it to my cart")).toBe(true);
+    expect(pointsAtOne("这个多少钱")).toBe(true);
+    expect(pointsAtOne("show me hats")).toBe(false);
+  });
+
+  it("tells a pick by price from a search or a refinement", () => {
+    expect(superlativePick("which one is the cheapest?")).toBe("min");
+    expect(superlativePick("tell me about the cheapest one")).toBe("min");
+    expect(superlativePick("what's the most expensive of them")).toBe("max");
+    expect(superlativePick("哪个最便宜")).toBe("min");
+    expect(superlativePick("show me the cheapest running shoes")).toBeUndefined();
+    expect(superlativePick("cheapest ones")).toBeUndefined();
+  });
+});
+
+describe("needs described indirectly", () => {
+  it.each([
+    ["I need a gift for my dad who likes hiking", { terms: "hiking", audience: "men" }],
+    ["something for my sister who enjoys yoga", { terms: "yoga", audience: "women" }],
+    ["present for my nephew who loves science", { terms: "science", audience: "kids" }],
+    ["给喜欢跑步的女朋友买礼物", { terms: "跑步", audience: "women" }],
+    ["爷爷喜欢喝茶，送什么礼物好", { terms: "茶", audience: "men" }],
+    ["I need a gift for my wife", { terms: "", audience: "women" }],
+  ])("%s", (text, need) => {
+    expect(readNeed(text)).toEqual(need);
+  });
+
+  it("is not a need when the message names what it wants", () => {
+    expect(readNeed("running shoes for men")).toBeUndefined();
+    expect(readNeed("我想买跑鞋")).toBeUndefined();
+  });
+});
+
+describe("audiences and sizes", () => {
+  it("reads whom a product is for and whom a shopper buys for", () => {
+    expect([...productAudiences("Fleet Men's Running Shoes")]).toEqual(["men"]);
+    expect([...productAudiences("步维 Crest 女款跑步鞋")]).toEqual(["women"]);
+    expect([...productAudiences("暮云 男女同款卫衣")]).toEqual(["unisex"]);
+    expect(suits(productAudiences("Unisex Hoodie"), "men")).toBe(true);
+    expect(suits(productAudiences("Kids' Scooter"), "men")).toBe(false);
+    expect(shopperAudience("for my dad")).toBe("men");
+    expect(shopperAudience("给女朋友")).toBe("women");
+    expect(shopperAudience("for my son")).toBe("kids");
+  });
+
+  it("reads a product's size from its title in common units", () => {
+    expect(magnitudeOf("Trail Tent 4-Person, Green")).toEqual({ dimension: "people", value: 4 });
+    expect(magnitudeOf("风暴角 防水露营帐篷 四人")).toEqual({ dimension: "people", value: 4 });
+    expect(magnitudeOf("Hiking Backpack 65 L, Black")).toEqual({ dimension: "volume", value: 65000 });
+    expect(magnitudeOf("Phone 8GB+256GB")).toEqual({ dimension: "storage", value: 256 });
+    expect(magnitudeOf("5G Smartphone, Black")).toBeUndefined();
+  });
+});
+
+describe("category names in Chinese replies", () => {
+  it("names a category in Chinese, never the English slug", () => {
+    expect(categoryName("shoes", "zh")).toBe("鞋靴");
+    expect(categoryName("shoes", "en")).toBe("shoes");
+    expect(localiseCategories("shoes类近期热门", "zh", ["shoes"])).toBe("鞋靴类近期热门");
+  });
+});
