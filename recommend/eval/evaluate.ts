@@ -9,7 +9,7 @@ import { strategyConfig } from "../ranking/strategies.ts";
 import type { FileEvent } from "./events-file.ts";
 import { MetricsAccumulator, type SystemResult } from "./metrics.ts";
 import { crossDomainSplit, leaveLastOut, type Split, type TestCase, timeOrder } from "./split.ts";
-import { type EaseSettings, type Tuning, tune, tunedRanking } from "./tune.ts";
+import { DEFAULT_EASE, type EaseSettings, type Tuning, tune, tunedRanking } from "./tune.ts";
 import { createWorkbench, rankCase, sampleCases, sourcesAt, train } from "./workbench.ts";
 
 /**
@@ -58,8 +58,7 @@ export const SYSTEMS = [
   "noDiversity",
 ] as const;
 
-/** EASE as the service fits it before any tuning. */
-export const DEFAULT_EASE: EaseSettings = { lambda: 200, input: "all", maxItems: 4000 };
+export { DEFAULT_EASE };
 export type SystemName = (typeof SYSTEMS)[number];
 
 export interface EvaluateOptions {

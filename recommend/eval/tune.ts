@@ -37,6 +37,9 @@ export interface EaseSettings {
   maxItems: number;
 }
 
+/** EASE as the service fits it before any tuning. */
+export const DEFAULT_EASE: EaseSettings = { lambda: 200, input: "all", maxItems: 4000 };
+
 export interface Tuning {
   version: 1;
   tunedAt: string;
