@@ -282,7 +282,7 @@ export class CatalogRecommender implements Recommender {
     this.arrivalVersion++;
     await this.rebuildCooccurrence();
     if (this.options.useTuning !== false) await this.applyTuning(await loadTuning(this.o.dataDir));
-    if (this.options.model !== false) void this.refitModel();
+    if (this.options.model !== false && this.collab) void this.refitModel();
     // Jieba loads its dictionary on first use (~0.5 s): pay that now, not on a shopper's first Chinese query.
     if (products.slice(0, 1000).some((p) => p.locale?.startsWith("zh") || /[\u3400-\u9fff]/.test(p.title))) tokenize("预热");
     this.options.logger?.info(
@@ -335,7 +335,8 @@ export class CatalogRecommender implements Recommender {
    * fit runs makes it run once more afterwards (a shopper forgotten meanwhile must not stay in it).
    */
   refitModel(): Promise<void> {
-    if (this.options.model === false) return Promise.resolve();
+    // Batch tools that keep no co-occurrence (catalog import) never recommend: no model either.
+    if (this.options.model === false || !this.collab) return Promise.resolve();
     if (this.fitting) {
       this.fitAgain = true;
       return this.fitting;
