@@ -106,10 +106,6 @@ export interface EvaluationReport {
   timings: Record<string, number>;
 }
 
-interface Ranker {
-  rank(tc: TestCase, sources: RankingSources, k: number): string[];
-}
-
 export async function evaluate(options: EvaluateOptions): Promise<EvaluationReport> {
   const started = performance.now();
   const say = options.onStage ?? (() => {});
