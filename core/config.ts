@@ -129,6 +129,12 @@ const envSchema = z.object({
   CONCIERGE_REC_WEIGHT_COLLABORATIVE: z.coerce.number().min(0).max(100).default(1),
   CONCIERGE_REC_WEIGHT_POPULARITY: z.coerce.number().min(0).max(100).default(0.3),
   CONCIERGE_REC_WEIGHT_RECENCY: z.coerce.number().min(0).max(100).default(0.1),
+  CONCIERGE_REC_WEIGHT_MODEL: z.coerce.number().min(0).max(100).default(1),
+  /** The learned model (EASE): items it covers (0 = no model) and its λ; a stored tuning's λ wins. */
+  CONCIERGE_REC_EASE_MAX_ITEMS: z.coerce.number().int().min(0).max(20000).default(4000),
+  CONCIERGE_REC_EASE_LAMBDA: z.coerce.number().positive().max(1e6).default(200),
+  /** Re-tune the ranking from the stored events every N hours (0 = off; `concierge rec tune` by hand). */
+  CONCIERGE_REC_TUNE_INTERVAL_HOURS: z.coerce.number().min(0).max(8760).default(0),
   CONCIERGE_REC_MMR_LAMBDA: z.coerce.number().min(0).max(1).default(0.85),
   CONCIERGE_REC_BRAND_CAP: z.coerce.number().gt(0, "must be greater than 0").max(1).default(0.4),
   CONCIERGE_REC_SESSION_MINUTES: z.coerce.number().positive().max(1440).default(30),
@@ -141,7 +147,9 @@ const envSchema = z.object({
 
 /** How recommendations are ranked (CONCIERGE_REC_*; the half-life is PROFILE_HALF_LIFE_DAYS). */
 export interface RecommendSettings {
-  weights: { content: number; session: number; collaborative: number; popularity: number; recency: number };
+  weights: { content: number; session: number; collaborative: number; model: number; popularity: number; recency: number };
+  ease: { maxItems: number; lambda: number };
+  tuneIntervalHours: number;
   mmrLambda: number;
   brandCap: number;
   sessionMinutes: number;
@@ -292,7 +300,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         collaborative: e.CONCIERGE_REC_WEIGHT_COLLABORATIVE,
         popularity: e.CONCIERGE_REC_WEIGHT_POPULARITY,
         recency: e.CONCIERGE_REC_WEIGHT_RECENCY,
+        model: e.CONCIERGE_REC_WEIGHT_MODEL,
       },
+      ease: { maxItems: e.CONCIERGE_REC_EASE_MAX_ITEMS, lambda: e.CONCIERGE_REC_EASE_LAMBDA },
+      tuneIntervalHours: e.CONCIERGE_REC_TUNE_INTERVAL_HOURS,
       mmrLambda: e.CONCIERGE_REC_MMR_LAMBDA,
       brandCap: e.CONCIERGE_REC_BRAND_CAP,
       sessionMinutes: e.CONCIERGE_REC_SESSION_MINUTES,

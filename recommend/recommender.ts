@@ -10,6 +10,9 @@ import type { ProfileVectors, ShopperProfile } from "../shoppers/index.ts";
 import type { Product, ShopperEvent, Store } from "../store/types.ts";
 import type { CompiledFilter } from "./catalog.ts";
 import { type CooccurrenceOptions, CooccurrenceModel } from "./collab/cooccurrence.ts";
+import { fitEase, ImplicitData, type ItemItemModel } from "./collab/implicit.ts";
+import { DEFAULT_EASE, type EaseSettings, type Tuning, tunedRanking } from "./eval/tune.ts";
+import { loadTuning, tuneAndStore } from "./eval/tune-store.ts";
 import { BuiltinEmbedder, type BuiltinEmbedderOptions } from "./embedders/builtin.ts";
 import { CatalogIndexes } from "./indexes.ts";
 import { Bm25Index } from "./lexical/bm25.ts";
@@ -68,6 +71,14 @@ export interface RecommenderOptions {
   experiments?: RankingExperiments;
   /** Co-occurrence counting (window, minimum support, shrinkage), or false to keep none (batch tools that never recommend). */
   cooccurrence?: CooccurrenceOptions | false;
+  /**
+   * The learned item-item model (EASE, collab/implicit.ts), fitted in the background from the stored
+   * events after load() and again after a re-tune, a forget() or a rebuild(); false for none (batch
+   * tools). λ and input come from the stored tuning when there is one.
+   */
+  model?: Partial<EaseSettings> | false;
+  /** Read `<dataDir>/rec-tuning.json` (written by `rec tune` and retune()) at load (default true). */
+  useTuning?: boolean;
 }
 
 export interface IndexProductsResult {
@@ -99,7 +110,14 @@ export class CatalogRecommender implements Recommender {
   private lexicalSource: "saved" | "built" = "built";
   private readonly collab: CooccurrenceModel | null;
   private collabSource: "store" | "off" = "off";
-  private readonly ranking: RankingConfig;
+  private ranking: RankingConfig;
+  /** The configured ranking, before any stored tuning. */
+  private readonly baseRanking: RankingConfig;
+  private tuning: Tuning | null = null;
+  private model: ItemItemModel | null = null;
+  private modelInfo: Record<string, unknown> | null = null;
+  private fitting: Promise<void> | null = null;
+  private fitAgain = false;
   /** Bumped whenever product vectors change, so profiles made of the old ones are rebuilt (shoppers/ caches them). */
   private vectorsVersion = 0;
   private arrivals = new Map<string, number>();
@@ -109,7 +127,7 @@ export class CatalogRecommender implements Recommender {
   private readonly segmentPrior: SegmentPrior;
   private live: LiveExperiments | null = null;
   private readonly segmentSignals = new Map<string, { base: RankingSources["popularity"]; state: CatalogIndexes; signal: NonNullable<RankingSources["popularity"]> }>();
-  private readonly o: Required<Omit<RecommenderOptions, "embedder" | "logger" | "builtin" | "hnsw" | "ranking" | "cooccurrence" | "experiments">>;
+  private readonly o: Required<Omit<RecommenderOptions, "embedder" | "logger" | "builtin" | "hnsw" | "ranking" | "cooccurrence" | "experiments" | "model" | "useTuning">>;
 
   constructor(private readonly options: RecommenderOptions) {
     this.o = {
@@ -133,6 +151,7 @@ export class CatalogRecommender implements Recommender {
       weights: { ...DEFAULT_RANKING.weights, ...Object.fromEntries(Object.entries(r.weights ?? {}).filter(([, v]) => v !== undefined)) },
       halfLifeDays: this.o.halfLifeDays,
     };
+    this.baseRanking = this.ranking;
   }
 
   private get store(): Store {
@@ -168,9 +187,13 @@ export class CatalogRecommender implements Recommender {
     embedder: { id: string; tier: string; dimensions: number } | null;
     /** Co-occurrence: shoppers and items counted; "store" once rebuilt from the store's events. */
     cooccurrence: { shoppers: number; items: number; source: "store" | "off"; minSupport?: number; window?: number };
-    /** The ranking knobs in force (config CONCIERGE_REC_*). */
+    /** The ranking knobs in force (config CONCIERGE_REC_*, or the stored tuning). */
     ranking: RankingConfig;
     popularityWindowDays: number;
+    /** When the stored tuning was made, or null (the configured weights serve). */
+    tunedAt: string | null;
+    /** The learned model in use (EASE), or null while none is fitted. */
+    model: Record<string, unknown> | null;
   } {
     const e = this.embedderRef;
     return {
@@ -187,6 +210,8 @@ export class CatalogRecommender implements Recommender {
       },
       ranking: this.ranking,
       popularityWindowDays: this.o.popularityWindowDays,
+      tunedAt: this.tuning?.tunedAt ?? null,
+      model: this.modelInfo,
     };
   }
 
@@ -256,6 +281,8 @@ export class CatalogRecommender implements Recommender {
     this.arrivals = await this.readArrivals();
     this.arrivalVersion++;
     await this.rebuildCooccurrence();
+    if (this.options.useTuning !== false) await this.applyTuning(await loadTuning(this.o.dataDir));
+    if (this.options.model !== false && this.collab) void this.refitModel();
     // Jieba loads its dictionary on first use (~0.5 s): pay that now, not on a shopper's first Chinese query.
     if (products.slice(0, 1000).some((p) => p.locale?.startsWith("zh") || /[\u3400-\u9fff]/.test(p.title))) tokenize("预热");
     this.options.logger?.info(
@@ -287,6 +314,94 @@ export class CatalogRecommender implements Recommender {
     }
     this.collabSource = "store";
     this.options.logger?.info({ events: n, shoppers: model.shoppers, items: model.items, mb: Math.round(model.bytes / 1e6), ms: Date.now() - started }, "co-occurrence rebuilt");
+  }
+
+  /** Puts a tuning's weights, MMR λ, brand cap and model input in force (null: the configured ranking). */
+  private async applyTuning(tuning: Tuning | null): Promise<void> {
+    this.tuning = tuning;
+    this.ranking = tuning ? tunedRanking(this.baseRanking, tuning) : this.baseRanking;
+    if (tuning) this.options.logger?.info({ tunedAt: tuning.tunedAt, weights: tuning.weights, mmrLambda: tuning.mmrLambda, brandCap: tuning.brandCap, ease: tuning.ease }, "stored ranking tuning in force");
+  }
+
+  /** The EASE settings in force: the stored tuning's, else the configured ones. */
+  private easeSettings(): EaseSettings {
+    const configured = { ...DEFAULT_EASE, ...(this.options.model || {}) };
+    return this.tuning?.ease ? { ...this.tuning.ease, maxItems: this.options.model && this.options.model.maxItems !== undefined ? this.options.model.maxItems : this.tuning.ease.maxItems } : configured;
+  }
+
+  /**
+   * Fits the learned model from every stored event of shoppers who have not opted out (as
+   * co-occurrence), in the background; rankings use the new model once it is ready. A call while a
+   * fit runs makes it run once more afterwards (a shopper forgotten meanwhile must not stay in it).
+   */
+  refitModel(): Promise<void> {
+    // Batch tools that keep no co-occurrence (catalog import) never recommend: no model either.
+    if (this.options.model === false || !this.collab) return Promise.resolve();
+    if (this.fitting) {
+      this.fitAgain = true;
+      return this.fitting;
+    }
+    const run = async () => {
+      do {
+        this.fitAgain = false;
+        const settings = this.easeSettings();
+        if (settings.maxItems <= 0) {
+          this.model = null;
+          this.modelInfo = null;
+          return;
+        }
+        const started = Date.now();
+        const events: ShopperEvent[] = [];
+        for await (const batch of this.store.shoppers.scanEvents(5000)) events.push(...batch);
+        const data = ImplicitData.fromEvents(events, { input: settings.input, maxItems: settings.maxItems });
+        events.length = 0;
+        if (data.size < 2 || data.users < 2) {
+          this.model = null;
+          this.modelInfo = null;
+          continue;
+        }
+        // Yield once so requests queued meanwhile are answered before the fit takes the core.
+        await new Promise((resolve) => setImmediate(resolve));
+        const fit = fitEase(data, { lambda: settings.lambda, minSupport: this.collab?.minSupport });
+        this.model = fit.model;
+        this.modelInfo = { ...fit.model.describe(), shoppers: data.users, fitSeconds: Number(fit.seconds.toFixed(2)), peakMb: Math.round(fit.peakBytes / 2 ** 20) };
+        this.options.logger?.info({ ...this.modelInfo, ms: Date.now() - started }, "learned model (EASE) fitted");
+      } while (this.fitAgain);
+    };
+    this.fitting = run()
+      .catch((err) => {
+        this.options.logger?.error({ err }, "learned model fit failed; ranking goes on without it");
+      })
+      .finally(() => {
+        this.fitting = null;
+      });
+    return this.fitting;
+  }
+
+  /**
+   * Re-tunes the ranking on the stored events (the service's periodic job, CONCIERGE_REC_TUNE_INTERVAL_HOURS):
+   * stores the result in the data folder, puts it in force and refits the model with its settings.
+   */
+  async retune(options: { say?: (line: string) => void } = {}): Promise<Tuning | null> {
+    await this.load();
+    const events: ShopperEvent[] = [];
+    for await (const batch of this.store.shoppers.scanEvents(5000)) events.push(...batch);
+    if (events.length < 10) return null;
+    const products = await this.store.catalogue.allProducts();
+    const tuning = await tuneAndStore({
+      products,
+      events,
+      dataDir: this.o.dataDir,
+      base: this.baseRanking,
+      cooccurrence: this.collab ? { minSupport: this.collab.minSupport, window: this.collab.window, shrink: this.collab.shrink } : undefined,
+      popularityWindowDays: this.o.popularityWindowDays,
+      maxItems: this.options.model ? this.options.model.maxItems : undefined,
+      say: options.say,
+    });
+    if (tuning.validation.users === 0) return tuning;
+    await this.applyTuning(tuning);
+    await this.refitModel();
+    return tuning;
   }
 
   private async readArrivals(): Promise<Map<string, number>> {
@@ -688,6 +803,7 @@ export class CatalogRecommender implements Recommender {
       catalog: state.catalog,
       vectors: state.vectors,
       collab: this.collab,
+      model: this.model,
       popularity,
       arrivals: this.arrivalCache.signal,
       prior: () => this.prior(),
@@ -758,6 +874,12 @@ export class CatalogRecommender implements Recommender {
   async forget(shopperId: string): Promise<{ cooccurrence: boolean }> {
     await this.load();
     this.popularity.invalidate();
+    // The learned model holds everyone's items: refit it without this shopper (in the background).
+    if (this.model) {
+      this.model = null;
+      this.modelInfo = null;
+      void this.refitModel();
+    }
     return { cooccurrence: this.collab?.forget(shopperId) ?? false };
   }
 
@@ -766,6 +888,7 @@ export class CatalogRecommender implements Recommender {
     await this.load();
     this.popularity.invalidate();
     await this.rebuildCooccurrence();
+    void this.refitModel();
   }
 
   /**

@@ -48,9 +48,11 @@ export async function loadRecommender(deps: { config: Config; store: Store; logg
       },
       cooccurrence: rec.cooccurrence,
       popularityWindowDays: rec.popularityWindowDays,
+      model: rec.ease.maxItems > 0 ? { maxItems: rec.ease.maxItems, lambda: rec.ease.lambda } : false,
     }),
   });
   await recommender.load();
+  const stopTuning = rec ? scheduleTuning(recommender, rec.tuneIntervalHours, logger) : () => {};
 
   const source = config.catalogPath ?? DEMO_CATALOG_PATH;
   if ((await store.catalogue.countProducts()) === 0 && source !== "none") {
@@ -82,6 +84,7 @@ export async function loadRecommender(deps: { config: Config; store: Store; logg
     recommender,
     lexicon,
     async close() {
+      stopTuning();
       await (embedder as { close?: () => Promise<void> } | undefined)?.close?.();
     },
   };
@@ -101,4 +104,37 @@ async function chooseEmbedder(config: Config, logger: Logger): Promise<Embedder 
     logger[level]({ model: "embedding", tier: "built-in", reason }, "downloaded embedding model unavailable; the built-in one serves");
     return undefined;
   }
+}
+
+/**
+ * The periodic re-tune (CONCIERGE_REC_TUNE_INTERVAL_HOURS; 0 = off): every interval, and an interval
+ * after the last stored tuning when the service starts, the ranking is re-tuned from the stored
+ * events (recommend/eval/tune.ts) and put in force. It runs in this process and holds a core while it
+ * runs (seconds for a small shop, minutes for a large one: recommend/README.md has timings).
+ */
+function scheduleTuning(recommender: CatalogRecommender, hours: number, logger: Logger): () => void {
+  if (!(hours > 0)) return () => {};
+  const every = hours * 3_600_000;
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const run = async () => {
+    if (stopped) return;
+    const started = Date.now();
+    try {
+      const tuning = await recommender.retune();
+      if (tuning) logger.info({ weights: tuning.weights, ease: tuning.ease, validation: tuning.validation, ms: Date.now() - started }, "ranking re-tuned");
+      else logger.info("ranking not re-tuned: too few stored events");
+    } catch (err) {
+      logger.error({ err }, "ranking re-tune failed; the ranking in force stays");
+    }
+    if (!stopped) timer = setTimeout(run, every).unref();
+  };
+  const last = Date.parse(recommender.describe().tunedAt ?? "");
+  const due = Number.isFinite(last) ? Math.max(60_000, last + every - Date.now()) : 60_000;
+  timer = setTimeout(run, Math.min(due, 2 ** 31 - 1)).unref();
+  logger.info({ everyHours: hours, firstInMinutes: Math.round(due / 60_000) }, "periodic ranking re-tune scheduled");
+  return () => {
+    stopped = true;
+    if (timer) clearTimeout(timer);
+  };
 }

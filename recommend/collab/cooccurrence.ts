@@ -225,6 +225,16 @@ export class CooccurrenceModel {
     return i >= 0 ? r!.support[i] : 0;
   }
 
+  /** At least minSupport shoppers bought both items ("shoppers who bought X also bought this"). */
+  boughtTogether(a: string, b: string): boolean {
+    const sa = this.ids.slotOf(a);
+    const sb = this.ids.slotOf(b);
+    if (sa === undefined || sb === undefined) return false;
+    const r = this.rows[sa];
+    const i = r ? r.indexOf(sb) : -1;
+    return i >= 0 && r!.bought[i] >= this.minSupport;
+  }
+
   private sim(r: PairRow, i: number, na: number, b: number): number {
     const s = r.support[i];
     if (s < this.minSupport) return 0;

@@ -8,6 +8,7 @@ import { type FileEvent, readEventsFile } from "./events-file.ts";
 import type { SystemResult } from "./metrics.ts";
 
 const USAGE = `usage: concierge rec eval --items ITEMS --events EVENTS [--k 10] [--json] [--cross-domain] [--seed 42] [--systems a,b,…]
+                        [--max-users N] [--ease-items N] [--strict]
 
 Evaluates the recommender offline on your own data, the way RecBole and Microsoft Recommenders do:
 time-ordered leave-last-out per shopper (the last positive interaction is the test item, earlier
@@ -24,11 +25,20 @@ tested but their events train. recommend/eval/README.md has the protocol in full
                     the items they liked in the held-back one
   --seed N          seed for the random baseline and the held-back categories (default 42)
   --systems LIST    only these systems (default all): ${SYSTEMS.join(", ")}
-  --json            print one JSON object {k, users, seconds, results} on stdout
+  --max-users N     test at most N shoppers (a seeded sample; default all)
+  --ease-items N    items the learned model (EASE) covers, most-touched first (default 4000; its
+                    fit costs about n³/2 multiply-adds and 8·n² bytes while fitting)
+  --strict          refuse to evaluate when any line of either file is invalid (default: skip
+                    invalid lines with a warning that counts them and names the first few)
+  --json            print one JSON object {k, users, seconds, results, timings, tuning} on stdout
+
+"tuned" is the default ranking with its weights, EASE's λ and diversity chosen by \`rec tune\` on the
+training events alone (validation: each shopper's last positive before their test item).
 
 Prints Precision, Recall, NDCG, HitRate and MRR @K, catalogue coverage, intra-list diversity,
 novelty and the Gini of exposure over items and brands, for each system, with the time taken.
-Progress goes to stderr. Exit status: 0 done, 1 bad input (each bad line listed), 2 usage error.
+Progress goes to stderr. Exit status: 0 done, 1 nothing valid to evaluate (or, with --strict, any
+invalid line; each bad line listed), 2 usage error.
 `;
 
 interface Args {
@@ -39,10 +49,13 @@ interface Args {
   crossDomain: boolean;
   seed: number;
   systems: SystemName[];
+  maxUsers?: number;
+  easeItems?: number;
+  strict: boolean;
 }
 
 function parseArgs(args: string[]): Args | string {
-  const out: Partial<Args> = { k: 10, json: false, crossDomain: false, seed: 42, systems: [...SYSTEMS] };
+  const out: Partial<Args> = { k: 10, json: false, crossDomain: false, seed: 42, systems: [...SYSTEMS], strict: false };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const [flag, inline] = a.startsWith("--") && a.includes("=") ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)] : [a, undefined];
@@ -55,6 +68,14 @@ function parseArgs(args: string[]): Args | string {
       if (flag === "-h" || flag === "--help") return "";
       else if (flag === "--json") out.json = true;
       else if (flag === "--cross-domain") out.crossDomain = true;
+      else if (flag === "--strict") out.strict = true;
+      else if (flag === "--max-users" || flag === "--ease-items") {
+        const v = value();
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 1) return `${flag} must be a whole number of at least 1 (got ${v})`;
+        if (flag === "--max-users") out.maxUsers = n;
+        else out.easeItems = n;
+      }
       else if (flag === "--items") out.items = value();
       else if (flag === "--events") out.events = value();
       else if (flag === "--k") {
@@ -97,11 +118,21 @@ export async function recEval(args: string[]): Promise<number> {
   const say = (line: string) => process.stderr.write(`${line}\n`);
   const started = performance.now();
   try {
-    const products = await readItems(parsed.items, say);
+    const products = await readItems(parsed.items, say, parsed.strict);
     if (!products) return 1;
-    const events = await readEvents(parsed.events, products, say);
+    const events = await readEvents(parsed.events, products, say, parsed.strict);
     if (!events) return 1;
-    const report = await evaluate({ products, events, k: parsed.k, crossDomain: parsed.crossDomain, seed: parsed.seed, systems: parsed.systems, onStage: say });
+    const report = await evaluate({
+      products,
+      events,
+      k: parsed.k,
+      crossDomain: parsed.crossDomain,
+      seed: parsed.seed,
+      systems: parsed.systems,
+      onStage: say,
+      ...(parsed.maxUsers && { maxUsers: parsed.maxUsers }),
+      ...(parsed.easeItems && { ease: { maxItems: parsed.easeItems }, tuneOptions: { maxItems: parsed.easeItems } }),
+    });
     if (report.users === 0) {
       say(
         parsed.crossDomain
@@ -112,7 +143,9 @@ export async function recEval(args: string[]): Promise<number> {
     }
     const seconds = (performance.now() - started) / 1000;
     if (parsed.json) {
-      process.stdout.write(`${JSON.stringify({ k: report.k, users: report.users, seconds: round(seconds, 2), results: roundResults(report.results) })}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ k: report.k, users: report.users, seconds: round(seconds, 2), results: roundResults(report.results), timings: report.timings, ...(report.tuning && { tuning: report.tuning }) })}\n`,
+      );
     } else {
       const out = (line: string) => process.stdout.write(`${line}\n`);
       out(
@@ -131,6 +164,16 @@ export async function recEval(args: string[]): Promise<number> {
         out(`${name.padEnd(18)}${cells.join("")}`);
       }
       out("");
+      if (report.tuning) {
+        const t = report.tuning;
+        out(
+          `tuned on ${t.validation.users} validation shoppers: weights ${Object.entries(t.weights)
+            .map(([s, w]) => `${s} ${w}`)
+            .join(", ")}; MMR λ ${t.mmrLambda}, brand cap ${t.brandCap}` +
+            (t.ease ? `; EASE λ ${t.ease.lambda} (${t.ease.input} events, ${t.timings.easeItems} items), input half-life ${t.modelRecencyHalfLife ?? "none"}` : "; no model"),
+        );
+      }
+      out(`timings: ${Object.entries(report.timings).map(([name, v]) => `${name} ${v}`).join(", ")}`);
       out(`done in ${seconds.toFixed(1)} s`);
     }
     return 0;
@@ -143,14 +186,17 @@ export async function recEval(args: string[]): Promise<number> {
   }
 }
 
-async function readItems(file: string, say: (line: string) => void): Promise<Product[] | null> {
+/** Lines shown by name in a warning; the rest are counted. */
+const SHOWN = 5;
+
+async function readItems(file: string, say: (line: string) => void, strict: boolean): Promise<Product[] | null> {
   const errors: string[] = [];
   let count = 0;
   const products: Product[] = [];
   const reader = readCatalogFile(file, {
     onError: (e) => {
       count++;
-      if (errors.length < 20) errors.push(`${file} ${formatRowError(e)}`);
+      if (errors.length < (strict ? 20 : SHOWN)) errors.push(`${file} ${formatRowError(e)}`);
     },
   });
   for (;;) {
@@ -158,11 +204,15 @@ async function readItems(file: string, say: (line: string) => void): Promise<Pro
     if (next.done) break;
     products.push(next.value);
   }
-  if (count) {
+  if (count && (strict || !products.length)) {
     for (const e of errors) say(e);
     if (count > errors.length) say(`… and ${count - errors.length} more problems in ${file}`);
-    say(`refusing to evaluate: fix the ${count} problem${count === 1 ? "" : "s"} in ${file} first`);
+    say(strict ? `refusing to evaluate (--strict): fix the ${count} problem${count === 1 ? "" : "s"} in ${file} first` : `${file} has no valid items: nothing to evaluate`);
     return null;
+  }
+  if (count) {
+    say(`warning: skipped ${count} invalid item line${count === 1 ? "" : "s"} in ${file} (${products.length} kept; --strict refuses instead), first ${Math.min(count, errors.length)}:`);
+    for (const e of errors) say(`  ${e}`);
   }
   if (!products.length) {
     say(`${file} has no items`);
@@ -171,11 +221,11 @@ async function readItems(file: string, say: (line: string) => void): Promise<Pro
   return products;
 }
 
-async function readEvents(file: string, products: Product[], say: (line: string) => void): Promise<FileEvent[] | null> {
+async function readEvents(file: string, products: Product[], say: (line: string) => void, strict: boolean): Promise<FileEvent[] | null> {
   const reading = createProgress(`reading ${path.basename(file)} (kB)`);
   let shown = 0;
   const result = await readEventsFile(file, {
-    maxErrors: 20,
+    maxErrors: strict ? 20 : SHOWN,
     onProgress: (bytes, total) => {
       if (shown === 0) reading.setTotal(Math.ceil(total / 1024));
       const kb = Math.floor(bytes / 1024);
@@ -184,11 +234,19 @@ async function readEvents(file: string, products: Product[], say: (line: string)
     },
   });
   reading.stop();
-  if (result.errorCount) {
+  if (result.errorCount && (strict || !result.events.length)) {
     for (const e of result.errors) say(`${file} line ${e.line}: ${e.message}`);
     if (result.errorCount > result.errors.length) say(`… and ${result.errorCount - result.errors.length} more bad lines in ${file}`);
-    say(`refusing to evaluate: fix the ${result.errorCount} bad line${result.errorCount === 1 ? "" : "s"} in ${file} first`);
+    say(
+      strict
+        ? `refusing to evaluate (--strict): fix the ${result.errorCount} bad line${result.errorCount === 1 ? "" : "s"} in ${file} first`
+        : `${file} has no valid events: nothing to evaluate`,
+    );
     return null;
+  }
+  if (result.errorCount) {
+    say(`warning: skipped ${result.errorCount} invalid event line${result.errorCount === 1 ? "" : "s"} in ${file} (${result.events.length} kept; --strict refuses instead), first ${result.errors.length}:`);
+    for (const e of result.errors) say(`  ${file} line ${e.line}: ${e.message}`);
   }
   const known = new Set(products.map((p) => p.id));
   const events = result.events.filter((e) => known.has(e.itemId));

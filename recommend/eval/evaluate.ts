@@ -1,29 +1,33 @@
 import { createProgress } from "../../core/progress.ts";
 import type { Product } from "../../store/types.ts";
-import { Catalog } from "../catalog.ts";
-import { type CooccurrenceOptions, CooccurrenceModel } from "../collab/cooccurrence.ts";
+import type { CooccurrenceOptions } from "../collab/cooccurrence.ts";
+import { fitEase, fitItemKnn, ImplicitData, type ItemItemModel } from "../collab/implicit.ts";
 import { mulberry32 } from "../demo/prng.ts";
-import { BuiltinEmbedder, type BuiltinEmbedderOptions } from "../embedders/builtin.ts";
-import { productText } from "../product-text.ts";
-import { catalogPrior } from "../ranking/prior.ts";
-import { DEFAULT_RANKING, type RankingConfig, type RankingSources, type RankingWeights, rankForShopper } from "../ranking/ranker.ts";
+import type { BuiltinEmbedderOptions } from "../embedders/builtin.ts";
+import { DEFAULT_RANKING, type RankingConfig, type RankingSources, type RankingWeights } from "../ranking/ranker.ts";
 import { strategyConfig } from "../ranking/strategies.ts";
-import { HnswIndex } from "../vectors/hnsw.ts";
-import { IdSpace } from "../vectors/ids.ts";
 import type { FileEvent } from "./events-file.ts";
 import { MetricsAccumulator, type SystemResult } from "./metrics.ts";
-import { firstSeenArrivals, PopularityClock } from "./priors.ts";
 import { crossDomainSplit, leaveLastOut, type Split, type TestCase, timeOrder } from "./split.ts";
+import { DEFAULT_EASE, type EaseSettings, type Tuning, tune, tunedRanking } from "./tune.ts";
+import { createWorkbench, rankCase, sampleCases, sourcesAt, train } from "./workbench.ts";
 
 /**
  * Offline evaluation of the recommender on a shop's own items and events, without the store: the
- * catalogue, the built-in embedder, the vector index and the co-occurrence model are built in
- * memory from the files, and every ranking system except the two baselines is the service's own
- * ranker (ranking/ranker.ts) with a different configuration.
+ * catalogue, the built-in embedder, the vector index, the co-occurrence model and the learned model
+ * (EASE) are built in memory from the files, and every ranking system except the baselines is the
+ * service's own ranker (ranking/ranker.ts) with a different configuration.
  *
  * Systems:
- *   concierge          the service's default ranking (all signals, MMR, brand cap, fallbacks)
+ *   concierge          the service's default ranking with its fixed default weights (all signals,
+ *                      MMR, brand cap, fallbacks), EASE at its default λ
+ *   tuned              the default ranking with the weights, EASE settings and diversity chosen by
+ *                      `rec tune` on a validation split of the training events (each shopper's last
+ *                      positive before the test item: test items are never seen while tuning)
  *   popularity         most popular by distinct training shoppers (MostPop), unseen items only
+ *   itemKnn            textbook item-kNN: cosine of binary item columns, 100 neighbours per item,
+ *                      score = Σ over the shopper's items of sim (collab/implicit.ts)
+ *   ease               the learned model (EASE, tuned λ) alone
  *   random             seeded uniform choice among unseen items
  *   popularityRecent   the ranker's popularity prior alone (30-day window as of each test's time)
  *   contentOnly        the long-term profile's content similarity alone
@@ -31,6 +35,7 @@ import { crossDomainSplit, leaveLastOut, type Split, type TestCase, timeOrder } 
  *   blend              content + co-occurrence, equally weighted
  *   noSession          concierge without session intent
  *   noPriors           concierge without popularity and freshness
+ *   noModel            concierge without the learned model (the ranking before EASE was added)
  *   noDiversity        concierge without MMR and the brand cap (what diversity costs)
  * The single-signal systems and blend rank by their signals only (λ = 1, no brand cap, no
  * fallback fill), so each shows what that signal alone does.
@@ -38,7 +43,10 @@ import { crossDomainSplit, leaveLastOut, type Split, type TestCase, timeOrder } 
 
 export const SYSTEMS = [
   "concierge",
+  "tuned",
   "popularity",
+  "itemKnn",
+  "ease",
   "random",
   "popularityRecent",
   "contentOnly",
@@ -46,8 +54,11 @@ export const SYSTEMS = [
   "blend",
   "noSession",
   "noPriors",
+  "noModel",
   "noDiversity",
 ] as const;
+
+export { DEFAULT_EASE };
 export type SystemName = (typeof SYSTEMS)[number];
 
 export interface EvaluateOptions {
@@ -64,6 +75,12 @@ export interface EvaluateOptions {
   /** Popularity window of the prior, as the service's popularityWindowDays (default 30). */
   popularityWindowDays?: number;
   builtin?: BuiltinEmbedderOptions;
+  /** EASE for the default ranking (DEFAULT_EASE). */
+  ease?: Partial<EaseSettings>;
+  /** Passed to tune() for the `tuned` system. */
+  tuneOptions?: { lambdas?: number[]; maxUsers?: number; maxItems?: number; gridItems?: number };
+  /** Test shoppers at most (a seeded sample beyond it). */
+  maxUsers?: number;
   progress?: boolean;
   /** One line per stage ("embedding 1682 items"), for the CLI's stderr. */
   onStage?: (message: string) => void;
@@ -83,10 +100,10 @@ export interface EvaluationReport {
     skippedUsers: number;
     seed: number;
   };
-}
-
-interface Ranker {
-  rank(tc: TestCase, sources: RankingSources, k: number): string[];
+  /** What `tuned` used, chosen on the validation split. */
+  tuning?: Tuning;
+  /** Seconds (and bytes) the models took to fit on the training events. */
+  timings: Record<string, number>;
 }
 
 export async function evaluate(options: EvaluateOptions): Promise<EvaluationReport> {
@@ -96,73 +113,81 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationRepo
   const k = options.k;
   const seed = options.seed ?? 42;
   const systems = options.systems ?? SYSTEMS;
+  const timings: Record<string, number> = {};
+  const time = <T>(name: string, f: () => T): T => {
+    const t = performance.now();
+    const out = f();
+    timings[name] = Number(((performance.now() - t) / 1000).toFixed(2));
+    return out;
+  };
 
   // The catalogue and its vectors, in memory.
-  const ids = new IdSpace();
-  const catalog = new Catalog(ids);
-  catalog.upsert(options.products);
-  say(`embedding ${options.products.length} items (built-in embedder)`);
-  const { embedder, vectors } = BuiltinEmbedder.fitAndEmbed(options.products.map(productText), options.builtin);
-  const index = new HnswIndex(embedder.dimensions, { ids });
-  const bar = createProgress("indexing item vectors", options.products.length, progress && options.products.length >= 5000);
-  let indexed = 0;
-  index.add(
-    options.products.map((p, i) => ({ id: p.id, vector: vectors[i]! })),
-    (done) => {
-      bar.tick(done - indexed);
-      indexed = done;
-    },
-  );
-  bar.stop();
+  const wb = createWorkbench(options.products, { builtin: options.builtin, progress, say });
+  const catalog = wb.catalog;
 
   // The split, and the models trained on it.
   const ordered = timeOrder(options.events);
   const split = options.crossDomain ? crossDomainSplit(ordered, (id) => catalog.get(id)?.category, seed) : leaveLastOut(ordered);
-  const tests = [...split.tests].sort((a, b) => a.now - b.now || (a.userId < b.userId ? -1 : 1));
+  let tests = [...split.tests].sort((a, b) => a.now - b.now || (a.userId < b.userId ? -1 : 1));
+  if (options.maxUsers && tests.length > options.maxUsers) {
+    tests = sampleCases(tests, options.maxUsers, seed);
+  }
   say(
     `${options.crossDomain ? "cross-domain" : "leave-last-out"}: ${tests.length} shoppers tested, ${split.skipped} not tested, ` +
       `${split.train.length} training events; positives: ${split.positives}`,
   );
-  const collab = new CooccurrenceModel(options.cooccurrence);
-  const counting = createProgress("counting co-occurrence", split.train.length, progress && split.train.length >= 20_000);
-  for (let i = 0; i < split.train.length; i += 10_000) {
-    collab.add(split.train.slice(i, i + 10_000));
-    counting.tick(Math.min(10_000, split.train.length - i));
-  }
-  counting.stop();
-  const usersOf = new Map<string, Set<string>>();
-  for (const e of split.train) {
-    const set = usersOf.get(e.itemId) ?? new Set<string>();
-    set.add(e.userId);
-    usersOf.set(e.itemId, set);
-  }
-  const trainingUsers = new Set(split.train.map((e) => e.userId)).size;
-  const mostPopular = [...usersOf.entries()]
-    .map(([id, users]) => ({ id, n: users.size }))
-    .sort((a, b) => b.n - a.n || (a.id < b.id ? -1 : 1))
-    .map((x) => x.id);
-  const clock = new PopularityClock(split.train, options.popularityWindowDays ?? 30, (id) => ids.slotOf(id));
-  const arrivalsAt = firstSeenArrivals(split.train, (id) => ids.slotOf(id));
-  let prior: number[] | undefined;
-  const priorOrder = () => (prior ??= catalogPrior(catalog));
+  const trained = time("cooccurrenceSeconds", () => train(wb, split.train, { cooccurrence: options.cooccurrence, popularityWindowDays: options.popularityWindowDays, progress }));
+  const { usersOf, trainingUsers, mostPopular } = trained;
 
-  // The systems.
   const base: RankingConfig = {
     ...DEFAULT_RANKING,
     ...options.ranking,
     weights: { ...DEFAULT_RANKING.weights, ...options.ranking?.weights },
   };
+  const needs = (...names: SystemName[]) => names.some((n) => systems.includes(n));
+  // EASE at the default settings, for the default ranking and its ablations.
+  const defaultEase: EaseSettings = { ...DEFAULT_EASE, ...options.ease };
+  let defaultModel: ItemItemModel | null = null;
+  if (needs("concierge", "noSession", "noPriors", "noDiversity")) {
+    const data = ImplicitData.fromEvents(split.train, { input: defaultEase.input, maxItems: defaultEase.maxItems });
+    if (data.size >= 2) {
+      const fit = fitEase(data, { lambda: defaultEase.lambda, minSupport: options.cooccurrence?.minSupport });
+      defaultModel = fit.model;
+      timings.easeSeconds = Number((data.seconds + fit.seconds).toFixed(2));
+      timings.easeItems = data.size;
+      timings.easePeakBytes = fit.peakBytes;
+      say(`EASE (λ ${defaultEase.lambda}, ${defaultEase.input}) on ${data.size} items: Gram ${data.seconds.toFixed(1)} s, inverse ${fit.seconds.toFixed(1)} s, peak ${(fit.peakBytes / 2 ** 20).toFixed(0)} MB`);
+    }
+  }
+  // The tuned ranking: chosen on the training events only (their last positive before the test).
+  let tuning: Tuning | undefined;
+  let tunedModel: ItemItemModel | null = null;
+  let tunedConfig: RankingConfig = base;
+  if (needs("tuned", "ease") && !options.crossDomain) {
+    say("tuning on the training events (validation: each shopper's last positive before the test item)");
+    tuning = time("tuneSeconds", () => tune(wb, split.train, { k, base, cooccurrence: options.cooccurrence, popularityWindowDays: options.popularityWindowDays, seed, say, ...options.tuneOptions }));
+    tunedConfig = tunedRanking(base, tuning);
+    const ease = tuning.ease;
+    if (ease) {
+      if (defaultModel && ease.lambda === defaultEase.lambda && ease.input === defaultEase.input && ease.maxItems === defaultEase.maxItems) tunedModel = defaultModel;
+      else {
+        const data = ImplicitData.fromEvents(split.train, { input: ease.input, maxItems: ease.maxItems });
+        tunedModel = time("tunedEaseSeconds", () => fitEase(data, { lambda: ease.lambda, minSupport: options.cooccurrence?.minSupport }).model);
+      }
+    }
+  } else if (needs("tuned", "ease")) {
+    // Cross-domain: the stored tuning is for whole-catalogue lists; use the default's.
+    tunedModel = defaultModel;
+  }
+  const knn = needs("itemKnn") ? time("itemKnnSeconds", () => fitItemKnn(split.train, { k: 100 })) : null;
+
   const strategy = (name: string) => strategyConfig(base, name)!;
-  const ranked = (config: RankingConfig, fill: boolean): Ranker => ({
-    rank: (tc, sources, limit) =>
-      rankForShopper(
-        sources,
-        { events: tc.history, now: tc.now },
-        { limit, filter: catalog.compile(tc.category ? { categories: [tc.category] } : undefined), lang: "en", seen: "exclude", fill },
-        config,
-      ).map((r) => r.product.id),
-  });
-  const allItems = options.products.map((p) => p.id);
+  type Ranker = (tc: TestCase, sources: RankingSources, limit: number) => string[];
+  const ranked =
+    (config: RankingConfig, fill: boolean, model: ItemItemModel | null): Ranker =>
+    (tc, sources, limit) =>
+      rankCase(wb, { ...sources, model }, tc, config, limit, fill);
+  const allItems = wb.allItems;
   const random = mulberry32(seed);
   const unseen = (tc: TestCase, list: Iterable<string>, limit: number) => {
     const seen = new Set(tc.history.map((e) => e.itemId));
@@ -175,47 +200,61 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationRepo
     return out;
   };
   const inCategory = new Map<string, string[]>();
+  const byModel = (model: ItemItemModel | null, tc: TestCase, limit: number, halfLife?: number) => {
+    if (!model) return [];
+    const hits = model
+      .score(tc.history, { recencyHalfLife: halfLife })
+      .filter((h) => h.score > 0)
+      .sort((a, b) => b.score - a.score || (a.itemId < b.itemId ? -1 : 1))
+      .map((h) => h.itemId);
+    return unseen(tc, hits, limit);
+  };
   const rankers: Record<SystemName, Ranker> = {
-    concierge: ranked(base, true),
-    popularity: { rank: (tc, _s, limit) => unseen(tc, mostPopular, limit) },
-    random: {
-      rank: (tc, _s, limit) => {
-        let pool = allItems;
-        if (tc.category) {
-          const category = tc.category;
-          pool = inCategory.get(category) ?? allItems.filter((id) => catalog.get(id)?.category === category);
-          inCategory.set(category, pool);
-        }
-        const seen = new Set(tc.history.map((e) => e.itemId));
-        const out = new Set<string>();
-        const available = pool.filter((id) => !seen.has(id)).length;
-        while (out.size < Math.min(limit, available)) {
-          const id = pool[Math.floor(random() * pool.length)]!;
-          if (!seen.has(id)) out.add(id);
-        }
-        return [...out];
-      },
+    concierge: ranked(base, true, defaultModel),
+    tuned: ranked(tunedConfig, true, tunedModel),
+    popularity: (tc, _s, limit) => unseen(tc, mostPopular, limit),
+    itemKnn: (tc, _s, limit) => byModel(knn, tc, limit),
+    ease: ranked({ ...strategy("modelOnly"), modelRecencyHalfLife: tunedConfig.modelRecencyHalfLife }, false, tunedModel),
+    random: (tc, _s, limit) => {
+      let pool = allItems;
+      if (tc.category) {
+        const category = tc.category;
+        pool = inCategory.get(category) ?? allItems.filter((id) => catalog.get(id)?.category === category);
+        inCategory.set(category, pool);
+      }
+      const seen = new Set(tc.history.map((e) => e.itemId));
+      const out = new Set<string>();
+      const available = pool.filter((id) => !seen.has(id)).length;
+      while (out.size < Math.min(limit, available)) {
+        const id = pool[Math.floor(random() * pool.length)]!;
+        if (!seen.has(id)) out.add(id);
+      }
+      return [...out];
     },
-    popularityRecent: ranked(strategy("popularityRecent"), false),
-    contentOnly: ranked(strategy("contentOnly"), false),
-    collaborativeOnly: ranked(strategy("collaborativeOnly"), false),
-    blend: ranked(strategy("blend"), false),
-    noSession: ranked(strategy("noSession"), true),
-    noPriors: ranked(strategy("noPriors"), true),
-    noDiversity: ranked(strategy("noDiversity"), true),
+    popularityRecent: ranked(strategy("popularityRecent"), false, null),
+    contentOnly: ranked(strategy("contentOnly"), false, null),
+    collaborativeOnly: ranked(strategy("collaborativeOnly"), false, null),
+    blend: ranked(strategy("blend"), false, null),
+    noSession: ranked(strategy("noSession"), true, defaultModel),
+    noPriors: ranked(strategy("noPriors"), true, defaultModel),
+    noModel: ranked(strategy("noModel"), true, null),
+    noDiversity: ranked(strategy("noDiversity"), true, defaultModel),
   };
 
-  const vectorOf = (id: string) => index.exact.get(id);
+  const vectorOf = (id: string) => wb.index.exact.get(id);
   const accumulators = new Map(systems.map((s) => [s, new MetricsAccumulator(k, vectorOf, (id) => usersOf.get(id)?.size ?? 0, trainingUsers)]));
-  const ranking = createProgress("ranking", tests.length * systems.length, progress);
+  const rankingBar = createProgress("ranking", tests.length * systems.length, progress);
+  trained.rewind();
+  const rankStarted = performance.now();
   for (const tc of tests) {
-    const sources: RankingSources = { catalog, vectors: index, collab, popularity: clock.at(tc.now), arrivals: arrivalsAt(tc.now), prior: priorOrder };
+    const sources = sourcesAt(wb, trained, null, tc.now);
     for (const s of systems) {
-      accumulators.get(s)!.add(rankers[s].rank(tc, sources, k), tc.relevant);
+      accumulators.get(s)!.add(rankers[s](tc, sources, k), tc.relevant);
     }
-    ranking.tick(systems.length);
+    rankingBar.tick(systems.length);
   }
-  ranking.stop();
+  rankingBar.stop();
+  timings.rankingMsPerList = Number(((performance.now() - rankStarted) / Math.max(1, tests.length * systems.length)).toFixed(2));
 
   const brandOf = (id: string) => catalog.get(id)?.brand?.trim().toLowerCase() || undefined;
   const results: Partial<Record<SystemName, SystemResult>> = {};
@@ -237,5 +276,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluationRepo
       skippedUsers: split.skipped,
       seed,
     },
+    ...(tuning && { tuning }),
+    timings,
   };
 }

@@ -1,6 +1,7 @@
 import type { ShopperEvent } from "../../store/types.ts";
 import type { Catalog, CompiledFilter } from "../catalog.ts";
 import type { CollaborativeHit, CooccurrenceModel } from "../collab/cooccurrence.ts";
+import type { ItemItemModel, ModelHit } from "../collab/implicit.ts";
 import { blendPreferences, type Contribution, computeProfile, itemWeights, unit } from "../profile.ts";
 import { type Lang, reasons } from "../reasons.ts";
 import type { Ranked } from "../types.ts";
@@ -22,6 +23,7 @@ import { selectDiverse } from "./mmr.ts";
  *      session        cosine(session vector, item) × trust + co-occurrence with the session's
  *                     items + cosine(query, item)
  *      collaborative  Σ_i w(i)·sim(i, item) over their history (collab/cooccurrence.ts)
+ *      model          a learned item-item model (EASE, collab/implicit.ts) scoring the shopper's items
  *      popularity     log(1 + count) / log(1 + max), counts of the recent window
  *      recency        0.5^(age / newHalfLife) since the product arrived
  *    Cosines are scaled from 0 at the shopper's average similarity to any product to 1 at their
@@ -49,9 +51,13 @@ export interface RankingWeights {
   content: number;
   session: number;
   collaborative: number;
+  /** The learned item-item model (EASE) when one is fitted (RankingSources.model). */
+  model: number;
   popularity: number;
   recency: number;
 }
+
+export const SIGNALS = ["content", "session", "collaborative", "model", "popularity", "recency"] as const satisfies readonly (keyof RankingWeights)[];
 
 export interface RankingConfig {
   weights: RankingWeights;
@@ -74,9 +80,14 @@ export interface RankingConfig {
    * (default 10; 0 = content always at full weight, coherence ignored too).
    */
   contentShrink: number;
+  /**
+   * The model's input: the shopper's items weighted 0.5^(r / h), r = places before their latest
+   * (undefined or 0: all weigh 1, as the model was trained).
+   */
+  modelRecencyHalfLife?: number;
 }
 
-export const DEFAULT_WEIGHTS: Readonly<RankingWeights> = { content: 1, session: 2, collaborative: 1, popularity: 0.3, recency: 0.1 };
+export const DEFAULT_WEIGHTS: Readonly<RankingWeights> = { content: 1, session: 2, collaborative: 1, model: 1, popularity: 0.3, recency: 0.1 };
 
 export const DEFAULT_RANKING: Readonly<RankingConfig> = {
   weights: DEFAULT_WEIGHTS,
@@ -91,7 +102,7 @@ export const DEFAULT_RANKING: Readonly<RankingConfig> = {
 };
 
 /** Tie-break order when two signals contribute equally: the more personal one explains better. */
-const SIGNAL_ORDER = ["collaborative", "session", "content", "popularity", "recency"] as const;
+const SIGNAL_ORDER = ["collaborative", "model", "session", "content", "popularity", "recency"] as const;
 type BlendSignal = (typeof SIGNAL_ORDER)[number];
 
 export interface PopularitySignal {
@@ -116,6 +127,8 @@ export interface RankingSources {
   catalog: Catalog;
   vectors: HnswIndex | null;
   collab: CooccurrenceModel | null;
+  /** A learned item-item model (EASE), when fitted. */
+  model?: ItemItemModel | null;
   popularity: PopularitySignal | null;
   arrivals?: ArrivalSignal | null;
   /** The catalogue prior (catalogPrior), cached by the caller. */
@@ -153,11 +166,15 @@ interface Candidate {
   query: number;
   collab: number;
   via?: CollaborativeHit;
+  model: number;
+  modelVia?: ModelHit;
   sessionCollab: number;
   sessionVia?: CollaborativeHit;
   popularity: number;
   recency: number;
   score: number;
+  /** Unweighted: score = Σ weights[s] · terms[s]. */
+  terms: Record<BlendSignal, number>;
   signal: BlendSignal;
   /** Which part of the session term was largest (for its reason). */
   sessionBy: "content" | "collaborative" | "query";
@@ -218,185 +235,32 @@ export function exclusions(catalog: Catalog, events: ShopperEvent[]): Set<number
   return out;
 }
 
+/** A candidate's unweighted signal terms (what each weight multiplies), for tuning the weights. */
+export interface CandidateTerms {
+  slot: number;
+  terms: Record<keyof RankingWeights, number>;
+}
+
+/**
+ * Every candidate the ranker would consider for this shopper with its unweighted signal terms —
+ * score = Σ weight · term — so weights can be tried by re-weighting instead of re-ranking
+ * (rec tune). Candidates come from every signal whose weight in `cfg` is positive; pass all
+ * weights > 0 to see them all. Items the shopper must not be shown are left out; `seen` lists
+ * the ones they already interacted with.
+ */
+export function candidateTerms(src: RankingSources, shopper: ShopperInput, req: RankRequest, cfg: RankingConfig = DEFAULT_RANKING): { candidates: CandidateTerms[]; seen: Set<number> } {
+  const { cands, seen } = scoreCandidates(src, shopper, req, cfg);
+  return {
+    candidates: cands.map((c) => ({ slot: c.slot, terms: c.terms })),
+    seen: new Set(seen.keys()),
+  };
+}
+
 export function rankForShopper(src: RankingSources, shopper: ShopperInput, req: RankRequest, cfg: RankingConfig = DEFAULT_RANKING): Ranked[] {
   const { catalog, vectors } = src;
   const ids = catalog.ids;
-  const w = cfg.weights;
-  const { events, now } = shopper;
   const limit = req.limit;
-
-  const seen = new Map<number, Contribution | undefined>();
-  const weights = itemWeights(events, cfg.halfLifeDays);
-  const weightOf = new Map(weights.map((c) => [c.itemId, c]));
-  for (const e of events) {
-    const s = ids.slotOf(e.itemId);
-    if (s !== undefined && catalog.product(s)) seen.set(s, weightOf.get(e.itemId));
-  }
-  const excluded = exclusions(catalog, events);
-  const eligible = (s: number) => req.filter.accept(s) && !excluded.has(s) && !(req.seen === "exclude" && seen.has(s));
-
-  // The shopper's vectors: long-term (events and stated likes), the session's items, the current query.
-  const dims = vectors?.dimensions ?? 0;
-  const vectorOf = (id: string) => vectors?.exact.get(id);
-  const longTerm = vectors && events.length ? computeProfile(events, vectorOf, cfg.halfLifeDays, dims) : null;
-  const profile = blendPreferences(longTerm?.vector ?? null, shopper.likesVector ?? null);
-  const since = now - cfg.sessionMinutes * 60_000;
-  const sessionEvents = events.filter((e) => e.ts >= since && e.ts <= now);
-  // Within a session the latest item leads: a half-life of a third of the window.
-  const sessionHalfLife = cfg.sessionMinutes / 3 / 1440;
-  const session = vectors && sessionEvents.length ? computeProfile(sessionEvents, vectorOf, sessionHalfLife, dims) : null;
-  const sessionVector = session?.vector ?? null;
-  const queryVector = shopper.query?.vector && dims && shopper.query.vector.length === dims ? unit(shopper.query.vector) : null;
-  const seeds = weights.filter((c) => c.weight > 0);
-  const sessionSeeds = itemWeights(sessionEvents, sessionHalfLife).filter((c) => c.weight > 0);
-
-  // How far to trust content similarity for this shopper, from two things the data says:
-  //   - co-occurrence: content stands in for it while it knows little of the shopper's items, and
-  //     counts for less as it learns them: β / (β + m), m = their items with co-occurrence data;
-  //   - coherence: a profile is the mean of their items' vectors, which says much when the items
-  //     agree (a runner's shoes) and little when they are scattered (a film buff's hundred films).
-  // The product of the two scales content (long-term, and the session's with its own coherence).
-  // Stated likes with no events are trusted fully; the current query is explicit intent and is
-  // never scaled.
-  const collab = src.collab;
-  let warm = 0;
-  if (collab && cfg.contentShrink > 0) for (const c of seeds) if (collab.shoppersOf(c.itemId) > collab.minSupport) warm++;
-  const shrink = cfg.contentShrink > 0 ? cfg.contentShrink / (cfg.contentShrink + warm) : 1;
-  const mean = vectors ? meanVector(vectors) : null;
-  const coherent = (from: Contribution[]) => (vectors && mean && cfg.contentShrink > 0 ? coherence(from, vectorOf, mean) : 1);
-  const contentScale = shopper.likesVector && !longTerm?.contributions.length ? 1 : shrink * coherent(longTerm?.contributions ?? []);
-  // A request for a category none of the session's items are in says their intent moved on:
-  // the session counts by the share of its weight inside the filter (the query still counts).
-  let inFilter = 1;
-  if (!req.filter.none && sessionSeeds.length) {
-    let inside = 0;
-    let total = 0;
-    for (const c of sessionSeeds) {
-      const s = ids.slotOf(c.itemId);
-      total += c.weight;
-      if (s !== undefined && req.filter.accept(s)) inside += c.weight;
-    }
-    inFilter = total > 0 ? inside / total : 1;
-  }
-  const sessionScale = shrink * coherent(session?.contributions ?? []) * inFilter;
-
-  // Candidates from every signal.
-  const depth = Math.max(cfg.depth, limit * 10);
-  const pool = new Map<number, Candidate>();
-  const add = (slot: number) => {
-    if (!pool.has(slot)) {
-      pool.set(slot, { slot, content: 0, sessionContent: 0, query: 0, collab: 0, sessionCollab: 0, popularity: 0, recency: 0, score: 0, signal: "content", sessionBy: "content" });
-    }
-  };
-  const within = { accept: eligible, candidates: req.filter.candidates };
-  if (vectors && profile && w.content > 0) for (const h of vectors.searchSlots(profile, depth, within)) add(h.slot);
-  if (vectors && w.session > 0) {
-    if (sessionVector) for (const h of vectors.searchSlots(sessionVector, depth, within)) add(h.slot);
-    if (queryVector) for (const h of vectors.searchSlots(queryVector, depth, within)) add(h.slot);
-  }
-  const coOccurring = (all: CollaborativeHit[]) => {
-    const out = new Map<number, CollaborativeHit>();
-    for (const h of all) {
-      const s = ids.slotOf(h.itemId);
-      if (s !== undefined && eligible(s)) out.set(s, h);
-    }
-    for (const [s] of [...out.entries()].sort((a, b) => b[1].score - a[1].score || a[0] - b[0]).slice(0, depth)) add(s);
-    return out;
-  };
-  const collabAll = collab && w.collaborative > 0 && seeds.length ? collab.score(seeds, cfg.maxHistory) : [];
-  const sessionCollabAll = collab && w.session > 0 && sessionSeeds.length ? collab.score(sessionSeeds, cfg.maxHistory) : [];
-  const collabBySlot = coOccurring(collabAll);
-  const sessionCollabBySlot = coOccurring(sessionCollabAll);
-  if (src.popularity && w.popularity > 0) {
-    let n = 0;
-    for (const s of src.popularity.ranked()) {
-      if (n >= depth) break;
-      if (!eligible(s)) continue;
-      add(s);
-      n++;
-    }
-  }
-  const freshness = (slot: number) => {
-    const at = src.arrivals?.arrivedAt(slot);
-    return at === undefined || at > now ? 0 : 0.5 ** ((now - at) / (cfg.newHalfLifeDays * 86_400_000));
-  };
-  if (src.arrivals && w.recency > 0) {
-    let n = 0;
-    for (const s of src.arrivals.newest()) {
-      if (n >= depth) break;
-      if (!eligible(s) || freshness(s) < 0.01) continue;
-      add(s);
-      n++;
-    }
-  }
-
-  // Signal values, scaled, blended and attributed.
-  const cands = [...pool.values()];
-  for (const c of cands) {
-    if (vectors && profile) c.content = Math.max(0, vectors.exact.cosine(profile, c.slot));
-    if (vectors && sessionVector) c.sessionContent = Math.max(0, vectors.exact.cosine(sessionVector, c.slot));
-    if (vectors && queryVector) c.query = Math.max(0, vectors.exact.cosine(queryVector, c.slot));
-    const hit = collabBySlot.get(c.slot);
-    if (hit) {
-      c.collab = hit.score;
-      c.via = hit;
-    }
-    const sessionHit = sessionCollabBySlot.get(c.slot);
-    if (sessionHit) {
-      c.sessionCollab = sessionHit.score;
-      c.sessionVia = sessionHit;
-    }
-    if (src.popularity) c.popularity = src.popularity.scoreOf(c.slot);
-    if (src.arrivals) c.recency = freshness(c.slot);
-  }
-  // Similarities are scaled against the whole catalogue, not the candidates: 0 at the shopper's
-  // average similarity to any product (vector · catalogue mean), 1 at their best match anywhere
-  // they may be shown. In a category far from their taste every item then scores low and the
-  // priors lead, instead of small differences being stretched to look like a strong preference.
-  const anywhere = (s: number) => catalog.product(s) !== undefined && !excluded.has(s) && !(req.seen === "exclude" && seen.has(s));
-  const scale = (key: "content" | "sessionContent" | "query", v: Float32Array | null) => {
-    if (!v || !vectors) return;
-    const lo = dot(v, meanVector(vectors));
-    let hi = cands.reduce((m, c) => Math.max(m, c[key]), 0);
-    // Unfiltered, the candidates already hold the best match; filtered, look beyond the filter.
-    if (!req.filter.none) hi = Math.max(hi, vectors.searchSlots(v, 1, { accept: anywhere })[0]?.score ?? 0);
-    const span = hi - lo;
-    for (const c of cands) c[key] = span > 1e-9 ? Math.min(1, Math.max(0, (c[key] - lo) / span)) : 0;
-  };
-  const byMax = (key: "collab" | "sessionCollab", all: CollaborativeHit[]) => {
-    let max = 0;
-    for (const h of all) {
-      const s = ids.slotOf(h.itemId);
-      if (s !== undefined && anywhere(s)) max = Math.max(max, h.score);
-    }
-    if (max > 0) for (const c of cands) c[key] = Math.min(1, c[key] / max);
-  };
-  scale("content", profile);
-  scale("sessionContent", sessionVector);
-  scale("query", queryVector);
-  byMax("collab", collabAll);
-  byMax("sessionCollab", sessionCollabAll);
-  for (const c of cands) {
-    const sessionParts = { content: sessionScale * c.sessionContent, collaborative: inFilter * c.sessionCollab, query: c.query };
-    c.sessionBy = sessionParts.collaborative >= sessionParts.content && sessionParts.collaborative >= sessionParts.query ? "collaborative" : sessionParts.query >= sessionParts.content ? "query" : "content";
-    const terms: Record<BlendSignal, number> = {
-      collaborative: w.collaborative * c.collab,
-      session: w.session * (sessionParts.content + sessionParts.collaborative + sessionParts.query),
-      content: w.content * contentScale * c.content,
-      popularity: w.popularity * c.popularity,
-      recency: w.recency * c.recency,
-    };
-    let best: BlendSignal = "content";
-    let bestTerm = Number.NEGATIVE_INFINITY;
-    for (const s of SIGNAL_ORDER) {
-      c.score += terms[s];
-      if (terms[s] > bestTerm) {
-        bestTerm = terms[s];
-        best = s;
-      }
-    }
-    c.signal = best;
-  }
+  const { cands, seen, excluded, pool, longTerm, session } = scoreCandidates(src, shopper, req, cfg);
 
   const fresh = cands.filter((c) => !seen.has(c.slot) && c.score > 0).sort((a, b) => b.score - a.score || a.slot - b.slot);
   const pick = fresh.slice(0, Math.max(limit * 5, 50));
@@ -424,7 +288,7 @@ export function rankForShopper(src: RankingSources, shopper: ShopperInput, req: 
     const c = bySlot.get(p.slot)!;
     // Position-consistent scores: the MMR value at pick time, never above the one before.
     last = Math.min(last, p.value);
-    const signal = c.signal === "popularity" && src.popularity?.fromSegment?.(c.slot) ? "segment" : c.signal;
+    const signal = c.signal === "popularity" && src.popularity?.fromSegment?.(c.slot) ? "segment" : c.signal === "model" ? "collaborative" : c.signal;
     out.push({ product: catalog.product(c.slot)!, score: last, reason: explain.reason(c), signal });
   }
   const used = new Set(out.map((r) => ids.slotOf(r.product.id)!));
@@ -520,6 +384,13 @@ class Explainer {
         const via = c.via!;
         return via.boughtTogether ? reasons.alsoBought(lang, this.title(via.via)) : reasons.alsoViewed(lang, this.title(via.via));
       }
+      case "model": {
+        // A learned weight between their item and this one: "shoppers who … also …", named by the
+        // co-occurrence data when at least minSupport shoppers bought both.
+        const via = c.modelVia!.via;
+        const bought = this.src.collab?.similarity(via, this.src.catalog.ids.idOf(c.slot)) ? this.src.collab.boughtTogether(via, this.src.catalog.ids.idOf(c.slot)) : false;
+        return bought ? reasons.alsoBought(lang, this.title(via)) : reasons.alsoViewed(lang, this.title(via));
+      }
       case "session": {
         if (c.sessionBy === "collaborative" && c.sessionVia) {
           const via = c.sessionVia;
@@ -551,4 +422,210 @@ class Explainer {
 
 function truncate(s: string, n: number): string {
   return s.length <= n ? s : `${s.slice(0, n - 1)}…`;
+}
+
+function scoreCandidates(src: RankingSources, shopper: ShopperInput, req: RankRequest, cfg: RankingConfig) {
+  const { catalog, vectors } = src;
+  const ids = catalog.ids;
+
+  const w = cfg.weights;
+  const { events, now } = shopper;
+  const limit = req.limit;
+
+  const seen = new Map<number, Contribution | undefined>();
+  const weights = itemWeights(events, cfg.halfLifeDays);
+  const weightOf = new Map(weights.map((c) => [c.itemId, c]));
+  for (const e of events) {
+    const s = ids.slotOf(e.itemId);
+    if (s !== undefined && catalog.product(s)) seen.set(s, weightOf.get(e.itemId));
+  }
+  const excluded = exclusions(catalog, events);
+  const eligible = (s: number) => req.filter.accept(s) && !excluded.has(s) && !(req.seen === "exclude" && seen.has(s));
+
+  // The shopper's vectors: long-term (events and stated likes), the session's items, the current query.
+  const dims = vectors?.dimensions ?? 0;
+  const vectorOf = (id: string) => vectors?.exact.get(id);
+  const longTerm = vectors && events.length ? computeProfile(events, vectorOf, cfg.halfLifeDays, dims) : null;
+  const profile = blendPreferences(longTerm?.vector ?? null, shopper.likesVector ?? null);
+  const since = now - cfg.sessionMinutes * 60_000;
+  const sessionEvents = events.filter((e) => e.ts >= since && e.ts <= now);
+  // Within a session the latest item leads: a half-life of a third of the window.
+  const sessionHalfLife = cfg.sessionMinutes / 3 / 1440;
+  const session = vectors && sessionEvents.length ? computeProfile(sessionEvents, vectorOf, sessionHalfLife, dims) : null;
+  const sessionVector = session?.vector ?? null;
+  const queryVector = shopper.query?.vector && dims && shopper.query.vector.length === dims ? unit(shopper.query.vector) : null;
+  const seeds = weights.filter((c) => c.weight > 0);
+  const sessionSeeds = itemWeights(sessionEvents, sessionHalfLife).filter((c) => c.weight > 0);
+
+  // How far to trust content similarity for this shopper, from two things the data says:
+  //   - co-occurrence: content stands in for it while it knows little of the shopper's items, and
+  //     counts for less as it learns them: β / (β + m), m = their items with co-occurrence data;
+  //   - coherence: a profile is the mean of their items' vectors, which says much when the items
+  //     agree (a runner's shoes) and little when they are scattered (a film buff's hundred films).
+  // The product of the two scales content (long-term, and the session's with its own coherence).
+  // Stated likes with no events are trusted fully; the current query is explicit intent and is
+  // never scaled.
+  const collab = src.collab;
+  let warm = 0;
+  if (collab && cfg.contentShrink > 0) for (const c of seeds) if (collab.shoppersOf(c.itemId) > collab.minSupport) warm++;
+  const shrink = cfg.contentShrink > 0 ? cfg.contentShrink / (cfg.contentShrink + warm) : 1;
+  const mean = vectors ? meanVector(vectors) : null;
+  const coherent = (from: Contribution[]) => (vectors && mean && cfg.contentShrink > 0 ? coherence(from, vectorOf, mean) : 1);
+  const contentScale = shopper.likesVector && !longTerm?.contributions.length ? 1 : shrink * coherent(longTerm?.contributions ?? []);
+  // A request for a category none of the session's items are in says their intent moved on:
+  // the session counts by the share of its weight inside the filter (the query still counts).
+  let inFilter = 1;
+  if (!req.filter.none && sessionSeeds.length) {
+    let inside = 0;
+    let total = 0;
+    for (const c of sessionSeeds) {
+      const s = ids.slotOf(c.itemId);
+      total += c.weight;
+      if (s !== undefined && req.filter.accept(s)) inside += c.weight;
+    }
+    inFilter = total > 0 ? inside / total : 1;
+  }
+  const sessionScale = shrink * coherent(session?.contributions ?? []) * inFilter;
+
+  // Candidates from every signal.
+  const depth = Math.max(cfg.depth, limit * 10);
+  const pool = new Map<number, Candidate>();
+  const add = (slot: number) => {
+    if (!pool.has(slot)) {
+      pool.set(slot, { slot, content: 0, sessionContent: 0, query: 0, collab: 0, model: 0, sessionCollab: 0, popularity: 0, recency: 0, score: 0, terms: { collaborative: 0, model: 0, session: 0, content: 0, popularity: 0, recency: 0 }, signal: "content", sessionBy: "content" });
+    }
+  };
+  const within = { accept: eligible, candidates: req.filter.candidates };
+  if (vectors && profile && w.content > 0) for (const h of vectors.searchSlots(profile, depth, within)) add(h.slot);
+  if (vectors && w.session > 0) {
+    if (sessionVector) for (const h of vectors.searchSlots(sessionVector, depth, within)) add(h.slot);
+    if (queryVector) for (const h of vectors.searchSlots(queryVector, depth, within)) add(h.slot);
+  }
+  const coOccurring = (all: CollaborativeHit[]) => {
+    const out = new Map<number, CollaborativeHit>();
+    for (const h of all) {
+      const s = ids.slotOf(h.itemId);
+      if (s !== undefined && eligible(s)) out.set(s, h);
+    }
+    for (const [s] of [...out.entries()].sort((a, b) => b[1].score - a[1].score || a[0] - b[0]).slice(0, depth)) add(s);
+    return out;
+  };
+  const collabAll = collab && w.collaborative > 0 && seeds.length ? collab.score(seeds, cfg.maxHistory) : [];
+  const sessionCollabAll = collab && w.session > 0 && sessionSeeds.length ? collab.score(sessionSeeds, cfg.maxHistory) : [];
+  const collabBySlot = coOccurring(collabAll);
+  const sessionCollabBySlot = coOccurring(sessionCollabAll);
+  const modelAll = src.model && w.model > 0 && events.length ? src.model.score(events, { recencyHalfLife: cfg.modelRecencyHalfLife }) : [];
+  const modelBySlot = new Map<number, ModelHit>();
+  for (const h of modelAll) {
+    if (h.score <= 0) continue;
+    const s = ids.slotOf(h.itemId);
+    if (s !== undefined && eligible(s)) modelBySlot.set(s, h);
+  }
+  for (const [s] of [...modelBySlot.entries()].sort((a, b) => b[1].score - a[1].score || a[0] - b[0]).slice(0, depth)) add(s);
+  if (src.popularity && w.popularity > 0) {
+    let n = 0;
+    for (const s of src.popularity.ranked()) {
+      if (n >= depth) break;
+      if (!eligible(s)) continue;
+      add(s);
+      n++;
+    }
+  }
+  const freshness = (slot: number) => {
+    const at = src.arrivals?.arrivedAt(slot);
+    return at === undefined || at > now ? 0 : 0.5 ** ((now - at) / (cfg.newHalfLifeDays * 86_400_000));
+  };
+  if (src.arrivals && w.recency > 0) {
+    let n = 0;
+    for (const s of src.arrivals.newest()) {
+      if (n >= depth) break;
+      if (!eligible(s) || freshness(s) < 0.01) continue;
+      add(s);
+      n++;
+    }
+  }
+
+  // Signal values, scaled, blended and attributed.
+  const cands = [...pool.values()];
+  for (const c of cands) {
+    if (vectors && profile) c.content = Math.max(0, vectors.exact.cosine(profile, c.slot));
+    if (vectors && sessionVector) c.sessionContent = Math.max(0, vectors.exact.cosine(sessionVector, c.slot));
+    if (vectors && queryVector) c.query = Math.max(0, vectors.exact.cosine(queryVector, c.slot));
+    const hit = collabBySlot.get(c.slot);
+    if (hit) {
+      c.collab = hit.score;
+      c.via = hit;
+    }
+    const modelHit = modelBySlot.get(c.slot);
+    if (modelHit) {
+      c.model = modelHit.score;
+      c.modelVia = modelHit;
+    }
+    const sessionHit = sessionCollabBySlot.get(c.slot);
+    if (sessionHit) {
+      c.sessionCollab = sessionHit.score;
+      c.sessionVia = sessionHit;
+    }
+    if (src.popularity) c.popularity = src.popularity.scoreOf(c.slot);
+    if (src.arrivals) c.recency = freshness(c.slot);
+  }
+  // Similarities are scaled against the whole catalogue, not the candidates: 0 at the shopper's
+  // average similarity to any product (vector · catalogue mean), 1 at their best match anywhere
+  // they may be shown. In a category far from their taste every item then scores low and the
+  // priors lead, instead of small differences being stretched to look like a strong preference.
+  const anywhere = (s: number) => catalog.product(s) !== undefined && !excluded.has(s) && !(req.seen === "exclude" && seen.has(s));
+  const scale = (key: "content" | "sessionContent" | "query", v: Float32Array | null) => {
+    if (!v || !vectors) return;
+    const lo = dot(v, meanVector(vectors));
+    let hi = cands.reduce((m, c) => Math.max(m, c[key]), 0);
+    // Unfiltered, the candidates already hold the best match; filtered, look beyond the filter.
+    if (!req.filter.none) hi = Math.max(hi, vectors.searchSlots(v, 1, { accept: anywhere })[0]?.score ?? 0);
+    const span = hi - lo;
+    for (const c of cands) c[key] = span > 1e-9 ? Math.min(1, Math.max(0, (c[key] - lo) / span)) : 0;
+  };
+  const byMax = (key: "collab" | "sessionCollab" | "model", all: { itemId: string; score: number }[]) => {
+    let max = 0;
+    for (const h of all) {
+      const s = ids.slotOf(h.itemId);
+      if (s !== undefined && anywhere(s)) max = Math.max(max, h.score);
+    }
+    if (max > 0) for (const c of cands) c[key] = Math.min(1, c[key] / max);
+  };
+  scale("content", profile);
+  scale("sessionContent", sessionVector);
+  scale("query", queryVector);
+  byMax("collab", collabAll);
+  byMax("sessionCollab", sessionCollabAll);
+  byMax("model", modelAll);
+  for (const c of cands) {
+    const sessionParts = { content: sessionScale * c.sessionContent, collaborative: inFilter * c.sessionCollab, query: c.query };
+    c.sessionBy = sessionParts.collaborative >= sessionParts.content && sessionParts.collaborative >= sessionParts.query ? "collaborative" : sessionParts.query >= sessionParts.content ? "query" : "content";
+    c.terms = {
+      collaborative: c.collab,
+      model: c.model,
+      session: sessionParts.content + sessionParts.collaborative + sessionParts.query,
+      content: contentScale * c.content,
+      popularity: c.popularity,
+      recency: c.recency,
+    };
+    const terms: Record<BlendSignal, number> = {
+      collaborative: w.collaborative * c.terms.collaborative,
+      model: w.model * c.terms.model,
+      session: w.session * c.terms.session,
+      content: w.content * c.terms.content,
+      popularity: w.popularity * c.terms.popularity,
+      recency: w.recency * c.terms.recency,
+    };
+    let best: BlendSignal = "content";
+    let bestTerm = Number.NEGATIVE_INFINITY;
+    for (const s of SIGNAL_ORDER) {
+      c.score += terms[s];
+      if (terms[s] > bestTerm) {
+        bestTerm = terms[s];
+        best = s;
+      }
+    }
+    c.signal = best;
+  }
+  return { cands, seen, excluded, pool, longTerm, session };
 }

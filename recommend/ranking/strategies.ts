@@ -9,8 +9,10 @@ import type { RankingConfig, RankingWeights } from "./ranker.ts";
  *   popularity, popularityRecent the popularity prior alone
  *   content, contentOnly         the long-term profile's content similarity alone
  *   collaborative, collaborativeOnly  item-to-item co-occurrence alone
+ *   model, ease, modelOnly       the learned item-item model (EASE) alone
  *   blend                        content + co-occurrence, equally weighted
- *   noSession / noPriors / noDiversity  the default without session intent / priors / MMR and brand cap
+ *   noSession / noPriors / noModel / noDiversity  the default without session intent / priors / the
+ *                                learned model / MMR and brand cap
  *   mmr-NN                       the default with MMR λ = NN/100 (mmr-70: λ 0.7)
  *   brandcap-NN                  the default with a brand cap of NN% (brandcap-30: 0.3)
  *
@@ -26,16 +28,20 @@ export const RANKING_STRATEGIES = [
   "contentOnly",
   "collaborative",
   "collaborativeOnly",
+  "model",
+  "ease",
+  "modelOnly",
   "blend",
   "noSession",
   "noPriors",
+  "noModel",
   "noDiversity",
 ] as const;
 
 const KNOB = /^(mmr|brandcap)-(\d{1,3})$/;
 
 export function withWeights(base: RankingConfig, weights: Partial<RankingWeights>, pure = false): RankingConfig {
-  const zero: RankingWeights = { content: 0, session: 0, collaborative: 0, popularity: 0, recency: 0 };
+  const zero: RankingWeights = { content: 0, session: 0, collaborative: 0, model: 0, popularity: 0, recency: 0 };
   return { ...base, weights: pure ? { ...zero, ...weights } : { ...base.weights, ...weights }, ...(pure ? { mmrLambda: 1, brandCap: 1, contentShrink: 0 } : {}) };
 }
 
@@ -54,12 +60,18 @@ export function strategyConfig(base: RankingConfig, name: string): RankingConfig
     case "collaborative":
     case "collaborativeOnly":
       return withWeights(base, { collaborative: 1 }, true);
+    case "model":
+    case "ease":
+    case "modelOnly":
+      return withWeights(base, { model: 1 }, true);
     case "blend":
       return withWeights(base, { content: 1, collaborative: 1 }, true);
     case "noSession":
       return withWeights(base, { session: 0 });
     case "noPriors":
       return withWeights(base, { popularity: 0, recency: 0 });
+    case "noModel":
+      return withWeights(base, { model: 0 });
     case "noDiversity":
       return { ...base, mmrLambda: 1, brandCap: 1 };
   }
@@ -72,7 +84,7 @@ export function strategyConfig(base: RankingConfig, name: string): RankingConfig
 }
 
 export function isRankingStrategy(name: string): boolean {
-  return strategyConfig({ weights: { content: 1, session: 1, collaborative: 1, popularity: 1, recency: 1 } } as RankingConfig, name) !== null;
+  return strategyConfig({ weights: { content: 1, session: 1, collaborative: 1, model: 1, popularity: 1, recency: 1 } } as RankingConfig, name) !== null;
 }
 
 export const STRATEGY_HELP = `${RANKING_STRATEGIES.join(", ")}, mmr-NN (MMR λ NN/100) or brandcap-NN (brand cap NN%)`;

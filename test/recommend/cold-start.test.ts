@@ -52,7 +52,7 @@ describe("cold start: segment popularity", () => {
     const run = await segments.run({ k: 3, seed: 1 });
     expect(run.segments.map((s) => s.topCategories[0]!.name).sort()).toEqual(["books", "electronics", "shoes"]);
     rec = createRecommender({ store, dataDir, progress: false });
-    priorsOnly = createRecommender({ store, dataDir, progress: false, ranking: { weights: { content: 0, session: 0, collaborative: 0, popularity: 1, recency: 0 } } });
+    priorsOnly = createRecommender({ store, dataDir, progress: false, ranking: { weights: { content: 0, session: 0, collaborative: 0, model: 0, popularity: 1, recency: 0 } } });
   });
 
   afterAll(async () => {

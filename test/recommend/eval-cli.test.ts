@@ -41,13 +41,19 @@ describe("concierge rec eval", () => {
     const lines = stdout.trim().split("\n");
     expect(lines).toHaveLength(1);
     const report = JSON.parse(lines[0]!);
-    expect(Object.keys(report).sort()).toEqual(["k", "results", "seconds", "users"]);
+    expect(Object.keys(report).sort()).toEqual(["k", "results", "seconds", "timings", "tuning", "users"]);
+    expect(report.tuning.validation.users).toBeGreaterThan(50);
+    expect(report.timings.easeSeconds).toBeGreaterThan(0);
     expect(report.k).toBe(5);
     expect(report.users).toBeGreaterThan(50);
     expect(report.seconds).toBeGreaterThan(0);
     expect(Object.keys(report.results).sort()).toEqual([...SYSTEMS].sort());
     for (const r of Object.values(report.results) as Record<string, number>[]) expect(Object.keys(r).sort()).toEqual([...METRIC_KEYS].sort());
-    const { concierge, random, popularity } = report.results;
+    const { concierge, random, popularity, tuned, itemKnn, ease } = report.results;
+    // The learned model and the tuned blend find the planted structure too.
+    expect(ease.hitRate).toBeGreaterThan(popularity.hitRate);
+    expect(itemKnn.hitRate).toBeGreaterThan(random.hitRate);
+    expect(tuned.ndcg).toBeGreaterThan(popularity.ndcg);
     // Real behaviour, not just keys: the shoppers' structure is learnable and the ranking learns it.
     expect(concierge.hitRate).toBeGreaterThan(popularity.hitRate);
     expect(concierge.hitRate).toBeGreaterThan(random.hitRate + 0.2);
@@ -74,7 +80,7 @@ describe("concierge rec eval", () => {
     expect(cross.stderr).toMatch(/cross-domain/);
   });
 
-  it("refuses bad events with each line number and field named", async () => {
+  it("with --strict, refuses bad events with each line number and field named", async () => {
     const bad = path.join(dir, "bad-events.jsonl");
     await writeFile(
       bad,
@@ -87,20 +93,47 @@ describe("concierge rec eval", () => {
         JSON.stringify({ itemId: "sku-000002", type: "view" }),
       ].join("\n"),
     );
-    const { code, stderr } = await run(["--items", items, "--events", bad]);
+    const { code, stderr } = await run(["--items", items, "--events", bad, "--strict"]);
     expect(code).toBe(1);
     expect(stderr).toMatch(/line 2: type/);
     expect(stderr).toMatch(/line 3: is not valid JSON/);
     expect(stderr).toMatch(/line 4: value: a rating's value must be between 1 and 5/);
     expect(stderr).toMatch(/line 5: ts: expected epoch milliseconds or an ISO date/);
     expect(stderr).toMatch(/line 6: userId/);
-    expect(stderr).toMatch(/refusing to evaluate: fix the 5 bad lines/);
+    expect(stderr).toMatch(/refusing to evaluate \(--strict\): fix the 5 bad lines/);
   });
 
-  it("refuses bad items with line numbers, and says what is wrong with the command line", async () => {
+  it("skips invalid lines with a warning that counts them and names the first few, and refuses only when nothing valid is left", async () => {
+    const good = (await import("node:fs/promises")).readFile(events, "utf8");
+    const mixed = path.join(dir, "mixed-events.jsonl");
+    const bad = ["{not json", JSON.stringify({ userId: "u1", itemId: "sku-000001", type: "teleport", ts: 2 }), JSON.stringify({ itemId: "x", type: "view" })];
+    await writeFile(mixed, `${bad.join("\n")}\n${await good}`);
+    const itemsText = await (await import("node:fs/promises")).readFile(items, "utf8");
+    const mixedItems = path.join(dir, "mixed-items.jsonl");
+    // Real catalogues have rows without a title: skipped, counted, named.
+    await writeFile(mixedItems, `${JSON.stringify({ id: "no-title" })}\n${itemsText}`);
+    const lenient = await run(["--items", mixedItems, "--events", mixed, "--systems", "popularity,random", "--json"]);
+    expect(lenient.code).toBe(0);
+    expect(lenient.stderr).toMatch(/warning: skipped 3 invalid event lines .*first 3/);
+    expect(lenient.stderr).toMatch(/line 1: is not valid JSON/);
+    expect(lenient.stderr).toMatch(/line 2: type/);
+    expect(lenient.stderr).toMatch(/warning: skipped 1 invalid item line .*mixed-items/);
+    expect(lenient.stderr).toMatch(/line 1 .*title/);
+    expect(JSON.parse(lenient.stdout).users).toBeGreaterThan(50);
+    const strict = await run(["--items", mixedItems, "--events", mixed, "--systems", "popularity", "--strict"]);
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toMatch(/refusing to evaluate \(--strict\)/);
+    const allBad = path.join(dir, "all-bad.jsonl");
+    await writeFile(allBad, bad.join("\n"));
+    const nothing = await run(["--items", items, "--events", allBad]);
+    expect(nothing.code).toBe(1);
+    expect(nothing.stderr).toMatch(/no valid events: nothing to evaluate/);
+  });
+
+  it("with --strict, refuses bad items with line numbers, and says what is wrong with the command line", async () => {
     const badItems = path.join(dir, "bad-items.jsonl");
     await writeFile(badItems, [JSON.stringify({ id: "a", title: "A" }), JSON.stringify({ id: "b" }), JSON.stringify({ id: "c", title: "C", price: "cheap" })].join("\n"));
-    const items1 = await run(["--items", badItems, "--events", events]);
+    const items1 = await run(["--items", badItems, "--events", events, "--strict"]);
     expect(items1.code).toBe(1);
     expect(items1.stderr).toMatch(/line 2 .*title/);
     expect(items1.stderr).toMatch(/line 3 .*price/);

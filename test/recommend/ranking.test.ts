@@ -86,7 +86,7 @@ function sources(options: { collab?: CooccurrenceModel; popular?: Record<string,
 const e = (itemId: string, type: EventType, agoMs: number, value?: number): ShopperEvent => ({ userId: "me", itemId, type, ts: NOW - agoMs, value });
 
 function rank(src: RankingSources, shopper: Partial<ShopperInput>, options: { limit?: number; filters?: Filters; config?: Partial<RankingConfig>; weights?: Partial<RankingWeights>; only?: boolean; capBrands?: boolean } = {}): Ranked[] {
-  const zero: RankingWeights = { content: 0, session: 0, collaborative: 0, popularity: 0, recency: 0 };
+  const zero: RankingWeights = { content: 0, session: 0, collaborative: 0, model: 0, popularity: 0, recency: 0 };
   const weights = options.only ? { ...zero, ...options.weights } : { ...DEFAULT_RANKING.weights, ...options.weights };
   return rankForShopper(
     src,
