@@ -10,7 +10,7 @@ import type { ProfileVectors, ShopperProfile } from "../shoppers/index.ts";
 import type { Product, ShopperEvent, Store } from "../store/types.ts";
 import type { CompiledFilter } from "./catalog.ts";
 import { type CooccurrenceOptions, CooccurrenceModel } from "./collab/cooccurrence.ts";
-import { fitEase, ImplicitData, type ItemItemModel } from "./collab/implicit.ts";
+import { fitEaseInWorker, ImplicitData, type ItemItemModel } from "./collab/implicit.ts";
 import { DEFAULT_EASE, type EaseSettings, type Tuning, tunedRanking } from "./eval/tune.ts";
 import { loadTuning, tuneAndStore } from "./eval/tune-store.ts";
 import { BuiltinEmbedder, type BuiltinEmbedderOptions } from "./embedders/builtin.ts";
@@ -360,9 +360,8 @@ export class CatalogRecommender implements Recommender {
           this.modelInfo = null;
           continue;
         }
-        // Yield once so requests queued meanwhile are answered before the fit takes the core.
-        await new Promise((resolve) => setImmediate(resolve));
-        const fit = fitEase(data, { lambda: settings.lambda, minSupport: this.collab?.minSupport });
+        // In a worker: the inversion is n³ and would hold the event loop for seconds to minutes.
+        const fit = await fitEaseInWorker(data, { lambda: settings.lambda, minSupport: this.collab?.minSupport });
         this.model = fit.model;
         this.modelInfo = { ...fit.model.describe(), shoppers: data.users, fitSeconds: Number(fit.seconds.toFixed(2)), peakMb: Math.round(fit.peakBytes / 2 ** 20) };
         this.options.logger?.info({ ...this.modelInfo, ms: Date.now() - started }, "learned model (EASE) fitted");

@@ -298,26 +298,62 @@ export interface EaseFit {
   peakBytes: number;
 }
 
-/** Fits EASE on `data` (its Gram matrix is left untouched). */
-export function fitEase(data: ImplicitData, options: EaseOptions = {}): EaseFit {
-  const started = performance.now();
-  const lambda = options.lambda ?? 200;
-  const minSupport = Math.max(1, Math.floor(options.minSupport ?? 2));
-  const n = data.size;
-  const p = Float64Array.from(data.gram);
+/**
+ * EASE's closed form on a Gram matrix: B = −P / diag(P) with P = (G + λI)⁻¹, zero on the diagonal
+ * and between items fewer than `minSupport` shoppers had together. Pure, so a worker can run it.
+ */
+export function easeWeights(gram: Float64Array, n: number, lambda: number, minSupport: number): { weights: Float32Array; peakBytes: number } {
+  const p = Float64Array.from(gram);
   for (let i = 0; i < n; i++) p[i * n + i]! += lambda;
   invertSpd(p, n);
   const b = new Float32Array(n * n);
   for (let i = 0; i < n; i++) {
     const o = i * n;
     for (let j = 0; j < n; j++) {
-      if (i === j || data.gram[o + j]! < minSupport) continue;
+      if (i === j || gram[o + j]! < minSupport) continue;
       b[o + j] = -p[o + j]! / p[j * n + j]!;
     }
   }
-  const seconds = (performance.now() - started) / 1000;
-  const model = new DenseItemItem("ease", data, b, { lambda, minSupport, fitSeconds: Number(seconds.toFixed(2)) });
-  return { model, seconds, bytes: b.byteLength, peakBytes: p.byteLength + data.gram.byteLength + b.byteLength };
+  return { weights: b, peakBytes: p.byteLength + gram.byteLength + b.byteLength };
+}
+
+const easeSettings = (options: EaseOptions) => ({ lambda: options.lambda ?? 200, minSupport: Math.max(1, Math.floor(options.minSupport ?? 2)) });
+
+function easeFit(data: ImplicitData, options: EaseOptions, computed: { weights: Float32Array; peakBytes: number }, seconds: number): EaseFit {
+  const { lambda, minSupport } = easeSettings(options);
+  const model = new DenseItemItem("ease", data, computed.weights, { lambda, minSupport, fitSeconds: Number(seconds.toFixed(2)) });
+  return { model, seconds, bytes: computed.weights.byteLength, peakBytes: computed.peakBytes };
+}
+
+/** Fits EASE on `data` (its Gram matrix is left untouched), in this thread: for batch tools. */
+export function fitEase(data: ImplicitData, options: EaseOptions = {}): EaseFit {
+  const started = performance.now();
+  const { lambda, minSupport } = easeSettings(options);
+  const computed = easeWeights(data.gram, data.size, lambda, minSupport);
+  return easeFit(data, options, computed, (performance.now() - started) / 1000);
+}
+
+/**
+ * Fits EASE in a worker thread, so a running service keeps answering while the n³ inversion runs
+ * (seconds to minutes for thousands of items). In this thread if no worker can start.
+ */
+export async function fitEaseInWorker(data: ImplicitData, options: EaseOptions = {}): Promise<EaseFit> {
+  const started = performance.now();
+  const { lambda, minSupport } = easeSettings(options);
+  const { Worker } = await import("node:worker_threads");
+  const gram = Float64Array.from(data.gram);
+  let worker: InstanceType<typeof Worker>;
+  try {
+    worker = new Worker(new URL("./ease-worker.mjs", import.meta.url), { workerData: { gram, n: data.size, lambda, minSupport }, transferList: [gram.buffer] });
+  } catch {
+    return fitEase(data, options);
+  }
+  const computed = await new Promise<{ weights: Float32Array; peakBytes: number }>((resolve, reject) => {
+    worker.once("message", (m: { ok: true; weights: Float32Array; peakBytes: number } | { ok: false; message: string }) => (m.ok ? resolve(m) : reject(new Error(m.message))));
+    worker.once("error", reject);
+    worker.once("exit", (code) => reject(new Error(`EASE worker exited with code ${code}`)));
+  });
+  return easeFit(data, options, computed, (performance.now() - started) / 1000);
 }
 
 export interface ItemKnnOptions {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fitEase, fitItemKnn, ImplicitData, invertSpd } from "../../recommend/collab/implicit.ts";
+import { fitEase, fitEaseInWorker, fitItemKnn, ImplicitData, invertSpd } from "../../recommend/collab/implicit.ts";
 import { mulberry32 } from "../../recommend/demo/prng.ts";
 import type { ShopperEvent } from "../../store/types.ts";
 
@@ -50,6 +50,16 @@ describe("EASE", () => {
       expect(top[0]).toBe(`b${i}`);
       expect(top.indexOf("popular")).not.toBe(0);
     }
+  });
+
+  it("fits the same weights in a worker thread as in this one, leaving the Gram matrix untouched", async () => {
+    const gram = Float64Array.from(data.gram);
+    const here = fitEase(data, { lambda: 20 });
+    const there = await fitEaseInWorker(data, { lambda: 20 });
+    expect(data.gram).toEqual(gram);
+    const scores = (m: typeof here.model) => m.score([{ itemId: "a3", type: "purchase" }, { itemId: "noise7", type: "view" }]);
+    expect(scores(there.model)).toEqual(scores(here.model));
+    expect(there.bytes).toBe(here.bytes);
   });
 
   it("keeps no weight between items fewer than minSupport shoppers had together", () => {
