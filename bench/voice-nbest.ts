@@ -12,7 +12,7 @@
  *   npx tsx bench/voice-nbest.ts [--voices slt,awb,rms] [--nbest 10]
  *   npx tsx bench/voice-nbest.ts --manifest /work/data-voice/snips/manifest.jsonl --train /work/data-voice/snips/train.jsonl
  */
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { trainIntentClassifier } from "../intents/classifier/index.ts";
 import type { IntentClassifier, LabelledUtterance } from "../intents/types.ts";
@@ -69,22 +69,29 @@ if (manifest) {
 }
 
 const classifier: IntentClassifier = await trainIntentClassifier(train);
-const model = await buildDomainModel(sentences, { cacheDir });
-const stt = new PocketsphinxSpeechToText({ lmPath: model.lmPath, dictPath: model.dictPath, nbest, timeoutMs: 120_000 });
-await stt.warmUp();
-const lists: TranscriptAlternative[][] = [];
+let lists: TranscriptAlternative[][] = [];
 let audioMs = 0;
 let ms = 0;
-for (const it of items) {
-  const pcm = toPipelineRate(await readAudioFile(it.wav));
-  audioMs += pcm.samples.length / 16;
-  const t0 = performance.now();
-  // Once more after a failure: on a shared machine a paused process can outlast any timeout.
-  const r = await stt.transcribe(pcm, { locale: "en" }).catch(() => stt.transcribe(pcm, { locale: "en" }));
-  ms += performance.now() - t0;
-  lists.push(r.alternatives?.length ? r.alternatives : [{ text: r.text, score: 0 }]);
+const load = arg("load");
+if (load && existsSync(load)) {
+  // Decoded before (--save): score new reading rules without decoding again.
+  ({ lists, audioMs, ms } = JSON.parse(readFileSync(load, "utf8")) as { lists: TranscriptAlternative[][]; audioMs: number; ms: number });
+} else {
+  const model = await buildDomainModel(sentences, { cacheDir });
+  const stt = new PocketsphinxSpeechToText({ lmPath: model.lmPath, dictPath: model.dictPath, nbest, timeoutMs: 120_000 });
+  await stt.warmUp();
+  for (const it of items) {
+    const pcm = toPipelineRate(await readAudioFile(it.wav));
+    audioMs += pcm.samples.length / 16;
+    const t0 = performance.now();
+    // Once more after a failure: on a shared machine a paused process can outlast any timeout.
+    const r = await stt.transcribe(pcm, { locale: "en" }).catch(() => stt.transcribe(pcm, { locale: "en" }));
+    ms += performance.now() - t0;
+    lists.push(r.alternatives?.length ? r.alternatives : [{ text: r.text, score: 0 }]);
+  }
+  await stt.close();
+  if (arg("save")) writeFileSync(arg("save")!, JSON.stringify({ items, lists, audioMs, ms }));
 }
-await stt.close();
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const acc = (pred: (i: number) => string) => items.filter((it, i) => pred(i) === it.intent).length / items.length;
@@ -95,13 +102,17 @@ const wer1 = corpusWer(items.map((it, i) => ({ reference: it.text, hypothesis: l
 console.log(`decoded with ${nbest}-best: RTF ${(ms / audioMs).toFixed(3)} (wall, shared machine), mean ${(lists.reduce((s, l) => s + l.length, 0) / lists.length).toFixed(1)} distinct alternatives`);
 console.log(`intent accuracy from the reference text        ${pct(fromText)}`);
 console.log(`intent accuracy from speech, 1-best            ${pct(oneBest)}   (WER ${pct(wer1)})`);
-for (const mode of ["confident", "marginal"] as const) {
-  for (const temperature of [10, 30, 100, 300, 1000, 3000, 1e9]) {
-    const choices = lists.map((l) => chooseByIntent(l, classifier, { mode, temperature }));
-    const a = acc((i) => choices[i].intent);
-    const wer = corpusWer(items.map((it, i) => ({ reference: it.text, hypothesis: choices[i].text })));
-    console.log(`  N-best ${mode.padEnd(9)} T=${String(temperature).padEnd(6)}                ${pct(a)}   (WER of chosen ${pct(wer)})`);
-  }
+const rules: [string, Parameters<typeof chooseByIntent>[2]][] = [];
+for (const temperature of [10, 30, 100, 300, 1000]) {
+  rules.push([`confident T=${temperature}`, { mode: "confident", temperature }], [`marginal  T=${temperature}`, { mode: "marginal", temperature }], [`vote      T=${temperature}`, { mode: "vote", temperature }]);
+  for (const keepAbove of [0.5, 0.7, 0.9]) rules.push([`rescue    T=${temperature} keep>=${keepAbove}`, { mode: "rescue", temperature, keepAbove }]);
+}
+for (const top of [3, 5]) for (const keepAbove of [0.5, 0.7]) rules.push([`rescue    T=100 keep>=${keepAbove} top ${top}`, { mode: "rescue", temperature: 100, keepAbove, top }]);
+for (const [label, options] of rules) {
+  const choices = lists.map((l) => chooseByIntent(l, classifier, options));
+  const a = acc((i) => choices[i].intent);
+  const wer = corpusWer(items.map((it, i) => ({ reference: it.text, hypothesis: choices[i].text })));
+  console.log(`  N-best ${label.padEnd(36)} ${pct(a)}   (WER of chosen ${pct(wer)}, ${choices.filter((c) => c.index > 0).length} changed)`);
 }
 console.log(`oracle (some alternative gives the right intent) ${pct(oracle)}`);
 const groups = [...new Set(items.map((i) => i.group))];
