@@ -9,7 +9,10 @@
  * even positions (sorted by id), `--split test` the others, `--split all` (default) every line.
  * `--peak -29` first scales every recording so that its peak is at -29 dBFS (a quiet microphone).
  *
- *   npx tsx bench/voice-human.ts --manifest /work/data-voice/librispeech/manifest.jsonl [--split dev] [--only <regex>] [--peak -29]
+ * `--runs runs.json` replaces the built-in list of configurations with `[{label, weight, decoder?, normalize?}]`
+ * (weight 1 = pocketsphinx's generic model alone); `--limit N` takes the first N recordings.
+ *
+ *   npx tsx bench/voice-human.ts --manifest /work/data-voice/librispeech/manifest.jsonl [--split dev] [--only <regex>] [--peak -29] [--limit 24]
  */
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
