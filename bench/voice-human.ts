@@ -73,16 +73,18 @@ const cacheDir = path.join(process.env.CONCIERGE_DATA_DIR ?? "./data", "voice");
 mkdirSync(cacheDir, { recursive: true });
 const corpus = domainCorpus({ utterances: loadShippedIntents(["en"]).map((u) => u.text), products: await readCatalogueText(DEMO_CATALOG_PATH) });
 const models = new Map<string, Promise<DomainModel>>();
-const lm = (weight: number): Promise<{ lmPath: string; dictPath: string }> => {
+const lm = (weight: number, topN?: number): Promise<{ lmPath: string; dictPath: string }> => {
   if (weight >= 1) return Promise.resolve({ lmPath: GENERIC_LM, dictPath: DEFAULT_DICT });
-  const key = String(weight);
-  if (!models.has(key)) models.set(key, buildDomainModel(corpus, { cacheDir, background: weight > 0 ? { weight } : false }));
+  const key = `${weight}/${topN ?? ""}`;
+  if (!models.has(key)) models.set(key, buildDomainModel(corpus, { cacheDir, background: weight > 0 ? { weight, ...(topN ? { topN } : {}) } : false }));
   return models.get(key)!;
 };
 
 export interface HumanRun {
   label: string;
   weight: number;
+  /** The generic model's most frequent words kept in the mixture (default DEFAULT_BACKGROUND's). */
+  topN?: number;
   decoder?: Partial<DecoderSettings>;
   normalize?: boolean;
 }
@@ -105,7 +107,7 @@ function decoderCpuSeconds(dir: string): number {
 
 async function measure(run: HumanRun) {
   if (only && !only.test(run.label)) return;
-  const model = await lm(run.weight);
+  const model = await lm(run.weight, run.topN);
   const stt = new PocketsphinxSpeechToText({ ...model, decoder: run.decoder, normalize: run.normalize ?? true, timeoutMs: 120_000 });
   await stt.warmUp();
   const dir = await stt.workDirectory();
