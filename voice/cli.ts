@@ -8,16 +8,17 @@ import { resolveOptionsFrom } from "../core/models.ts";
 import { createProgress } from "../core/progress.ts";
 import { parseInput } from "../core/validation.ts";
 import { detectLocale } from "../intents/language.ts";
-import { loadIntentFile, loadShippedIntents } from "../intents/shipped.ts";
-import type { IntentClassifier } from "../intents/types.ts";
+import { loadShippedIntents } from "../intents/shipped.ts";
+import { type IntentClassifier, OUT_OF_SCOPE } from "../intents/types.ts";
 import { DEMO_CATALOG_PATH } from "../recommend/demo/index.ts";
 import { concatPcm, durationMs, readAudioFile, silence, toPipelineRate, writeWavFile } from "./audio.ts";
 import { voiceSettingsFromEnv } from "./config.ts";
-import { percentile, readManifest } from "./eval/manifest.ts";
+import { readLabelledFile, skippedWarning } from "./eval/labelled.ts";
+import { loadManifest, percentile } from "./eval/manifest.ts";
 import { corpusWer } from "./eval/wer.ts";
-import { type CatalogueText, type DomainSources, readCatalogueText, SpeechRecognizer } from "./stt/index.ts";
+import { type CatalogueText, chooseByIntent, type DomainSources, readCatalogueText, SpeechRecognizer } from "./stt/index.ts";
 import { LocaleTextToSpeech, synthesizeStream } from "./tts/index.ts";
-import type { Pcm } from "./types.ts";
+import type { Pcm, TranscriptAlternative } from "./types.ts";
 import { findUtterances, loadVad } from "./vad/index.ts";
 
 type Flags = Record<string, string | boolean>;
@@ -51,10 +52,12 @@ function parseArgs(args: string[], booleans: string[], aliases: Record<string, s
 }
 
 const locale = z.enum(["en", "zh"]);
+/** Alternatives `voice eval` asks the built-in recogniser for when there are intents to score. */
+export const DEFAULT_EVAL_NBEST = 10;
 const usage = {
   tts: 'usage: concierge tts "text" -o out.wav [--locale en|zh] [--voice name] [--rate 0.5-2]',
   stt: "usage: concierge stt file.wav|.flac|.ogg|.mp3 [--locale en|zh] [--json]",
-  eval: "usage: concierge voice eval --manifest m.jsonl [--train train.jsonl] [--catalog products.jsonl] [--json]",
+  eval: "usage: concierge voice eval --manifest m.jsonl [--train train.jsonl] [--catalog products.jsonl] [--nbest N] [--strict] [--json]",
 };
 
 function rejectUnknown(flags: Flags, known: string[], help: string): void {
@@ -102,12 +105,12 @@ function catalogueFile(explicit: string | undefined, configured: string | undefi
   return DEMO_CATALOG_PATH;
 }
 
-async function recognizer(sources: DomainSources, quiet = false): Promise<SpeechRecognizer> {
+async function recognizer(sources: DomainSources, quiet = false, nbest = 0): Promise<SpeechRecognizer> {
   const config = loadConfig();
   const settings = voiceSettingsFromEnv();
   const cacheDir = path.join(config.dataDir, "voice");
   await mkdir(cacheDir, { recursive: true });
-  const stt = await SpeechRecognizer.load({ settings: settings.stt, sources, cacheDir, resolve: resolveOptionsFrom(config) });
+  const stt = await SpeechRecognizer.load({ settings: settings.stt, sources, cacheDir, resolve: resolveOptionsFrom(config), nbest });
   if (!quiet) process.stderr.write(`speech-to-text: ${stt.name} (${stt.tier}; domain model ${stt.domain.words} words)\n`);
   return stt;
 }
@@ -121,13 +124,21 @@ async function shippedSources(catalog?: string): Promise<DomainSources> {
 
 /** Long recordings are cut at pauses first, so no single decode grows with the file. */
 async function transcribeLong(stt: SpeechRecognizer, pcm: Pcm, loc: "en" | "zh"): Promise<string> {
-  if (durationMs(pcm) <= 20_000) return (await stt.transcribe(pcm, { locale: loc })).text;
+  return (await transcribeWithAlternatives(stt, pcm, loc)).text;
+}
+
+/** As transcribeLong, with the recogniser's N-best list when it gave one (recordings up to 20 s). */
+async function transcribeWithAlternatives(stt: SpeechRecognizer, pcm: Pcm, loc: "en" | "zh"): Promise<{ text: string; alternatives?: TranscriptAlternative[] }> {
+  if (durationMs(pcm) <= 20_000) {
+    const t = await stt.transcribe(pcm, { locale: loc });
+    return { text: t.text, alternatives: t.alternatives };
+  }
   const vad = await loadVad({ resolve: resolveOptionsFrom(loadConfig()) });
   try {
     const parts = await findUtterances(pcm, vad.create(), { endOfTurnSilenceMs: 500, maxUtteranceMs: 15_000 });
     const texts: string[] = [];
     for (const u of parts) texts.push((await stt.transcribe(u.pcm, { locale: loc })).text);
-    return texts.filter(Boolean).join(" ");
+    return { text: texts.filter(Boolean).join(" ") };
   } finally {
     await vad.release();
   }
@@ -164,9 +175,16 @@ export async function stt(args: string[]): Promise<number> {
 export interface VoiceEvalResult {
   n: number;
   wer: number;
+  /** Intent accuracy from speech: the N-best list read with the classifier when --nbest > 1, else the recogniser's best transcript. */
   intentAccuracy: number | null;
+  /** From the recogniser's single best transcript. */
+  intentAccuracyOneBest: number | null;
+  /** From the manifest's reference text: the classifier's own ceiling on these sentences. */
+  intentAccuracyText: number | null;
   sttRealTimeFactor: number;
   latencyMs: { stt: { p50: number; p95: number }; nlu: { p50: number; p95: number }; ttsFirstAudio: { p50: number; p95: number } };
+  /** Manifest lines and --train lines that were skipped as invalid. */
+  skipped: { manifest: number; train: number };
   seconds: number;
 }
 
@@ -175,24 +193,38 @@ const stats = (xs: number[]) => ({ p50: round(percentile(xs, 0.5), 1), p95: roun
 
 /**
  * `concierge voice eval --manifest m.jsonl [--train train.jsonl]`: word error rate, intent
- * accuracy from speech and per-stage latency. With --train, the intent classifier is trained on
- * that file and the recogniser's domain model is built from its texts; otherwise the shipped
- * intents and the catalogue serve both.
+ * accuracy from speech (and from the reference text, beside it) and per-stage latency. With
+ * --train, the intent classifier is trained on that file exactly as `concierge nlu test --train`
+ * does (any intent names, "oos" for out of scope) and the recogniser's domain model is built from
+ * its texts; otherwise the shipped intents and the catalogue serve both. Invalid lines in either
+ * file are skipped with one warning each that counts and names the first few; a file with no valid
+ * line is refused, and --strict refuses any invalid line. With intents to score, the recogniser's
+ * N-best list (--nbest, default 10; 1 turns it off) is read with the classifier's confidence.
  */
 export async function voiceEval(args: string[]): Promise<number> {
   const started = performance.now();
-  const { flags } = parseArgs(args, ["json", "help"], { h: "help" });
+  const { flags } = parseArgs(args, ["json", "help", "strict"], { h: "help" });
   if (flags.help) {
     process.stdout.write(`${usage.eval}\n`);
     return 0;
   }
-  rejectUnknown(flags, ["manifest", "train", "catalog", "json", "locale"], usage.eval);
+  rejectUnknown(flags, ["manifest", "train", "catalog", "json", "locale", "strict", "nbest"], usage.eval);
   const opts = parseInput(
-    z.object({ manifest: z.string().min(1, "--manifest m.jsonl is required"), train: z.string().optional(), catalog: z.string().optional(), locale: locale.optional() }),
-    { manifest: flags.manifest ?? "", train: flags.train, catalog: flags.catalog, locale: flags.locale },
+    z.object({
+      manifest: z.string().min(1, "--manifest m.jsonl is required"),
+      train: z.string().optional(),
+      catalog: z.string().optional(),
+      locale: locale.optional(),
+      nbest: z.coerce.number().int().min(1).max(50).default(DEFAULT_EVAL_NBEST),
+    }),
+    { manifest: flags.manifest ?? "", train: flags.train, catalog: flags.catalog, locale: flags.locale, nbest: flags.nbest },
     "voice eval arguments",
   );
-  const items = await readManifest(opts.manifest, { maxItems: 100_000 });
+  const strict = Boolean(flags.strict);
+  const manifest = await loadManifest(opts.manifest, { maxItems: 100_000, strict });
+  if (manifest.skipped.length) process.stderr.write(`warning: ${skippedWarning(opts.manifest, manifest.skipped, manifest.total)}\n`);
+  const items = manifest.items;
+  let trainSkipped = 0;
 
   const progress = createProgress("voice eval", items.length + 2);
   // Loaded here, so `concierge stt` and `tts` do not pay for the classifier's modules.
@@ -200,17 +232,24 @@ export async function voiceEval(args: string[]): Promise<number> {
   let classifier: IntentClassifier | undefined;
   let sources: DomainSources;
   if (opts.train) {
-    const examples = loadIntentFile(opts.train);
-    classifier = await trainIntentClassifier(examples);
+    const train = readLabelledFile(opts.train, "--train", { strict });
+    trainSkipped = train.skipped.length;
+    if (train.skipped.length) process.stderr.write(`warning: ${skippedWarning(opts.train, train.skipped, train.items.length + train.skipped.length)}\n`);
+    if (!train.items.some((e) => e.intent !== OUT_OF_SCOPE)) throw new ValidationError(`--train: ${opts.train} has no in-scope examples (every intent is "${OUT_OF_SCOPE}")`);
+    const known = new Set(train.items.map((e) => e.intent));
+    const unknown = [...new Set(items.filter((i) => i.intent && !known.has(i.intent)).map((i) => i.intent!))];
+    if (unknown.length) process.stderr.write(`warning: ${unknown.length} intent${unknown.length === 1 ? "" : "s"} of the manifest never occur${unknown.length === 1 ? "s" : ""} in --train (${unknown.slice(0, 3).join(", ")}${unknown.length > 3 ? ", …" : ""}): those lines can only count as wrong\n`);
+    classifier = await trainIntentClassifier(train.items);
     const products = opts.catalog ? await readCatalogueText(opts.catalog) : [];
-    sources = { utterances: examples.map((e) => e.text), products };
+    sources = { utterances: train.items.map((e) => e.text), products };
   } else {
     sources = await shippedSources(opts.catalog);
     const needsIntents = items.some((i) => i.intent);
     if (needsIntents) classifier = await trainIntentClassifier(loadShippedIntents());
   }
   progress.tick();
-  const engine = await recognizer(sources, true);
+  const nbest = classifier && items.some((i) => i.intent) ? opts.nbest : 1;
+  const engine = await recognizer(sources, true, nbest);
   const speaker = new LocaleTextToSpeech(voiceSettingsFromEnv().tts);
   progress.tick();
 
@@ -222,15 +261,18 @@ export async function voiceEval(args: string[]): Promise<number> {
   let sttTotal = 0;
   let labelled = 0;
   let correct = 0;
+  let correctOneBest = 0;
+  let correctText = 0;
   const failures: string[] = [];
   try {
     for (const item of items) {
       const loc = opts.locale ?? detectLocale(item.text);
       let hypothesis = "";
+      let alternatives: TranscriptAlternative[] | undefined;
       try {
         const pcm = toPipelineRate(await readAudioFile(item.wav));
         const t0 = performance.now();
-        hypothesis = await transcribeLong(engine, pcm, loc);
+        ({ text: hypothesis, alternatives } = await transcribeWithAlternatives(engine, pcm, loc));
         const ms = performance.now() - t0;
         sttMs.push(ms);
         sttTotal += ms;
@@ -242,9 +284,12 @@ export async function voiceEval(args: string[]): Promise<number> {
       if (item.intent && classifier) {
         labelled++;
         const t1 = performance.now();
-        const predicted = classifier.predict(hypothesis).intent;
+        const oneBest = classifier.predict(hypothesis).intent;
+        const chosen = nbest > 1 && alternatives && alternatives.length > 1 ? chooseByIntent(alternatives, classifier).intent : oneBest;
         nluMs.push(performance.now() - t1);
-        if (predicted === item.intent) correct++;
+        if (chosen === item.intent) correct++;
+        if (oneBest === item.intent) correctOneBest++;
+        if (classifier.predict(item.text).intent === item.intent) correctText++;
       }
       // The reply side of a voice turn: time until the first synthesised sentence of a reply this long.
       const t2 = performance.now();
@@ -267,8 +312,11 @@ export async function voiceEval(args: string[]): Promise<number> {
     n: items.length,
     wer: round(corpusWer(pairs)),
     intentAccuracy: labelled ? round(correct / labelled) : null,
+    intentAccuracyOneBest: labelled ? round(correctOneBest / labelled) : null,
+    intentAccuracyText: labelled ? round(correctText / labelled) : null,
     sttRealTimeFactor: audioMs ? round(sttTotal / audioMs) : 0,
     latencyMs: { stt: stats(sttMs), nlu: stats(nluMs), ttsFirstAudio: stats(ttsMs) },
+    skipped: { manifest: manifest.skipped.length, train: trainSkipped },
     seconds: round((performance.now() - started) / 1000, 2),
   };
   for (const f of failures.slice(0, 10)) process.stderr.write(`warning: ${f}\n`);
@@ -280,7 +328,7 @@ export async function voiceEval(args: string[]): Promise<number> {
   const lines = [
     `voice eval: ${result.n} utterances, ${(audioMs / 1000).toFixed(1)} s of audio, recogniser ${engine.name} (${engine.tier})`,
     `  word error rate       ${(result.wer * 100).toFixed(1)}%`,
-    `  intent accuracy       ${result.intentAccuracy === null ? "n/a (no intents in the manifest)" : `${(result.intentAccuracy * 100).toFixed(1)}% of ${labelled}`}`,
+    `  intent accuracy       ${result.intentAccuracy === null ? "n/a (no intents in the manifest)" : `${(result.intentAccuracy * 100).toFixed(1)}% of ${labelled} from speech${nbest > 1 ? ` (${nbest}-best read with the classifier; best transcript alone ${((result.intentAccuracyOneBest ?? 0) * 100).toFixed(1)}%)` : ""}, ${((result.intentAccuracyText ?? 0) * 100).toFixed(1)}% from the reference text`}`,
     `  STT real-time factor  ${result.sttRealTimeFactor.toFixed(3)}`,
     `  latency (ms)          stt p50 ${result.latencyMs.stt.p50} p95 ${result.latencyMs.stt.p95} | nlu p50 ${result.latencyMs.nlu.p50} p95 ${result.latencyMs.nlu.p95} | tts first audio p50 ${result.latencyMs.ttsFirstAudio.p50} p95 ${result.latencyMs.ttsFirstAudio.p95}`,
     `  took                  ${result.seconds} s`,

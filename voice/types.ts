@@ -20,8 +20,16 @@ export interface VoiceActivityDetector {
   reset(): void;
 }
 
+/** One of the recogniser's alternative transcripts, with its path score (log scale; higher is better). */
+export interface TranscriptAlternative {
+  text: string;
+  score: number;
+}
+
 export interface Transcript {
   text: string;
+  /** The recogniser's N-best list when asked for it, best first (the first is `text`). */
+  alternatives?: TranscriptAlternative[];
   /** 0–1 when the recogniser reports it. */
   confidence?: number;
   /** Wall-clock time the recogniser took. */

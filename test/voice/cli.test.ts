@@ -96,7 +96,7 @@ describe("concierge voice eval", () => {
     // Every line was read and transcribed, the FLAC one included: no warnings.
     expect(vi.mocked(process.stderr.write).mock.calls.map(String).filter((c) => c.includes("warning"))).toEqual([]);
     const result = JSON.parse(out);
-    expect(Object.keys(result).sort()).toEqual(["intentAccuracy", "latencyMs", "n", "seconds", "sttRealTimeFactor", "wer"]);
+    expect(Object.keys(result).sort()).toEqual(["intentAccuracy", "intentAccuracyOneBest", "intentAccuracyText", "latencyMs", "n", "seconds", "skipped", "sttRealTimeFactor", "wer"]);
     expect(Object.keys(result.latencyMs).sort()).toEqual(["nlu", "stt", "ttsFirstAudio"]);
     for (const stage of ["stt", "nlu", "ttsFirstAudio"]) expect(Object.keys(result.latencyMs[stage]).sort()).toEqual(["p50", "p95"]);
     expect(result.n).toBe(3);
@@ -120,17 +120,60 @@ describe("concierge voice eval", () => {
     expect(result.wer).toBeLessThanOrEqual(0.5);
   });
 
-  it("rejects a manifest with a bad line, naming the line and field", async () => {
+  it("skips invalid manifest lines with one warning that counts and names them; --strict refuses; nothing valid is refused", async () => {
     const bad = path.join(dir, "bad.jsonl");
-    writeFileSync(bad, `${JSON.stringify({ wav: "u0.wav", text: "ok" })}\n${JSON.stringify({ text: "no wav" })}\n`);
-    captureStdout();
-    const err = await voiceEval(["--manifest", bad]).catch((e) => e);
-    expect(err).toBeInstanceOf(ValidationError);
-    expect(err.message).toMatch(/bad.jsonl:2: wav:/);
+    writeFileSync(bad, `${JSON.stringify({ wav: "u0.wav", text: "where is my order" })}\n${JSON.stringify({ text: "no wav" })}\n{oops\n${JSON.stringify({ wav: "nope.wav", text: "x" })}\n`);
+    const read = captureStdout();
+    expect(await voiceEval(["--manifest", bad, "--json"])).toBe(0);
+    const warnings = vi.mocked(process.stderr.write).mock.calls.map(String).filter((c) => c.startsWith("warning"));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^warning: skipped 3 invalid lines of 4 in .*bad\.jsonl: line 2: wav: .*; line 3: not valid JSON .*; line 4: wav: .*nope\.wav does not exist/);
+    const result = JSON.parse(read());
+    expect(result.n).toBe(1);
+    expect(result.skipped).toEqual({ manifest: 3, train: 0 });
+
+    await expect(voiceEval(["--manifest", bad, "--strict"])).rejects.toThrow(/--manifest: .*bad\.jsonl: 3 invalid lines \(--strict refuses any\): line 2: wav:/);
     const missing = path.join(dir, "missing.jsonl");
     writeFileSync(missing, `${JSON.stringify({ wav: "nope.wav", text: "x" })}\n`);
-    await expect(voiceEval(["--manifest", missing])).rejects.toThrow(/missing.jsonl:1: wav: .*nope.wav does not exist/);
+    const err = await voiceEval(["--manifest", missing]).catch((e) => e);
+    expect(err).toBeInstanceOf(ValidationError);
+    expect(err.message).toMatch(/missing\.jsonl: no valid lines \(1 of 1 invalid\): line 1: wav: .*nope\.wav does not exist/);
     await expect(voiceEval([])).rejects.toThrow(/--manifest m.jsonl is required/);
     expect(readFileSync(bad, "utf8")).toContain("no wav");
+  });
+
+  it("--train takes any labelled file as nlu test does: any intent names, oos, bad lines skipped (or refused with --strict)", async () => {
+    // A public-style set with its own intent names, none of them the shop's.
+    const spoken = [
+      { text: "play some jazz music", intent: "PlayMusic" },
+      { text: "what is the weather in boston", intent: "GetWeather" },
+    ];
+    const lines = spoken.map((it, i) => {
+      writeFileSync(path.join(dir, `c${i}.wav`), encodeWav(fliteSpeech(it.text)));
+      return JSON.stringify({ wav: `c${i}.wav`, text: it.text, intent: it.intent });
+    });
+    const manifest = path.join(dir, "custom.jsonl");
+    writeFileSync(manifest, `${lines.join("\n")}\n`);
+    const train = path.join(dir, "custom-train.jsonl");
+    const examples = [
+      ...["play some jazz", "play music by the beatles", "put on some rock music", "play my workout playlist", "i want to hear some jazz music", "play a song by queen"].map((text) => ({ text, intent: "PlayMusic" })),
+      ...["what is the weather in boston", "will it rain tomorrow", "weather forecast for paris", "is it cold in chicago today", "how hot will it be this weekend", "what's the weather like"].map((text) => ({ text, intent: "GetWeather" })),
+      ...["tell me a joke", "who won the game last night", "how do i bake bread"].map((text) => ({ text, intent: "oos" })),
+    ];
+    writeFileSync(train, [...examples.map((e) => JSON.stringify(e)), JSON.stringify({ text: "", intent: "PlayMusic" }), "not json"].join("\n"));
+    const read = captureStdout();
+    expect(await voiceEval(["--manifest", manifest, "--train", train, "--json"])).toBe(0);
+    const warnings = vi.mocked(process.stderr.write).mock.calls.map(String).filter((c) => c.startsWith("warning"));
+    expect(warnings).toEqual([expect.stringMatching(/^warning: skipped 2 invalid lines of 17 in .*custom-train\.jsonl: line 16: text: must not be empty; line 17: not valid JSON/)]);
+    const result = JSON.parse(read());
+    expect(result.n).toBe(2);
+    expect(result.skipped).toEqual({ manifest: 0, train: 2 });
+    // Scored against the file's own labels: the reference texts are training lines, so the text side is right.
+    expect(result.intentAccuracyText).toBe(1);
+    expect(result.intentAccuracy).toBeGreaterThanOrEqual(0.5);
+    await expect(voiceEval(["--manifest", manifest, "--train", train, "--strict"])).rejects.toThrow(/--train: .*custom-train\.jsonl: 2 invalid lines \(--strict refuses any\)/);
+    const oosOnly = path.join(dir, "oos-only.jsonl");
+    writeFileSync(oosOnly, `${JSON.stringify({ text: "tell me a joke", intent: "oos" })}\n`);
+    await expect(voiceEval(["--manifest", manifest, "--train", oosOnly])).rejects.toThrow(/has no in-scope examples/);
   });
 });

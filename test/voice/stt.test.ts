@@ -138,6 +138,44 @@ describe("pocketsphinx with the domain model", () => {
     await once.close();
   });
 
+  it("returns the N-best list when asked, its first entry the transcript, one request after another", async () => {
+    const nb = new PocketsphinxSpeechToText({ lmPath: model.lmPath, dictPath: model.dictPath, nbest: 8 });
+    try {
+      for (const sentence of ["add the blue hoodie to my cart", "where is my order"]) {
+        const t = await nb.transcribe(fliteSpeech(sentence), { locale: "en" });
+        expect(t.alternatives?.length).toBeGreaterThan(1);
+        expect(t.alternatives?.[0].text).toBe(t.text);
+        expect(new Set(t.alternatives?.map((a) => a.text)).size).toBe(t.alternatives?.length);
+        expect(t.alternatives?.every((a) => Number.isFinite(a.score))).toBe(true);
+        expect(corpusWer([{ reference: sentence, hypothesis: t.text }])).toBeLessThanOrEqual(0.5);
+      }
+      // Silence: no lattice, the (empty) best transcript is all there is.
+      expect((await nb.transcribe(silence(600), { locale: "en" })).alternatives).toEqual([{ text: "", score: 0 }]);
+    } finally {
+      await nb.close();
+    }
+  });
+
+  it("hears a quiet microphone (speech peaking at -35 dBFS) once its level is normalised", async () => {
+    const sentences = ["do you have running shoes in size nine", "I want to return my order", "add it to my cart"];
+    const quiet = sentences.map((s) => {
+      const pcm = fliteSpeech(s);
+      return { samples: Int16Array.from(pcm.samples, (v) => Math.round(v * 10 ** (-32 / 20))), sampleRate: pcm.sampleRate };
+    });
+    const raw = new PocketsphinxSpeechToText({ lmPath: model.lmPath, dictPath: model.dictPath, normalize: false });
+    const pairs = { raw: [] as { reference: string; hypothesis: string }[], normalised: [] as { reference: string; hypothesis: string }[] };
+    try {
+      for (const [i, pcm] of quiet.entries()) {
+        pairs.raw.push({ reference: sentences[i], hypothesis: (await raw.transcribe(pcm, { locale: "en" })).text });
+        pairs.normalised.push({ reference: sentences[i], hypothesis: (await stt.transcribe(pcm, { locale: "en" })).text });
+      }
+    } finally {
+      await raw.close();
+    }
+    expect(corpusWer(pairs.normalised)).toBeLessThanOrEqual(0.34);
+    expect(corpusWer(pairs.normalised)).toBeLessThanOrEqual(corpusWer(pairs.raw));
+  });
+
   it("cleans filler tokens from hypotheses", () => {
     expect(cleanHypothesis("<sil> hello [NOISE] there(2) ++UH++")).toBe("hello there");
   });

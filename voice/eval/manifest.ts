@@ -2,6 +2,7 @@ import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import { ValidationError } from "../../core/errors.ts";
+import { refusal, type SkippedLine } from "./labelled.ts";
 
 export interface ManifestItem {
   /** Absolute path of the WAV. */
@@ -18,8 +19,21 @@ const lineSchema = z.object({
   intent: z.string().trim().min(1).optional(),
 });
 
-/** A voice evaluation manifest: JSON Lines of {"wav" (relative to the manifest), "text", "intent"?}; errors name the line and field. */
-export async function readManifest(file: string, options: { maxItems?: number } = {}): Promise<ManifestItem[]> {
+export interface Manifest {
+  items: ManifestItem[];
+  /** Lines that were not used, with why (a bad line, a missing audio file). */
+  skipped: SkippedLine[];
+  /** Non-blank lines in the file. */
+  total: number;
+}
+
+/**
+ * A voice evaluation manifest: JSON Lines of {"wav" (relative to the manifest), "text", "intent"?}.
+ * Invalid lines (not JSON, a field wrong, the audio file missing) are skipped and reported in
+ * `skipped`, naming the line and field; with `strict` any of them refuses the manifest, and with
+ * no valid line left it is refused either way.
+ */
+export async function loadManifest(file: string, options: { maxItems?: number; strict?: boolean } = {}): Promise<Manifest> {
   let content: string;
   try {
     content = await readFile(file, "utf8");
@@ -28,32 +42,43 @@ export async function readManifest(file: string, options: { maxItems?: number } 
   }
   const dir = path.dirname(path.resolve(file));
   const items: ManifestItem[] = [];
+  const skipped: SkippedLine[] = [];
+  let total = 0;
   const lines = content.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i].trim();
     if (!raw) continue;
-    const where = `${path.basename(file)}:${i + 1}`;
+    total++;
     let parsed: unknown;
     try {
       parsed = JSON.parse(raw);
     } catch (err) {
-      throw new ValidationError(`${where}: not valid JSON (${(err as Error).message})`, { cause: err });
+      skipped.push({ line: i + 1, reason: `not valid JSON (${(err as Error).message})` });
+      continue;
     }
     const result = lineSchema.safeParse(parsed);
     if (!result.success) {
-      throw new ValidationError(`${where}: ${result.error.issues.map((x) => `${x.path.join(".") || "line"}: ${x.message}`).join("; ")}`);
+      skipped.push({ line: i + 1, reason: result.error.issues.map((x) => `${x.path.join(".") || "line"}: ${x.message}`).join("; ") });
+      continue;
     }
     const wav = path.resolve(dir, result.data.wav);
     try {
       if (!(await stat(wav)).isFile()) throw new Error("not a file");
     } catch {
-      throw new ValidationError(`${where}: wav: ${wav} does not exist`);
+      skipped.push({ line: i + 1, reason: `wav: ${wav} does not exist` });
+      continue;
     }
     items.push({ wav, text: result.data.text, intent: result.data.intent, line: i + 1 });
     if (options.maxItems && items.length > options.maxItems) throw new ValidationError(`--manifest: more than ${options.maxItems} items`);
   }
-  if (items.length === 0) throw new ValidationError(`--manifest: ${file} has no items`);
-  return items;
+  if (total === 0) throw new ValidationError(`--manifest: ${file} has no items`);
+  if (items.length === 0 || (options.strict && skipped.length > 0)) throw refusal("--manifest", file, skipped, total, Boolean(options.strict));
+  return { items, skipped, total };
+}
+
+/** A manifest's items, refusing it at any invalid line (the benches' reading: their manifests are generated). */
+export async function readManifest(file: string, options: { maxItems?: number } = {}): Promise<ManifestItem[]> {
+  return (await loadManifest(file, { ...options, strict: true })).items;
 }
 
 /** The value at a fraction of the sorted samples (nearest rank); 0 for none. */

@@ -3,6 +3,7 @@ import type { Logger } from "../../core/logger.ts";
 import { type ResolveOptions, resolveModel } from "../../core/models.ts";
 import { SpeechEngineError } from "../errors.ts";
 import type { Pcm, SpeechToText, Transcript } from "../types.ts";
+import { type ChooseOptions, chooseByIntent, type IntentScorer } from "./choose.ts";
 import { type CatalogueText, domainCorpus } from "./domain.ts";
 import type { FallbackMode } from "./lexicon.ts";
 import { buildDomainModelInWorker, DEFAULT_BACKGROUND, type DomainModel } from "./model-files.ts";
@@ -14,7 +15,8 @@ export { type CatalogueText, type DomainCorpusInput, domainCorpus, productSlots,
 export { chooseWhisperBackend, type CudaProbe, type GpuMode, probeCuda, type WhisperBackend } from "./gpu.ts";
 export { buildLexicon, type FallbackMode, formatDictionary, loadDictionary } from "./lexicon.ts";
 export { type BackgroundOptions, buildDomainModel, buildDomainModelInWorker, DEFAULT_BACKGROUND, DEFAULT_DICT, DEFAULT_HMM, type DomainModel, type DomainModelOptions, GENERIC_LM } from "./model-files.ts";
-export { cleanHypothesis, DEFAULT_DECODER, type DecoderSettings, PocketsphinxSpeechToText, type PocketsphinxOptions } from "./pocketsphinx.ts";
+export { type Choice, type ChooseOptions, chooseByIntent, DEFAULT_CHOOSE, type IntentScorer, alternativeWeights } from "./choose.ts";
+export { cleanHypothesis, DEFAULT_DECODER, type DecoderSettings, PocketsphinxSpeechToText, type PocketsphinxOptions, parseNbest } from "./pocketsphinx.ts";
 export { cleanWhisperText, WHISPER_MODEL_SPEC, WhisperSpeechToText, type WhisperOptions } from "./whisper.ts";
 
 /** What the shop's own language is made of: the recogniser's domain model is built from it. */
@@ -34,6 +36,8 @@ export interface DomainRecognizerOptions {
   fallback?: FallbackMode;
   mode?: "persistent" | "per-utterance";
   timeoutMs?: number;
+  /** Ask the decoder for this many alternative transcripts (see PocketsphinxOptions.nbest). */
+  nbest?: number;
 }
 
 /** Builds (or reuses) the domain language model for these sources. */
@@ -47,7 +51,7 @@ export async function buildDomainLanguageModel(sources: DomainSources, options: 
 /** The built-in recogniser with a language model from these sources. */
 export async function createDomainRecognizer(sources: DomainSources, options: DomainRecognizerOptions): Promise<{ stt: PocketsphinxSpeechToText; model: DomainModel }> {
   const model = await buildDomainLanguageModel(sources, { cacheDir: options.cacheDir, fallback: options.fallback, genericWeight: options.genericWeight });
-  const stt = new PocketsphinxSpeechToText({ lmPath: model.lmPath, dictPath: model.dictPath, decoder: options.decoder, mode: options.mode, timeoutMs: options.timeoutMs });
+  const stt = new PocketsphinxSpeechToText({ lmPath: model.lmPath, dictPath: model.dictPath, decoder: options.decoder, mode: options.mode, timeoutMs: options.timeoutMs, nbest: options.nbest });
   return { stt, model };
 }
 
@@ -84,18 +88,34 @@ export class SpeechRecognizer implements SpeechToText {
     return this.whisper ? "downloaded" : "built-in";
   }
 
-  static async load(options: { settings: SpeechSettings; sources: DomainSources; cacheDir: string; resolve?: ResolveOptions; logger?: Logger }): Promise<SpeechRecognizer> {
+  static async load(options: { settings: SpeechSettings; sources: DomainSources; cacheDir: string; resolve?: ResolveOptions; logger?: Logger; nbest?: number }): Promise<SpeechRecognizer> {
     const { settings, logger } = options;
     const started = Date.now();
-    const { stt, model } = await createDomainRecognizer(options.sources, { cacheDir: options.cacheDir, timeoutMs: settings.timeoutMs, genericWeight: settings.genericWeight });
+    const { stt, model } = await createDomainRecognizer(options.sources, { cacheDir: options.cacheDir, timeoutMs: settings.timeoutMs, genericWeight: settings.genericWeight, nbest: options.nbest });
     logger?.info({ model: "pocketsphinx", tier: "built-in", words: model.words, sentences: model.sentences, cached: model.cached, ms: Date.now() - started }, "STT: domain language model ready");
     const whisper = await loadWhisper(settings, options.resolve, logger);
     return new SpeechRecognizer(stt, whisper, options.cacheDir, model, settings.genericWeight);
   }
 
-  transcribe(audio: Pcm, options: { locale: "en" | "zh"; signal?: AbortSignal }): Promise<Transcript> {
+  private chooser?: { classifier: IntentScorer; options: ChooseOptions };
+
+  /**
+   * Reads the built-in recogniser's N-best list with this intent classifier (voice/stt/choose.ts):
+   * the transcript becomes the alternative whose intent is most probable over the list, which
+   * narrows the gap between understanding from speech and from text (bench/voice-nbest.ts).
+   * Whisper's single transcript is used as it is.
+   */
+  useIntentChooser(classifier: IntentScorer, options: ChooseOptions & { nbest?: number } = {}): void {
+    this.chooser = { classifier, options };
+    this.builtIn.setNbest(options.nbest ?? 10);
+  }
+
+  async transcribe(audio: Pcm, options: { locale: "en" | "zh"; signal?: AbortSignal }): Promise<Transcript> {
     if (this.whisper) return this.whisper.transcribe(audio, options);
-    return this.builtIn.transcribe(audio, options);
+    const t = await this.builtIn.transcribe(audio, options);
+    if (!this.chooser || !t.alternatives || t.alternatives.length < 2) return t;
+    const choice = chooseByIntent(t.alternatives, this.chooser.classifier, this.chooser.options);
+    return { ...t, text: choice.text };
   }
 
   /** Rebuilds the domain language model from new sources (e.g. after a catalogue import). */

@@ -1,12 +1,13 @@
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { toPipelineRate } from "../audio.ts";
+import { type LevelOptions, normalizeLevel } from "../audio/level.ts";
 import { concatPcm, int16ToBytes, silence } from "../audio/pcm.ts";
 import { abortedError, SpeechEngineError } from "../errors.ts";
-import type { Pcm, SpeechToText, Transcript } from "../types.ts";
+import type { Pcm, SpeechToText, Transcript, TranscriptAlternative } from "../types.ts";
 import { DEFAULT_HMM } from "./model-files.ts";
 import { RecognitionQueue } from "./queue.ts";
 
@@ -29,6 +30,16 @@ export interface DecoderSettings {
   /** Compute the acoustic model every Nth frame (2 halves the work at some accuracy cost). */
   ds: number;
   topn: number;
+  /** Language model weight of the second (flat-lexicon) pass. */
+  fwdflatlw: number;
+  /** Language model weight of the third (lattice best-path) pass. */
+  bestpathlw: number;
+  /** Spectral-subtraction noise removal in the mel energies. */
+  removeNoise: boolean;
+  /** The decoder's own energy-based silence removal. */
+  removeSilence: boolean;
+  /** Half a bit of noise added to the input (keeps digital silence from giving log(0) energies). */
+  dither: boolean;
 }
 
 export const DEFAULT_DECODER: DecoderSettings = {
@@ -43,6 +54,11 @@ export const DEFAULT_DECODER: DecoderSettings = {
   cmn: "live",
   ds: 1,
   topn: 4,
+  fwdflatlw: 8.5,
+  bestpathlw: 9.5,
+  removeNoise: true,
+  removeSilence: true,
+  dither: false,
 };
 
 export interface PocketsphinxOptions {
@@ -57,6 +73,13 @@ export interface PocketsphinxOptions {
   mode?: "persistent" | "per-utterance";
   /** The program. Default pocketsphinx_batch (Debian's pocketsphinx package). */
   program?: string;
+  /**
+   * Bring each utterance's level into the normal range before decoding (voice/audio/level.ts).
+   * Default on; false, or options for the target and the largest gain.
+   */
+  normalize?: boolean | LevelOptions;
+  /** Also return up to this many alternative transcripts (the decoder's N-best list), best first. Default 0. */
+  nbest?: number;
 }
 
 /** The flags for one decoder process. */
@@ -81,14 +104,27 @@ export function decoderArgs(options: PocketsphinxOptions, workDir: string): stri
     ["-cmn", d.cmn],
     ["-ds", String(d.ds)],
     ["-topn", String(d.topn)],
+    ["-fwdflatlw", String(d.fwdflatlw)],
+    ["-bestpathlw", String(d.bestpathlw)],
+    ["-remove_noise", yn(d.removeNoise)],
+    ["-remove_silence", yn(d.removeSilence)],
+    ["-dither", yn(d.dither)],
+    ...(options.nbest && options.nbest > 1 ? [["-nbest", String(options.nbest)], ["-nbestdir", workDir], ["-nbestext", NBEST_EXT]] : []),
   ].flat();
 }
 
 interface Pending {
   id: string;
+  /** With N-best on: a tiny utterance sent after the real one, whose answer means the N-best file of the real one is complete. */
+  flushId?: string;
+  text?: string;
   resolve: (text: string) => void;
   reject: (err: Error) => void;
 }
+
+const NBEST_EXT = ".nbest";
+/** The flush utterance's audio: 50 ms of silence. */
+const FLUSH_ID = "flush";
 
 function killGroup(pid: number): void {
   try {
@@ -100,7 +136,7 @@ function killGroup(pid: number): void {
 
 const PAD_MS = 200;
 
-const HYP_LINE = /^(.*?)\s*\((u\d+)\s+(-?\d+)\)\s*$/;
+const HYP_LINE = /^(.*?)\s*\(([\w-]+)\s+(-?\d+)\)\s*$/;
 
 /**
  * One pocketsphinx_batch process reading utterance names (raw 16 kHz PCM16 files in its work
@@ -127,10 +163,16 @@ class BatchProcess {
     this.stderrTail = [];
     createInterface({ input: child.stdout }).on("line", (line) => {
       const m = HYP_LINE.exec(line);
-      if (!m || !this.current || m[2] !== this.current.id) return;
-      const done = this.current;
+      const current = this.current;
+      if (!m || !current) return;
+      if (m[2] === current.id && current.flushId) {
+        // The decoder writes the hypothesis, then the N-best file: wait for the flush utterance.
+        current.text = m[1];
+        return;
+      }
+      if (m[2] !== (current.flushId ?? current.id)) return;
       this.current = undefined;
-      done.resolve(m[1]);
+      current.resolve(current.flushId ? (current.text ?? "") : m[1]);
     });
     createInterface({ input: child.stderr }).on("line", (line) => {
       if (/ERROR|FATAL|not found/.test(line)) {
@@ -150,14 +192,17 @@ class BatchProcess {
     return child;
   }
 
-  /** Sends one utterance (already written to <workDir>/<id>.raw) and waits for its hypothesis. */
-  decode(id: string): Promise<string> {
+  /**
+   * Sends one utterance (already written to <workDir>/<id>.raw) and waits for its hypothesis. With
+   * `flush`, the flush utterance (<workDir>/flush.raw) follows it, and the answer waits for that.
+   */
+  decode(id: string, flush = false): Promise<string> {
     if (this.current) return Promise.reject(new Error("BatchProcess.decode is not re-entrant"));
     if (!this.child || this.child.exitCode !== null) this.child = this.start();
     const child = this.child;
     return new Promise((resolve, reject) => {
-      this.current = { id, resolve, reject };
-      child.stdin.write(`${id}\n`);
+      this.current = { id, flushId: flush ? FLUSH_ID : undefined, resolve, reject };
+      child.stdin.write(flush ? `${id}\n${FLUSH_ID}\n` : `${id}\n`);
     });
   }
 
@@ -214,8 +259,25 @@ export class PocketsphinxSpeechToText implements SpeechToText {
     old?.close();
   }
 
+  /** The folder the decoder reads its utterances from (named on its command line, so its process can be found). */
+  workDirectory(): Promise<string> {
+    return this.dir();
+  }
+
+  /** Turns the N-best list on (n > 1) or off for the next request: the decoder restarts with the new flags. */
+  setNbest(n: number): void {
+    if ((this.options.nbest ?? 0) === n) return;
+    this.options = { ...this.options, nbest: n };
+    const old = this.process;
+    this.process = undefined;
+    old?.close();
+  }
+
   private dir(): Promise<string> {
-    this.workDir ??= mkdtemp(path.join(tmpdir(), "concierge-stt-"));
+    this.workDir ??= mkdtemp(path.join(tmpdir(), "concierge-stt-")).then(async (dir) => {
+      await writeFile(path.join(dir, `${FLUSH_ID}.raw`), int16ToBytes(silence(50).samples));
+      return dir;
+    });
     return this.workDir;
   }
 
@@ -229,9 +291,12 @@ export class PocketsphinxSpeechToText implements SpeechToText {
     if (this.closed) throw new SpeechEngineError("the speech recogniser is closed");
     const signal = options.signal;
     if (signal?.aborted) throw abortedError(signal);
+    let speech = toPipelineRate(audio);
+    const normalize = this.options.normalize ?? true;
+    if (normalize) speech = normalizeLevel(speech, normalize === true ? {} : normalize).pcm;
     // A little silence at both ends: a word that starts on the first sample ("thank you") is
     // otherwise misheard, before the decoder's noise and mean estimates have settled.
-    const pcm = concatPcm([silence(PAD_MS), toPipelineRate(audio), silence(PAD_MS)]);
+    const pcm = concatPcm([silence(PAD_MS), speech, silence(PAD_MS)]);
     // One request at a time per process: queue behind the previous one.
     return this.queue.run(() => this.run(pcm, signal));
   }
@@ -246,12 +311,13 @@ export class PocketsphinxSpeechToText implements SpeechToText {
     const perUtterance = this.options.mode === "per-utterance";
     const proc = perUtterance ? new BatchProcess(this.options.program ?? "pocketsphinx_batch", decoderArgs(this.options, dir)) : this.persistent(dir);
     const timeoutMs = this.options.timeoutMs ?? 20_000;
+    const nbest = (this.options.nbest ?? 0) > 1;
     let timer: NodeJS.Timeout | undefined;
     const onAbort = () => proc.kill();
     signal?.addEventListener("abort", onAbort, { once: true });
     try {
       const text = await Promise.race([
-        proc.decode(id),
+        proc.decode(id, nbest),
         new Promise<never>((_, reject) => {
           timer = setTimeout(() => {
             // Reject before killing: the kill also fails the decode, and the timeout is the reason to report.
@@ -260,7 +326,9 @@ export class PocketsphinxSpeechToText implements SpeechToText {
           }, timeoutMs);
         }),
       ]);
-      return { text: cleanHypothesis(text), ms: performance.now() - started };
+      const transcript: Transcript = { text: cleanHypothesis(text), ms: performance.now() - started };
+      if (nbest) transcript.alternatives = await readNbest(path.join(dir, `${id}${NBEST_EXT}`), transcript.text);
+      return transcript;
     } catch (err) {
       if (signal?.aborted) throw abortedError(signal);
       throw err;
@@ -269,6 +337,7 @@ export class PocketsphinxSpeechToText implements SpeechToText {
       signal?.removeEventListener("abort", onAbort);
       if (perUtterance) proc.close();
       await rm(file, { force: true });
+      if (nbest) await Promise.all([rm(path.join(dir, `${id}${NBEST_EXT}`), { force: true }), rm(path.join(dir, `${FLUSH_ID}${NBEST_EXT}`), { force: true })]);
     }
   }
 
@@ -288,6 +357,38 @@ export class PocketsphinxSpeechToText implements SpeechToText {
     this.process?.close();
     this.process = undefined;
     if (this.workDir) await rm(await this.workDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The decoder's N-best file ("words score" a line, best first) as distinct cleaned transcripts with
+ * their path scores; the 1-best hypothesis leads even when the lattice search ranked it otherwise.
+ */
+export function parseNbest(content: string, best?: string): TranscriptAlternative[] {
+  const seen = new Map<string, number>();
+  for (const line of content.split(/\r?\n/)) {
+    const m = /^(.*?)\s*(-?\d+)\s*$/.exec(line.trim());
+    if (!m) continue;
+    const text = cleanHypothesis(m[1]);
+    const score = Number(m[2]);
+    const prev = seen.get(text);
+    if (prev === undefined || score > prev) seen.set(text, score);
+  }
+  const list = [...seen].map(([text, score]) => ({ text, score })).sort((a, b) => b.score - a.score);
+  if (best !== undefined) {
+    const at = list.findIndex((a) => a.text === best);
+    if (at > 0) list.unshift(...list.splice(at, 1));
+    else if (at < 0) list.unshift({ text: best, score: list[0]?.score ?? 0 });
+  }
+  return list;
+}
+
+async function readNbest(file: string, best: string): Promise<TranscriptAlternative[]> {
+  try {
+    return parseNbest(await readFile(file, "utf8"), best);
+  } catch {
+    // No lattice (e.g. nothing was heard): the 1-best is all there is.
+    return [{ text: best, score: 0 }];
   }
 }
 
