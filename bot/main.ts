@@ -11,6 +11,7 @@ import { type LanguageModel, loadLanguageModel } from "../llm/index.ts";
 import { Experiments } from "../recommend/experiments/index.ts";
 import { isRankingStrategy, STRATEGY_HELP } from "../recommend/ranking/strategies.ts";
 import { Segments } from "../recommend/segments/index.ts";
+import type { Nlu } from "../intents/nlu.ts";
 import { ReviewingUnderstander, ReviewLog } from "../intents/review/index.ts";
 import { Identity, LocalBus, redisShopperBus, type ShopperBus, Shoppers, startRetention } from "../shoppers/index.ts";
 import { storeFor, type Store } from "../store/index.ts";
@@ -57,6 +58,7 @@ export async function startService(config: Config = loadConfig(), logger: Logger
     settleStore = { resolve, reject };
   });
   storeReady.catch(() => undefined);
+  let nlu: Nlu | undefined;
   const voice = new VoiceStackLoader({
     config,
     logger,
@@ -64,6 +66,8 @@ export async function startService(config: Config = loadConfig(), logger: Logger
       await storeReady;
       return store.catalogue.allProducts();
     },
+    // Until the classifier is in, no reading is preferred: the recogniser's best stands.
+    intents: { predict: (text) => nlu?.classify(text) ?? { intent: "oos", confidence: 0 } },
   });
 
   // The LLM loads alongside the rest without holding up readiness: templates answer until it is in.
@@ -130,7 +134,7 @@ export async function startService(config: Config = loadConfig(), logger: Logger
     // Profiles are made in the recommender's space; what it keeps in memory of shoppers follows their data.
     shoppers.useProfileModel(loaded.recommender);
     shoppers.useMemory(loaded.recommender);
-    const nlu = await loadNlu({ config, store, logger, lexicon: loaded.lexicon });
+    nlu = await loadNlu({ config, store, logger, lexicon: loaded.lexicon });
     stopRetraining = retrainOnShopIntents({ config, store, logger, nlu });
     step();
     catalogue = loaded;

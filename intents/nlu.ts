@@ -1,7 +1,7 @@
 import { extractEntities } from "./entities.ts";
 import { detectLocale } from "./language.ts";
 import { analyzeSentiment } from "./sentiment.ts";
-import type { IntentClassifier, Lexicon, Understander, Understanding } from "./types.ts";
+import type { IntentClassifier, IntentPrediction, Lexicon, Understander, Understanding } from "./types.ts";
 
 /**
  * The whole of understanding for one message: language, intent (with out-of-scope), entities
@@ -21,6 +21,11 @@ export class Nlu implements Understander {
 
   setLexicon(lexicon: Lexicon): void {
     this.lexicon = lexicon;
+  }
+
+  /** The intent alone, for what weighs many readings of one request (a recogniser's N-best list). */
+  classify(text: string): IntentPrediction {
+    return this.classifier.predict(text);
   }
 
   understand(text: string, localeHint?: string): Understanding {
