@@ -5,7 +5,8 @@
  * for space-separated languages by word unigrams (TfidfVectorizer's default token pattern), and
  * multinomial logistic regression with an L2 penalty (scikit-learn's C; default 10, which reproduces the figure the issue quotes), trained by SGD.
  * Out of scope: the "oos" class when the training file has it, and optionally a probability
- * threshold (--threshold P: the top probability below P answers out of scope).
+ * threshold (--threshold P: the top probability below P answers out of scope; a comma-separated
+ * list scores each threshold on the one trained model).
  *
  *   npx tsx bench/nlu-baseline.ts --train train.jsonl --test test.jsonl [--C 10] [--words auto|on|off]
  *                                [--threshold 0] [--epochs 30] [--seed 1] [--json]
@@ -40,7 +41,7 @@ if (!values.train || !values.test) {
 const train = readUtteranceFile(values.train, "--train").utterances;
 const test = readUtteranceFile(values.test, "--test").utterances;
 const C = Number(values.C);
-const threshold = Number(values.threshold);
+const thresholds = values.threshold.split(",").map(Number);
 const epochs = Number(values.epochs);
 // Words join the characters for languages written with spaces (most training texts without CJK).
 const useWords = values.words === "on" || (values.words === "auto" && train.filter((e) => hasCjk(e.text)).length < train.length / 2);
@@ -113,22 +114,22 @@ const trainSeconds = (performance.now() - started) / 1000;
 const tx = rows(test.map((e) => e.text));
 const probs = new Float64Array(labels.length);
 const logits = new Float64Array(labels.length);
-const predicted = test.map((_, r) => {
+const top = test.map((_, r) => {
   probs.fill(0);
   const s = tx.indptr[r];
   addSoftmaxProbabilities(model, tx.indices.subarray(s), tx.values.subarray(s), tx.indptr[r + 1] - s, 1, logits, probs);
   let best = 0;
   for (let c = 1; c < labels.length; c++) if (probs[c] > probs[best]) best = c;
-  return probs[best] < threshold ? OUT_OF_SCOPE : labels[best];
+  return { label: labels[best], p: probs[best] };
 });
-const m = scorePredictions(
-  test.map((e) => e.intent),
-  predicted,
-);
-const out = { ...m, seconds: (performance.now() - started) / 1000, trainSeconds, C, words: useWords, threshold, features };
-if (values.json) console.log(JSON.stringify(out));
-else {
-  const f = (v: number | null) => (v === null ? "n/a" : v.toFixed(4));
-  console.log(`baseline TF-IDF char 1-3${useWords ? " + words" : ""} + logistic regression (C=${C}${threshold ? `, threshold ${threshold}` : ""}): ${train.length} train, ${test.length} test, ${features} features`);
-  console.log(`in-scope accuracy ${f(m.inScopeAccuracy)}  macro-F1 ${f(m.macroF1)}  accuracy ${f(m.accuracy)}  oos precision ${f(m.oosPrecision)}  oos recall ${f(m.oosRecall)}  (${trainSeconds.toFixed(1)} s training)`);
+const seconds = (performance.now() - started) / 1000;
+const f = (v: number | null) => (v === null ? "n/a" : v.toFixed(4));
+if (!values.json) console.log(`baseline TF-IDF char 1-3${useWords ? " + words" : ""} + logistic regression (C=${C}): ${train.length} train, ${test.length} test, ${features} features, ${trainSeconds.toFixed(1)} s training`);
+for (const threshold of thresholds) {
+  const m = scorePredictions(
+    test.map((e) => e.intent),
+    top.map((t) => (t.p < threshold ? OUT_OF_SCOPE : t.label)),
+  );
+  if (values.json) console.log(JSON.stringify({ ...m, seconds, trainSeconds, C, words: useWords, threshold, features }));
+  else console.log(`threshold ${threshold}: in-scope accuracy ${f(m.inScopeAccuracy)}  macro-F1 ${f(m.macroF1)}  accuracy ${f(m.accuracy)}  oos precision ${f(m.oosPrecision)}  oos recall ${f(m.oosRecall)}`);
 }

@@ -28,7 +28,9 @@ const seed = Number(values.seed);
 
 function stratifiedFolds(data: LabelledUtterance[], folds: number, random: () => number): number[] {
   const byIntent = new Map<string, number[]>();
-  data.forEach((e, i) => byIntent.set(e.intent, [...(byIntent.get(e.intent) ?? []), i]));
+  data.forEach((e, i) => {
+    byIntent.set(e.intent, [...(byIntent.get(e.intent) ?? []), i]);
+  });
   const fold = new Array<number>(data.length);
   let offset = 0;
   for (const ids of byIntent.values()) {
