@@ -55,7 +55,9 @@ function generate(n: number, intents: number, random: () => number): LabelledUtt
 }
 
 const random = createRandom(seed);
-const train = generate(lines, intentCount, random);
+// One line in twenty out of scope (filler only), as in a shop's own data: training then calibrates
+// its out-of-scope threshold, as the service's does.
+const train = generate(lines, intentCount, random).map((e, i) => (i % 20 === 19 ? { text: e.text, intent: "oos" } : e));
 const test = generate(queries, intentCount, random);
 console.log(`built-in intent classifier: ${lines} training lines, ${intentCount} intents, ${cpus()[0]?.model ?? "cpu"}`);
 

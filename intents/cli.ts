@@ -10,7 +10,7 @@ import { type LabelledUtterance, OUT_OF_SCOPE } from "./types.ts";
 
 export { evaluate, type NluMetrics } from "./classifier/index.ts";
 
-const USAGE = `usage: concierge nlu test --train train.jsonl --test test.jsonl [--json] [--seed N] [--embeddings]
+const USAGE = `usage: concierge nlu test --train train.jsonl --test test.jsonl [--json] [--seed N] [--min-confidence P] [--strict] [--embeddings]
 
 Trains a fresh intent classifier on the --train file alone and evaluates it on --test.
 Each line of both files is a JSON object {"text": "...", "intent": "..."}; intent "${OUT_OF_SCOPE}" marks
@@ -19,6 +19,13 @@ an out-of-scope example.
   --json         print one JSON object: n, accuracy, inScopeAccuracy, macroF1, oosPrecision,
                  oosRecall, confused [{expected, predicted, count}], seconds
   --seed N       seed for training (default 1)
+  --min-confidence P
+                 answer "${OUT_OF_SCOPE}" when the calibrated probability of a right answer is below P
+                 (default 0.5 when the train file has "${OUT_OF_SCOPE}" examples; without them none,
+                 and every query is answered). Higher: more out-of-scope recall, fewer answers
+  --strict       refuse a file at its first invalid line (by default invalid lines are skipped with a
+                 warning on stderr that counts them and names the first few; a file is refused only
+                 when no valid example is left)
   --embeddings   also train with the downloaded sentence-embedding model's vectors joined to the
                  built-in features (CONCIERGE_EMBEDDING_MODEL): the table shows both side by side;
                  with --json the object is the run with embeddings
@@ -29,31 +36,74 @@ const lineSchema = z.object({
   intent: safeText().trim().min(1, "must not be empty"),
 });
 
-/** Reads a JSONL file of {"text", "intent"} lines; errors name the file, the line and the field. */
-export function readUtterances(file: string, option: string): LabelledUtterance[] {
+/** A line of an input file that was not a valid example: its number (from 1) and what is wrong. */
+export interface InvalidLine {
+  line: number;
+  message: string;
+}
+
+export interface UtteranceFile {
+  utterances: LabelledUtterance[];
+  /** Lines skipped as invalid (blank lines are not counted), in file order. */
+  invalid: InvalidLine[];
+}
+
+/** How many invalid lines a warning or an error names before "… and N more". */
+export const NAMED_PROBLEMS = 5;
+
+/** "3 invalid lines skipped (line 4: …; line 9: …)": the count, then the first few by line number. */
+export function describeInvalid(file: string, invalid: InvalidLine[]): string {
+  const named = invalid.slice(0, NAMED_PROBLEMS).map((p) => `line ${p.line}: ${p.message}`);
+  const more = invalid.length > NAMED_PROBLEMS ? `; … and ${invalid.length - NAMED_PROBLEMS} more` : "";
+  return `${invalid.length} invalid line${invalid.length === 1 ? "" : "s"} in ${file} (${named.join("; ")}${more})`;
+}
+
+/**
+ * Reads a JSONL file of {"text", "intent"} lines. A line that is not valid JSON, not an object, or
+ * lacks a non-empty text or intent is skipped and reported in `invalid` (line number and field), as
+ * `catalog import` does with bad rows: one typo in a public data set must not block its evaluation.
+ * The file is refused only when no valid example is left; `strict` refuses it at the first invalid
+ * line instead. Errors name the file, the line and the field.
+ */
+export function readUtteranceFile(file: string, option: string, options: { strict?: boolean } = {}): UtteranceFile {
   if (!existsSync(file)) throw new ValidationError(`${option}: file not found: ${file}`);
   if (!statSync(file).isFile()) throw new ValidationError(`${option}: not a file: ${file}`);
   const lines = readFileSync(file, "utf8").split(/\r?\n/);
-  const out: LabelledUtterance[] = [];
+  const utterances: LabelledUtterance[] = [];
+  const invalid: InvalidLine[] = [];
+  const reject = (line: number, message: string) => {
+    if (options.strict) throw new ValidationError(`${file} line ${line}: ${message}`);
+    invalid.push({ line, message });
+  };
   lines.forEach((line, i) => {
-    const where = `${file} line ${i + 1}`;
     if (line.trim() === "") return;
     let value: unknown;
     try {
       value = JSON.parse(line);
     } catch (err) {
-      throw new ValidationError(`${where}: not valid JSON (${(err as Error).message})`);
+      reject(i + 1, `not valid JSON (${(err as Error).message})`);
+      return;
     }
-    if (typeof value !== "object" || value === null || Array.isArray(value)) throw new ValidationError(`${where}: expected an object {"text", "intent"}`);
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+      reject(i + 1, `expected an object {"text", "intent"}`);
+      return;
+    }
     const parsed = lineSchema.safeParse(value);
     if (!parsed.success) {
-      const problems = parsed.error.issues.map((issue) => `${issue.path.join(".") || "line"}: ${issue.message}`);
-      throw new ValidationError(`${where}: ${problems.join("; ")}`);
+      reject(i + 1, parsed.error.issues.map((issue) => `${issue.path.join(".") || "line"}: ${issue.message}`).join("; "));
+      return;
     }
-    out.push({ text: parsed.data.text, intent: parsed.data.intent });
+    utterances.push({ text: parsed.data.text, intent: parsed.data.intent });
   });
-  if (out.length === 0) throw new ValidationError(`${option}: ${file} has no examples`);
-  return out;
+  if (utterances.length === 0) {
+    throw new ValidationError(invalid.length ? `${option}: ${file} has no valid examples: ${describeInvalid(file, invalid)}` : `${option}: ${file} has no examples`);
+  }
+  return { utterances, invalid };
+}
+
+/** Reads a JSONL file of {"text", "intent"} lines, refusing it at the first invalid line. */
+export function readUtterances(file: string, option: string): LabelledUtterance[] {
+  return readUtteranceFile(file, option, { strict: true }).utterances;
 }
 
 function progressReporter(progress: Progress): (done: number, total: number) => void {
@@ -71,10 +121,10 @@ function progressReporter(progress: Progress): (done: number, total: number) => 
   };
 }
 
-async function trainAndEvaluate(train: LabelledUtterance[], test: LabelledUtterance[], seed: number, label: string, denseFeatures?: DenseFeatures) {
+async function trainAndEvaluate(train: LabelledUtterance[], test: LabelledUtterance[], seed: number, label: string, denseFeatures?: DenseFeatures, minConfidence?: number) {
   const started = performance.now();
   const trainBar = createProgress(`training${label}`);
-  const classifier = await trainIntentClassifier(train, { seed, denseFeatures, onProgress: progressReporter(trainBar) });
+  const classifier = await trainIntentClassifier(train, { seed, denseFeatures, minConfidence, onProgress: progressReporter(trainBar) });
   trainBar.stop();
   const trainSeconds = (performance.now() - started) / 1000;
   const testBar = createProgress(`testing${label}`);
@@ -141,7 +191,7 @@ async function loadDenseFeatures(): Promise<{ features: DenseFeatures; name: str
 
 /** `concierge nlu test`: returns the exit code (0 ok, 1 bad input, 2 bad usage). */
 export async function nluTest(args: string[]): Promise<number> {
-  let values: { train?: string; test?: string; json?: boolean; seed?: string; embeddings?: boolean; help?: boolean };
+  let values: { train?: string; test?: string; json?: boolean; seed?: string; "min-confidence"?: string; strict?: boolean; embeddings?: boolean; help?: boolean };
   try {
     ({ values } = parseArgs({
       args,
@@ -150,6 +200,8 @@ export async function nluTest(args: string[]): Promise<number> {
         test: { type: "string" },
         json: { type: "boolean" },
         seed: { type: "string" },
+        "min-confidence": { type: "string" },
+        strict: { type: "boolean" },
         embeddings: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
@@ -173,14 +225,22 @@ export async function nluTest(args: string[]): Promise<number> {
   try {
     const seed = values.seed === undefined ? 1 : Number(values.seed);
     if (!Number.isInteger(seed)) throw new ValidationError(`--seed: expected an integer, got "${values.seed}"`);
-    const train = readUtterances(values.train!, "--train");
-    const test = readUtterances(values.test!, "--test");
+    const minConfidence = values["min-confidence"] === undefined ? undefined : Number(values["min-confidence"]);
+    if (minConfidence !== undefined && !(values["min-confidence"]!.trim() !== "" && minConfidence >= 0 && minConfidence <= 1)) {
+      throw new ValidationError(`--min-confidence: expected a probability between 0 and 1, got "${values["min-confidence"]}"`);
+    }
+    const files = (["train", "test"] as const).map((name) => {
+      const read = readUtteranceFile(values[name]!, `--${name}`, { strict: values.strict });
+      if (read.invalid.length) process.stderr.write(`warning: --${name}: skipped ${describeInvalid(values[name]!, read.invalid)}; --strict refuses such a file\n`);
+      return read.utterances;
+    });
+    const [train, test] = files;
     if (!train.some((e) => e.intent !== OUT_OF_SCOPE)) throw new ValidationError(`--train: ${values.train} has no in-scope examples (every intent is "${OUT_OF_SCOPE}")`);
-    const runs: { name: string; run: Run }[] = [{ name: "built-in", run: await trainAndEvaluate(train, test, seed, "") }];
+    const runs: { name: string; run: Run }[] = [{ name: "built-in", run: await trainAndEvaluate(train, test, seed, "", undefined, minConfidence) }];
     if (values.embeddings) {
       const dense = await loadDenseFeatures();
       try {
-        runs.push({ name: "+ embeddings", run: await trainAndEvaluate(train, test, seed, " (+ embeddings)", dense.features) });
+        runs.push({ name: "+ embeddings", run: await trainAndEvaluate(train, test, seed, " (+ embeddings)", dense.features, minConfidence) });
       } finally {
         await dense.close();
       }

@@ -6,7 +6,7 @@
  * A prediction the calibrated certainty rejects (out of scope) reads as neutral: not sure is not a
  * judgement. The score is P(positive) − P(negative) from the ranking.
  */
-import { DEFAULT_TRAINER, trainIntentClassifier } from "./classifier/index.ts";
+import { ANSWER_PROBABILITY, DEFAULT_TRAINER, trainIntentClassifier } from "./classifier/index.ts";
 import type { SentimentAnalyzer } from "./sentiment.ts";
 import { OUT_OF_SCOPE, type Sentiment, type SentimentLabel } from "./types.ts";
 
@@ -21,7 +21,8 @@ export async function trainSentimentClassifier(examples: LabelledSentiment[], op
   // Three labels and no out-of-scope class: holding one label out would teach it nothing useful.
   const classifier = await trainIntentClassifier(
     examples.map((e) => ({ text: e.text, intent: e.label })),
-    { seed: options.seed ?? 1 },
+    // Calibrated with the labels' own held-apart examples, so "not sure" can abstain.
+    { seed: options.seed ?? 1, minConfidence: ANSWER_PROBABILITY },
     { ...DEFAULT_TRAINER, holdOutIntent: false, features: { ...DEFAULT_TRAINER.features, minDf: 1 } },
   );
   return {

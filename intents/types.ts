@@ -28,6 +28,13 @@ export interface TrainOptions {
   /** Optional dense features (a downloaded sentence embedder) joined to the built-in ones. */
   denseFeatures?: (texts: string[]) => Promise<Float32Array[]>;
   seed?: number;
+  /**
+   * The calibrated probability of a right answer below which a query is answered out of scope.
+   * Default: one half (Chow's rule: a rejection costs half a wrong answer) when the training
+   * examples include out-of-scope ones; otherwise none, and the classifier answers every query
+   * (give a value to have it stand whole held-out intents in for out-of-scope examples).
+   */
+  minConfidence?: number;
 }
 
 export interface PriceRange {

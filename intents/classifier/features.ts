@@ -20,8 +20,14 @@ export interface FeatureOptions {
   charAcrossWords: boolean;
   /** A feature must occur in at least this many training texts to be kept. */
   minDf: number;
-  /** Weight of each family after its own L2 normalisation: [words, characters]. */
-  familyWeights: [number, number];
+  /**
+   * Character n-grams of lengths 1..textChars over the whole normalised text, spaces and
+   * punctuation included (0: none): a third family that sees across word and script boundaries
+   * ("开q" in 打开qq, "?" at the end of a question) where the others see inside words.
+   */
+  textChars?: number;
+  /** Weight of each family after its own L2 normalisation: [words, characters, whole-text characters]. */
+  familyWeights: [number, number] | [number, number, number];
 }
 
 export const DEFAULT_FEATURES: FeatureOptions = {
@@ -36,11 +42,13 @@ export const DEFAULT_FEATURES: FeatureOptions = {
 
 export const FAMILY_WORD = 0;
 export const FAMILY_CHAR = 1;
+export const FAMILY_TEXT = 2;
 
 const SEED_WORD = familySeed("word");
 const SEED_NGRAM = familySeed("word-ngram");
 const SEED_CHAR = familySeed("char");
 const SEED_CJK = familySeed("cjk-char");
+const SEED_TEXT = familySeed("text-char");
 const SPACE = 32;
 
 /** A growable list of (hash, family) pairs, reused across texts so extraction allocates little. */
@@ -88,7 +96,16 @@ export function extractFeatures(text: string, opts: FeatureOptions, out: HashBuf
   out.clear();
   const words: number[] = [];
   const latin: string[] = [];
-  for (const seg of segment(normalizeText(text))) {
+  const normalized = normalizeText(text);
+  if (opts.textChars) {
+    const whole = normalized.replace(/\s+/g, " ").trim();
+    if (whole) {
+      const start = out.length;
+      pushCharNgrams(out, SEED_TEXT, whole, 1, opts.textChars);
+      for (let i = start; i < out.length; i++) out.families[i] = FAMILY_TEXT;
+    }
+  }
+  for (const seg of segment(normalized)) {
     if (seg.kind === "word") {
       words.push(hashString(SEED_WORD, seg.text));
       if (opts.charAcrossWords) latin.push(seg.text);
@@ -238,7 +255,7 @@ export class Featuriser {
       out.indices = new Int32Array(nTouched * 2);
       out.values = new Float32Array(nTouched * 2);
     }
-    const norms = [0, 0];
+    const norms = [0, 0, 0];
     for (let k = 0; k < nTouched; k++) {
       const c = this.touched[k];
       const v = (1 + Math.log(this.counts[c])) * this.idf[c];
@@ -248,7 +265,7 @@ export class Featuriser {
       norms[this.families[c]] += v * v;
     }
     const w = this.options.familyWeights;
-    const scale = [norms[0] > 0 ? w[0] / Math.sqrt(norms[0]) : 0, norms[1] > 0 ? w[1] / Math.sqrt(norms[1]) : 0];
+    const scale = norms.map((n, f) => (n > 0 ? (w[f] ?? 1) / Math.sqrt(n) : 0));
     for (let k = 0; k < nTouched; k++) out.values[k] *= scale[this.families[out.indices[k]]];
     out.length = nTouched;
     return out;

@@ -21,6 +21,8 @@ export interface MlpOptions {
   initScale: number;
   /** L2 penalty per example step (weights shrink by learningRate × weightDecay each step). */
   weightDecay?: number;
+  /** Weight of each example's loss (default 1 each): class balancing. */
+  weights?: Float32Array;
   seed: number;
   onEpoch?: () => void;
 }
@@ -136,13 +138,16 @@ function runEpoch(m: MlpModel, x: SparseRows, y: Int32Array, order: Int32Array, 
   const inputDropout = opts.inputDropout;
   const lr = opts.learningRate;
   const decay = opts.weightDecay ?? 0;
+  const weights = opts.weights;
   let scale1 = s.scale1;
   let scale2 = s.scale2;
   let t = t0;
   for (let o = 0; o < order.length; o++) {
     const i = order[o];
-    // Linear decay to zero: large steps early, a settled model at the end.
-    const eta = lr * (1 - t / total);
+    // Linear decay to zero: large steps early, a settled model at the end; a weighted example
+    // takes a proportionally longer step (weight decay keeps the unweighted step).
+    const etaDecay = lr * (1 - t / total);
+    const eta = weights ? etaDecay * weights[i] : etaDecay;
     t++;
     const start = indptr[i];
     const end = indptr[i + 1];
@@ -193,8 +198,8 @@ function runEpoch(m: MlpModel, x: SparseRows, y: Int32Array, order: Int32Array, 
       gh[a] = g * hScale * scale2;
     }
     if (decay > 0) {
-      scale1 *= 1 - eta * decay;
-      scale2 *= 1 - eta * decay;
+      scale1 *= 1 - etaDecay * decay;
+      scale2 *= 1 - etaDecay * decay;
     }
     for (let a = 0; a < nActive; a++) {
       const base = active[a] * C;

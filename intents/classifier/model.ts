@@ -2,13 +2,13 @@ import { z } from "zod";
 import { ModelUnavailableError, ValidationError } from "../../core/errors.ts";
 import { parseInput } from "../../core/validation.ts";
 import { type IntentClassifier, type IntentPrediction, OUT_OF_SCOPE } from "../types.ts";
-import { ANSWER_PROBABILITY, type Calibration, calibratedProbability, certainty } from "./calibrate.ts";
+import { type Calibration, calibratedProbability, certainty } from "./calibrate.ts";
 import { decodeFloat32, decodeInt8, decodeInt32, decodeUint8, encodeArray } from "./codec.ts";
 import { Featuriser, type SparseVector } from "./features.ts";
 import { addMlpProbabilities, dequantizeRows, type MlpModel, quantizeRows } from "./mlp.ts";
 
 export const MODEL_FORMAT = "concierge-intent-classifier";
-export const MODEL_VERSION = 1;
+export const MODEL_VERSION = 2;
 
 /** Turns texts into dense vectors (a sentence embedder), joined to the built-in features. */
 export type DenseFeatures = (texts: string[]) => Promise<Float32Array[]>;
@@ -25,7 +25,10 @@ export interface ClassifierState {
   labels: string[];
   featuriser: Featuriser;
   members: Member[];
-  calibration: Calibration;
+  /** Held-apart certainty → probability of a right answer; null when trained without a threshold. */
+  calibration: Calibration | null;
+  /** The probability of a right answer needed to answer (below it: out of scope); null: never rejects by certainty. */
+  threshold: number | null;
   /** Length of the dense vectors joined to the sparse features (0: none). */
   denseDimensions: number;
 }
@@ -115,8 +118,10 @@ class Classifier implements BuiltInIntentClassifier {
     if (this.oosIndex >= 0 && p[this.oosIndex] > p[best]) {
       return { intent: OUT_OF_SCOPE, confidence: p[this.oosIndex], ranking };
     }
-    const right = calibratedProbability(this.state.calibration, certainty(p));
-    if (right < ANSWER_PROBABILITY) return { intent: OUT_OF_SCOPE, confidence: 1 - right, ranking };
+    const { calibration, threshold } = this.state;
+    // Uncalibrated (trained to answer everything), the confidence is the ensemble's own probability.
+    const right = calibration ? calibratedProbability(calibration, certainty(p)) : p[best];
+    if (threshold !== null && right < threshold) return { intent: OUT_OF_SCOPE, confidence: 1 - right, ranking };
     return { intent: labels[best], confidence: right, ranking };
   }
 
@@ -128,7 +133,7 @@ class Classifier implements BuiltInIntentClassifier {
   }
 
   toJSON(): SerializedClassifier {
-    const { featuriser, members, calibration, labels, denseDimensions } = this.state;
+    const { featuriser, members, calibration, threshold, labels, denseDimensions } = this.state;
     return {
       format: MODEL_FORMAT,
       version: MODEL_VERSION,
@@ -151,6 +156,7 @@ class Classifier implements BuiltInIntentClassifier {
         b2: encodeArray(m.b2),
       })),
       calibration,
+      threshold,
     };
   }
 }
@@ -179,7 +185,8 @@ const serializedSchema = z.object({
       cjkCharMax: z.number().int().min(1),
       charAcrossWords: z.boolean(),
       minDf: z.number().int().min(1),
-      familyWeights: z.tuple([z.number(), z.number()]),
+      textChars: z.number().int().min(0).optional(),
+      familyWeights: z.union([z.tuple([z.number(), z.number()]), z.tuple([z.number(), z.number(), z.number()])]),
     }),
     hashes: base64,
     idf: base64,
@@ -199,19 +206,20 @@ const serializedSchema = z.object({
       }),
     )
     .min(1),
-  calibration: z.object({ scores: z.array(z.number()).min(1), probabilities: z.array(z.number()).min(1) }),
+  calibration: z.object({ scores: z.array(z.number()).min(1), probabilities: z.array(z.number()).min(1) }).nullable(),
+  threshold: z.number().min(0).max(1).nullable(),
 });
 
 export type SerializedClassifier = z.infer<typeof serializedSchema>;
 
 /** Restores a classifier from toJSON() output (or its JSON text parsed); it predicts exactly as before. */
-export function loadIntentClassifier(json: unknown, options: { denseFeatures?: DenseFeatures } = {}): BuiltInIntentClassifier {
+export function loadIntentClassifier(json: unknown, options: { denseFeatures?: DenseFeatures; minConfidence?: number } = {}): BuiltInIntentClassifier {
   const s = parseInput(serializedSchema, json, "intent classifier");
   const hashes = decodeInt32(s.features.hashes, "features.hashes");
   const idf = decodeFloat32(s.features.idf, "features.idf");
   const families = decodeUint8(s.features.families, "features.families");
   if (idf.length !== hashes.length || families.length !== hashes.length) throw new ValidationError("invalid intent classifier: feature arrays differ in length");
-  if (s.calibration.scores.length !== s.calibration.probabilities.length) throw new ValidationError("invalid intent classifier: calibration arrays differ in length");
+  if (s.calibration && s.calibration.scores.length !== s.calibration.probabilities.length) throw new ValidationError("invalid intent classifier: calibration arrays differ in length");
   const featuriser = new Featuriser({ options: s.features.options, hashes, idf, families });
   const members = s.members.map((m, i): Member => {
     const w1q = decodeInt8(m.w1, `members.${i}.w1`);
@@ -239,5 +247,7 @@ export function loadIntentClassifier(json: unknown, options: { denseFeatures?: D
   });
   // Without denseFeatures a dense classifier still loads: predict(text, vector) works when the
   // caller embeds the text itself; predictMany() says what is missing.
-  return createClassifier({ labels: s.labels, featuriser, members, calibration: s.calibration, denseDimensions: s.denseDimensions }, options.denseFeatures);
+  const threshold = options.minConfidence ?? s.threshold;
+  if (threshold !== null && !(threshold >= 0 && threshold <= 1)) throw new ValidationError(`minConfidence: expected a probability in [0, 1], got ${threshold}`);
+  return createClassifier({ labels: s.labels, featuriser, members, calibration: s.calibration, threshold, denseDimensions: s.denseDimensions }, options.denseFeatures);
 }

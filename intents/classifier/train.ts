@@ -2,9 +2,10 @@ import { z } from "zod";
 import { ValidationError } from "../../core/errors.ts";
 import { parseInput } from "../../core/validation.ts";
 import { type LabelledUtterance, OUT_OF_SCOPE, type TrainOptions } from "../types.ts";
-import { type CalibrationPoint, certainty, fitCalibration } from "./calibrate.ts";
+import { ANSWER_PROBABILITY, type Calibration, type CalibrationPoint, certainty, fitCalibration } from "./calibrate.ts";
 import { DEFAULT_FEATURES, type FeatureOptions, Featuriser, type SparseRows } from "./features.ts";
 import { addMlpProbabilities, DEFAULT_MLP, type MlpModel, type MlpOptions, trainMlp } from "./mlp.ts";
+import { balancedWeights } from "./softmax.ts";
 import { appendDense, type BuiltInIntentClassifier, createClassifier, type DenseFeatures, toMember } from "./model.ts";
 import { createRandom, shuffleInPlace } from "./random.ts";
 
@@ -17,6 +18,12 @@ export interface TrainerSettings {
   mlp: Omit<MlpOptions, "seed" | "epochs" | "onEpoch">;
   /** Networks averaged in the ensemble. */
   members: number;
+  /**
+   * Class balancing: an example of intent c weighs (median intent size / size of c)^balance,
+   * clipped to [1/4, 4] (0: every example alike). Small intents count for more without the large
+   * ones losing their say.
+   */
+  balance: number;
   /** L2 prior on the weights, worth this many examples: weight decay = l2 / number of examples. */
   l2: number;
   /** Every network sees at least this many examples in all (small data gets more epochs)... */
@@ -29,13 +36,15 @@ export interface TrainerSettings {
    * see (folds-1)/folds of the data, close to the final ones, so their certainty transfers.
    */
   folds: number;
-  /** Folds are held apart in turn while fewer than this many examples have been (at least one). */
+  /** Folds are held apart in turn while fewer than this many examples have been... */
   calibrationBudget: number;
+  /** ...and at least this many rounds: one fold's few out-of-scope examples made the threshold jumpy. */
+  minRounds: number;
   /**
-   * Unless the training set has at least a typical intent's worth of out-of-scope examples, each
-   * calibration round also holds out one whole intent, weighted like one intent's held-apart
+   * Each calibration round also holds out one whole intent, weighted like one intent's held-apart
    * examples: a query about something never taught, as frequent as a typical intent. So
-   * calibration always sees that much out-of-scope evidence, real or stood in for.
+   * calibration always sees that much out-of-scope evidence besides the file's own out-of-scope
+   * examples, and the threshold does not hang on the few of those one fold holds.
    */
   holdOutIntent: boolean;
   /** Receives the held-apart points the calibration was fitted on (benchmarks, diagnostics). */
@@ -43,15 +52,17 @@ export interface TrainerSettings {
 }
 
 export const DEFAULT_TRAINER: TrainerSettings = {
-  features: { ...DEFAULT_FEATURES, charMax: 4, minDf: 2 },
+  features: { ...DEFAULT_FEATURES, charMax: 4, minDf: 2, textChars: 3, familyWeights: [1, 1, 1] },
   mlp: DEFAULT_MLP,
   members: 2,
+  balance: 0.5,
   l2: 0,
   minUpdates: 150_000,
   minEpochs: 10,
   maxEpochs: 30,
   folds: 10,
   calibrationBudget: 3_000,
+  minRounds: 2,
   holdOutIntent: true,
 };
 
@@ -114,6 +125,7 @@ async function fitEnsemble(data: Encoded, intents: string[], ids: number[], s: T
   const y = Int32Array.from(ids.map((i) => index.get(intents[i])!));
   const features = featuriser.size + (data.dense ? data.dense[0].length : 0);
   const epochs = epochsFor(ids.length, s);
+  const weights = s.balance > 0 ? balancedWeights(y, labels.length, s.balance) : undefined;
   const members: MlpModel[] = [];
   for (let m = 0; m < s.members; m++) {
     members.push(
@@ -121,6 +133,7 @@ async function fitEnsemble(data: Encoded, intents: string[], ids: number[], s: T
         ...s.mlp,
         epochs,
         weightDecay: s.l2 / ids.length,
+        weights,
         seed: seed * 7919 + m * 104729 + 1,
         onEpoch: tick,
       }),
@@ -175,16 +188,18 @@ export async function trainIntentClassifier(examples: LabelledUtterance[], optio
     }
   }
 
+  // Out of scope by certainty: below the calibrated probability of a right answer asked for, or by
+  // default Chow's rule (one half) when the file teaches what out of scope looks like. A file with
+  // no out-of-scope examples says nothing of it: the classifier then answers every query.
+  const hasOutOfScope = intents.includes(OUT_OF_SCOPE);
+  const minConfidence = options.minConfidence ?? (hasOutOfScope ? ANSWER_PROBABILITY : undefined);
+  if (minConfidence !== undefined && !(minConfidence >= 0 && minConfidence <= 1)) throw new ValidationError(`minConfidence: expected a probability in [0, 1], got ${minConfidence}`);
+
   const folds = assignFolds(intents, settings.folds, random);
-  const rounds = Math.max(1, Math.min(settings.folds, Math.floor(settings.calibrationBudget / n)));
+  const rounds = minConfidence === undefined ? 0 : Math.min(settings.folds, Math.max(settings.minRounds, Math.floor(settings.calibrationBudget / n)));
   // Rounds take turns at holding out one intent, in a seeded order; never with fewer than three,
   // or the calibration networks would be left with a single class.
-  const counts = new Map<string, number>();
-  for (const intent of intents) counts.set(intent, (counts.get(intent) ?? 0) + 1);
-  const inScopeCounts = [...inScope].map((i) => counts.get(i)!).sort((a, b) => a - b);
-  const typical = inScopeCounts[Math.floor(inScopeCounts.length / 2)];
-  const enoughOutOfScope = (counts.get(OUT_OF_SCOPE) ?? 0) >= typical;
-  const unseenOrder = settings.holdOutIntent && !enoughOutOfScope && inScope.size >= 3 ? [...inScope].sort() : [];
+  const unseenOrder = settings.holdOutIntent && inScope.size >= 3 ? [...inScope].sort() : [];
   shuffleInPlace(unseenOrder, random);
   const splits = Array.from({ length: rounds }, (_, r) => {
     const unseen = unseenOrder.length ? unseenOrder[r % unseenOrder.length] : undefined;
@@ -223,7 +238,7 @@ export async function trainIntentClassifier(examples: LabelledUtterance[], optio
     }
   }
   settings.onCalibration?.(points);
-  const calibration = fitCalibration(points);
+  const calibration: Calibration | null = minConfidence === undefined ? null : fitCalibration(points);
 
   const all = data.map((_, i) => i);
   const final = await fitEnsemble(encoded, intents, all, settings, seed, tick);
@@ -234,6 +249,7 @@ export async function trainIntentClassifier(examples: LabelledUtterance[], optio
       featuriser: final.featuriser,
       members: final.members.map(toMember),
       calibration,
+      threshold: minConfidence ?? null,
       denseDimensions: encoded.dense ? encoded.dense[0].length : 0,
     },
     dense,

@@ -98,8 +98,18 @@ describe("built-in intent classifier on a small English + Chinese set", () => {
 });
 
 describe("training without out-of-scope examples, or with dense features", () => {
-  it("still rejects most unrelated queries: held-out intents stand in for out-of-scope examples", async () => {
+  it("answers every query by default: nothing in the file says what out of scope looks like", async () => {
     const c = await trainIntentClassifier(shopTrain, { seed: 3 });
+    expect([...unrelated, ...shopHeldOut.map((e) => e.text)].filter((t) => c.predict(t).intent === OUT_OF_SCOPE)).toEqual([]);
+    const wrong = shopHeldOut.filter((e) => c.predict(e.text).intent !== e.intent);
+    expect(wrong.length, JSON.stringify(wrong)).toBeLessThanOrEqual(2);
+    // The threshold can still be asked for when loading it.
+    const strict = loadIntentClassifier(c.toJSON(), { minConfidence: 1 });
+    expect(strict.predict(unrelated[0]).intent).toBe(OUT_OF_SCOPE);
+  });
+
+  it("with minConfidence, still rejects most unrelated queries: held-out intents stand in for out-of-scope examples", async () => {
+    const c = await trainIntentClassifier(shopTrain, { seed: 3, minConfidence: 0.5 });
     const rejected = unrelated.filter((t) => c.predict(t).intent === OUT_OF_SCOPE);
     expect(rejected.length).toBeGreaterThanOrEqual(unrelated.length - 2);
     const wrong = shopHeldOut.filter((e) => c.predict(e.text).intent !== e.intent);

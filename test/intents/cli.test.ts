@@ -85,35 +85,65 @@ describe("concierge nlu test", () => {
     }
   });
 
-  it("names the file and line of a bad JSON line", async () => {
-    const bad = file("bad-json.jsonl", [{ text: "hello", intent: "greet" }, "", '{"text": "hi", "intent": "greet"', { text: "hey", intent: "greet" }]);
-    const io = capture();
-    const code = await nluTest(["--train", bad, "--test", testFile]);
+  it("skips a bad JSON line with a warning naming the file and line, and refuses it with --strict", async () => {
+    const bad = file("bad-json.jsonl", [...shopTrain.filter((e) => keep.has(e.intent)), "", '{"text": "hi", "intent": "greet"', { text: "hey", intent: "greet" }]);
+    const badLine = shopTrain.filter((e) => keep.has(e.intent)).length + 2;
+    let io = capture();
+    let code = await nluTest(["--train", bad, "--test", testFile, "--json"]);
     io.restore();
-    expect(code).not.toBe(0);
-    expect(io.err).toContain(`${bad} line 3`);
+    expect(code, io.err).toBe(0);
+    expect(io.err).toContain(`warning: --train: skipped 1 invalid line in ${bad} (line ${badLine}: not valid JSON`);
+    expect(io.err).toContain("--strict");
+    expect(JSON.parse(io.out).n).toBe(12);
+
+    io = capture();
+    code = await nluTest(["--train", bad, "--test", testFile, "--strict"]);
+    io.restore();
+    expect(code).toBe(1);
+    expect(io.err).toContain(`${bad} line ${badLine}`);
     expect(io.err).toMatch(/not valid JSON/);
     expect(io.out).toBe("");
   });
 
-  it("names the line and the field when a field is missing or wrong", async () => {
-    const missing = file("missing.jsonl", [{ text: "hello", intent: "greet" }, { text: "where is my order" }]);
+  it("counts the invalid lines and names the first few, the line and the field of each", async () => {
+    const lines: (object | string)[] = [{ text: "where is my order", intent: "order_status" }];
+    for (let i = 0; i < 7; i++) lines.push(i % 2 ? { text: "where is my order" } : { text: 42, intent: "greet" });
+    lines.push({ text: "i want a refund", intent: "returns" });
+    const mixed = file("mixed.jsonl", lines);
+    const io = capture();
+    expect(await nluTest(["--train", trainFile, "--test", mixed, "--json"])).toBe(0);
+    io.restore();
+    expect(io.err).toContain(`--test: skipped 7 invalid lines in ${mixed}`);
+    expect(io.err).toContain("line 2: text");
+    expect(io.err).toContain("line 3: intent");
+    expect(io.err).toContain("line 6: text");
+    expect(io.err).not.toContain("line 7:");
+    expect(io.err).toContain("… and 2 more");
+    // Only the valid lines were evaluated.
+    expect(JSON.parse(io.out).n).toBe(2);
+  });
+
+  it("refuses a file with no valid line left, naming the line and the field", async () => {
+    const wrongType = file("wrong-type.jsonl", [{ text: 42, intent: "greet" }]);
     let io = capture();
-    expect(await nluTest(["--train", trainFile, "--test", missing])).not.toBe(0);
+    expect(await nluTest(["--train", wrongType, "--test", testFile])).toBe(1);
+    io.restore();
+    expect(io.err).toContain(`--train: ${wrongType} has no valid examples`);
+    expect(io.err).toContain("line 1: text");
+
+    const array = file("array.jsonl", ['["hello", "greet"]', "", '{"text": ""}']);
+    io = capture();
+    expect(await nluTest(["--train", trainFile, "--test", array])).toBe(1);
+    io.restore();
+    expect(io.err).toContain(`--test: ${array} has no valid examples: 2 invalid lines`);
+    expect(io.err).toContain("line 1: expected an object");
+    expect(io.err).toContain("line 3: text");
+
+    const missing = file("missing.jsonl", [{ text: "hello", intent: "greet" }, { text: "where is my order" }]);
+    io = capture();
+    expect(await nluTest(["--train", trainFile, "--test", missing, "--strict"])).toBe(1);
     io.restore();
     expect(io.err).toContain(`${missing} line 2: intent`);
-
-    const wrongType = file("wrong-type.jsonl", [{ text: 42, intent: "greet" }]);
-    io = capture();
-    expect(await nluTest(["--train", wrongType, "--test", testFile])).not.toBe(0);
-    io.restore();
-    expect(io.err).toContain(`${wrongType} line 1: text`);
-
-    const array = file("array.jsonl", ['["hello", "greet"]']);
-    io = capture();
-    expect(await nluTest(["--train", array, "--test", testFile])).not.toBe(0);
-    io.restore();
-    expect(io.err).toContain(`${array} line 1`);
   });
 
   it("refuses a missing file, an empty file and a file with no in-scope intent", async () => {
@@ -132,7 +162,9 @@ describe("concierge nlu test", () => {
     expect(await nluTest(["--train", trainFile])).toBe(2);
     expect(await nluTest(["--train", trainFile, "--test", testFile, "--bogus"])).toBe(2);
     expect(await nluTest(["--train", trainFile, "--test", testFile, "--seed", "x"])).toBe(1);
+    expect(await nluTest(["--train", trainFile, "--test", testFile, "--min-confidence", "1.5"])).toBe(1);
     io.restore();
+    expect(io.err).toContain("--min-confidence: expected a probability");
     expect(io.err).toContain("--test is required");
     expect(io.err).toContain("usage: concierge nlu test");
   });
@@ -168,9 +200,10 @@ describe("concierge nlu test", () => {
       env: { ...process.env, CONCIERGE_QUIET: "" },
     });
     expect(Object.keys(JSON.parse(stdout))).toContain("oosRecall");
-    const bad = file("cli-bad.jsonl", [{ text: "hi", intent: "greet" }, "nonsense"]);
+    const bad = file("cli-bad.jsonl", ["nonsense", "{}"]);
     const failed = await run(process.execPath, [path.join(root, "bin/concierge.js"), "nlu", "test", "--train", bad, "--test", testFile], { cwd: root }).catch((e) => e);
     expect(failed.code).toBe(1);
-    expect(failed.stderr).toContain(`${bad} line 2`);
+    expect(failed.stderr).toContain(`${bad} has no valid examples`);
+    expect(failed.stderr).toContain("line 2: text");
   });
 });
