@@ -107,7 +107,7 @@ export async function loadNlu(deps: { config: Config; store: Store; logger: Logg
   }
   const started = Date.now();
   const { state, trained } = await classifierState(examples, deps, async (e) => (await trainIntentClassifier(e)).toJSON());
-  const classifier = loadIntentClassifier(state);
+  const classifier = loadIntentClassifier(state, { minConfidence: config.nluMinConfidence });
   if (trained) logger.info({ model: "intents", tier: "built-in", examples: examples.length, intents: classifier.intents.length, seconds: (Date.now() - started) / 1000 }, "intent classifier trained");
   else logger.info({ model: "intents", tier: "built-in" }, "intent classifier loaded (trained earlier)");
   return new Nlu(classifier, deps.lexicon);
@@ -143,7 +143,7 @@ export function retrainOnShopIntents(deps: { config: Config; store: Store; logge
         const started = Date.now();
         const { state, trained } = await classifierState(examples, deps, trainInWorker);
         if (stopped) return;
-        nlu.setClassifier(loadIntentClassifier(state));
+        nlu.setClassifier(loadIntentClassifier(state, { minConfidence: config.nluMinConfidence }));
         logger.info({ model: "intents", examples: examples.length, shopLines: examples.length - loadShippedIntents().length, trained, seconds: (Date.now() - started) / 1000 }, "intent classifier updated with the shop's own lines");
       } while (again && !stopped);
     } catch (err) {

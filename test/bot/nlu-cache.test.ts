@@ -51,5 +51,18 @@ describe("the trained intent classifier in CONCIERGE_CACHE_DIR", () => {
     expect(second.messages).not.toContain("intent classifier trained");
     expect(nlu.understand("where is my order", "en").intent).toBe("order_status");
     expect(existsSync(cacheDir)).toBe(true);
+
+    // The shop's threshold applies to the stored classifier without retraining it: answers it was
+    // less sure of than 0.99 become out of scope, sure ones stay.
+    const strict = await again.loadNlu({ config: loadConfig({ CONCIERGE_DATA_DIR: "unused", CONCIERGE_NLU_MIN_CONFIDENCE: "0.99" }), store: await freshStore(), logger: second.logger, lexicon });
+    const unsure = ["is gift wrapping available", "can my order come gift wrapped", "is it any good", "what about the blue one"].filter((text) => {
+      const p = nlu.classify(text);
+      return p.intent !== "oos" && p.confidence < 0.99;
+    });
+    expect(unsure.length).toBeGreaterThan(0);
+    for (const text of unsure) expect(strict.classify(text).intent).toBe("oos");
+    const sure = nlu.classify("where is my order");
+    if (sure.confidence >= 0.99) expect(strict.classify("where is my order").intent).toBe("order_status");
+    expect(second.messages.filter((m) => m === "intent classifier trained")).toEqual([]);
   }, 600_000);
 });
