@@ -71,6 +71,29 @@ export function recencyWeights(count: number, halfLife?: number): Float64Array {
 }
 
 /** X as item lists per shopper, over the kept items, and their Gram matrix. */
+/** Each shopper's distinct items (as indexes into `ids`, in order of first appearance), from the events that count. */
+function basketsOf(events: Iterable<Pick<ShopperEvent, "userId" | "itemId" | "type" | "value">>, input: ImplicitInput): { ids: string[]; baskets: Map<string, Set<number>> } {
+  const itemIds = new Map<string, number>();
+  const ids: string[] = [];
+  const baskets = new Map<string, Set<number>>();
+  for (const e of events) {
+    if (!counts(e, input)) continue;
+    let i = itemIds.get(e.itemId);
+    if (i === undefined) {
+      i = ids.length;
+      ids.push(e.itemId);
+      itemIds.set(e.itemId, i);
+    }
+    let b = baskets.get(e.userId);
+    if (!b) {
+      b = new Set();
+      baskets.set(e.userId, b);
+    }
+    b.add(i);
+  }
+  return { ids, baskets };
+}
+
 export class ImplicitData {
   /** Kept item ids, most-touched first; an item's index here is its row/column. */
   readonly items: string[];
@@ -99,24 +122,7 @@ export class ImplicitData {
     const started = performance.now();
     const input = options.input ?? "all";
     const maxItems = Math.max(1, Math.floor(options.maxItems ?? 4000));
-    const itemIds = new Map<string, number>();
-    const ids: string[] = [];
-    const baskets = new Map<string, Set<number>>();
-    for (const e of events) {
-      if (!counts(e, input)) continue;
-      let i = itemIds.get(e.itemId);
-      if (i === undefined) {
-        i = ids.length;
-        ids.push(e.itemId);
-        itemIds.set(e.itemId, i);
-      }
-      let b = baskets.get(e.userId);
-      if (!b) {
-        b = new Set();
-        baskets.set(e.userId, b);
-      }
-      b.add(i);
-    }
+    const { ids, baskets } = basketsOf(events, input);
     const users = new Int32Array(ids.length);
     for (const b of baskets.values()) for (const i of b) users[i]!++;
     const order = ids.map((_, i) => i).sort((a, b) => users[b]! - users[a]! || (ids[a]! < ids[b]! ? -1 : 1));
@@ -419,24 +425,7 @@ export function fitItemKnn(events: Iterable<Pick<ShopperEvent, "userId" | "itemI
   const started = performance.now();
   const k = Math.max(1, Math.floor(options.k ?? 100));
   const input = options.input ?? "all";
-  const itemIds = new Map<string, number>();
-  const ids: string[] = [];
-  const baskets = new Map<string, Set<number>>();
-  for (const e of events) {
-    if (!counts(e, input)) continue;
-    let i = itemIds.get(e.itemId);
-    if (i === undefined) {
-      i = ids.length;
-      ids.push(e.itemId);
-      itemIds.set(e.itemId, i);
-    }
-    let b = baskets.get(e.userId);
-    if (!b) {
-      b = new Set();
-      baskets.set(e.userId, b);
-    }
-    b.add(i);
-  }
+  const { ids, baskets } = basketsOf(events, input);
   const n = ids.length;
   const users = new Float64Array(n);
   const pairs: Map<number, number>[] = Array.from({ length: n }, () => new Map());

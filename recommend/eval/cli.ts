@@ -6,6 +6,7 @@ import { formatRowError, readCatalogFile } from "../catalog-file.ts";
 import { evaluate, SYSTEMS, type SystemName } from "./evaluate.ts";
 import { type FileEvent, readEventsFile } from "./events-file.ts";
 import type { SystemResult } from "./metrics.ts";
+import { positiveWhole, readFlags } from "./flags.ts";
 
 const USAGE = `usage: concierge rec eval --items ITEMS --events EVENTS [--k 10] [--json] [--cross-domain] [--seed 42] [--systems a,b,…]
                         [--max-users N] [--ease-items N] [--strict]
@@ -56,51 +57,39 @@ interface Args {
 
 function parseArgs(args: string[]): Args | string {
   const out: Partial<Args> = { k: 10, json: false, crossDomain: false, seed: 42, systems: [...SYSTEMS], strict: false };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const [flag, inline] = a.startsWith("--") && a.includes("=") ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)] : [a, undefined];
-    const value = () => {
-      const v = inline ?? args[++i];
-      if (v === undefined || (inline === undefined && v.startsWith("--"))) throw new Error(`${flag} needs a value`);
-      return v;
-    };
-    try {
-      if (flag === "-h" || flag === "--help") return "";
-      else if (flag === "--json") out.json = true;
-      else if (flag === "--cross-domain") out.crossDomain = true;
-      else if (flag === "--strict") out.strict = true;
-      else if (flag === "--max-users" || flag === "--ease-items") {
-        const v = value();
-        const n = Number(v);
-        if (!Number.isInteger(n) || n < 1) return `${flag} must be a whole number of at least 1 (got ${v})`;
-        if (flag === "--max-users") out.maxUsers = n;
-        else out.easeItems = n;
-      }
-      else if (flag === "--items") out.items = value();
-      else if (flag === "--events") out.events = value();
-      else if (flag === "--k") {
-        const v = value();
-        const k = Number(v);
-        if (!Number.isInteger(k) || k < 1 || k > 1000) return `--k must be a whole number from 1 to 1000 (got ${v})`;
-        out.k = k;
-      } else if (flag === "--seed") {
-        const v = value();
-        const seed = Number(v);
-        if (!Number.isInteger(seed) || seed < 0) return `--seed must be a non-negative whole number (got ${v})`;
-        out.seed = seed;
-      } else if (flag === "--systems") {
-        const names = value()
-          .split(",")
-          .map((s) => s.trim())
-          .filter(Boolean);
-        const unknown = names.filter((n) => !(SYSTEMS as readonly string[]).includes(n));
-        if (unknown.length || !names.length) return `--systems: unknown ${unknown.join(", ") || "(none given)"}; choose from ${SYSTEMS.join(", ")}`;
-        out.systems = names as SystemName[];
-      } else return `unknown option: ${a}`;
-    } catch (err) {
-      return (err as Error).message;
-    }
-  }
+  const problem = readFlags(args, (flag, value) => {
+    if (flag === "--json") out.json = true;
+    else if (flag === "--cross-domain") out.crossDomain = true;
+    else if (flag === "--strict") out.strict = true;
+    else if (flag === "--max-users" || flag === "--ease-items") {
+      const n = positiveWhole(flag, value());
+      if (typeof n === "string") return n;
+      if (flag === "--max-users") out.maxUsers = n;
+      else out.easeItems = n;
+    } else if (flag === "--items") out.items = value();
+    else if (flag === "--events") out.events = value();
+    else if (flag === "--k") {
+      const v = value();
+      const k = Number(v);
+      if (!Number.isInteger(k) || k < 1 || k > 1000) return `--k must be a whole number from 1 to 1000 (got ${v})`;
+      out.k = k;
+    } else if (flag === "--seed") {
+      const v = value();
+      const seed = Number(v);
+      if (!Number.isInteger(seed) || seed < 0) return `--seed must be a non-negative whole number (got ${v})`;
+      out.seed = seed;
+    } else if (flag === "--systems") {
+      const names = value()
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean);
+      const unknown = names.filter((n) => !(SYSTEMS as readonly string[]).includes(n));
+      if (unknown.length || !names.length) return `--systems: unknown ${unknown.join(", ") || "(none given)"}; choose from ${SYSTEMS.join(", ")}`;
+      out.systems = names as SystemName[];
+    } else return `unknown option: ${flag}`;
+    return undefined;
+  });
+  if (problem !== undefined) return problem;
   if (!out.items) return "missing --items FILE";
   if (!out.events) return "missing --events FILE";
   return out as Args;

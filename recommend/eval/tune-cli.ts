@@ -6,6 +6,7 @@ import { formatRowError, readCatalogFile } from "../catalog-file.ts";
 import { DEFAULT_RANKING, type RankingConfig } from "../ranking/ranker.ts";
 import { readEventsFile } from "./events-file.ts";
 import { tuneAndStore, tuningPath } from "./tune-store.ts";
+import { positiveWhole, readFlags } from "./flags.ts";
 
 const USAGE = `usage: concierge rec tune [--events EVENTS] [--items ITEMS] [--json] [--strict] [--ease-items N] [--max-users N]
 
@@ -41,32 +42,20 @@ interface Args {
 
 function parseArgs(args: string[]): Args | string {
   const out: Args = { json: false, strict: false };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const [flag, inline] = a.startsWith("--") && a.includes("=") ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)] : [a, undefined];
-    const value = () => {
-      const v = inline ?? args[++i];
-      if (v === undefined || (inline === undefined && v.startsWith("--"))) throw new Error(`${flag} needs a value`);
-      return v;
-    };
-    try {
-      if (flag === "-h" || flag === "--help") return "";
-      else if (flag === "--json") out.json = true;
-      else if (flag === "--strict") out.strict = true;
-      else if (flag === "--events") out.events = value();
-      else if (flag === "--items") out.items = value();
-      else if (flag === "--ease-items" || flag === "--max-users") {
-        const v = value();
-        const n = Number(v);
-        if (!Number.isInteger(n) || n < 1) return `${flag} must be a whole number of at least 1 (got ${v})`;
-        if (flag === "--ease-items") out.easeItems = n;
-        else out.maxUsers = n;
-      } else return `unknown option: ${a}`;
-    } catch (err) {
-      return (err as Error).message;
-    }
-  }
-  return out;
+  const problem = readFlags(args, (flag, value) => {
+    if (flag === "--json") out.json = true;
+    else if (flag === "--strict") out.strict = true;
+    else if (flag === "--events") out.events = value();
+    else if (flag === "--items") out.items = value();
+    else if (flag === "--ease-items" || flag === "--max-users") {
+      const n = positiveWhole(flag, value());
+      if (typeof n === "string") return n;
+      if (flag === "--ease-items") out.easeItems = n;
+      else out.maxUsers = n;
+    } else return `unknown option: ${flag}`;
+    return undefined;
+  });
+  return problem ?? out;
 }
 
 /** `concierge rec tune …` */
