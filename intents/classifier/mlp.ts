@@ -1,4 +1,5 @@
 import type { SparseRows } from "./features.ts";
+import { crossEntropyGradient, expShifted } from "./logits.ts";
 import { createRandom, shuffleInPlace } from "./random.ts";
 
 /**
@@ -177,20 +178,9 @@ function runEpoch(m: MlpModel, x: SparseRows, y: Int32Array, order: Int32Array, 
       const base = active[a] * C;
       for (let c = 0; c < C; c++) z[c] += hj * w2[base + c];
     }
-    let max = z[0];
-    for (let c = 1; c < C; c++) if (z[c] > max) max = z[c];
-    let sum = 0;
-    for (let c = 0; c < C; c++) {
-      z[c] = Math.exp(z[c] - max);
-      sum += z[c];
-    }
-    let nCls = 0;
+    const sum = expShifted(z, C);
     const target = y[i];
-    for (let c = 0; c < C; c++) {
-      z[c] /= sum;
-      if (c === target) z[c] -= 1;
-      if (z[c] > GRADIENT_FLOOR || z[c] < -GRADIENT_FLOOR) cls[nCls++] = c;
-    }
+    const nCls = crossEntropyGradient(z, C, sum, target, GRADIENT_FLOOR, cls);
     for (let a = 0; a < nActive; a++) {
       const base = active[a] * C;
       let g = 0;
@@ -254,13 +244,7 @@ export function addMlpProbabilities(
     const base = j * C;
     for (let c = 0; c < C; c++) z[c] += hj * m.w2[base + c];
   }
-  let max = z[0];
-  for (let c = 1; c < C; c++) if (z[c] > max) max = z[c];
-  let sum = 0;
-  for (let c = 0; c < C; c++) {
-    z[c] = Math.exp(z[c] - max);
-    sum += z[c];
-  }
+  const sum = expShifted(z, C);
   for (let c = 0; c < C; c++) out[c] += (weight * z[c]) / sum;
 }
 

@@ -1,4 +1,5 @@
 import type { SparseRows } from "./features.ts";
+import { crossEntropyGradient, expShifted } from "./logits.ts";
 import { createRandom, shuffleInPlace } from "./random.ts";
 
 /**
@@ -83,21 +84,10 @@ function runEpoch(
       const base = indices[k] * C;
       for (let c = 0; c < C; c++) z[c] += v * w[base + c];
     }
-    let max = z[0];
-    for (let c = 1; c < C; c++) if (z[c] > max) max = z[c];
-    let sum = 0;
-    for (let c = 0; c < C; c++) {
-      z[c] = Math.exp(z[c] - max);
-      sum += z[c];
-    }
+    const sum = expShifted(z, C);
     const target = y[i];
     const ew = eta * (weights ? weights[i] : 1);
-    let n = 0;
-    for (let c = 0; c < C; c++) {
-      z[c] /= sum;
-      if (c === target) z[c] -= 1;
-      if (z[c] > GRADIENT_FLOOR || z[c] < -GRADIENT_FLOOR) cls[n++] = c;
-    }
+    const n = crossEntropyGradient(z, C, sum, target, GRADIENT_FLOOR, cls);
     if (l2 > 0) scale *= 1 - eta * l2;
     for (let k = start; k < end; k++) {
       const coef = (ew * values[k]) / scale;
@@ -132,13 +122,7 @@ export function addSoftmaxProbabilities(
     const base = indices[k] * C;
     for (let c = 0; c < C; c++) z[c] += v * m.w[base + c];
   }
-  let max = z[0];
-  for (let c = 1; c < C; c++) if (z[c] > max) max = z[c];
-  let sum = 0;
-  for (let c = 0; c < C; c++) {
-    z[c] = Math.exp(z[c] - max);
-    sum += z[c];
-  }
+  const sum = expShifted(z, C);
   for (let c = 0; c < C; c++) out[c] += (weight * z[c]) / sum;
 }
 
