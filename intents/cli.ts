@@ -59,6 +59,24 @@ export function describeInvalid(file: string, invalid: InvalidLine[]): string {
 }
 
 /**
+ * One line of a labelled file — a JSON object with a non-empty "text" and "intent" (any name; "oos"
+ * for out of scope), no control characters — or what is wrong with it. The one rule every command
+ * that reads labelled lines applies (nlu test, voice eval).
+ */
+export function parseUtteranceLine(line: string): { utterance: LabelledUtterance } | { problem: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (err) {
+    return { problem: `not valid JSON (${(err as Error).message})` };
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return { problem: 'expected an object {"text", "intent"}' };
+  const parsed = lineSchema.safeParse(value);
+  if (!parsed.success) return { problem: parsed.error.issues.map((issue) => `${issue.path.join(".") || "line"}: ${issue.message}`).join("; ") };
+  return { utterance: { text: parsed.data.text, intent: parsed.data.intent } };
+}
+
+/**
  * Reads a JSONL file of {"text", "intent"} lines. A line that is not valid JSON, not an object, or
  * lacks a non-empty text or intent is skipped and reported in `invalid` (line number and field), as
  * `catalog import` does with bad rows: one typo in a public data set must not block its evaluation.
@@ -77,23 +95,9 @@ export function readUtteranceFile(file: string, option: string, options: { stric
   };
   lines.forEach((line, i) => {
     if (line.trim() === "") return;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch (err) {
-      reject(i + 1, `not valid JSON (${(err as Error).message})`);
-      return;
-    }
-    if (typeof value !== "object" || value === null || Array.isArray(value)) {
-      reject(i + 1, `expected an object {"text", "intent"}`);
-      return;
-    }
-    const parsed = lineSchema.safeParse(value);
-    if (!parsed.success) {
-      reject(i + 1, parsed.error.issues.map((issue) => `${issue.path.join(".") || "line"}: ${issue.message}`).join("; "));
-      return;
-    }
-    utterances.push({ text: parsed.data.text, intent: parsed.data.intent });
+    const read = parseUtteranceLine(line);
+    if ("problem" in read) reject(i + 1, read.problem);
+    else utterances.push(read.utterance);
   });
   if (utterances.length === 0) {
     throw new ValidationError(invalid.length ? `${option}: ${file} has no valid examples: ${describeInvalid(file, invalid)}` : `${option}: ${file} has no examples`);

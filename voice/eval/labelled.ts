@@ -1,7 +1,6 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { z } from "zod";
 import { ValidationError } from "../../core/errors.ts";
-import { safeText } from "../../core/text.ts";
+import { parseUtteranceLine } from "../../intents/cli.ts";
 import type { LabelledUtterance } from "../../intents/types.ts";
 
 /** A line that was not used, with why. */
@@ -15,16 +14,6 @@ export interface LabelledFile {
   items: LabelledUtterance[];
   skipped: SkippedLine[];
 }
-
-/**
- * The same line rule as `concierge nlu test --train` (intents/cli.ts): a JSON object with a
- * non-empty "text" and a non-empty "intent" of any name ("oos" marks out of scope), no control
- * characters. Kept in step with it by test/voice/labelled.test.ts.
- */
-const lineSchema = z.object({
-  text: safeText().trim().min(1, "must not be empty"),
-  intent: safeText().trim().min(1, "must not be empty"),
-});
 
 /** How many skipped lines a warning names before it only counts the rest. */
 export const NAMED_PROBLEMS = 3;
@@ -63,23 +52,9 @@ export function readLabelledFile(file: string, option: string, options: { strict
   lines.forEach((line, i) => {
     if (line.trim() === "") return;
     total++;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch (err) {
-      skipped.push({ line: i + 1, reason: `not valid JSON (${(err as Error).message})` });
-      return;
-    }
-    if (typeof value !== "object" || value === null || Array.isArray(value)) {
-      skipped.push({ line: i + 1, reason: 'expected an object {"text", "intent"}' });
-      return;
-    }
-    const parsed = lineSchema.safeParse(value);
-    if (!parsed.success) {
-      skipped.push({ line: i + 1, reason: parsed.error.issues.map((issue) => `${issue.path.join(".") || "line"}: ${issue.message}`).join("; ") });
-      return;
-    }
-    items.push({ text: parsed.data.text, intent: parsed.data.intent });
+    const read = parseUtteranceLine(line);
+    if ("problem" in read) skipped.push({ line: i + 1, reason: read.problem });
+    else items.push(read.utterance);
   });
   if (total === 0) throw new ValidationError(`${option}: ${file} has no examples`);
   if (items.length === 0 || (options.strict && skipped.length > 0)) throw refusal(option, file, skipped, total, Boolean(options.strict));
