@@ -76,13 +76,16 @@ function readEntries(file: string): ReviewEntry[] {
   return out;
 }
 
-/** Distinct texts in the log (both files), each with how often it was met; most recent first. */
+/** Distinct texts in the log (both files), each with how often it was met; most recently met first. */
 export function readReviewLog(dataDir: string): ReviewItem[] {
   const { current, previous } = reviewLogFiles(dataDir);
   const byText = new Map<string, ReviewItem>();
   for (const e of [...readEntries(previous), ...readEntries(current)]) {
     const known = byText.get(e.text);
+    // Deleted and set again, so the map's order is the order of each text's last line.
+    byText.delete(e.text);
     byText.set(e.text, { ...e, seen: (known?.seen ?? 0) + 1 });
   }
-  return [...byText.values()].sort((a, b) => b.at - a.at);
+  // Lines are appended as messages are met: the file's order is time's, whatever the clock says.
+  return [...byText.values()].reverse();
 }
