@@ -55,18 +55,20 @@ const UNAVAILABLE_STATES = /^(08...|57P0[123]|53300|57014)$/;
  * retry) or the disk full (507: nothing new was saved, what was acknowledged before is kept).
  * Undefined for anything else.
  */
-export function infrastructureError(err: unknown): ConciergeError | undefined {
-  const e = err as { code?: unknown; message?: unknown } | null;
+export function infrastructureError(err: unknown, depth = 0): ConciergeError | undefined {
+  const e = err as { code?: unknown; message?: unknown; cause?: unknown } | null;
   if (!e || typeof e !== "object") return undefined;
   const code = typeof e.code === "string" ? e.code : "";
   const message = typeof e.message === "string" ? e.message : "";
   if (code === "ENOSPC" || code === "53100" || /no space left on device|disk full/i.test(message)) {
     return new ConciergeError("storage_full", "the service's storage is full, so this could not be saved (nothing saved before is lost); try again later", 507, { cause: err });
   }
-  if (CONNECTION_CODES.has(code) || UNAVAILABLE_STATES.test(code) || /Connection terminated|connection timeout|timeout exceeded when trying to connect/i.test(message)) {
+  // pg's own words for a connection that broke under a query, a client left unusable by it, a read that timed out.
+  if (CONNECTION_CODES.has(code) || UNAVAILABLE_STATES.test(code) || /Connection terminated|Connection ended unexpectedly|not queryable|connection timeout|Query read timeout|timeout exceeded when trying to connect/i.test(message)) {
     return new ConciergeError("store_unavailable", "the database cannot be reached right now; try again in a moment", 503, { cause: err });
   }
-  return undefined;
+  // An error raised because of one of these (wrapped on its way up) is the same outage.
+  return depth < 3 && e.cause ? infrastructureError(e.cause, depth + 1) : undefined;
 }
 
 /** Formats any thrown value as the public error shape, hiding internals of unexpected errors. */

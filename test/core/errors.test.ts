@@ -31,6 +31,15 @@ describe("infrastructure failures as errors a client can act on", () => {
     expect(toPublicError(extend)).toEqual({ code: "storage_full", message: expect.stringMatching(/storage is full/) });
   });
 
+  it("pg's words for a connection broken under a query, and an outage wrapped on its way up, are 503 too", () => {
+    for (const message of ["Client has encountered a connection error and is not queryable", "Connection terminated unexpectedly", "Query read timeout"]) {
+      expect(infrastructureError(new Error(message))?.code, message).toBe("store_unavailable");
+    }
+    const wrapped = new Error("could not record the event", { cause: sqlState("57P01", "terminating connection due to administrator command") });
+    expect(infrastructureError(wrapped)).toMatchObject({ code: "store_unavailable", status: 503 });
+    expect(infrastructureError(new Error("could not record the event", { cause: new TypeError("x is undefined") }))).toBeUndefined();
+  });
+
   it("anything else stays a plain internal error: a bug is not passed off as an outage", () => {
     expect(infrastructureError(sqlState("42601", "syntax error at or near"))).toBeUndefined();
     expect(infrastructureError(new TypeError("x is undefined"))).toBeUndefined();

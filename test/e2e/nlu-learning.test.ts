@@ -71,7 +71,8 @@ describe("learning from the shop's own labelled lines", () => {
     const during = await client.send("what is your return policy");
     expect(during.reply.text.length).toBeGreaterThan(0);
     const updated = await service.waitForLog((l) => l.msg === "intent classifier updated with the shop's own lines", 180_000, from);
-    expect(updated).toMatchObject({ shopLines: taught.length, trained: true });
+    // Trained here, or found in the store or CONCIERGE_CACHE_DIR when these very lines were learnt before.
+    expect(updated).toMatchObject({ shopLines: taught.length });
     expect(service.logs.slice(from).some((l) => l.msg.includes("shipping") && l.level >= 50)).toBe(false);
 
     expect((await client.send(heldOut)).reply.text).toBe(shipping);
