@@ -3,10 +3,18 @@ import { ConciergeError } from "../core/errors.ts";
 /** A subcommand: gets the arguments after its name, returns the exit code. */
 type Command = (args: string[]) => Promise<number>;
 
+const HELP_FLAGS = ["-h", "--help", "help"];
+
 // Each folder owns its commands; this table only routes to them, loading lazily so
 // `concierge nlu test` does not pay for the Bot Framework SDK.
-const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
-  start: { summary: "run the service", load: async () => (await import("./main.ts")).startCommand },
+// `takesNoArguments`: a command configured only by the environment refuses arguments rather than
+// ignoring them, so `concierge start --help` or a misplaced `--port 80` never starts a service.
+const commands: Record<string, { summary: string; load: () => Promise<Command>; takesNoArguments?: boolean }> = {
+  start: {
+    summary: "run the service; every setting is an environment variable (docs/configuration.md)",
+    load: async () => (await import("./main.ts")).startCommand,
+    takesNoArguments: true,
+  },
   "nlu test": { summary: "train on --train, evaluate on --test [--json]", load: async () => (await import("../intents/cli.ts")).nluTest },
   "nlu review": { summary: "messages the classifier was unsure of, grouped [--limit N] [--json]", load: async () => (await import("../intents/review/cli.ts")).nluReview },
   "nlu add": { summary: "add labelled lines FILE to the shop's own intent data [--json]", load: async () => (await import("../intents/review/cli.ts")).nluAdd },
@@ -38,12 +46,19 @@ function usage(): string {
 export async function runCli(argv: string[]): Promise<number> {
   const name = [argv.slice(0, 2).join(" "), argv[0] ?? ""].find((n) => n in commands);
   if (!name) {
-    process.stderr.write(argv.length && !["-h", "--help", "help"].includes(argv[0]!) ? `unknown command: ${argv.join(" ")}\n${usage()}` : usage());
-    return argv.length && !["-h", "--help", "help"].includes(argv[0]!) ? 2 : 0;
+    const unknown = argv.length > 0 && !HELP_FLAGS.includes(argv[0]!);
+    process.stderr.write(unknown ? `unknown command: ${argv.join(" ")}\n${usage()}` : usage());
+    return unknown ? 2 : 0;
   }
   const rest = argv.slice(name.split(" ").length);
+  const entry = commands[name]!;
+  if (entry.takesNoArguments && rest.length > 0) {
+    const asked = rest.every((a) => HELP_FLAGS.includes(a));
+    process.stderr.write(`${asked ? "" : `concierge ${name} takes no arguments (got: ${rest.join(" ")})\n`}usage: concierge ${name}\n  ${entry.summary}\n`);
+    return asked ? 0 : 2;
+  }
   try {
-    const command = await commands[name]!.load();
+    const command = await entry.load();
     return await command(rest);
   } catch (err) {
     if (err instanceof ConciergeError) {
