@@ -1,6 +1,17 @@
 # Concierge: one image, embedded defaults (PGlite in /app/data); set DATABASE_URL / REDIS_URL to scale out.
-FROM node:20-bookworm-slim
+# Node 22 LTS (Node 20 reached end of life on 2026-04-30). Two stages: the first installs the
+# production dependencies, the second is the runtime with only what the service runs.
 
+FROM node:22-bookworm-slim AS deps
+WORKDIR /app
+# Prebuilt binaries only: onnxruntime-node's install script would fetch CUDA libraries the CPU
+# image never uses (Dockerfile.cuda is the GPU image).
+ENV npm_config_onnxruntime_node_install=skip \
+    npm_config_onnxruntime_node_install_cuda=skip
+COPY package.json package-lock.json .npmrc ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+
+FROM node:22-bookworm-slim
 # tini reaps and forwards signals so the service shuts down cleanly; ca-certificates for optional
 # model downloads (CONCIERGE_ALLOW_DOWNLOADS=1). The voice path's built-in tier: flite (English
 # speech), espeak-ng (Mandarin speech, pronunciations of words the dictionary lacks), pocketsphinx
@@ -13,13 +24,9 @@ RUN apt-get update \
  && test -d /usr/share/pocketsphinx/model/en-us
 
 WORKDIR /app
-ENV NODE_ENV=production \
-    npm_config_onnxruntime_node_install=skip \
-    npm_config_onnxruntime_node_install_cuda=skip
-
-COPY package.json package-lock.json .npmrc ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
-
+ENV NODE_ENV=production
+COPY --from=deps --chown=node:node /app/node_modules ./node_modules
+# .dockerignore keeps tests, benches, docs, local data and models out.
 COPY --chown=node:node . .
 RUN mkdir -p /app/data && chown node:node /app/data
 
@@ -29,7 +36,7 @@ ENV PORT=3978 \
 EXPOSE 3978
 VOLUME ["/app/data"]
 
-HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
+HEALTHCHECK --interval=30s --timeout=5s --start-period=120s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3978)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 
 ENTRYPOINT ["/usr/bin/tini", "--"]
