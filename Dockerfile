@@ -4,10 +4,7 @@
 
 FROM node:22-bookworm-slim AS deps
 WORKDIR /app
-# Prebuilt binaries only: onnxruntime-node's install script would fetch CUDA libraries the CPU
-# image never uses (Dockerfile.cuda is the GPU image).
-ENV npm_config_onnxruntime_node_install=skip \
-    npm_config_onnxruntime_node_install_cuda=skip
+# .npmrc keeps dependencies' install scripts from running: prebuilt binaries only.
 COPY package.json package-lock.json .npmrc ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
