@@ -34,6 +34,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Command>; 
     summary: "marketing copy: --product ID [--shopper U | --segment N] [--tone T] [--channel C] [--length L] [--variants N] [--locale en|zh] [--json]",
     load: async () => (await import("../llm/copy/cli.ts")).copyCommand,
   },
+  doctor: { summary: "check Node, the voice packages, models, the database and Redis, and say what to install [--json]", load: async () => (await import("./doctor.ts")).doctorCommand },
   "models list": { summary: "show which optional models are present and where [--json]", load: async () => (await import("../core/models-cli.ts")).modelsList },
   "models pull": { summary: "download the optional models ahead of time", load: async () => (await import("../core/models-cli.ts")).modelsPull },
 };

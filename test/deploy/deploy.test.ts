@@ -19,7 +19,7 @@ async function exportedMetricNames(): Promise<Set<string>> {
   const names = new Set<string>();
   for (const metric of await registry.getMetricsAsJSON()) {
     names.add(metric.name);
-    if (metric.type === "histogram" || metric.type === "summary") for (const s of ["_bucket", "_sum", "_count"]) names.add(metric.name + s);
+    if (["histogram", "summary"].includes(String(metric.type))) for (const s of ["_bucket", "_sum", "_count"]) names.add(metric.name + s);
   }
   return names;
 }
