@@ -125,7 +125,7 @@ function voiceChecks(probes: DoctorProbes, voiceMode: string): Check[] {
           name: "whisper",
           status: "warn",
           detail: "not installed: the built-in recogniser is for demos and tests, and cannot hear Chinese",
-          fix: "npm install -E @fugood/whisper.node@1.1.3 && npx concierge models pull whisper",
+          fix: "npm install (it is an optional dependency; this platform may have no build of it), then npx concierge models pull whisper",
         },
   );
   return checks;
