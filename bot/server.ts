@@ -92,7 +92,7 @@ export const DEFAULT_BODY_LIMIT = "256kb";
 export const DEFAULT_SOCKET_MAX_BYTES = 1.5 * 1024 * 1024;
 
 /**
- * The service's front door: HTTP (health, metrics, events, Bot Framework, the chat page) and
+ * The service's front door: HTTP (health, metrics, events, Bot Framework, the widget and its demo page) and
  * socket.io `/chat` on one port. Answers from the first moment — /readyz says "loading" and turns
  * answer not_ready until `isReady()` — so orchestrators and clients can tell starting from broken.
  */

@@ -283,7 +283,7 @@
     return new Promise((resolve, reject) => {
       const had = Object.hasOwn(window, "io");
       const previous = window.io;
-      const tag = el("script", { src: `${base}/socket.io/socket.io.js`, async: "" });
+      const tag = el("script", { src: `${base}/socket.io/socket.io.min.js`, async: "" });
       const restore = () => {
         const ours = window.io;
         if (had) window.io = previous;

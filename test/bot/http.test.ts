@@ -223,6 +223,7 @@ describe("the demo shop page and the widget", () => {
       ["/widget.js", /javascript/],
       ["/widget-voice.js", /javascript/],
       ["/socket.io/socket.io.js", /javascript/],
+      ["/socket.io/socket.io.min.js", /javascript/],
       ["/images/shoes.svg", /image\/svg\+xml/],
     ] as const) {
       const res = await fetch(harness.url + path);

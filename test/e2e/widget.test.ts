@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { decodeJwt } from "jose";
 import pixelmatch from "pixelmatch";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { PNG } from "pngjs";
@@ -194,16 +195,26 @@ describe.skipIf(unavailable)(`the widget embedded cross-origin in Chromium${unav
       expect(await launcher.getAttribute("aria-expanded")).toBe("false");
       expect(await focused(page)).toBe("launcher");
 
-      // The server's anonymous identity is kept on the shop's origin for the next visit.
+      // The server's anonymous identity is kept on the shop's origin: after a reload it is the same visitor.
       const anonymous = await page.evaluate(() => localStorage.getItem("concierge.anonymousToken"));
       expect(anonymous).toMatch(/\S{20,}/);
+      const visitor = String(decodeJwt(anonymous!).sub);
+      expect(visitor).toMatch(/^anon:/);
+      await page.reload();
+      await page.locator(hook("launcher")).click();
+      await expect.poll(() => page.locator('[role="status"]').textContent(), { timeout: 20_000 }).toBe("Online");
+      await askAndWait(page, "show me tents");
+      expect(await page.evaluate(() => localStorage.getItem("concierge.anonymousToken"))).toBe(anonymous);
+      await service.flush();
+      const said = (await service.store.conversations.messagesForUser(visitor)).filter((m) => m.role === "user").map((m) => m.text);
+      expect(said).toEqual(expect.arrayContaining(["running shoes", "show me tents"]));
       expect(urls.some((u) => u.includes(anonymous!))).toBe(false);
     } finally {
       await context.close();
     }
   }, 180_000);
 
-  it("speaks as the shop's customer with data-token, which never appears in a URL", async () => {
+  it("speaks as the shop's customer with data-token, which never appears in a URL; a forged token is refused in plain words", async () => {
     const token = await customerToken("widget-runner");
     const { context, page } = await openShop(`?token=${encodeURIComponent(token)}`);
     const urls = recordUrls(page);
@@ -216,8 +227,21 @@ describe.skipIf(unavailable)(`the widget embedded cross-origin in Chromium${unav
       expect(urls.filter((u) => u.includes(token) || u.includes(encodeURIComponent(token)))).toEqual([]);
       // A customer's identity is the shop's token, not an anonymous one kept in the browser.
       expect(await page.evaluate(() => localStorage.getItem("concierge.anonymousToken"))).toBeNull();
+      await service.flush();
+      expect((await service.store.conversations.messagesForUser("customer:widget-runner")).some((m) => m.text === "hello")).toBe(true);
     } finally {
       await context.close();
+    }
+    const forged = await customerToken("widget-runner", { secret: "not-the-shop-secret-0123456789abcdef" });
+    const other = await openShop(`?token=${encodeURIComponent(forged)}`);
+    try {
+      await other.page.locator(hook("launcher")).click();
+      await expect.poll(() => other.page.locator('[role="alert"]').textContent(), { timeout: 20_000 }).toBe("We couldn't confirm who you are. Please reload the page and sign in again.");
+      expect(await other.page.locator('[role="status"]').getAttribute("data-state")).toBe("offline");
+      // Not quietly continued as an anonymous visitor either.
+      expect(await other.page.evaluate(() => localStorage.getItem("concierge.anonymousToken"))).toBeNull();
+    } finally {
+      await other.context.close();
     }
   }, 120_000);
 
