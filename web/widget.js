@@ -112,7 +112,11 @@
   const frame = el("div", { class: `cw ${theme}`, lang });
   if (accent) frame.style.setProperty("--accent", accent);
   const launcher = el("button", { type: "button", class: "launcher", "data-concierge": "launcher", "aria-expanded": "false", "aria-controls": "cw-panel", "aria-label": t.open });
-  launcher.appendChild(icon("M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z"));
+  const chatIcon = icon("M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z");
+  const downIcon = icon("M7.4 8.6 12 13.2l4.6-4.6L18 10l-6 6-6-6z");
+  chatIcon.classList.add("when-closed");
+  downIcon.classList.add("when-open");
+  launcher.append(chatIcon, downIcon);
   const panel = el("section", { id: "cw-panel", class: "panel", role: "dialog", "aria-label": t.title, hidden: "" });
   const header = el("header");
   const heading = el("div", { class: "head" });
@@ -534,6 +538,8 @@
 .launcher{position:fixed;right:20px;bottom:20px;width:56px;height:56px;border-radius:50%;border:0;padding:0;margin:0;cursor:pointer;
  background:var(--accent);color:#fff;display:grid;place-items:center;box-shadow:0 6px 20px rgba(0,0,0,.25)}
 .launcher svg{width:26px;height:26px}
+.launcher .when-open,.open .launcher .when-closed{display:none}
+.open .launcher .when-open{display:block;width:30px;height:30px}
 .panel{position:fixed;right:20px;bottom:88px;width:min(380px,calc(100vw - 24px));height:min(600px,calc(100vh - 110px));display:flex;flex-direction:column;
  background:var(--bg);color:var(--fg);border:1px solid var(--line);border-radius:14px;box-shadow:0 12px 40px rgba(0,0,0,.22);overflow:hidden}
 .panel[hidden]{display:none}
