@@ -37,6 +37,7 @@ async function refusingServer(codes: string[]) {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+    io,
     attempts,
     close: () => new Promise<void>((resolve) => io.close(() => resolve())),
   };
@@ -87,6 +88,13 @@ describe.skipIf(unavailable)(`the widget's reconnection in Chromium${unavailable
       await page.locator('[data-concierge="input"]').fill("hello");
       await page.locator('[data-concierge="send"]').click();
       await expect.poll(() => page.locator('[data-concierge="message"][data-role="assistant"]').last().locator(".bubble").textContent()).toBe("ok");
+
+      // Dropped by the server (a replica going away): it says so and comes back by itself.
+      const status = page.locator('[role="status"]');
+      server.io.of("/chat").disconnectSockets(true);
+      await expect.poll(() => status.textContent(), { timeout: 5_000 }).toBe("Connection lost — reconnecting…");
+      await expect.poll(() => status.textContent(), { timeout: 10_000 }).toBe("Online");
+      expect(server.attempts.length).toBe(5);
     } finally {
       await page.close();
       await server.close();

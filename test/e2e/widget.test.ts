@@ -189,6 +189,12 @@ describe.skipIf(unavailable)(`the widget embedded cross-origin in Chromium${unav
       expect(await user.count()).toBe(2);
       if (reply.suggestions.length > 0) expect(await user.last().locator(".bubble").textContent()).toBe(asked);
 
+      // Keyboard order after the message box: the microphone, then send.
+      await page.locator(hook("input")).focus();
+      await page.keyboard.press("Tab");
+      expect(await focused(page)).toBe("mic");
+      await page.keyboard.press("Tab");
+      expect(await focused(page)).toBe("send");
       await page.locator(hook("input")).focus();
       await page.keyboard.press("Escape");
       expect(await page.locator('[role="dialog"]').isHidden()).toBe(true);
@@ -244,6 +250,21 @@ describe.skipIf(unavailable)(`the widget embedded cross-origin in Chromium${unav
       await other.context.close();
     }
   }, 120_000);
+
+  it("the service's own / is a demo shop page embedding the widget with a script tag, and it chats same-origin", async () => {
+    const context = await browser.newContext({ viewport: VIEWPORT });
+    const page = await context.newPage();
+    try {
+      await page.goto(`${serviceUrl}/`);
+      expect(await page.locator('script[src="/widget.js"][data-concierge-url][async]').count()).toBe(1);
+      await page.locator(hook("launcher")).click();
+      await expect.poll(() => page.locator('[role="status"]').textContent(), { timeout: 20_000 }).toBe("Online");
+      const reply = await askAndWait(page, "running shoes");
+      expect(reply.cards.length).toBeGreaterThan(0);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
 
   it("refuses a page of an origin CONCIERGE_ALLOWED_ORIGINS does not list, and says so in plain words", async () => {
     const { context, page } = await openShop("", shop.otherOrigin);
