@@ -28,6 +28,7 @@ const benches: { name: string; file: string; args?: string[]; skip?: string }[] 
   { name: "ann", file: "ann.ts", args: ["--count", "1000000"], skip: only?.has("ann") ? undefined : "1M-vector build (long on a small machine): run it with --only ann" },
   { name: "nlu", file: "nlu.ts" },
   { name: "redact", file: "redact.ts" },
+  { name: "widget-size", file: "widget-size.ts" },
   { name: "store", file: "store.ts" },
   { name: "llm", file: "llm.ts", args: llmArgs, skip: llmArgs ? undefined : "no --llm-model given and no toy model found" },
   { name: "llm-turns", file: "llm-turns.ts", args: llmArgs, skip: llmArgs ? undefined : "no --llm-model given and no toy model found" },

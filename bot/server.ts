@@ -28,6 +28,7 @@ function claimOnceInRedis(redis: RedisLink): ClaimOnce {
 import { createBotAdapter } from "./botframework/adapter.ts";
 import { botFrameworkRoute } from "./botframework/route.ts";
 import { cors, errorHandler, methodNotAllowed, notFound, requestLog, securityHeaders } from "./http/middleware.ts";
+import { originPolicy } from "./http/origins.ts";
 import { eventRoutes, healthRoutes, type RecordedEvents, sendMetrics, webRoutes } from "./http/routes.ts";
 import { Limits, limitSettings } from "./limits.ts";
 import { attachChat } from "./socket.ts";
@@ -60,7 +61,7 @@ export interface ServerDeps {
   limits?: Limits;
   /** A turn longer than this is answered with a timeout error and aborted; default 60 s (CPU generation is slow). */
   turnTimeoutMs?: number;
-  /** Where chat.html, chat.js, chat.css and images/ are; default ../web next to this folder. */
+  /** Where the demo shop page, widget.js, the kiosk and images/ are; default ../web next to this folder. */
   webDir?: string;
   /** Public base URL for absolute image links in Bot Framework cards; default the request's own host. */
   publicUrl?: string;
@@ -91,7 +92,7 @@ export const DEFAULT_BODY_LIMIT = "256kb";
 export const DEFAULT_SOCKET_MAX_BYTES = 1.5 * 1024 * 1024;
 
 /**
- * The service's front door: HTTP (health, metrics, events, Bot Framework, the chat page) and
+ * The service's front door: HTTP (health, metrics, events, Bot Framework, the widget and its demo page) and
  * socket.io `/chat` on one port. Answers from the first moment — /readyz says "loading" and turns
  * answer not_ready until `isReady()` — so orchestrators and clients can tell starting from broken.
  */
@@ -109,7 +110,8 @@ export function createServer(deps: ServerDeps): ConciergeServer {
   app.use(requestLog(logger));
   const metricsPort = config.metrics?.port;
   app.use(healthRoutes(deps.isReady, { token: config.metrics?.token, ownPort: metricsPort !== undefined }));
-  app.use("/api", cors());
+  const origins = originPolicy(config.allowedOrigins, deps.publicUrl ?? config.publicUrl);
+  app.use("/api", cors(origins));
   // While shutting down, new work goes to the other replicas (a load balancer retries a 503).
   app.use("/api", (_req, _res, next) => next(lifecycle.isAccepting ? undefined : new ShuttingDownError()));
   // Per client address, across replicas: a flood from one address is told to slow down, not served.
@@ -131,14 +133,21 @@ export function createServer(deps: ServerDeps): ConciergeServer {
   if (deps.voice?.enabled) {
     app.all(TWIML_PATH, express.urlencoded({ extended: false, limit: "64kb" }), twimlRoute(deps.publicUrl, config.telephonyAuthToken));
   }
-  app.use(webRoutes(webDir));
+  // The widget's script, its lazily loaded voice modules and worklet, and images are fetched by shops' pages.
+  app.use(cors(origins), webRoutes(webDir));
   app.use(notFound());
   app.use(errorHandler(logger));
 
   const server = http.createServer(app);
   const io = new SocketServer(server, {
     maxHttpBufferSize: deps.socketMaxBytes ?? DEFAULT_SOCKET_MAX_BYTES,
-    cors: { origin: "*" },
+    // Covers long-polling only: a WebSocket upgrade is not subject to CORS, so allowRequest refuses
+    // a handshake (either transport, /chat and /voice alike) from a browser page of another origin.
+    cors: { origin: (origin, callback) => callback(null, origin !== undefined && origins.listed(origin) ? origin : false) },
+    allowRequest: (req, callback) => {
+      const permitted = origins.permits(req.headers);
+      callback(permitted ? null : "origin not allowed: add it to CONCIERGE_ALLOWED_ORIGINS", permitted);
+    },
   });
   attachChat({
     io,

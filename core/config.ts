@@ -12,6 +12,35 @@ const bool = (fallback: boolean) =>
   }, z.boolean());
 
 /**
+ * A list of exact origins as browsers send them in `Origin`. A path, a query or a missing scheme
+ * would never match one, so it is refused at start-up rather than silently blocking the shop.
+ */
+function parseOrigins(value: string | undefined, ctx: z.RefinementCtx): string[] | undefined {
+  if (value === undefined) return undefined;
+  const origins: string[] = [];
+  for (const raw of value.split(",").map((o) => o.trim()).filter(Boolean)) {
+    if (raw === "*") {
+      origins.push("*");
+      continue;
+    }
+    let origin: string | undefined;
+    try {
+      const url = new URL(raw);
+      const bare = url.pathname === "/" && !url.search && !url.hash && !url.username && !url.password && !/[?#]/.test(raw) && /^https?:\/\/[^/]+\/?$/i.test(raw);
+      if ((url.protocol === "http:" || url.protocol === "https:") && bare) origin = url.origin;
+    } catch {
+      // not a URL at all: reported below
+    }
+    if (!origin) {
+      ctx.addIssue({ code: "custom", message: `${JSON.stringify(raw)} is not an origin; write scheme://host[:port] without a path, e.g. https://shop.example` });
+      return undefined;
+    }
+    origins.push(origin);
+  }
+  return origins;
+}
+
+/**
  * Every setting of the service, read once from the environment. README "Configuration" documents
  * each variable; the names here are the contract.
  */
@@ -62,6 +91,11 @@ const envSchema = z.object({
    * loopback addresses only, and start-up warns.
    */
   CONCIERGE_ADMIN_TOKEN: z.preprocess(emptyToUndefined, z.string().min(16, "must be at least 16 characters").optional()),
+  /**
+   * The shops' origins that may embed the widget and call /api from their pages (comma-separated,
+   * scheme://host[:port]; "*" allows every origin). Unset: only the service's own origin.
+   */
+  CONCIERGE_ALLOWED_ORIGINS: z.preprocess(emptyToUndefined, z.string().optional().transform((v, ctx) => parseOrigins(v, ctx))),
   CONCIERGE_PUBLIC_URL: z.preprocess(
     emptyToUndefined,
     z
@@ -203,6 +237,8 @@ export interface Config {
   profileHalfLifeDays: number;
   /** CONCIERGE_ADMIN_TOKEN; undefined keeps the admin API to loopback clients. */
   adminToken?: string;
+  /** CONCIERGE_ALLOWED_ORIGINS: origins besides the service's own that may use it from a browser ("*": any); undefined or empty: none. */
+  allowedOrigins?: string[];
   /** CONCIERGE_PUBLIC_URL: how providers reach this service (behind a proxy); undefined uses each request's host. */
   publicUrl?: string;
   /** CONCIERGE_TELEPHONY_AUTH_TOKEN; undefined leaves the telephone line unauthenticated. */
@@ -272,6 +308,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     profileHalfLifeDays: e.PROFILE_HALF_LIFE_DAYS,
     adminToken: e.CONCIERGE_ADMIN_TOKEN,
     telephonyAuthToken: e.CONCIERGE_TELEPHONY_AUTH_TOKEN,
+    allowedOrigins: e.CONCIERGE_ALLOWED_ORIGINS ?? [],
     publicUrl: e.CONCIERGE_PUBLIC_URL?.replace(/\/+$/, ""),
     identity: {
       secret: e.CONCIERGE_IDENTITY_SECRET,

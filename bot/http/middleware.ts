@@ -4,6 +4,7 @@ import type { Logger } from "../../core/logger.ts";
 import { EXPORT_PATH } from "../../shoppers/index.ts";
 import { reportError, statusOf } from "../errors.ts";
 import { RateLimitedError } from "../limits.ts";
+import type { OriginPolicy } from "./origins.ts";
 
 /** A path as it may be logged: an export link's token is a key to someone's data. */
 export function loggablePath(path: string): string {
@@ -84,14 +85,23 @@ export function requestLog(logger: Logger): RequestHandler {
   };
 }
 
-/** The widget and the shop's pages call from other origins; nothing here relies on cookies. */
-export function cors(): RequestHandler {
+/**
+ * Cross-origin reads for the shops' pages CONCIERGE_ALLOWED_ORIGINS lists: their exact origin is
+ * echoed (never "*"), so an unlisted page's browser keeps the response from it. Nothing here relies
+ * on cookies. `Vary: Origin` keeps a shared cache from serving one shop's answer to another.
+ */
+export function cors(policy: OriginPolicy): RequestHandler {
   return (req, res, next) => {
-    res.set("Access-Control-Allow-Origin", "*");
+    res.vary("Origin");
+    const origin = req.get("origin");
+    const listed = origin !== undefined && policy.listed(origin);
+    if (listed) res.set("Access-Control-Allow-Origin", origin);
     if (req.method === "OPTIONS") {
-      res.set("Access-Control-Allow-Methods", "GET, POST, DELETE, OPTIONS");
-      res.set("Access-Control-Allow-Headers", "Content-Type, Authorization");
-      res.set("Access-Control-Max-Age", "600");
+      if (listed) {
+        res.set("Access-Control-Allow-Methods", "GET, POST, DELETE, OPTIONS");
+        res.set("Access-Control-Allow-Headers", "Content-Type, Authorization");
+        res.set("Access-Control-Max-Age", "600");
+      }
       res.status(204).end();
       return;
     }

@@ -82,15 +82,19 @@ export function eventRoutes(deps: {
 
 const KIOSK_SCRIPTS = ["kiosk.js", "kiosk-audio.js", "kiosk-worklet.js", "kiosk-mic.js", "kiosk-player.js", "kiosk-text.js", "kiosk-view.js"];
 
-/** The plain chat page, the voice kiosk page (/kiosk) and their assets; the socket.io client comes from socket.io itself at /socket.io/socket.io.js. */
+/**
+ * The embeddable widget (/widget.js, and /widget-voice.js it loads on first use of the microphone),
+ * the demo shop page at / that embeds it as a shop would, the voice kiosk page (/kiosk) and their
+ * assets; the socket.io client comes from socket.io itself at /socket.io/socket.io.js.
+ */
 export function webRoutes(webDir: string): Router {
   const router = express.Router();
   const file = (name: string, type: string) => (_req: express.Request, res: express.Response) => {
     res.type(type).set("Cache-Control", "no-cache").sendFile(path.join(webDir, name));
   };
-  router.get(["/", "/chat.html"], file("chat.html", "html"));
-  router.get("/chat.js", file("chat.js", "js"));
-  router.get("/chat.css", file("chat.css", "css"));
+  router.get(["/", "/index.html"], file("index.html", "html"));
+  router.get("/widget.js", file("widget.js", "js"));
+  router.get("/widget-voice.js", file("widget-voice.js", "js"));
   // The voice kiosk (socket.io /voice); its scripts are ES modules, the worklet imports kiosk-audio.js.
   router.get(["/kiosk", "/kiosk.html"], file("kiosk.html", "html"));
   router.get("/kiosk.css", file("kiosk.css", "css"));

@@ -37,7 +37,8 @@ describe("POST /api/events", () => {
       ["customer:u1", "favourite", Date.parse("2024-12-31T16:00:00Z")],
       ["customer:u1", "rating", expect.any(Number)],
     ]);
-    expect(one.headers.get("access-control-allow-origin")).toBe("*");
+    // Cross-origin access is granted per origin (test/bot/origins.test.ts), never to "*".
+    expect(one.headers.get("access-control-allow-origin")).toBeNull();
   });
 
   it("takes events naming their shoppers from the shop's backend, with CONCIERGE_EVENTS_KEY as the bearer", async () => {
@@ -210,19 +211,19 @@ describe("health and metrics", () => {
   });
 });
 
-describe("the chat page", () => {
-  it("serves the page, its assets, the socket.io client and catalogue images", async () => {
+describe("the demo shop page and the widget", () => {
+  it("serves the page embedding the widget as a shop would, the widget, the socket.io client and catalogue images", async () => {
     harness = await startHarness();
     const page = await fetch(`${harness.url}/`);
     expect(page.status).toBe(200);
     expect(page.headers.get("content-type")).toMatch(/text\/html/);
     const html = await page.text();
-    expect(html).toContain("/socket.io/socket.io.js");
-    expect(html).toContain("chat.js");
+    expect(html).toMatch(/<script src="\/widget.js" data-concierge-url="[^"]+" async><\/script>/);
     for (const [path, type] of [
-      ["/chat.js", /javascript/],
-      ["/chat.css", /text\/css/],
+      ["/widget.js", /javascript/],
+      ["/widget-voice.js", /javascript/],
       ["/socket.io/socket.io.js", /javascript/],
+      ["/socket.io/socket.io.min.js", /javascript/],
       ["/images/shoes.svg", /image\/svg\+xml/],
     ] as const) {
       const res = await fetch(harness.url + path);

@@ -8,8 +8,7 @@ import { type RunningService, startService } from "../../bot/main.ts";
 import { loadConfig } from "../../core/config.ts";
 import { createLogger } from "../../core/logger.ts";
 import { browserTestsUnavailable, type KioskState, launchChromium, speechWav } from "./kiosk-browser.ts";
-import { decodeJwt } from "jose";
-import { customerToken, SHOP_SECRET } from "../helpers/tokens.ts";
+import { SHOP_SECRET } from "../helpers/tokens.ts";
 import { localServiceEnv } from "../services.ts";
 
 const unavailable = browserTestsUnavailable({ flite: true });
@@ -208,54 +207,4 @@ describe.skipIf(unavailable)(`the kiosk page in Chromium against the running ser
     expect(await banner.isVisible()).toBe(false);
     expect(await page.locator("#conn").getAttribute("data-state")).toBe("online");
   }, 120_000);
-
-  describe("the chat page", () => {
-    const bubbles = (page: Page) => page.locator(".turn.bot .bubble:not(.pending)");
-    const ask = async (page: Page, text: string) => {
-      const before = await bubbles(page).count();
-      await page.fill("#input", text);
-      await page.press("#input", "Enter");
-      await page.waitForFunction((n) => document.querySelectorAll(".turn.bot .bubble:not(.pending)").length > n, before, { timeout: 30_000 });
-    };
-    const anonymousToken = (page: Page) => page.evaluate(() => localStorage.getItem("concierge.anonymousToken"));
-
-    it("chats with no token as an anonymous visitor, who is the same visitor after a reload", async () => {
-      const browser = await launchChromium();
-      browsers.push(browser);
-      const page = await browser.newPage();
-      await page.goto(`${base}/`);
-      await page.waitForFunction(() => document.querySelectorAll(".turn.bot .bubble:not(.pending)").length > 0, undefined, { timeout: 30_000 });
-      await ask(page, "show me running shoes");
-      expect(await page.locator(".turn.bot .card").count()).toBeGreaterThan(0);
-      const token = await anonymousToken(page);
-      expect(token).toBeTruthy();
-      const visitor = String(decodeJwt(token!).sub);
-      expect(visitor).toMatch(/^anon:/);
-
-      await page.reload();
-      await page.waitForFunction(() => document.querySelector("#status")?.getAttribute("data-state") === "online", undefined, { timeout: 30_000 });
-      await ask(page, "show me tents");
-      expect(await anonymousToken(page)).toBe(token);
-      await service.flush();
-      const said = (await service.store.conversations.messagesForUser(visitor)).filter((m) => m.role === "user").map((m) => m.text);
-      expect(said).toEqual(expect.arrayContaining(["show me running shoes", "show me tents"]));
-    }, 120_000);
-
-    it("chats as the shop's customer with #token, and says so when a token is refused", async () => {
-      const browser = await launchChromium();
-      browsers.push(browser);
-      const page = await browser.newPage();
-      await page.goto(`${base}/#token=${await customerToken("page-customer")}`);
-      await page.waitForFunction(() => document.querySelector("#status")?.getAttribute("data-state") === "online", undefined, { timeout: 30_000 });
-      await ask(page, "show me hiking boots");
-      expect(await anonymousToken(page)).toBeNull();
-      await service.flush();
-      expect((await service.store.conversations.messagesForUser("customer:page-customer")).some((m) => m.text === "show me hiking boots")).toBe(true);
-
-      const forged = await browser.newPage();
-      await forged.goto(`${base}/#token=${await customerToken("page-customer", { secret: "not-the-shop-secret-0123456789abcdef" })}`);
-      await forged.waitForFunction(() => /signature does not verify/.test(document.querySelector(".bubble.error")?.textContent ?? ""), undefined, { timeout: 30_000 });
-      expect(await forged.locator("#status").getAttribute("data-state")).toBe("offline");
-    }, 120_000);
-  });
 });

@@ -54,7 +54,7 @@ describe.each(backends)("the running service on $name", ({ databaseUrl }) => {
     if (databaseUrl) await dropTestSchema(databaseUrl, schema);
   });
 
-  it("is healthy and ready, and serves the chat page", async () => {
+  it("is healthy and ready, and serves the demo shop page", async () => {
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     const ready = await fetch(`${base}/readyz`);
     expect(ready.status).toBe(200);
