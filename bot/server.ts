@@ -29,6 +29,7 @@ import { createBotAdapter } from "./botframework/adapter.ts";
 import { botFrameworkRoute } from "./botframework/route.ts";
 import { cors, errorHandler, methodNotAllowed, notFound, requestLog, securityHeaders } from "./http/middleware.ts";
 import { eventRoutes, healthRoutes, type RecordedEvents, sendMetrics, webRoutes } from "./http/routes.ts";
+import { adminPageRoutes } from "./http/admin-page.ts";
 import { Limits, limitSettings } from "./limits.ts";
 import { attachChat } from "./socket.ts";
 import { attachVoice } from "./voice/socket.ts";
@@ -132,6 +133,7 @@ export function createServer(deps: ServerDeps): ConciergeServer {
     app.all(TWIML_PATH, express.urlencoded({ extended: false, limit: "64kb" }), twimlRoute(deps.publicUrl, config.telephonyAuthToken));
   }
   app.use(webRoutes(webDir));
+  app.use(adminPageRoutes(webDir));
   app.use(notFound());
   app.use(errorHandler(logger));
 

@@ -1,0 +1,38 @@
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import express, { type Router } from "express";
+
+/** The admin page's own files under /admin/ (ES modules and a stylesheet, no build step). */
+const ADMIN_FILES: Record<string, string> = {
+  "admin.js": "js",
+  "admin-api.js": "js",
+  "admin-charts.js": "js",
+  "admin-panels.js": "js",
+  "admin.css": "css",
+};
+
+/**
+ * chart.js's UMD build, served by the service itself (no CDN: a shop's admin may have no internet).
+ * The package exports only its entry points, so the build is found next to the CommonJS one.
+ */
+export function chartJsPath(): string {
+  const main = createRequire(import.meta.url).resolve("chart.js");
+  const umd = path.join(path.dirname(main), "chart.umd.min.js");
+  if (!existsSync(umd)) throw new Error(`chart.js's UMD build is not at ${umd}; reinstall dependencies (npm ci)`);
+  return umd;
+}
+
+/** GET /admin: the dashboard page, its modules, and chart.js. The data comes from /api/admin/* (adminAuth). */
+export function adminPageRoutes(webDir: string): Router {
+  const router = express.Router();
+  const chartJs = chartJsPath();
+  const send = (file: string, type: string) => (_req: express.Request, res: express.Response) => {
+    // Never cached by a shared proxy; the page holds no data until signed in.
+    res.type(type).set("Cache-Control", "no-cache").sendFile(file);
+  };
+  router.get(["/admin", "/admin/"], send(path.join(webDir, "admin.html"), "html"));
+  for (const [name, type] of Object.entries(ADMIN_FILES)) router.get(`/admin/${name}`, send(path.join(webDir, name), type));
+  router.get("/admin/chart.umd.min.js", send(chartJs, "js"));
+  return router;
+}
