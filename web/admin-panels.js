@@ -67,10 +67,10 @@ export async function cataloguePanel(section) {
     data: {
       labels: list.map((i) => [`${i.atIso.slice(0, 10)} ${i.atIso.slice(11, 16)}`, i.source]),
       datasets: [
-        { label: "added", data: list.map((i) => i.added), backgroundColor: COLOURS[2] },
-        { label: "updated", data: list.map((i) => i.updated), backgroundColor: COLOURS[0] },
-        { label: "unchanged", data: list.map((i) => i.unchanged), backgroundColor: "#9ca3af" },
-        { label: "rejected", data: list.map((i) => i.rejected), backgroundColor: COLOURS[1] },
+        { label: "added", data: list.map((i) => i.added), backgroundColor: COLOURS[2], maxBarThickness: 56 },
+        { label: "updated", data: list.map((i) => i.updated), backgroundColor: COLOURS[0], maxBarThickness: 56 },
+        { label: "unchanged", data: list.map((i) => i.unchanged), backgroundColor: "#9ca3af", maxBarThickness: 56 },
+        { label: "rejected", data: list.map((i) => i.rejected), backgroundColor: COLOURS[1], maxBarThickness: 56 },
       ],
     },
     options: { scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } } },
