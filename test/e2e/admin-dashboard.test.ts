@@ -10,7 +10,10 @@ import { type RunningService, startService } from "../../bot/main.ts";
 import { loadConfig } from "../../core/config.ts";
 import { createLogger } from "../../core/logger.ts";
 import { ReviewLog } from "../../intents/review/index.ts";
-import type { ExperimentEvent, ShopperEvent } from "../../store/index.ts";
+import { adminRouter } from "../../bot/http/admin.ts";
+import { Experiments } from "../../recommend/experiments/index.ts";
+import { createStore, type ExperimentEvent, type ShopperEvent, type Store } from "../../store/index.ts";
+import { type Harness, startHarness, testConfig, testIdentity } from "../bot/harness.ts";
 import { localServiceEnv } from "../services.ts";
 import { type ChatClient, connectChat } from "./client.ts";
 import { browserTestsUnavailable, launchChromium } from "./kiosk-browser.ts";
@@ -236,5 +239,52 @@ describe.skipIf(skip)("the admin dashboard in Chromium", () => {
     await page.reload();
     await page.locator('[data-concierge="admin-token"]').waitFor({ state: "visible" });
     expect(await page.locator("#dashboard").isHidden()).toBe(true);
+  });
+});
+
+describe.skipIf(skip)("the admin dashboard without an admin token, on this machine", () => {
+  let dir: string;
+  let store: Store;
+  let harness: Harness;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), "concierge-admin-loopback-"));
+    store = createStore({ dataDir: dir });
+    await store.init();
+    const config = testConfig();
+    const identity = await testIdentity(config);
+    const experiments = new Experiments({ store });
+    harness = await startHarness({
+      config,
+      identity: () => identity,
+      admin: adminRouter({ logger: createLogger("silent"), segments: () => undefined, experiments: () => experiments, store: () => store, identity: () => identity }),
+    });
+    browser = await launchChromium();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await harness?.close();
+    await store?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it("opens without asking (only this machine may), and after signing out takes an empty token", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${harness.url}/admin`);
+    await page.waitForFunction(() => (window as unknown as { conciergeAdmin: { loaded: boolean } }).conciergeAdmin?.loaded, undefined, { timeout: 30_000 });
+    expect(await page.evaluate(() => (window as unknown as { conciergeAdmin: { mode: string } }).conciergeAdmin.mode)).toBe("loopback");
+    expect(await page.locator('[data-concierge="admin-token"]').isHidden()).toBe(true);
+    expect(await page.locator("#who").textContent()).toMatch(/this machine/);
+    // With nothing recorded, a chart says so instead of drawing empty axes.
+    expect(await page.locator("#experiments .empty").textContent()).toMatch(/No experiments yet/);
+
+    await page.locator("#signout").click();
+    await page.reload();
+    const form = page.locator('[data-concierge="admin-token"]');
+    await form.waitFor({ state: "visible" });
+    await form.locator("button[type=submit]").click();
+    await page.locator("#dashboard").waitFor({ state: "visible" });
   });
 });
