@@ -152,7 +152,7 @@ describe.skipIf(skip)("the admin dashboard in Chromium", () => {
 
   it("draws every chart with data points on a canvas that is not blank", async () => {
     const charts = await page.evaluate(() =>
-      [...document.querySelectorAll<HTMLCanvasElement>('[data-concierge="chart"]')].map((canvas) => {
+      Array.from(document.querySelectorAll<HTMLCanvasElement>('[data-concierge="chart"]')).map((canvas) => {
         const chart = (window as unknown as { Chart: { getChart(c: HTMLCanvasElement): { data: { datasets: { data: unknown[] }[] } } | undefined } }).Chart.getChart(canvas);
         const points = chart ? chart.data.datasets.reduce((n, d) => n + d.data.filter((v) => v !== null && v !== undefined && v !== 0).length, 0) : 0;
         const { data } = canvas.getContext("2d")!.getImageData(0, 0, canvas.width, canvas.height);
