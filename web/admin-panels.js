@@ -86,7 +86,7 @@ export async function segmentsPanel(section) {
     summary: segmentation ? `${segmentation.shoppers} shoppers in ${segments.length} segments.` : "",
     type: "bar",
     labelHeading: "segment",
-    empty: "No segmentation yet: run one with POST /api/admin/segments/run or `concierge segments run`.",
+    empty: "No segmentation yet: run one with POST /api/admin/segments/run or `concierge segments`.",
     data: { labels: segments.map((s) => s.name), datasets: [{ label: "shoppers", data: segments.map((s) => s.size), backgroundColor: segments.map((_, i) => COLOURS[i % COLOURS.length]) }] },
     options: { plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
   });
