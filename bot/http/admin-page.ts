@@ -23,13 +23,19 @@ export function chartJsPath(): string {
   return umd;
 }
 
+/**
+ * The page runs only its own scripts and talks only to this service: an injected script could read
+ * the token from sessionStorage, and a framing page could trick a click on "stop".
+ */
+const PAGE_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
 /** GET /admin: the dashboard page, its modules, and chart.js. The data comes from /api/admin/* (adminAuth). */
 export function adminPageRoutes(webDir: string): Router {
   const router = express.Router();
   const chartJs = chartJsPath();
   const send = (file: string, type: string) => (_req: express.Request, res: express.Response) => {
     // Never cached by a shared proxy; the page holds no data until signed in.
-    res.type(type).set("Cache-Control", "no-cache").sendFile(file);
+    res.type(type).set({ "Cache-Control": "no-cache", "Content-Security-Policy": PAGE_POLICY, "X-Frame-Options": "DENY" }).sendFile(file);
   };
   router.get(["/admin", "/admin/"], send(path.join(webDir, "admin.html"), "html"));
   for (const [name, type] of Object.entries(ADMIN_FILES)) router.get(`/admin/${name}`, send(path.join(webDir, name), type));
