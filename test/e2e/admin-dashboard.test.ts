@@ -249,6 +249,28 @@ describe.skipIf(skip)("the admin dashboard in Chromium", () => {
     await page.locator('[data-concierge="admin-token"]').waitFor({ state: "visible" });
     expect(await page.locator("#dashboard").isHidden()).toBe(true);
   });
+
+  it("keeps the last turns' counts through a clean stop (flushed at shutdown, not lost)", async () => {
+    const before = (await (await admin("/api/admin/activity")).json()) as { totals: { turns: number } };
+    const client = await connectChat(service.port);
+    clients.push(client);
+    await client.send("show me a red hat");
+    await client.send("thanks");
+    client.close();
+    const running = service;
+    service = undefined as unknown as RunningService;
+    await running.close();
+    const store = createStore({ dataDir });
+    await store.init();
+    try {
+      const to = Math.ceil((Date.now() + 1) / 3_600_000) * 3_600_000;
+      const { counts } = await store.activity.activity({ from: to - 48 * 3_600_000, to, bucketMs: 3_600_000 });
+      const turns = counts.filter((c) => c.metric === "turns").reduce((n, c) => n + c.count, 0);
+      expect(turns).toBe(before.totals.turns + 2);
+    } finally {
+      await store.close();
+    }
+  });
 });
 
 describe.skipIf(skip)("the admin dashboard without an admin token, on this machine", () => {
