@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import express, { type Router } from "express";
+import { ConciergeError } from "../../core/errors.ts";
 
 /** The admin page's own files under /admin/ (ES modules and a stylesheet, no build step). */
 const ADMIN_FILES: Record<string, string> = {
@@ -32,13 +33,22 @@ const PAGE_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; im
 /** GET /admin: the dashboard page, its modules, and chart.js. The data comes from /api/admin/* (adminAuth). */
 export function adminPageRoutes(webDir: string): Router {
   const router = express.Router();
-  const chartJs = chartJsPath();
   const send = (file: string, type: string) => (_req: express.Request, res: express.Response) => {
     // Never cached by a shared proxy; the page holds no data until signed in.
     res.type(type).set({ "Cache-Control": "no-cache", "Content-Security-Policy": PAGE_POLICY, "X-Frame-Options": "DENY" }).sendFile(file);
   };
   router.get(["/admin", "/admin/"], send(path.join(webDir, "admin.html"), "html"));
   for (const [name, type] of Object.entries(ADMIN_FILES)) router.get(`/admin/${name}`, send(path.join(webDir, name), type));
-  router.get("/admin/chart.umd.min.js", send(chartJs, "js"));
+  // Resolved on request: a broken install costs the dashboard its charts, never the service its start.
+  router.get("/admin/chart.umd.min.js", (req, res, next) => {
+    let file: string;
+    try {
+      file = chartJsPath();
+    } catch (err) {
+      next(new ConciergeError("not_available", (err as Error).message, 503));
+      return;
+    }
+    send(file, "js")(req, res);
+  });
   return router;
 }
