@@ -148,7 +148,8 @@ export async function experimentsPanel(section, selectedId) {
       ? el("button", { type: "button", class: "danger", "data-concierge": "experiment-stop", "data-id": chosen.id, text: "Stop this experiment (everyone gets the control)" })
       : el("p", { class: "status", text: `Stopped ${chosen.stoppedAt ? new Date(chosen.stoppedAt).toISOString().slice(0, 16).replace("T", " ") : ""}` });
   details.replaceChildren(
-    el("p", { class: "verdict", text: report.verdict }),
+    // The warning below says it already; the verdict keeps only its own words.
+    el("p", { class: "verdict", text: report.verdict.replace(/^warning: sample ratio mismatch.*?before trusting this\.\s*/, "") }),
     srm,
     el("table", {}, el("thead", {}, el("tr", {}, ...["comparison", "metric", "rate", "p", "significance"].map((h) => el("th", { scope: "col", text: h })))), el("tbody", {}, ...rows)),
     stop,

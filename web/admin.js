@@ -119,6 +119,10 @@ const copyResult = $("#copy-result");
 let lastCopy = null;
 
 function fillSegments(segments) {
+  // Suggestions for the product field: each segment's favourite products.
+  const seen = new Set();
+  const options = segments.flatMap((s) => s.topItems ?? []).filter((p) => !seen.has(p.id) && seen.add(p.id));
+  $("#copy-products").replaceChildren(...options.map((p) => el("option", { value: p.id, label: p.title })));
   const select = copyForm.querySelector("select[name=segmentId]");
   const kept = select.value;
   select.replaceChildren(el("option", { value: "", text: "everyone" }), ...segments.map((s) => el("option", { value: String(s.id), selected: String(s.id) === kept, text: s.name })));

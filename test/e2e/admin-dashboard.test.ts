@@ -206,10 +206,11 @@ describe.skipIf(skip)("the admin dashboard in Chromium", () => {
     const expected = PNG.sync.read(readFileSync(SCREENSHOT));
     const actual = PNG.sync.read(shot);
     expect([actual.width, actual.height]).toEqual([expected.width, expected.height]);
-    // The activity charts' hours and the seeded times move with the clock: a loose comparison that
-    // still fails when a panel, a chart or the layout is missing.
+    // The hours on the axes, the measured latencies and the clock move between runs: measured here at
+    // 0.02 % of pixels within an hour and 0.08 % across one. One chart of the view left blank differs by
+    // 0.24–0.54 %, the activity panel's charts by 1.3 %: the bound sits between.
     const differing = pixelmatch(expected.data, actual.data, undefined, actual.width, actual.height, { threshold: 0.2 });
-    expect(differing / (actual.width * actual.height)).toBeLessThan(0.03);
+    expect(differing / (actual.width * actual.height)).toBeLessThan(0.002);
   });
 
   it("writes copy variants and starts an A/B test with them", async () => {
