@@ -291,6 +291,8 @@ export interface ActivityStore {
   /** Adds the counts to what is kept (one statement); an empty list is a no-op. */
   addActivity(counts: ActivityCount[]): Promise<void>;
   activity(query: ActivityQuery): Promise<ActivityTallies>;
+  /** Deletes the hours that started before `before`; returns how many rows went. */
+  pruneActivity(before: number): Promise<number>;
 }
 
 /** One catalogue import, as `catalog import` or the start-up import ran it. */

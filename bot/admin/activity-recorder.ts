@@ -7,6 +7,8 @@ export interface ActivityRecorderOptions {
   logger?: Logger;
   /** How often what this process counted is added to the store; default 60 s. */
   intervalMs?: number;
+  /** Hours older than this many days are deleted, once a day; default 400 (a year and its month). */
+  keepDays?: number;
   now?: () => number;
 }
 
@@ -22,6 +24,7 @@ export class ActivityRecorder {
   private last: Snapshot = new Map();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
+  private prunedAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: ActivityRecorderOptions) {}
 
@@ -62,6 +65,14 @@ export class ActivityRecorder {
     }
     if (deltas.length) await this.options.store.addActivity(deltas);
     this.last = current;
+    if (now - this.prunedAt >= 86_400_000) {
+      // Every replica may prune: deleting what another already deleted is harmless.
+      this.prunedAt = now;
+      // The counts are written already: a failed prune is only retried tomorrow.
+      await this.options.store
+        .pruneActivity(Math.max(0, now - (this.options.keepDays ?? 400) * 86_400_000))
+        .catch((err: unknown) => this.options.logger?.warn({ err }, "old activity hours could not be pruned"));
+    }
   }
 }
 

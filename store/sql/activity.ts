@@ -1,5 +1,5 @@
 import type { ActivityCount, ActivityQuery, ActivityStore, ActivityTallies } from "../types.ts";
-import { activityCountSchema, activityQuerySchema, parseEach, parseInput } from "../validate.ts";
+import { activityCountSchema, activityQuerySchema, parseEach, parseInput, sinceSchema } from "../validate.ts";
 import { chunks, SqlSlice } from "./slice.ts";
 
 /** Hourly counters that every replica adds its share to, and conversations read from the transcripts. */
@@ -49,5 +49,10 @@ export class SqlActivityStore extends SqlSlice implements ActivityStore {
         conversations: conversations.map((r) => ({ bucket: Number(r.bucket), count: Number(r.n) })),
       };
     });
+  }
+
+  async pruneActivity(before: number): Promise<number> {
+    parseInput(sinceSchema, before, "before");
+    return this.count(this.sql, "DELETE FROM activity WHERE bucket < $1", [before]);
   }
 }

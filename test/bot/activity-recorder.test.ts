@@ -8,6 +8,7 @@ const HOUR = 3_600_000;
 /** An activity slice that keeps what was added, and can be made to fail. */
 function memoryActivity() {
   const added: ActivityCount[][] = [];
+  const pruned: number[] = [];
   const state = { failing: false };
   const store: ActivityStore = {
     async addActivity(counts) {
@@ -15,8 +16,12 @@ function memoryActivity() {
       added.push(counts.map((c) => ({ ...c })));
     },
     activity: async () => ({ counts: [], conversations: [] }),
+    async pruneActivity(before) {
+      pruned.push(before);
+      return 0;
+    },
   };
-  return { store, added, state };
+  return { store, added, pruned, state };
 }
 
 const total = (writes: ActivityCount[][], metric: string, label: string) => writes.flat().filter((c) => c.metric === metric && c.label === label).reduce((n, c) => n + c.count, 0);
@@ -51,6 +56,19 @@ describe("ActivityRecorder", () => {
     await recorder.flush();
     expect(added.at(-1)!.find((c) => c.metric === "turns" && c.label === "test-channel")).toEqual({ bucket: Date.UTC(2026, 0, 1, 11), metric: "turns", label: "test-channel", count: 1, sum: 0 });
     expect(total(added, "turns", "test-channel") - base.turns).toBe(3);
+  });
+
+  it("deletes hours older than keepDays once a day", async () => {
+    const { store, pruned } = memoryActivity();
+    const day = 86_400_000;
+    let now = Date.UTC(2026, 5, 1);
+    const recorder = new ActivityRecorder({ store, now: () => now, keepDays: 30 });
+    await recorder.flush();
+    now += day / 2;
+    await recorder.flush();
+    now += day / 2;
+    await recorder.flush();
+    expect(pruned).toEqual([Date.UTC(2026, 5, 1) - 30 * day, Date.UTC(2026, 5, 2) - 30 * day]);
   });
 
   it("keeps what a failed flush could not write for the next one, and writes the rest when stopped", async () => {

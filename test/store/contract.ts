@@ -800,6 +800,15 @@ export function storeContract(name: string, makeBackend: () => Promise<Backend>,
         await expect(store.activity.activity({ from: day0 + DAY, to: day0, bucketMs: HOUR })).rejects.toThrow(/from/);
       });
 
+      it("prunes the hours before a cut-off", async () => {
+        const old = Date.UTC(2002, 0, 1);
+        await store.activity.addActivity([{ bucket: old, metric: "turns", label: "socket", count: 1, sum: 0 }, { bucket: old + 2 * HOUR, metric: "turns", label: "socket", count: 1, sum: 0 }]);
+        expect(await store.activity.pruneActivity(old + HOUR)).toBe(1);
+        const left = await store.activity.activity({ from: old, to: old + DAY, bucketMs: HOUR });
+        expect(left.counts.map((c) => c.bucket)).toEqual([old + 2 * HOUR]);
+        await expect(store.activity.pruneActivity(-1)).rejects.toThrow(/before/);
+      });
+
       it("counts distinct conversations with messages in each bucket", async () => {
         const from = Date.UTC(2003, 1, 1);
         const user = uid("act");
