@@ -17,7 +17,9 @@ import { Identity, LocalBus, redisShopperBus, type ShopperBus, Shoppers, startRe
 import { storeFor, type Store } from "../store/index.ts";
 import { loadNlu, retrainOnShopIntents } from "./bootstrap/nlu.ts";
 import { type LoadedRecommender, loadRecommender } from "./bootstrap/recommender.ts";
+import { ActivityRecorder } from "./admin/activity-recorder.ts";
 import { adminRouter } from "./http/admin.ts";
+import { adminDashboardRouter } from "./http/admin-dashboard.ts";
 import { createServer } from "./server.ts";
 import { VoiceStackLoader } from "./voice/stack.ts";
 
@@ -51,6 +53,7 @@ export async function startService(config: Config = loadConfig(), logger: Logger
   let bus: ShopperBus | undefined;
   let stopRetention: (() => void) | undefined;
   let stopRetraining: (() => void) | undefined;
+  let recorder: ActivityRecorder | undefined;
 
   // Voice loads on first use, after the catalogue is in the store (its language model is built from it).
   let settleStore: { resolve: () => void; reject: (err: unknown) => void } = { resolve: () => {}, reject: () => {} };
@@ -94,7 +97,7 @@ export async function startService(config: Config = loadConfig(), logger: Logger
       store: () => (engine ? store : undefined),
       languageModel: () => languageModel,
       identity: () => identity,
-    }),
+    }).use(adminDashboardRouter({ adminToken: config.adminToken, store: () => (engine ? store : undefined), recorder: () => recorder, dataDir: config.dataDir })),
     engine: () => engine,
     isReady: () => engine !== undefined,
     identity: () => identity,
@@ -157,6 +160,8 @@ export async function startService(config: Config = loadConfig(), logger: Logger
       logger,
       writer: () => (languageModel ? writer : undefined),
     });
+    // The dashboard's hourly counters: flushed every minute and at a clean stop, never per turn.
+    recorder = new ActivityRecorder({ store: store.activity, logger }).start();
     const retentionDays = config.privacy?.retentionDays;
     if (retentionDays) stopRetention = startRetention({ shoppers, days: retentionDays, logger });
     logger.info({ seconds: (Date.now() - started) / 1000 }, "ready");
@@ -185,6 +190,7 @@ export async function startService(config: Config = loadConfig(), logger: Logger
       stopRetention?.();
       stopRetraining?.();
       await engine?.flush?.();
+      await recorder?.stop().catch((err: unknown) => logger.warn({ err }, "activity counters could not be written at shutdown"));
       await bus?.close();
       await redis?.close();
       await store.close();

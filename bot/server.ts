@@ -30,6 +30,7 @@ import { botFrameworkRoute } from "./botframework/route.ts";
 import { cors, errorHandler, methodNotAllowed, notFound, requestLog, securityHeaders } from "./http/middleware.ts";
 import { originPolicy } from "./http/origins.ts";
 import { eventRoutes, healthRoutes, type RecordedEvents, sendMetrics, webRoutes } from "./http/routes.ts";
+import { adminPageRoutes } from "./http/admin-page.ts";
 import { Limits, limitSettings } from "./limits.ts";
 import { attachChat } from "./socket.ts";
 import { attachVoice } from "./voice/socket.ts";
@@ -135,6 +136,8 @@ export function createServer(deps: ServerDeps): ConciergeServer {
   }
   // The widget's script, its lazily loaded voice modules and worklet, and images are fetched by shops' pages.
   app.use(cors(origins), webRoutes(webDir));
+  // The dashboard is the shop's own: no other origin is granted it.
+  app.use(adminPageRoutes(webDir));
   app.use(notFound());
   app.use(errorHandler(logger));
 

@@ -118,6 +118,16 @@ export async function catalogImport(args: string[]): Promise<number> {
     reading.stop();
     bar?.stop();
     const rejected = (summary?.rejected ?? 0) + result.failed;
+    await store.catalogue.recordImport({
+      at: Date.now(),
+      source: path.basename(file),
+      added: result.added,
+      updated: result.updated,
+      unchanged: result.unchanged,
+      rejected,
+      products: await store.catalogue.countProducts(),
+      seconds: Number(result.seconds.toFixed(3)),
+    });
     const info = recommender.describe();
     const report = {
       file,

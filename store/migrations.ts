@@ -169,6 +169,32 @@ CREATE TABLE conversation_states (
 CREATE INDEX conversation_states_user ON conversation_states (user_id);
 CREATE INDEX conversation_states_updated ON conversation_states (updated_at);`,
   },
+  {
+    // The admin dashboard: additive hourly counters (each replica adds its share; turns, errors,
+    // stage latency histograms) and the history of catalogue imports.
+    version: 7,
+    sql: `
+CREATE TABLE activity (
+  bucket bigint NOT NULL,
+  metric text NOT NULL,
+  label text NOT NULL,
+  count double precision NOT NULL,
+  sum double precision NOT NULL DEFAULT 0,
+  PRIMARY KEY (bucket, metric, label)
+);
+CREATE TABLE catalogue_imports (
+  seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  at bigint NOT NULL,
+  source text NOT NULL,
+  added integer NOT NULL,
+  updated integer NOT NULL,
+  unchanged integer NOT NULL,
+  rejected integer NOT NULL,
+  products integer NOT NULL,
+  seconds double precision NOT NULL
+);
+CREATE INDEX catalogue_imports_at ON catalogue_imports (at);`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -1,6 +1,7 @@
 import { logger } from "../core/logger.ts";
 import type { SqlAdapter } from "./adapter.ts";
 import { migrate } from "./migrations.ts";
+import { SqlActivityStore } from "./sql/activity.ts";
 import { SqlBlobStore } from "./sql/blobs.ts";
 import { SqlCatalogueStore } from "./sql/catalogue.ts";
 import { SqlConversationStore } from "./sql/conversations.ts";
@@ -37,6 +38,7 @@ export class SqlStore implements Store {
   readonly experiments: SqlExperimentStore;
   readonly segments: SqlSegmentStore;
   readonly blobs: SqlBlobStore;
+  readonly activity: SqlActivityStore;
 
   constructor(
     private readonly db: SqlAdapter,
@@ -51,6 +53,7 @@ export class SqlStore implements Store {
     this.experiments = new SqlExperimentStore(ctx);
     this.segments = new SqlSegmentStore(ctx);
     this.blobs = new SqlBlobStore(ctx);
+    this.activity = new SqlActivityStore(ctx);
   }
 
   get description(): string {

@@ -87,6 +87,22 @@ export interface SentimentTally {
   bucket?: number;
 }
 
+export interface NegativeExamplesQuery {
+  itemIds: string[];
+  /** At most this many per product. */
+  perItem: number;
+  from?: number;
+  to?: number;
+}
+
+export interface NegativeExample {
+  itemId: string;
+  source: "message" | "feedback";
+  text: string;
+  score: number;
+  ts: number;
+}
+
 export interface SentimentTallies {
   /** Rows about a product (messages and feedback with an item id). */
   byItem: SentimentTally[];
@@ -235,6 +251,65 @@ export interface ExperimentTally {
   exposedUsers: number;
 }
 
+// ── service activity and catalogue imports (the admin dashboard) ─────────────────────────────
+
+/** The width of a stored activity bucket: counters are kept per hour, and read in hours or days. */
+export const ACTIVITY_BUCKET_MS = 3_600_000;
+
+/**
+ * One additive counter of one hour: adding the same key again adds to `count` and `sum`, so every
+ * replica writes its own share and the store keeps the total.
+ */
+export interface ActivityCount {
+  /** The hour's first instant, epoch ms (a multiple of ACTIVITY_BUCKET_MS). */
+  bucket: number;
+  /** "turns" (label: channel), "errors" (label: code), "latency" (label: stage), "latency_le" (label: "stage|le", cumulative). */
+  metric: string;
+  label: string;
+  count: number;
+  /** For "latency": the summed seconds; 0 otherwise. */
+  sum: number;
+}
+
+export interface ActivityQuery {
+  /** Epoch ms, inclusive. */
+  from: number;
+  /** Epoch ms, exclusive. */
+  to: number;
+  /** Width of a bucket read back: a whole number of hours. */
+  bucketMs: number;
+}
+
+export interface ActivityTallies {
+  /** Counters summed per read bucket (`bucket` is the read bucket's start). */
+  counts: ActivityCount[];
+  /** Distinct conversations with a stored message in each read bucket. */
+  conversations: { bucket: number; count: number }[];
+}
+
+export interface ActivityStore {
+  /** Adds the counts to what is kept (one statement); an empty list is a no-op. */
+  addActivity(counts: ActivityCount[]): Promise<void>;
+  activity(query: ActivityQuery): Promise<ActivityTallies>;
+  /** Deletes the hours that started before `before`; returns how many rows went. */
+  pruneActivity(before: number): Promise<number>;
+}
+
+/** One catalogue import, as `catalog import` or the start-up import ran it. */
+export interface CatalogueImportRecord {
+  at: number;
+  /** The file (or "demo") it came from. */
+  source: string;
+  added: number;
+  updated: number;
+  unchanged: number;
+  /** Rows refused: unreadable or invalid. */
+  rejected: number;
+  /** Products in the catalogue after it. */
+  products: number;
+  seconds: number;
+}
+
 export interface CatalogueStore {
   upsertProducts(rows: ProductRow[]): Promise<void>;
   /** id → content hash of every stored product. */
@@ -250,6 +325,10 @@ export interface CatalogueStore {
   saveVectors(model: string, entries: { id: string; vector: Float32Array }[]): Promise<void>;
   loadVectors(model: string): Promise<Map<string, Float32Array>>;
   deleteVectors(model: string, ids?: string[]): Promise<void>;
+
+  recordImport(record: CatalogueImportRecord): Promise<void>;
+  /** The newest `limit` imports (default 50), newest first. */
+  importHistory(limit?: number): Promise<CatalogueImportRecord[]>;
 }
 
 /** A shopper's record, events and profile, and the privacy operations over everything kept about them. */
@@ -306,6 +385,8 @@ export interface ConversationStore {
   addFeedback(rows: FeedbackRecord[]): Promise<void>;
   /** Sentiment counts of the shoppers' messages and of feedback, per product and per time bucket. */
   sentimentTallies(query: SentimentQuery): Promise<SentimentTallies>;
+  /** The most negative shopper messages and feedback about each product (as stored: redacted), most negative first. */
+  negativeExamples(query: NegativeExamplesQuery): Promise<NegativeExample[]>;
   /** Where a conversation stands, or null when it has not started (or was forgotten). */
   getConversationState(conversationId: string): Promise<ConversationStateRow | null>;
   /** Keeps where a conversation stands (the newest write wins). */
@@ -362,4 +443,5 @@ export interface Store {
   readonly experiments: ExperimentStore;
   readonly segments: SegmentStore;
   readonly blobs: BlobStore;
+  readonly activity: ActivityStore;
 }

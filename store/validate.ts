@@ -70,6 +70,37 @@ export const sentimentQuerySchema = z.object({
   originMs: z.number().int(),
 });
 
+export const activityCountSchema = z.object({
+  bucket: epochMs.refine((b) => b % 3_600_000 === 0, "must be the start of an hour (a multiple of 3600000)"),
+  metric: z.string().min(1, "must not be empty").max(40),
+  label: z.string().max(200),
+  count: z.number().finite().nonnegative(),
+  sum: z.number().finite(),
+});
+
+export const activityQuerySchema = z
+  .object({ from: epochMs, to: epochMs, bucketMs: z.number().int().positive().refine((b) => b % 3_600_000 === 0, "must be a whole number of hours") })
+  .refine((q) => q.from < q.to, { message: "must be before to", path: ["from"] });
+
+const count = z.number().int().nonnegative();
+export const catalogueImportSchema = z.object({
+  at: epochMs,
+  source: z.string().min(1, "must not be empty").max(500),
+  added: count,
+  updated: count,
+  unchanged: count,
+  rejected: count,
+  products: count,
+  seconds: z.number().finite().nonnegative(),
+});
+
+export const negativeExamplesQuerySchema = z.object({
+  itemIds: z.array(id).max(1000, "at most 1000 products"),
+  perItem: z.number().int().positive().max(20, "at most 20"),
+  from: epochMs.optional(),
+  to: epochMs.optional(),
+});
+
 export const segmentationSchema = z.object({
   id,
   createdAt: epochMs,

@@ -1,3 +1,4 @@
+import path from "node:path";
 import type { Logger } from "pino";
 import type { Config } from "../../core/config.ts";
 import { ModelUnavailableError } from "../../core/errors.ts";
@@ -59,8 +60,12 @@ export async function loadRecommender(deps: { config: Config; store: Store; logg
     logger.info({ file: source }, "empty catalogue: importing");
     const progress = createProgress("importing catalogue");
     let shown = 0;
+    let unreadable = 0;
     const rows = readCatalogFile(source, {
-      onError: (e) => logger.warn({ problem: formatRowError(e) }, "catalogue row skipped"),
+      onError: (e) => {
+        unreadable++;
+        logger.warn({ problem: formatRowError(e) }, "catalogue row skipped");
+      },
     });
     const result = await importCatalog({
       store,
@@ -75,6 +80,19 @@ export async function loadRecommender(deps: { config: Config; store: Store; logg
     });
     progress.stop();
     logger.info({ added: result.added, failed: result.failed, seconds: result.seconds }, "catalogue imported");
+    // The dashboard's import history; a failed write costs the history a line, not the start-up.
+    await store.catalogue
+      .recordImport({
+        at: Date.now(),
+        source: source === DEMO_CATALOG_PATH ? "demo" : path.basename(source),
+        added: result.added,
+        updated: result.updated,
+        unchanged: result.unchanged,
+        rejected: result.failed + unreadable,
+        products: await store.catalogue.countProducts(),
+        seconds: Number(result.seconds.toFixed(3)),
+      })
+      .catch((err: unknown) => logger.warn({ err }, "the catalogue import could not be recorded in the import history"));
   }
 
   const products = await store.catalogue.allProducts();

@@ -20,6 +20,8 @@ export interface ProductSentiment extends SentimentSummary {
   negativeShare: number;
   /** Lower bound of the 95 % Wilson interval of that share: what the top-negative list ranks by. */
   negativeLowerBound: number;
+  /** In topNegative: its most negative messages and feedback, as stored (redacted). */
+  examples?: { source: "message" | "feedback"; text: string; score: number; ts: number }[];
 }
 
 export interface SentimentBucket extends SentimentSummary {

@@ -60,6 +60,8 @@ export const sentimentQuerySchema = z
     to: z.union([z.string().regex(/^\d+$/).transform(Number), instantSchema]).optional(),
     bucket: z.enum(["day", "week"], { error: () => "expected day or week" }).default("day"),
     top: z.coerce.number().int("must be a whole number").min(1, "at least 1").max(100, "at most 100").default(10),
+    /** Example messages (redacted, most negative first) for each of the most negative products. */
+    examples: z.coerce.number().int("must be a whole number").min(0, "at least 0").max(10, "at most 10").default(3),
   })
   .strict();
 

@@ -71,6 +71,16 @@ export class SentimentReports {
     const tallies = await this.deps.store.conversations.sentimentTallies({ itemId: q.itemId, from, to, bucketMs, originMs });
     const ids = [...new Set(tallies.byItem.map((t) => t.itemId!))];
     const titles = new Map((await this.deps.store.catalogue.getProducts(ids)).map((p) => [p.id, p.title]));
-    return aggregateSentiment(tallies, { from, to, bucket: q.bucket, bucketMs, originMs, itemId: q.itemId, top: q.top, titles });
+    const report = aggregateSentiment(tallies, { from, to, bucket: q.bucket, bucketMs, originMs, itemId: q.itemId, top: q.top, titles });
+    if (q.examples === 0 || report.topNegative.length === 0) return report;
+    // Stored redacted: what the shop reads here carries no shopper's e-mail, phone or card number.
+    const examples = await this.deps.store.conversations.negativeExamples({ itemIds: report.topNegative.map((p) => p.itemId), perItem: q.examples, from, to });
+    return {
+      ...report,
+      topNegative: report.topNegative.map((p) => ({
+        ...p,
+        examples: examples.filter((e) => e.itemId === p.itemId).map((e) => ({ source: e.source, text: e.text, score: e.score, ts: e.ts })),
+      })),
+    };
   }
 }

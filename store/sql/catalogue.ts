@@ -1,6 +1,6 @@
 
-import type { CatalogueStore, Product, ProductRow } from "../types.ts";
-import { checkVector, idSchema, parseEach, parseInput, productRowSchema } from "../validate.ts";
+import type { CatalogueImportRecord, CatalogueStore, Product, ProductRow } from "../types.ts";
+import { catalogueImportSchema, checkVector, idSchema, limitSchema, parseEach, parseInput, productRowSchema } from "../validate.ts";
 import { bytesToFloat32, float32ToBytes } from "../vectors.ts";
 import { chunks, lastByKey, SqlSlice } from "./slice.ts";
 import { ValidationError } from "../../core/errors.ts";
@@ -120,5 +120,22 @@ export class SqlCatalogueStore extends SqlSlice implements CatalogueStore {
     }
     const doomed = [...new Set(parseEach(idSchema, ids, "ids"))];
     if (doomed.length) await this.sql.query("DELETE FROM vectors WHERE model = $1 AND id = ANY($2::text[])", [model, doomed]);
+  }
+
+  async recordImport(record: CatalogueImportRecord): Promise<void> {
+    const r = parseInput(catalogueImportSchema, record, "import record");
+    await this.sql.query(
+      "INSERT INTO catalogue_imports (at, source, added, updated, unchanged, rejected, products, seconds) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+      [r.at, r.source, r.added, r.updated, r.unchanged, r.rejected, r.products, r.seconds],
+    );
+  }
+
+  async importHistory(limit = 50): Promise<CatalogueImportRecord[]> {
+    parseInput(limitSchema, limit, "limit");
+    const rows = await this.sql.query<{ at: string | number; source: string; added: number; updated: number; unchanged: number; rejected: number; products: number; seconds: number }>(
+      "SELECT at, source, added, updated, unchanged, rejected, products, seconds FROM catalogue_imports ORDER BY at DESC, seq DESC LIMIT $1",
+      [limit],
+    );
+    return rows.map((r) => ({ ...r, at: Number(r.at), seconds: Number(r.seconds) }));
   }
 }

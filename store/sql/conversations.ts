@@ -1,5 +1,5 @@
-import type { ConversationStateRow, ConversationStore, FeedbackRecord, SentimentQuery, SentimentTallies, SentimentTally, StoredMessage } from "../types.ts";
-import { conversationStateSchema, feedbackSchema, idSchema, limitSchema, messageSchema, parseEach, parseInput, sentimentQuerySchema } from "../validate.ts";
+import type { ConversationStateRow, ConversationStore, FeedbackRecord, NegativeExample, NegativeExamplesQuery, SentimentQuery, SentimentTallies, SentimentTally, StoredMessage } from "../types.ts";
+import { conversationStateSchema, feedbackSchema, idSchema, limitSchema, messageSchema, negativeExamplesQuerySchema, parseEach, parseInput, sentimentQuerySchema } from "../validate.ts";
 import { FEEDBACK_COLUMNS, MESSAGE_COLUMNS, type MessageRow, toMessage } from "./rows.ts";
 import { chunks, SqlSlice } from "./slice.ts";
 
@@ -104,6 +104,23 @@ export class SqlConversationStore extends SqlSlice implements ConversationStore 
       );
       return { byItem: byItem.map((r) => toTally(r, "itemId")), byBucket: byBucket.map((r) => toTally(r, "bucket")).sort((a, b) => a.bucket! - b.bucket!) };
     });
+  }
+
+  async negativeExamples(query: NegativeExamplesQuery): Promise<NegativeExample[]> {
+    const q = parseInput(negativeExamplesQuerySchema, query, "negative examples query");
+    if (!q.itemIds.length) return [];
+    const rows = await this.sql.query<{ item_id: string; source: NegativeExample["source"]; text: string; score: number; ts: string | number }>(
+      `SELECT item_id, source, text, score, ts FROM (
+         SELECT s.*, row_number() OVER (PARTITION BY item_id ORDER BY score, ts DESC) AS n FROM (
+           SELECT 'message' AS source, item_id, text, sentiment_score AS score, ts FROM messages
+             WHERE role = 'user' AND sentiment = 'negative' AND item_id = ANY($1::text[])
+           UNION ALL
+           SELECT 'feedback', item_id, text, score, ts FROM feedback WHERE label = 'negative' AND item_id = ANY($1::text[])
+         ) AS s WHERE ($3::bigint IS NULL OR ts >= $3) AND ($4::bigint IS NULL OR ts < $4)
+       ) AS ranked WHERE n <= $2 ORDER BY item_id, n`,
+      [q.itemIds, q.perItem, q.from ?? null, q.to ?? null],
+    );
+    return rows.map((r) => ({ itemId: r.item_id, source: r.source, text: r.text, score: Number(r.score), ts: Number(r.ts) }));
   }
 
   async getConversationState(conversationId: string): Promise<ConversationStateRow | null> {

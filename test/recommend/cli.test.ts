@@ -6,6 +6,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { catalogImport } from "../../recommend/cli.ts";
 import { DEMO_CATALOG_PATH } from "../../recommend/demo/index.ts";
+import { createStore } from "../../store/index.ts";
 import { runCommand } from "../helpers/cli.ts";
 import { dropTestSchema, requireServiceUrl, testSchemaName } from "../services.ts";
 
@@ -49,6 +50,20 @@ describe("concierge catalog import", () => {
     expect(report.embedder.tier).toBe("built-in");
   });
 
+  it("records each import for the dashboard: source, rows added, rejected, catalogue size", async () => {
+    const store = createStore({ dataDir: dir });
+    await store.init();
+    try {
+      const history = await store.catalogue.importHistory();
+      expect(history.map((h) => [h.source, h.added, h.unchanged, h.rejected, h.products])).toEqual([
+        ["shop.jsonl", 0, 80, 2, 80],
+        ["shop.jsonl", 80, 0, 2, 80],
+      ]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it("refits on --refit, and answers usage errors with exit 2", async () => {
     const good = path.join(dir, "good.jsonl");
     writeFileSync(good, readFileSync(file, "utf8").split("\n").slice(0, 80).join("\n"));
@@ -90,6 +105,9 @@ describe.skipIf(!requireServiceUrl("CONCIERGE_TEST_DATABASE_URL"))("concierge ca
     try {
       const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM "${schema}".products`);
       expect(Number(rows[0]!.n)).toBe(12);
+      // The admin dashboard's import history has it.
+      const history = await client.query(`SELECT source, added, rejected, products FROM "${schema}".catalogue_imports`);
+      expect(history.rows).toEqual([{ source: "shop.jsonl", added: 12, rejected: 0, products: 12 }]);
     } finally {
       await client.end();
     }

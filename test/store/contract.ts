@@ -526,6 +526,25 @@ export function storeContract(name: string, makeBackend: () => Promise<Backend>,
         await expect(store.conversations.sentimentTallies({ bucketMs: 0, originMs: 0 })).rejects.toThrow(/bucketMs/);
       });
 
+      it("gives the most negative messages and feedback about each product, at most N each", async () => {
+        const user = uid("neg");
+        const a = uid("item");
+        const b = uid("item");
+        const msg = (text: string, score: number, itemId: string, ts: number): StoredMessage => ({
+          conversationId: `c-${user}`, userId: user, role: "user", text, ts, sentiment: { label: score < 0 ? "negative" : "positive", score }, itemId,
+        });
+        await store.conversations.appendMessages([msg("rather bad", -0.3, a, 100), msg("terrible zip", -0.9, a, 101), msg("great", 0.8, a, 102), msg("meh, poor", -0.2, b, 103)]);
+        await store.conversations.addFeedback([{ text: "fell apart [email]", itemId: a, sentiment: { label: "negative", score: -0.6 }, ts: 104 }]);
+        const examples = await store.conversations.negativeExamples({ itemIds: [a, b], perItem: 2 });
+        expect(examples.filter((e) => e.itemId === a)).toEqual([
+          { itemId: a, source: "message", text: "terrible zip", score: -0.9, ts: 101 },
+          { itemId: a, source: "feedback", text: "fell apart [email]", score: -0.6, ts: 104 },
+        ]);
+        expect(examples.filter((e) => e.itemId === b).map((e) => e.text)).toEqual(["meh, poor"]);
+        expect(await store.conversations.negativeExamples({ itemIds: [], perItem: 2 })).toEqual([]);
+        await expect(store.conversations.negativeExamples({ itemIds: [a], perItem: 0 })).rejects.toThrow(/perItem/);
+      });
+
       it("deletes a shopper's feedback with their data and keeps feedback without a shopper", async () => {
         const user = uid("f");
         const item = uid("item");
@@ -747,6 +766,72 @@ export function storeContract(name: string, makeBackend: () => Promise<Backend>,
         await store.experiments.recordExposedItems({ experimentId: id, userId: other, variant: "blend", itemIds: ["y"], shownAt: 30_000 }, { keep: 200, since: 0 });
         expect(await store.experiments.pruneExposedItems(20_000)).toBeGreaterThanOrEqual(1);
         expect((await store.experiments.exposedItems([{ userId: other, itemId: "x" }, { userId: other, itemId: "y" }], 0)).map((r) => r.itemId)).toEqual(["y"]);
+      });
+    });
+
+    describe("activity and catalogue imports", () => {
+      const HOUR = 3_600_000;
+      const DAY = 24 * HOUR;
+      // A day of its own (2003-01-01 UTC), far from the other tests' rows.
+      const day0 = Date.UTC(2003, 0, 1);
+
+      it("adds counts per hour across writers (replicas) and reads them back per hour or per day", async () => {
+        const c = (hour: number, metric: string, label: string, count: number, sum = 0) => ({ bucket: day0 + hour * HOUR, metric, label, count, sum });
+        // Two replicas flushing the same hour add up; one flush repeating a key is summed, not refused.
+        await store.activity.addActivity([c(1, "turns", "socket", 3), c(1, "latency", "turn", 3, 0.6), c(1, "turns", "socket", 1)]);
+        await store.activity.addActivity([c(1, "turns", "socket", 2), c(2, "errors", "timeout", 1), c(1, "latency", "turn", 1, 0.4)]);
+        await store.activity.addActivity([c(25, "turns", "socket", 7)]);
+        await store.activity.addActivity([]);
+
+        const hourly = await store.activity.activity({ from: day0, to: day0 + DAY, bucketMs: HOUR });
+        expect(hourly.counts).toEqual([
+          { bucket: day0 + HOUR, metric: "latency", label: "turn", count: 4, sum: 1 },
+          { bucket: day0 + HOUR, metric: "turns", label: "socket", count: 6, sum: 0 },
+          { bucket: day0 + 2 * HOUR, metric: "errors", label: "timeout", count: 1, sum: 0 },
+        ]);
+        const daily = await store.activity.activity({ from: day0, to: day0 + 2 * DAY, bucketMs: DAY });
+        expect(daily.counts.filter((r) => r.metric === "turns")).toEqual([
+          { bucket: day0, metric: "turns", label: "socket", count: 6, sum: 0 },
+          { bucket: day0 + DAY, metric: "turns", label: "socket", count: 7, sum: 0 },
+        ]);
+        await expect(store.activity.addActivity([c(0.5, "turns", "x", 1)])).rejects.toThrow(/activity\[0\]\.bucket/);
+        await expect(store.activity.addActivity([c(0, "turns", "x", -1)])).rejects.toThrow(/activity\[0\]\.count/);
+        await expect(store.activity.activity({ from: day0, to: day0 + DAY, bucketMs: 60_000 })).rejects.toThrow(/bucketMs/);
+        await expect(store.activity.activity({ from: day0 + DAY, to: day0, bucketMs: HOUR })).rejects.toThrow(/from/);
+      });
+
+      it("prunes the hours before a cut-off", async () => {
+        const old = Date.UTC(2002, 0, 1);
+        await store.activity.addActivity([{ bucket: old, metric: "turns", label: "socket", count: 1, sum: 0 }, { bucket: old + 2 * HOUR, metric: "turns", label: "socket", count: 1, sum: 0 }]);
+        expect(await store.activity.pruneActivity(old + HOUR)).toBe(1);
+        const left = await store.activity.activity({ from: old, to: old + DAY, bucketMs: HOUR });
+        expect(left.counts.map((c) => c.bucket)).toEqual([old + 2 * HOUR]);
+        await expect(store.activity.pruneActivity(-1)).rejects.toThrow(/before/);
+      });
+
+      it("counts distinct conversations with messages in each bucket", async () => {
+        const from = Date.UTC(2003, 1, 1);
+        const user = uid("act");
+        const line = (conversationId: string, ts: number): StoredMessage => ({ conversationId, userId: user, role: "user", text: "hi", ts });
+        await store.conversations.appendMessages([line("ca", from + 10), line("ca", from + 20), line("cb", from + 30), line("ca", from + HOUR + 5)]);
+        const { conversations } = await store.activity.activity({ from, to: from + DAY, bucketMs: HOUR });
+        expect(conversations).toEqual([
+          { bucket: from, count: 2 },
+          { bucket: from + HOUR, count: 1 },
+        ]);
+      });
+
+      it("records catalogue imports and lists them newest first", async () => {
+        const base = { source: "catalog.jsonl", added: 10, updated: 2, unchanged: 5, rejected: 1, products: 17, seconds: 0.5 };
+        await store.catalogue.recordImport({ ...base, at: 1_000 });
+        await store.catalogue.recordImport({ ...base, source: "demo", at: 2_000 });
+        const history = await store.catalogue.importHistory(10);
+        expect(history.slice(0, 2)).toEqual([
+          { ...base, source: "demo", at: 2_000 },
+          { ...base, at: 1_000 },
+        ]);
+        expect(await store.catalogue.importHistory(1)).toHaveLength(1);
+        await expect(store.catalogue.recordImport({ ...base, at: 3_000, added: -1 })).rejects.toThrow(/added/);
       });
     });
 

@@ -35,7 +35,9 @@ describe.skipIf(!url)("PostgreSQL schema", () => {
       expect(versions.rows).toEqual(MIGRATIONS.map((m) => ({ version: m.version })));
       const tables = await client.query("SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1", [other]);
       expect(tables.rows.map((r) => r.table_name)).toEqual([
+        "activity",
         "blobs",
+        "catalogue_imports",
         "conversation_states",
         "events",
         "experiment_events",
