@@ -34,6 +34,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Command>; 
     summary: "marketing copy: --product ID [--shopper U | --segment N] [--tone T] [--channel C] [--length L] [--variants N] [--locale en|zh] [--json]",
     load: async () => (await import("../llm/copy/cli.ts")).copyCommand,
   },
+  "teams package": { summary: "the Teams app package: --app-id ID --host HOST [--out concierge-teams.zip]", load: async () => (await import("./teams/cli.ts")).teamsPackage },
   "models list": { summary: "show which optional models are present and where [--json]", load: async () => (await import("../core/models-cli.ts")).modelsList },
   "models pull": { summary: "download the optional models ahead of time", load: async () => (await import("../core/models-cli.ts")).modelsPull },
 };
