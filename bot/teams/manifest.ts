@@ -68,7 +68,7 @@ const httpsUrl = z
 const optionsSchema = z.object({
   "app-id": z
     .string({ error: "required: the Azure Bot's Microsoft App ID (MICROSOFT_APP_ID), a GUID" })
-    .regex(GUID, "expected the Azure Bot's Microsoft App ID (MICROSOFT_APP_ID), a GUID such as 5f1c0f4e-8a3b-4c2d-9e6f-0a1b2c3d4e5f"),
+    .regex(GUID, { error: (i) => `expected the Azure Bot's Microsoft App ID (MICROSOFT_APP_ID), a GUID such as 5f1c0f4e-8a3b-4c2d-9e6f-0a1b2c3d4e5f (got ${JSON.stringify(i.input)})` }),
   host: z.string({ error: "required: the public host name the service is reached at, such as shop.example.com" }).transform(normaliseHost),
   name: z.string().trim().min(1, "must not be empty").max(30, "at most 30 characters (Teams' name.short)").default("Concierge"),
   developer: z.string().trim().min(1, "must not be empty").max(32, "at most 32 characters (Teams' developer.name)").default("Concierge"),
