@@ -22,11 +22,11 @@ const cardValue = z.unknown().superRefine((value, ctx) => {
 
 /**
  * A Slack button the shopper pressed: the Azure Bot Slack channel delivers Slack's interaction
- * payload in channelData.Payload, the button's value being the words it stands for (see slackAction).
+ * payload in channelData, the button's value being the words it stands for (see slackActionAt).
  */
 const channelDataValue = z.unknown().superRefine((data, ctx) => {
-  const value = slackAction(data);
-  if (typeof value === "string" && !isSafeText(value)) ctx.addIssue({ code: "custom", message: UNSAFE_TEXT, path: ["Payload", "actions", 0, "value"] });
+  const action = slackActionAt(data);
+  if (typeof action?.value === "string" && !isSafeText(action.value)) ctx.addIssue({ code: "custom", message: UNSAFE_TEXT, path: [action.key, "actions", 0, "value"] });
 });
 
 /**
@@ -85,13 +85,20 @@ export function toTurn(activity: Activity, shopperId: string): Turn | undefined 
   return { conversationId: activity.conversation.id, userId: shopperId, text, locale: activity.locale || undefined, medium: "text" };
 }
 
-/** The value of the first action in a Slack interaction payload (Payload or payload), if any. */
-function slackAction(channelData: unknown): unknown {
+/**
+ * The first action of a Slack interaction payload: where the Slack channel puts a pressed Block Kit
+ * button (channelData.SlackMessage, type "block_actions", as Microsoft's Agents SDK reads it), or
+ * where Microsoft documented it for interactive messages (channelData.Payload).
+ */
+function slackActionAt(channelData: unknown): { value: unknown; key: string } | undefined {
   if (!channelData || typeof channelData !== "object") return undefined;
-  const payload = (channelData as { Payload?: unknown; payload?: unknown }).Payload ?? (channelData as { payload?: unknown }).payload;
-  const actions = payload && typeof payload === "object" ? (payload as { actions?: unknown }).actions : undefined;
-  const first = Array.isArray(actions) ? actions[0] : undefined;
-  return first && typeof first === "object" ? (first as { value?: unknown }).value : undefined;
+  for (const key of ["SlackMessage", "Payload", "payload"]) {
+    const payload = (channelData as Record<string, unknown>)[key];
+    const actions = payload && typeof payload === "object" ? (payload as { actions?: unknown }).actions : undefined;
+    const first = Array.isArray(actions) ? actions[0] : undefined;
+    if (first && typeof first === "object") return { value: (first as { value?: unknown }).value, key };
+  }
+  return undefined;
 }
 
 /** The bot's own @mention, as the channel marked it in `entities` (Slack: "@concierge", Teams: "<at>Concierge</at>"). */
@@ -115,7 +122,7 @@ export function messageText(activity: Activity): string | undefined {
     text = (activity.value as { text: string }).text;
   }
   if (!text?.trim() && activity.channelId === "slack") {
-    const pressed = slackAction(activity.channelData);
+    const pressed = slackActionAt(activity.channelData)?.value;
     if (typeof pressed === "string") text = pressed;
   }
   if (text === undefined) return undefined;
