@@ -111,6 +111,23 @@ describe("concierge teams package", () => {
     }
   });
 
+  it("offers commands the shipped intent data teaches as the intent each stands for, so a picked command is understood like typed words", () => {
+    const manifest = JSON.parse(readZip(readFileSync(zipPath)).get("manifest.json")!.toString("utf8"));
+    const taught = new Map<string, string>();
+    for (const line of readFileSync(path.join(root, "intents/data/en.jsonl"), "utf8").split("\n")) {
+      if (!line.trim()) continue;
+      const { text, intent } = JSON.parse(line);
+      taught.set(String(text).toLowerCase(), intent);
+    }
+    const commands = manifest.bots[0].commandLists.flatMap((l: { commands: { title: string }[] }) => l.commands.map((c) => c.title));
+    expect(Object.fromEntries(commands.map((t: string) => [t, taught.get(t.toLowerCase())]))).toEqual({
+      "recommend something for me": "recommend",
+      help: "capabilities",
+      "track my order": "order_status",
+      "talk to a human": "human_handoff",
+    });
+  });
+
   it("ships a 192×192 colour icon and a 32×32 outline icon that is white on transparent", () => {
     const files = readZip(readFileSync(zipPath));
     const color = PNG.sync.read(files.get("color.png")!);
