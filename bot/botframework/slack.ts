@@ -70,7 +70,7 @@ function productBlocks(product: ProductCard, index: number, labels: SlackLabels)
   return [section, actions];
 }
 
-/** The plain-text rendition: the reply, then one line a product, so nothing is lost without blocks. */
+/** The text rendition: the reply, then one line a product, so nothing is lost without blocks. */
 function fallbackText(reply: WireReply, labels: SlackLabels): string {
   const lines = reply.text ? [reply.text] : [];
   for (const p of reply.products) {
@@ -93,5 +93,6 @@ export function slackMessage(reply: WireReply, labels: SlackLabels): SlackMessag
     if (blocks.length) blocks.push({ type: "divider" });
     blocks.push({ type: "actions", block_id: "suggestions", elements: suggestions.map((s, i) => button(s, s, `suggestion-${i}`)) });
   }
-  return { text: fallbackText(reply, labels), blocks: blocks.slice(0, MAX_BLOCKS) };
+  // Slack parses the fallback as mrkdwn too: escaped, a "<" cannot turn into a link or a mention.
+  return { text: escapeMrkdwn(fallbackText(reply, labels)), blocks: blocks.slice(0, MAX_BLOCKS) };
 }
