@@ -2,12 +2,13 @@ import { z } from "zod";
 import { ValidationError } from "../../core/errors.ts";
 
 /**
- * The Teams app manifest version written. 1.29 is the newest released schema: the one
- * OfficeDev/microsoft-teams-app-schema publishes and Microsoft's own toolkit package
- * (@microsoft/app-manifest) bundles. Teams accepts every released version, so an older tenant is no
- * reason to write an older one.
+ * The Teams app manifest version written. 1.30 is the newest published schema found: Microsoft's own
+ * toolkit package (@microsoft/app-manifest 1.1.2, September 2026) ships it among its copies of
+ * developer.microsoft.com/json-schemas/teams (1.29 is the newest on OfficeDev/microsoft-teams-app-schema
+ * as mirrored here; 1.30 differs from it only in Outlook add-in settings). Teams accepts every
+ * published version, so an older tenant is no reason to write an older one.
  */
-export const MANIFEST_VERSION = "1.29";
+export const MANIFEST_VERSION = "1.30";
 export const SCHEMA_URL = `https://developer.microsoft.com/json-schemas/teams/v${MANIFEST_VERSION}/MicrosoftTeams.schema.json`;
 /** The widget's accent (web/chat.css --accent), so Teams shows the assistant in the shop's colour. */
 export const ACCENT_COLOR = "#2F6FED";

@@ -14,7 +14,7 @@ const APP_ID = "6b3f2a1c-4d5e-4f60-8a7b-9c0d1e2f3a4b";
 const HOST = "shop.example.com";
 
 // Microsoft's published schema (test/fixtures/teams/README.md says where it comes from).
-const schema = JSON.parse(readFileSync(path.join(root, "test/fixtures/teams/MicrosoftTeams.schema.v1.29.json"), "utf8"));
+const schema = JSON.parse(readFileSync(path.join(root, "test/fixtures/teams/MicrosoftTeams.schema.v1.30.json"), "utf8"));
 // A CommonJS module: its class is module.exports, which Node hands an ESM default import.
 const ajv = new AjvDraft04.default({ allErrors: true, strict: false });
 // The schema's only format is `uri`, for $schema.
