@@ -108,16 +108,17 @@ const slackBlocks: ChannelRenderer = (reply, options) => {
   return { channelData };
 };
 
-// Teams renders Adaptive Cards best; channels not listed get hero cards.
-const renderers: Record<string, ChannelRenderer> = {
-  msteams: cardsAndSuggestedActions(adaptiveCard),
-  slack: slackBlocks,
-};
+// Teams renders Adaptive Cards best; channels not listed get hero cards. A Map, so a channel id
+// such as "constructor" finds nothing rather than an Object.prototype member.
+const renderers = new Map<string, ChannelRenderer>([
+  ["msteams", cardsAndSuggestedActions(adaptiveCard)],
+  ["slack", slackBlocks],
+]);
 const defaultRenderer = cardsAndSuggestedActions(heroCard);
 
 /** The reply as one message activity: its text, then the products and suggestions as the channel draws them. */
 export function renderReply(reply: WireReply, options: RenderOptions): Partial<Activity> {
   const activity: Partial<Activity> = { type: ActivityTypes.Message, text: reply.text };
   if (options.locale) activity.locale = options.locale;
-  return { ...activity, ...(renderers[options.channelId] ?? defaultRenderer)(reply, options) };
+  return { ...activity, ...(renderers.get(options.channelId) ?? defaultRenderer)(reply, options) };
 }

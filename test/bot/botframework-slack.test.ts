@@ -168,4 +168,14 @@ describe("Bot Framework replies in Slack (recorded Slack-channel activities)", (
     expect(message.text).toBe("We are open 9 to 5.");
     expect(message.channelData).toBeUndefined();
   });
+
+  it.each(["constructor", "toString", "hasOwnProperty"])("a channel id that names an Object.prototype member (%s) gets the default hero cards", async (channelId) => {
+    harness = await startHarness(anonymousBot);
+    const activity = { ...fixture("dm-message.json"), channelId, serviceUrl: "http://127.0.0.1:9/", deliveryMode: "expectReplies" };
+    const res = await postJson(`${harness.url}/api/messages`, activity);
+    expect(res.status).toBe(200);
+    const message = res.body.activities.find((a: Json) => a.type === "message");
+    expect(message.attachments.map((a: Json) => a.contentType)).toEqual(["application/vnd.microsoft.card.hero", "application/vnd.microsoft.card.hero"]);
+    expect(message.products).toBeUndefined();
+  });
 });
