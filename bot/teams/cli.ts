@@ -32,7 +32,7 @@ function parseArgs(args: string[]): Partial<PackageOptions> & { out: string; hel
     const arg = args[i]!;
     if (arg === "-h" || arg === "--help") return { ...parsed, help: true };
     const [flag, inline] = arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
-    const key = FLAGS[flag];
+    const key = Object.hasOwn(FLAGS, flag) ? FLAGS[flag] : undefined;
     if (!key) throw new ValidationError(`${arg}: unknown ${arg.startsWith("-") ? "option" : "argument"}`);
     const value = inline ?? args[++i];
     if (value === undefined || (inline === undefined && value.startsWith("--"))) throw new ValidationError(`${flag}: needs a value`);

@@ -187,6 +187,7 @@ describe("concierge teams package", () => {
     [["--app-id", APP_ID, "--host", HOST, "--privacy", "http://shop.example.com/privacy"], "--privacy"],
     [["--app-id", APP_ID, "--host", HOST, "--app-version", "2"], "--app-version"],
     [["--app-id", APP_ID, "--host", HOST, "--colour", "red"], "--colour"],
+    [["--app-id", APP_ID, "--host", HOST, "constructor", "x"], "constructor"],
   ])("refuses %j with exit 2, naming %s", async (args, flag) => {
     const stderr = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
     const out = path.join(mkdtempSync(path.join(tmpdir(), "teams-pkg-")), "pkg.zip");
