@@ -35,6 +35,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Command>; 
     load: async () => (await import("../llm/copy/cli.ts")).copyCommand,
   },
   doctor: { summary: "check Node, the voice packages, models, the database and Redis, and say what to install [--json]", load: async () => (await import("./doctor.ts")).doctorCommand },
+  "teams package": { summary: "the Teams app package: --app-id ID --host HOST [--out concierge-teams.zip]", load: async () => (await import("./teams/cli.ts")).teamsPackage },
   "models list": { summary: "show which optional models are present and where [--json]", load: async () => (await import("../core/models-cli.ts")).modelsList },
   "models pull": { summary: "download the optional models ahead of time", load: async () => (await import("../core/models-cli.ts")).modelsPull },
 };

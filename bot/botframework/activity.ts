@@ -21,6 +21,15 @@ const cardValue = z.unknown().superRefine((value, ctx) => {
 });
 
 /**
+ * A Slack button the shopper pressed: the Azure Bot Slack channel delivers Slack's interaction
+ * payload in channelData, the button's value being the words it stands for (see slackActionAt).
+ */
+const channelDataValue = z.unknown().superRefine((data, ctx) => {
+  const action = slackActionAt(data);
+  if (typeof action?.value === "string" && !isSafeText(action.value)) ctx.addIssue({ code: "custom", message: UNSAFE_TEXT, path: [action.key, "actions", 0, "value"] });
+});
+
+/**
  * What /api/messages needs of an Activity before the SDK sees it. The SDK itself checks only that
  * `type` is a string; anything else missing would fail deep inside it as a 500, so we answer 400
  * naming the field instead.
@@ -37,6 +46,7 @@ const activitySchema = z.looseObject({
   // Some channels serialise absent fields as null; only a value of the wrong type is an error.
   text: safeText({ error: "expected a string" }).nullish(),
   value: cardValue.optional(),
+  channelData: channelDataValue.optional(),
   locale: safeText({ error: "expected a string such as \"en-US\"" }).max(35, "at most 35 characters").nullish(),
   deliveryMode: z.enum(["normal", "notification", "expectReplies", "ephemeral"], { error: "expected one of normal, notification, expectReplies, ephemeral" }).nullish(),
   membersAdded: z.array(account, { error: "expected an array of accounts" }).nullish(),
@@ -76,17 +86,49 @@ export function toTurn(activity: Activity, shopperId: string): Turn | undefined 
 }
 
 /**
+ * The first action of a Slack interaction payload: where the Slack channel puts a pressed Block Kit
+ * button (channelData.SlackMessage, type "block_actions", as Microsoft's Agents SDK reads it), or
+ * where Microsoft documented it for interactive messages (channelData.Payload).
+ */
+function slackActionAt(channelData: unknown): { value: unknown; key: string } | undefined {
+  if (!channelData || typeof channelData !== "object") return undefined;
+  for (const key of ["SlackMessage", "Payload", "payload"]) {
+    const payload = (channelData as Record<string, unknown>)[key];
+    const actions = payload && typeof payload === "object" ? (payload as { actions?: unknown }).actions : undefined;
+    const first = Array.isArray(actions) ? actions[0] : undefined;
+    if (first && typeof first === "object") return { value: (first as { value?: unknown }).value, key };
+  }
+  return undefined;
+}
+
+/** The bot's own @mention, as the channel marked it in `entities` (Slack: "@concierge", Teams: "<at>Concierge</at>"). */
+function withoutBotMention(activity: Activity, text: string): string {
+  const botId = activity.recipient?.id;
+  if (!botId || !Array.isArray(activity.entities)) return text;
+  for (const entity of activity.entities as { type?: unknown; text?: unknown; mentioned?: { id?: unknown } }[]) {
+    if (entity?.type === "mention" && entity.mentioned?.id === botId && typeof entity.text === "string" && entity.text) text = text.split(entity.text).join(" ");
+  }
+  return text;
+}
+
+/**
  * The text of a message: `text`, or for a card's submit button (Teams Action.Submit without
- * imBack, some Web Chat cards) a `text` string in `value`. Teams prefixes @mentions of the bot,
- * which are not part of what the shopper asked.
+ * imBack, some Web Chat cards) a `text` string in `value`, or for a Slack button its value. The bot's
+ * @mention is not part of what the shopper asked; Slack escapes &, < and > in what it relays.
  */
 export function messageText(activity: Activity): string | undefined {
   let text = typeof activity.text === "string" ? activity.text : undefined;
   if (!text?.trim() && activity.value && typeof activity.value === "object" && typeof (activity.value as { text?: unknown }).text === "string") {
     text = (activity.value as { text: string }).text;
   }
+  if (!text?.trim() && activity.channelId === "slack") {
+    const pressed = slackActionAt(activity.channelData)?.value;
+    if (typeof pressed === "string") text = pressed;
+  }
   if (text === undefined) return undefined;
+  text = withoutBotMention(activity, text);
   if (activity.channelId === "msteams") text = text.replace(/<at>[^<]*<\/at>/g, "");
+  if (activity.channelId === "slack") text = text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
   text = text.trim();
   return text === "" ? undefined : text;
 }

@@ -1,6 +1,7 @@
 import { ActionTypes, type Activity, type Attachment, AttachmentLayoutTypes, ActivityTypes, CardFactory, type CardAction } from "botbuilder";
 import type { ProductCard } from "../../core/turn.ts";
 import type { WireReply } from "../turns.ts";
+import { slackMessage } from "./slack.ts";
 
 export interface RenderOptions {
   channelId: string;
@@ -51,7 +52,7 @@ function heroCard(product: ProductCard, options: RenderOptions): Attachment {
   });
 }
 
-/** Teams renders Adaptive Cards best; its Action.Submit with an imBack payload posts the text as the shopper's message. */
+/** An Adaptive Card (for Teams): its Action.Submit with an imBack payload posts the text as the shopper's message. */
 function adaptiveCard(product: ProductCard, options: RenderOptions): Attachment {
   const image = absoluteUrl(product.image, options.baseUrl);
   const price = formatPrice(product.price, product.currency, options.locale);
@@ -70,20 +71,54 @@ function adaptiveCard(product: ProductCard, options: RenderOptions): Attachment 
   });
 }
 
-/** The reply as one message activity: text, product cards in a carousel, suggestions as imBack buttons. */
+/** What a channel adds to the reply's message activity to show its products and suggestions. */
+type ChannelRenderer = (reply: WireReply, options: RenderOptions) => Partial<Activity>;
+
+/** Products as cards in a carousel, suggestions as imBack suggested actions (the Bot Framework's own way). */
+const cardsAndSuggestedActions =
+  (card: (product: ProductCard, options: RenderOptions) => Attachment): ChannelRenderer =>
+  (reply, options) => {
+    const fields: Partial<Activity> = {};
+    if (reply.products.length) {
+      fields.attachments = reply.products.map((p) => card(p, options));
+      fields.attachmentLayout = AttachmentLayoutTypes.Carousel;
+    }
+    if (reply.suggestions.length) {
+      fields.suggestedActions = {
+        actions: reply.suggestions.map((s) => ({ type: ActionTypes.ImBack, title: s, value: s })),
+        to: options.recipientId ? [options.recipientId] : [],
+      };
+    }
+    return fields;
+  };
+
+/**
+ * Slack draws neither Bot Framework cards well nor suggested actions at all; its channel posts
+ * channelData as a native Slack message, so the reply travels as Block Kit there (slack.ts). The
+ * activity's own text stays the reply's text; Slack shows channelData.text, the full fallback.
+ */
+const slackBlocks: ChannelRenderer = (reply, options) => {
+  if (!reply.products.length && !reply.suggestions.length) return {};
+  const channelData = slackMessage(reply, {
+    details: isZh(options.locale) ? "详细了解" : "Tell me more",
+    detailsRequest: (title) => detailsRequest(title, options.locale),
+    price: (p) => formatPrice(p.price, p.currency, options.locale),
+    image: (p) => absoluteUrl(p.image, options.baseUrl),
+  });
+  return { channelData };
+};
+
+// Teams renders Adaptive Cards best; channels not listed get hero cards. A Map, so a channel id
+// such as "constructor" finds nothing rather than an Object.prototype member.
+const renderers = new Map<string, ChannelRenderer>([
+  ["msteams", cardsAndSuggestedActions(adaptiveCard)],
+  ["slack", slackBlocks],
+]);
+const defaultRenderer = cardsAndSuggestedActions(heroCard);
+
+/** The reply as one message activity: its text, then the products and suggestions as the channel draws them. */
 export function renderReply(reply: WireReply, options: RenderOptions): Partial<Activity> {
   const activity: Partial<Activity> = { type: ActivityTypes.Message, text: reply.text };
   if (options.locale) activity.locale = options.locale;
-  if (reply.products.length) {
-    const card = options.channelId === "msteams" ? adaptiveCard : heroCard;
-    activity.attachments = reply.products.map((p) => card(p, options));
-    activity.attachmentLayout = AttachmentLayoutTypes.Carousel;
-  }
-  if (reply.suggestions.length) {
-    activity.suggestedActions = {
-      actions: reply.suggestions.map((s) => ({ type: ActionTypes.ImBack, title: s, value: s })),
-      to: options.recipientId ? [options.recipientId] : [],
-    };
-  }
-  return activity;
+  return { ...activity, ...(renderers.get(options.channelId) ?? defaultRenderer)(reply, options) };
 }

@@ -85,6 +85,15 @@ function activityFields(serviceUrl: string): FieldSpec[] {
     },
     // A card's submit button: the shopper's words in value.text.
     { name: "value", valid: fc.oneof(fc.record({ text: wildText(40) }), anyJson), invalid: fc.record({ text: poisoned(wildText(20)) }) },
+    // A pressed Slack button: the Slack channel's interaction payload (SlackMessage or the older Payload), the shopper's words in its first action's value.
+    {
+      name: "channelData",
+      valid: fc.oneof(
+        fc.tuple(fc.constantFrom("SlackMessage", "Payload"), fc.array(fc.record({ action_id: plainId(20), value: wildText(40) }), { maxLength: 2 })).map(([key, actions]) => ({ [key]: { type: "block_actions", actions } })),
+        anyJson,
+      ),
+      invalid: fc.tuple(fc.constantFrom("SlackMessage", "Payload"), poisoned(wildText(20))).map(([key, value]) => ({ [key]: { actions: [{ value }] } })),
+    },
     { name: "locale", valid: fc.constantFrom("en-US", "zh-CN", "en", "fr-FR"), invalid: fc.oneof(notString.filter((v) => v !== null), poisoned(fc.constant("en-US")), longText(36, 100)), unspecified: fc.oneof(fc.constant(null), wildText(10)) },
     {
       name: "deliveryMode",
