@@ -6,7 +6,8 @@ import { actionReplies } from "./action-replies.ts";
 
 // "in stock at your Leeds store", "available in store", "at the Oxford Street branch", 静安门店有货吗. ("In your shop"
 // is the shop itself, online or not: the catalogue answers that.)
-const STORE_EN = /\b(?:at|in)\s+(?:the\s+|your\s+|a\s+)?(?:([A-Za-z][\w'’ -]{0,40}?)\s+)?(?:store|branch|outlet)s?\b|\bin[- ]store\b|\bnear(?:by| me)\b/i;
+// The name is up to four words after the last "at"/"in" before the store word ("in stock at your Leeds store" → Leeds).
+const STORE_EN = /\b(?:at|in)\s+(?:the\s+|your\s+|a\s+)?((?:(?!(?:at|in)\b)[A-Za-z][\w'’-]*\s+){0,4})(?:store|branch|outlet)s?\b|\bin[- ]store\b|\bnear(?:by| me)\b/i;
 const STORE_ZH = /([\p{Script=Han}A-Za-z0-9]{0,12}?)(?:门店|实体店|分店)/u;
 const NOT_A_NAME = /^(?:your|the|a|local|nearest|physical|online|any)$/i;
 
