@@ -121,3 +121,24 @@ describe("the domain language model never stops on a bad product or passage", ()
     expect(model.words).toBe(6);
   });
 });
+
+describe("reading a catalogue for the language model", () => {
+  it("skips lines that are not products, naming each, and keeps the rest", async () => {
+    const { readCatalogueText } = await import("../../voice/stt/index.ts");
+    const dir = mkdtempSync(path.join(tmpdir(), "catalogue-text-"));
+    try {
+      const file = path.join(dir, "c.jsonl");
+      writeFileSync(file, ['{"title":"Trail shoe from January 01, 2020"}', "{not json", '{"title":42}', "null", "", '{"title":"Wool hat"}'].join("\n"));
+      const skipped: [number, string][] = [];
+      const products = await readCatalogueText(file, (line, reason) => skipped.push([line, reason]));
+      expect(products.map((p) => p.title)).toEqual(["Trail shoe from January 01, 2020", "Wool hat"]);
+      expect(skipped).toEqual([
+        [2, "not JSON"],
+        [3, "no text title"],
+        [4, "no text title"],
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -30,7 +30,7 @@ export interface DomainCorpusInput {
   seed?: number;
   /**
    * Told once per product, phrase or utterance that could not be turned into words (it is left
-   * out, the rest of the corpus is built). Default: a line on stderr.
+   * out, the rest of the corpus is built). Default: one warning line on stderr for them all.
    */
   onSkip?: (skipped: CorpusSkip) => void;
 }
@@ -48,7 +48,12 @@ const SPOKEN_WORD = /^[a-z]+(?:'[a-z]+)*$/;
 
 const excerpt = (text: unknown) => (typeof text === "string" ? (text.length > 60 ? `${text.slice(0, 57)}...` : text) : String(text));
 
-const warnOnStderr = (s: CorpusSkip) => process.stderr.write(`warning: language model: skipped ${s.kind} "${excerpt(s.text)}": ${s.reason}\n`);
+/** One warning line for everything a build left out, naming the first few. */
+function warnOnStderr(skipped: CorpusSkip[]): void {
+  if (!skipped.length) return;
+  const named = skipped.slice(0, 3).map((s) => `${s.kind} "${s.text}": ${s.reason}`);
+  process.stderr.write(`warning: language model: ${skipped.length} text${skipped.length === 1 ? "" : "s"} left out (${named.join("; ")}${skipped.length > 3 ? "; …" : ""})\n`);
+}
 
 const hasLatin = (s: unknown) => typeof s === "string" && /[A-Za-z]/.test(s) && !/[\u3400-\u9fff]/.test(s);
 
@@ -90,7 +95,8 @@ export function productSlots(p: CatalogueText): Record<string, string> | undefin
  */
 export function domainCorpus(input: DomainCorpusInput): string[][] {
   const out: string[][] = [];
-  const onSkip = input.onSkip ?? warnOnStderr;
+  const unreported: CorpusSkip[] = [];
+  const onSkip = input.onSkip ?? ((s: CorpusSkip) => unreported.push(s));
   /** Spoken words of one text, or undefined (and a warning) when the text cannot be read. */
   const read = (text: unknown): string[] | undefined => {
     if (typeof text !== "string") throw new TypeError(`not text (${typeof text})`);
@@ -149,18 +155,27 @@ export function domainCorpus(input: DomainCorpusInput): string[][] {
     guarded("product", t);
     guarded("product", `do you have ${t}`);
   }
+  warnOnStderr(unreported);
   return out;
 }
 
-/** Reads catalogue JSONL (as `concierge catalog import` takes it) for the fields the corpus uses; bad lines are skipped. */
-export async function readCatalogueText(file: string): Promise<CatalogueText[]> {
+/**
+ * Reads catalogue JSONL (as `concierge catalog import` takes it) for the fields the corpus uses;
+ * bad lines are skipped, each told to `onSkip` (default: one warning on stderr for them all).
+ */
+export async function readCatalogueText(file: string, onSkip?: (line: number, reason: string) => void): Promise<CatalogueText[]> {
   const out: CatalogueText[] = [];
+  const bad: string[] = [];
+  const skip = onSkip ?? ((line: number, reason: string) => bad.push(`line ${line}: ${reason}`));
+  let n = 0;
   const lines = createInterface({ input: createReadStream(file, "utf8"), crlfDelay: Number.POSITIVE_INFINITY });
   for await (const line of lines) {
+    n++;
     if (!line.trim()) continue;
     try {
       const p = JSON.parse(line) as Partial<CatalogueText>;
-      if (typeof p.title === "string") {
+      if (typeof p?.title !== "string") skip(n, "no text title");
+      else {
         out.push({
           title: p.title,
           brand: typeof p.brand === "string" ? p.brand : undefined,
@@ -174,7 +189,9 @@ export async function readCatalogueText(file: string): Promise<CatalogueText[]> 
       }
     } catch {
       // A catalogue line that is not JSON only costs the recogniser a few words.
+      skip(n, "not JSON");
     }
   }
+  if (bad.length) process.stderr.write(`warning: language model: ${bad.length} catalogue line${bad.length === 1 ? "" : "s"} of ${file} skipped (${bad.slice(0, 3).join("; ")}${bad.length > 3 ? "; …" : ""})\n`);
   return out;
 }
