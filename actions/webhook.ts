@@ -1,6 +1,7 @@
 import { ActionError } from "./errors.ts";
 import { postJson } from "./http.ts";
 import { Limiter } from "./limit.ts";
+import { actionCalls, actionSeconds } from "./metrics.ts";
 import { SIGNATURE_HEADER, signBody } from "./sign.ts";
 import { type ActionAnswer, actionAnswerSchema, type ActionRequest, type Actions } from "./types.ts";
 
@@ -25,6 +26,20 @@ export class WebhookActions implements Actions {
   }
 
   async call(request: ActionRequest, signal?: AbortSignal): Promise<ActionAnswer> {
+    const end = actionSeconds.startTimer({ action: request.action });
+    try {
+      const answer = await this.send(request, signal);
+      actionCalls.inc({ action: request.action, outcome: "ok" });
+      return answer;
+    } catch (err) {
+      actionCalls.inc({ action: request.action, outcome: err instanceof ActionError ? err.reason : "aborted" });
+      throw err;
+    } finally {
+      end();
+    }
+  }
+
+  private async send(request: ActionRequest, signal?: AbortSignal): Promise<ActionAnswer> {
     const deadline = AbortSignal.timeout(this.timeoutMs);
     const combined = signal ? AbortSignal.any([signal, deadline]) : deadline;
     // Exactly the contract's keys, in a fixed order, whatever else the caller's object carries.

@@ -1,6 +1,7 @@
 import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ActionError, type ActionRequest, postToIncomingWebhook, verifySignature, WebhookActions } from "../../actions/index.ts";
+import { registry } from "../../core/metrics.ts";
 import { delay, json, webhookServer } from "./server.ts";
 
 const SECRET = "a-test-secret-of-32-characters!!";
@@ -87,6 +88,18 @@ describe("the shop's webhook", () => {
     const err = await failure(client(path).call(request));
     expect(err.reason).toBe(reason);
     expect(err.message).toMatch(message);
+  });
+
+  it("counts calls by action and outcome for /metrics", async () => {
+    const count = async (outcome: string) => {
+      const m = (await registry.getSingleMetric("concierge_action_calls_total")?.get())?.values.find((v) => v.labels.action === "returns" && v.labels.outcome === outcome);
+      return m?.value ?? 0;
+    };
+    const [ok, bad] = [await count("ok"), await count("bad_answer")];
+    await client("/ok").call({ ...request, action: "returns" });
+    await client("/badjson").call({ ...request, action: "returns" }).catch(() => undefined);
+    expect(await count("ok")).toBe(ok + 1);
+    expect(await count("bad_answer")).toBe(bad + 1);
   });
 
   it("an unreachable webhook is an error too", async () => {
