@@ -6,6 +6,8 @@ import { suggest } from "../templates.ts";
 import { actionRequest, callWebhook, cardsFor, isVerified } from "./action-common.ts";
 import { actionReplies } from "./action-replies.ts";
 
+const OTHER_REQUESTS = new Set(["human_handoff", "complaint", "export_data", "delete_data", "stop_personalisation", "goodbye"]);
+
 /** How long a question for the order number, e-mail or postcode stays open. */
 export const PENDING_ACTION_MS = 10 * 60_000;
 
@@ -66,6 +68,11 @@ export function continuePendingAction(ctx: FlowContext, flows: Partial<Record<st
   const pending = ctx.state.pendingAction;
   if (!pending) return undefined;
   if (Date.now() - pending.at > PENDING_ACTION_MS) {
+    ctx.state.pendingAction = undefined;
+    return undefined;
+  }
+  // Asking for a person or about one's data is its own request, whatever details it carries.
+  if (OTHER_REQUESTS.has(ctx.nlu.intent)) {
     ctx.state.pendingAction = undefined;
     return undefined;
   }

@@ -135,6 +135,17 @@ describe("order actions through the shop's webhook", () => {
     expect(later.intent).not.toBe("order_status");
   });
 
+  it("a request for a person while an order question is open goes to the hand-off, not the order system", async () => {
+    const posted: string[] = [];
+    const engine = engineWith({ webhook: webhook(), notify: async (text) => void posted.push(text) });
+    const conversationId = fresh();
+    await engine.handle({ conversationId, userId: "anon:visitor-4", text: "where is my order 12345?" }, sink);
+    const before = calls().length;
+    const reply = await engine.handle({ conversationId, userId: "anon:visitor-4", text: "just get me a human, I'm kim@example.com" }, sink);
+    expect(reply.intent).toBe("human_handoff");
+    expect(calls().slice(before).map((c) => c.action)).toEqual(["handoff"]);
+  });
+
   it.each(["500", "slow", "shape"] as const)("when the shop's system fails (%s) the shopper gets an apology and no invented status", async (mode) => {
     failWith = mode;
     try {
