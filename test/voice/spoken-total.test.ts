@@ -108,6 +108,15 @@ describe("the domain language model never stops on a bad product or passage", ()
     expect(skipped).toEqual([expect.objectContaining({ kind: "product", text: "42" })]);
   });
 
+  it("builds the recogniser's model (CMU dictionary, espeak-ng for the rest) from the issue's text", async () => {
+    const utterances = ["show me deals from January 01, 2020 to February 02, 2020", "launched 05, 2019 and again 30, 2021"];
+    const corpus = domainCorpus({ utterances, shopPhrases: false });
+    const model = await buildDomainModel(corpus, { cacheDir: dir, background: false });
+    const arpa = readFileSync(model.lmPath, "utf8");
+    for (const word of ["january", "february", "thirty", "nineteen", "twenty"]) expect(arpa).toMatch(new RegExp(`\\s${word}\\s`));
+    expect(arpa).not.toMatch(/undefined/);
+  });
+
   it("builds the model from sentences holding tokens the ARPA file cannot take, leaving those tokens out", async () => {
     // A small pronouncing dictionary, so the test needs no pocketsphinx install; it "knows" the
     // sentence marker, as a careless custom dictionary might, which must not reach the ARPA file as a word.
