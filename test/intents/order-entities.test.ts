@@ -51,6 +51,18 @@ describe("order numbers, e-mails and postcodes", () => {
     expect(readBarePostcode("I have 3 kids")).toBeUndefined();
   });
 
+  it("stays fast on adversarial text (long runs of spaces after a cue word, repeated fragments)", () => {
+    const texts = [`order${" ".repeat(1990)}!`, `订单号${" ".repeat(1990)}!`, `zip code${"\t ".repeat(995)}x`, "a@".repeat(1000), "AB-".repeat(700), "1".repeat(2000), `order ${"#".repeat(1990)}`, "order is ".repeat(220)];
+    const started = performance.now();
+    for (const t of texts) {
+      extractEntities(t, lexicon);
+      readBareOrderNumber(t);
+      readBarePostcode(t);
+    }
+    // Each pass is linear or close to it; before whitespace was folded, the first text alone took over 10 s.
+    expect(performance.now() - started).toBeLessThan(500);
+  });
+
   it("the entities reach the dialog while the stored transcript loses the e-mail", () => {
     const text = "order #12345, email jane@example.com, postcode SW1A 1AA";
     const e = extractEntities(text, lexicon);
