@@ -1,4 +1,4 @@
-import { ConciergeError } from "../core/errors.ts";
+import { ConciergeError, infrastructureError } from "../core/errors.ts";
 
 /** A subcommand: gets the arguments after its name, returns the exit code. */
 type Command = (args: string[]) => Promise<number>;
@@ -63,10 +63,21 @@ export async function runCli(argv: string[]): Promise<number> {
     const command = await entry.load();
     return await command(rest);
   } catch (err) {
-    if (err instanceof ConciergeError) {
-      process.stderr.write(`error (${err.code}): ${err.message}\n`);
-      return 1;
-    }
-    throw err;
+    process.stderr.write(cliErrorLines(err, Boolean(process.env.CONCIERGE_DEBUG)));
+    return 1;
   }
 }
+
+/**
+ * What a failed command prints: one line a terminal user can act on, the error's code when it has
+ * one. The stack is for a bug report, so only CONCIERGE_DEBUG=1 adds it.
+ */
+export function cliErrorLines(err: unknown, debug = false): string {
+  const known = err instanceof ConciergeError ? err : infrastructureError(err);
+  if (known) return `error (${known.code}): ${oneLine(known.message)}\n`;
+  const message = oneLine(err instanceof Error ? err.message : String(err)) || "unexpected failure";
+  const stack = debug && err instanceof Error && err.stack ? `${err.stack}\n` : "";
+  return `error: ${message}${debug ? "" : " (CONCIERGE_DEBUG=1 shows where)"}\n${stack}`;
+}
+
+const oneLine = (message: string) => message.replace(/\s*\n\s*/g, " ").trim();

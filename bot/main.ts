@@ -1,4 +1,5 @@
 import { pathToFileURL } from "node:url";
+import { actionsFromConfig } from "../actions/index.ts";
 import { type Config, loadConfig } from "../core/config.ts";
 import { ConciergeError, NotReadyError } from "../core/errors.ts";
 import { hostOf } from "../core/hosts.ts";
@@ -159,9 +160,11 @@ export async function startService(config: Config = loadConfig(), logger: Logger
       }),
       logger,
       writer: () => (languageModel ? writer : undefined),
+      actions: actionsFromConfig(config.actions),
     });
     // The dashboard's hourly counters: flushed every minute and at a clean stop, never per turn.
     recorder = new ActivityRecorder({ store: store.activity, logger }).start();
+    logActions(config, logger);
     const retentionDays = config.privacy?.retentionDays;
     if (retentionDays) stopRetention = startRetention({ shoppers, days: retentionDays, logger });
     logger.info({ seconds: (Date.now() - started) / 1000 }, "ready");
@@ -196,6 +199,14 @@ export async function startService(config: Config = loadConfig(), logger: Logger
       await store.close();
     },
   };
+}
+
+/** Which of the shop's systems the dialogs act through, by host only (the URLs may carry tokens). */
+function logActions(config: Config, logger: Logger): void {
+  const a = config.actions;
+  if (a?.webhook) logger.info({ host: hostOf(a.webhook.url, "CONCIERGE_ACTIONS_URL"), timeoutMs: a.timeoutMs }, "actions: order status, returns, store stock and hand-offs go to the shop's webhook");
+  else logger.info("actions: no CONCIERGE_ACTIONS_URL: order status, returns and store stock keep the fixed wording");
+  if (a?.handoffUrl) logger.info({ host: hostOf(a.handoffUrl, "CONCIERGE_HANDOFF_URL") }, "actions: hand-offs are posted to the Slack/Teams incoming webhook");
 }
 
 function logIdentity(identity: Identity, config: Config, logger: Logger): void {

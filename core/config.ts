@@ -122,6 +122,19 @@ const envSchema = z.object({
   CONCIERGE_IDENTITY_JWKS: optionalString,
   CONCIERGE_IDENTITY_ISSUER: optionalString,
   CONCIERGE_IDENTITY_AUDIENCE: optionalString,
+  /**
+   * The shop's webhook for order status, returns, stock at a store and hand-offs (docs/actions.md),
+   * and the secret its requests are signed with (X-Concierge-Signature). Unset: those answers stay
+   * the shop's fixed wording.
+   */
+  CONCIERGE_ACTIONS_URL: z.preprocess(emptyToUndefined, z.string().regex(/^https?:\/\/[^\s/?#]+(\/\S*)?$/, "must be an http(s) URL, e.g. https://shop.example/concierge/actions").optional()),
+  CONCIERGE_ACTIONS_SECRET: z.preprocess(emptyToUndefined, z.string().min(16, "must be at least 16 characters").optional()),
+  /** How long one webhook call may take before the shopper gets an apology. */
+  CONCIERGE_ACTIONS_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(4000),
+  /** Webhook calls in flight at once per replica; more wait their turn within the timeout. */
+  CONCIERGE_ACTIONS_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  /** A Slack or Microsoft Teams incoming-webhook URL that hand-offs are posted to (`{"text": …}`). */
+  CONCIERGE_HANDOFF_URL: z.preprocess(emptyToUndefined, z.string().regex(/^https?:\/\/[^\s/?#]+(\/\S*)?$/, "must be an http(s) URL (a Slack or Teams incoming webhook)").optional()),
   /** Events and messages older than this many days are purged (hourly); unset keeps them. */
   CONCIERGE_RETENTION_DAYS: z.preprocess(emptyToUndefined, z.coerce.number().positive().max(36500).optional()),
   /** How long a data-export link works. */
@@ -194,6 +207,15 @@ export interface RecommendSettings {
   popularityWindowDays: number;
 }
 
+/** The shop's systems Concierge acts through (CONCIERGE_ACTIONS_*, CONCIERGE_HANDOFF_URL). */
+export interface ActionSettings {
+  /** Set together: loadConfig refuses a URL without a secret. */
+  webhook?: { url: string; secret: string };
+  handoffUrl?: string;
+  timeoutMs: number;
+  concurrency: number;
+}
+
 /** The local LLM's settings (CONCIERGE_LLM_*). */
 export interface LlmSettings {
   /** Registry id, .gguf path, or "none". */
@@ -261,6 +283,8 @@ export interface Config {
   nluMinConfidence?: number;
   /** CONCIERGE_METRICS_PORT, CONCIERGE_METRICS_TOKEN. */
   metrics?: { port?: number; token?: string };
+  /** CONCIERGE_ACTIONS_* and CONCIERGE_HANDOFF_URL; absent: no webhook, no hand-off target. */
+  actions?: ActionSettings;
   /** Always set by loadConfig; optional so hand-built configs (tests) stay valid. */
   llm?: LlmSettings;
   /** Always set by loadConfig; optional like llm. */
@@ -268,7 +292,12 @@ export interface Config {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = envSchema.safeParse(env);
+  const parsed = envSchema
+    .superRefine((e, ctx) => {
+      // An unsigned request would let anyone who finds the URL pose as Concierge to the shop's order system.
+      if (e.CONCIERGE_ACTIONS_URL && !e.CONCIERGE_ACTIONS_SECRET) ctx.addIssue({ code: "custom", path: ["CONCIERGE_ACTIONS_SECRET"], message: "is required when CONCIERGE_ACTIONS_URL is set (at least 16 characters)" });
+    })
+    .safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
     throw new ValidationError(`invalid configuration: ${problems}`);
@@ -325,6 +354,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     nluMinConfidence: e.CONCIERGE_NLU_MIN_CONFIDENCE,
     idle: { voiceSeconds: e.CONCIERGE_VOICE_IDLE_SECONDS, telephoneSeconds: e.CONCIERGE_TELEPHONY_IDLE_SECONDS },
     metrics: { port: e.CONCIERGE_METRICS_PORT, token: e.CONCIERGE_METRICS_TOKEN },
+    actions: {
+      webhook: e.CONCIERGE_ACTIONS_URL && e.CONCIERGE_ACTIONS_SECRET ? { url: e.CONCIERGE_ACTIONS_URL, secret: e.CONCIERGE_ACTIONS_SECRET } : undefined,
+      handoffUrl: e.CONCIERGE_HANDOFF_URL,
+      timeoutMs: e.CONCIERGE_ACTIONS_TIMEOUT_MS,
+      concurrency: e.CONCIERGE_ACTIONS_CONCURRENCY,
+    },
     llm: {
       model: e.CONCIERGE_LLM_MODEL,
       gpu: e.CONCIERGE_LLM_GPU,

@@ -14,6 +14,8 @@ import { readRefinement } from "./refine.ts";
 import { explicitIndexes, superlativePick } from "./references.ts";
 import { deletionAnswers, privacyFlows } from "./flows/privacy.ts";
 import { serviceFlows } from "./flows/service.ts";
+import { continuePendingAction, withActionFlows } from "./flows/actions.ts";
+import type { ActionsSetup } from "../actions/index.ts";
 import type { ReplyWriter } from "./reply-writer.ts";
 import { ConversationStates, type ConversationState } from "./state.ts";
 import { say, suggest } from "./templates.ts";
@@ -39,6 +41,8 @@ export interface DialogDeps {
   memoryMessages?: number;
   /** Where conversations stand between turns; default: in `conversations`, cached in this process. */
   states?: ConversationStates;
+  /** The shop's webhook and hand-off target (CONCIERGE_ACTIONS_URL, CONCIERGE_HANDOFF_URL); none: fixed wording. */
+  actions?: ActionsSetup;
 }
 
 // Intents that are about the shop or the shopper's data: while we wait for a new shopper's likes,
@@ -53,8 +57,15 @@ const SEEDING_REQUESTS = new Set(["search_products", "recommend"]);
 
 export function createDialogEngine(deps: DialogDeps): DialogEngine {
   const states = deps.states ?? new ConversationStates({ store: deps.conversations });
-  const flowDeps = { recommender: deps.recommender, shoppers: deps.shoppers, resultLimit: deps.resultLimit ?? 5 };
-  const flows: Partial<Record<string, Flow>> = { ...catalogueFlows, ...serviceFlows, ...privacyFlows };
+  const flowDeps: FlowContext["deps"] = {
+    recommender: deps.recommender,
+    shoppers: deps.shoppers,
+    resultLimit: deps.resultLimit ?? 5,
+    actions: deps.actions,
+    recentMessages: async (turn, limit) => (await memoryOf(deps, turn, limit, false)).history,
+    logger: deps.logger,
+  };
+  const flows: Partial<Record<string, Flow>> = withActionFlows({ ...catalogueFlows, ...serviceFlows, ...privacyFlows });
   // The transcript is written after the reply is sent, so the shopper never waits for it. A
   // shopper's next turn waits for their previous write, so an export sees it and a deletion
   // cannot be overtaken by it.
@@ -74,12 +85,14 @@ export function createDialogEngine(deps: DialogDeps): DialogEngine {
 
       // A deletion waits for the shopper's yes; anything but a plain yes or no drops the question.
       const confirming = pendingConfirmation(state, turn.text, locale);
+      // An order question we asked ("what's the order number?") is answered before anything else is read into the message.
+      const continuing = confirming ? undefined : continuePendingAction(ctx, flows);
       // A new shopper's first answer after the greeting says what they like. When it is also a
       // request ("running shoes under 100"), it seeds their profile and is answered as asked.
-      const onboarding = !confirming && state.awaitingPreferences && !CONTROL_INTENTS.has(nlu.intent);
+      const onboarding = !confirming && !continuing && state.awaitingPreferences && !CONTROL_INTENTS.has(nlu.intent);
       const answersOnboarding = onboarding && !SEEDING_REQUESTS.has(nlu.intent);
       if (onboarding && !answersOnboarding) await deps.shoppers.addPreferences(turn.userId, turn.text);
-      const flow: Flow | undefined = confirming ?? (answersOnboarding ? catalogueFlows.preferences : await route(ctx, flows));
+      const flow: Flow | undefined = confirming ?? continuing ?? (answersOnboarding ? catalogueFlows.preferences : await route(ctx, flows));
       state.awaitingPreferences = false;
       const { grounding, transcript, listing, answeredAs, ...body } = flow ? await flow(ctx) : outOfScope(locale);
       signal?.throwIfAborted();
@@ -265,11 +278,11 @@ async function writeGrounded(
 }
 
 /** The conversation's last messages and the shopper's stated likes, for the writer's prompt. */
-async function memoryOf(deps: DialogDeps, turn: Turn, limit: number): Promise<{ history: { role: "user" | "assistant"; text: string }[]; preferences: string[] }> {
+async function memoryOf(deps: DialogDeps, turn: Turn, limit: number, withPreferences = true): Promise<{ history: { role: "user" | "assistant"; text: string }[]; preferences: string[] }> {
   if (limit <= 0) return { history: [], preferences: [] };
   try {
     // A shopper's other conversations interleave with this one; fetching a few times more keeps this one's last turns.
-    const [messages, shopper] = await Promise.all([deps.conversations.messagesForUser(turn.userId, limit * 4), deps.shoppers.get(turn.userId)]);
+    const [messages, shopper] = await Promise.all([deps.conversations.messagesForUser(turn.userId, limit * 4), withPreferences ? deps.shoppers.get(turn.userId) : null]);
     const history = messages
       .filter((m) => m.conversationId === turn.conversationId)
       .slice(-limit)

@@ -1,3 +1,5 @@
+import type { Logger } from "pino";
+import type { ActionsSetup } from "../actions/index.ts";
 import type { Locale, Reply, Turn } from "../core/turn.ts";
 import type { Understanding } from "../intents/types.ts";
 import type { Filters, Recommender } from "../recommend/types.ts";
@@ -32,7 +34,16 @@ export interface FlowContext {
   nlu: Understanding;
   locale: Locale;
   state: ConversationState;
-  deps: { recommender: Recommender; shoppers: ShopperService; resultLimit: number };
+  deps: {
+    recommender: Recommender;
+    shoppers: ShopperService;
+    resultLimit: number;
+    /** The shop's webhook and hand-off target (actions/); empty when the shop configured none. */
+    actions?: ActionsSetup;
+    /** The conversation's last messages as stored (redacted), oldest first, for a hand-off. */
+    recentMessages?: (turn: Turn, limit: number) => Promise<{ role: "user" | "assistant"; text: string }[]>;
+    logger?: Logger;
+  };
   filters: Filters;
   /** Set by a flow that removed the shopper's data, so this turn is not stored again. */
   forgetTurn?: boolean;

@@ -24,7 +24,28 @@ export interface ConversationState {
   focus?: string;
   /** When the shopper asked to delete their data and was asked to confirm; their next message answers. */
   pendingDeletion?: number;
+  /** An order action waiting for the order number, e-mail or postcode we asked for (dialogs/flows/orders.ts). */
+  pendingAction?: PendingAction;
   touchedAt: number;
+}
+
+/**
+ * What an unverified shopper has told us so far for an order action. Kept only until the action is
+ * called (or for PENDING_ACTION_MS): the e-mail is the shop's to check, not ours to keep.
+ */
+export interface PendingAction {
+  action: "order_status" | "returns";
+  intent: string;
+  orderNumber?: string;
+  email?: string;
+  postcode?: string;
+  at: number;
+}
+
+function isPendingAction(value: unknown): value is PendingAction {
+  const v = value as PendingAction | null;
+  const optional = (x: unknown) => x === undefined || typeof x === "string";
+  return !!v && typeof v === "object" && (v.action === "order_status" || v.action === "returns") && typeof v.intent === "string" && typeof v.at === "number" && optional(v.orderNumber) && optional(v.email) && optional(v.postcode);
 }
 
 /** "This conversation moved on": other replicas drop what they cached of it. */
@@ -62,6 +83,7 @@ function parse(state: Record<string, unknown>): ConversationState | undefined {
     ...(typeof state.pendingDeletion === "number" && { pendingDeletion: state.pendingDeletion }),
     ...(typeof state.focus === "string" && { focus: state.focus }),
     ...(isSearchMemory(state.lastSearch) && { lastSearch: state.lastSearch }),
+    ...(isPendingAction(state.pendingAction) && { pendingAction: state.pendingAction }),
     touchedAt: state.touchedAt,
   };
 }

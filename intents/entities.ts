@@ -6,12 +6,14 @@
  */
 import { extractColors } from "./entities/colors.ts";
 import { compileLexicon, findNames, normaliseForLexicon } from "./entities/lexicon.ts";
+import { extractEmail, extractOrderNumber, extractPostcode } from "./entities/orders.ts";
 import { extractPrice } from "./entities/price.ts";
 import { extractSizes } from "./entities/sizes.ts";
 import type { Entities, Lexicon } from "./types.ts";
 
 export { COLORS, colorName, colorShades, extractColors } from "./entities/colors.ts";
 export { compileLexicon } from "./entities/lexicon.ts";
+export { extractEmail, extractOrderNumber, extractPostcode, readBareOrderNumber, readBarePostcode } from "./entities/orders.ts";
 export { AROUND_TOLERANCE, extractPrice } from "./entities/price.ts";
 export { extractSizes } from "./entities/sizes.ts";
 
@@ -30,5 +32,11 @@ export function extractEntities(text: string, lexicon: Lexicon): Entities {
   };
   const price = extractPrice(text);
   if (price) entities.price = price;
+  const orderNumber = extractOrderNumber(text);
+  if (orderNumber) entities.orderNumber = orderNumber;
+  const email = extractEmail(text);
+  if (email) entities.email = email;
+  const postcode = extractPostcode(text);
+  if (postcode) entities.postcode = postcode;
   return entities;
 }

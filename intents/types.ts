@@ -49,6 +49,11 @@ export interface Entities {
   brands: string[];
   colors: string[];
   sizes: string[];
+  /** The order number named (after an order word or '#', or lettered like AB-12345), canonical. */
+  orderNumber?: string;
+  email?: string;
+  /** A UK postcode anywhere, a US ZIP or Chinese postcode after a postcode word. */
+  postcode?: string;
 }
 
 /** What the catalogue knows, so entity extraction recognises this shop's categories and brands. */

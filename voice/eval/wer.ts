@@ -34,7 +34,7 @@ const FILLERS = new Set(["uh", "um", "er", "erm", "hmm", "mm"]);
  */
 export function normalizeForWer(text: string): string[] {
   const words = spokenWords(text.replace(/\bper cent\b/gi, "percent"));
-  return words.map((w) => SPELLINGS[w] ?? w).filter((w) => !FILLERS.has(w));
+  return words.map((w) => (Object.hasOwn(SPELLINGS, w) ? SPELLINGS[w] : w)).filter((w) => !FILLERS.has(w));
 }
 
 export interface WordErrors {

@@ -4,14 +4,14 @@ import { type ResolveOptions, resolveModel } from "../../core/models.ts";
 import { SpeechEngineError } from "../errors.ts";
 import type { Pcm, SpeechToText, Transcript } from "../types.ts";
 import { type ChooseOptions, chooseByIntent, type IntentScorer } from "./choose.ts";
-import { type CatalogueText, domainCorpus } from "./domain.ts";
+import { type CatalogueText, type CorpusSkip, domainCorpus } from "./domain.ts";
 import type { FallbackMode } from "./lexicon.ts";
 import { buildDomainModelInWorker, DEFAULT_BACKGROUND, type DomainModel } from "./model-files.ts";
 import { type DecoderSettings, PocketsphinxSpeechToText } from "./pocketsphinx.ts";
 import { WHISPER_MODEL_SPEC, WhisperSpeechToText } from "./whisper.ts";
 
 export { ArpaModel, buildNgramModel, formatArpa, type NgramModel } from "./arpa.ts";
-export { type CatalogueText, type DomainCorpusInput, domainCorpus, productSlots, readCatalogueText } from "./domain.ts";
+export { type CatalogueText, type CorpusSkip, type DomainCorpusInput, domainCorpus, productSlots, readCatalogueText } from "./domain.ts";
 export { chooseWhisperBackend, type CudaProbe, type GpuMode, probeCuda, type WhisperBackend } from "./gpu.ts";
 export { buildLexicon, type FallbackMode, formatDictionary, loadDictionary } from "./lexicon.ts";
 export { type BackgroundOptions, buildDomainModel, buildDomainModelInWorker, DEFAULT_BACKGROUND, DEFAULT_DICT, DEFAULT_HMM, type DomainModel, type DomainModelOptions, GENERIC_LM } from "./model-files.ts";
@@ -38,11 +38,28 @@ export interface DomainRecognizerOptions {
   timeoutMs?: number;
   /** Ask the decoder for this many alternative transcripts (see PocketsphinxOptions.nbest). */
   nbest?: number;
+  /** Told of each product, phrase or utterance left out of the language model; default: stderr. */
+  onSkip?: (skipped: CorpusSkip) => void;
+}
+
+/** Collects what a model build left out, for one log line instead of one per product. */
+function skipLog(logger: Logger | undefined): { onSkip?: (s: CorpusSkip) => void; report(): void } {
+  if (!logger) return { report() {} };
+  const skipped: CorpusSkip[] = [];
+  return {
+    onSkip: (s) => skipped.push(s),
+    report() {
+      if (skipped.length) logger.warn({ skipped: skipped.length, first: skipped.slice(0, 3) }, "STT: some catalogue or shop text could not be read as words and was left out of the domain language model");
+    },
+  };
 }
 
 /** Builds (or reuses) the domain language model for these sources. */
-export async function buildDomainLanguageModel(sources: DomainSources, options: { cacheDir: string; fallback?: FallbackMode; genericWeight?: number }): Promise<DomainModel> {
-  const sentences = domainCorpus({ utterances: sources.utterances, products: sources.products, phrases: sources.phrases });
+export async function buildDomainLanguageModel(
+  sources: DomainSources,
+  options: { cacheDir: string; fallback?: FallbackMode; genericWeight?: number; onSkip?: (skipped: CorpusSkip) => void },
+): Promise<DomainModel> {
+  const sentences = domainCorpus({ utterances: sources.utterances, products: sources.products, phrases: sources.phrases, onSkip: options.onSkip });
   const weight = options.genericWeight ?? DEFAULT_BACKGROUND.weight;
   // In a worker: the build's memory peak is not the service's to keep.
   return buildDomainModelInWorker(sentences, { cacheDir: options.cacheDir, fallback: options.fallback, background: weight > 0 ? { weight } : false });
@@ -50,7 +67,7 @@ export async function buildDomainLanguageModel(sources: DomainSources, options: 
 
 /** The built-in recogniser with a language model from these sources. */
 export async function createDomainRecognizer(sources: DomainSources, options: DomainRecognizerOptions): Promise<{ stt: PocketsphinxSpeechToText; model: DomainModel }> {
-  const model = await buildDomainLanguageModel(sources, { cacheDir: options.cacheDir, fallback: options.fallback, genericWeight: options.genericWeight });
+  const model = await buildDomainLanguageModel(sources, { cacheDir: options.cacheDir, fallback: options.fallback, genericWeight: options.genericWeight, onSkip: options.onSkip });
   const stt = new PocketsphinxSpeechToText({ lmPath: model.lmPath, dictPath: model.dictPath, decoder: options.decoder, mode: options.mode, timeoutMs: options.timeoutMs, nbest: options.nbest });
   return { stt, model };
 }
@@ -78,6 +95,7 @@ export class SpeechRecognizer implements SpeechToText {
     private readonly cacheDir: string,
     public domain: DomainModel,
     private readonly genericWeight?: number,
+    private readonly logger?: Logger,
   ) {}
 
   get name(): string {
@@ -91,10 +109,12 @@ export class SpeechRecognizer implements SpeechToText {
   static async load(options: { settings: SpeechSettings; sources: DomainSources; cacheDir: string; resolve?: ResolveOptions; logger?: Logger; nbest?: number }): Promise<SpeechRecognizer> {
     const { settings, logger } = options;
     const started = Date.now();
-    const { stt, model } = await createDomainRecognizer(options.sources, { cacheDir: options.cacheDir, timeoutMs: settings.timeoutMs, genericWeight: settings.genericWeight, nbest: options.nbest });
+    const skips = skipLog(logger);
+    const { stt, model } = await createDomainRecognizer(options.sources, { cacheDir: options.cacheDir, timeoutMs: settings.timeoutMs, genericWeight: settings.genericWeight, nbest: options.nbest, onSkip: skips.onSkip });
+    skips.report();
     logger?.info({ model: "pocketsphinx", tier: "built-in", words: model.words, sentences: model.sentences, cached: model.cached, ms: Date.now() - started }, "STT: domain language model ready");
     const whisper = await loadWhisper(settings, options.resolve, logger);
-    return new SpeechRecognizer(stt, whisper, options.cacheDir, model, settings.genericWeight);
+    return new SpeechRecognizer(stt, whisper, options.cacheDir, model, settings.genericWeight, logger);
   }
 
   private chooser?: { classifier: IntentScorer; options: ChooseOptions };
@@ -120,7 +140,9 @@ export class SpeechRecognizer implements SpeechToText {
 
   /** Rebuilds the domain language model from new sources (e.g. after a catalogue import). */
   async updateDomain(sources: DomainSources): Promise<DomainModel> {
-    const model = await buildDomainLanguageModel(sources, { cacheDir: this.cacheDir, genericWeight: this.genericWeight });
+    const skips = skipLog(this.logger);
+    const model = await buildDomainLanguageModel(sources, { cacheDir: this.cacheDir, genericWeight: this.genericWeight, onSkip: skips.onSkip });
+    skips.report();
     this.builtIn.setLanguageModel(model);
     this.domain = model;
     return model;

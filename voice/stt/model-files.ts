@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { buildNgramModel, EOS, formatArpa, type NgramModel } from "./arpa.ts";
+import { BOS, buildNgramModel, EOS, formatArpa, type NgramModel } from "./arpa.ts";
 import { readGenericModel } from "./generic-lm.ts";
 import { mixModels } from "./mix.ts";
 import { buildLexicon, type FallbackMode, formatDictionary, loadDictionary } from "./lexicon.ts";
@@ -137,7 +137,12 @@ export async function buildDomainModel(sentences: string[][], options: DomainMod
   const { dictionary, fallback, order, background, dir, lmPath, dictPath } = r;
   const cached = await fromCache(r, sentences.length);
   if (cached) return cached;
-  const vocabulary = new Set(sentences.flat());
+  // A token the ARPA file cannot hold (not a string, empty, spaced, a sentence marker) is cut out
+  // like an unpronounceable word: it costs the model that word, never the build.
+  const isWord = (w: unknown): w is string => typeof w === "string" && w.length > 0 && !/\s/.test(w) && w !== BOS && w !== EOS;
+  const invalid = new Set<string>();
+  const vocabulary = new Set<string>();
+  for (const s of sentences) for (const w of s) (isWord(w) ? vocabulary : invalid).add(String(w));
   const dict = await loadDictionary(dictionary);
   const lexicon = await buildLexicon(vocabulary, dict, fallback);
   let generic: NgramModel | undefined;
@@ -153,7 +158,7 @@ export async function buildDomainModel(sentences: string[][], options: DomainMod
   for (const s of sentences) {
     let run: string[] = [];
     for (const w of s) {
-      if (lexicon.entries.has(w)) run.push(w);
+      if (isWord(w) && lexicon.entries.has(w)) run.push(w);
       else {
         if (run.length) fragments.push(run);
         run = [];
@@ -195,7 +200,7 @@ export async function buildDomainModel(sentences: string[][], options: DomainMod
     dictPath,
     words: used.size,
     sentences: fragments.length,
-    stats: { compound: lexicon.compound.length, letterToSound: lexicon.letterToSound.length, dropped: lexicon.dropped },
+    stats: { compound: lexicon.compound.length, letterToSound: lexicon.letterToSound.length, dropped: [...lexicon.dropped, ...invalid] },
     cached: false,
   };
 }

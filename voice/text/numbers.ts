@@ -30,9 +30,15 @@ function under1000(n: number): string[] {
   return out;
 }
 
+/** Each digit of a string as its word; anything that is not a digit is left out. */
+export function digitWords(text: string): string[] {
+  return [...text].flatMap((d) => (d >= "0" && d <= "9" ? [ONES[d.charCodeAt(0) - 48]] : []));
+}
+
 /** A whole number (0 … 999,999,999,999) in words; larger or non-integer input is read digit by digit. */
 export function integerWords(n: number): string[] {
-  if (!Number.isSafeInteger(n) || n < 0 || n >= 1e12) return String(n).split("").flatMap((d) => (/\d/.test(d) ? [ONES[Number(d)]] : []));
+  // String(1e21) is "1e+21": only a number below 1e12 reaches String() here, so no exponent form.
+  if (!Number.isSafeInteger(n) || n < 0 || n >= 1e12) return Number.isFinite(n) && n >= 0 && n < 1e21 ? digitWords(n.toFixed(0)) : [];
   if (n === 0) return ["zero"];
   const out: string[] = [];
   for (const [value, name] of SCALES) {
@@ -45,22 +51,38 @@ export function integerWords(n: number): string[] {
   return out;
 }
 
-export function ordinalWords(n: number): string[] {
-  const words = integerWords(n);
+/** A digit string as a whole number: up to twelve digits as a number, longer ones digit by digit. */
+function digitStringWords(digits: string): string[] {
+  const plain = digits.replace(/\D/g, "");
+  if (!plain) return [];
+  return plain.length > 12 ? digitWords(plain) : integerWords(Number(plain));
+}
+
+/** "21" → twenty first; the argument may be a number or its digits (so a 30-digit ordinal keeps its digits). */
+export function ordinalWords(n: number | string): string[] {
+  const words = typeof n === "string" ? digitStringWords(n) : integerWords(n);
+  if (words.length === 0) return words;
   const last = words[words.length - 1];
   const irregular = ORDINAL_WORDS[last];
   words[words.length - 1] = irregular ?? (last.endsWith("y") ? `${last.slice(0, -1)}ieth` : `${last}th`);
   return words;
 }
 
-/** "9.5" → nine point five; "1,200" → one thousand two hundred; "007" → zero zero seven. */
+/**
+ * "9.5" → nine point five; "1,200" → one thousand two hundred; "007" → zero zero seven. Total:
+ * whatever else the text holds (a trailing comma, a second point, letters) is not read, so every
+ * word returned is a word.
+ */
 export function numberWords(text: string): string[] {
-  const plain = text.replace(/,(?=\d{3}(\D|$))/g, "");
-  const [whole, fraction] = plain.split(".");
+  const [first = "", ...fractions] = text.split(".");
+  const whole = first.replace(/\D/g, "");
   const out: string[] = [];
-  if (whole.length > 1 && whole.startsWith("0")) out.push(...whole.split("").map((d) => ONES[Number(d)]));
-  else if (whole) out.push(...integerWords(Number(whole)));
-  if (fraction?.length) out.push("point", ...fraction.split("").map((d) => ONES[Number(d)]));
+  if (whole.length > 1 && whole.startsWith("0")) out.push(...digitWords(whole));
+  else out.push(...digitStringWords(whole));
+  for (const f of fractions) {
+    const digits = f.replace(/\D/g, "");
+    if (digits) out.push("point", ...digitWords(digits));
+  }
   return out;
 }
 
@@ -73,11 +95,13 @@ const CURRENCIES: Record<string, [string, string, string, string]> = {
 
 /** "$49.99" → forty nine dollars ninety nine cents; "$1" → one dollar. */
 export function moneyWords(symbol: string, amount: string): string[] {
-  const names = CURRENCIES[symbol] ?? CURRENCIES.$;
-  const plain = amount.replace(/,/g, "");
-  const [whole, fraction = ""] = plain.split(".");
-  const units = Number(whole || "0");
-  const out = [...integerWords(units), units === 1 ? names[0] : names[1]];
+  const names = Object.hasOwn(CURRENCIES, symbol) ? CURRENCIES[symbol] : CURRENCIES.$;
+  const dot = amount.indexOf(".");
+  const whole = (dot < 0 ? amount : amount.slice(0, dot)).replace(/\D/g, "") || "0";
+  const fraction = dot < 0 ? "" : amount.slice(dot + 1).replace(/\D/g, "");
+  const words = digitStringWords(whole);
+  const units = Number(whole);
+  const out = [...words, units === 1 ? names[0] : names[1]];
   const cents = fraction ? Number(fraction.padEnd(2, "0").slice(0, 2)) : 0;
   if (cents > 0) out.push(...integerWords(cents), cents === 1 ? names[2] : names[3]);
   return out;

@@ -14,7 +14,7 @@ export function spokenWords(text: string): string[] {
   const out: string[] = [];
   /** The number just before, when the previous token was one: "4 L" reads "four liters", "1 kg" "one kilogram". */
   let number: string | undefined;
-  const tokenRe = new RegExp(`([${currency}])\\s?(\\d[\\d,]*(?:\\.\\d+)?)|(\\d+):(\\d{2})|(\\d+)(st|nd|rd|th)\\b|(\\d[\\d,]*(?:\\.\\d+)?)(\\s?%)?|([A-Za-z]+(?:'[A-Za-z]+)*)|(&)|(\\+)|(%)`, "g");
+  const tokenRe = new RegExp(`([${currency}])\\s?(${NUMBER})|(\\d+):(\\d{2})|(\\d+)(st|nd|rd|th)\\b|(${NUMBER})(\\s?%)?|([A-Za-z]+(?:'[A-Za-z]+)*)|(&)|(\\+)|(%)`, "g");
   for (const m of t.matchAll(tokenRe)) {
     const after = number;
     number = undefined;
@@ -22,13 +22,13 @@ export function spokenWords(text: string): string[] {
     else if (m[3]) {
       out.push(...numberWords(m[3]));
       if (m[4] !== "00") out.push(...(m[4].startsWith("0") ? ["oh", ...numberWords(m[4].slice(1))] : numberWords(m[4])));
-    } else if (m[5]) out.push(...ordinalWords(Number(m[5])));
+    } else if (m[5]) out.push(...ordinalWords(m[5]));
     else if (m[7]) {
       out.push(...numberWords(m[7]));
       if (m[8]) out.push("percent");
       else number = m[7];
     } else if (m[9]) {
-      const unit = after !== undefined ? UNITS[m[9]] ?? UNITS[m[9].toLowerCase()] : undefined;
+      const unit = after !== undefined ? unitOf(m[9]) : undefined;
       if (unit) out.push(...(after === "1" ? unit[0] : unit[1]).split(" "));
       else out.push(...wordForms(m[9]));
     }
@@ -37,6 +37,20 @@ export function spokenWords(text: string): string[] {
     else if (m[12]) out.push("percent");
   }
   return out;
+}
+
+/**
+ * A number as written: thousands grouped by commas only when every group has three digits and no
+ * digit follows ("1,200,000"), so the comma in "January 05, 2019" ends the number rather than
+ * joining it to the year. Several points ("1.2.3", a version) read as "one point two point three".
+ */
+const NUMBER = String.raw`\d{1,3}(?:,\d{3})+(?!\d|,\d)(?:\.\d+)*|\d+(?:\.\d+)*`;
+
+/** Own keys only: "1 constructor" must not find Object.prototype.constructor. */
+function unitOf(word: string): [string, string] | undefined {
+  if (Object.hasOwn(UNITS, word)) return UNITS[word];
+  const lower = word.toLowerCase();
+  return Object.hasOwn(UNITS, lower) ? UNITS[lower] : undefined;
 }
 
 /** Units after a number, singular and plural, as people say them. */
