@@ -5,6 +5,7 @@ import { SqlBlobStore } from "./sql/blobs.ts";
 import { SqlCatalogueStore } from "./sql/catalogue.ts";
 import { SqlConversationStore } from "./sql/conversations.ts";
 import { SqlExperimentStore } from "./sql/experiments.ts";
+import { SqlKnowledgeStore } from "./sql/knowledge.ts";
 import { SqlSegmentStore } from "./sql/segments.ts";
 import { SqlShopperStore } from "./sql/shoppers.ts";
 import { DEFAULT_BATCH, type SqlContext } from "./sql/slice.ts";
@@ -37,6 +38,7 @@ export class SqlStore implements Store {
   readonly experiments: SqlExperimentStore;
   readonly segments: SqlSegmentStore;
   readonly blobs: SqlBlobStore;
+  readonly knowledge: SqlKnowledgeStore;
 
   constructor(
     private readonly db: SqlAdapter,
@@ -51,6 +53,7 @@ export class SqlStore implements Store {
     this.experiments = new SqlExperimentStore(ctx);
     this.segments = new SqlSegmentStore(ctx);
     this.blobs = new SqlBlobStore(ctx);
+    this.knowledge = new SqlKnowledgeStore(ctx);
   }
 
   get description(): string {

@@ -1,0 +1,169 @@
+import { analyzeQuery, Bm25Index, BuiltinEmbedder, type Embedder, tokenize } from "../recommend/index.ts";
+import type { KbDocument, KbPassage } from "../store/types.ts";
+
+/** A passage found for a question, and how well it matched. */
+export interface KbHit {
+  passage: KbPassage;
+  document: KbDocument;
+  /** The fused score the hits are ranked by. */
+  score: number;
+  /** Share of the question's weight (IDF) the passage contains, 0–1. */
+  coverage: number;
+  /** Cosine similarity of the question's and the passage's vectors (0 without vectors). */
+  cosine: number;
+}
+
+export interface KbSearchResult {
+  hits: KbHit[];
+  /** How sure retrieval is that the best passage answers the question, 0–1 (see confidenceOf). */
+  confidence: number;
+}
+
+export type RetrievalMode = "hybrid" | "bm25";
+
+export interface KbSearchOptions {
+  k?: number;
+  /** "bm25": lexical ranking alone (the baseline kb eval compares with). Default "hybrid". */
+  mode?: RetrievalMode;
+  /** Only passages of documents in this language (or of no stated language). */
+  locale?: string;
+}
+
+// Words that ask rather than say what is asked about: they carry no evidence either way.
+const FILLER = new Set(
+  tokenize(
+    "tell know want like can could would please question ask wonder help need info information about policy policies your you we do does is are there any how what when where which who why much many long get " +
+      "请问 请 想 知道 问 问题 一下 可以 能 能否 你们 我们 您 吗 呢 什么 怎么 怎样 如何 多少 多久 哪些 哪里 有没有 是否 关于 政策",
+    { bigrams: false, concepts: false },
+  ),
+);
+
+// Heading words weigh more than body words, as a product title's words do in the catalogue's BM25.
+const HEADING_WEIGHT = 2;
+// Fusion of the two rankings; vectors alone match loosely on a small corpus, words are the evidence.
+const LEXICAL_SHARE = 0.6;
+
+/** Text the vectors and the words of a passage are made from: its headings, then its text. */
+export function passageText(p: KbPassage): string {
+  return `${p.headings.join(" › ")}\n${p.text}`;
+}
+
+function termCounts(p: KbPassage): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const t of tokenize(p.headings.join(" "))) counts.set(t, (counts.get(t) ?? 0) + HEADING_WEIGHT);
+  for (const t of tokenize(p.text)) counts.set(t, (counts.get(t) ?? 0) + 1);
+  return counts;
+}
+
+/**
+ * Hybrid lexical + vector retrieval over the shop's passages, with the catalogue's own parts: its
+ * tokeniser (English stems, jieba words, glossary concepts that let 退货 meet "return"), its BM25,
+ * and its embedders — the downloaded model when one is loaded, else the built-in LSI fitted on the
+ * passages themselves (a catalogue's basis knows nothing of refunds).
+ */
+export class KnowledgeIndex {
+  private readonly bm25 = new Bm25Index();
+  private constructor(
+    private readonly passages: KbPassage[],
+    private readonly documents: Map<string, KbDocument>,
+    private readonly vectors: Float32Array[] | undefined,
+    private readonly embedder: Embedder | undefined,
+  ) {
+    this.bm25.upsert(passages.map((p, slot) => ({ slot, terms: termCounts(p) })));
+  }
+
+  static async build(passages: KbPassage[], documents: KbDocument[], embedder?: Embedder): Promise<KnowledgeIndex> {
+    const byId = new Map(documents.map((d) => [d.id, d]));
+    const kept = passages.filter((p) => byId.has(p.documentId));
+    if (!kept.length) return new KnowledgeIndex([], byId, undefined, undefined);
+    const texts = kept.map(passageText);
+    if (embedder) return new KnowledgeIndex(kept, byId, await embedder.embed(texts), embedder);
+    try {
+      const fitted = BuiltinEmbedder.fitAndEmbed(texts, { dimensions: Math.min(64, Math.max(2, kept.length - 1)), minDf: 1 });
+      return new KnowledgeIndex(kept, byId, fitted.vectors, fitted.embedder);
+    } catch {
+      // Too little text to fit a basis (one passage of stopwords): words alone serve.
+      return new KnowledgeIndex(kept, byId, undefined, undefined);
+    }
+  }
+
+  get size(): number {
+    return this.passages.length;
+  }
+
+  /** How much a term tells passages apart (BM25's IDF; the rarest weight for a term no passage has). */
+  termWeight(term: string): number {
+    if (FILLER.has(term)) return 0;
+    return this.bm25.df(term) ? this.bm25.idf(term) : 0;
+  }
+
+  /** Which embedder the vectors come from ("none" when words alone serve). */
+  get vectorModel(): string {
+    return this.embedder ? `${this.embedder.tier}:${this.embedder.id}` : "none";
+  }
+
+  async search(question: string, options: KbSearchOptions = {}): Promise<KbSearchResult> {
+    const k = options.k ?? 5;
+    const groups = analyzeQuery(question)
+      .map((g) => ({ ...g, alternatives: g.alternatives.map((a) => a.filter((t) => !FILLER.has(t))).filter((a) => a.length) }))
+      .filter((g) => g.alternatives.length);
+    if (!this.passages.length) return { hits: [], confidence: 0 };
+    const accept = options.locale ? (slot: number) => this.localeOf(slot) === undefined || this.localeOf(slot) === options.locale : undefined;
+    // An unknown word weighs like the rarest one: a question about what no document names is not covered.
+    const rarest = Math.log(1 + (this.bm25.size + 0.5) / 0.5);
+    const weights = groups.map((g) => Math.max(...g.alternatives.map((a) => a.reduce((s, t) => s + (this.bm25.df(t) ? this.bm25.idf(t) : rarest), 0) / a.length)));
+    const total = weights.reduce((s, w) => s + w, 0);
+    const lexical = groups.length ? this.bm25.search(groups.map((g) => g.alternatives), Math.max(50, k), { accept }) : [];
+    const bestLexical = lexical[0]?.score ?? 0;
+    const candidates = new Map<number, { lexical: number; coverage: number; cosine: number }>();
+    for (const h of lexical) {
+      const covered = h.matched.reduce((s, g) => s + weights[g]!, 0);
+      candidates.set(h.slot, { lexical: h.score / bestLexical, coverage: total ? covered / total : 0, cosine: 0 });
+    }
+    if (this.vectors && this.embedder && options.mode !== "bm25") {
+      const [q] = this.embedder.embedQueries ? await this.embedder.embedQueries([question]) : await this.embedder.embed([question]);
+      if (q && q.some((x) => x !== 0)) {
+        const scored = this.vectors.map((v, slot) => ({ slot, cosine: dot(q, v) })).filter((s) => !accept || accept(s.slot));
+        scored.sort((a, b) => b.cosine - a.cosine);
+        for (const s of scored.slice(0, Math.max(50, k))) {
+          const c = candidates.get(s.slot) ?? { lexical: 0, coverage: 0, cosine: 0 };
+          c.cosine = s.cosine;
+          candidates.set(s.slot, c);
+        }
+        for (const [slot, c] of candidates) if (c.cosine === 0) c.cosine = dot(q, this.vectors[slot]!);
+      }
+    }
+    const hybrid = options.mode !== "bm25";
+    const hits = [...candidates]
+      .map(([slot, c]) => ({
+        passage: this.passages[slot]!,
+        document: this.documents.get(this.passages[slot]!.documentId)!,
+        score: hybrid ? LEXICAL_SHARE * c.lexical + (1 - LEXICAL_SHARE) * Math.max(0, c.cosine) : c.lexical,
+        coverage: c.coverage,
+        cosine: c.cosine,
+      }))
+      .filter((h) => h.score > 0)
+      .sort((a, b) => b.score - a.score || a.passage.id.localeCompare(b.passage.id))
+      .slice(0, k);
+    return { hits, confidence: hits[0] ? confidenceOf(hits[0], hybrid) : 0 };
+  }
+
+  private localeOf(slot: number): string | undefined {
+    return this.documents.get(this.passages[slot]!.documentId)?.locale;
+  }
+}
+
+/**
+ * How sure retrieval is that a hit answers: mostly the share of the question's words it holds (a
+ * question about "spaceships" matched only on "delivery" is half covered), and for the hybrid the
+ * vectors' agreement. The decline threshold is calibrated on this number (bench/knowledge.ts).
+ */
+export function confidenceOf(hit: Pick<KbHit, "coverage" | "cosine">, hybrid = true): number {
+  return hybrid ? 0.7 * hit.coverage + 0.3 * Math.max(0, hit.cosine) : hit.coverage;
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  return s;
+}
