@@ -8,5 +8,7 @@ export { DEFAULT_MIN_CONFIDENCE, KnowledgeBase, type KnowledgeBaseOptions, type 
 export { collectFiles, documentId, importDocuments, type KbFile, type KbImportItem, type KbImportOptions, type KbImportResult, type KbImportStatus } from "./import.ts";
 export { type Block, DOCUMENT_EXTENSIONS, formatOf, readDocument, type ReadDocument } from "./read/index.ts";
 export { confidenceOf, type KbHit, type KbSearchOptions, type KbSearchResult, KnowledgeIndex, passageText, type RetrievalMode } from "./retriever.ts";
+export { evaluateKnowledge, formatReport, isAnswerable, type KbEvalReport, type LabelledQuestion, matchesSource, type QuestionOutcome, questionSchema, readQuestions } from "./eval.ts";
+export { kbCommand } from "./cli.ts";
 export { sentences } from "./sentences.ts";
 export { type SplitOptions, type SplitPassage, splitDocument } from "./split.ts";

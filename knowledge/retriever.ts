@@ -33,7 +33,8 @@ export interface KbSearchOptions {
 const FILLER = new Set(
   tokenize(
     "tell know want like can could would please question ask wonder help need info information about policy policies your you we do does is are there any how what when where which who why much many long get " +
-      "请问 请 想 知道 问 问题 一下 可以 能 能否 你们 我们 您 吗 呢 什么 怎么 怎样 如何 多少 多久 哪些 哪里 有没有 是否 关于 政策",
+      "sell offer have got carry provide possible " +
+      "请问 请 想 知道 问 问题 一下 可以 能 能否 你们 我们 您 吗 呢 什么 怎么 怎样 如何 多少 多久 哪些 哪里 有没有 是否 关于 政策 几点 什么时候 卖 提供",
     { bigrams: false, concepts: false },
   ),
 );
@@ -104,7 +105,7 @@ export class KnowledgeIndex {
 
   async search(question: string, options: KbSearchOptions = {}): Promise<KbSearchResult> {
     const k = options.k ?? 5;
-    const groups = analyzeQuery(question)
+    const groups = analyzeQuery(expandQuestion(question))
       .map((g) => ({ ...g, alternatives: g.alternatives.map((a) => a.filter((t) => !FILLER.has(t))).filter((a) => a.length) }))
       .filter((g) => g.alternatives.length);
     if (!this.passages.length) return { hits: [], confidence: 0 };
@@ -122,7 +123,7 @@ export class KnowledgeIndex {
     }
     if (this.vectors && this.embedder && options.mode !== "bm25") {
       const [q] = this.embedder.embedQueries ? await this.embedder.embedQueries([question]) : await this.embedder.embed([question]);
-      if (q && q.some((x) => x !== 0)) {
+      if (q?.some((x) => x !== 0)) {
         const scored = this.vectors.map((v, slot) => ({ slot, cosine: dot(q, v) })).filter((s) => !accept || accept(s.slot));
         scored.sort((a, b) => b.cosine - a.cosine);
         for (const s of scored.slice(0, Math.max(50, k))) {
@@ -153,13 +154,26 @@ export class KnowledgeIndex {
   }
 }
 
+// Question phrasings that name a concept without its word: "how much" asks for a cost.
+const ASKS_COST = /\bhow much\b|多少钱|费用|收费|价格/i;
+const ASKS_TIME = /\bhow long\b|多久|多长时间|几天/i;
+
+function expandQuestion(question: string): string {
+  let out = question;
+  if (ASKS_COST.test(question)) out += " cost";
+  if (ASKS_TIME.test(question)) out += " days";
+  return out;
+}
+
 /**
  * How sure retrieval is that a hit answers: mostly the share of the question's words it holds (a
  * question about "spaceships" matched only on "delivery" is half covered), and for the hybrid the
  * vectors' agreement. The decline threshold is calibrated on this number (bench/knowledge.ts).
  */
 export function confidenceOf(hit: Pick<KbHit, "coverage" | "cosine">, hybrid = true): number {
-  return hybrid ? 0.7 * hit.coverage + 0.3 * Math.max(0, hit.cosine) : hit.coverage;
+  // Vectors only modulate: a question none of whose words a passage holds is not answered by it,
+  // however close its few known words put it (the built-in vectors of "sell" alone point anywhere).
+  return hybrid ? hit.coverage * (0.7 + 0.3 * Math.max(0, hit.cosine)) : hit.coverage;
 }
 
 function dot(a: Float32Array, b: Float32Array): number {
