@@ -16,6 +16,7 @@ import { ReviewingUnderstander, ReviewLog } from "../intents/review/index.ts";
 import { Identity, LocalBus, redisShopperBus, type ShopperBus, Shoppers, startRetention } from "../shoppers/index.ts";
 import { storeFor, type Store } from "../store/index.ts";
 import { loadNlu, retrainOnShopIntents } from "./bootstrap/nlu.ts";
+import { loadKnowledge } from "./bootstrap/knowledge.ts";
 import { type LoadedRecommender, loadRecommender } from "./bootstrap/recommender.ts";
 import { adminRouter } from "./http/admin.ts";
 import { createServer } from "./server.ts";
@@ -137,6 +138,8 @@ export async function startService(config: Config = loadConfig(), logger: Logger
     nlu = await loadNlu({ config, store, logger, lexicon: loaded.lexicon });
     stopRetraining = retrainOnShopIntents({ config, store, logger, nlu });
     step();
+    const knowledge = await loadKnowledge({ config, store, logger, embedder: loaded.recommender.embedder ?? undefined });
+    step();
     catalogue = loaded;
     segments = new Segments({ store, embedderId: () => loaded.recommender.embedder?.id ?? null, halfLifeDays: config.profileHalfLifeDays, logger });
     experiments = new Experiments({ store, logger, rankingStrategies: isRankingStrategy, strategyHelp: STRATEGY_HELP });
@@ -156,6 +159,7 @@ export async function startService(config: Config = loadConfig(), logger: Logger
       }),
       logger,
       writer: () => (languageModel ? writer : undefined),
+      knowledge,
     });
     const retentionDays = config.privacy?.retentionDays;
     if (retentionDays) stopRetention = startRetention({ shoppers, days: retentionDays, logger });

@@ -10,5 +10,6 @@ export { type Block, DOCUMENT_EXTENSIONS, formatOf, readDocument, type ReadDocum
 export { confidenceOf, type KbHit, type KbSearchOptions, type KbSearchResult, KnowledgeIndex, passageText, type RetrievalMode } from "./retriever.ts";
 export { evaluateKnowledge, formatReport, isAnswerable, type KbEvalReport, type LabelledQuestion, matchesSource, type QuestionOutcome, questionSchema, readQuestions } from "./eval.ts";
 export { kbCommand } from "./cli.ts";
+export { DEMO_KB_DIR, DEMO_KB_PREFIX } from "./demo/index.ts";
 export { sentences } from "./sentences.ts";
 export { type SplitOptions, type SplitPassage, splitDocument } from "./split.ts";

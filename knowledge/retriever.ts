@@ -39,6 +39,7 @@ const FILLER = new Set(
   ),
 );
 
+const UNKNOWN_WORD_WEIGHT = 0.6;
 // Heading words weigh more than body words, as a product title's words do in the catalogue's BM25.
 const HEADING_WEIGHT = 2;
 // Fusion of the two rankings; vectors alone match loosely on a small corpus, words are the evidence.
@@ -110,8 +111,10 @@ export class KnowledgeIndex {
       .filter((g) => g.alternatives.length);
     if (!this.passages.length) return { hits: [], confidence: 0 };
     const accept = options.locale ? (slot: number) => this.localeOf(slot) === undefined || this.localeOf(slot) === options.locale : undefined;
-    // An unknown word weighs like the rarest one: a question about what no document names is not covered.
-    const rarest = Math.log(1 + (this.bm25.size + 0.5) / 0.5);
+    // A word no passage has weighs nearly as much as the rarest one: a question about what no document
+    // names is not covered. Not quite as much: a stray word ("headphones" in a warranty question) must
+    // not outweigh the policy word the passages do hold.
+    const rarest = UNKNOWN_WORD_WEIGHT * Math.log(1 + (this.bm25.size + 0.5) / 0.5);
     const weights = groups.map((g) => Math.max(...g.alternatives.map((a) => a.reduce((s, t) => s + (this.bm25.df(t) ? this.bm25.idf(t) : rarest), 0) / a.length)));
     const total = weights.reduce((s, w) => s + w, 0);
     const lexical = groups.length ? this.bm25.search(groups.map((g) => g.alternatives), Math.max(50, k), { accept }) : [];

@@ -70,9 +70,21 @@ function adaptiveCard(product: ProductCard, options: RenderOptions): Attachment 
   });
 }
 
-/** The reply as one message activity: text, product cards in a carousel, suggestions as imBack buttons. */
+/** Markdown link text: brackets would end it early. */
+const linkText = (text: string) => text.replace(/[[\]]/g, (c) => `\\${c}`);
+
+/** "Sources: [Returns › Refunds](https://…), Shipping": a line under an answer from the shop's documents. */
+export function sourcesLine(reply: WireReply, locale?: string): string | undefined {
+  if (!reply.sources?.length) return undefined;
+  const items = reply.sources.map((s) => (s.url ? `[${linkText(s.title)}](${s.url.replace(/[()\s]/g, encodeURIComponent)})` : s.title));
+  return `${isZh(locale) ? "来源：" : "Sources: "}${items.join(isZh(locale) ? "、" : ", ")}`;
+}
+
+/** The reply as one message activity: text (and its sources), product cards in a carousel, suggestions as imBack buttons. */
 export function renderReply(reply: WireReply, options: RenderOptions): Partial<Activity> {
-  const activity: Partial<Activity> = { type: ActivityTypes.Message, text: reply.text };
+  const sources = sourcesLine(reply, options.locale);
+  const activity: Partial<Activity> = { type: ActivityTypes.Message, text: sources ? `${reply.text}\n\n${sources}` : reply.text };
+  if (sources) activity.textFormat = "markdown";
   if (options.locale) activity.locale = options.locale;
   if (reply.products.length) {
     const card = options.channelId === "msteams" ? adaptiveCard : heroCard;
