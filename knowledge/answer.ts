@@ -41,6 +41,7 @@ export interface ExtractedAnswer {
 }
 
 const MAX_SENTENCES = 3;
+const LEANS_BACK = /^(?:below|above|otherwise|this|that|these|those|it|they|then|there|if not|in that case)\b|^(?:否则|不满|这|那|此|如果不)/i;
 // A second passage adds to the answer only when it ranked nearly as well as the first.
 const CLOSE_SECOND = 0.8;
 
@@ -67,6 +68,11 @@ export function extractAnswer(question: string, hits: KbHit[], locale: Locale, w
   // A sentence scoring far below the best is a digression.
   const best = chosen[0]?.score ?? 0;
   chosen = chosen.filter((c, i) => i === 0 || c.score >= best * 0.34);
+  // A sentence that leans on the one before ("Below that it costs 4.95.") comes with it.
+  for (const c of [...chosen]) {
+    const next = candidates.find((x) => x.hit === c.hit && x.position === c.position + 1);
+    if (next && !chosen.includes(next) && LEANS_BACK.test(next.text) && chosen.length < MAX_SENTENCES + 1) chosen.push(next);
+  }
   chosen.sort((a, b) => a.rank - b.rank || a.position - b.position);
   const joiner = locale === "zh" ? "" : " ";
   const text = chosen.map((c) => c.text).join(joiner);

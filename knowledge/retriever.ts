@@ -161,7 +161,8 @@ export class KnowledgeIndex {
 const ASKS_COST = /\bhow much\b|多少钱|费用|收费|价格/i;
 const ASKS_TIME = /\bhow long\b|多久|多长时间|几天/i;
 
-function expandQuestion(question: string): string {
+/** The question with the words its phrasing implies ("how much" → cost), as retrieval and answer extraction read it. */
+export function expandQuestion(question: string): string {
   let out = question;
   if (ASKS_COST.test(question)) out += " cost";
   if (ASKS_TIME.test(question)) out += " days";
