@@ -1,7 +1,7 @@
 import type { Locale } from "../core/turn.ts";
 import { tokenize } from "../recommend/index.ts";
 import type { KbHit } from "./retriever.ts";
-import { sentences } from "./sentences.ts";
+import { endsInCjk, sentences } from "./sentences.ts";
 
 /** Where an answer came from, as the chat acknowledgement carries it. */
 export interface KbSource {
@@ -74,8 +74,7 @@ export function extractAnswer(question: string, hits: KbHit[], locale: Locale, w
     if (next && !chosen.includes(next) && LEANS_BACK.test(next.text) && chosen.length < MAX_SENTENCES + 1) chosen.push(next);
   }
   chosen.sort((a, b) => a.rank - b.rank || a.position - b.position);
-  const joiner = locale === "zh" ? "" : " ";
-  const text = chosen.map((c) => c.text).join(joiner);
+  const text = chosen.reduce((all, c) => (all && !endsInCjk(all) ? `${all} ${c.text}` : all + c.text), "");
   const used = pool.filter((h) => chosen.some((c) => c.hit === h));
   return { text, used };
 }

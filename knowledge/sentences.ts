@@ -25,6 +25,11 @@ export function sentences(text: string): string[] {
   return out;
 }
 
+/** Whether text after this needs no space: Chinese (and its punctuation) runs on without one. */
+export function endsInCjk(text: string): boolean {
+  return /[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]$/u.test(text);
+}
+
 /** How much room a text takes: a Chinese character carries about as much as three Latin letters. */
 export function textWeight(text: string): number {
   let w = 0;

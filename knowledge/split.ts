@@ -1,5 +1,5 @@
 import type { Block, ReadDocument } from "./read/index.ts";
-import { sentences, textWeight } from "./sentences.ts";
+import { endsInCjk, sentences, textWeight } from "./sentences.ts";
 
 export interface SplitPassage {
   /** The document title first, then the headings above the passage. */
@@ -49,7 +49,7 @@ export function splitDocument(doc: ReadDocument, title: string, options: SplitOp
     // One long block: cut between its sentences, each cut a passage of its own.
     let run = "";
     for (const s of sentences(block.text)) {
-      const joined = run ? `${run}${/[\u3400-\u9fff]$/.test(run) ? "" : " "}${s}` : s;
+      const joined = run ? `${run}${endsInCjk(run) ? "" : " "}${s}` : s;
       if (run && textWeight(joined) > max) {
         add(run);
         run = s;

@@ -1,3 +1,4 @@
+import { endsInCjk } from "../sentences.ts";
 import { type Block, clean, type ReadDocument } from "./blocks.ts";
 
 interface Line {
@@ -53,7 +54,7 @@ function toBlocks(pages: Line[][]): { blocks: Block[] } {
   const blocks: Block[] = [];
   let paragraph: string[] = [];
   const flush = () => {
-    const text = clean(paragraph.join(/[\u3400-\u9fff]$/.test(paragraph[0] ?? "") ? "" : " "));
+    const text = clean(paragraph.reduce((all, line) => (all && !endsInCjk(all) ? `${all} ${line}` : all + line), ""));
     if (text) blocks.push({ kind: "text", text });
     paragraph = [];
   };

@@ -1,3 +1,4 @@
+import { endsInCjk } from "../sentences.ts";
 import { type Block, clean, type ReadDocument } from "./blocks.ts";
 
 /**
@@ -31,7 +32,7 @@ function joinWrapped(lines: string[]): string[] {
   for (const line of lines) {
     const item = /^(?:[-*•·]|\d+[.)、])\s*(.*)$/.exec(line);
     if (item || !out.length) out.push(item ? item[1]! : line);
-    else out[out.length - 1] += /[\u3400-\u9fff]$/.test(out[out.length - 1]!) ? line : ` ${line}`;
+    else out[out.length - 1] += endsInCjk(out[out.length - 1]!) ? line : ` ${line}`;
   }
   return out;
 }
