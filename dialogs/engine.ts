@@ -194,6 +194,8 @@ function searchOr(fallback: Flow | undefined, intent: string): Flow {
 const KNOWLEDGE = "knowledge";
 // Intents never handed to the documents, however unsure: what they do is not a question about the shop.
 const ACTION_INTENTS = new Set([...CONTROL_INTENTS, "add_to_cart", "compare"]);
+// Questions about a product ("how much is it?", 第一个有货吗): the documents answer them only when they name a policy ("what's the warranty on it?").
+const PRODUCT_INTENTS = new Set(["price", "availability", "product_details"]);
 
 // Intents a described need ("a gift for my dad who likes hiking") is read through: the classifier's catalogue guesses.
 const NEED_INTENTS = new Set(["recommend", "search_products", "preferences", "greet", "product_details", OUT_OF_SCOPE]);
@@ -230,7 +232,8 @@ async function route(ctx: FlowContext, flows: Partial<Record<string, Flow>>): Pr
   if (!ACTION_INTENTS.has(nlu.intent) && looksLikeQuestion(turn.text)) {
     const lookup = await lookUp(ctx);
     const policy = asksAboutPolicy(turn.text);
-    if (lookup?.answerable && (policy || lookup.confidence > (await catalogueCoverage(ctx, queryTerms(turn.text))))) {
+    const aboutProduct = PRODUCT_INTENTS.has(nlu.intent) || (state.lastShown.length > 0 && pointed > 0);
+    if (lookup?.answerable && (policy || (!aboutProduct && lookup.confidence > (await catalogueCoverage(ctx, queryTerms(turn.text)))))) {
       return async (c) => knowledgeReply(lookup, c, KNOWLEDGE);
     }
     if (lookup && policy) return async (c) => declined(c, KNOWLEDGE);

@@ -16,4 +16,4 @@ export type ShopperService = Pick<
 >;
 
 /** What the flows ask of the shop's knowledge base: the best passages for a question, and whether to trust them. */
-export type KnowledgeLookup = Pick<KnowledgeBase, "ask">;
+export type KnowledgeLookup = Pick<KnowledgeBase, "ask" | "minConfidence">;

@@ -64,15 +64,17 @@ export class KnowledgeBase {
    * The best passages for a question: those in the shopper's language first, all documents when
    * that finds nothing trustworthy (an English-only shop still answers a Chinese question it can).
    */
-  async ask(question: string, locale: Locale, options: Pick<KbSearchOptions, "mode"> = {}): Promise<KbLookup> {
+  async ask(question: string, locale: Locale, options: Pick<KbSearchOptions, "mode"> & { minConfidence?: number } = {}): Promise<KbLookup> {
     if (!this.index) await this.refresh();
     const index = this.index!;
-    let result = await index.search(question, { ...options, locale });
-    if (result.confidence < this.minConfidence) {
-      const any = await index.search(question, options);
+    const bar = options.minConfidence ?? this.minConfidence;
+    const search = { mode: options.mode };
+    let result = await index.search(question, { ...search, locale });
+    if (result.confidence < bar) {
+      const any = await index.search(question, search);
       if (any.confidence > result.confidence) result = any;
     }
-    const lookup: KbLookup = { answerable: result.confidence >= this.minConfidence, confidence: result.confidence, hits: result.hits };
+    const lookup: KbLookup = { answerable: result.confidence >= bar, confidence: result.confidence, hits: result.hits };
     if (!lookup.answerable) return lookup;
     const answer = extractAnswer(expandQuestion(question), result.hits, locale, (t) => index.termWeight(t));
     if (!answer.text) return { ...lookup, answerable: false };

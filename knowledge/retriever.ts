@@ -33,8 +33,8 @@ export interface KbSearchOptions {
 const FILLER = new Set(
   tokenize(
     "tell know want like can could would please question ask wonder help need info information about policy policies your you we do does is are there any how what when where which who why much many long get " +
-      "sell offer have got carry provide possible " +
-      "请问 请 想 知道 问 问题 一下 可以 能 能否 你们 我们 您 吗 呢 什么 怎么 怎样 如何 多少 多久 哪些 哪里 有没有 是否 关于 政策 几点 什么时候 卖 提供",
+      "sell offer have got carry provide possible buy bought purchase purchased here something anything thing things " +
+      "请问 请 想 知道 问 问题 一下 可以 能 能否 你们 我们 您 吗 呢 什么 怎么 怎样 如何 多少 多久 哪些 哪里 有没有 是否 关于 政策 几点 什么时候 卖 提供 用 给 把 让 被 就 还 都 也 很 吧 啊 呀 买",
     { bigrams: false, concepts: false },
   ),
 );
@@ -107,7 +107,8 @@ export class KnowledgeIndex {
   async search(question: string, options: KbSearchOptions = {}): Promise<KbSearchResult> {
     const k = options.k ?? 5;
     const groups = analyzeQuery(expandQuestion(question))
-      .map((g) => ({ ...g, alternatives: g.alternatives.map((a) => a.filter((t) => !FILLER.has(t))).filter((a) => a.length) }))
+      // Figures ("5", "2024") are what an answer states, not what a question is about: "PlayStation 5" must not meet "5 working days".
+      .map((g) => ({ ...g, alternatives: g.alternatives.map((a) => a.filter((t) => !FILLER.has(t) && !/^\d+$/.test(t))).filter((a) => a.length) }))
       .filter((g) => g.alternatives.length);
     if (!this.passages.length) return { hits: [], confidence: 0 };
     const accept = options.locale ? (slot: number) => this.localeOf(slot) === undefined || this.localeOf(slot) === options.locale : undefined;
@@ -165,7 +166,7 @@ const ASKS_TIME = /\bhow long\b|多久|多长时间|几天/i;
 export function expandQuestion(question: string): string {
   let out = question;
   if (ASKS_COST.test(question)) out += " cost";
-  if (ASKS_TIME.test(question)) out += " days";
+  if (ASKS_TIME.test(question)) out += " days 天 工作日";
   return out;
 }
 

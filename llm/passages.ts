@@ -57,9 +57,9 @@ function prompt(input: z.infer<typeof inputSchema>): string {
   ].join("\n");
 }
 
-/** Sentences of the model's answer, English and Chinese. */
+/** Sentences of the model's answer, English and Chinese, each with its trailing blank; "4.95" stays whole. */
 function split(text: string): string[] {
-  return text.match(/[^.!?。！？]+[.!?。！？]*\s*/gu) ?? [];
+  return text.split(/(?<=[.!?](?=\s|$)\s*|[。！？]\s*)(?=\S)/u).filter(Boolean);
 }
 
 function fold(text: string): string {

@@ -9,11 +9,18 @@ import { say, suggest } from "../templates.ts";
  * passages (engine.ts); the sources then follow the passages it cited.
  */
 
+/**
+ * When the classifier itself names the policy (returns, shipping…), that is evidence the documents
+ * need not repeat: a passage half as sure as the calibrated threshold answers. Not calibrated
+ * separately (docs/knowledge.md, limits).
+ */
+const INTENT_BACKED_SHARE = 0.5;
+
 /** The knowledge base's best passages for the turn's message; undefined when the shop has none. */
-export async function lookUp(ctx: FlowContext): Promise<KbLookup | undefined> {
+export async function lookUp(ctx: FlowContext, options: { intentBacked?: boolean } = {}): Promise<KbLookup | undefined> {
   const kb = ctx.deps.knowledge();
   if (!kb) return undefined;
-  return kb.ask(ctx.turn.text, ctx.locale);
+  return kb.ask(ctx.turn.text, ctx.locale, options.intentBacked ? { minConfidence: kb.minConfidence * INTENT_BACKED_SHARE } : {});
 }
 
 export function knowledgeReply(lookup: KbLookup, ctx: FlowContext, answeredAs?: string): FlowReply {
@@ -37,14 +44,14 @@ export function declined(ctx: FlowContext, answeredAs?: string): FlowReply {
  */
 export function fromKnowledge(): Flow {
   return async (ctx) => {
-    const lookup = await lookUp(ctx);
+    const lookup = await lookUp(ctx, { intentBacked: true });
     return lookup?.answerable ? knowledgeReply(lookup, ctx) : declined(ctx);
   };
 }
 
 /** "I want my money back": the apology, what the documents say about returns, and a person. */
 export const complaintRefund: Flow = async (ctx) => {
-  const lookup = await lookUp(ctx);
+  const lookup = await lookUp(ctx, { intentBacked: true });
   const sep = ctx.locale === "zh" ? "" : " ";
   if (!lookup?.answerable) return { text: say(ctx.locale, "complaintRefund"), products: [], suggestions: suggest(ctx.locale, "handoff"), answeredAs: "complaint" };
   const reply = knowledgeReply(lookup, ctx, "complaint");
