@@ -193,7 +193,8 @@ function searchOr(fallback: Flow | undefined, intent: string): Flow {
 /** What a turn answered from the shop's documents, outside any intent, is reported as. */
 const KNOWLEDGE = "knowledge";
 // Intents never handed to the documents, however unsure: what they do is not a question about the shop.
-const ACTION_INTENTS = new Set([...CONTROL_INTENTS, "add_to_cart", "compare"]);
+// "compare" with nothing shown yet is often a question ("between two sizes, which one?"): the documents may answer it.
+const ACTION_INTENTS = new Set([...CONTROL_INTENTS, "add_to_cart"].filter((i) => i !== "compare"));
 // Questions about a product ("how much is it?", 第一个有货吗): the documents answer them only when they name a policy ("what's the warranty on it?").
 const PRODUCT_INTENTS = new Set(["price", "availability", "product_details"]);
 
@@ -229,9 +230,10 @@ async function route(ctx: FlowContext, flows: Partial<Record<string, Flow>>): Pr
   }
   // A question the shop's documents answer, asked as whatever intent: answered from them when it names a
   // policy or they match it better than the catalogue does ("do you have running shoes" stays a search).
-  if (!ACTION_INTENTS.has(nlu.intent) && looksLikeQuestion(turn.text)) {
-    const lookup = await lookUp(ctx);
+  if (!ACTION_INTENTS.has(nlu.intent) && !(nlu.intent === "compare" && state.lastShown.length) && looksLikeQuestion(turn.text)) {
     const policy = asksAboutPolicy(turn.text);
+    // A policy word is evidence of what the question is about, as a policy intent is.
+    const lookup = await lookUp(ctx, { intentBacked: policy });
     const aboutProduct = PRODUCT_INTENTS.has(nlu.intent) || (state.lastShown.length > 0 && pointed > 0);
     if (lookup?.answerable && (policy || (!aboutProduct && lookup.confidence > (await catalogueCoverage(ctx, queryTerms(turn.text)))))) {
       return async (c) => knowledgeReply(lookup, c, KNOWLEDGE);

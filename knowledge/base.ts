@@ -64,11 +64,11 @@ export class KnowledgeBase {
    * The best passages for a question: those in the shopper's language first, all documents when
    * that finds nothing trustworthy (an English-only shop still answers a Chinese question it can).
    */
-  async ask(question: string, locale: Locale, options: Pick<KbSearchOptions, "mode"> & { minConfidence?: number } = {}): Promise<KbLookup> {
+  async ask(question: string, locale: Locale, options: Pick<KbSearchOptions, "mode" | "hint"> & { minConfidence?: number } = {}): Promise<KbLookup> {
     if (!this.index) await this.refresh();
     const index = this.index!;
     const bar = options.minConfidence ?? this.minConfidence;
-    const search = { mode: options.mode };
+    const search = { mode: options.mode, hint: options.hint };
     let result = await index.search(question, { ...search, locale });
     if (result.confidence < bar) {
       const any = await index.search(question, search);

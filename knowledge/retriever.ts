@@ -27,6 +27,8 @@ export interface KbSearchOptions {
   mode?: RetrievalMode;
   /** Only passages of documents in this language (or of no stated language). */
   locale?: string;
+  /** Words the asker knows the question is about (an intent's topic), used only when a passage has them. */
+  hint?: string;
 }
 
 // Words that ask rather than say what is asked about: they carry no evidence either way.
@@ -106,10 +108,16 @@ export class KnowledgeIndex {
 
   async search(question: string, options: KbSearchOptions = {}): Promise<KbSearchResult> {
     const k = options.k ?? 5;
-    const groups = analyzeQuery(expandQuestion(question))
-      // Figures ("5", "2024") are what an answer states, not what a question is about: "PlayStation 5" must not meet "5 working days".
-      .map((g) => ({ ...g, alternatives: g.alternatives.map((a) => a.filter((t) => !FILLER.has(t) && !/^\d+$/.test(t))).filter((a) => a.length) }))
-      .filter((g) => g.alternatives.length);
+    // Figures ("5", "2024") are what an answer states, not what a question is about: "PlayStation 5" must not meet "5 working days".
+    const groupsOf = (text: string) =>
+      analyzeQuery(text)
+        .map((g) => ({ ...g, alternatives: g.alternatives.map((a) => a.filter((t) => !FILLER.has(t) && !/^\d+$/.test(t))).filter((a) => a.length) }))
+        .filter((g) => g.alternatives.length);
+    const own = groupsOf(question);
+    const ownTerms = new Set(own.flatMap((g) => g.alternatives.flat()));
+    // Words the phrasing or the caller's hint imply (the intent's topic): they help when a passage has them, never count against one that does not.
+    const implied = groupsOf([impliedWords(question), options.hint ?? ""].join(" ")).filter((g) => !g.alternatives.flat().some((t) => ownTerms.has(t)));
+    const groups = [...own, ...implied];
     if (!this.passages.length) return { hits: [], confidence: 0 };
     const accept = options.locale ? (slot: number) => this.localeOf(slot) === undefined || this.localeOf(slot) === options.locale : undefined;
     // A word no passage has weighs nearly as much as the rarest one: a question about what no document
@@ -117,13 +125,14 @@ export class KnowledgeIndex {
     // not outweigh the policy word the passages do hold.
     const rarest = UNKNOWN_WORD_WEIGHT * Math.log(1 + (this.bm25.size + 0.5) / 0.5);
     const weights = groups.map((g) => Math.max(...g.alternatives.map((a) => a.reduce((s, t) => s + (this.bm25.df(t) ? this.bm25.idf(t) : rarest), 0) / a.length)));
-    const total = weights.reduce((s, w) => s + w, 0);
+    const total = weights.slice(0, own.length).reduce((s, w) => s + w, 0);
     const lexical = groups.length ? this.bm25.search(groups.map((g) => g.alternatives), Math.max(50, k), { accept }) : [];
     const bestLexical = lexical[0]?.score ?? 0;
     const candidates = new Map<number, { lexical: number; coverage: number; cosine: number }>();
     for (const h of lexical) {
       const covered = h.matched.reduce((s, g) => s + weights[g]!, 0);
-      candidates.set(h.slot, { lexical: h.score / bestLexical, coverage: total ? covered / total : 0, cosine: 0 });
+      const bonus = h.matched.filter((g) => g >= own.length).reduce((s, g) => s + weights[g]!, 0);
+      candidates.set(h.slot, { lexical: h.score / bestLexical, coverage: total + bonus ? covered / (total + bonus) : 0, cosine: 0 });
     }
     if (this.vectors && this.embedder && options.mode !== "bm25") {
       const [q] = this.embedder.embedQueries ? await this.embedder.embedQueries([question]) : await this.embedder.embed([question]);
@@ -162,12 +171,18 @@ export class KnowledgeIndex {
 const ASKS_COST = /\bhow much\b|多少钱|费用|收费|价格/i;
 const ASKS_TIME = /\bhow long\b|多久|多长时间|几天/i;
 
-/** The question with the words its phrasing implies ("how much" → cost), as retrieval and answer extraction read it. */
+/** The words a question's phrasing implies without saying them ("how much" → cost). */
+function impliedWords(question: string): string {
+  const out: string[] = [];
+  if (ASKS_COST.test(question)) out.push("cost 费");
+  if (ASKS_TIME.test(question)) out.push("days 天 工作日");
+  return out.join(" ");
+}
+
+/** The question with the words its phrasing implies, as answer extraction reads it. */
 export function expandQuestion(question: string): string {
-  let out = question;
-  if (ASKS_COST.test(question)) out += " cost";
-  if (ASKS_TIME.test(question)) out += " days 天 工作日";
-  return out;
+  const implied = impliedWords(question);
+  return implied ? `${question} ${implied}` : question;
 }
 
 /**

@@ -16,11 +16,28 @@ import { say, suggest } from "../templates.ts";
  */
 const INTENT_BACKED_SHARE = 0.5;
 
-/** The knowledge base's best passages for the turn's message; undefined when the shop has none. */
+// What each policy intent is about, in the words shops' documents use for it (EN and ZH): "你们几点上班" names none of them.
+const TOPICS: Record<string, string> = {
+  returns: "return returns refund 退货 退款",
+  shipping: "shipping delivery 配送 运费",
+  payment: "payment pay 支付 付款",
+  opening_hours: "opening hours customer service open 营业 客服时间",
+  complaint: "return refund 退货 退款",
+};
+
+/**
+ * The knowledge base's best passages for the turn's message; undefined when the shop has none.
+ * `intentBacked`: the classifier (or a policy word) already says what it is about.
+ */
 export async function lookUp(ctx: FlowContext, options: { intentBacked?: boolean } = {}): Promise<KbLookup | undefined> {
   const kb = ctx.deps.knowledge();
   if (!kb) return undefined;
-  return kb.ask(ctx.turn.text, ctx.locale, options.intentBacked ? { minConfidence: kb.minConfidence * INTENT_BACKED_SHARE } : {});
+  if (!options.intentBacked) return kb.ask(ctx.turn.text, ctx.locale);
+  const minConfidence = kb.minConfidence * INTENT_BACKED_SHARE;
+  const own = await kb.ask(ctx.turn.text, ctx.locale, { minConfidence });
+  // The topic's words rank passages by how much they talk about it, not by what was asked: only when the question's own words find nothing.
+  const topic = TOPICS[ctx.nlu.intent];
+  return own.answerable || !topic ? own : kb.ask(ctx.turn.text, ctx.locale, { minConfidence, hint: topic });
 }
 
 export function knowledgeReply(lookup: KbLookup, ctx: FlowContext, answeredAs?: string): FlowReply {
@@ -61,7 +78,7 @@ export const complaintRefund: Flow = async (ctx) => {
 
 // Words of the shop's policies that no product search uses: a question naming one is for the documents.
 const POLICY_WORDS =
-  /\b(?:warrant(?:y|ies)|guarantees?|gift[- ]?wrap\w*|wrapping|loyalty|membership|members'?|workshops?|store events?|refunds?|returns? policy|exchanges?|deliver(?:y|ies)|shipping|ship to|postage|payment|pay with|pay by|opening hours|open on|customer service|invoices?|size guide|sizing)\b|保修|质保|包装|会员|工作坊|活动|退款|退货|换货|配送|运费|发货|支付|付款|营业时间|客服|发票|尺码/i;
+  /\b(?:warrant(?:y|ies)|guarantees?|gift[- ]?wrap\w*|wrapping|loyalty|points|membership|members'?|workshops?|store events?|refunds?|returns? policy|exchanges?|deliver(?:y|ies)|shipping|ship to|postage|payment|pay with|pay by|opening hours|open on|customer service|invoices?|size guide|sizing|between (?:two )?sizes)\b|保修|质保|包装|会员|积分|优惠券|工作坊|活动|退款|退货|换货|配送|运费|发货|支付|付款|营业时间|客服|发票|尺码|鞋码/i;
 
 /** A question that names a policy ("is there a warranty?", 有礼品包装吗): the documents are asked first, whatever the intent. */
 export function asksAboutPolicy(text: string): boolean {
