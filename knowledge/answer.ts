@@ -1,4 +1,3 @@
-import type { Locale } from "../core/turn.ts";
 import { tokenize } from "../recommend/index.ts";
 import type { KbHit } from "./retriever.ts";
 import { endsInCjk, sentences } from "./sentences.ts";
@@ -50,7 +49,7 @@ const CLOSE_SECOND = 0.8;
  * verbatim and in their order in the passage — so every figure in the answer is the document's own.
  * `weight` says how much a term tells passages apart (a rare word counts more than "order").
  */
-export function extractAnswer(question: string, hits: KbHit[], locale: Locale, weight: (term: string) => number): ExtractedAnswer {
+export function extractAnswer(question: string, hits: KbHit[], weight: (term: string) => number): ExtractedAnswer {
   const top = hits[0];
   if (!top) return { text: "", used: [] };
   const pool = hits.filter((h, i) => i === 0 || (i === 1 && h.score >= CLOSE_SECOND * top.score && h.coverage > 0));

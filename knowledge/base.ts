@@ -76,7 +76,7 @@ export class KnowledgeBase {
     }
     const lookup: KbLookup = { answerable: result.confidence >= bar, confidence: result.confidence, hits: result.hits };
     if (!lookup.answerable) return lookup;
-    const answer = extractAnswer(expandQuestion(question), result.hits, locale, (t) => index.termWeight(t));
+    const answer = extractAnswer(expandQuestion(question), result.hits, (t) => index.termWeight(t));
     if (!answer.text) return { ...lookup, answerable: false };
     return { ...lookup, text: answer.text, used: answer.used, sources: sourcesOf(answer.used) };
   }
