@@ -171,7 +171,9 @@ describe.each(backends)("the running service on $name", ({ databaseUrl }) => {
     expect(reply.text).toMatch(/2-year warranty/);
     expect(deltas.join("")).toBe(reply.text);
     expect(reply.products).toEqual([]);
-    expect(reply.sources).toEqual([expect.objectContaining({ title: expect.stringMatching(/^Warranty › /), snippet: expect.stringContaining("warranty") })]);
+    expect(reply.sources?.length).toBeGreaterThan(0);
+    for (const source of reply.sources!) expect(source).toEqual({ title: expect.stringMatching(/^Warranty › /), snippet: expect.any(String) });
+    expect(reply.sources!.some((s) => s.snippet.includes("2-year warranty"))).toBe(true);
     const zh = await client.send("可以用支付宝付款吗？");
     expect(zh.reply.text).toMatch(/支付宝/);
     expect(zh.reply.sources?.[0]?.title).toMatch(/^支付方式/);
