@@ -1,8 +1,9 @@
 import type { Logger } from "../core/logger.ts";
 import type { Locale } from "../core/turn.ts";
 import type { Embedder } from "../recommend/index.ts";
-import type { KnowledgeStore } from "../store/types.ts";
+import type { BlobStore, KnowledgeStore } from "../store/types.ts";
 import { extractAnswer, type KbSource, sourcesOf } from "./answer.ts";
+import { cachedVectors } from "./vector-cache.ts";
 import { expandQuestion, type KbHit, type KbSearchOptions, type KbSearchResult, KnowledgeIndex } from "./retriever.ts";
 
 /**
@@ -32,6 +33,8 @@ export interface KnowledgeBaseOptions {
   embedder?: Embedder;
   minConfidence?: number;
   logger?: Logger;
+  /** Where the downloaded model's passage vectors are kept between starts (without it, every refresh embeds them all). */
+  blobs?: BlobStore;
 }
 
 /** The shop's documents as the service answers from them: loaded from the store, rebuilt on refresh(). */
@@ -47,8 +50,15 @@ export class KnowledgeBase {
   async refresh(): Promise<void> {
     const started = Date.now();
     const [documents, passages] = await Promise.all([this.options.store.documents(), this.options.store.passages()]);
-    this.index = await KnowledgeIndex.build(passages, documents, this.options.embedder);
-    this.options.logger?.info({ documents: documents.length, passages: this.index.size, vectors: this.index.vectorModel, ms: Date.now() - started }, "knowledge base ready");
+    let embedded: number | undefined;
+    const blobs = this.options.blobs;
+    this.index = await KnowledgeIndex.build(
+      passages,
+      documents,
+      this.options.embedder,
+      blobs ? (ps, e) => cachedVectors(blobs, ps, e, (n) => (embedded = n)) : undefined,
+    );
+    this.options.logger?.info({ documents: documents.length, passages: this.index.size, vectors: this.index.vectorModel, embedded, ms: Date.now() - started }, "knowledge base ready");
   }
 
   get size(): number {

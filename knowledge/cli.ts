@@ -155,7 +155,7 @@ async function kbEval(args: string[], json: boolean): Promise<number> {
   const embedder = await chooseEmbedder();
   try {
     return await withStore(async (store) => {
-      const kb = new KnowledgeBase({ store: store.knowledge, embedder });
+      const kb = new KnowledgeBase({ store: store.knowledge, embedder, blobs: store.blobs });
       await kb.refresh();
       if (!kb.size) say("warning: the knowledge base is empty (concierge kb import PATH first): every question will be declined");
       const report = await evaluateKnowledge(kb, read.questions, { k, mode });

@@ -12,4 +12,5 @@ export { evaluateKnowledge, formatReport, isAnswerable, type KbEvalReport, type 
 export { kbCommand } from "./cli.ts";
 export { DEMO_KB_DIR, DEMO_KB_PREFIX } from "./demo/index.ts";
 export { sentences } from "./sentences.ts";
+export { cachedVectors } from "./vector-cache.ts";
 export { type SplitOptions, type SplitPassage, splitDocument } from "./split.ts";

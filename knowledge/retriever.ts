@@ -76,12 +76,21 @@ export class KnowledgeIndex {
     this.bm25.upsert(passages.map((p, slot) => ({ slot, terms: termCounts(p) })));
   }
 
-  static async build(passages: KbPassage[], documents: KbDocument[], embedder?: Embedder): Promise<KnowledgeIndex> {
+  /**
+   * `embed`: how the passages' vectors are had from the embedder (default: embed them all); the knowledge
+   * base passes one that reuses the vectors it stored, so a restart embeds only what changed.
+   */
+  static async build(
+    passages: KbPassage[],
+    documents: KbDocument[],
+    embedder?: Embedder,
+    embed: (passages: KbPassage[], embedder: Embedder) => Promise<Float32Array[]> = (ps, e) => e.embed(ps.map(passageText)),
+  ): Promise<KnowledgeIndex> {
     const byId = new Map(documents.map((d) => [d.id, d]));
     const kept = passages.filter((p) => byId.has(p.documentId));
     if (!kept.length) return new KnowledgeIndex([], byId, undefined, undefined);
     const texts = kept.map(passageText);
-    if (embedder) return new KnowledgeIndex(kept, byId, await embedder.embed(texts), embedder);
+    if (embedder) return new KnowledgeIndex(kept, byId, await embed(kept, embedder), embedder);
     try {
       const fitted = BuiltinEmbedder.fitAndEmbed(texts, { dimensions: Math.min(64, Math.max(2, kept.length - 1)), minDf: 1 });
       return new KnowledgeIndex(kept, byId, fitted.vectors, fitted.embedder);

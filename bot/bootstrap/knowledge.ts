@@ -21,7 +21,7 @@ export async function loadKnowledge(deps: { config: Config; store: Store; logger
     for (const item of result.items) if (item.status === "failed") logger.warn({ path: item.path, problem: item.error }, "document skipped");
     logger.info({ added: result.added, failed: result.failed }, "knowledge base imported");
   }
-  const kb = new KnowledgeBase({ store: store.knowledge, embedder: deps.embedder?.tier === "downloaded" ? deps.embedder : undefined, logger });
+  const kb = new KnowledgeBase({ store: store.knowledge, embedder: deps.embedder?.tier === "downloaded" ? deps.embedder : undefined, logger, blobs: store.blobs });
   await kb.refresh();
   return kb;
 }
