@@ -21,7 +21,7 @@ export async function cachedVectors(blobs: BlobStore, passages: KbPassage[], emb
     const v = stored.get(k);
     if (v) wanted.set(k, v);
   });
-  missing.forEach((p, i) => wanted.set(keyOf(p), fresh[i]!));
+  for (const [i, p] of missing.entries()) wanted.set(keyOf(p), fresh[i]!);
   // Only this knowledge base's passages are kept: vectors of removed or changed ones go.
   if (missing.length || wanted.size !== stored.size) await blobs.putBlob(key, encode(wanted, embedder.dimensions));
   return keys.map((k) => wanted.get(k)!);
@@ -31,7 +31,7 @@ function encode(vectors: Map<string, Float32Array>, dimensions: number): Buffer 
   const keys = [...vectors.keys()];
   const header = Buffer.from(JSON.stringify({ dimensions, keys }));
   const body = new Float32Array(keys.length * dimensions);
-  keys.forEach((k, i) => body.set(vectors.get(k)!, i * dimensions));
+  for (const [i, k] of keys.entries()) body.set(vectors.get(k)!, i * dimensions);
   const length = Buffer.alloc(4);
   length.writeUInt32LE(header.length);
   return Buffer.concat([length, header, Buffer.from(body.buffer, body.byteOffset, body.byteLength)]);
@@ -49,7 +49,7 @@ function decode(bytes: Buffer | null, dimensions: number): Map<string, Float32Ar
     if (body.length !== header.keys.length * dimensions * 4) return out;
     const floats = new Float32Array(body.length / 4);
     new Uint8Array(floats.buffer).set(body);
-    header.keys.forEach((k, i) => out.set(k, floats.slice(i * dimensions, (i + 1) * dimensions)));
+    for (const [i, k] of header.keys.entries()) out.set(k, floats.slice(i * dimensions, (i + 1) * dimensions));
   } catch {
     out.clear();
   }
