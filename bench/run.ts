@@ -29,6 +29,8 @@ const benches: { name: string; file: string; args?: string[]; skip?: string }[] 
   { name: "nlu", file: "nlu.ts" },
   { name: "redact", file: "redact.ts" },
   { name: "widget-size", file: "widget-size.ts" },
+  // The demo knowledge base's figures; StackFAQ too when given `--stackfaq FILE` (docs/knowledge.md).
+  { name: "knowledge", file: "knowledge.ts", args: passThrough.includes("--stackfaq") ? passThrough.slice(passThrough.indexOf("--stackfaq"), passThrough.indexOf("--stackfaq") + 2) : [] },
   { name: "store", file: "store.ts" },
   { name: "llm", file: "llm.ts", args: llmArgs, skip: llmArgs ? undefined : "no --llm-model given and no toy model found" },
   { name: "llm-turns", file: "llm-turns.ts", args: llmArgs, skip: llmArgs ? undefined : "no --llm-model given and no toy model found" },

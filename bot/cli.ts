@@ -23,6 +23,10 @@ const commands: Record<string, { summary: string; load: () => Promise<Command>; 
     load: async () => (await import("./dialog-cli.ts")).dialogTest,
   },
   "catalog import": { summary: "import products from a JSONL or CSV file", load: async () => (await import("../recommend/cli.ts")).catalogImport },
+  kb: {
+    summary: "knowledge base: import PATH... | list | remove PATH|ID... | eval --questions q.jsonl [--json]",
+    load: async () => (await import("../knowledge/cli.ts")).kbCommand,
+  },
   "rec eval": { summary: "offline evaluation: --items F --events F [--k 10] [--cross-domain] [--strict] [--json]", load: async () => (await import("../recommend/eval/cli.ts")).recEval },
   "rec tune": { summary: "choose the ranking from the shop's events and store it: [--events F] [--items F] [--json]", load: async () => (await import("../recommend/eval/tune-cli.ts")).recTune },
   tts: { summary: "speak text to a WAV file: \"text\" -o out.wav [--locale en|zh]", load: async () => (await import("../voice/cli.ts")).tts },

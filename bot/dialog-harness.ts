@@ -9,6 +9,7 @@ import { Shoppers } from "../shoppers/index.ts";
 import { createStore } from "../store/index.ts";
 import type { Product } from "../store/types.ts";
 import { loadNlu } from "./bootstrap/nlu.ts";
+import { loadKnowledge } from "./bootstrap/knowledge.ts";
 import { loadRecommender } from "./bootstrap/recommender.ts";
 
 /** The real engine as the service wires it, on an embedded store of its own: what `concierge dialog test` talks to. */
@@ -51,7 +52,8 @@ export async function openDialogHarness(options: DialogHarnessOptions = {}): Pro
     const shoppers = new Shoppers({ store: store.shoppers, logger });
     shoppers.useProfileModel(loaded.recommender);
     shoppers.useMemory(loaded.recommender);
-    const engine = createDialogEngine({ understander: nlu, recommender: loaded.recommender, shoppers, conversations: store.conversations, logger });
+    const knowledge = await loadKnowledge({ config, store, logger });
+    const engine = createDialogEngine({ understander: nlu, recommender: loaded.recommender, shoppers, conversations: store.conversations, logger, knowledge });
     return {
       engine,
       understander: nlu,

@@ -17,6 +17,7 @@ import { ReviewingUnderstander, ReviewLog } from "../intents/review/index.ts";
 import { Identity, LocalBus, redisShopperBus, type ShopperBus, Shoppers, startRetention } from "../shoppers/index.ts";
 import { storeFor, type Store } from "../store/index.ts";
 import { loadNlu, retrainOnShopIntents } from "./bootstrap/nlu.ts";
+import { loadKnowledge } from "./bootstrap/knowledge.ts";
 import { type LoadedRecommender, loadRecommender } from "./bootstrap/recommender.ts";
 import { ActivityRecorder } from "./admin/activity-recorder.ts";
 import { adminRouter } from "./http/admin.ts";
@@ -141,6 +142,8 @@ export async function startService(config: Config = loadConfig(), logger: Logger
     nlu = await loadNlu({ config, store, logger, lexicon: loaded.lexicon });
     stopRetraining = retrainOnShopIntents({ config, store, logger, nlu });
     step();
+    const knowledge = await loadKnowledge({ config, store, logger, embedder: loaded.recommender.embedder ?? undefined });
+    step();
     catalogue = loaded;
     segments = new Segments({ store, embedderId: () => loaded.recommender.embedder?.id ?? null, halfLifeDays: config.profileHalfLifeDays, logger });
     experiments = new Experiments({ store, logger, rankingStrategies: isRankingStrategy, strategyHelp: STRATEGY_HELP });
@@ -161,6 +164,7 @@ export async function startService(config: Config = loadConfig(), logger: Logger
       logger,
       writer: () => (languageModel ? writer : undefined),
       actions: actionsFromConfig(config.actions),
+      knowledge,
     });
     // The dashboard's hourly counters: flushed every minute and at a clean stop, never per turn.
     recorder = new ActivityRecorder({ store: store.activity, logger }).start();

@@ -3,7 +3,7 @@ import { ConciergeError, NotReadyError, PayloadTooLargeError, ValidationError } 
 import type { Logger } from "../core/logger.ts";
 import { safeText } from "../core/text.ts";
 import { stageSeconds, turnsTotal } from "../core/metrics.ts";
-import type { ProductCard, Reply, ReplySink, Turn } from "../core/turn.ts";
+import type { ProductCard, Reply, ReplySink, ReplySource, Turn } from "../core/turn.ts";
 import type { DialogEngine } from "../dialogs/types.ts";
 import type { Lifecycle } from "./lifecycle.ts";
 import { parseWire } from "./validate.ts";
@@ -13,6 +13,8 @@ export interface WireReply {
   text: string;
   products: ProductCard[];
   suggestions: string[];
+  /** Where the answer came from, when it came from the shop's documents: [{title, url?, snippet}]. */
+  sources?: ReplySource[];
 }
 
 export class TurnTimeoutError extends ConciergeError {
@@ -55,7 +57,16 @@ export function toWireReply(reply: Reply): WireReply {
     return card;
   });
   const suggestions = (Array.isArray(reply.suggestions) ? reply.suggestions : []).filter((s): s is string => typeof s === "string" && s.trim() !== "");
-  return { text: typeof reply.text === "string" ? reply.text : "", products, suggestions };
+  const wire: WireReply = { text: typeof reply.text === "string" ? reply.text : "", products, suggestions };
+  // Only an answer from the shop's documents carries sources; every other reply leaves the key out.
+  const sources = (Array.isArray(reply.sources) ? reply.sources : []).flatMap((s) => {
+    if (typeof s?.title !== "string" || !s.title.trim()) return [];
+    const source: ReplySource = { title: s.title, snippet: typeof s.snippet === "string" ? s.snippet : "" };
+    if (typeof s.url === "string" && /^https?:\/\//i.test(s.url)) source.url = s.url;
+    return [source];
+  });
+  if (sources.length) wire.sources = sources;
+  return wire;
 }
 
 export interface RunTurnOptions {

@@ -56,6 +56,8 @@ const envSchema = z.object({
   CONCIERGE_ALLOW_DOWNLOADS: bool(false),
   /** Catalogue loaded on first run when the store has no products; "none" starts empty. */
   CONCIERGE_CATALOG: optionalString,
+  /** Documents (a file or folder) imported into an empty knowledge base on first run; "none" starts with none. */
+  CONCIERGE_KB: optionalString,
   DATABASE_URL: optionalString,
   /** PostgreSQL schema for Concierge's tables (one database can host several shops). */
   DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a lower-case identifier").default("public"),
@@ -238,6 +240,8 @@ export interface Config {
   embeddingModel: string;
   allowDownloads: boolean;
   catalogPath?: string;
+  /** The knowledge base's first-run documents (the demo's policies when unset); "none" for none. */
+  kbPath?: string;
   databaseUrl?: string;
   databaseSchema: string;
   redisUrl?: string;
@@ -312,6 +316,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     embeddingModel: e.CONCIERGE_EMBEDDING_MODEL,
     allowDownloads: e.CONCIERGE_ALLOW_DOWNLOADS,
     catalogPath: e.CONCIERGE_CATALOG,
+    kbPath: e.CONCIERGE_KB,
     databaseUrl: e.DATABASE_URL,
     databaseSchema: e.DATABASE_SCHEMA,
     redisUrl: e.REDIS_URL,

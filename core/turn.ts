@@ -30,10 +30,21 @@ export interface ProductCard {
   reason: string;
 }
 
+/** A document passage an answer came from (the shop's knowledge base). */
+export interface ReplySource {
+  /** The document's title and the passage's section ("Returns and refunds › Refunds"). */
+  title: string;
+  url?: string;
+  /** The start of the passage. */
+  snippet: string;
+}
+
 export interface Reply {
   text: string;
   products: ProductCard[];
   suggestions: string[];
+  /** Set only when the answer came from the shop's documents. */
+  sources?: ReplySource[];
   /** What the turn was understood as; for logs, metrics and tests, not shown to shoppers. */
   intent?: string;
   locale?: Locale;

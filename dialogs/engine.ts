@@ -3,6 +3,7 @@ import { timeStage } from "../core/metrics.ts";
 import { redactPii } from "../core/redact.ts";
 import type { Locale, ProductCard, Reply, ReplySink, Turn } from "../core/turn.ts";
 import { OUT_OF_SCOPE, type Understander, type Understanding } from "../intents/types.ts";
+import { sourcesOf } from "../knowledge/index.ts";
 import type { Filters, Recommender } from "../recommend/types.ts";
 import type { ConversationStore } from "../store/types.ts";
 import { readConfirmation } from "./confirm.ts";
@@ -13,6 +14,7 @@ import { readNeed } from "./needs.ts";
 import { readRefinement } from "./refine.ts";
 import { explicitIndexes, superlativePick } from "./references.ts";
 import { deletionAnswers, privacyFlows } from "./flows/privacy.ts";
+import { aboutTheShop, asksAboutPolicy, complaintRefund, declined, knowledgeReply, lookUp, looksLikeQuestion } from "./flows/knowledge.ts";
 import { serviceFlows } from "./flows/service.ts";
 import { continuePendingAction, withActionFlows } from "./flows/actions.ts";
 import type { ActionsSetup } from "../actions/index.ts";
@@ -20,7 +22,7 @@ import type { ReplyWriter } from "./reply-writer.ts";
 import { ConversationStates, type ConversationState } from "./state.ts";
 import { say, suggest } from "./templates.ts";
 import type { Flow, FlowContext, FlowReply, Grounding } from "./flow.ts";
-import type { DialogEngine, ShopperService } from "./types.ts";
+import type { DialogEngine, KnowledgeLookup, ShopperService } from "./types.ts";
 
 export interface DialogDeps {
   understander: Understander;
@@ -43,6 +45,12 @@ export interface DialogDeps {
   states?: ConversationStates;
   /** The shop's webhook and hand-off target (CONCIERGE_ACTIONS_URL, CONCIERGE_HANDOFF_URL); none: fixed wording. */
   actions?: ActionsSetup;
+  /**
+   * The shop's documents (knowledge/): policy questions and questions no intent covers are answered
+   * from them. A getter is read each turn, so an import picked up later is used; without one, those
+   * questions are told the shop's information does not say, and offered a person.
+   */
+  knowledge?: KnowledgeLookup | (() => KnowledgeLookup | undefined);
 }
 
 // Intents that are about the shop or the shopper's data: while we wait for a new shopper's likes,
@@ -57,10 +65,12 @@ const SEEDING_REQUESTS = new Set(["search_products", "recommend"]);
 
 export function createDialogEngine(deps: DialogDeps): DialogEngine {
   const states = deps.states ?? new ConversationStates({ store: deps.conversations });
+  const knowledge = () => (typeof deps.knowledge === "function" ? deps.knowledge() : deps.knowledge);
   const flowDeps: FlowContext["deps"] = {
     recommender: deps.recommender,
     shoppers: deps.shoppers,
     resultLimit: deps.resultLimit ?? 5,
+    knowledge,
     actions: deps.actions,
     recentMessages: async (turn, limit) => (await memoryOf(deps, turn, limit, false)).history,
     logger: deps.logger,
@@ -94,7 +104,7 @@ export function createDialogEngine(deps: DialogDeps): DialogEngine {
       if (onboarding && !answersOnboarding) await deps.shoppers.addPreferences(turn.userId, turn.text);
       const flow: Flow | undefined = confirming ?? continuing ?? (answersOnboarding ? catalogueFlows.preferences : await route(ctx, flows));
       state.awaitingPreferences = false;
-      const { grounding, transcript, listing, answeredAs, ...body } = flow ? await flow(ctx) : outOfScope(locale);
+      const { grounding, transcript, listing, answeredAs, knowledge: passages, ...body } = flow ? await flow(ctx) : outOfScope(locale);
       signal?.throwIfAborted();
 
       // A grievance is acknowledged before anything else is said, whatever the flow answered.
@@ -118,6 +128,18 @@ export function createDialogEngine(deps: DialogDeps): DialogEngine {
         if (written) {
           body.text = apology + written.text;
           body.products = namedFirst(body.products, written.productIds);
+          streamed = true;
+        }
+      }
+      if (writer?.answerFromPassages && passages?.hits.length && !streamed) {
+        if (apology) {
+          sink.delta(apology);
+          apologySent = true;
+        }
+        const written = await answerFromPassages(writer, passages.hits, body.text, ctx, sink, signal, deps);
+        if (written) {
+          body.text = apology + written.text;
+          body.sources = sourcesOf(written.cited.map((i) => passages.hits[i]!).filter(Boolean));
           streamed = true;
         }
       }
@@ -160,20 +182,35 @@ const COMPARE_WORDS = /\b(?:compare|comparison|versus|vs\.?|difference|differenc
 const MAYBE_SEARCH = new Set([OUT_OF_SCOPE, "feedback", "greet", "preferences"]);
 const SHOPPING = /\b(?:buy|purchase|sell|sells|selling|stock|carry|order|find|show|look(?:ing)? for|searching|need|want|got any|have you got|do you have|is there|are there|available)\b|买|卖|有没有|有卖|想要|找|购/i;
 
-/** Searches when the catalogue has what the message names (or it plainly asks to buy); else the intent's own flow. */
+/**
+ * Searches when the catalogue has what the message names (or it plainly asks to buy); else the intent's own flow.
+ * A question the shop's documents answer better than the catalogue does ("do you offer gift wrapping?") is
+ * answered from them; one about the shop they do not answer is told so, with a person offered.
+ */
 function searchOr(fallback: Flow | undefined, intent: string): Flow {
   return async (ctx) => {
     const terms = queryTerms(ctx.turn.text);
     const asks = SHOPPING.test(ctx.turn.text) && intent !== "greet";
     // A lone Chinese character ("做") is no evidence of anything.
-    const evidence = !/^\p{Script=Han}$/u.test(terms) && (await catalogueCoverage(ctx, terms)) >= 0.5;
-    if (asks || evidence) {
+    const coverage = /^\p{Script=Han}$/u.test(terms) ? 0 : await catalogueCoverage(ctx, terms);
+    const lookup = intent === OUT_OF_SCOPE || looksLikeQuestion(ctx.turn.text) ? await lookUp(ctx) : undefined;
+    if (lookup?.answerable && lookup.confidence > coverage) return knowledgeReply(lookup, ctx, KNOWLEDGE);
+    if (asks || coverage >= 0.5) {
       const search = catalogueFlows.search_products;
       return search(ctx);
     }
+    if (intent === OUT_OF_SCOPE && aboutTheShop(ctx.turn.text, lookup)) return declined(ctx, OUT_OF_SCOPE);
     return fallback ? fallback(ctx) : { ...outOfScope(ctx.locale), answeredAs: OUT_OF_SCOPE };
   };
 }
+
+/** What a turn answered from the shop's documents, outside any intent, is reported as. */
+const KNOWLEDGE = "knowledge";
+// Intents never handed to the documents, however unsure: what they do is not a question about the shop.
+// "compare" with nothing shown yet is often a question ("between two sizes, which one?"): the documents may answer it.
+const ACTION_INTENTS = new Set([...CONTROL_INTENTS, "add_to_cart"].filter((i) => i !== "compare"));
+// Questions about a product ("how much is it?", 第一个有货吗): the documents answer them only when they name a policy ("what's the warranty on it?").
+const PRODUCT_INTENTS = new Set(["price", "availability", "product_details"]);
 
 // Intents a described need ("a gift for my dad who likes hiking") is read through: the classifier's catalogue guesses.
 const NEED_INTENTS = new Set(["recommend", "search_products", "preferences", "greet", "product_details", OUT_OF_SCOPE]);
@@ -205,14 +242,26 @@ async function route(ctx: FlowContext, flows: Partial<Record<string, Flow>>): Pr
     if (["search_products", "recommend", "feedback", "greet", "preferences", OUT_OF_SCOPE].includes(nlu.intent)) return flows.product_details;
     if (nlu.intent === "compare" && pointed === 1 && !COMPARE_WORDS.test(turn.text)) return flows.product_details;
   }
+  // A question the shop's documents answer, asked as whatever intent: answered from them when it names a
+  // policy or they match it better than the catalogue does ("do you have running shoes" stays a search).
+  if (!ACTION_INTENTS.has(nlu.intent) && !(nlu.intent === "compare" && state.lastShown.length) && looksLikeQuestion(turn.text)) {
+    const policy = asksAboutPolicy(turn.text);
+    // A policy word is evidence of what the question is about, as a policy intent is.
+    const lookup = await lookUp(ctx, { intentBacked: policy });
+    const aboutProduct = PRODUCT_INTENTS.has(nlu.intent) || (state.lastShown.length > 0 && pointed > 0);
+    if (lookup?.answerable && (policy || (!aboutProduct && lookup.confidence > (await catalogueCoverage(ctx, queryTerms(turn.text)))))) {
+      return async (c) => knowledgeReply(lookup, c, KNOWLEDGE);
+    }
+    if (lookup && policy) return async (c) => declined(c, KNOWLEDGE);
+  }
   if (NEED_INTENTS.has(nlu.intent) && readNeed(turn.text)) return flows.search_products;
   // A message the classifier could not place, naming what the catalogue carries ("gel pens",
   // "24-inch monitor") or asking to buy something, is a search; otherwise it is what it was.
   if (MAYBE_SEARCH.has(nlu.intent) && queryTerms(turn.text)) return searchOr(flows[nlu.intent], nlu.intent);
   // "your products are terrible and I want my money back": the complaint, with the way to a refund.
-  if (nlu.intent === "returns" && isGrievance(nlu, turn.text)) return async (c) => ({ text: say(c.locale, "complaintRefund"), products: [], suggestions: suggest(c.locale, "handoff"), answeredAs: "complaint" });
+  if (nlu.intent === "returns" && isGrievance(nlu, turn.text)) return complaintRefund;
   if (nlu.intent === "complaint" && /\b(?:money back|refund|return)\b|退钱|退款|退货/i.test(turn.text)) {
-    return async (c) => ({ text: say(c.locale, "complaintRefund"), products: [], suggestions: suggest(c.locale, "handoff") });
+    return async (c) => ({ ...(await complaintRefund(c)), answeredAs: undefined });
   }
   return flows[nlu.intent];
 }
@@ -273,6 +322,44 @@ async function writeGrounded(
   } catch (err) {
     if (signal?.aborted || started) throw err;
     deps.logger?.warn({ err, task: grounding.task }, "the reply writer failed: templated answer");
+    return undefined;
+  }
+}
+
+/** The writer's answer from the passages, streamed as it is written; undefined when it failed before saying anything. */
+async function answerFromPassages(
+  writer: ReplyWriter,
+  hits: NonNullable<FlowReply["knowledge"]>["hits"],
+  fallbackText: string,
+  ctx: FlowContext,
+  sink: ReplySink,
+  signal: AbortSignal | undefined,
+  deps: DialogDeps,
+): Promise<{ text: string; cited: number[] } | undefined> {
+  let started = false;
+  try {
+    const written = await writer.answerFromPassages!(
+      {
+        message: ctx.turn.text,
+        locale: ctx.locale,
+        passages: hits.map((h) => ({ title: [h.document.title, ...h.passage.headings.slice(1)].join(" › "), text: h.passage.text })),
+        fallbackText,
+        conversationId: ctx.turn.conversationId,
+      },
+      {
+        signal,
+        onDelta: (text) => {
+          if (!text || signal?.aborted) return;
+          started = true;
+          sink.delta(text);
+        },
+      },
+    );
+    signal?.throwIfAborted();
+    return { text: written.text, cited: written.cited };
+  } catch (err) {
+    if (signal?.aborted || started) throw err;
+    deps.logger?.warn({ err }, "the reply writer failed on a knowledge answer: templated answer");
     return undefined;
   }
 }

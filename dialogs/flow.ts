@@ -5,7 +5,8 @@ import type { Understanding } from "../intents/types.ts";
 import type { Filters, Recommender } from "../recommend/types.ts";
 import type { WriterProduct, WriterTask } from "./reply-writer.ts";
 import type { ConversationState } from "./state.ts";
-import type { ShopperService } from "./types.ts";
+import type { KbHit } from "../knowledge/index.ts";
+import type { KnowledgeLookup, ShopperService } from "./types.ts";
 
 /** What a flow is: one turn in, a reply out (the engine in engine.ts picks the flow and writes the transcript). */
 
@@ -26,6 +27,8 @@ export type FlowReply = Omit<Reply, "intent" | "locale"> & {
   listing?: boolean;
   /** The intent the turn was answered as, when a flow answered it as another (a refinement read as a search). */
   answeredAs?: string;
+  /** The answer came from the shop's documents: the passages the writer may answer from instead of the text. */
+  knowledge?: { hits: KbHit[] };
 };
 
 /** One turn as the flows see it: what was said, what it means, and where to put the answer. */
@@ -43,6 +46,8 @@ export interface FlowContext {
     /** The conversation's last messages as stored (redacted), oldest first, for a hand-off. */
     recentMessages?: (turn: Turn, limit: number) => Promise<{ role: "user" | "assistant"; text: string }[]>;
     logger?: Logger;
+    /** The shop's knowledge base as it is now; undefined while it loads, or when the shop has none. */
+    knowledge: () => KnowledgeLookup | undefined;
   };
   filters: Filters;
   /** Set by a flow that removed the shopper's data, so this turn is not stored again. */

@@ -1,6 +1,6 @@
 import type { Logger } from "../core/logger.ts";
-import { composeGroundedReply, type GroundingProduct, type LanguageModel } from "../llm/index.ts";
-import type { ReplyDraft, ReplyWriter, WriteOptions, WrittenReply, WriterProduct } from "./reply-writer.ts";
+import { composeGroundedReply, composePassageAnswer, type GroundingProduct, type LanguageModel } from "../llm/index.ts";
+import type { PassageDraft, ReplyDraft, ReplyWriter, WriteOptions, WrittenAnswer, WrittenReply, WriterProduct } from "./reply-writer.ts";
 
 export interface GroundedWriterOptions {
   /** The process's model as it is now: undefined while it loads or when there is none (templates answer). */
@@ -64,6 +64,15 @@ export function groundedReplyWriter(options: GroundedWriterOptions): ReplyWriter
         return { text: draft.fallbackText, productIds: [], usedModel: false, reason: "invalid_draft" };
       }
       return { text: reply.text, productIds: reply.productIds, usedModel: reply.usedModel, reason: reply.reason };
+    },
+
+    async answerFromPassages(draft: PassageDraft, io: Pick<WriteOptions, "onDelta" | "signal">): Promise<WrittenAnswer> {
+      const reply = await composePassageAnswer(
+        options.model(),
+        { question: draft.message.slice(0, MAX_MESSAGE_CHARS), locale: draft.locale, passages: draft.passages.slice(0, 8), fallbackText: draft.fallbackText },
+        { signal: io.signal, onDelta: io.onDelta, logger: options.logger, key: draft.conversationId },
+      );
+      return { text: reply.text, cited: reply.cited, usedModel: reply.usedModel, reason: reply.reason };
     },
   };
 }

@@ -53,6 +53,28 @@ export interface WriteOptions {
   namedProducts?: (text: string) => Promise<string[]>;
 }
 
+/** A question about the shop and the passages of its documents that answer it. */
+export interface PassageDraft {
+  message: string;
+  locale: Locale;
+  /** Best first: the source title ("Returns › Refunds") and the passage's text. */
+  passages: { title: string; text: string }[];
+  /** The templated answer (the passages' own best sentences): what the shopper gets whenever the writer cannot answer. */
+  fallbackText: string;
+  conversationId: string;
+}
+
+export interface WrittenAnswer {
+  /** Exactly the concatenation of the deltas the writer delivered. */
+  text: string;
+  /** Indexes into the draft's passages the answer draws on. */
+  cited: number[];
+  usedModel: boolean;
+  reason?: string;
+}
+
 export interface ReplyWriter {
   write(draft: ReplyDraft, options: WriteOptions): Promise<WrittenReply>;
+  /** Answers from the shop's documents; without it, the templated answer stands. */
+  answerFromPassages?(draft: PassageDraft, options: Pick<WriteOptions, "onDelta" | "signal">): Promise<WrittenAnswer>;
 }

@@ -1,4 +1,5 @@
 import type { Reply, ReplySink, Turn } from "../core/turn.ts";
+import type { KnowledgeBase } from "../knowledge/index.ts";
 import type { Shoppers } from "../shoppers/index.ts";
 
 /** Decides and composes the reply to a turn. Channel adapters call it; it never sees the channel. */
@@ -13,3 +14,6 @@ export type ShopperService = Pick<
   Shoppers,
   "get" | "ensure" | "isKnown" | "addPreferences" | "stopPersonalising" | "record" | "profile" | "rememberQuery" | "exportLink" | "delete"
 >;
+
+/** What the flows ask of the shop's knowledge base: the best passages for a question, and whether to trust them. */
+export type KnowledgeLookup = Pick<KnowledgeBase, "ask" | "minConfidence">;

@@ -11,6 +11,8 @@ export {
   type GroundingProduct,
 } from "./grounded.ts";
 export { formatPrice } from "./grounded/catalogue.ts";
+export { type Figure, freeTextFigures } from "./grounded/figures.ts";
+export { composePassageAnswer, type PassageInput, type PassageReply } from "./passages.ts";
 export { DEFAULT_LLM_SETTINGS, type LlmConfig, loadLanguageModel, resolveLanguageModelPath } from "./load.ts";
 export { LlamaLanguageModel, type LlamaModelOptions } from "./runtime.ts";
 export type { ChatMessage, GenerateRequest, GenerateResult, GrammarSpec, LanguageModel, LanguageModelInfo, LanguageModelStatus, StopReason } from "./types.ts";

@@ -195,6 +195,23 @@ CREATE TABLE catalogue_imports (
 );
 CREATE INDEX catalogue_imports_at ON catalogue_imports (at);`,
   },
+  {
+    // The shop's documents (knowledge/) and their passages; a document's passages go with it.
+    version: 8,
+    sql: `
+CREATE TABLE kb_documents (
+  id text PRIMARY KEY,
+  path text NOT NULL UNIQUE,
+  data jsonb NOT NULL
+);
+CREATE TABLE kb_passages (
+  id text PRIMARY KEY,
+  document_id text NOT NULL REFERENCES kb_documents (id) ON DELETE CASCADE,
+  ord integer NOT NULL,
+  data jsonb NOT NULL
+);
+CREATE INDEX kb_passages_document ON kb_passages (document_id, ord);`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

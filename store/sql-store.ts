@@ -6,6 +6,7 @@ import { SqlBlobStore } from "./sql/blobs.ts";
 import { SqlCatalogueStore } from "./sql/catalogue.ts";
 import { SqlConversationStore } from "./sql/conversations.ts";
 import { SqlExperimentStore } from "./sql/experiments.ts";
+import { SqlKnowledgeStore } from "./sql/knowledge.ts";
 import { SqlSegmentStore } from "./sql/segments.ts";
 import { SqlShopperStore } from "./sql/shoppers.ts";
 import { DEFAULT_BATCH, type SqlContext } from "./sql/slice.ts";
@@ -39,6 +40,7 @@ export class SqlStore implements Store {
   readonly segments: SqlSegmentStore;
   readonly blobs: SqlBlobStore;
   readonly activity: SqlActivityStore;
+  readonly knowledge: SqlKnowledgeStore;
 
   constructor(
     private readonly db: SqlAdapter,
@@ -54,6 +56,7 @@ export class SqlStore implements Store {
     this.segments = new SqlSegmentStore(ctx);
     this.blobs = new SqlBlobStore(ctx);
     this.activity = new SqlActivityStore(ctx);
+    this.knowledge = new SqlKnowledgeStore(ctx);
   }
 
   get description(): string {

@@ -432,6 +432,57 @@ export interface BlobStore {
   putBlobIfAbsent(key: string, value: Buffer): Promise<Buffer>;
 }
 
+// ── knowledge base (knowledge/) ──────────────────────────────────────────────────────────────
+
+export const KB_FORMATS = ["markdown", "html", "text", "pdf"] as const;
+export type KbFormat = (typeof KB_FORMATS)[number];
+
+/** One of the shop's documents, as imported: its passages are replaced whenever its content hash changes. */
+export interface KbDocument {
+  /** Stable for a path (derived from it), so a re-import of the same file replaces it. */
+  id: string;
+  /** Where it was read from, as given on import (what `kb remove PATH` matches). */
+  path: string;
+  title: string;
+  /** A link shoppers may follow to the full document. */
+  url?: string;
+  format: KbFormat;
+  /** "en" or "zh" when the text is mostly one of them. */
+  locale?: string;
+  /** Content hash of the file's bytes. */
+  hash: string;
+  importedAt: number;
+}
+
+/** A passage of a document: a few sentences under one heading path (title › section › subsection). */
+export interface KbPassage {
+  /** `<document id>:<ord>`. */
+  id: string;
+  documentId: string;
+  /** Position in the document, from 0. */
+  ord: number;
+  /** The headings above the passage, outermost first (the document title first). */
+  headings: string[];
+  text: string;
+}
+
+export interface KbDocumentSummary extends KbDocument {
+  passages: number;
+}
+
+/** The shop's documents and their passages. */
+export interface KnowledgeStore {
+  /** Puts the document in place of any with its id, its passages replacing the old ones, in one transaction. */
+  putDocument(document: KbDocument, passages: KbPassage[]): Promise<void>;
+  /** Every document with its passage count, by path. */
+  documents(): Promise<KbDocumentSummary[]>;
+  /** Removes the document whose id or path this is (and its passages); null when there is none. */
+  removeDocument(idOrPath: string): Promise<KbDocument | null>;
+  /** Every passage, by document path then position. */
+  passages(): Promise<KbPassage[]>;
+  countDocuments(): Promise<number>;
+}
+
 export interface Store {
   /** Which backend this is, for start-up logs ("pglite:./data/db", "postgres"). */
   readonly description: string;
@@ -444,4 +495,5 @@ export interface Store {
   readonly segments: SegmentStore;
   readonly blobs: BlobStore;
   readonly activity: ActivityStore;
+  readonly knowledge: KnowledgeStore;
 }

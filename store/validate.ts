@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ValidationError } from "../core/errors.ts";
 import { parseInput } from "../core/validation.ts";
-import { EVENT_TYPES, EXPERIMENT_EVENT_TYPES, SENTIMENT_LABELS } from "./types.ts";
+import { EVENT_TYPES, EXPERIMENT_EVENT_TYPES, KB_FORMATS, SENTIMENT_LABELS } from "./types.ts";
 
 const id = z.string().min(1, "must not be empty");
 const epochMs = z.number().int("must be whole epoch milliseconds").nonnegative();
@@ -199,3 +199,22 @@ export function checkVector(vector: unknown, what: string): Float32Array {
   }
   return vector;
 }
+
+export const kbDocumentSchema = z.object({
+  id,
+  path: id,
+  title: z.string().min(1, "must not be empty"),
+  url: z.string().optional(),
+  format: z.enum(KB_FORMATS),
+  locale: z.string().optional(),
+  hash: id,
+  importedAt: epochMs,
+});
+
+export const kbPassageSchema = z.object({
+  id,
+  documentId: id,
+  ord: z.number().int().nonnegative(),
+  headings: z.array(z.string()),
+  text: z.string().min(1, "must not be empty"),
+});

@@ -116,9 +116,23 @@ const renderers = new Map<string, ChannelRenderer>([
 ]);
 const defaultRenderer = cardsAndSuggestedActions(heroCard);
 
-/** The reply as one message activity: its text, then the products and suggestions as the channel draws them. */
+/** Markdown link text: brackets would end it early. */
+const linkText = (text: string) => text.replace(/[[\]]/g, (c) => `\\${c}`);
+
+/** "Sources: [Returns › Refunds](https://…), Shipping": a line under an answer from the shop's documents. */
+export function sourcesLine(reply: WireReply, locale?: string): string | undefined {
+  if (!reply.sources?.length) return undefined;
+  const items = reply.sources.map((s) => (s.url ? `[${linkText(s.title)}](${s.url.replace(/[()\s]/g, encodeURIComponent)})` : s.title));
+  return `${isZh(locale) ? "来源：" : "Sources: "}${items.join(isZh(locale) ? "、" : ", ")}`;
+}
+
+/** The reply as one message activity: its text (and sources), then the products and suggestions as the channel draws them. */
 export function renderReply(reply: WireReply, options: RenderOptions): Partial<Activity> {
-  const activity: Partial<Activity> = { type: ActivityTypes.Message, text: reply.text };
+  const sources = sourcesLine(reply, options.locale);
+  // The sources travel with the text, so a channel drawing its own message (Slack) shows them too.
+  const shown = sources ? { ...reply, text: `${reply.text}\n\n${sources}` } : reply;
+  const activity: Partial<Activity> = { type: ActivityTypes.Message, text: shown.text };
+  if (sources) activity.textFormat = "markdown";
   if (options.locale) activity.locale = options.locale;
-  return { ...activity, ...(renderers.get(options.channelId) ?? defaultRenderer)(reply, options) };
+  return { ...activity, ...(renderers.get(options.channelId) ?? defaultRenderer)(shown, options) };
 }

@@ -1,7 +1,8 @@
 import type { Flow } from "../flow.ts";
+import { fromKnowledge } from "./knowledge.ts";
 import { type SuggestionSet, say, suggest, type TemplateKey } from "../templates.ts";
 
-/** Flows answered from the shop's own policies: a sentence and a few next steps. */
+/** Flows answered with a fixed sentence and a few next steps. */
 function answer(key: TemplateKey, suggestions: SuggestionSet = "start"): Flow {
   return async (ctx) => ({ text: say(ctx.locale, key), products: [], suggestions: suggest(ctx.locale, suggestions) });
 }
@@ -17,10 +18,11 @@ export const serviceFlows = {
   thanks: answer("thanks"),
   capabilities: answer("capabilities"),
   order_status: answer("orderStatus", "handoff"),
-  shipping: answer("shipping"),
-  returns: answer("returns", "handoff"),
-  opening_hours: answer("openingHours"),
-  payment: answer("payment"),
+  // The shop's own documents answer these (knowledge/); a shop without any gets "I don't know" and a person.
+  shipping: fromKnowledge(),
+  returns: fromKnowledge(),
+  opening_hours: fromKnowledge(),
+  payment: fromKnowledge(),
   complaint: answer("complaint", "handoff"),
   feedback,
   human_handoff: answer("handoff"),

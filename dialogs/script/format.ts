@@ -90,6 +90,11 @@ export const turnSchema = z
         reply: replyExpectationSchema.optional(),
         /** The reply's suggestions include each of these (case-insensitive substring). */
         suggestions: oneOrMany.optional(),
+        /** The answer came from the shop's documents: a source's title includes each of these; `none: true`: it did not. */
+        sources: z
+          .object({ titles: oneOrMany.optional(), none: z.literal(true).optional() })
+          .strict()
+          .optional(),
       })
       .strict()
       .optional(),

@@ -142,6 +142,11 @@ async function checkTurn(target: ScriptTarget, script: ScriptTurn, reply: Reply,
     const got = reply.suggestions.map(lower);
     for (const s of list(expect.suggestions)) check(got.some((g) => g.includes(lower(s))), `suggestions: expected "${s}", got [${reply.suggestions.join(" | ")}]`);
   }
+  if (expect.sources) {
+    const titles = (reply.sources ?? []).map((s) => s.title);
+    if (expect.sources.none) check(titles.length === 0, `sources: expected none, got [${titles.join(" | ")}]`);
+    for (const t of list(expect.sources.titles)) check(titles.some((g) => lower(g).includes(lower(t))), `sources: expected a title with "${t}", got [${titles.join(" | ")}]`);
+  }
   if (expect.products) await checkProducts(target, expect.products, reply.products, replies, check);
   return { failures, checks };
 }

@@ -162,6 +162,24 @@ describe.each(backends)("the running service on $name", ({ databaseUrl }) => {
     expect(reply.products).toEqual([]);
     expect(reply.text).toMatch(/outside what I can help with/i);
     expect(reply.suggestions.length).toBeGreaterThan(0);
+    expect("sources" in reply).toBe(false);
+  });
+
+  it("answers questions about the shop from the demo's documents, with their sources in the ack", async () => {
+    const client = await chat("e2e-kb");
+    const { reply, deltas } = await client.send("is there a warranty?");
+    expect(reply.text).toMatch(/2-year warranty/);
+    expect(deltas.join("")).toBe(reply.text);
+    expect(reply.products).toEqual([]);
+    expect(reply.sources?.length).toBeGreaterThan(0);
+    for (const source of reply.sources!) expect(source).toEqual({ title: expect.stringMatching(/^Warranty › /), snippet: expect.any(String) });
+    expect(reply.sources!.some((s) => s.snippet.includes("2-year warranty"))).toBe(true);
+    const zh = await client.send("可以用支付宝付款吗？");
+    expect(zh.reply.text).toMatch(/支付宝/);
+    expect(zh.reply.sources?.[0]?.title).toMatch(/^支付方式/);
+    const search = await client.send("do you have running shoes");
+    expect(search.reply.products.length).toBeGreaterThan(0);
+    expect("sources" in search.reply).toBe(false);
   });
 
   it("exports a shopper's data through a one-time link, and deletes it once they confirm", async () => {

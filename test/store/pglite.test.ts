@@ -4,9 +4,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { createStore, MIGRATIONS, PgliteAdapter, SCHEMA_VERSION } from "../../store/index.ts";
-import { storeContract } from "./contract.ts";
+import { type Backend, storeContract } from "./contract.ts";
+import { knowledgeContract } from "./knowledge-contract.ts";
 
-storeContract("PGlite (embedded)", async () => {
+const pgliteBackend = async (): Promise<Backend> => {
   const dataDir = await mkdtemp(path.join(tmpdir(), "concierge-store-"));
   return {
     async open() {
@@ -17,7 +18,9 @@ storeContract("PGlite (embedded)", async () => {
     },
     cleanup: () => rm(dataDir, { recursive: true, force: true }),
   };
-});
+};
+storeContract("PGlite (embedded)", pgliteBackend);
+knowledgeContract("PGlite (embedded)", pgliteBackend);
 
 describe("createStore", () => {
   it("names the bad setting", () => {

@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { createStore, MIGRATIONS } from "../../store/index.ts";
 import { dropTestSchema, requireServiceUrl, testSchemaName } from "../services.ts";
 import { storeContract } from "./contract.ts";
+import { knowledgeContract } from "./knowledge-contract.ts";
 
 const url = requireServiceUrl("CONCIERGE_TEST_DATABASE_URL");
 const schema = testSchemaName("test");
@@ -17,6 +18,19 @@ storeContract(
       return store;
     },
     cleanup: dropSchema,
+  }),
+  { skip: !url },
+);
+
+knowledgeContract(
+  "PostgreSQL (server)",
+  async () => ({
+    async open() {
+      const store = createStore({ dataDir: "/nonexistent", databaseUrl: url, schema: `${schema}_kb`, batchSize: 100 });
+      await store.init();
+      return store;
+    },
+    cleanup: () => dropTestSchema(url!, `${schema}_kb`),
   }),
   { skip: !url },
 );
@@ -45,6 +59,8 @@ describe.skipIf(!url)("PostgreSQL schema", () => {
         "experiments",
         "export_links",
         "feedback",
+        "kb_documents",
+        "kb_passages",
         "messages",
         "products",
         "profiles",

@@ -1,0 +1,100 @@
+import type { KbLookup } from "../../knowledge/index.ts";
+import type { Flow, FlowContext, FlowReply } from "../flow.ts";
+import { say, suggest } from "../templates.ts";
+
+/**
+ * Answers from the shop's own documents (knowledge/): the best passages' own sentences with their
+ * sources, or — when no passage clears the calibrated confidence — a plain "I don't know that" and
+ * the way to a person, never a guess. The LLM, when loaded, rewrites the answer from the same
+ * passages (engine.ts); the sources then follow the passages it cited.
+ */
+
+/**
+ * When the classifier itself names the policy (returns, shipping…), that is evidence the documents
+ * need not repeat: a passage half as sure as the calibrated threshold answers. Not calibrated
+ * separately (docs/knowledge.md, limits).
+ */
+const INTENT_BACKED_SHARE = 0.5;
+
+// What each policy intent is about, in the words shops' documents use for it (EN and ZH): "你们几点上班" names none of them.
+const TOPICS: Record<string, string> = {
+  returns: "return returns refund 退货 退款",
+  shipping: "shipping delivery 配送 运费",
+  payment: "payment pay 支付 付款",
+  opening_hours: "opening hours customer service open 营业 客服时间",
+  complaint: "return refund 退货 退款",
+};
+
+/**
+ * The knowledge base's best passages for the turn's message; undefined when the shop has none.
+ * `intentBacked`: the classifier (or a policy word) already says what it is about.
+ */
+export async function lookUp(ctx: FlowContext, options: { intentBacked?: boolean } = {}): Promise<KbLookup | undefined> {
+  const kb = ctx.deps.knowledge();
+  if (!kb) return undefined;
+  if (!options.intentBacked) return kb.ask(ctx.turn.text, ctx.locale);
+  const minConfidence = kb.minConfidence * INTENT_BACKED_SHARE;
+  const own = await kb.ask(ctx.turn.text, ctx.locale, { minConfidence });
+  // The topic's words rank passages by how much they talk about it, not by what was asked: only when the question's own words find nothing.
+  const topic = TOPICS[ctx.nlu.intent];
+  return own.answerable || !topic ? own : kb.ask(ctx.turn.text, ctx.locale, { minConfidence, hint: topic });
+}
+
+export function knowledgeReply(lookup: KbLookup, ctx: FlowContext, answeredAs?: string): FlowReply {
+  return {
+    text: lookup.text!,
+    products: [],
+    suggestions: suggest(ctx.locale, "afterKnowledge"),
+    sources: lookup.sources,
+    knowledge: { hits: lookup.used?.length ? [...lookup.used, ...lookup.hits.filter((h) => !lookup.used!.includes(h))].slice(0, 3) : lookup.hits.slice(0, 3) },
+    ...(answeredAs && { answeredAs }),
+  };
+}
+
+export function declined(ctx: FlowContext, answeredAs?: string): FlowReply {
+  return { text: say(ctx.locale, "kbUnknown"), products: [], suggestions: suggest(ctx.locale, "handoff"), ...(answeredAs && { answeredAs }) };
+}
+
+/**
+ * A question a policy intent names (returns, shipping, payment, hours): the documents answer, or
+ * nothing does. A flow of its own per intent, so the engine can tell which intent it answered.
+ */
+export function fromKnowledge(): Flow {
+  return async (ctx) => {
+    const lookup = await lookUp(ctx, { intentBacked: true });
+    return lookup?.answerable ? knowledgeReply(lookup, ctx) : declined(ctx);
+  };
+}
+
+/** "I want my money back": the apology, what the documents say about returns, and a person. */
+export const complaintRefund: Flow = async (ctx) => {
+  const lookup = await lookUp(ctx, { intentBacked: true });
+  const sep = ctx.locale === "zh" ? "" : " ";
+  if (!lookup?.answerable) return { text: say(ctx.locale, "complaintRefund"), products: [], suggestions: suggest(ctx.locale, "handoff"), answeredAs: "complaint" };
+  const reply = knowledgeReply(lookup, ctx, "complaint");
+  // The sorry comes first: the engine adds its own only when the text does not open with one.
+  return { ...reply, text: `${say(ctx.locale, "sorryAbout")}${sep}${reply.text}${sep}${say(ctx.locale, "offerColleague")}`, suggestions: suggest(ctx.locale, "handoff"), knowledge: undefined };
+};
+
+// Words of the shop's policies that no product search uses: a question naming one is for the documents.
+const POLICY_WORDS =
+  /\b(?:warrant(?:y|ies)|guarantees?|gift[- ]?wrap\w*|wrapping|loyalty|points|membership|members'?|workshops?|store events?|refunds?|returns? policy|exchanges?|deliver(?:y|ies)|shipping|ship to|postage|payment|pay with|pay by|opening hours|open on|customer service|invoices?|size guide|sizing|between (?:two )?sizes)\b|保修|质保|包装|会员|积分|优惠券|工作坊|活动|退款|退货|换货|配送|运费|发货|支付|付款|营业时间|客服|发票|尺码|鞋码/i;
+
+/** A question that names a policy ("is there a warranty?", 有礼品包装吗): the documents are asked first, whatever the intent. */
+export function asksAboutPolicy(text: string): boolean {
+  return looksLikeQuestion(text) && POLICY_WORDS.test(text);
+}
+
+// Words a question about the shop (not about the world) is made of.
+const SHOP_WORDS =
+  /\b(?:shop|store|stores|order|orders|deliver\w*|ship\w*|parcel|refund\w*|return\w*|exchange\w*|warrant\w*|guarantee\w*|loyalty|member\w*|points|discount\w*|coupon\w*|voucher\w*|promo\w*|sale|sales|account|pick ?up|collect|click and collect|gift ?cards?|wrap\w*|size\w*|sizing|events?|workshops?|newsletter|invoice\w*|receipt\w*|pay\w*|checkout|price match|open\w*|hours|close[sd]?|contact|phone|e-?mail|address|staff|customer service)\b|门店|店|订单|发货|快递|配送|运费|退|换货|保修|质保|会员|积分|优惠|折扣|礼品|包装|尺码|活动|发票|支付|付款|营业|客服|电话|地址/i;
+const QUESTION = /\?|？|^(?:how|what|when|where|which|who|why|is|are|do|does|can|could|will|would|should|may)\b|吗|呢|么|什么|怎么|如何|哪|几|多少|是否|有没有|能不能|可不可以|可以.+吗/i;
+
+export function looksLikeQuestion(text: string): boolean {
+  return QUESTION.test(text.trim());
+}
+
+/** A question the documents might have answered: it asks, and it is about the shop (or they half-matched it). */
+export function aboutTheShop(text: string, lookup: KbLookup | undefined): boolean {
+  return looksLikeQuestion(text) && (SHOP_WORDS.test(text) || (lookup?.confidence ?? 0) > 0);
+}
