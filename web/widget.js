@@ -27,6 +27,7 @@
       log: "Conversation",
       welcome: "Hi! I can help you find products, compare them or pick a gift. What are you looking for?",
       more: "Tell me more",
+      sources: "Sources:",
       moreAbout: (title) => `tell me more about ${title}`,
       you: "You",
       assistant: "Assistant",
@@ -56,6 +57,7 @@
       log: "对话",
       welcome: "你好！我可以帮你找商品、比较商品或挑选礼物。你想找什么？",
       more: "了解更多",
+      sources: "来源：",
       moreAbout: (title) => `详细介绍一下${title}`,
       you: "你",
       assistant: "助手",
@@ -205,6 +207,24 @@
     message.appendChild(row);
   }
 
+  /** Where an answer from the shop's documents came from: titles, linked when the document has a web address. */
+  function renderSources(message, sources) {
+    const list = (Array.isArray(sources) ? sources : []).filter((s) => s && typeof s.title === "string");
+    if (!list.length) return;
+    const line = el("div", { class: "sources", "data-concierge": "sources" }, t.sources);
+    for (const s of list) {
+      let href;
+      try {
+        const url = typeof s.url === "string" && s.url ? new URL(s.url, baseUrl) : undefined;
+        if (url?.protocol === "http:" || url?.protocol === "https:") href = url.href;
+      } catch {}
+      const item = href ? el("a", { href, target: "_blank", rel: "noopener noreferrer", "data-concierge": "source" }, s.title) : el("span", { "data-concierge": "source" }, s.title);
+      if (typeof s.snippet === "string") item.title = s.snippet;
+      line.append(" ", item);
+    }
+    message.appendChild(line);
+  }
+
   function renderSuggestions(message, suggestions) {
     const list = (Array.isArray(suggestions) ? suggestions : []).filter((s) => typeof s === "string" && s.trim());
     if (!list.length) return;
@@ -241,6 +261,7 @@
         bubble.classList.remove("typing");
         bubble.textContent = typeof reply?.text === "string" ? reply.text : bubble.textContent;
         renderCards(message, reply?.products);
+        renderSources(message, reply?.sources);
         renderSuggestions(message, reply?.suggestions);
         scrollDown();
       },
@@ -560,6 +581,7 @@ button{font:inherit;color:inherit;cursor:pointer}
 .typing i:nth-of-type(2){animation-delay:.2s}.typing i:nth-of-type(3){animation-delay:.4s}
 @keyframes blink{50%{opacity:.2}}
 .cards{list-style:none;margin:8px 0 0;padding:0;display:flex;flex-direction:column;gap:8px;width:100%}
+.sources{font-size:12px;color:var(--muted)}.sources a{color:inherit}
 .card{display:flex;gap:10px;padding:8px;border:1px solid var(--line);border-radius:12px;background:var(--bg)}
 .card img{width:64px;height:64px;object-fit:cover;border-radius:8px;flex:none;background:var(--bot)}
 .body{min-width:0;flex:1;display:flex;flex-direction:column;gap:2px}

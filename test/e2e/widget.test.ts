@@ -261,10 +261,20 @@ describe.skipIf(unavailable)(`the widget embedded cross-origin in Chromium${unav
       await expect.poll(() => page.locator('[role="status"]').textContent(), { timeout: 20_000 }).toBe("Online");
       const reply = await askAndWait(page, "running shoes");
       expect(reply.cards.length).toBeGreaterThan(0);
+      // An answer from the shop's documents names where it came from.
+      await askAndWait(page, "how many days do I have to return something?");
+      const sources = await page.evaluate(() => {
+        const root = document.querySelector("concierge-widget")?.shadowRoot;
+        const lines = root?.querySelectorAll('[data-concierge="message"] [data-concierge="sources"]') ?? [];
+        const last = lines[lines.length - 1];
+        return last ? Array.from(last.querySelectorAll('[data-concierge="source"]')).map((s) => s.textContent ?? "") : [];
+      });
+      expect(sources.length).toBeGreaterThan(0);
+      expect(sources.join(" ")).toMatch(/return/i);
     } finally {
       await context.close();
     }
-  }, 60_000);
+  }, 90_000);
 
   it("refuses a page of an origin CONCIERGE_ALLOWED_ORIGINS does not list, and says so in plain words", async () => {
     const { context, page } = await openShop("", shop.otherOrigin);
