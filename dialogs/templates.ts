@@ -49,7 +49,8 @@ const en = {
   feedbackPositive: "Thank you, that's great to hear!",
   feedbackNegative: "Thank you for telling us — I'm sorry it wasn't better. I've passed it on. Would you like to talk to a colleague?",
   feedbackNeutral: "Thanks for your feedback, I've passed it on.",
-  handoff: "I've asked a colleague to join this conversation. They'll reply here as soon as they can (Monday to Friday, 9:00–18:00).",
+  // Said only when the shop connected no hand-off (CONCIERGE_ACTIONS_URL, CONCIERGE_HANDOFF_URL): nobody is told, so it must not promise anyone.
+  handoff: "I can't bring a colleague into this chat, but the shop's team can help you directly (Monday to Friday, 9:00–18:00) through the contact details on our website. I'm happy to keep helping here meanwhile.",
   exportReady: (v: Vars) =>
     `Your data is ready to download: ${v.url}\nThe link works once, for the next ${v.minutes} minutes. It holds everything we keep about you: your events, messages, profile and preferences.`,
   exportNotHere: "I can't hand over your data here, as anyone nearby could hear or see it. Ask me \"export my data\" in the chat on our website and you'll get a private download link.",
@@ -116,7 +117,7 @@ const zh: typeof en = {
   feedbackPositive: "谢谢你的肯定！",
   feedbackNegative: "谢谢你的反馈，很抱歉没有让你满意。我已经转达给团队。需要转接人工客服吗？",
   feedbackNeutral: "谢谢你的反馈，我已经转达给团队。",
-  handoff: "我已经请同事加入对话，他们会尽快在这里回复你（周一至周五 9:00–18:00）。",
+  handoff: "我没办法把同事拉进这个对话，不过你可以通过网站上的联系方式直接联系店里的客服团队（周一至周五 9:00–18:00）。在此期间我也可以继续帮你。",
   exportReady: (v) => `你的数据已可下载：${v.url}\n该链接只能使用一次，${v.minutes} 分钟内有效。其中包含我们保存的关于你的全部数据：行为记录、消息、画像和偏好。`,
   exportNotHere: "在这里无法把数据交给你，因为旁边的人可能会看到或听到。请在网站的聊天窗口里说“导出我的数据”，你会收到一个私人下载链接。",
   deleteConfirm: "这将永久删除我们保存的关于你的全部数据：历史记录、消息、偏好和画像。确认删除请说“是”，保留请说“不”。",
