@@ -39,14 +39,15 @@ const timestamp = z.unknown().transform((value, ctx): number => {
   return Math.min(ms, Date.now());
 });
 
-const eventSchema = z
+/** One event as it arrives on the wire (also what /openapi.json shows). */
+export const eventWireSchema = z
     .object({
       // Not an identity: events are the proven shopper's, whatever a client writes here.
-      userId: z.unknown().optional(),
+      userId: z.unknown().optional().describe("the shopper the event is about: required with the events key, ignored with a shopper token"),
       itemId: id(200),
       type: eventType,
       value: z.number({ error: "expected a number" }).finite().optional(),
-      ts: timestamp.optional(),
+      ts: timestamp.optional().describe("epoch milliseconds or an ISO 8601 date-time; default now"),
     })
     .refine((e) => e.type !== "rating" || e.value === undefined || (e.value >= 1 && e.value <= 5), {
       message: "a rating's value must be between 1 and 5",
@@ -72,9 +73,9 @@ function namedShopper(userId: unknown, where: string): string {
  * unknown event type".
  */
 export function parseEvents(input: unknown, options: ParseEventsOptions): ShopperEvent[] {
-  const schema = eventSchema;
+  const schema = eventWireSchema;
   const now = Date.now();
-  const finish = (e: z.infer<typeof eventSchema>, where: string): ShopperEvent => {
+  const finish = (e: z.infer<typeof eventWireSchema>, where: string): ShopperEvent => {
     const userId = "shopperId" in options ? options.shopperId : namedShopper(e.userId, where);
     const event: ShopperEvent = { userId, itemId: e.itemId, type: e.type, ts: e.ts ?? now };
     if (e.value !== undefined) event.value = e.value;

@@ -31,6 +31,9 @@ import { cors, errorHandler, methodNotAllowed, notFound, requestLog, securityHea
 import { originPolicy } from "./http/origins.ts";
 import { eventRoutes, healthRoutes, type RecordedEvents, sendMetrics, webRoutes } from "./http/routes.ts";
 import { adminPageRoutes } from "./http/admin-page.ts";
+import { apiRoute } from "./http/api-route.ts";
+import { messagesDoc, openApiDoc, twimlDoc } from "./http/channel-docs.ts";
+import { openApiHandler } from "./http/openapi.ts";
 import { Limits, limitSettings } from "./limits.ts";
 import { attachChat } from "./socket.ts";
 import { attachVoice } from "./voice/socket.ts";
@@ -124,16 +127,25 @@ export function createServer(deps: ServerDeps): ConciergeServer {
   app.use(eventRoutes({ ...deps, eventsKey: config.eventsKey }));
   app.use(meRoutes({ identity: deps.identity, shoppers: deps.shoppers, publicUrl: deps.publicUrl }));
   if (deps.admin) app.use(deps.admin);
-  app.post(
+  apiRoute(
+    app,
+    "post",
     "/api/messages",
+    messagesDoc,
     botFrameworkRoute({ adapter: bot.adapter, access: bot.access, config, engine: deps.engine, isReady: deps.isReady, identity: deps.identity, logger, turnTimeoutMs, publicUrl: deps.publicUrl, lifecycle }),
   );
-  app.all("/api/messages", methodNotAllowed("POST"));
-  app.all("/api/events", methodNotAllowed("POST"));
+  // route().all, not app.all: app.all registers each method by name, which reads as a route of its own in /openapi.json.
+  app.route("/api/messages").all(methodNotAllowed("POST"));
+  app.route("/api/events").all(methodNotAllowed("POST"));
   // The provider posts a form, and its signature covers every field of it: parsed here, for this route only.
   if (deps.voice?.enabled) {
-    app.all(TWIML_PATH, express.urlencoded({ extended: false, limit: "64kb" }), twimlRoute(deps.publicUrl, config.telephonyAuthToken));
+    const twiml = [express.urlencoded({ extended: false, limit: "64kb" }), twimlRoute(deps.publicUrl, config.telephonyAuthToken)];
+    apiRoute(app, "post", TWIML_PATH, twimlDoc("post", !!config.telephonyAuthToken), ...twiml);
+    apiRoute(app, "get", TWIML_PATH, twimlDoc("get", !!config.telephonyAuthToken), ...twiml);
+    // Whatever else a provider is configured to send is answered as before.
+    app.route(TWIML_PATH).all(...twiml);
   }
+  apiRoute(app, "get", "/openapi.json", openApiDoc, openApiHandler(app));
   // The widget's script, its lazily loaded voice modules and worklet, and images are fetched by shops' pages.
   app.use(cors(origins), webRoutes(webDir));
   // The dashboard is the shop's own: no other origin is granted it.

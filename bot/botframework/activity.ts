@@ -34,7 +34,7 @@ const channelDataValue = z.unknown().superRefine((data, ctx) => {
  * `type` is a string; anything else missing would fail deep inside it as a 500, so we answer 400
  * naming the field instead.
  */
-const activitySchema = z.looseObject({
+export const activitySchema = z.looseObject({
   type: str("e.g. \"message\"").min(1, "must not be empty"),
   id: safeText({ error: "expected a string" }).optional(),
   channelId: str("e.g. \"emulator\", \"msteams\"").min(1, "must not be empty"),

@@ -9,6 +9,7 @@ import type { Store } from "../../store/index.ts";
 import { activityReport } from "../admin/activity-report.ts";
 import type { ActivityRecorder } from "../admin/activity-recorder.ts";
 import { adminAuth } from "./admin-auth.ts";
+import { apiRoute, type RouteDoc } from "./api-route.ts";
 import { methodNotAllowed } from "./middleware.ts";
 
 export interface AdminDashboardDeps {
@@ -64,7 +65,8 @@ export function adminDashboardRouter(deps: AdminDashboardDeps): Router {
   const router = express.Router();
   router.use("/api/admin", adminAuth(deps.adminToken));
 
-  router.get("/api/admin/activity", async (req, res) => {
+  const doc = (summary: string, query: z.ZodObject): RouteDoc => ({ summary, tag: "dashboard", security: ["adminToken"], query, responses: { 200: { description: summary } } });
+  apiRoute(router, "get", "/api/admin/activity", doc("Activity over time: conversations, turns, errors, stage latency percentiles", activityQuery), async (req, res) => {
     const q = parseInput(activityQuery, req.query, "query");
     const bucketMs = BUCKETS[q.bucket];
     const to = q.to ?? Math.ceil((Date.now() + 1) / HOUR) * HOUR;
@@ -78,14 +80,14 @@ export function adminDashboardRouter(deps: AdminDashboardDeps): Router {
     res.json(activityReport(tallies, { from, to, bucketMs, bucket: q.bucket }));
   });
 
-  router.get("/api/admin/catalogue", async (req, res) => {
+  apiRoute(router, "get", "/api/admin/catalogue", doc("The catalogue's size and import history", limitQuery(500, 50)), async (req, res) => {
     const { limit } = parseInput(limitQuery(500, 50), req.query, "query");
     const store = ready(deps.store);
     const [products, imports] = await Promise.all([store.catalogue.countProducts(), store.catalogue.importHistory(limit)]);
     res.json({ products, imports: imports.map((i) => ({ ...i, atIso: new Date(i.at).toISOString() })) });
   });
 
-  router.get("/api/admin/unanswered", async (req, res) => {
+  apiRoute(router, "get", "/api/admin/unanswered", doc("Messages the assistant could not answer (out of scope, or unsure), grouped", limitQuery(100, 10)), async (req, res) => {
     const { limit } = parseInput(limitQuery(100, 10), req.query, "query");
     // Texts the shop already labelled (`concierge nlu add`) are taught: left out, as the CLI does.
     const labelled = new Set(loadShopIntents(deps.dataDir).map((u) => normal(u.text)));

@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import express, { type Router } from "express";
 import { ConciergeError } from "../../core/errors.ts";
+import { apiRoute } from "./api-route.ts";
 
 /** The admin page's own files under /admin/ (ES modules and a stylesheet, no build step). */
 const ADMIN_FILES: Record<string, string> = {
@@ -37,10 +38,13 @@ export function adminPageRoutes(webDir: string): Router {
     // Never cached by a shared proxy; the page holds no data until signed in.
     res.type(type).set({ "Cache-Control": "no-cache", "Content-Security-Policy": PAGE_POLICY, "X-Frame-Options": "DENY" }).sendFile(file);
   };
-  router.get(["/admin", "/admin/"], send(path.join(webDir, "admin.html"), "html"));
-  for (const [name, type] of Object.entries(ADMIN_FILES)) router.get(`/admin/${name}`, send(path.join(webDir, name), type));
+  const page = (summary: string, contentType: string) => ({ summary, tag: "web", responses: { 200: { description: "The file", contentType } } });
+  apiRoute(router, "get", ["/admin", "/admin/"], page("The admin dashboard page (its data comes from /api/admin/*)", "text/html"), send(path.join(webDir, "admin.html"), "html"));
+  for (const [name, type] of Object.entries(ADMIN_FILES)) {
+    apiRoute(router, "get", `/admin/${name}`, page("A dashboard module or stylesheet", type === "css" ? "text/css" : "text/javascript"), send(path.join(webDir, name), type));
+  }
   // Resolved on request: a broken install costs the dashboard its charts, never the service its start.
-  router.get("/admin/chart.umd.min.js", (req, res, next) => {
+  apiRoute(router, "get", "/admin/chart.umd.min.js", { ...page("chart.js, served locally", "text/javascript"), errors: [503] }, (req, res, next) => {
     let file: string;
     try {
       file = chartJsPath();

@@ -3,14 +3,15 @@ import { z } from "zod";
 import { NotReadyError, ValidationError } from "../../core/errors.ts";
 import type { Logger } from "../../core/logger.ts";
 import { parseInput } from "../../core/validation.ts";
-import { SentimentReports } from "../../intents/feedback/index.ts";
-import { CopyService } from "../../llm/copy/index.ts";
+import { feedbackInputSchema, MAX_FEEDBACK, SentimentReports, sentimentQuerySchema } from "../../intents/feedback/index.ts";
+import { CopyService, copyInputSchema } from "../../llm/copy/index.ts";
 import type { LanguageModel } from "../../llm/index.ts";
-import { assignVariant, type Experiments } from "../../recommend/experiments/index.ts";
-import type { Segments } from "../../recommend/segments/index.ts";
+import { assignVariant, createExperimentSchema, EXPERIMENT_ID, type Experiments, experimentEventInputSchema } from "../../recommend/experiments/index.ts";
+import { pageSchema, runOptionsSchema, type Segments } from "../../recommend/segments/index.ts";
 import { shopNamedShopper } from "../../shoppers/index.ts";
 import type { Store } from "../../store/index.ts";
 import { type IdentitySource, proveRequest } from "../identity.ts";
+import { apiRoute, type RouteDoc } from "./api-route.ts";
 import { methodNotAllowed } from "./middleware.ts";
 import { adminAuth } from "./admin-auth.ts";
 
@@ -30,6 +31,12 @@ export interface AdminDeps {
 }
 
 const segmentIdSchema = z.string().regex(/^\d{1,4}$/, "must be a segment number (0, 1, …)").transform(Number);
+
+const experimentParam = z.object({ id: z.string().regex(EXPERIMENT_ID).describe("the experiment's id") });
+const MAX_EXPERIMENT_EVENTS = 1000;
+
+/** An admin route's doc: CONCIERGE_ADMIN_TOKEN, or loopback without it. */
+const admin = (doc: Omit<RouteDoc, "tag" | "security">, tag: string): RouteDoc => ({ ...doc, tag, security: ["adminToken"] });
 
 function ready<T>(get: () => T | undefined): T {
   const value = get();
@@ -68,15 +75,18 @@ export function adminRouter(deps: AdminDeps): Router {
   router.use("/api/admin", adminAuth(deps.adminToken));
 
   // ── segments ──
-  router.get("/api/admin/segments", async (_req, res) => {
+  const listSegments = admin({ summary: "The latest shopper segmentation, and whether one is running", responses: { 200: { description: "{segmentation (null before the first run), running}" } } }, "segments");
+  apiRoute(router, "get", "/api/admin/segments", listSegments, async (_req, res) => {
     const segments = ready(deps.segments);
     res.json({ segmentation: await segments.latest(), running: segments.isRunning });
   });
-  router.get("/api/admin/segments/:id/shoppers", async (req, res) => {
+  const segmentShoppers = admin({ summary: "The shoppers in one segment, a page at a time", params: z.object({ id: segmentIdSchema }), query: pageSchema, responses: { 200: { description: "A page of shoppers" } }, errors: [404] }, "segments");
+  apiRoute(router, "get", "/api/admin/segments/:id/shoppers", segmentShoppers, async (req, res) => {
     const id = parseInput(segmentIdSchema, req.params.id, "segment id");
     res.json(await ready(deps.segments).shoppers(id, req.query as Record<string, unknown>));
   });
-  router.post("/api/admin/segments/run", async (req, res) => {
+  const runSegments = admin({ summary: "Segment the shoppers now", body: { schema: runOptionsSchema, required: false }, responses: { 200: { description: "{segmentation}" } }, errors: [409] }, "segments");
+  apiRoute(router, "post", "/api/admin/segments/run", runSegments, async (req, res) => {
     const segments = ready(deps.segments);
     res.json({ segmentation: await segments.run(bodyObject(req, "segmentation options")) });
   });
@@ -85,20 +95,22 @@ export function adminRouter(deps: AdminDeps): Router {
   router.all("/api/admin/segments/run", methodNotAllowed("POST"));
 
   // ── experiments ──
-  router.post("/api/admin/experiments", async (req, res) => {
+  const createDoc = admin({ summary: "Start an A/B experiment (the first variant is the control)", body: { schema: createExperimentSchema }, responses: { 201: { description: "The experiment" } }, errors: [409] }, "experiments");
+  apiRoute(router, "post", "/api/admin/experiments", createDoc, async (req, res) => {
     if (req.body === undefined) throw new ValidationError("invalid experiment: expected a JSON body (Content-Type: application/json)");
     res.status(201).json(await ready(deps.experiments).create(req.body));
   });
-  router.get("/api/admin/experiments", async (_req, res) => {
+  apiRoute(router, "get", "/api/admin/experiments", admin({ summary: "All experiments", responses: { 200: { description: "{experiments}" } } }, "experiments"), async (_req, res) => {
     res.json({ experiments: await ready(deps.experiments).list() });
   });
-  router.get("/api/admin/experiments/:id", async (req, res) => {
+  const oneExperiment = (summary: string) => admin({ summary, params: experimentParam, responses: { 200: { description: summary } }, errors: [404] }, "experiments");
+  apiRoute(router, "get", "/api/admin/experiments/:id", oneExperiment("One experiment"), async (req, res) => {
     res.json(await ready(deps.experiments).get(req.params.id as string));
   });
-  router.get("/api/admin/experiments/:id/report", async (req, res) => {
+  apiRoute(router, "get", "/api/admin/experiments/:id/report", oneExperiment("The experiment's report: conversions per variant, significance, sample ratio"), async (req, res) => {
     res.json(await ready(deps.experiments).report(req.params.id as string));
   });
-  router.post("/api/admin/experiments/:id/stop", async (req, res) => {
+  apiRoute(router, "post", "/api/admin/experiments/:id/stop", oneExperiment("Stop the experiment (everyone then gets the control)"), async (req, res) => {
     res.json(await ready(deps.experiments).stop(req.params.id as string));
   });
   router.all("/api/admin/experiments", methodNotAllowed("GET, POST"));
@@ -123,7 +135,13 @@ export function adminRouter(deps: AdminDeps): Router {
     if (reports?.store !== store) reports = { store, service: new SentimentReports({ store, logger: deps.logger }) };
     return reports.service;
   };
-  router.post("/api/admin/copy", async (req, res) => {
+  const copyDoc = admin({
+    summary: "Write marketing copy for a product, for a shopper or a segment, optionally as an experiment",
+    body: { schema: copyInputSchema },
+    responses: { 200: { description: "The copy variants" }, 201: { description: "The copy variants and the experiment started with them" } },
+    errors: [404],
+  }, "copy");
+  apiRoute(router, "post", "/api/admin/copy", copyDoc, async (req, res) => {
     if (req.body === undefined) throw new ValidationError("invalid copy request: expected a JSON body (Content-Type: application/json) with productId");
     const controller = new AbortController();
     // A client that hangs up stops the model writing for it.
@@ -135,7 +153,8 @@ export function adminRouter(deps: AdminDeps): Router {
     const result = await copyService().write(shopperId ? { ...body, shopperId } : body, { signal: controller.signal });
     res.status(result.experiment ? 201 : 200).json(result);
   });
-  router.post("/api/admin/feedback", async (req, res) => {
+  const feedbackDoc = admin({ summary: "Record shopper feedback (scored for sentiment)", body: { schema: z.union([feedbackInputSchema, z.array(feedbackInputSchema).min(1).max(MAX_FEEDBACK)]) }, responses: { 201: { description: "What was recorded" } } }, "feedback");
+  apiRoute(router, "post", "/api/admin/feedback", feedbackDoc, async (req, res) => {
     if (req.body === undefined) throw new ValidationError("invalid feedback: expected a JSON body (Content-Type: application/json) with an entry or an array of entries");
     const entries = Array.isArray(req.body) ? req.body : [req.body];
     const named = entries.map((e: unknown, i: number) => {
@@ -144,7 +163,7 @@ export function adminRouter(deps: AdminDeps): Router {
     });
     res.status(201).json(await sentimentReports().record(Array.isArray(req.body) ? named : named[0]));
   });
-  router.get("/api/admin/sentiment", async (req, res) => {
+  apiRoute(router, "get", "/api/admin/sentiment", admin({ summary: "Sentiment over time, overall and per product", query: sentimentQuerySchema, responses: { 200: { description: "The sentiment report" } } }, "feedback"), async (req, res) => {
     res.json(await sentimentReports().report(req.query));
   });
   router.all("/api/admin/copy", methodNotAllowed("POST"));
@@ -152,12 +171,34 @@ export function adminRouter(deps: AdminDeps): Router {
   router.all("/api/admin/sentiment", methodNotAllowed("GET"));
 
   // ── public: what the shop's pages report and ask, for the shopper their token proves ──
-  router.post("/api/experiments/:id/events", async (req, res) => {
+  const eventsDoc: RouteDoc = {
+    summary: "Record the proven shopper's exposures and conversions in an experiment",
+    tag: "experiments",
+    security: ["shopperToken"],
+    params: experimentParam,
+    body: { schema: z.union([experimentEventInputSchema, z.array(experimentEventInputSchema).min(1).max(MAX_EXPERIMENT_EVENTS)]) },
+    responses: { 202: { description: "Recorded" } },
+    errors: [404],
+  };
+  apiRoute(router, "post", "/api/experiments/:id/events", eventsDoc, async (req, res) => {
     const shopper = await proveRequest(req, deps.identity);
     if (req.body === undefined) throw new ValidationError("invalid events: expected a JSON body (Content-Type: application/json) with an event or an array of events");
     res.status(202).json(await ready(deps.experiments).record(req.params.id as string, req.body, shopper.id));
   });
-  router.get("/api/experiments/:id/variant", async (req, res) => {
+  const variantDoc: RouteDoc = {
+    summary: "The variant the proven shopper is assigned (the control once the experiment stopped)",
+    tag: "experiments",
+    security: ["shopperToken"],
+    params: experimentParam,
+    responses: {
+      200: {
+        description: "The assignment",
+        schema: z.object({ experimentId: z.string(), variant: z.string(), control: z.boolean(), config: z.object({ ranking: z.string().optional(), copy: z.string().optional() }), stopped: z.literal(true).optional() }),
+      },
+    },
+    errors: [404],
+  };
+  apiRoute(router, "get", "/api/experiments/:id/variant", variantDoc, async (req, res) => {
     const userId = (await proveRequest(req, deps.identity)).id;
     const experiment = await ready(deps.experiments).get(req.params.id as string);
     if (experiment.status !== "running") {

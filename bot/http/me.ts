@@ -4,6 +4,7 @@ import { NotReadyError, ValidationError } from "../../core/errors.ts";
 import { parseInput } from "../../core/validation.ts";
 import { EXPORT_PATH, type Shoppers } from "../../shoppers/index.ts";
 import { baseUrlOf, type IdentitySource, proveRequest } from "../identity.ts";
+import { apiRoute } from "./api-route.ts";
 import { methodNotAllowed } from "./middleware.ts";
 
 export interface MeDeps {
@@ -50,7 +51,17 @@ export function meRoutes(deps: MeDeps): Router {
       .type("json")
       .send(JSON.stringify(data, null, 2));
   };
-  router.get(`${EXPORT_PATH}:token`, async (req, res) => {
+  const tokenParam = z.object({ token: z.string().describe("the single-use token of the export link") });
+  const exportDoc = (summary: string, description: string) => ({
+    summary,
+    description,
+    tag: "shoppers",
+    params: tokenParam,
+    responses: { 200: { description: "The shopper's data as a JSON file (attachment); or, to a browser asking for HTML, a page with a download button", contentType: "application/json" } },
+    errors: [404],
+  });
+  const readExport = exportDoc("Open an export link", "The link is the proof: handed to that shopper alone, it works once and expires. A browser gets a page whose button POSTs; other clients get the JSON.");
+  apiRoute(router, "get", `${EXPORT_PATH}:token`, readExport, async (req, res) => {
     // A browser (or a chat app previewing the link) asks for a page: it gets a button, and the link
     // is spent only when the shopper presses it. Any other client gets the JSON.
     if (req.accepts(["json", "html"]) === "html") {
@@ -59,10 +70,16 @@ export function meRoutes(deps: MeDeps): Router {
     }
     await download(req, res);
   });
-  router.post(`${EXPORT_PATH}:token`, download);
+  apiRoute(router, "post", `${EXPORT_PATH}:token`, exportDoc("Download an export (spends the link)", "What the download page's button sends."), download);
   router.all(`${EXPORT_PATH}:token`, methodNotAllowed("GET, POST"));
 
-  router.post("/api/me/export", async (req, res) => {
+  const linkDoc = {
+    summary: "Make a single-use link to everything kept about the proven shopper",
+    tag: "shoppers",
+    security: ["shopperToken" as const],
+    responses: { 201: { description: "The link", schema: z.object({ url: z.string(), expiresAt: z.string().describe("ISO 8601") }) } },
+  };
+  apiRoute(router, "post", "/api/me/export", linkDoc, async (req, res) => {
     const shopper = await proveRequest(req, deps.identity);
     const link = await ready(deps.shoppers).exportLink(shopper.id);
     const base = baseUrlOf(req.headers, deps.publicUrl, req.secure) ?? "";
@@ -70,11 +87,24 @@ export function meRoutes(deps: MeDeps): Router {
   });
   router.all("/api/me/export", methodNotAllowed("POST"));
 
-  router.get("/api/me", async (req, res) => {
+  const whoDoc = {
+    summary: "Who the bearer token proves",
+    tag: "shoppers",
+    security: ["shopperToken" as const],
+    responses: { 200: { description: "The proven shopper", schema: z.object({ kind: z.enum(["customer", "anonymous"]), name: z.string().optional() }) } },
+  };
+  apiRoute(router, "get", "/api/me", whoDoc, async (req, res) => {
     const shopper = await proveRequest(req, deps.identity);
     res.set("Cache-Control", "no-store").json({ kind: shopper.origin === "customer" ? "customer" : "anonymous", ...(shopper.name && { name: shopper.name }) });
   });
-  router.delete("/api/me", async (req, res) => {
+  const deleteDoc = {
+    summary: "Delete everything kept about the proven shopper",
+    tag: "shoppers",
+    security: ["shopperToken" as const],
+    body: { schema: confirmSchema },
+    responses: { 200: { description: "What was deleted, by kind", schema: z.object({ deleted: z.record(z.string(), z.number().int()).describe("how many records of each kind were deleted") }) } },
+  };
+  apiRoute(router, "delete", "/api/me", deleteDoc, async (req, res) => {
     const shopper = await proveRequest(req, deps.identity);
     if (req.body === undefined) throw new ValidationError('invalid request: send a JSON body {"confirm": true}');
     parseInput(confirmSchema, req.body, "request");

@@ -5,8 +5,10 @@ import { ConciergeError, NotReadyError, ValidationError } from "../../core/error
 import { fromThisMachine } from "./loopback.ts";
 import { registry } from "../../core/metrics.ts";
 import type { ShopperEvent } from "../../shoppers/index.ts";
-import { parseEvents } from "../events.ts";
 import { bearerToken, type IdentitySource, proveRequest } from "../identity.ts";
+import { z } from "zod";
+import { eventWireSchema, MAX_EVENTS_PER_REQUEST, parseEvents } from "../events.ts";
+import { apiRoute } from "./api-route.ts";
 
 /** What recording events came to: stored (or deliberately not, for a shopper who opted out) and dropped (unknown items). */
 export interface RecordedEvents {
@@ -43,14 +45,29 @@ export async function sendMetrics(_req: express.Request, res: express.Response):
 /** /healthz (the process is up), /readyz (models and store loaded), /metrics (Prometheus text, guarded; absent when it has a port of its own). */
 export function healthRoutes(isReady: () => boolean, metrics: { token?: string; ownPort: boolean } = { ownPort: false }): Router {
   const router = express.Router();
-  router.get("/healthz", (_req, res) => {
+  apiRoute(router, "get", "/healthz", { summary: "The process is up", tag: "operations", responses: { 200: { description: "Up", schema: z.object({ status: z.literal("ok") }) } } }, (_req, res) => {
     res.json({ status: "ok" });
   });
-  router.get("/readyz", (_req, res) => {
+  const readyDoc = {
+    summary: "Models and store are loaded",
+    tag: "operations",
+    responses: {
+      200: { description: "Ready for turns", schema: z.object({ status: z.literal("ready") }) },
+      503: { description: "Still loading (Retry-After)", schema: z.object({ status: z.literal("loading") }) },
+    },
+  };
+  apiRoute(router, "get", "/readyz", readyDoc, (_req, res) => {
     if (isReady()) res.json({ status: "ready" });
     else res.status(503).set("Retry-After", "5").json({ status: "loading" });
   });
-  if (!metrics.ownPort) router.get("/metrics", metricsGuard(metrics.token), sendMetrics);
+  const metricsDoc = {
+    summary: "Prometheus metrics (text exposition format)",
+    description: "Absent here when CONCIERGE_METRICS_PORT gives /metrics a port of its own. Without CONCIERGE_METRICS_TOKEN, this machine only.",
+    tag: "operations",
+    security: ["metricsToken" as const],
+    responses: { 200: { description: "Prometheus text", contentType: "text/plain" } },
+  };
+  if (!metrics.ownPort) apiRoute(router, "get", "/metrics", metricsDoc, metricsGuard(metrics.token), sendMetrics);
   return router;
 }
 
@@ -68,7 +85,15 @@ export function eventRoutes(deps: {
 }): Router {
   const router = express.Router();
   const serverKey = deps.eventsKey ? digest(deps.eventsKey) : undefined;
-  router.post("/api/events", async (req, res) => {
+  const doc = {
+    summary: "Record shopper events (views, carts, purchases, favourites, ratings)",
+    description: "One event or an array of up to 1,000. With a shopper token, every event is that shopper's; with the events key, each event names its shopper in userId. Events on items the catalogue does not hold are dropped and counted.",
+    tag: "shoppers",
+    security: ["shopperToken" as const, "eventsKey" as const],
+    body: { schema: z.union([eventWireSchema, z.array(eventWireSchema).min(1).max(MAX_EVENTS_PER_REQUEST)]) },
+    responses: { 202: { description: "Stored", schema: z.object({ accepted: z.number().int(), dropped: z.number().int() }) } },
+  };
+  apiRoute(router, "post", "/api/events", doc, async (req, res) => {
     const bearer = bearerToken(req);
     const byShop = serverKey !== undefined && bearer !== undefined && timingSafeEqual(digest(bearer), serverKey);
     const options = byShop ? ({ namedByShop: true } as const) : { shopperId: (await proveRequest(req, deps.identity)).id };
@@ -92,13 +117,15 @@ export function webRoutes(webDir: string): Router {
   const file = (name: string, type: string) => (_req: express.Request, res: express.Response) => {
     res.type(type).set("Cache-Control", "no-cache").sendFile(path.join(webDir, name));
   };
-  router.get(["/", "/index.html"], file("index.html", "html"));
-  router.get("/widget.js", file("widget.js", "js"));
-  router.get("/widget-voice.js", file("widget-voice.js", "js"));
+  const page = (summary: string, contentType: string) => ({ summary, tag: "web", responses: { 200: { description: "The file", contentType } } });
+  apiRoute(router, "get", ["/", "/index.html"], page("The demo shop page embedding the widget", "text/html"), file("index.html", "html"));
+  apiRoute(router, "get", "/widget.js", page("The embeddable chat widget", "text/javascript"), file("widget.js", "js"));
+  apiRoute(router, "get", "/widget-voice.js", page("The widget's voice module, loaded on first use of the microphone", "text/javascript"), file("widget-voice.js", "js"));
   // The voice kiosk (socket.io /voice); its scripts are ES modules, the worklet imports kiosk-audio.js.
-  router.get(["/kiosk", "/kiosk.html"], file("kiosk.html", "html"));
-  router.get("/kiosk.css", file("kiosk.css", "css"));
-  for (const name of KIOSK_SCRIPTS) router.get(`/${name}`, file(name, "js"));
+  apiRoute(router, "get", ["/kiosk", "/kiosk.html"], page("The voice kiosk page", "text/html"), file("kiosk.html", "html"));
+  apiRoute(router, "get", "/kiosk.css", page("The kiosk's stylesheet", "text/css"), file("kiosk.css", "css"));
+  for (const name of KIOSK_SCRIPTS) apiRoute(router, "get", `/${name}`, page("A kiosk module", "text/javascript"), file(name, "js"));
+  // /images/* (static files for the demo catalogue) is middleware, not a route: not in /openapi.json.
   router.use("/images", express.static(path.join(webDir, "images"), { index: false, maxAge: "1h", fallthrough: true }));
   return router;
 }

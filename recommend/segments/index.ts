@@ -10,5 +10,5 @@ export { categoryLabel, type Character, characterOf, LAPSED_MIN_DAYS, nameSegmen
 export { type Projection, project } from "./pca.ts";
 export { median, type Rfm, rfmOf, standardiseRfm } from "./rfm.ts";
 export { SEGMENTATION_FORMAT, type SegmentOptions, type Segmentation, type SegmentSummary, type SegmenterDeps, segmentShoppers } from "./segmenter.ts";
-export { type RunOptions, runOptionsSchema, Segments, type SegmentsDeps, type ShopperSegment } from "./service.ts";
+export { pageSchema, type RunOptions, runOptionsSchema, Segments, type SegmentsDeps, type ShopperSegment } from "./service.ts";
 export { silhouette } from "./silhouette.ts";
