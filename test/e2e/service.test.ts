@@ -441,6 +441,23 @@ describe.each(backends)("the running service on $name", ({ databaseUrl }) => {
     });
   });
 
+  it("describes its HTTP API in /openapi.json, admin and dashboard endpoints included", async () => {
+    const res = await fetch(`${base}/openapi.json`);
+    expect(res.status).toBe(200);
+    const doc = await res.json();
+    expect(doc.openapi).toMatch(/^3\.1\./);
+    for (const [p, method] of [
+      ["/api/events", "post"],
+      ["/api/me", "delete"],
+      ["/api/messages", "post"],
+      ["/api/admin/experiments", "post"],
+      ["/api/admin/activity", "get"],
+      ["/api/experiments/{id}/variant", "get"],
+    ] as const) {
+      expect(doc.paths[p]?.[method]?.responses, `${method} ${p}`).toBeDefined();
+    }
+  });
+
   it("exposes per-stage latency histograms", async () => {
     const text = await (await fetch(`${base}/metrics`)).text();
     expect(text).toMatch(/concierge_stage_seconds_bucket\{[^}]*stage="turn"/);
