@@ -1,7 +1,9 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import fc from "fast-check";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { ValidationError } from "../../core/errors.ts";
 import { createDialogEngine } from "../../dialogs/index.ts";
 import { readRepliesFile, useReplies, validateReplies } from "../../dialogs/replies/index.ts";
 import { actionReplies } from "../../dialogs/flows/action-replies.ts";
@@ -43,6 +45,20 @@ describe("the replies validator", () => {
     expect(missing).toContain("en.priceOf: missing placeholder {price}");
     const added = problemsOf({ zh: { greetBack: "欢迎回来，{name}！" } });
     expect(added).toContain("zh.greetBack: unknown placeholder {name}");
+  });
+
+  it("answers any content with overrides or a ValidationError, never another failure", () => {
+    const content = fc.oneof(fc.anything(), fc.dictionary(fc.constantFrom("en", "zh", "fr"), fc.dictionary(fc.constantFrom("greetNew", "priceOf", "handof", "suggestions.start"), fc.anything())));
+    fc.assert(
+      fc.property(content, (input) => {
+        try {
+          validateReplies(input);
+        } catch (err) {
+          expect(err).toBeInstanceOf(ValidationError);
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it("refuses empty texts and malformed suggestion sets, naming each key", () => {
