@@ -60,6 +60,11 @@ export const en = {
   compareCheaper: "{title} is cheaper by {diff}.",
   compareSamePrice: "They cost the same.",
   details: "{title}{byBrand}{inCategory}.",
+  // The reason line on a product card, where no ranking gave one.
+  cardAsked: "the product you asked about",
+  cardCompared: "in your comparison",
+  cardOutOfStock: "out of stock",
+  cardInCart: "in your cart",
   // The action flows' own sentences (the shop's answers come from its webhook): none states a status.
   askAll: "I can check that with the shop. What's the order number, and the e-mail address or postcode the order was placed with?",
   askProof: "Thanks. To make sure order {order} is yours, what's the e-mail address or postcode it was placed with?",
