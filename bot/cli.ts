@@ -27,6 +27,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Command>; 
     summary: "knowledge base: import PATH... | list | remove PATH|ID... | eval --questions q.jsonl [--json]",
     load: async () => (await import("../knowledge/cli.ts")).kbCommand,
   },
+  "replies list": { summary: "every reply key with the wording in effect (CONCIERGE_REPLIES_FILE) [--json]", load: async () => (await import("../dialogs/replies/cli.ts")).repliesList },
   "rec eval": { summary: "offline evaluation: --items F --events F [--k 10] [--cross-domain] [--strict] [--json]", load: async () => (await import("../recommend/eval/cli.ts")).recEval },
   "rec tune": { summary: "choose the ranking from the shop's events and store it: [--events F] [--items F] [--json]", load: async () => (await import("../recommend/eval/tune-cli.ts")).recTune },
   tts: { summary: "speak text to a WAV file: \"text\" -o out.wav [--locale en|zh]", load: async () => (await import("../voice/cli.ts")).tts },

@@ -22,6 +22,8 @@ import { type LoadedRecommender, loadRecommender } from "./bootstrap/recommender
 import { ActivityRecorder } from "./admin/activity-recorder.ts";
 import { adminRouter } from "./http/admin.ts";
 import { adminDashboardRouter } from "./http/admin-dashboard.ts";
+import { adminRepliesRouter } from "./http/admin-replies.ts";
+import { loadReplies } from "./bootstrap/replies.ts";
 import { createServer } from "./server.ts";
 import { VoiceStackLoader } from "./voice/stack.ts";
 
@@ -99,7 +101,8 @@ export async function startService(config: Config = loadConfig(), logger: Logger
       store: () => (engine ? store : undefined),
       languageModel: () => languageModel,
       identity: () => identity,
-    }).use(adminDashboardRouter({ adminToken: config.adminToken, store: () => (engine ? store : undefined), recorder: () => recorder, dataDir: config.dataDir })),
+    }).use(adminDashboardRouter({ adminToken: config.adminToken, store: () => (engine ? store : undefined), recorder: () => recorder, dataDir: config.dataDir }))
+      .use(adminRepliesRouter({ adminToken: config.adminToken, repliesFile: config.repliesFile, dataDir: config.dataDir, logger })),
     engine: () => engine,
     isReady: () => engine !== undefined,
     identity: () => identity,
@@ -124,6 +127,7 @@ export async function startService(config: Config = loadConfig(), logger: Logger
   };
   const ready = (async () => {
     const started = Date.now();
+    await loadReplies(config, logger);
     await store.init().catch((err: unknown) => {
       const where = config.databaseUrl ? `PostgreSQL at ${hostOf(config.databaseUrl, "DATABASE_URL")}` : `the embedded store in ${config.dataDir}`;
       throw new Error(`${where} could not be opened: ${err instanceof Error ? err.message : String(err)}`, { cause: err });

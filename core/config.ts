@@ -58,6 +58,8 @@ const envSchema = z.object({
   CONCIERGE_CATALOG: optionalString,
   /** Documents (a file or folder) imported into an empty knowledge base on first run; "none" starts with none. */
   CONCIERGE_KB: optionalString,
+  /** The shop's wording (YAML or JSON, per locale) over the shipped replies; docs/replies.md. */
+  CONCIERGE_REPLIES_FILE: optionalString,
   DATABASE_URL: optionalString,
   /** PostgreSQL schema for Concierge's tables (one database can host several shops). */
   DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a lower-case identifier").default("public"),
@@ -242,6 +244,8 @@ export interface Config {
   catalogPath?: string;
   /** The knowledge base's first-run documents (the demo's policies when unset); "none" for none. */
   kbPath?: string;
+  /** CONCIERGE_REPLIES_FILE; unset: `replies.yaml` in the data directory when it exists. */
+  repliesFile?: string;
   databaseUrl?: string;
   databaseSchema: string;
   redisUrl?: string;
@@ -317,6 +321,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowDownloads: e.CONCIERGE_ALLOW_DOWNLOADS,
     catalogPath: e.CONCIERGE_CATALOG,
     kbPath: e.CONCIERGE_KB,
+    repliesFile: e.CONCIERGE_REPLIES_FILE,
     databaseUrl: e.DATABASE_URL,
     databaseSchema: e.DATABASE_SCHEMA,
     redisUrl: e.REDIS_URL,

@@ -3,6 +3,7 @@
 import { AdminApiError, api, session, signInProblem } from "./admin-api.js";
 import { el } from "./admin-charts.js";
 import { activityPanel, cataloguePanel, experimentsPanel, segmentsPanel, sentimentPanel, unansweredPanel } from "./admin-panels.js";
+import { render as renderReplies, repliesPanel, saveReplies } from "./admin-replies.js";
 
 const $ = (selector) => document.querySelector(selector);
 const form = $('[data-concierge="admin-token"]');
@@ -46,6 +47,7 @@ const PANELS = {
   experiments: () => experimentsPanel($("#experiments"), $("#experiments select[name=experiment]").value),
   sentiment: () => sentimentPanel($("#sentiment")),
   unanswered: () => unansweredPanel($("#unanswered")),
+  replies: () => repliesPanel($("#replies")),
 };
 
 async function loadPanel(name) {
@@ -98,6 +100,8 @@ signOutButton.addEventListener("click", () => {
 $("#refresh").addEventListener("click", () => loadAll());
 $("#activity select[name=bucket]").addEventListener("change", () => loadPanel("activity"));
 $("#experiments select[name=experiment]").addEventListener("change", () => loadPanel("experiments"));
+$("#replies select[name=locale]").addEventListener("change", () => renderReplies($("#replies")));
+$('[data-concierge="replies-save"]').addEventListener("click", () => saveReplies($("#replies")));
 
 $("#experiments").addEventListener("click", async (event) => {
   const button = event.target.closest('[data-concierge="experiment-stop"]');

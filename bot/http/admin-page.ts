@@ -11,6 +11,7 @@ const ADMIN_FILES: Record<string, string> = {
   "admin-api.js": "js",
   "admin-charts.js": "js",
   "admin-panels.js": "js",
+  "admin-replies.js": "js",
   "admin.css": "css",
 };
 

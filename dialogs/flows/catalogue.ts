@@ -148,7 +148,7 @@ function aboutOneProduct(lines: (p: Product, locale: Locale) => string[]): Flow 
 }
 
 function reasonForAsked(locale: Locale): string {
-  return locale === "zh" ? "你询问的商品" : "the product you asked about";
+  return say(locale, "cardAsked");
 }
 
 async function notFound(ctx: FlowContext): Promise<FlowReply> {
@@ -176,7 +176,7 @@ const compare: Flow = async (ctx) => {
       lines.push(say(ctx.locale, "compareCheaper", { title: cheaper.title, diff: formatPrice(Math.abs(a.price - b.price), a.currency, ctx.locale) }));
     }
   }
-  const reason = ctx.locale === "zh" ? "对比中的商品" : "in your comparison";
+  const reason = say(ctx.locale, "cardCompared");
   return {
     text: lines.join("\n"),
     products: [productCard(a, reason), productCard(b, reason)],
@@ -194,14 +194,14 @@ const addToCart: Flow = async (ctx) => {
   if (!product) return { text: say(ctx.locale, "whichProduct"), products: [], suggestions: suggest(ctx.locale, "start") };
   if (product.stock !== undefined && product.stock <= 0) {
     ctx.state.focus = product.id;
-    const reason = ctx.locale === "zh" ? "缺货" : "out of stock";
+    const reason = say(ctx.locale, "cardOutOfStock");
     return { text: say(ctx.locale, "cannotAddOutOfStock", { title: product.title }), products: [productCard(product, reason)], suggestions: suggest(ctx.locale, "afterResults") };
   }
   ctx.state.focus = product.id;
   await ctx.deps.shoppers.record([{ userId: ctx.turn.userId, itemId: product.id, type: "cart", ts: Date.now() }]);
   return {
     text: say(ctx.locale, "addedToCart", { title: product.title }),
-    products: [productCard(product, ctx.locale === "zh" ? "已加入购物车" : "in your cart")],
+    products: [productCard(product, say(ctx.locale, "cardInCart"))],
     suggestions: suggest(ctx.locale, "afterDetails").slice(1),
   };
 };

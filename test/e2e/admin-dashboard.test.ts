@@ -242,6 +242,30 @@ describe.skipIf(skip)("the admin dashboard in Chromium", () => {
     expect(experiment.status).toBe("stopped");
   });
 
+  it("edits a reply: a bad one is refused naming the key, a good one is saved and answers the next shopper", async () => {
+    const replies = page.locator('[data-concierge="replies"]');
+    const greeting = replies.locator('textarea[name="greetNew"]');
+    await greeting.waitFor();
+    expect(await greeting.inputValue()).toMatch(/^Hi! I'm your shop assistant/);
+
+    await replies.locator('textarea[name="priceOf"]').fill("On sale today!");
+    await replies.locator('[data-concierge="replies-save"]').click();
+    await expect.poll(() => replies.locator(".panel-error").textContent()).toContain("en.priceOf: missing placeholder {title}");
+
+    await replies.locator('textarea[name="priceOf"]').fill("{title} costs {price}.");
+    await greeting.fill("Welcome to the Northwind shop! What are you looking for?");
+    await replies.locator('[data-concierge="replies-save"]').click();
+    await expect.poll(() => replies.locator("[data-replies-status]").textContent()).toMatch(/Saved/);
+    expect(readFileSync(path.join(dataDir, "replies.yaml"), "utf8")).toContain("Welcome to the Northwind shop!");
+    expect(readFileSync(path.join(dataDir, "replies.yaml"), "utf8")).not.toContain("priceOf");
+
+    const client = await connectChat(service.port);
+    clients.push(client);
+    expect((await client.send("hello")).reply.text).toBe("Welcome to the Northwind shop! What are you looking for?");
+    // Back to the shipped wording for the tests that follow: an empty set of overrides.
+    expect((await admin("/api/admin/replies", { method: "PUT", body: {} })).status).toBe(200);
+  });
+
   it("signs out: the token is forgotten and the form is back", async () => {
     await page.locator("#signout").click();
     await page.locator('[data-concierge="admin-token"]').waitFor({ state: "visible" });
