@@ -3,6 +3,7 @@ import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminRouter } from "../../bot/http/admin.ts";
 import { adminDashboardRouter } from "../../bot/http/admin-dashboard.ts";
+import { adminRepliesRouter } from "../../bot/http/admin-replies.ts";
 import { VoiceStackLoader } from "../../bot/voice/stack.ts";
 import { createLogger } from "../../core/logger.ts";
 import { type Harness, postJson, startHarness, testConfig, testIdentity } from "./harness.ts";
@@ -65,6 +66,7 @@ async function startFull(extra?: express.Router): Promise<Harness> {
   const identity = await testIdentity(config);
   const admin = adminRouter({ adminToken: TOKEN, logger: createLogger("silent"), segments: () => undefined, experiments: () => undefined, identity: () => identity });
   admin.use(adminDashboardRouter({ adminToken: TOKEN, store: () => undefined, dataDir: "/nonexistent" }));
+  admin.use(adminRepliesRouter({ adminToken: TOKEN, dataDir: "/nonexistent", logger: createLogger("silent") }));
   if (extra) admin.use(extra);
   const voice = new VoiceStackLoader({ config, logger: createLogger("silent"), products: async () => [] });
   return startHarness({ env, identity: () => identity, admin, voice });
@@ -107,6 +109,8 @@ describe("/openapi.json", () => {
       "POST /api/admin/experiments/{id}/stop",
       "POST /api/admin/copy",
       "GET /api/admin/sentiment",
+      "GET /api/admin/replies",
+      "PUT /api/admin/replies",
       "GET /api/admin/activity",
       "GET /api/admin/unanswered",
       "POST /api/experiments/{id}/events",
