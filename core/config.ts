@@ -206,7 +206,7 @@ const envSchema = z.object({
     "Shop systems",
     'a Slack or Microsoft Teams incoming-webhook URL: a hand-off posts the redacted conversation there as `{"text": …}`',
     httpUrl("must be an http(s) URL (a Slack or Teams incoming webhook)"),
-    "no colleague is notified; Concierge points the shopper to the shop's team",
+    "hand-offs go to the actions webhook only, if there is one; with neither, Concierge points the shopper to the shop's team",
   ),
 
   CONCIERGE_RETENTION_DAYS: setting(
