@@ -1,3 +1,4 @@
+import { readSetting } from "../core/config.ts";
 import { ConciergeError, infrastructureError } from "../core/errors.ts";
 
 /** A subcommand: gets the arguments after its name, returns the exit code. */
@@ -68,7 +69,7 @@ export async function runCli(argv: string[]): Promise<number> {
     const command = await entry.load();
     return await command(rest);
   } catch (err) {
-    process.stderr.write(cliErrorLines(err, Boolean(process.env.CONCIERGE_DEBUG)));
+    process.stderr.write(cliErrorLines(err, readSetting("CONCIERGE_DEBUG")));
     return 1;
   }
 }

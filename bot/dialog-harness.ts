@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { loadConfig } from "../core/config.ts";
+import { loadConfig, readSetting } from "../core/config.ts";
 import { createLogger } from "../core/logger.ts";
 import { createDialogEngine, type DialogEngine } from "../dialogs/index.ts";
 import type { Understander } from "../intents/types.ts";
@@ -43,7 +43,7 @@ export async function openDialogHarness(options: DialogHarnessOptions = {}): Pro
     REDIS_URL: "",
     ...(options.catalog && { CONCIERGE_CATALOG: options.catalog }),
   });
-  const logger = createLogger(process.env.CONCIERGE_DIALOG_LOG ?? "silent");
+  const logger = createLogger(readSetting("CONCIERGE_DIALOG_LOG"));
   const store = createStore({ dataDir: dir });
   try {
     await store.init();

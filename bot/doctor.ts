@@ -4,9 +4,9 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import pg from "pg";
 import { createClient } from "redis";
-import { type Config, loadConfig } from "../core/config.ts";
+import { type Config, loadConfig, voiceSettingsFromEnv } from "../core/config.ts";
 import { modelStatuses } from "../core/models-cli.ts";
-import { DEFAULT_HMM, voiceSettingsFromEnv } from "../voice/index.ts";
+import { DEFAULT_HMM } from "../voice/index.ts";
 
 /** One finding: `fail` stops the service or a configured feature from working; `warn` degrades it. */
 export interface Check {

@@ -1,4 +1,5 @@
 import { type DestinationStream, type Logger, pino, stdSerializers } from "pino";
+import { readSetting } from "./config.ts";
 import { redactPii } from "./redact.ts";
 
 // Fields that hold what a shopper wrote or said, or a credential, wherever a caller puts them (at the
@@ -21,7 +22,7 @@ const REDACT_PATHS = [
  * messages and reasons (which may quote what was sent) lose any e-mail, phone, card or ID number in
  * them. `destination` is for tests; by default lines go to stdout.
  */
-export function createLogger(level = process.env.LOG_LEVEL ?? "info", destination?: DestinationStream): Logger {
+export function createLogger(level: string = readSetting("LOG_LEVEL"), destination?: DestinationStream): Logger {
   return pino(
     {
       level,

@@ -1,4 +1,5 @@
 import cliProgress from "cli-progress";
+import { readSetting } from "./config.ts";
 
 export interface Progress {
   /** Sets the total once it is known (e.g. after counting lines). */
@@ -7,12 +8,17 @@ export interface Progress {
   stop(): void;
 }
 
+/** Whether long work shows a progress bar when its caller does not say: not with CONCIERGE_QUIET=1. */
+export function progressByDefault(): boolean {
+  return !readSetting("CONCIERGE_QUIET");
+}
+
 /**
  * A progress bar on stderr for long work (indexing, training, evaluating). On a terminal it redraws
  * in place; elsewhere (CI, logs) it prints a line every 10% so a pipe is not flooded. Silent when
  * `enabled` is false, so library code can always report and callers decide.
  */
-export function createProgress(label: string, total = 0, enabled = !process.env.CONCIERGE_QUIET): Progress {
+export function createProgress(label: string, total = 0, enabled = progressByDefault()): Progress {
   if (!enabled) return { setTotal() {}, tick() {}, stop() {} };
   if (process.stderr.isTTY) {
     const bar = new cliProgress.SingleBar(

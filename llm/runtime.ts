@@ -13,7 +13,7 @@ import { z } from "zod";
 import { ModelUnavailableError } from "../core/errors.ts";
 import type { Logger } from "../core/logger.ts";
 import { stageSeconds } from "../core/metrics.ts";
-import { createProgress } from "../core/progress.ts";
+import { createProgress, progressByDefault } from "../core/progress.ts";
 import { parseInput } from "../core/validation.ts";
 import { type GetLlamaFn, type GpuMode, resolveThreads, selectBackend } from "./backend.ts";
 import { LlmBusyError } from "./errors.ts";
@@ -87,7 +87,7 @@ export class LlamaLanguageModel implements LanguageModel {
     const { llama, backend, devices } = await selectBackend(options.gpu, { threads, getLlama: options.getLlama, logger: options.logger });
     let model: LlamaModel | undefined;
     try {
-      const bar = createProgress(`loading ${path.basename(options.modelPath)}`, 100, options.progress ?? !process.env.CONCIERGE_QUIET);
+      const bar = createProgress(`loading ${path.basename(options.modelPath)}`, 100, options.progress ?? progressByDefault());
       let shown = 0;
       model = await llama.loadModel({
         modelPath: options.modelPath,

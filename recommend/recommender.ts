@@ -4,7 +4,8 @@ import path from "node:path";
 import { z } from "zod";
 import type { Logger } from "../core/logger.ts";
 import { timeStage } from "../core/metrics.ts";
-import { createProgress } from "../core/progress.ts";
+import { CONFIG_DEFAULTS } from "../core/config.ts";
+import { createProgress, progressByDefault } from "../core/progress.ts";
 import { parseInput } from "../core/validation.ts";
 import type { ProfileVectors, ShopperProfile } from "../shoppers/index.ts";
 import type { Product, ShopperEvent, Store } from "../store/types.ts";
@@ -133,12 +134,12 @@ export class CatalogRecommender implements Recommender {
     this.o = {
       store: options.store,
       dataDir: options.dataDir,
-      halfLifeDays: options.halfLifeDays ?? 30,
+      halfLifeDays: options.halfLifeDays ?? CONFIG_DEFAULTS.profileHalfLifeDays,
       refitFraction: options.refitFraction ?? 0.25,
-      popularityWindowDays: options.popularityWindowDays ?? 30,
+      popularityWindowDays: options.popularityWindowDays ?? CONFIG_DEFAULTS.recommend.popularityWindowDays,
       rrfK: options.rrfK ?? 60,
       personalWeight: options.personalWeight ?? 0.5,
-      progress: options.progress ?? !process.env.CONCIERGE_QUIET,
+      progress: options.progress ?? progressByDefault(),
     };
     this.popularity = new Popularity(options.store, this.o.popularityWindowDays);
     this.segmentPrior = new SegmentPrior(options.store);

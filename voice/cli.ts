@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
-import { loadConfig } from "../core/config.ts";
+import { loadConfig, voiceSettingsFromEnv } from "../core/config.ts";
 import { ValidationError } from "../core/errors.ts";
 import { resolveOptionsFrom } from "../core/models.ts";
 import { createProgress } from "../core/progress.ts";
@@ -12,7 +12,6 @@ import { loadShippedIntents } from "../intents/shipped.ts";
 import { type IntentClassifier, OUT_OF_SCOPE } from "../intents/types.ts";
 import { DEMO_CATALOG_PATH } from "../recommend/demo/index.ts";
 import { concatPcm, durationMs, readAudioFile, silence, toPipelineRate, writeWavFile } from "./audio.ts";
-import { voiceSettingsFromEnv } from "./config.ts";
 import { readLabelledFile, skippedWarning } from "./eval/labelled.ts";
 import { loadManifest, percentile } from "./eval/manifest.ts";
 import { corpusWer } from "./eval/wer.ts";
@@ -107,7 +106,7 @@ function catalogueFile(explicit: string | undefined, configured: string | undefi
 
 async function recognizer(sources: DomainSources, quiet = false, nbest = 0): Promise<SpeechRecognizer> {
   const config = loadConfig();
-  const settings = voiceSettingsFromEnv();
+  const settings = config.voice;
   const cacheDir = path.join(config.dataDir, "voice");
   await mkdir(cacheDir, { recursive: true });
   const stt = await SpeechRecognizer.load({ settings: settings.stt, sources, cacheDir, resolve: resolveOptionsFrom(config), nbest });

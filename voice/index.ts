@@ -4,7 +4,7 @@
  * text-to-speech (flite, espeak-ng), sentence by sentence. Channels build on this API.
  */
 export * from "./audio.ts";
-export { type VoiceSettings, voiceSettingsFromEnv } from "./config.ts";
+export type { VoiceSettings } from "../core/config.ts";
 export { InvalidAudioError, SpeechAbortedError, SpeechEngineError } from "./errors.ts";
 export { type LevelOptions, type LevelReport, normalizeLevel, peakDbfs, robustPeak } from "./audio/level.ts";
 export { type LabelledFile, readLabelledFile, type SkippedLine, skippedWarning } from "./eval/labelled.ts";

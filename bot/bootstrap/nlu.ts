@@ -4,7 +4,7 @@ import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
 import type { Logger } from "pino";
-import type { Config } from "../../core/config.ts";
+import { type Config, readSetting } from "../../core/config.ts";
 import { loadIntentClassifier, MODEL_FORMAT, trainIntentClassifier } from "../../intents/classifier/index.ts";
 import { Nlu } from "../../intents/nlu.ts";
 import { loadShippedIntents } from "../../intents/shipped.ts";
@@ -21,7 +21,7 @@ const trainedInProcess = new Map<string, unknown>();
  * volume) where the trained state is also kept, so only the first of them trains. Optional.
  */
 function sharedCacheFile(key: string): string | undefined {
-  const dir = process.env.CONCIERGE_CACHE_DIR?.trim();
+  const dir = readSetting("CONCIERGE_CACHE_DIR")?.trim();
   return dir ? path.join(dir, `${key.replaceAll(":", "-")}.json`) : undefined;
 }
 

@@ -1,12 +1,12 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import type { Config } from "../../core/config.ts";
+import { type Config, voiceSettingsFromEnv } from "../../core/config.ts";
 import { ConciergeError } from "../../core/errors.ts";
 import type { Logger } from "../../core/logger.ts";
 import { resolveOptionsFrom } from "../../core/models.ts";
 import { loadShippedIntents } from "../../intents/shipped.ts";
 import type { Product } from "../../store/types.ts";
-import { type CatalogueText, type IntentScorer, LocaleTextToSpeech, loadVad, SpeechRecognizer, type VadFactory, type VoiceSettings, voiceSettingsFromEnv } from "../../voice/index.ts";
+import { type CatalogueText, type IntentScorer, LocaleTextToSpeech, loadVad, SpeechRecognizer, type VadFactory, type VoiceSettings } from "../../voice/index.ts";
 
 /** The process's voice models, loaded once and shared by every voice and telephone session. */
 export interface VoiceStack {
@@ -46,7 +46,7 @@ export class VoiceStackLoader {
       settings?: VoiceSettings;
     },
   ) {
-    this.settings = deps.settings ?? voiceSettingsFromEnv();
+    this.settings = deps.settings ?? deps.config.voice ?? voiceSettingsFromEnv();
   }
 
   get enabled(): boolean {

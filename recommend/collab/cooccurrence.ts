@@ -1,3 +1,4 @@
+import { CONFIG_DEFAULTS } from "../../core/config.ts";
 import type { ShopperEvent } from "../../store/types.ts";
 import { IdSpace } from "../vectors/ids.ts";
 import { PairRow } from "./pair-row.ts";
@@ -76,8 +77,8 @@ export class CooccurrenceModel {
   private viaBought = new Uint8Array(0);
 
   constructor(options: CooccurrenceOptions = {}) {
-    this.window = Math.max(2, Math.floor(options.window ?? 100));
-    this.minSupport = Math.max(1, Math.floor(options.minSupport ?? 2));
+    this.window = Math.max(2, Math.floor(options.window ?? CONFIG_DEFAULTS.recommend.cooccurrence.window));
+    this.minSupport = Math.max(1, Math.floor(options.minSupport ?? CONFIG_DEFAULTS.recommend.cooccurrence.minSupport));
     this.shrink = Math.max(0, options.shrink ?? 2);
   }
 

@@ -1,3 +1,4 @@
+import { CONFIG_DEFAULTS } from "../../core/config.ts";
 import type { ShopperEvent } from "../../store/types.ts";
 
 /**
@@ -323,7 +324,10 @@ export function easeWeights(gram: Float64Array, n: number, lambda: number, minSu
   return { weights: b, peakBytes: p.byteLength + gram.byteLength + b.byteLength };
 }
 
-const easeSettings = (options: EaseOptions) => ({ lambda: options.lambda ?? 200, minSupport: Math.max(1, Math.floor(options.minSupport ?? 2)) });
+const easeSettings = (options: EaseOptions) => ({
+  lambda: options.lambda ?? CONFIG_DEFAULTS.recommend.ease.lambda,
+  minSupport: Math.max(1, Math.floor(options.minSupport ?? CONFIG_DEFAULTS.recommend.cooccurrence.minSupport)),
+});
 
 function easeFit(data: ImplicitData, options: EaseOptions, computed: { weights: Float32Array; peakBytes: number }, seconds: number): EaseFit {
   const { lambda, minSupport } = easeSettings(options);

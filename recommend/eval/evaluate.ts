@@ -1,4 +1,4 @@
-import { createProgress } from "../../core/progress.ts";
+import { createProgress, progressByDefault } from "../../core/progress.ts";
 import type { Product } from "../../store/types.ts";
 import type { CooccurrenceOptions } from "../collab/cooccurrence.ts";
 import { fitEase, fitItemKnn, ImplicitData, type ItemItemModel } from "../collab/implicit.ts";
@@ -109,7 +109,7 @@ export interface EvaluationReport {
 export async function evaluate(options: EvaluateOptions): Promise<EvaluationReport> {
   const started = performance.now();
   const say = options.onStage ?? (() => {});
-  const progress = options.progress ?? !process.env.CONCIERGE_QUIET;
+  const progress = options.progress ?? progressByDefault();
   const k = options.k;
   const seed = options.seed ?? 42;
   const systems = options.systems ?? SYSTEMS;

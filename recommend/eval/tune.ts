@@ -1,3 +1,4 @@
+import { CONFIG_DEFAULTS } from "../../core/config.ts";
 import type { ShopperEvent } from "../../store/types.ts";
 import type { CooccurrenceOptions } from "../collab/cooccurrence.ts";
 import { fitEase, ImplicitData, type ImplicitInput, type ItemItemModel } from "../collab/implicit.ts";
@@ -38,7 +39,7 @@ export interface EaseSettings {
 }
 
 /** EASE as the service fits it before any tuning. */
-export const DEFAULT_EASE: EaseSettings = { lambda: 200, input: "all", maxItems: 4000 };
+export const DEFAULT_EASE: EaseSettings = { lambda: CONFIG_DEFAULTS.recommend.ease.lambda, input: "all", maxItems: CONFIG_DEFAULTS.recommend.ease.maxItems };
 
 export interface Tuning {
   version: 1;

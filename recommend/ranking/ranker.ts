@@ -1,3 +1,4 @@
+import { CONFIG_DEFAULTS } from "../../core/config.ts";
 import type { ShopperEvent } from "../../store/types.ts";
 import type { Catalog, CompiledFilter } from "../catalog.ts";
 import type { CollaborativeHit, CooccurrenceModel } from "../collab/cooccurrence.ts";
@@ -87,18 +88,20 @@ export interface RankingConfig {
   modelRecencyHalfLife?: number;
 }
 
-export const DEFAULT_WEIGHTS: Readonly<RankingWeights> = { content: 1, session: 2, collaborative: 1, model: 1, popularity: 0.3, recency: 0.1 };
+// The knobs a shop can set take their defaults from the configuration schema (written once there).
+const configured = CONFIG_DEFAULTS.recommend;
+export const DEFAULT_WEIGHTS: Readonly<RankingWeights> = { ...configured.weights };
 
 export const DEFAULT_RANKING: Readonly<RankingConfig> = {
   weights: DEFAULT_WEIGHTS,
-  mmrLambda: 0.85,
-  brandCap: 0.4,
-  halfLifeDays: 30,
-  sessionMinutes: 30,
-  newHalfLifeDays: 14,
+  mmrLambda: configured.mmrLambda,
+  brandCap: configured.brandCap,
+  halfLifeDays: CONFIG_DEFAULTS.profileHalfLifeDays,
+  sessionMinutes: configured.sessionMinutes,
+  newHalfLifeDays: configured.newHalfLifeDays,
   maxHistory: 50,
   depth: 100,
-  contentShrink: 10,
+  contentShrink: configured.contentShrink,
 };
 
 /** Tie-break order when two signals contribute equally: the more personal one explains better. */

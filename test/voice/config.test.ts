@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { voiceSettingsFromEnv } from "../../voice/config.ts";
+import { loadConfig, voiceSettingsFromEnv } from "../../core/config.ts";
 
 describe("voice settings from the environment", () => {
   it("defaults to whisper-when-present, Silero, flite slt for English and espeak-ng Mandarin", () => {
@@ -23,5 +23,19 @@ describe("voice settings from the environment", () => {
     expect(() => voiceSettingsFromEnv({ CONCIERGE_TTS_RATE_EN: "5" })).toThrow(/CONCIERGE_TTS_RATE_EN/);
     expect(() => voiceSettingsFromEnv({ CONCIERGE_STT_GPU: "tpu" })).toThrow(/CONCIERGE_STT_GPU/);
     expect(() => voiceSettingsFromEnv({ CONCIERGE_VOICE_COMPLETE_TURN_MS: "soon" })).toThrow(/CONCIERGE_VOICE_COMPLETE_TURN_MS/);
+  });
+});
+
+describe("voice settings in the one configuration", () => {
+  it("are part of loadConfig, read from the same variables", () => {
+    const env = { CONCIERGE_VOICE: "preload", CONCIERGE_TTS_ZH: "espeak-ng:yue", CONCIERGE_STT_THREADS: "3" };
+    const config = loadConfig(env);
+    expect(config.voice).toEqual(voiceSettingsFromEnv(env));
+    expect(config.voice).toMatchObject({ service: "preload", stt: { threads: 3 }, tts: { zh: { engine: "espeak-ng", voice: "yue", rate: 1 } } });
+  });
+
+  it("stop start-up naming the voice variable at fault", () => {
+    expect(() => loadConfig({ CONCIERGE_VOICE: "sometimes" })).toThrow(/invalid configuration: CONCIERGE_VOICE/);
+    expect(() => loadConfig({ CONCIERGE_TTS_RATE_ZH: "9" })).toThrow(/CONCIERGE_TTS_RATE_ZH/);
   });
 });

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { CONFIG_DEFAULTS } from "../../core/config.ts";
 import { BOS, buildNgramModel, EOS, formatArpa, type NgramModel } from "./arpa.ts";
 import { readGenericModel } from "./generic-lm.ts";
 import { mixModels } from "./mix.ts";
@@ -34,7 +35,7 @@ export interface BackgroundOptions {
   minLog10: number[];
 }
 
-export const DEFAULT_BACKGROUND: Omit<BackgroundOptions, "file"> = { topN: 10_000, weight: 0.3, minLog10: [-2.5, -1.5] };
+export const DEFAULT_BACKGROUND: Omit<BackgroundOptions, "file"> = { topN: 10_000, weight: CONFIG_DEFAULTS.voice.stt.genericWeight, minLog10: [-2.5, -1.5] };
 
 export interface DomainModel {
   lmPath: string;

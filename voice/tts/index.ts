@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CONFIG_DEFAULTS, TTS_ENGINES } from "../../core/config.ts";
 import { parseInput } from "../../core/validation.ts";
 import { abortedError } from "../errors.ts";
 import type { Pcm, TextToSpeech } from "../types.ts";
@@ -8,7 +9,7 @@ import { type SplitOptions, splitSentences } from "./sentences.ts";
 export { EspeakTts, FliteTts, MAX_TTS_CHARS } from "./engines.ts";
 export { type SplitOptions, splitSentences } from "./sentences.ts";
 
-export const TTS_ENGINES = ["flite", "espeak-ng"] as const;
+export { TTS_ENGINES };
 
 const voiceSchema = z.object({
   engine: z.enum(TTS_ENGINES),
@@ -20,10 +21,7 @@ export type VoiceChoice = z.infer<typeof voiceSchema>;
 export type TtsSettings = z.infer<typeof ttsSettingsSchema>;
 
 /** flite's slt for English (closest to a person of what installs here), espeak-ng's Mandarin for Chinese. */
-export const DEFAULT_TTS: TtsSettings = {
-  en: { engine: "flite", voice: "slt", rate: 1 },
-  zh: { engine: "espeak-ng", voice: "cmn", rate: 1 },
-};
+export const DEFAULT_TTS: TtsSettings = CONFIG_DEFAULTS.voice.tts;
 
 /**
  * Speech out, by locale: each locale has its engine, voice and rate (configurable); a call may
