@@ -52,7 +52,7 @@ interface Harness {
 
 const REPLY = "Here are some running shoes under one hundred dollars. The first one is light and cushioned. The second one is waterproof.";
 
-function harness(options: VoiceSessionOptions = {}, reply: { text?: string; wordDelayMs?: number; holdUntilAudio?: boolean } = {}): Harness {
+function harness(options: VoiceSessionOptions = {}, reply: { text?: string; wordDelayMs?: number; holdUntilAudio?: boolean; holdUntilBargeIn?: boolean } = {}): Harness {
   const events: VoiceSessionEvent[] = [];
   const turns: string[] = [];
   const aborted: string[] = [];
@@ -75,6 +75,9 @@ function harness(options: VoiceSessionOptions = {}, reply: { text?: string; word
           // A generator slower than speech: the reply is still being written when its first sentence is heard.
           for (let w = 0; reply.holdUntilAudio && w < 400 && !events.some((e) => e.type === "audio"); w++) await new Promise((r) => setTimeout(r, 25));
           if (reply.wordDelayMs) await new Promise((r) => setTimeout(r, reply.wordDelayMs));
+          // Still writing when the shopper talks over it, however slow the recogniser is on a loaded machine (bounded: 20 s).
+          const spoken = () => events.some((e) => e.type === "audio");
+          for (let w = 0; reply.holdUntilBargeIn && spoken() && w < 800 && !events.some((e) => e.type === "barge-in"); w++) await new Promise((r) => setTimeout(r, 25));
         }
         return { text };
       },
@@ -178,7 +181,7 @@ describe("VoiceSession", () => {
   });
 
   it("stops the reply when the shopper speaks over it: barge-in, generation aborted, no more audio for it", async () => {
-    const h = harness({}, { wordDelayMs: 250 });
+    const h = harness({}, { wordDelayMs: 250, holdUntilBargeIn: true });
     await h.feed(concatPcm([silence(300), request(), silence(1200)]).samples);
     // Wait for the first sentence to be out, then talk over the reply.
     for (let i = 0; i < 200 && h.of("audio").length === 0; i++) await new Promise((r) => setTimeout(r, 50));
