@@ -1,7 +1,6 @@
 import { loadConfig } from "../core/config.ts";
-import { ModelUnavailableError } from "../core/errors.ts";
 import { createProgress } from "../core/progress.ts";
-import { createDownloadedEmbedder, type DownloadedEmbedder } from "../recommend/index.ts";
+import { embedderForTool } from "../recommend/index.ts";
 import { storeFor } from "../store/index.ts";
 import type { Store } from "../store/types.ts";
 import { KnowledgeBase } from "./base.ts";
@@ -109,18 +108,6 @@ async function kbRemove(keys: string[], json: boolean): Promise<number> {
   });
 }
 
-async function chooseEmbedder(): Promise<DownloadedEmbedder | undefined> {
-  const config = loadConfig();
-  if (config.embeddingModel.toLowerCase() === "none") return undefined;
-  try {
-    return await createDownloadedEmbedder(config);
-  } catch (err) {
-    if (!(err instanceof ModelUnavailableError)) throw err;
-    say(`embedder: built-in (${err.message})`);
-    return undefined;
-  }
-}
-
 async function kbEval(args: string[], json: boolean): Promise<number> {
   let file: string | undefined;
   let k = 5;
@@ -152,7 +139,7 @@ async function kbEval(args: string[], json: boolean): Promise<number> {
     say(`${file} has no questions: nothing to evaluate`);
     return 1;
   }
-  const embedder = await chooseEmbedder();
+  const embedder = await embedderForTool(loadConfig(), say);
   try {
     return await withStore(async (store) => {
       const kb = new KnowledgeBase({ store: store.knowledge, embedder, blobs: store.blobs });

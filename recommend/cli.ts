@@ -1,12 +1,11 @@
 import { stat } from "node:fs/promises";
 import path from "node:path";
 import { loadConfig } from "../core/config.ts";
-import { ModelUnavailableError } from "../core/errors.ts";
 import { createProgress, type Progress } from "../core/progress.ts";
 import { storeFor } from "../store/index.ts";
 import type { Product } from "../store/types.ts";
 import { type CatalogReadSummary, formatRowError, readCatalogFile } from "./catalog-file.ts";
-import { createDownloadedEmbedder, type DownloadedEmbedder } from "./embedders/downloaded.ts";
+import { type DownloadedEmbedder, embedderForTool } from "./embedders/downloaded.ts";
 import { importCatalog } from "./import.ts";
 import { createRecommender } from "./recommender.ts";
 
@@ -46,17 +45,6 @@ function parseArgs(args: string[]): Args | string {
   return { file, refit, json };
 }
 
-/** The embedder the service would use: the downloaded model when present, else built-in (null). */
-async function chooseEmbedder(config: ReturnType<typeof loadConfig>, say: (line: string) => void): Promise<DownloadedEmbedder | undefined> {
-  try {
-    return await createDownloadedEmbedder(config);
-  } catch (err) {
-    if (!(err instanceof ModelUnavailableError)) throw err;
-    say(`embedder: built-in (${err.message})`);
-    return undefined;
-  }
-}
-
 /** `concierge catalog import FILE [--refit] [--json]` */
 export async function catalogImport(args: string[]): Promise<number> {
   const parsed = parseArgs(args);
@@ -72,7 +60,7 @@ export async function catalogImport(args: string[]): Promise<number> {
   let embedder: DownloadedEmbedder | undefined;
   try {
     await store.init();
-    embedder = await chooseEmbedder(config, say);
+    embedder = await embedderForTool(config, say);
     const recommender = createRecommender({ store, embedder, dataDir: config.dataDir, halfLifeDays: config.profileHalfLifeDays, progress: true, cooccurrence: false });
     await recommender.load();
 

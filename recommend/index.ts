@@ -6,7 +6,7 @@ export { type ImportCatalogOptions, type ImportProgress, type ImportResult, impo
 export { catalogImport } from "./cli.ts";
 
 export { BuiltinEmbedder, type BuiltinEmbedderOptions } from "./embedders/builtin.ts";
-export { createDownloadedEmbedder, type DownloadedEmbedder, type DownloadedEmbedderOptions } from "./embedders/downloaded.ts";
+export { createDownloadedEmbedder, type DownloadedEmbedder, embedderForTool, type DownloadedEmbedderOptions } from "./embedders/downloaded.ts";
 export { ExactIndex } from "./vectors/exact.ts";
 export { HnswIndex, type HnswOptions } from "./vectors/hnsw.ts";
 export { Bm25Index } from "./lexical/bm25.ts";

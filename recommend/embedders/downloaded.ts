@@ -59,6 +59,20 @@ interface Session {
 const sessions = new Map<string, Promise<Session>>();
 
 /**
+ * The embedder a command-line tool should use, as the service would: the downloaded model when it
+ * is configured and loads, else undefined (the built-in one), saying which through `say`.
+ */
+export async function embedderForTool(config: ModelConfig, say: (line: string) => void): Promise<DownloadedEmbedder | undefined> {
+  try {
+    return await createDownloadedEmbedder(config);
+  } catch (err) {
+    if (!(err instanceof ModelUnavailableError)) throw err;
+    say(`embedder: built-in (${err.message})`);
+    return undefined;
+  }
+}
+
+/**
  * Resolves and loads the configured sentence-embedding model. Throws ModelUnavailableError (with
  * the model, where it looked and how to provide it) when it is absent or does not load; start-up
  * then keeps the built-in embedder.
