@@ -156,6 +156,7 @@ const envSchema = z.object({
   /** On SIGTERM/SIGINT, how long turns already running may take to finish before the service closes. */
   SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   CONCIERGE_NLU_REVIEW_BELOW: z.coerce.number().min(0).max(1).default(0.6),
+  CONCIERGE_LIVE_POLL_MS: z.coerce.number().int().min(200).max(600_000).default(3_000),
   CONCIERGE_NLU_MIN_CONFIDENCE: z.coerce.number().min(0).max(1).optional(),
   /** Half-life of a shopper event's weight in their profile. */
   PROFILE_HALF_LIFE_DAYS: z.coerce.number().positive().default(30),
@@ -283,6 +284,8 @@ export interface Config {
   shutdownDrainMs?: number;
   /** CONCIERGE_NLU_REVIEW_BELOW: messages understood with less confidence (and out-of-scope ones) are kept for review; 0 keeps none. */
   nluReviewBelow?: number;
+  /** CONCIERGE_LIVE_POLL_MS: how often the store is asked whether an import (CLI, another replica) changed the catalogue or the knowledge base. */
+  liveUpdateMs?: number;
   /** CONCIERGE_NLU_MIN_CONFIDENCE: the probability of a right answer wanted before an intent is answered (else out of scope); unset keeps the trained 0.5. */
   nluMinConfidence?: number;
   /** CONCIERGE_METRICS_PORT, CONCIERGE_METRICS_TOKEN. */
@@ -356,6 +359,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     eventsKey: e.CONCIERGE_EVENTS_KEY,
     shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
     nluReviewBelow: e.CONCIERGE_NLU_REVIEW_BELOW,
+    liveUpdateMs: e.CONCIERGE_LIVE_POLL_MS,
     nluMinConfidence: e.CONCIERGE_NLU_MIN_CONFIDENCE,
     idle: { voiceSeconds: e.CONCIERGE_VOICE_IDLE_SECONDS, telephoneSeconds: e.CONCIERGE_TELEPHONY_IDLE_SECONDS },
     metrics: { port: e.CONCIERGE_METRICS_PORT, token: e.CONCIERGE_METRICS_TOKEN },
