@@ -83,7 +83,10 @@ describe("POST /api/admin/catalog/import and /api/admin/kb/import", () => {
   });
 
   it("imports a CSV catalogue, reports its bad row, and the service finds the new product once done", async () => {
-    const csv = "id,title,category,brand,price\nadm-1,Quillfeather Trail Compass,camping,Northmark,19.5\n,No Id Here,camping,Northmark,3\n";
+    const before = await connectChat(service.port);
+    clients.push(before);
+    expect((await before.send("show me the vexmorrow trailwick compass")).reply.products.map((p) => p.id)).not.toContain("adm-1");
+    const csv = "id,title,category,brand,price\nadm-1,Vexmorrow Trailwick Compass,camping,Northmark,19.5\n,No Id Here,camping,Northmark,3\n";
     const res = await fetch(`${base}/api/admin/catalog/import`, { method: "POST", headers: { ...auth, "content-type": "text/csv" }, body: csv });
     expect(res.status).toBe(202);
     const { jobId } = (await res.json()) as { jobId: string };
@@ -94,7 +97,7 @@ describe("POST /api/admin/catalog/import and /api/admin/kb/import", () => {
     // "done" means this service answers from it now, not after the next poll.
     const client = await connectChat(service.port);
     clients.push(client);
-    const { reply } = await client.send("show me the quillfeather trail compass");
+    const { reply } = await client.send("show me the vexmorrow trailwick compass");
     expect(reply.products.map((p) => p.id)).toContain("adm-1");
   });
 
