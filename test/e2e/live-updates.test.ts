@@ -105,3 +105,72 @@ describe.skipIf(!databaseUrl || !redisUrl)("imports reach running replicas witho
     }
   }, 120_000);
 });
+
+describe.skipIf(!databaseUrl)("without Redis, the store's change marker alone carries an import (PostgreSQL)", () => {
+  const schema = testSchemaName("livepoll");
+  let dir: string;
+  let service: ServiceProcess;
+  let client: ChatClient | undefined;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), "concierge-livepoll-"));
+    env = localServiceEnv(dir, { DATABASE_URL: databaseUrl!, DATABASE_SCHEMA: schema, CONCIERGE_QUIET: "1", CONCIERGE_LIVE_POLL_MS: "1000", LOG_LEVEL: "info" });
+    service = await startService(env);
+  }, 300_000);
+
+  afterAll(async () => {
+    client?.close();
+    await service?.stop();
+    await rm(dir, { recursive: true, force: true });
+    await dropTestSchema(databaseUrl!, schema);
+  });
+
+  it("finds the product imported by the CLI within 30 s", async () => {
+    client = await connectChat(service.port);
+    expect(hasLantern(await client.send("show me a zephyrine aurora lantern"))).toBe(false);
+    const file = path.join(dir, "new.jsonl");
+    await writeFile(file, `${JSON.stringify(LANTERN)}\n`);
+    const imported = await cli(["catalog", "import", file], { ...env, LOG_LEVEL: "warn" });
+    expect(imported.code, imported.stderr).toBe(0);
+    const { turns, found } = await askUntil(client, "show me a zephyrine aurora lantern", hasLantern);
+    expect(found, "the new product was not found within 30 s").toBeDefined();
+    for (const t of turns) expect(t.reply.error).toBeUndefined();
+  }, 120_000);
+});
+
+describe("the embedded store while the service holds it", () => {
+  let dir: string;
+  let service: ServiceProcess;
+  let client: ChatClient | undefined;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), "concierge-livepglite-"));
+    service = await startService({ ...localServiceEnv(dir), CONCIERGE_QUIET: "1", LOG_LEVEL: "info" });
+  }, 300_000);
+
+  afterAll(async () => {
+    client?.close();
+    await service?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("`concierge catalog import` and `kb import` refuse to open it, pointing to the admin endpoints, and the service carries on", async () => {
+    const file = path.join(dir, "new.jsonl");
+    await writeFile(file, `${JSON.stringify(LANTERN)}\n`);
+    const catalogue = await cli(["catalog", "import", file], { ...localServiceEnv(dir), LOG_LEVEL: "warn" });
+    expect(catalogue.code).toBe(1);
+    expect(catalogue.stderr).toMatch(/store_in_use/);
+    expect(catalogue.stderr).toMatch(/POST \/api\/admin\/catalog\/import/);
+    const doc = path.join(dir, "engraving.md");
+    await writeFile(doc, ENGRAVING);
+    const kb = await cli(["kb", "import", doc], { ...localServiceEnv(dir), LOG_LEVEL: "warn" });
+    expect(kb.code).toBe(1);
+    expect(kb.stderr).toMatch(/POST \/api\/admin\/kb\/import/);
+    // The store was not touched: the service still reads and writes it.
+    client = await connectChat(service.port);
+    const { reply } = await client.send("show me running shoes");
+    expect(reply.error).toBeUndefined();
+    expect(reply.products.length).toBeGreaterThan(0);
+  }, 120_000);
+});
