@@ -18,12 +18,17 @@ import { Identity, LocalBus, redisShopperBus, type ShopperBus, Shoppers, startRe
 import { storeFor, type Store } from "../store/index.ts";
 import { loadNlu, retrainOnShopIntents } from "./bootstrap/nlu.ts";
 import { loadKnowledge } from "./bootstrap/knowledge.ts";
+import { type LiveUpdates, readMarkers, startLiveUpdates } from "./bootstrap/live.ts";
+import { buildLexicon } from "./bootstrap/lexicon.ts";
+import { glossaryTerms } from "../recommend/text/glossary.ts";
 import { type LoadedRecommender, loadRecommender } from "./bootstrap/recommender.ts";
 import { ActivityRecorder } from "./admin/activity-recorder.ts";
 import { adminRouter } from "./http/admin.ts";
 import { adminDashboardRouter } from "./http/admin-dashboard.ts";
 import { adminRepliesRouter } from "./http/admin-replies.ts";
 import { loadReplies } from "./bootstrap/replies.ts";
+import { adminImportsRouter } from "./http/admin-imports.ts";
+import { ImportJobs } from "./admin/imports.ts";
 import { createServer } from "./server.ts";
 import { VoiceStackLoader } from "./voice/stack.ts";
 
@@ -58,6 +63,8 @@ export async function startService(config: Config = loadConfig(), logger: Logger
   let stopRetention: (() => void) | undefined;
   let stopRetraining: (() => void) | undefined;
   let recorder: ActivityRecorder | undefined;
+  let live: LiveUpdates | undefined;
+  let imports: ImportJobs | undefined;
 
   // Voice loads on first use, after the catalogue is in the store (its language model is built from it).
   let settleStore: { resolve: () => void; reject: (err: unknown) => void } = { resolve: () => {}, reject: () => {} };
@@ -103,6 +110,7 @@ export async function startService(config: Config = loadConfig(), logger: Logger
       identity: () => identity,
     }).use(adminDashboardRouter({ adminToken: config.adminToken, store: () => (engine ? store : undefined), recorder: () => recorder, dataDir: config.dataDir }))
       .use(adminRepliesRouter({ adminToken: config.adminToken, repliesFile: config.repliesFile, dataDir: config.dataDir, logger })),
+    uploads: adminImportsRouter({ adminToken: config.adminToken, jobs: () => (engine ? imports : undefined) }),
     engine: () => engine,
     isReady: () => engine !== undefined,
     identity: () => identity,
@@ -133,6 +141,8 @@ export async function startService(config: Config = loadConfig(), logger: Logger
       throw new Error(`${where} could not be opened: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     });
     step();
+    // Read before loading: an import landing while the service loads is then caught as a change.
+    const markers = await readMarkers(store);
     identity = await Identity.create({ keys: config.identity ?? {}, blobs: store.blobs });
     logIdentity(identity, config, logger);
     bus = redis ? redisShopperBus(redis, logger, config.databaseSchema) : new LocalBus();
@@ -170,6 +180,32 @@ export async function startService(config: Config = loadConfig(), logger: Logger
       actions: actionsFromConfig(config.actions),
       knowledge,
     });
+    live = startLiveUpdates({
+      store,
+      logger,
+      redis,
+      schema: config.databaseSchema,
+      baseline: markers,
+      intervalMs: config.liveUpdateMs,
+      rebuild: {
+        catalogue: async () => {
+          await loaded.recommender.reload();
+          nlu!.setLexicon(buildLexicon(await store.catalogue.allProducts(), glossaryTerms()));
+          void voice.catalogueChanged();
+        },
+        knowledge: () => knowledge.refresh(),
+      },
+    });
+    imports = new ImportJobs({
+      store,
+      logger,
+      dataDir: config.dataDir,
+      embedder: () => (loaded.recommender.embedder?.tier === "downloaded" ? loaded.recommender.embedder : undefined),
+      changed: async (kind) => {
+        await live!.changed(kind);
+        await live!.settled();
+      },
+    });
     // The dashboard's hourly counters: flushed every minute and at a clean stop, never per turn.
     recorder = new ActivityRecorder({ store: store.activity, logger }).start();
     logActions(config, logger);
@@ -200,6 +236,7 @@ export async function startService(config: Config = loadConfig(), logger: Logger
       languageModel = undefined;
       stopRetention?.();
       stopRetraining?.();
+      await live?.stop();
       await engine?.flush?.();
       await recorder?.stop().catch((err: unknown) => logger.warn({ err }, "activity counters could not be written at shutdown"));
       await bus?.close();

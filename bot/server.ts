@@ -71,6 +71,8 @@ export interface ServerDeps {
   publicUrl?: string;
   /** The admin API and experiment events (bot/http/admin.ts adminRouter), mounted after the JSON body parser. */
   admin?: express.Router;
+  /** Routes that read their own (bigger) bodies, after authenticating: mounted before the JSON body parser (bot/http/admin-imports.ts). */
+  uploads?: express.Router;
   /** The voice models (loaded on first use): enables the `/voice` namespace, the telephone media stream and its TwiML. */
   voice?: VoiceStackLoader;
 }
@@ -122,6 +124,7 @@ export function createServer(deps: ServerDeps): ConciergeServer {
   app.use("/api", (req, _res, next) => {
     limits.check(limits.perIp, limits.clientIp(req), "requests from your address").then(() => next(), next);
   });
+  if (deps.uploads) app.use(deps.uploads);
   // Not strict: a bare string or number parses, so the route can say what it expected instead of "Unexpected token".
   app.use(express.json({ limit: deps.bodyLimit ?? DEFAULT_BODY_LIMIT, type: ["application/json", "application/*+json"], strict: false }));
   app.use(eventRoutes({ ...deps, eventsKey: config.eventsKey }));

@@ -257,6 +257,11 @@ const envSchema = z.object({
     "messages understood with less confidence than this (and every out-of-scope one) are kept, redacted, in `CONCIERGE_DATA_DIR/nlu-review.jsonl` for `concierge nlu review`; `0` keeps none",
     z.coerce.number().min(0).max(1).default(0.6),
   ),
+  CONCIERGE_LIVE_POLL_MS: setting(
+    "Storage",
+    "how often (ms) a running service asks the store whether an import (the CLI, the admin API, another replica) changed the catalogue or the knowledge base; with `REDIS_URL` a notice also arrives at once",
+    z.coerce.number().int().min(200).max(600_000).default(3_000),
+  ),
 
   CONCIERGE_LLM_MODEL: setting(
     "Language model",
@@ -462,6 +467,8 @@ export interface Config {
   shutdownDrainMs?: number;
   /** CONCIERGE_NLU_REVIEW_BELOW: messages understood with less confidence (and out-of-scope ones) are kept for review; 0 keeps none. */
   nluReviewBelow?: number;
+  /** CONCIERGE_LIVE_POLL_MS: how often the store is asked whether an import (CLI, another replica) changed the catalogue or the knowledge base. */
+  liveUpdateMs?: number;
   /** CONCIERGE_NLU_MIN_CONFIDENCE: the probability of a right answer wanted before an intent is answered (else out of scope); unset keeps the trained 0.5. */
   nluMinConfidence?: number;
   /** CONCIERGE_METRICS_PORT, CONCIERGE_METRICS_TOKEN. */
@@ -544,6 +551,7 @@ function fromEnv(e: Env): LoadedConfig {
     eventsKey: e.CONCIERGE_EVENTS_KEY,
     shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
     nluReviewBelow: e.CONCIERGE_NLU_REVIEW_BELOW,
+    liveUpdateMs: e.CONCIERGE_LIVE_POLL_MS,
     nluMinConfidence: e.CONCIERGE_NLU_MIN_CONFIDENCE,
     idle: { voiceSeconds: e.CONCIERGE_VOICE_IDLE_SECONDS, telephoneSeconds: e.CONCIERGE_TELEPHONY_IDLE_SECONDS },
     metrics: { port: e.CONCIERGE_METRICS_PORT, token: e.CONCIERGE_METRICS_TOKEN },

@@ -1,7 +1,7 @@
 import { loadConfig } from "../core/config.ts";
 import { createProgress } from "../core/progress.ts";
 import { embedderForTool } from "../recommend/index.ts";
-import { storeFor } from "../store/index.ts";
+import { announceChange, markChanged, storeFor } from "../store/index.ts";
 import type { Store } from "../store/types.ts";
 import { KnowledgeBase } from "./base.ts";
 import { evaluateKnowledge, formatReport, readQuestions } from "./eval.ts";
@@ -41,6 +41,12 @@ async function withStore<T>(fn: (store: Store) => Promise<T>): Promise<T> {
   }
 }
 
+/** Running services re-index the knowledge base when the store's marker moves (docs/knowledge.md). */
+async function announce(store: Store): Promise<void> {
+  const config = loadConfig();
+  await announceChange(config.redisUrl, config.databaseSchema, await markChanged(store.blobs, "knowledge"));
+}
+
 /** `concierge kb import|list|remove|eval …` */
 export async function kbCommand(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
@@ -67,6 +73,7 @@ async function kbImport(paths: string[], json: boolean): Promise<number> {
     const bar = createProgress("importing documents", files.length);
     const result = await importDocuments({ store: store.knowledge, files, onProgress: () => bar.tick() });
     bar.stop();
+    if (result.added + result.updated) await announce(store);
     for (const item of result.items) if (item.status === "failed") say(`failed: ${item.path}: ${item.error}`);
     if (json) process.stdout.write(`${JSON.stringify(result)}\n`);
     else
@@ -102,6 +109,7 @@ async function kbRemove(keys: string[], json: boolean): Promise<number> {
       removed.push({ key, id: doc?.id ?? null, path: doc?.path ?? null });
       if (!doc) say(`no document with the path or id ${key} (see concierge kb list)`);
     }
+    if (removed.some((r) => r.id)) await announce(store);
     if (json) process.stdout.write(`${JSON.stringify({ removed })}\n`);
     else for (const r of removed) if (r.id) process.stdout.write(`removed ${r.path} (${r.id})\n`);
     return removed.every((r) => r.id) ? 0 : 1;

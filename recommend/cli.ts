@@ -2,7 +2,7 @@ import { stat } from "node:fs/promises";
 import path from "node:path";
 import { loadConfig } from "../core/config.ts";
 import { createProgress, type Progress } from "../core/progress.ts";
-import { storeFor } from "../store/index.ts";
+import { announceChange, markChanged, storeFor } from "../store/index.ts";
 import type { Product } from "../store/types.ts";
 import { type CatalogReadSummary, formatRowError, readCatalogFile } from "./catalog-file.ts";
 import { type DownloadedEmbedder, embedderForTool } from "./embedders/downloaded.ts";
@@ -116,6 +116,8 @@ export async function catalogImport(args: string[]): Promise<number> {
       products: await store.catalogue.countProducts(),
       seconds: Number(result.seconds.toFixed(3)),
     });
+    // Running services rebuild their indexes from the store when the marker moves (docs/shop.md).
+    await announceChange(config.redisUrl, config.databaseSchema, await markChanged(store.blobs, "catalogue"));
     const info = recommender.describe();
     const report = {
       file,

@@ -605,6 +605,30 @@ export class CatalogRecommender implements Recommender {
     return { embedded: products.length, refitted: false };
   }
 
+  /**
+   * Reads the catalogue again from the store (another process imported into it) into new indexes
+   * built aside, then puts them in force in one step: searches meanwhile use the old ones, none sees
+   * half a catalogue. The learned signals (co-occurrence, the ranking model, the tuning) stay.
+   */
+  async reload(): Promise<{ products: number; ms: number }> {
+    const started = Date.now();
+    await this.load();
+    const aside = new CatalogRecommender({ ...this.options, logger: undefined, progress: false, cooccurrence: false, model: false, useTuning: false });
+    await aside.load();
+    this.state = aside.state;
+    this.embedderRef = aside.embedderRef;
+    this.hashes = aside.hashes;
+    this.drift = aside.drift;
+    this.indexSource = aside.indexSource;
+    this.lexicalSource = aside.lexicalSource;
+    this.arrivals = aside.arrivals;
+    this.arrivalVersion++;
+    this.priorOrder = undefined;
+    this.lowerIds = undefined;
+    this.vectorsVersion++;
+    return { products: this.state.catalog.size, ms: Date.now() - started };
+  }
+
   /** Removes products from the store and every index. */
   async removeProducts(ids: string[]): Promise<number> {
     await this.load();

@@ -8,6 +8,7 @@ import { SqlStore } from "./sql-store.ts";
 import type { Store } from "./types.ts";
 
 export type { Row, SqlAdapter, SqlRunner } from "./adapter.ts";
+export { announceChange, type ChangeKind, type ChangeNotice, changeChannel, isChangeNotice, markChanged, readMarker } from "./changes.ts";
 export { MIGRATIONS, SCHEMA_VERSION } from "./migrations.ts";
 export { PgAdapter } from "./pg-adapter.ts";
 export { PgliteAdapter } from "./pglite-adapter.ts";

@@ -1,6 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import { PGlite, types } from "@electric-sql/pglite";
 import { quoteIdent, type Row, type SqlAdapter, type SqlRunner } from "./adapter.ts";
+import { lockStoreDir } from "./pglite-lock.ts";
 
 /**
  * PGlite's stock bytea codec goes through hex one byte at a time (seconds for a catalogue's vectors).
@@ -14,6 +15,7 @@ const byteaParsers = { [types.BYTEA]: (text: string) => Buffer.from(text.slice(2
 export class PgliteAdapter implements SqlAdapter {
   readonly description: string;
   private db: PGlite | null = null;
+  private unlock: (() => void) | null = null;
 
   constructor(
     private readonly dir: string,
@@ -25,7 +27,14 @@ export class PgliteAdapter implements SqlAdapter {
   async open(): Promise<void> {
     if (this.db) return;
     await mkdir(this.dir, { recursive: true });
-    const db = await PGlite.create({ dataDir: this.dir, serializers: byteaSerializers, parsers: byteaParsers });
+    this.unlock ??= lockStoreDir(this.dir);
+    let db: PGlite;
+    try {
+      db = await PGlite.create({ dataDir: this.dir, serializers: byteaSerializers, parsers: byteaParsers });
+    } catch (err) {
+      this.releaseLock();
+      throw err;
+    }
     // Session-wide, so every later statement (and the migration that creates the schema) resolves there.
     if (this.schema !== "public") await db.exec(`SET search_path TO ${quoteIdent(this.schema)}`);
     this.db = db;
@@ -58,6 +67,15 @@ export class PgliteAdapter implements SqlAdapter {
   async close(): Promise<void> {
     const db = this.db;
     this.db = null;
-    if (db && !db.closed) await db.close();
+    try {
+      if (db && !db.closed) await db.close();
+    } finally {
+      this.releaseLock();
+    }
+  }
+
+  private releaseLock(): void {
+    this.unlock?.();
+    this.unlock = null;
   }
 }

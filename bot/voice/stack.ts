@@ -85,6 +85,28 @@ export class VoiceStackLoader {
     return { settings: this.settings, vad, stt, tts };
   }
 
+  /**
+   * After a catalogue change: a loaded built-in recogniser gets a domain language model built from
+   * the catalogue as the store now holds it, in the background; the model in use serves until the
+   * new one replaces it. A stack not loaded yet reads the new catalogue when it loads. Returns when
+   * the rebuild is over (callers need not wait).
+   */
+  async catalogueChanged(): Promise<void> {
+    const loading = this.loading;
+    if (!loading || this.closed) return;
+    const { logger } = this.deps;
+    try {
+      const stack = await loading;
+      if (stack.stt.whisper || this.closed) return;
+      const started = Date.now();
+      const products = (await this.deps.products()).map(catalogueText);
+      const model = await stack.stt.updateDomain({ utterances: loadShippedIntents(["en"]).map((u) => u.text), products });
+      logger.info({ words: model.words, sentences: model.sentences, ms: Date.now() - started }, "voice: domain language model rebuilt after a catalogue change");
+    } catch (err) {
+      logger.error({ err }, "voice: rebuilding the domain language model failed; the one in use stays");
+    }
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     const loading = this.loading;

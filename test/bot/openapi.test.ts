@@ -3,6 +3,7 @@ import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminRouter } from "../../bot/http/admin.ts";
 import { adminDashboardRouter } from "../../bot/http/admin-dashboard.ts";
+import { adminImportsRouter } from "../../bot/http/admin-imports.ts";
 import { adminRepliesRouter } from "../../bot/http/admin-replies.ts";
 import { VoiceStackLoader } from "../../bot/voice/stack.ts";
 import { createLogger } from "../../core/logger.ts";
@@ -69,7 +70,8 @@ async function startFull(extra?: express.Router): Promise<Harness> {
   admin.use(adminRepliesRouter({ adminToken: TOKEN, dataDir: "/nonexistent", logger: createLogger("silent") }));
   if (extra) admin.use(extra);
   const voice = new VoiceStackLoader({ config, logger: createLogger("silent"), products: async () => [] });
-  return startHarness({ env, identity: () => identity, admin, voice });
+  const uploads = adminImportsRouter({ adminToken: TOKEN, jobs: () => undefined });
+  return startHarness({ env, identity: () => identity, admin, voice, uploads });
 }
 
 describe("/openapi.json", () => {
@@ -111,6 +113,9 @@ describe("/openapi.json", () => {
       "GET /api/admin/sentiment",
       "GET /api/admin/replies",
       "PUT /api/admin/replies",
+      "POST /api/admin/catalog/import",
+      "POST /api/admin/kb/import",
+      "GET /api/admin/imports/{jobId}",
       "GET /api/admin/activity",
       "GET /api/admin/unanswered",
       "POST /api/experiments/{id}/events",
