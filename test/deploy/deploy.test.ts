@@ -110,4 +110,13 @@ describe("docker-compose and the image", () => {
     const ignored = read(".dockerignore").split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
     for (const folder of ["node_modules", "test", "bench", "data", ".git"]) expect(ignored).toContain(folder);
   });
+
+  it("the CUDA image takes Node 22 and the CUDA 12 runtime, and runs as a user of its own", () => {
+    const cuda = read("Dockerfile.cuda");
+    const froms = cuda.match(/^FROM\s+\S+/gm) ?? [];
+    expect(froms.filter((f) => f.startsWith("FROM node:")).every((f) => f.startsWith("FROM node:22-"))).toBe(true);
+    expect(froms.at(-1)).toMatch(/^FROM nvidia\/cuda:12\./);
+    expect(cuda).toMatch(/^USER (?!root)\w+/m);
+    expect(cuda).toContain("npm ci --omit=dev");
+  });
 });
