@@ -55,3 +55,17 @@ export interface FlowContext {
 }
 
 export type Flow = (ctx: FlowContext) => Promise<FlowReply>;
+
+const turnMemo = new WeakMap<FlowContext, Map<string, Promise<unknown>>>();
+
+/**
+ * A lookup computed once per turn: routing a message may ask the same question of the catalogue or
+ * the documents at several steps (route, then the intent's flow), and each asking is a search.
+ */
+export function oncePerTurn<T>(ctx: FlowContext, key: string, compute: () => Promise<T>): Promise<T> {
+  let memo = turnMemo.get(ctx);
+  if (!memo) turnMemo.set(ctx, (memo = new Map()));
+  let value = memo.get(key) as Promise<T> | undefined;
+  if (!value) memo.set(key, (value = compute()));
+  return value;
+}

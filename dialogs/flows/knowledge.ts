@@ -1,5 +1,5 @@
 import type { KbLookup } from "../../knowledge/index.ts";
-import type { Flow, FlowContext, FlowReply } from "../flow.ts";
+import { type Flow, type FlowContext, type FlowReply, oncePerTurn } from "../flow.ts";
 import { say, suggest } from "../templates.ts";
 
 /**
@@ -32,12 +32,15 @@ const TOPICS: Record<string, string> = {
 export async function lookUp(ctx: FlowContext, options: { intentBacked?: boolean } = {}): Promise<KbLookup | undefined> {
   const kb = ctx.deps.knowledge();
   if (!kb) return undefined;
-  if (!options.intentBacked) return kb.ask(ctx.turn.text, ctx.locale);
+  const { text } = ctx.turn;
+  const ask = (minConfidence?: number, hint?: string) =>
+    oncePerTurn(ctx, `kb\n${ctx.locale}\n${minConfidence}\n${hint}\n${text}`, () => kb.ask(text, ctx.locale, minConfidence === undefined ? undefined : { minConfidence, ...(hint && { hint }) }));
+  if (!options.intentBacked) return ask();
   const minConfidence = kb.minConfidence * INTENT_BACKED_SHARE;
-  const own = await kb.ask(ctx.turn.text, ctx.locale, { minConfidence });
+  const own = await ask(minConfidence);
   // The topic's words rank passages by how much they talk about it, not by what was asked: only when the question's own words find nothing.
   const topic = TOPICS[ctx.nlu.intent];
-  return own.answerable || !topic ? own : kb.ask(ctx.turn.text, ctx.locale, { minConfidence, hint: topic });
+  return own.answerable || !topic ? own : ask(minConfidence, topic);
 }
 
 export function knowledgeReply(lookup: KbLookup, ctx: FlowContext, answeredAs?: string): FlowReply {

@@ -4,7 +4,7 @@ import { analyzeQuery, tokenize } from "../../recommend/index.ts";
 import type { Filters, Ranked } from "../../recommend/types.ts";
 import type { Product } from "../../store/types.ts";
 import { type Audience, audienceWords, productAudiences, suits } from "../audience.ts";
-import type { FlowContext, FlowReply } from "../flow.ts";
+import { type FlowContext, type FlowReply, oncePerTurn } from "../flow.ts";
 import { formatRange, toCard } from "../format.ts";
 import { magnitudeOf } from "../magnitude.ts";
 import { categoryName, localiseCategories } from "../names.ts";
@@ -119,8 +119,10 @@ export function coverage(text: string, products: Product[]): number {
  */
 export async function catalogueCoverage(ctx: FlowContext, text: string): Promise<number> {
   if (!analyzeQuery(text).length) return 1;
-  const hits = await ctx.deps.recommender.search({ text, limit: 30, locale: ctx.locale });
-  return coverage(text, hits.map((r) => r.product));
+  return oncePerTurn(ctx, `coverage\n${ctx.locale}\n${text}`, async () => {
+    const hits = await ctx.deps.recommender.search({ text, limit: 30, locale: ctx.locale });
+    return coverage(text, hits.map((r) => r.product));
+  });
 }
 
 const AUDIENCE_WORDS = /\b(?:men|mens|men's|women|womens|women's|kids|kid's|kids'|children|boys|girls|ladies|male|female|unisex)\b|男士|男款|男式|男性|男生|女士|女款|女式|女性|女生|儿童|童款|中性款?/gi;
