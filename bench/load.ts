@@ -17,17 +17,14 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { cpus, loadavg, tmpdir } from "node:os";
 import path from "node:path";
-import { percentile } from "../voice/eval/manifest.ts";
 import { type ServiceProcess, startService } from "../test/e2e/process.ts";
 import { dropTestSchema, localServiceEnv, testSchemaName } from "../test/services.ts";
+import { percentile } from "../voice/eval/manifest.ts";
+import { arg } from "./args.ts";
 import type { LoadResult } from "./load/clients.ts";
 import { runClientProcess } from "./load/fork.ts";
 import { mib, type ServiceSample, sampleService } from "./load/probe.ts";
 
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1]! : fallback;
-};
 const clientCount = Number(arg("clients", "2000"));
 const replicaCount = Number(arg("replicas", "1"));
 const turnsPerClient = Number(arg("turns", "3"));

@@ -17,13 +17,10 @@ import { localServiceEnv } from "../test/services.ts";
 import { fliteSpeech } from "../test/voice/helpers.ts";
 import { connectVoice } from "../test/voice/voice-client.ts";
 import { int16ToBytes } from "../voice/audio.ts";
+import { arg } from "./args.ts";
 import { runClientProcess } from "./load/fork.ts";
 import { mib, type ServiceSample, sampleService } from "./load/probe.ts";
 
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1]! : fallback;
-};
 const minutes = Number(arg("minutes", "60"));
 const textClients = Number(arg("text-clients", "50"));
 const thinkMs = Number(arg("think-ms", "5000"));

@@ -17,14 +17,11 @@ import path from "node:path";
 import { startService } from "../bot/main.ts";
 import { loadConfig } from "../core/config.ts";
 import { createLogger } from "../core/logger.ts";
-import type { ClientPlan, ClientResult } from "./turns/clients.ts";
 import { localServiceEnv } from "../test/services.ts";
+import { arg } from "./args.ts";
+import type { ClientPlan, ClientResult } from "./turns/clients.ts";
 
 process.env.CONCIERGE_QUIET ??= "1";
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1]! : fallback;
-};
 const turns = Number(arg("turns", "1000"));
 const clientCount = Number(arg("clients", "50"));
 const thinkMs = Number(arg("think-ms", "3000"));

@@ -31,20 +31,17 @@ import { startService } from "../bot/main.ts";
 import { type VoiceStack, VoiceStackLoader } from "../bot/voice/stack.ts";
 import { loadConfig } from "../core/config.ts";
 import { createLogger } from "../core/logger.ts";
-import { readCatalogueText } from "../voice/stt/domain.ts";
 import { DEMO_CATALOG_PATH } from "../recommend/index.ts";
 import { fliteSpeech, whiteNoise } from "../test/voice/helpers.ts";
 import { connectVoice } from "../test/voice/voice-client.ts";
 import { concatPcm, echoMatch, int16ToBytes, percentile, type SegmenterOptions, type SpeechToText, silence, transcriptEchoes, VoiceSession } from "../voice/index.ts";
+import { readCatalogueText } from "../voice/stt/domain.ts";
+import { arg } from "./args.ts";
 
 process.env.CONCIERGE_QUIET ??= "1";
 // The models this workplace provides (Silero VAD among them), as the tests use them.
 const sharedModels = path.resolve(import.meta.dirname, "../../shared/models");
 if (!process.env.CONCIERGE_MODELS_DIR && existsSync(sharedModels)) process.env.CONCIERGE_MODELS_DIR = sharedModels;
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1]! : fallback;
-};
 const turns = Number(arg("turns", "12"));
 const llmModel = arg("llm-model", process.env.CONCIERGE_LLM_MODEL ?? "none");
 const soakMinutes = Number(arg("soak-minutes", "30"));

@@ -22,13 +22,10 @@ import { WhisperSpeechToText } from "../voice/stt/whisper.ts";
 import { LocaleTextToSpeech, synthesizeStream } from "../voice/tts/index.ts";
 import type { Pcm, SpeechToText } from "../voice/types.ts";
 import { EnergyVad, loadVad } from "../voice/vad/index.ts";
+import { arg } from "./args.ts";
 import { evalSet } from "./voice-data.ts";
 
 process.env.CONCIERGE_QUIET ??= "1";
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : fallback;
-};
 const line = (label: string, value: string) => console.log(`${label.padEnd(52)} ${value}`);
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const fmt = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(0));
