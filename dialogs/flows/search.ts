@@ -35,6 +35,11 @@ export interface SearchSpec {
   /** Only products bigger (or smaller) than this, on its dimension. */
   size?: { than: ReturnType<typeof magnitudeOf> & {}; bigger: boolean };
   need?: boolean;
+  /**
+   * Share of the words a result must have: a refinement keeps to what the list it refines matched
+   * (cheaper "running shoes" are not slippers, which share only the category word).
+   */
+  atLeast?: number;
 }
 
 // Below this share of the query's words found in any product, the shop does not carry the thing named.
@@ -191,8 +196,8 @@ export async function runSearch(ctx: FlowContext, spec: SearchSpec): Promise<Flo
     const kept = found.filter(keep);
     if (!asked) return { kept, best: 1 };
     const best = coverage(asked, kept.map((r) => r.product));
-    if (best < CARRIED_COVERAGE) return { kept: [], best };
-    const floor = Math.max(CARRIED_COVERAGE, best - 0.34);
+    if (best < CARRIED_COVERAGE || best < (spec.atLeast ?? 0)) return { kept: [], best };
+    const floor = Math.max(CARRIED_COVERAGE, best - 0.34, spec.atLeast ?? 0);
     return { kept: kept.filter((r) => productCoverage(asked, r.product) >= floor), best };
   };
   let unfiltered = results.filter(keep);
@@ -313,17 +318,20 @@ function quoteTerms(text: string, locale: Locale): string {
 /** "cheaper ones", "in red", "bigger", "for men", 更便宜的: the last search again, with the new constraint. */
 export async function refineSearch(ctx: FlowContext, last: SearchMemory, r: Refinement): Promise<FlowReply> {
   const filters = refinedFilters(last.filters, r);
+  const shown = await shownProducts(ctx);
   // "1000元以下" is in the shopper's own money, as in a fresh search.
   if (r.price && ctx.filters.currency) filters.currency = ctx.filters.currency;
   // The list being refined was of one or two kinds of product: the refinement stays with them.
   if (!filters.categories?.length) {
-    const kinds = [...new Set((await shownProducts(ctx)).map((p) => p.category).filter((c): c is string => !!c))];
+    const kinds = [...new Set(shown.map((p) => p.category).filter((c): c is string => !!c))];
     if (kinds.length && kinds.length <= 2) filters.categories = kinds;
   }
   const audience = r.audience ?? last.audience;
-  const base: SearchSpec = { text: last.text, filters, ...(audience && { audience }), fresh: false };
+  // "cheaper", "bigger": more of the same thing, as closely matched as the list was. A new colour or
+  // audience may find none of that thing; the search's fallbacks then say so and offer the nearest.
+  const matchedBefore = r.direction && last.text && shown.length ? coverage(audience ? withoutAudienceWords(last.text) : last.text, shown) : 0;
+  const base: SearchSpec = { text: last.text, filters, ...(audience && { audience }), fresh: false, atLeast: matchedBefore };
   if (r.direction === "cheaper" || r.direction === "pricier") {
-    const shown = await shownProducts(ctx);
     const priced = byMainCurrency(shown);
     const cheaper = r.direction === "cheaper";
     const adj = ctx.locale === "zh" ? (cheaper ? "更便宜的" : "更高端的") : cheaper ? "cheaper" : "pricier";
@@ -352,7 +360,7 @@ export async function refineSearch(ctx: FlowContext, last: SearchMemory, r: Refi
     const adj = ctx.locale === "zh" ? (bigger ? "更大的" : "更小的") : bigger ? "bigger" : "smaller";
     // Bigger than what: the size the shopper named, else the product in focus, else the first shown.
     const focus = ctx.state.focus ? await ctx.deps.recommender.getProduct(ctx.state.focus) : null;
-    const first = (await shownProducts(ctx))[0];
+    const first = shown[0];
     const than = magnitudeOf(last.text) ?? (focus ? magnitudeOf(focus.title) : undefined) ?? (first ? magnitudeOf(first.title) : undefined);
     if (than) {
       // "2-person tent" → "tent": the size named before is what changes.

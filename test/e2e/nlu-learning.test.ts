@@ -76,7 +76,8 @@ describe("learning from the shop's own labelled lines", () => {
     // While it trains, the service answers as before, at once.
     const during = await client.send("what is your return policy");
     expect(during.reply.text.length).toBeGreaterThan(0);
-    const updated = await service.waitForLog((l) => l.msg === "intent classifier updated with the shop's own lines", 180_000, from);
+    // Retraining on all shipped lines takes ~1 CPU-minute quiet; a loaded 2-core machine took over 3.
+    const updated = await service.waitForLog((l) => l.msg === "intent classifier updated with the shop's own lines", 420_000, from);
     // Trained here, or found in the store or CONCIERGE_CACHE_DIR when these very lines were learnt before.
     expect(updated).toMatchObject({ shopLines: taught.length });
     expect(service.logs.slice(from).some((l) => l.msg.includes("shipping") && l.level >= 50)).toBe(false);
@@ -88,5 +89,5 @@ describe("learning from the shop's own labelled lines", () => {
     const after = (await review()).groups.flatMap((g: { examples: string[] }) => g.examples);
     expect(after.filter((text: string) => taught.includes(text))).toEqual([]);
     expect(after).toContain(heldOut);
-  }, 300_000);
+  }, 480_000);
 });
