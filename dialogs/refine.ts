@@ -1,6 +1,7 @@
 import type { Understanding } from "../intents/types.ts";
 import type { Filters } from "../recommend/types.ts";
 import { type Audience, shopperAudience } from "./audience.ts";
+import { readNeed } from "./needs.ts";
 import { queryTerms } from "./query.ts";
 import { explicitIndexes, superlativePick } from "./references.ts";
 import type { SearchMemory } from "./state.ts";
@@ -60,6 +61,9 @@ export function readRefinement(text: string, nlu: Understanding, last: SearchMem
   if (OTHER_BUSINESS.has(nlu.intent)) return undefined;
   if (SOFT.has(nlu.intent) && nlu.sentiment.label === "negative") return undefined;
   if (nlu.intent === "compare" && REAL_COMPARE.test(text)) return undefined;
+  // "a gift for my dad who likes fishing" after laptops is a new need, not laptops for men; only the
+  // person ("a gift for my dad") may still narrow the list.
+  if (readNeed(text)?.terms) return undefined;
   // "is the second one cheaper?", "the cheapest one": about a product of the list, not a new search.
   if (explicitIndexes(text, shown).length) return undefined;
   if (superlativePick(text) || /\b(?:biggest|largest|smallest)\s+(?:one|of (?:them|these|those))\b|最(?:大|小)的(?:那|这|一)/i.test(text)) return undefined;

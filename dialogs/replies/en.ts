@@ -19,6 +19,7 @@ export const en = {
   notCarried: "Sorry, we don't carry {what}.",
   notCarriedAlternatives: "Sorry, we don't carry {what}. Here are some related products you might like instead.",
   needResults: "Here are {count} ideas for {whomOrSomeone}{whoLikesWhat}{inFilters}.",
+  needResultsOne: "Here is 1 idea for {whomOrSomeone}{whoLikesWhat}{inFilters}.",
   needPopular: "Here are some popular ideas for {whomOrAGift}{inFilters}.",
   sorryFirst: "I'm sorry to hear you're unhappy, and I'd like to put it right.",
   searchNone: "I couldn't find anything{forWhat}{inFilters}. Try a wider price range or another word?",

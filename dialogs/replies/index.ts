@@ -23,8 +23,12 @@ export function currentOverrides(): ReplyOverrides {
   return structuredClone(active);
 }
 
-// English has a sentence for exactly one match; the call site passes the count either way.
-const variant = (key: ReplyKey, vars: Vars): ReplyKey => (key === "searchResults" && Number(vars.count) === 1 ? "searchResultsOne" : key);
+// English has a sentence for exactly one ("Here is 1 match"): a key's `…One` sibling, chosen here so
+// the call site passes the count either way.
+const variant = (key: ReplyKey, vars: Vars): ReplyKey => {
+  const one = `${key}One`;
+  return Number(vars.count) === 1 && one in DEFAULTS.en ? (one as ReplyKey) : key;
+};
 
 export function say(locale: Locale, key: ReplyKey, vars: Vars = {}): string {
   const k = variant(key, vars);

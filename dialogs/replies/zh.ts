@@ -17,6 +17,7 @@ export const zh: Record<keyof typeof en, string> = {
   notCarried: "抱歉，我们没有{what}。",
   notCarriedAlternatives: "抱歉，我们没有{what}。你可以看看这些相关商品。",
   needResults: "为{whoLikesWhat}{whomOrSomeone}挑了 {count} 件商品{inFilters}。",
+  needResultsOne: "为{whoLikesWhat}{whomOrSomeone}挑了 {count} 件商品{inFilters}。",
   needPopular: "这些是适合{whomOrAGift}的热门商品{inFilters}。",
   sorryFirst: "非常抱歉让你不满意，我们会尽力解决。",
   searchNone: "没有找到{whatRelated}商品{inFilters}。换个价格范围或关键词试试？",
