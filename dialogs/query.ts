@@ -39,9 +39,17 @@ const ZH_REQUEST = new Set(
 
 const HAN = /\p{Script=Han}/u;
 
+const NUMBER_WORDS: Record<string, string> = { one: "1", two: "2", three: "3", four: "4", five: "5", six: "6", seven: "7", eight: "8", ten: "10" };
+
+/** "a tent for 4 people" says its size as catalogues write it ("4-Person"): a size, not a word "people". */
+function headcount(text: string): string {
+  // "for 4" would otherwise read as a price.
+  return text.replace(/(?:\bfor\s+)?\b(\d+|one|two|three|four|five|six|seven|eight|ten)[\s-]*(?:people|persons?|ppl)\b/gi, (_, n: string) => `${NUMBER_WORDS[n.toLowerCase()] ?? n}-person`);
+}
+
 /** The message's content words as a search query; empty when it says nothing about a product. */
 export function queryTerms(text: string, extraDrop: ReadonlySet<string> = new Set()): string {
-  const cleaned = stripPriceWords(text.normalize("NFKC"));
+  const cleaned = stripPriceWords(headcount(text.normalize("NFKC")));
   const out: string[] = [];
   for (const m of cleaned.matchAll(/(\p{Script=Han}+)|([\p{L}\p{N}]+(?:['’\-.][\p{L}\p{N}]+)*)/gu)) {
     if (m[1]) {

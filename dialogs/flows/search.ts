@@ -79,8 +79,12 @@ function termsOf(p: Product): Set<string> {
   return terms;
 }
 
-/** Share of the query's words a product has (each word by any of its forms or translations). */
-export function productCoverage(text: string, p: Product): number {
+/**
+ * Share of the query's words a product has (each word by any of its forms or translations). Without
+ * the compound's head word ("knives" of "kitchen knives") a product counts half: a coffee maker has
+ * "kitchen", yet it is not what was asked for.
+ */
+export function productCoverage(text: string, p: Product, head?: string): number {
   const groups = wordGroups(text);
   if (!groups.length) return 1;
   const terms = termsOf(p);
@@ -91,7 +95,22 @@ export function productCoverage(text: string, p: Product): number {
     // A glossary gloss of three or more words lists synonyms ("sneaker sport shoe"): most of them will do.
     return alt.length > 0 && (found === alt.length || (alt.length >= 3 && found >= alt.length - 1));
   };
-  return groups.filter((g) => (g.cjk && g.text.length > 1 && raw.includes(g.text)) || g.alternatives.some(has)).length / groups.length;
+  const covers = (g: (typeof groups)[number]) => (g.cjk && g.text.length > 1 && raw.includes(g.text)) || g.alternatives.some(has);
+  const share = groups.filter(covers).length / groups.length;
+  const headGroup = head ? groups.find((g) => g.text === head) : undefined;
+  return headGroup && !covers(headGroup) ? share / 2 : share;
+}
+
+/**
+ * The head of an English compound the shopper wrote: the last query word when it directly follows
+ * the one before it in the message ("kitchen knives", "trail running shoes"). Not when words came
+ * between ("shoes for running", "tent for 4 people"): which of those names the thing is not known.
+ */
+export function compoundHead(asked: string, message: string): string | undefined {
+  const latin = wordGroups(asked).filter((g) => !g.cjk);
+  if (latin.length < 2) return undefined;
+  const [before, last] = latin.slice(-2).map((g) => g.text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  return new RegExp(`(?:^|[^\\p{L}\\p{N}])${before}\\s+${last}(?![\\p{L}\\p{N}])`, "iu").test(message) ? latin.at(-1)!.text : undefined;
 }
 
 function rawOf(p: Product): string {
@@ -109,10 +128,10 @@ function wordGroups(text: string): ReturnType<typeof analyzeQuery> {
 }
 
 /** Share of the query's words found in the best-matching product. */
-export function coverage(text: string, products: Product[]): number {
+export function coverage(text: string, products: Product[], head?: string): number {
   let best = 0;
   for (const p of products) {
-    best = Math.max(best, productCoverage(text, p));
+    best = Math.max(best, productCoverage(text, p, head));
     if (best === 1) break;
   }
   return products.length ? best : wordGroups(text).length ? 0 : 1;
@@ -122,11 +141,11 @@ export function coverage(text: string, products: Product[]): number {
  * How much of what the message names the catalogue has at all, whatever the filters: the evidence
  * that the shop carries it (lexical, over the search's own hits, which include its semantic ones).
  */
-export async function catalogueCoverage(ctx: FlowContext, text: string): Promise<number> {
+export async function catalogueCoverage(ctx: FlowContext, text: string, head?: string): Promise<number> {
   if (!analyzeQuery(text).length) return 1;
-  return oncePerTurn(ctx, `coverage\n${ctx.locale}\n${text}`, async () => {
+  return oncePerTurn(ctx, `coverage\n${ctx.locale}\n${text}\n${head ?? ""}`, async () => {
     const hits = await ctx.deps.recommender.search({ text, limit: 30, locale: ctx.locale });
-    return coverage(text, hits.map((r) => r.product));
+    return coverage(text, hits.map((r) => r.product), head);
   });
 }
 
@@ -192,13 +211,14 @@ export async function runSearch(ctx: FlowContext, spec: SearchSpec): Promise<Flo
   // Only the products that have (nearly) all of what was asked: "red lipstick" is not a red racket.
   // Whom it is for is checked by the audience filter, not counted as a word to match.
   const asked = spec.audience ? withoutAudienceWords(spec.text) : spec.text;
+  const head = spec.fresh ? compoundHead(asked, ctx.turn.text) : undefined;
   const relevant = (found: Ranked[]): { kept: Ranked[]; best: number } => {
     const kept = found.filter(keep);
     if (!asked) return { kept, best: 1 };
-    const best = coverage(asked, kept.map((r) => r.product));
+    const best = coverage(asked, kept.map((r) => r.product), head);
     if (best < CARRIED_COVERAGE || best < (spec.atLeast ?? 0)) return { kept: [], best };
     const floor = Math.max(CARRIED_COVERAGE, best - 0.34, spec.atLeast ?? 0);
-    return { kept: kept.filter((r) => productCoverage(asked, r.product) >= floor), best };
+    return { kept: kept.filter((r) => productCoverage(asked, r.product, head) >= floor), best };
   };
   let unfiltered = results.filter(keep);
   let { kept, best } = relevant(results);
@@ -226,7 +246,7 @@ export async function runSearch(ctx: FlowContext, spec: SearchSpec): Promise<Flo
     spec.fresh &&
     !spec.need &&
     !!asked &&
-    ((best < CARRIED_COVERAGE && (await catalogueCoverage(ctx, asked)) < CARRIED_COVERAGE) || (await unknownName(ctx, asked)));
+    ((best < CARRIED_COVERAGE && (await catalogueCoverage(ctx, asked, head)) < CARRIED_COVERAGE) || (await unknownName(ctx, asked)));
   if (absent) {
     const named = quoteTerms(spec.text, locale);
     const alternatives = alternativesFor(ctx, spec, unfiltered);

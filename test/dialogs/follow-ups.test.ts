@@ -26,6 +26,8 @@ describe("query terms", () => {
     ["有没有卖悬浮滑板", "悬浮滑板"],
     ["帮我找找头灯", "头灯"],
     ["步维的鞋", "步维 鞋"],
+    ["I want to buy a tent for 4 people", "tent 4-person"],
+    ["a tent for two persons under 300", "tent 2-person"],
   ])("%s → %j", (text, terms) => {
     expect(queryTerms(text)).toBe(terms);
   });
