@@ -64,8 +64,14 @@ const turnMemo = new WeakMap<FlowContext, Map<string, Promise<unknown>>>();
  */
 export function oncePerTurn<T>(ctx: FlowContext, key: string, compute: () => Promise<T>): Promise<T> {
   let memo = turnMemo.get(ctx);
-  if (!memo) turnMemo.set(ctx, (memo = new Map()));
+  if (!memo) {
+    memo = new Map();
+    turnMemo.set(ctx, memo);
+  }
   let value = memo.get(key) as Promise<T> | undefined;
-  if (!value) memo.set(key, (value = compute()));
+  if (!value) {
+    value = compute();
+    memo.set(key, value);
+  }
   return value;
 }

@@ -87,7 +87,10 @@ export function readRefinement(text: string, nlu: Understanding, last: SearchMem
   if (audience) r.audience = audience;
   if (!r.direction && !r.price && !r.colors && !r.brands && !r.sizes && !r.audience) return undefined;
   // "do you have it in size 10?" asks about the product in focus, not for a new list.
-  if (r.sizes && !r.direction && !r.price && !r.colors && !r.brands && !r.audience && /\b(?:it|this|this one|that one)\b|它|这个|这款|这双|这件/i.test(text)) return undefined;
+  const aboutFocus = /\b(?:it|this|this one|that one)\b|它|这个|这款|这双|这件/i.test(text);
+  if (r.sizes && !r.direction && !r.price && !r.colors && !r.brands && !r.audience && aboutFocus) return undefined;
+  // "这个有大号吗", "does it come in large?": a size of that product, not a bigger one.
+  if (aboutFocus && (r.direction === "bigger" || r.direction === "smaller") && /[大中小]号|\b(?:in|come in|comes in)\s+(?:a\s+)?(?:large|small|medium)\b/i.test(text)) return undefined;
 
   // A category other than the last search's is a new search ("red dresses" after "running shoes").
   const lastCategories = new Set(last.filters.categories ?? []);

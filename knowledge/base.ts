@@ -72,7 +72,9 @@ export class KnowledgeBase {
 
   /**
    * The best passages for a question: those in the shopper's language first, all documents when
-   * that finds nothing trustworthy (an English-only shop still answers a Chinese question it can).
+   * that finds nothing trustworthy and the shop has none in that language (an English-only shop
+   * still answers a Chinese question it can; a shop with Chinese documents never answers a Chinese
+   * question from an English one).
    */
   async ask(question: string, locale: Locale, options: Pick<KbSearchOptions, "mode" | "hint"> & { minConfidence?: number } = {}): Promise<KbLookup> {
     if (!this.index) await this.refresh();
@@ -80,7 +82,7 @@ export class KnowledgeBase {
     const bar = options.minConfidence ?? this.minConfidence;
     const search = { mode: options.mode, hint: options.hint };
     let result = await index.search(question, { ...search, locale });
-    if (result.confidence < bar) {
+    if (result.confidence < bar && !index.hasLocale(locale)) {
       const any = await index.search(question, search);
       if (any.confidence > result.confidence) result = any;
     }

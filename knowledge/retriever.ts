@@ -171,6 +171,12 @@ export class KnowledgeIndex {
     return { hits, confidence: hits[0] ? confidenceOf(hits[0], hybrid) : 0 };
   }
 
+  /** Whether any document is written in this language. */
+  hasLocale(locale: string): boolean {
+    for (const d of this.documents.values()) if (d.locale === locale) return true;
+    return false;
+  }
+
   private localeOf(slot: number): string | undefined {
     return this.documents.get(this.passages[slot]!.documentId)?.locale;
   }
