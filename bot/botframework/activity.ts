@@ -13,8 +13,8 @@ const account = z.looseObject({ id: str("the account's id").min(1, "must not be 
 /**
  * botbuilder posted replies with the conversation id in an HTTP header (x-ms-conversation-id),
  * where Node refuses control characters and anything past Latin-1, so such ids were refused here.
- * The Agents SDK no longer sends that header; the rule stays so that what this endpoint accepts
- * did not change with the SDK (channels' ids are ASCII).
+ * The Agents SDK sends no such header (the id goes, encoded, in the connector's URL only); the rule
+ * stays so that what this endpoint accepts did not change with the SDK. Channels' ids are ASCII.
  */
 const HEADER_TEXT = /^[\t\x20-\x7e\x80-\xff]*$/;
 
@@ -45,7 +45,7 @@ export const activitySchema = z.looseObject({
   channelId: str("e.g. \"emulator\", \"msteams\"").min(1, "must not be empty").regex(/^[^:]/, "must not start with \":\""),
   serviceUrl: str("the channel's URL for replies")
     .refine((u) => /^https?:\/\/[^\s/]+/i.test(u) && URL.canParse(u), "expected an http(s) URL"),
-  conversation: z.looseObject({ id: str("the conversation's id").min(1, "must not be empty").regex(HEADER_TEXT, "must be text an HTTP header can carry (printable ASCII or Latin-1): replies are posted with it in one") }, { error: (i) => (i.input === undefined ? "required ({id})" : "expected an object {id}") }),
+  conversation: z.looseObject({ id: str("the conversation's id").min(1, "must not be empty").regex(HEADER_TEXT, "must be printable ASCII or Latin-1 text, as channels' ids are") }, { error: (i) => (i.input === undefined ? "required ({id})" : "expected an object {id}") }),
   from: account,
   recipient: account.optional(),
   // Some channels serialise absent fields as null; only a value of the wrong type is an error.

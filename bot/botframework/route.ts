@@ -68,9 +68,8 @@ export function botFrameworkRoute(options: BotRouteOptions): RequestHandler {
     checkBotRequest(req, activity.serviceUrl, options.access);
     const identity = options.identity();
     if (!options.isReady() || !identity) throw new NotReadyError("the assistant is still loading its models; try again in a moment");
-    const channelId = activity.channelId;
-    const shopperOf = (accountId: string) => identity.channelAccount(channelId, accountId).id;
-    const channel = `botframework:${KNOWN_CHANNELS.has(channelId) ? channelId : "other"}`;
+    const shopperOf = (accountId: string) => identity.channelAccount(activity.channelId, accountId).id;
+    const channel = `botframework:${KNOWN_CHANNELS.has(activity.channelId) ? activity.channelId : "other"}`;
     const baseUrl = options.publicUrl ?? `${req.protocol}://${req.get("host") ?? "localhost"}`;
     const closed = new AbortController();
     res.on("close", () => {
