@@ -1,16 +1,20 @@
-import type { Activity } from "botbuilder";
+import type { Activity, ChannelAccount, ConversationAccount } from "@microsoft/agents-activity";
 import { z } from "zod";
 import { ValidationError } from "../../core/errors.ts";
 import { isSafeText, safeText, UNSAFE_TEXT } from "../../core/text.ts";
 import type { Turn } from "../../core/turn.ts";
 import { parseWire } from "../validate.ts";
+import { toSdkActivity } from "./wire.ts";
 
 const str = (what: string) => safeText({ error: (i) => (i.input === undefined ? `required (${what})` : `expected a string (${what})`) });
-const account = z.looseObject({ id: str("the account's id").min(1, "must not be empty") }, { error: (i) => (i.input === undefined ? "required ({id, name?})" : "expected an object {id, name?}") });
+// The SDK compares a role as text (agentic accounts); any other value would fail the turn inside it.
+const account = z.looseObject({ id: str("the account's id").min(1, "must not be empty"), role: safeText({ error: "expected a string" }).optional() }, { error: (i) => (i.input === undefined ? "required ({id, name?})" : "expected an object {id, name?}") });
 
 /**
- * The SDK posts replies with the conversation id in an HTTP header (x-ms-conversation-id), where
- * Node refuses control characters and anything past Latin-1: such an id made every reply a 502.
+ * botbuilder posted replies with the conversation id in an HTTP header (x-ms-conversation-id),
+ * where Node refuses control characters and anything past Latin-1, so such ids were refused here.
+ * The Agents SDK sends no such header (the id goes, encoded, in the connector's URL only); the rule
+ * stays so that what this endpoint accepts did not change with the SDK. Channels' ids are ASCII.
  */
 const HEADER_TEXT = /^[\t\x20-\x7e\x80-\xff]*$/;
 
@@ -37,10 +41,11 @@ const channelDataValue = z.unknown().superRefine((data, ctx) => {
 export const activitySchema = z.looseObject({
   type: str("e.g. \"message\"").min(1, "must not be empty"),
   id: safeText({ error: "expected a string" }).optional(),
-  channelId: str("e.g. \"emulator\", \"msteams\"").min(1, "must not be empty"),
+  // The SDK splits "channel:subchannel" and refuses an empty channel before the colon.
+  channelId: str("e.g. \"emulator\", \"msteams\"").min(1, "must not be empty").regex(/^[^:]/, "must not start with \":\""),
   serviceUrl: str("the channel's URL for replies")
     .refine((u) => /^https?:\/\/[^\s/]+/i.test(u) && URL.canParse(u), "expected an http(s) URL"),
-  conversation: z.looseObject({ id: str("the conversation's id").min(1, "must not be empty").regex(HEADER_TEXT, "must be text an HTTP header can carry (printable ASCII or Latin-1): replies are posted with it in one") }, { error: (i) => (i.input === undefined ? "required ({id})" : "expected an object {id}") }),
+  conversation: z.looseObject({ id: str("the conversation's id").min(1, "must not be empty").regex(HEADER_TEXT, "must be printable ASCII or Latin-1 text, as channels' ids are") }, { error: (i) => (i.input === undefined ? "required ({id})" : "expected an object {id}") }),
   from: account,
   recipient: account.optional(),
   // Some channels serialise absent fields as null; only a value of the wrong type is an error.
@@ -49,37 +54,41 @@ export const activitySchema = z.looseObject({
   channelData: channelDataValue.optional(),
   locale: safeText({ error: "expected a string such as \"en-US\"" }).max(35, "at most 35 characters").nullish(),
   deliveryMode: z.enum(["normal", "notification", "expectReplies", "ephemeral"], { error: "expected one of normal, notification, expectReplies, ephemeral" }).nullish(),
+  // The SDK looks through entities whenever it reads channelId: anything but objects in an array would fail the turn inside it.
+  entities: z.array(z.looseObject({}, { error: "expected an object" }), { error: "expected an array of objects" }).nullish(),
   membersAdded: z.array(account, { error: "expected an array of accounts" }).nullish(),
   timestamp: safeText({ error: "expected an ISO 8601 string" }).nullish(),
   localTimestamp: safeText({ error: "expected an ISO 8601 string" }).nullish(),
 });
 
+/** An Activity as the route has validated it: what the SDK types as optional, the route can rely on. */
+export type ValidActivity = Activity & {
+  channelId: string;
+  serviceUrl: string;
+  conversation: ConversationAccount;
+  from: ChannelAccount & { id: string };
+};
+
 /** Validates the body of a POST /api/messages; errors name the field ("activity.conversation.id: required"). */
-export function parseActivity(body: unknown): Activity {
+export function parseActivity(body: unknown): ValidActivity {
   if (body === undefined) throw new ValidationError("invalid activity: the request has no JSON body (send it with Content-Type: application/json)");
   if (body === null || typeof body !== "object" || Array.isArray(body)) throw new ValidationError("invalid activity: expected a JSON object");
-  const parsed = parseWire(activitySchema, body, "activity", "activity");
-  // The SDK reads these as Dates (its own process() does the same conversion).
-  const activity = parsed as unknown as Activity & { rawTimestamp?: string; rawLocalTimestamp?: string };
-  if (typeof parsed.timestamp === "string") {
-    activity.rawTimestamp = parsed.timestamp;
-    activity.timestamp = new Date(parsed.timestamp);
+  const parsed: Record<string, unknown> & { type: string } = { ...parseWire(activitySchema, body, "activity", "activity") };
+  for (const key of ["text", "locale", "deliveryMode", "entities", "membersAdded", "timestamp", "localTimestamp"] as const) {
+    if (parsed[key] === null) delete parsed[key];
   }
-  if (typeof parsed.localTimestamp === "string") {
-    activity.rawLocalTimestamp = parsed.localTimestamp;
-    activity.localTimestamp = new Date(parsed.localTimestamp);
+  // The SDK reads these as Dates (its own parsing makes the same conversion).
+  for (const key of ["timestamp", "localTimestamp"] as const) {
+    if (typeof parsed[key] === "string") parsed[key] = new Date(parsed[key]);
   }
-  for (const key of ["text", "locale", "deliveryMode", "membersAdded", "timestamp", "localTimestamp"] as const) {
-    if ((activity as unknown as Record<string, unknown>)[key] === null) delete (activity as unknown as Record<string, unknown>)[key];
-  }
-  return activity;
+  return toSdkActivity(parsed) as ValidActivity;
 }
 
 /**
  * A message activity as the channel-neutral Turn, for the shopper `shopperId` (the channel's
  * account, proven by shoppers/ Identity); undefined when it carries no text to act on.
  */
-export function toTurn(activity: Activity, shopperId: string): Turn | undefined {
+export function toTurn(activity: ValidActivity, shopperId: string): Turn | undefined {
   const text = messageText(activity);
   if (text === undefined) return undefined;
   return { conversationId: activity.conversation.id, userId: shopperId, text, locale: activity.locale || undefined, medium: "text" };

@@ -1,38 +1,86 @@
-import {
-  type Activity,
-  CloudAdapter,
-  ConfigurationBotFrameworkAuthentication,
-  type InvokeResponse,
-  type TurnContext,
-} from "botbuilder";
+import { type Activity, DeliveryModes } from "@microsoft/agents-activity";
+import { CloudAdapter, type ConnectorClient, HeaderPropagation, type InvokeResponse, TurnContext } from "@microsoft/agents-hosting";
 import type { Config } from "../../core/config.ts";
 import { ConciergeError, ValidationError } from "../../core/errors.ts";
 import type { Logger } from "../../core/logger.ts";
 import { type BotAccess, botAccess } from "./access.ts";
+import { authConfiguration, type Claims, verifyToken } from "./auth.ts";
+import { toWire, withoutStandIns } from "./wire.ts";
+
+/** A reply the channel's connector (its serviceUrl) did not take, or could not be reached for. */
+export class ChannelUnreachableError extends ConciergeError {
+  constructor(serviceUrl: string, cause: unknown) {
+    super("channel_unreachable", `could not deliver the reply to serviceUrl ${serviceUrl}: ${(cause as Error)?.message ?? cause}`, 502, { cause });
+  }
+}
 
 /**
- * CloudAdapter with its turn entry point opened up: we validate the Activity, answer errors as
- * JSON and keep the SDK from printing to stderr (its `process()` does all three its own way), while
- * authentication, the connector and `expectReplies` buffering stay the SDK's.
+ * The Bot Framework connector addresses a conversation in the URL path. botbuilder encoded the id
+ * there; the Agents SDK puts it in as it is, so a Teams id ("a:1…", "19:…@thread.v2;messageid=…")
+ * or one with "/", "?" or "#" would post somewhere else on the connector.
+ */
+function encodingConversationIds(client: ConnectorClient): ConnectorClient {
+  const reply = client.replyToActivity.bind(client);
+  const send = client.sendToConversation.bind(client);
+  client.replyToActivity = (conversationId, activityId, body) => reply(encodeURIComponent(conversationId), activityId, body);
+  client.sendToConversation = (conversationId, body) => send(encodeURIComponent(conversationId), body);
+  return client;
+}
+
+/**
+ * The Agents SDK's CloudAdapter with its turn entry point opened up. Its `process()` writes the HTTP
+ * response itself (and its JWT middleware does too); here the route validates the Activity, answers
+ * errors as JSON and keeps the response, while the token check, the connector and the
+ * `expectReplies` buffering stay the SDK's.
  */
 export class ConciergeAdapter extends CloudAdapter {
-  /** Authenticates `authHeader` for `activity` and runs `logic`; resolves to what the HTTP response should carry. */
-  async run(authHeader: string, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
-    let authenticated = false;
-    try {
-      return await this.processActivity(authHeader, activity, (context) => {
-        authenticated = true;
-        return logic(context);
-      });
-    } catch (err) {
-      if (authenticated) throw err;
-      const status = (err as { statusCode?: unknown }).statusCode;
-      if (status === 401 || status === 403) {
-        throw new ConciergeError("unauthorized", `Bot Framework authentication failed: ${(err as Error).message}`, 401, { cause: err });
+  /** True when no app id is configured: turns run without a token (the anonymous loopback endpoint). */
+  private readonly unauthenticated: boolean;
+
+  constructor(config: ConstructorParameters<typeof CloudAdapter>[0], unauthenticated: boolean) {
+    super(config);
+    this.unauthenticated = unauthenticated;
+    // The SDK's default answers a failed turn in the chat ("The agent encountered an error or bug")
+    // and logs it; without one the error reaches the route, which apologises and reports it itself.
+    this.onTurnError = undefined as unknown as CloudAdapter["onTurnError"];
+  }
+
+  /** Checks the request's token (nothing without an app id); throws 401 unauthorized or 503 auth_unavailable. */
+  authenticate(authorization: string, serviceUrl: string): Promise<Claims> {
+    if (this.unauthenticated) return Promise.resolve({});
+    return verifyToken((req, res, next) => this.authorizeRequest(req, res as Parameters<CloudAdapter["authorizeRequest"]>[1], next), authorization, serviceUrl);
+  }
+
+  /**
+   * Authenticates the request for `activity` and runs `logic`; resolves to what the HTTP response
+   * should carry (the buffered replies of expectReplies, an invoke's answer). `headers` are the
+   * request's, for the correlation id the SDK passes on to the connector.
+   */
+  async run(headers: Record<string, string | string[] | undefined>, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
+    const authorization = headers.authorization;
+    const claims = await this.authenticate(typeof authorization === "string" ? authorization : "", activity.serviceUrl ?? "");
+    const context = new TurnContext(this, activity, claims);
+    context.onSendActivities(async (_context, replies, next) => {
+      withoutStandIns(replies);
+      return next();
+    });
+    // With expectReplies the replies return in the response: no connector (the SDK would fetch a token for one all the same).
+    if (activity.deliveryMode !== DeliveryModes.ExpectReplies) {
+      let connector: ConnectorClient;
+      try {
+        connector = await this.createConnectorClientWithIdentity(claims, activity, new HeaderPropagation(headers));
+      } catch (err) {
+        // Most often the token for the connector could not be had; botbuilder failed the same way on the first reply.
+        throw new ChannelUnreachableError(activity.serviceUrl ?? "", err);
       }
-      // The token could not be checked at all: most often the identity provider's signing keys could not be fetched.
-      throw new ConciergeError("auth_unavailable", `could not verify the Bot Framework token: ${(err as Error).message}`, 503, { cause: err });
+      this.setConnectorClient(context, encodingConversationIds(connector));
     }
+    await this.runMiddleware(context, logic);
+    const result = this.processTurnResults(context);
+    if (result?.body && Array.isArray((result.body as { activities?: unknown }).activities)) {
+      return { ...result, body: { activities: (result.body as { activities: unknown[] }).activities.map(toWire) } };
+    }
+    return result;
   }
 }
 
@@ -44,30 +92,23 @@ export interface BotAdapter {
   access: BotAccess;
 }
 
+// The SDK refuses to start without a client id when NODE_ENV is production; without an app id no
+// token is checked or fetched (the connector is called anonymously), so this id is never used.
+const NO_APP_ID = "00000000-0000-0000-0000-000000000000";
+
 /**
  * Builds the adapter from MICROSOFT_APP_*: authenticated whenever an app id is set. A password or
  * tenant without an app id is refused rather than silently running without authentication.
+ * `authorityEndpoint` is for tests (auth.ts).
  */
-export function createBotAdapter(bot: Config["bot"], logger: Logger): BotAdapter {
+export function createBotAdapter(bot: Config["bot"], logger: Logger, options: { authorityEndpoint?: string } = {}): BotAdapter {
   if (!bot.appId && (bot.appPassword || bot.tenantId)) {
     throw new ValidationError(
       "invalid configuration: MICROSOFT_APP_ID is required when MICROSOFT_APP_PASSWORD or MICROSOFT_APP_TENANT_ID is set (without it /api/messages would accept unauthenticated requests)",
     );
   }
-  let auth: ConfigurationBotFrameworkAuthentication;
-  try {
-    auth = new ConfigurationBotFrameworkAuthentication({
-      MicrosoftAppId: bot.appId,
-      MicrosoftAppPassword: bot.appPassword,
-      MicrosoftAppTenantId: bot.tenantId,
-      MicrosoftAppType: bot.appType,
-    });
-  } catch (err) {
-    const detail = (err as Error).message.replace(/MicrosoftApp(Id|Password|TenantId|Type)/g, (_, k: string) => `MICROSOFT_APP_${k.replace(/([a-z])([A-Z])/g, "$1_$2").toUpperCase()}`);
-    throw new ValidationError(`invalid Bot Framework configuration: ${detail}`, { cause: err });
-  }
-  const adapter = new ConciergeAdapter(auth);
   const anonymous = !bot.appId;
+  const adapter = new ConciergeAdapter(anonymous ? { clientId: NO_APP_ID } : authConfiguration(bot, options.authorityEndpoint), anonymous);
   const access = botAccess({ appId: bot.appId, anonymous: bot.anonymous ?? false, extraHosts: bot.serviceHosts });
   if (access.mode === "anonymous-loopback") {
     logger.warn("CONCIERGE_BOTFRAMEWORK_ANONYMOUS=1: /api/messages accepts unauthenticated requests from this machine only, and replies only to this machine (for the Agents Playground or the Emulator)");

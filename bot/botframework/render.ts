@@ -1,4 +1,5 @@
-import { ActionTypes, type Activity, type Attachment, AttachmentLayoutTypes, ActivityTypes, CardFactory, type CardAction } from "botbuilder";
+import { ActionTypes, type Activity, type Attachment, AttachmentLayoutTypes, ActivityTypes, type CardAction } from "@microsoft/agents-activity";
+import { CardFactory } from "@microsoft/agents-hosting";
 import type { ProductCard } from "../../core/turn.ts";
 import type { WireReply } from "../turns.ts";
 import { slackMessage } from "./slack.ts";

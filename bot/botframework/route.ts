@@ -1,4 +1,5 @@
-import { type Activity, ActivityTypes, type TurnContext } from "botbuilder";
+import { type Activity, ActivityTypes } from "@microsoft/agents-activity";
+import type { TurnContext } from "@microsoft/agents-hosting";
 import type { Request, RequestHandler, Response } from "express";
 import type { Config } from "../../core/config.ts";
 import { ConciergeError, NotReadyError } from "../../core/errors.ts";
@@ -10,7 +11,7 @@ import type { IdentitySource } from "../identity.ts";
 import type { Lifecycle } from "../lifecycle.ts";
 import { parseActivity, toTurn } from "./activity.ts";
 import { type BotAccess, checkBotRequest } from "./access.ts";
-import type { ConciergeAdapter } from "./adapter.ts";
+import { ChannelUnreachableError, type ConciergeAdapter } from "./adapter.ts";
 import { renderReply } from "./render.ts";
 import { TeamsStream } from "./teams-stream.ts";
 
@@ -54,12 +55,6 @@ const notices: Record<"en" | "zh", Record<Notice, (n?: number) => string>> = {
 };
 const notice = (activity: Activity, key: Notice, n?: number) => notices[(activity.locale ?? "").toLowerCase().startsWith("zh") ? "zh" : "en"][key](n);
 
-class ChannelUnreachableError extends ConciergeError {
-  constructor(serviceUrl: string, cause: unknown) {
-    super("channel_unreachable", `could not deliver the reply to serviceUrl ${serviceUrl}: ${(cause as Error)?.message ?? cause}`, 502, { cause });
-  }
-}
-
 /**
  * POST /api/messages. The Activity is validated here (400 naming the field), readiness checked
  * (503), then the SDK authenticates it and runs the turn; with deliveryMode "expectReplies" the
@@ -82,28 +77,27 @@ export function botFrameworkRoute(options: BotRouteOptions): RequestHandler {
     });
     const log = logger.child({ channel, conversationId: activity.conversation.id });
 
-    const send = async (context: TurnContext, reply: Partial<Activity>) => {
+    // The SDK types a reply as its Activity class; it takes a plain object (and makes one of it) all the same.
+    const sendTo = async (context: TurnContext, reply: Partial<Activity>) => {
       try {
-        await context.sendActivity(reply);
+        return await context.sendActivity(reply as Activity);
       } catch (err) {
-        throw new ChannelUnreachableError(context.activity.serviceUrl, err);
+        throw new ChannelUnreachableError(activity.serviceUrl, err);
       }
+    };
+    const send = async (context: TurnContext, reply: Partial<Activity>) => {
+      await sendTo(context, reply);
     };
 
     // Typing first, then the reply: as one final message, or in Teams one-on-one chats streamed as it
     // is written. With expectReplies everything returns in one HTTP response, so there is nothing to stream.
+    // context.activity is this same activity, typed by the SDK without what the route has validated.
+    const incoming = activity;
     const answer = async (context: TurnContext, text: string, userId: string, recipientId: string) => {
-      const incoming = context.activity;
       const streams = incoming.channelId === "msteams" && incoming.conversation.conversationType === "personal" && incoming.deliveryMode !== "expectReplies";
       const stream = streams
         ? new TeamsStream({
-            send: async (activity) => {
-              try {
-                return await context.sendActivity(activity);
-              } catch (err) {
-                throw new ChannelUnreachableError(incoming.serviceUrl, err);
-              }
-            },
+            send: (reply) => sendTo(context, reply),
             intervalMs: options.teamsStreamIntervalMs,
             logger: log,
           })
@@ -129,7 +123,6 @@ export function botFrameworkRoute(options: BotRouteOptions): RequestHandler {
     };
 
     const logic = async (context: TurnContext) => {
-      const incoming = context.activity;
       if (incoming.type === ActivityTypes.Message) {
         const turn = toTurn(incoming, shopperOf(incoming.from.id));
         if (!turn) return send(context, { type: ActivityTypes.Message, text: notice(incoming, "textOnly") });
@@ -143,12 +136,12 @@ export function botFrameworkRoute(options: BotRouteOptions): RequestHandler {
       if (incoming.type === ActivityTypes.ConversationUpdate) {
         const botId = incoming.recipient?.id;
         const joined = (incoming.membersAdded ?? []).find((m) => m.id !== botId);
-        if (joined) return answer(context, WELCOME_TEXT, shopperOf(joined.id), joined.id);
+        if (joined?.id) return answer(context, WELCOME_TEXT, shopperOf(joined.id), joined.id);
       }
       // Typing, reactions, installation updates and the like need no answer.
     };
 
-    const result = await adapter.run(req.get("authorization") ?? "", activity, logic);
+    const result = await adapter.run(req.headers, activity, logic);
     if (res.headersSent) return;
     res.status(result?.status ?? 200);
     if (result?.body !== undefined) res.json(result.body);

@@ -1,4 +1,5 @@
-import { type Activity, ActivityTypes, type Entity, type ResourceResponse } from "botbuilder";
+import { type Activity, ActivityTypes, type Entity } from "@microsoft/agents-activity";
+import type { ResourceResponse } from "@microsoft/agents-hosting";
 import type { Logger } from "../../core/logger.ts";
 
 /**
@@ -6,10 +7,9 @@ import type { Logger } from "../../core/logger.ts";
  * opens the stream and Teams answers with its id; typing activities then carry the whole text so
  * far with an increasing streamSequence; a final message with the complete reply closes it. Each
  * activity says where it belongs in a `streaminfo` entity and in channelData (Teams wants the
- * stream id in both). botbuilder 4.23's serializer keeps only an entity's `type`, so on the wire the
- * fields travel in channelData — exactly what Microsoft's Teams AI library for JS sends. Teams
- * throttles updates, so they are coalesced to at most one per `intervalMs`; the final message is
- * never delayed.
+ * stream id in both: the entity as Teams documents it, channelData as Microsoft's Teams AI library
+ * for JS sends it, which is all botbuilder 4.23's serializer let through). Teams throttles updates,
+ * so they are coalesced to at most one per `intervalMs`; the final message is never delayed.
  */
 
 export type StreamType = "informative" | "streaming" | "final";

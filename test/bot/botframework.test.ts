@@ -44,6 +44,11 @@ describe("POST /api/messages (expectReplies)", () => {
     expect(message.type).toBe("message");
     expect(message.text).toBe(SCRIPTED_REPLY.text);
     expect(message.replyToId).toBe("act-1");
+    // The Agents SDK's Activity keeps the channel in `_channelId`; the wire names it channelId only.
+    for (const a of [typing, message]) {
+      expect(a.channelId).toBe("emulator");
+      expect(a).not.toHaveProperty("_channelId");
+    }
     expect(message.conversation.id).toBe("conv-1");
     expect(message.recipient.id).toBe("user-1");
     expect(message.attachmentLayout).toBe("carousel");
@@ -164,6 +169,22 @@ describe("POST /api/messages (normal delivery through the channel's serviceUrl, 
     expect((received[1]!.body.attachments as unknown[]).length).toBe(2);
   });
 
+  it("encodes the conversation id in the connector's path, whatever it contains", async () => {
+    const paths: string[] = [];
+    const connector = http.createServer((req, res) => {
+      paths.push(req.url ?? "");
+      req.resume();
+      req.on("end", () => res.writeHead(200, { "content-type": "application/json" }).end('{"id":"x"}'));
+    });
+    await new Promise<void>((r) => connector.listen(0, "127.0.0.1", r));
+    cleanups.push(() => new Promise((r) => connector.close(() => r())));
+    harness = await startHarness(anonymousBot);
+    const serviceUrl = `http://127.0.0.1:${(connector.address() as AddressInfo).port}/`;
+    const res = await post(activity({ deliveryMode: undefined, serviceUrl, conversation: { id: "19:a/../b?c#d@thread.v2;messageid=1" } }));
+    expect(res.status).toBe(200);
+    expect(paths).toEqual(Array(2).fill("/v3/conversations/19%3Aa%2F..%2Fb%3Fc%23d%40thread.v2%3Bmessageid%3D1/activities/act-1"));
+  });
+
   it("answers 502 naming the serviceUrl when the channel cannot be reached", async () => {
     harness = await startHarness(anonymousBot);
     const res = await post(activity({ deliveryMode: undefined, serviceUrl: "http://127.0.0.1:9/" }));
@@ -189,6 +210,11 @@ describe("malformed activities", () => {
     ["a serviceUrl that is not a URL", activity({ serviceUrl: "not a url" }), /activity\.serviceUrl: expected an http\(s\) URL/],
     ["a numeric text", activity({ text: 42 }), /activity\.text: expected a string/],
     ["an unknown deliveryMode", activity({ deliveryMode: "pigeon" }), /activity\.deliveryMode: expected one of/],
+    // What the Agents SDK would fail on inside the turn (it reads entities with every channelId, splits "channel:subchannel", compares roles as text).
+    ["entities that are not an array of objects", activity({ entities: { type: "mention" } }), /activity\.entities: expected an array of objects/],
+    ["a null entity", activity({ entities: [null] }), /activity\.entities\[0\]: expected an object/],
+    ["a channelId starting with a colon", activity({ channelId: ":teams" }), /activity\.channelId: must not start with ":"/],
+    ["a recipient role that is not text", activity({ recipient: { id: "bot-1", role: 7 } }), /activity\.recipient\.role: expected a string/],
   ])("refuses %s with 400 naming the field", async (_name, body, message) => {
     harness ??= await startHarness(anonymousBot);
     const res = await post(typeof body === "string" ? JSON.stringify(body) : body);
@@ -196,6 +222,21 @@ describe("malformed activities", () => {
     expect(res.body.error.code).toBe("invalid_input");
     expect(res.body.error.message).toMatch(message);
     expect(harness.engine.turns).toHaveLength(0);
+  });
+
+  it("answers an activity without a recipient, replying from no one in particular, and ignores fields named like the SDK's methods", async () => {
+    harness = await startHarness(anonymousBot);
+    const { recipient: _r, ...noRecipient } = activity();
+    const res = await post(noRecipient);
+    expect(res.status).toBe(200);
+    expect(res.body.activities.map((a: { type: string }) => a.type)).toEqual(["typing", "message"]);
+    for (const a of res.body.activities) {
+      expect(a).not.toHaveProperty("from");
+      expect(a.recipient.id).toBe("user-1");
+    }
+    const odd = await post(JSON.parse(JSON.stringify(activity()).replace(/^\{/, '{"__proto__": {"x": 1}, "isAgenticRequest": 1, "getConversationReference": "x", "channelIdChannel": "other", ')));
+    expect(odd.status).toBe(200);
+    expect(odd.body.activities.at(-1)).toMatchObject({ text: SCRIPTED_REPLY.text, channelId: "emulator" });
   });
 
   it("refuses malformed JSON and a 1 MB body", async () => {

@@ -1,4 +1,4 @@
-import type { Activity } from "botbuilder";
+import type { Activity } from "@microsoft/agents-activity";
 import { describe, expect, it } from "vitest";
 import { TeamsStream } from "../../bot/botframework/teams-stream.ts";
 

@@ -72,7 +72,7 @@ function activityFields(serviceUrl: string): FieldSpec[] {
       required: true,
       valid: fc.record({ id: conversationId, conversationType: fc.option(fc.constantFrom("personal", "groupChat", "channel"), { nil: undefined }), name: fc.option(wildText(20), { nil: undefined }) }, { requiredKeys: ["id"] }),
       invalid: fc.oneof(notObject, fc.constant({}), fc.record({ id: badId })),
-      // The protocol does not bound an id; any text past Latin-1 the SDK cannot put in the header it posts replies with.
+      // The protocol does not bound an id; text past Latin-1 is refused by name (botbuilder put the id in a header; the rule stayed).
       unspecified: fc.record({ id: fc.oneof(longText(300, 20_000), wildText(30)) }),
     },
     account("from", true),
