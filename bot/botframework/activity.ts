@@ -45,7 +45,7 @@ export const activitySchema = z.looseObject({
   channelId: str("e.g. \"emulator\", \"msteams\"").min(1, "must not be empty").regex(/^[^:]/, "must not start with \":\""),
   serviceUrl: str("the channel's URL for replies")
     .refine((u) => /^https?:\/\/[^\s/]+/i.test(u) && URL.canParse(u), "expected an http(s) URL"),
-  conversation: z.looseObject({ id: str("the conversation's id").min(1, "must not be empty").regex(HEADER_TEXT, "must be printable ASCII or Latin-1 text, as channels' ids are") }, { error: (i) => (i.input === undefined ? "required ({id})" : "expected an object {id}") }),
+  conversation: z.looseObject({ id: str("the conversation's id").min(1, "must not be empty").max(1024, "must be at most 1024 characters (it goes into the connector's URL)").regex(HEADER_TEXT, "must be printable ASCII or Latin-1 text, as channels' ids are") }, { error: (i) => (i.input === undefined ? "required ({id})" : "expected an object {id}") }),
   from: account,
   recipient: account.optional(),
   // Some channels serialise absent fields as null; only a value of the wrong type is an error.

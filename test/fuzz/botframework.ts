@@ -72,7 +72,7 @@ function activityFields(serviceUrl: string): FieldSpec[] {
       required: true,
       valid: fc.record({ id: conversationId, conversationType: fc.option(fc.constantFrom("personal", "groupChat", "channel"), { nil: undefined }), name: fc.option(wildText(20), { nil: undefined }) }, { requiredKeys: ["id"] }),
       invalid: fc.oneof(notObject, fc.constant({}), fc.record({ id: badId })),
-      // The protocol does not bound an id; text past Latin-1 is refused by name (botbuilder put the id in a header; the rule stayed).
+      // The protocol does not bound an id; past 1024 characters (it goes into the connector URL) or past Latin-1 it is refused by name.
       unspecified: fc.record({ id: fc.oneof(longText(300, 20_000), wildText(30)) }),
     },
     account("from", true),
