@@ -30,7 +30,7 @@ const ZH_REQUEST = new Set(
   (
     "的 了 是 有 没 没有 有没有 有无 吗 呢 吧 啊 呀 哦 嘛 么 更 还 再 也 都 就 很 太 最 比较 一点 一些 一下 些 点 多 好 " +
     "我 我们 你 你们 您 他 她 它 他们 她们 咱们 自己 " +
-    "想 想要 要 需要 买 卖 购买 出售 在 售 给 帮 帮我 请 能 能否 可以 可不可以 会 找 找找 搜 搜索 看 看看 瞧瞧 推荐 介绍 建议 来 拿 " +
+    "想 想要 要 需要 买 卖 购买 出售 在 售 给 帮 帮我 挑 挑选 选 选购 请 能 能否 可以 可不可以 会 找 找找 搜 搜索 看 看看 瞧瞧 推荐 介绍 建议 来 拿 " +
     "一 个 款 件 双 条 台 部 只 副 套 种 些 几 几个 几款 几件 一个 一款 一件 一双 一条 一台 一部 一只 一副 一套 " +
     "这 那 这个 那个 这款 那款 这些 那些 这种 那种 哪 哪些 哪个 哪款 什么 啥 怎么 怎么样 如何 多少 " +
     "做 干 用 其他 其它 别的 另外 还有 商品 东西 产品 好 好的 不错 店 你家 贵店 本店 和 与 或 或者 跟 及 以及 但 但是 呗 嗯"
@@ -57,8 +57,9 @@ export function queryTerms(text: string, extraDrop: ReadonlySet<string> = new Se
       let chunk = "";
       for (const word of cutChinese(m[1])) {
         // 更好, 更多: "more" and "better" are no product's words; 更大 keeps 大.
-        const w = word.length > 1 ? word.replace(/^更/, "") : word;
-        if (ZH_REQUEST.has(w) || extraDrop.has(w) || /^[的了吗呢吧啊呀更有没要想买卖给]+$/.test(w)) {
+        // …and jieba glues a request verb to what follows it (卖狗/粮, 买个, 买条): the verb goes.
+        const w = word.length > 1 ? word.replace(/^更/, "").replace(/^[买卖](?=\p{Script=Han})/u, "") : word;
+        if (ZH_REQUEST.has(w) || extraDrop.has(w) || /^[的了吗呢吧啊呀更有没要想买卖给个]+$/.test(w)) {
           if (chunk) out.push(chunk);
           chunk = "";
           out.push("|");

@@ -7,7 +7,7 @@ import { colorName } from "../../intents/entities.ts";
 import { formatPrice, productCard } from "../format.ts";
 import { shopperAudience } from "../audience.ts";
 import { categoryName } from "../names.ts";
-import { readNeed } from "../needs.ts";
+import { readNeed, termsWithoutThePerson } from "../needs.ts";
 import { queryTerms } from "../query.ts";
 import { explicitIndexes, pointsAtOne, superlativePick } from "../references.ts";
 import { say, suggest } from "../templates.ts";
@@ -49,7 +49,8 @@ const search: Flow = async (ctx) => {
 /** A search for what the message names, with its own filters (nothing carried over from the last one). */
 function freshSearch(ctx: FlowContext): Promise<FlowReply> {
   const audience = shopperAudience(ctx.turn.text);
-  return runSearch(ctx, { text: queryTerms(ctx.turn.text), filters: ctx.filters, ...(audience && { audience }), fresh: true });
+  const text = termsWithoutThePerson(ctx.turn.text) ?? queryTerms(ctx.turn.text);
+  return runSearch(ctx, { text, filters: ctx.filters, ...(audience && { audience }), fresh: true });
 }
 
 function withReason(ranked: Ranked): WriterProduct {

@@ -102,12 +102,15 @@ export function productCoverage(text: string, p: Product, head?: string): number
 }
 
 /**
- * The head of an English compound the shopper wrote: the last query word when it directly follows
- * the one before it in the message ("kitchen knives", "trail running shoes"). Not when words came
+ * The head of a compound the shopper wrote: the last query word when it directly follows the one
+ * before it in the message ("kitchen knives", "trail running shoes", 厨房刀具). Not when words came
  * between ("shoes for running", "tent for 4 people"): which of those names the thing is not known.
  */
 export function compoundHead(asked: string, message: string): string | undefined {
-  const latin = wordGroups(asked).filter((g) => !g.cjk);
+  const groups = wordGroups(asked);
+  // Chinese puts the head last too: 厨房刀具 is 刀具 (only one run of words: 防水 外套 was 防水的外套).
+  if (groups.length >= 2 && groups.every((g) => g.cjk) && !/\s/.test(asked.trim())) return groups.at(-1)!.text;
+  const latin = groups.filter((g) => !g.cjk);
   if (latin.length < 2) return undefined;
   const [before, last] = latin.slice(-2).map((g) => g.text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
   return new RegExp(`(?:^|[^\\p{L}\\p{N}])${before}\\s+${last}(?![\\p{L}\\p{N}])`, "iu").test(message) ? latin.at(-1)!.text : undefined;

@@ -28,6 +28,8 @@ describe("query terms", () => {
     ["步维的鞋", "步维 鞋"],
     ["I want to buy a tent for 4 people", "tent 4-person"],
     ["a tent for two persons under 300", "tent 2-person"],
+    ["你们有没有卖狗粮", "狗粮"],
+    ["我想给老婆买条围巾", "老婆 围巾"],
   ])("%s → %j", (text, terms) => {
     expect(queryTerms(text)).toBe(terms);
   });
