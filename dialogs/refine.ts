@@ -29,7 +29,7 @@ export interface Refinement {
 }
 
 const CUES: [Direction, RegExp][] = [
-  ["cheaper", /\b(?:cheaper|cheapest|less expensive|lower[- ]priced|lower price|more affordable|affordable|budget|inexpensive|cheap|on sale)\b|便宜|实惠|低价|划算|平价|省钱|性价比/i],
+  ["cheaper", /\b(?:cheaper|cheapest|less expensive|less pricey|less costly|not (?:so|as|too) (?:expensive|pricey|costly)|lower[- ]priced|lower[- ]cost|lower price|more affordable|affordable|budget|(?:budget|wallet)[- ]friendly|inexpensive|cheap|on sale)\b|便宜|实惠|低价|划算|平价|省钱|性价比/i],
   ["pricier", /\b(?:pricier|more expensive|higher[- ]end|high[- ]end|premium|fancier|luxury|top[- ]of[- ]the[- ]range|better quality)\b|更贵|贵一点|贵一些|贵点|高端|高档|档次高/i],
   ["bigger", /\b(?:bigger|larger|roomier|more (?:room|space|capacity|storage)|(?:a )?big(?:ger)? one|extra[- ]large|large one)\b|更大|大一点|大一些|大点|大号|容量大|容量更大|大容量/i],
   ["smaller", /\b(?:smaller|more compact|tinier|lighter|a small one|mini)\b|更小|小一点|小一些|小点|小号|小巧|迷你/i],
@@ -38,7 +38,7 @@ const CUES: [Direction, RegExp][] = [
 // Words the cues and refinement phrasing are made of: not new content for a search.
 const REFINING_WORDS = new Set(
   (
-    "cheaper cheapest cheap expensive pricier less lower priced price affordable budget inexpensive sale higher high end premium fancier luxury " +
+    "cheaper cheapest cheap expensive pricier pricey costly cost friendly wallet not so too less lower priced price affordable budget inexpensive sale higher high end premium fancier luxury " +
     "top range better quality bigger larger roomier room space capacity storage big large extra smaller compact tinier lighter small mini " +
     "colour color colours colors size sizes version versions variant variants edition instead rather only just now " +
     "men mens women womens kids kid children child boys girls unisex male female man woman ladies guys " +
