@@ -29,12 +29,12 @@ export function suits(audiences: Set<Audience | "unisex">, wanted: Audience): bo
 
 // Who the shopper is buying for. Relations first ("my dad"), then plain audience words ("for men").
 const SHOPPER_EN: [Audience, RegExp][] = [
-  ["kids", /\b(?:kids?|child|children|toddlers?|baby|babies|little (?:boy|girl|one)s?|(?:grand)?sons?|(?:grand)?daughters?|nephews?|nieces?|boys|girls|teen(?:ager)?s?)\b/i],
+  ["kids", /\b(?:kids?|child|children|toddlers?|baby|babies|little (?:boy|girl|one)s?|(?:grand)?sons?|(?:grand)?daughters?|nephews?|nieces?|boys|girls|teen(?:ager)?s?|(?:[1-9]|1[0-2])[\s-]*(?:years?|yrs?)[\s-]*old|(?:[1-9]|1[0-2])[\s-]*yo)\b/i],
   ["men", /\b(?:men|mens|men's|man|male|guys?|dads?|daddy|fathers?|father-in-law|grand(?:pa|dad|father)|husband|hubby|boyfriend|bf|brothers?|uncles?|him|he|his|gentlem[ae]n)\b/i],
   ["women", /\b(?:women|womens|women's|woman|female|ladies|lady|mums?|moms?|mommy|mummy|mothers?|mother-in-law|grand(?:ma|mother|mum|mom)|wife|girlfriend|gf|sisters?|aunts?|her|she)\b/i],
 ];
 const SHOPPER_ZH: [Audience, RegExp][] = [
-  ["kids", /孩子|小孩|儿童|儿子|女儿|宝宝|宝贝|小朋友|侄子|侄女|外甥|孙子|孙女|童款/],
+  ["kids", /孩子|小孩|儿童|儿子|女儿|宝宝|宝贝|小朋友|侄子|侄女|外甥|孙子|孙女|童款|(?<![一二两三四五六七八九十百\d])(?:[一二两三四五六七八九十]|十[一二]|[1-9]|1[0-2])岁/],
   ["men", /爸爸|爸|父亲|老爸|爷爷|外公|姥爷|老公|丈夫|先生|男朋友|男友|哥哥|弟弟|叔叔|舅舅|男士|男生|男人|男款|男性|男式|男装|他(?!们)/],
   ["women", /妈妈|妈|母亲|老妈|奶奶|外婆|姥姥|老婆|妻子|太太|女朋友|女友|姐姐|妹妹|阿姨|姑姑|女士|女生|女人|女款|女性|女式|女装|她/],
 ];

@@ -23,8 +23,8 @@ const NEED_WORDS = new Set(
     "dad dads daddy father fathers grandpa granddad grandfather husband hubby boyfriend bf brother brothers son sons uncle him his he " +
     "mum mums mom moms mommy mummy mother mothers grandma grandmother wife girlfriend gf sister sisters daughter daughters aunt her she " +
     "kid kids child children toddler baby nephew niece friend friends colleague colleagues boss partner teacher someone somebody person people " +
-    "likes like loves love enjoys enjoy into fan adores adore crazy who whose that's she's he's is are goes does plays play keen big huge " +
-    "old year years little young teenage teen teenager shopping"
+    "likes like loves love enjoys enjoy into fan adores adore crazy who whose who's whos that's she's he's they're is are goes does plays play keen big huge " +
+    "old year years little young teenage teen teenager shopping girl girls boy boys"
   ).split(/\s+/),
 );
 const ZH_NEED = new RegExp(
@@ -44,13 +44,18 @@ const ZH_NEED = new RegExp(
 const FOR_RELATION =
   /\bfor (?:my|our) (?:(?:\d+|little|baby|teenage|older|younger|big)[\s-]*(?:(?:years?|yrs?|months?)[\s-]*old[\s-]*)?)*(?:dads?|daddy|father|grandpa|granddad|grandfather|husband|hubby|boyfriend|brothers?|sons?|uncles?|mums?|moms?|mommy|mummy|mother|grandma|grandmother|wife|girlfriend|sisters?|daughters?|aunts?|kids?|child|children|toddler|baby|nephews?|nieces?|grandsons?|granddaughters?)\b|给(?:我的?)?[^，。！？,.!?]{0,5}?(?:爸爸|老爸|父亲|爷爷|外公|姥爷|老公|丈夫|男朋友|男友|哥哥|弟弟|叔叔|舅舅|儿子|妈妈|老妈|母亲|奶奶|外婆|姥姥|老婆|妻子|太太|女朋友|女友|姐姐|妹妹|阿姨|姑姑|女儿|孩子|小孩|小朋友|宝宝)/i;
 
+/** An age ("10 year old", "5yo") says whom for, never what: no product is matched on it. */
+function withoutAge(text: string): string {
+  return text.replace(/\b\d+[\s-]*(?:(?:years?|yrs?|months?)[\s-]*old|yo)\b/gi, " ");
+}
+
 /**
  * The search words of a message that names whom it is for by relation ("a toy for my 5 year old
  * son" → "toy"), or undefined when it names no one so.
  */
 export function termsWithoutThePerson(text: string): string | undefined {
   if (!FOR_RELATION.test(text)) return undefined;
-  const ageless = text.replace(/\b\d+[\s-]*(?:(?:years?|yrs?|months?)[\s-]*old|yo)\b/gi, " ");
+  const ageless = withoutAge(text);
   return queryTerms(/\p{Script=Han}/u.test(ageless) ? ageless.replace(ZH_NEED, " ") : ageless, NEED_WORDS);
 }
 
@@ -62,7 +67,7 @@ export function readNeed(text: string): Need | undefined {
   if (!gift && !taste) return undefined;
   const audience = shopperAudience(text);
   // Only a person is described ("a gift for my dad"): no interest, but still an audience.
-  const cleaned = zh ? text.replace(ZH_NEED, " ") : text;
+  const cleaned = zh ? text.replace(ZH_NEED, " ") : withoutAge(text);
   const terms = queryTerms(cleaned, NEED_WORDS);
   return { terms, ...(audience && { audience }) };
 }

@@ -1,10 +1,11 @@
+import { withoutSizePhrases } from "../intents/entities.ts";
 import { cutChinese, stripPriceWords } from "../recommend/index.ts";
 
 /**
  * The words of a message that describe what the shopper wants — what a search should match — with
  * the request itself taken out: its verbs ("do you sell", "show me", "I want to buy"), pronouns,
  * politeness and filler, and in Chinese the function characters (更, 的, 有, 没有, 吗…). The price
- * phrase goes too: the price is a filter, not a word to match.
+ * and size phrases go too: they are filters, not words to match.
  */
 
 // Requests, pronouns, determiners and filler: never a product's description.
@@ -12,7 +13,7 @@ const EN_REQUEST = new Set(
   (
     "a an the and or but of in on at to for with by from into about as is are be been being am was were it its it's this that these those them they their " +
     "there here i i'm im i'd id i've me my mine we us our you your u ya he she him her his hers " +
-    "sell sells selling sold show shows showing shown find finding found want wants wanted wanna need needs needed looking look looks searching search " +
+    "sell sells selling sold show shows showing shown find finding found help helps helping assist want wants wanted wanna need needs needed looking look looks searching search " +
     "buy buying bought purchase purchasing get getting got have has having had carry carries carrying stock stocks offer offers " +
     "recommend recommends recommendation recommendations suggest suggestion suggestions give let see tell list browse check " +
     "do does did doing can could would will should may might must shall please pls plz thanks thank kindly " +
@@ -49,7 +50,7 @@ function headcount(text: string): string {
 
 /** The message's content words as a search query; empty when it says nothing about a product. */
 export function queryTerms(text: string, extraDrop: ReadonlySet<string> = new Set()): string {
-  const cleaned = stripPriceWords(headcount(text.normalize("NFKC")));
+  const cleaned = stripPriceWords(headcount(withoutSizePhrases(text)));
   const out: string[] = [];
   for (const m of cleaned.matchAll(/(\p{Script=Han}+)|([\p{L}\p{N}]+(?:['’\-.][\p{L}\p{N}]+)*)/gu)) {
     if (m[1]) {
@@ -58,7 +59,8 @@ export function queryTerms(text: string, extraDrop: ReadonlySet<string> = new Se
       for (const word of cutChinese(m[1])) {
         // 更好, 更多: "more" and "better" are no product's words; 更大 keeps 大.
         // …and jieba glues a request verb to what follows it (卖狗/粮, 买个, 买条): the verb goes.
-        const w = word.length > 1 ? word.replace(/^更/, "").replace(/^[买卖](?=\p{Script=Han})/u, "") : word;
+        // 找个, 挑款, 选件: a verb glued to a measure word is all request.
+        const w = word.length > 1 ? word.replace(/^更/, "").replace(/^[买卖](?=\p{Script=Han})/u, "").replace(/^[找挑选搜](?=[个款件双条台部只副套种]$)/u, "") : word;
         if (ZH_REQUEST.has(w) || extraDrop.has(w) || /^[的了吗呢吧啊呀更有没要想买卖给个]+$/.test(w)) {
           if (chunk) out.push(chunk);
           chunk = "";

@@ -19,6 +19,15 @@ export function pointsAtOne(text: string): boolean {
   return /\b(?:it|this|that|this one|that one|them|those|these|they)\b/i.test(text) || /[它这那]/.test(text);
 }
 
+// A pointer at a shown product as written: "the first one", "the 2nd", "that one", 第一个, 这款.
+const POINTER =
+  /\b(?:the\s+)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|1st|2nd|3rd|[4-9]th|10th|last)(?:\s+one)?\b|\b(?:this|that)\s+one\b|第\s*(?:[一二两三四五六七八九十]|\d+)\s*(?:个|款|件|项)|[这那](?:个|款|件|双|台|部|只|条)/gi;
+
+/** The message with its pointers at a product replaced by what it points at ("第一个有保修吗" → "笔记本电脑 有保修吗"). */
+export function replacePointers(text: string, name: string): string {
+  return text.replace(POINTER, ` ${name} `).replace(/\s+/g, " ").trim();
+}
+
 /** The shown products a message names by position ("the second", "the last", 第二个, 前两个) — not by pronoun. */
 export function explicitIndexes(text: string, shown: number): number[] {
   if (shown === 0) return [];

@@ -20,6 +20,8 @@ export interface Refinement {
   /** Words the message adds beyond the refinement ("red hiking boots" after "running shoes"): a new search if the catalogue knows them. */
   fresh?: string;
   direction?: Direction;
+  /** The shopper's own word for a size direction when it names the dimension ("thicker", 更薄的). */
+  adj?: string;
   /** What the message sets; each replaces the last search's value for that filter. */
   price?: { min?: number; max?: number };
   colors?: string[];
@@ -31,18 +33,18 @@ export interface Refinement {
 const CUES: [Direction, RegExp][] = [
   ["cheaper", /\b(?:cheaper|cheapest|less expensive|less pricey|less costly|not (?:so|as|too) (?:expensive|pricey|costly)|lower[- ]priced|lower[- ]cost|lower price|more affordable|affordable|budget|(?:budget|wallet)[- ]friendly|inexpensive|cheap|on sale)\b|便宜|实惠|低价|划算|平价|省钱|性价比/i],
   ["pricier", /\b(?:pricier|more expensive|higher[- ]end|high[- ]end|premium|fancier|luxury|top[- ]of[- ]the[- ]range|better quality)\b|更贵|贵一点|贵一些|贵点|高端|高档|档次高/i],
-  ["bigger", /\b(?:bigger|larger|roomier|more (?:room|space|capacity|storage)|(?:a )?big(?:ger)? one|extra[- ]large|large one)\b|更大|大一点|大一些|大点|大号|容量大|容量更大|大容量/i],
-  ["smaller", /\b(?:smaller|more compact|tinier|lighter|a small one|mini)\b|更小|小一点|小一些|小点|小号|小巧|迷你/i],
+  ["bigger", /\b(?:bigger|larger|thicker|wider|taller|roomier|more (?:room|space|capacity|storage)|(?:a )?big(?:ger)? one|extra[- ]large|large one)\b|更大|大一点|大一些|大点|大号|容量大|容量更大|大容量|更厚|厚一点|厚一些|厚点/i],
+  ["smaller", /\b(?:smaller|more compact|tinier|lighter|thinner|narrower|shorter|a small one|mini)\b|更小|小一点|小一些|小点|小号|小巧|迷你|更薄|薄一点|薄一些|薄点/i],
 ];
 
 // Words the cues and refinement phrasing are made of: not new content for a search.
 const REFINING_WORDS = new Set(
   (
     "cheaper cheapest cheap expensive pricier pricey costly cost friendly wallet not so too less lower priced price affordable budget inexpensive sale higher high end premium fancier luxury " +
-    "top range better quality bigger larger roomier room space capacity storage big large extra smaller compact tinier lighter small mini " +
+    "top range better quality bigger larger roomier room space capacity storage big large extra smaller compact tinier lighter small mini thicker wider taller thinner narrower shorter " +
     "colour color colours colors size sizes version versions variant variants edition instead rather only just now " +
     "men mens women womens kids kid children child boys girls unisex male female man woman ladies guys " +
-    "便宜 实惠 低价 划算 平价 省钱 性价比 贵 高端 高档 档次 大 大号 小 小号 小巧 迷你 容量 颜色 尺码 款式 男款 女款 男士 女士 男 女 儿童 童款 中性 一点 点 些 换 换成"
+    "便宜 实惠 低价 划算 平价 省钱 性价比 贵 高端 高档 档次 大 大号 小 小号 小巧 迷你 厚 薄 容量 颜色 尺码 款式 男款 女款 男士 女士 男 女 儿童 童款 中性 一点 点 些 换 换成"
   ).split(/\s+/),
 );
 
@@ -72,6 +74,8 @@ export function readRefinement(text: string, nlu: Understanding, last: SearchMem
   for (const [direction, re] of CUES) {
     if (re.test(text)) {
       r.direction = direction;
+      const named = /\b(thicker|wider|taller|thinner|narrower|shorter)\b/i.exec(text)?.[1] ?? (/厚/.test(text) ? "更厚的" : /薄/.test(text) ? "更薄的" : undefined);
+      if (named && (direction === "bigger" || direction === "smaller")) r.adj = named.toLowerCase();
       break;
     }
   }

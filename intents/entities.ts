@@ -15,7 +15,7 @@ export { COLORS, colorName, colorShades, extractColors } from "./entities/colors
 export { compileLexicon } from "./entities/lexicon.ts";
 export { extractEmail, extractOrderNumber, extractPostcode, readBareOrderNumber, readBarePostcode } from "./entities/orders.ts";
 export { AROUND_TOLERANCE, extractPrice } from "./entities/price.ts";
-export { extractSizes } from "./entities/sizes.ts";
+export { extractSizes, withoutSizePhrases } from "./entities/sizes.ts";
 
 /**
  * Everything the text names. `lexicon` is validated and compiled on first use and cached per

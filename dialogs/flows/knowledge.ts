@@ -1,5 +1,7 @@
 import type { KbLookup } from "../../knowledge/index.ts";
 import { type Flow, type FlowContext, type FlowReply, oncePerTurn } from "../flow.ts";
+import { categoryName } from "../names.ts";
+import { referencedIndexes, replacePointers } from "../references.ts";
 import { say, suggest } from "../templates.ts";
 
 /**
@@ -32,7 +34,7 @@ const TOPICS: Record<string, string> = {
 export async function lookUp(ctx: FlowContext, options: { intentBacked?: boolean } = {}): Promise<KbLookup | undefined> {
   const kb = ctx.deps.knowledge();
   if (!kb) return undefined;
-  const { text } = ctx.turn;
+  const text = await withoutPointers(ctx);
   const ask = (minConfidence?: number, hint?: string) =>
     oncePerTurn(ctx, `kb\n${ctx.locale}\n${minConfidence}\n${hint}\n${text}`, () => kb.ask(text, ctx.locale, minConfidence === undefined ? undefined : { minConfidence, ...(hint && { hint }) }));
   if (!options.intentBacked) return ask();
@@ -41,6 +43,20 @@ export async function lookUp(ctx: FlowContext, options: { intentBacked?: boolean
   // The topic's words rank passages by how much they talk about it, not by what was asked: only when the question's own words find nothing.
   const topic = TOPICS[ctx.nlu.intent];
   return own.answerable || !topic ? own : ask(minConfidence, topic);
+}
+
+/**
+ * "第一个有保修吗", "does the second one have a warranty?": the documents know kinds of product, not
+ * positions in a list — the pointer is asked as the product's kind ("第一个" would find "每月第一个周六").
+ */
+async function withoutPointers(ctx: FlowContext): Promise<string> {
+  const { text } = ctx.turn;
+  const shown = ctx.state.lastShown;
+  const index = referencedIndexes(text, shown.length)[0];
+  if (index === undefined) return text;
+  const product = await ctx.deps.recommender.getProduct(shown[index]!);
+  const kind = product?.category ? (categoryName(product.category, ctx.locale) ?? "") : "";
+  return replacePointers(text, kind);
 }
 
 export function knowledgeReply(lookup: KbLookup, ctx: FlowContext, answeredAs?: string): FlowReply {

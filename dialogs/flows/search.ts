@@ -52,6 +52,21 @@ export function card(r: Ranked, locale: Locale): ProductCard {
   return c;
 }
 
+/**
+ * The listings in the shopper's language, when any is there: a bilingual shop lists things in both,
+ * and an English shopper is not shown a Chinese listing priced in yuan beside the English ones. The
+ * other language's listings stand in only when the shopper's has none.
+ */
+export function inShoppersLanguage(results: Ranked[], locale: Locale): Ranked[] {
+  const own = results.filter((r) => languageOf(r.product) === locale);
+  return own.length ? own : results;
+}
+
+function languageOf(p: Product): Locale {
+  if (p.locale) return p.locale.toLowerCase().startsWith("zh") ? "zh" : "en";
+  return /\p{Script=Han}/u.test(p.title) ? "zh" : "en";
+}
+
 function withReason(r: Ranked): WriterProduct {
   return { ...r.product, reason: r.reason };
 }
@@ -146,10 +161,40 @@ export function coverage(text: string, products: Product[], head?: string): numb
  */
 export async function catalogueCoverage(ctx: FlowContext, text: string, head?: string): Promise<number> {
   if (!analyzeQuery(text).length) return 1;
-  return oncePerTurn(ctx, `coverage\n${ctx.locale}\n${text}\n${head ?? ""}`, async () => {
-    const hits = await ctx.deps.recommender.search({ text, limit: 30, locale: ctx.locale });
-    return coverage(text, hits.map((r) => r.product), head);
-  });
+  return oncePerTurn(ctx, `coverage\n${ctx.locale}\n${text}\n${head ?? ""}`, async () => coverage(text, await catalogueHits(ctx, text), head));
+}
+
+/** What the catalogue's search finds for some words, whatever the turn's filters. */
+function catalogueHits(ctx: FlowContext, text: string): Promise<Product[]> {
+  return oncePerTurn(ctx, `hits\n${ctx.locale}\n${text}`, async () => (await ctx.deps.recommender.search({ text, limit: 30, locale: ctx.locale })).map((r) => r.product));
+}
+
+/**
+ * The word before a compound's head that no product has in any spelling ("dog" of "dog food"): the
+ * shop has that kind of thing (food) but not this kind of it. A word one typing slip away from a
+ * catalogue word ("runing") is a typo, not an unknown kind.
+ */
+async function unknownModifier(ctx: FlowContext, asked: string, head: string | undefined): Promise<boolean> {
+  if (!head) return false;
+  const latin = wordGroups(asked).filter((g) => !g.cjk);
+  const at = latin.findIndex((g) => g.text === head);
+  const modifier = at > 0 ? latin[at - 1]!.text : undefined;
+  if (!modifier || (await catalogueCoverage(ctx, modifier)) > 0) return false;
+  const forms = tokenize(modifier, { bigrams: false, concepts: false }).filter((f) => f.length >= 4);
+  for (const product of await catalogueHits(ctx, modifier)) {
+    for (const term of termsOf(product)) if (forms.some((f) => oneEditApart(f, term))) return false;
+  }
+  return true;
+}
+
+/** One insertion, deletion, substitution or swap of neighbours apart. */
+export function oneEditApart(a: string, b: string): boolean {
+  if (a === b) return true;
+  if (Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  if (a.length === b.length) return a.slice(i + 1) === b.slice(i + 1) || (a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2));
+  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
 }
 
 const AUDIENCE_WORDS = /\b(?:men|mens|men's|women|womens|women's|kids|kid's|kids'|children|boys|girls|ladies|male|female|unisex)\b|男士|男款|男式|男性|男生|女士|女款|女式|女性|女生|儿童|童款|中性款?/gi;
@@ -182,15 +227,17 @@ function describe(spec: SearchSpec, locale: Locale): string {
   let what = spec.text;
   if (!what) what = (f.categories ?? []).map((c) => categoryName(c, locale)).filter(Boolean).join(locale === "zh" ? "、" : " or ");
   // A Chinese reply never shows an English category word: a Latin-only query is quoted only when the shopper wrote it.
+  const sizes = f.sizes ?? [];
   if (locale === "zh") {
     const audience = spec.audience && !AUDIENCE_WORDS.test(what) ? { men: "男士", women: "女士", kids: "儿童" }[spec.audience] : "";
     AUDIENCE_WORDS.lastIndex = 0;
-    return [colors.join(""), brands.join(" "), audience, what].filter(Boolean).join("");
+    return [sizes.map((z) => (z === "ONE SIZE" ? "均码" : `${z}码`)).join("/"), colors.join(""), brands.join(" "), audience, what].filter(Boolean).join("");
   }
   const named = AUDIENCE_WORDS.test(what);
   AUDIENCE_WORDS.lastIndex = 0;
   const forWhom = spec.audience && !named ? `for ${spec.audience}` : "";
-  return [colors.join(" "), brands.join(" "), what, what || colors.length ? forWhom : spec.audience ? `products for ${spec.audience}` : ""].filter(Boolean).join(" ").trim();
+  const inSize = sizes.length ? `in size ${sizes.join("/")}` : "";
+  return [colors.join(" "), brands.join(" "), what, what || colors.length ? forWhom : spec.audience ? `products for ${spec.audience}` : "", inSize].filter(Boolean).join(" ").trim();
 }
 
 export async function runSearch(ctx: FlowContext, spec: SearchSpec): Promise<FlowReply> {
@@ -236,7 +283,7 @@ export async function runSearch(ctx: FlowContext, spec: SearchSpec): Promise<Flo
       unfiltered = without.filter(keep);
     }
   }
-  results = kept;
+  results = inShoppersLanguage(kept, locale);
   if (profile && spec.fresh && spec.text) shoppers.rememberQuery(ctx.turn.userId, spec.text);
 
   const memory: SearchMemory = { text: spec.text, filters: spec.filters, ...(spec.audience && { audience: spec.audience }) };
@@ -249,7 +296,7 @@ export async function runSearch(ctx: FlowContext, spec: SearchSpec): Promise<Flo
     spec.fresh &&
     !spec.need &&
     !!asked &&
-    ((best < CARRIED_COVERAGE && (await catalogueCoverage(ctx, asked, head)) < CARRIED_COVERAGE) || (await unknownName(ctx, asked)));
+    ((best < CARRIED_COVERAGE && (await catalogueCoverage(ctx, asked, head)) < CARRIED_COVERAGE) || (await unknownName(ctx, asked)) || (await unknownModifier(ctx, asked, head)));
   if (absent) {
     const named = quoteTerms(spec.text, locale);
     const alternatives = alternativesFor(ctx, spec, unfiltered);
@@ -270,7 +317,7 @@ export async function runSearch(ctx: FlowContext, spec: SearchSpec): Promise<Flo
     // Nothing in the price range: first the budget and the kind of product kept (other shoes under 300),
     // else the lowest-priced of the same search — either said so.
     if (spec.filters.priceMax !== undefined && !spec.direction && spec.filters.categories?.length && asked) {
-      const within = (await recommender.search({ text: spec.audience ? audienceWords(spec.audience, locale) : "", filters, profile, limit: pool, locale })).filter(keep).slice(0, resultLimit);
+      const within = inShoppersLanguage((await recommender.search({ text: spec.audience ? audienceWords(spec.audience, locale) : "", filters, profile, limit: pool, locale })).filter(keep), locale).slice(0, resultLimit);
       if (within.length) {
         const kind = spec.filters.categories.map((c) => categoryName(c, locale)).filter(Boolean).join(locale === "zh" ? "、" : " or ");
         return {
@@ -286,7 +333,7 @@ export async function runSearch(ctx: FlowContext, spec: SearchSpec): Promise<Flo
     if (spec.filters.priceMax !== undefined && !spec.direction) {
       const { priceMax: _max, priceMin: _min, ...unbounded } = filters;
       const wider = relevant(await recommender.search({ text, filters: unbounded, profile, limit: pool, locale })).kept;
-      const cheapest = cheapestFirst(wider, spec.filters.currency).slice(0, resultLimit);
+      const cheapest = cheapestFirst(inShoppersLanguage(wider, locale), spec.filters.currency).slice(0, resultLimit);
       if (cheapest.length) {
         return {
           text: say(locale, "cheapestInstead", { what, filters: range }),
@@ -322,9 +369,9 @@ export async function runSearch(ctx: FlowContext, spec: SearchSpec): Promise<Flo
 function alternativesFor(ctx: FlowContext, spec: SearchSpec, results: Ranked[]): Ranked[] {
   const { resultLimit } = ctx.deps;
   const partial = results.filter((r) => coverage(spec.text, [r.product]) > 0);
-  if (partial.length) return partial.slice(0, resultLimit);
+  if (partial.length) return inShoppersLanguage(partial, ctx.locale).slice(0, resultLimit);
   if (spec.filters.categories?.length) return [];
-  return results.slice(0, resultLimit);
+  return inShoppersLanguage(results, ctx.locale).slice(0, resultLimit);
 }
 
 function cheapestFirst(results: Ranked[], currency: string | undefined): Ranked[] {
@@ -353,7 +400,9 @@ export async function refineSearch(ctx: FlowContext, last: SearchMemory, r: Refi
   // "cheaper", "bigger": more of the same thing, as closely matched as the list was. A new colour or
   // audience may find none of that thing; the search's fallbacks then say so and offer the nearest.
   const matchedBefore = r.direction && last.text && shown.length ? coverage(audience ? withoutAudienceWords(last.text) : last.text, shown) : 0;
-  const base: SearchSpec = { text: last.text, filters, ...(audience && { audience }), fresh: false, atLeast: matchedBefore };
+  // "any for men?" after "rain jacket for women": the new audience replaces the old one's words too.
+  const text = r.audience && last.text ? withoutAudienceWords(last.text) : last.text;
+  const base: SearchSpec = { text, filters, ...(audience && { audience }), fresh: false, atLeast: matchedBefore };
   if (r.direction === "cheaper" || r.direction === "pricier") {
     const priced = byMainCurrency(shown);
     const cheaper = r.direction === "cheaper";
@@ -380,7 +429,7 @@ export async function refineSearch(ctx: FlowContext, last: SearchMemory, r: Refi
   }
   if (r.direction === "bigger" || r.direction === "smaller") {
     const bigger = r.direction === "bigger";
-    const adj = ctx.locale === "zh" ? (bigger ? "更大的" : "更小的") : bigger ? "bigger" : "smaller";
+    const adj = r.adj ?? (ctx.locale === "zh" ? (bigger ? "更大的" : "更小的") : bigger ? "bigger" : "smaller");
     // Bigger than what: the size the shopper named, else the product in focus, else the first shown.
     const focus = ctx.state.focus ? await ctx.deps.recommender.getProduct(ctx.state.focus) : null;
     const first = shown[0];
@@ -427,7 +476,10 @@ export async function needSearch(ctx: FlowContext, need: Need): Promise<FlowRepl
     // The interest's own kind of product: the category most of the catalogue's matches for it are in.
     if (!spec.filters.categories?.length) {
       const hits = await ctx.deps.recommender.search({ text: need.terms, limit: 40, locale: ctx.locale });
-      const matching = hits.filter((r) => productCoverage(need.terms, r.product) >= CARRIED_COVERAGE && r.product.category);
+      const matching = inShoppersLanguage(
+        hits.filter((r) => productCoverage(need.terms, r.product) >= CARRIED_COVERAGE && r.product.category),
+        ctx.locale,
+      );
       if (matching.length) {
         const top = mode(matching.map((r) => r.product.category!));
         if (matching.filter((r) => r.product.category === top).length >= matching.length * 0.4) spec.filters = { ...spec.filters, categories: [top] };
@@ -441,9 +493,10 @@ export async function needSearch(ctx: FlowContext, need: Need): Promise<FlowRepl
     }
   }
   const { recommender, resultLimit } = ctx.deps;
-  const picks = (await recommender.popular({ limit: Math.max(resultLimit * 8, 40), filters: withShades(ctx.filters), locale: ctx.locale }))
-    .filter((r) => !need.audience || suits(productAudiences(audienceText(r.product)), need.audience))
-    .slice(0, resultLimit);
+  const suitable = (await recommender.popular({ limit: Math.max(resultLimit * 8, 40), filters: withShades(ctx.filters), locale: ctx.locale })).filter(
+    (r) => !need.audience || suits(productAudiences(audienceText(r.product)), need.audience),
+  );
+  const picks = inShoppersLanguage(suitable, ctx.locale).slice(0, resultLimit);
   const whom = need.audience ? (ctx.locale === "zh" ? { men: "男士", women: "女士", kids: "孩子" }[need.audience] : { men: "men", women: "women", kids: "kids" }[need.audience]) : "";
   ctx.state.lastSearch = { text: "", filters: ctx.filters, ...(need.audience && { audience: need.audience }) };
   return {

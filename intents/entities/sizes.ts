@@ -7,6 +7,8 @@
 interface SizeRule {
   re: RegExp;
   size: (m: RegExpExecArray) => string | undefined;
+  /** Said as a size ("size 42", "EU 42", 42码): never words of what is searched for. */
+  marked?: boolean;
 }
 
 const WORD_SIZES: Record<string, string> = {
@@ -49,15 +51,15 @@ const NUMBER = "(\\d{1,2}(?:\\.5)?)(?![\\d.])";
 
 // Earlier rules claim their span first, so "size EU 42" is read once, as EU 42.
 const RULES: SizeRule[] = [
-  { re: new RegExp(`\\b(?:size\\s+)?(eu|uk)\\s*(?:size\\s*)?${NUMBER}`, "gi"), size: (m) => `${m[1].toUpperCase()} ${m[2]}` },
+  { re: new RegExp(`\\b(?:size\\s+)?(eu|uk)\\s*(?:size\\s*)?${NUMBER}`, "gi"), size: (m) => `${m[1].toUpperCase()} ${m[2]}`, marked: true },
   // "us" is also a pronoun ("show us 5 bags"): only the capitalised code or with the word size.
-  { re: new RegExp(`\\b(?:US|size\\s+us|us\\s+size)\\s*${NUMBER}`, "g"), size: (m) => `US ${m[1]}` },
-  { re: new RegExp(`\\b(?:size\\s+us|us\\s+size)\\s*${NUMBER}`, "gi"), size: (m) => `US ${m[1]}` },
-  { re: new RegExp(`\\b(?:size|sz)\\.?\\s*${NUMBER}`, "gi"), size: (m) => m[1] },
-  { re: new RegExp(`(?<![\\d.])${NUMBER}\\s*(?:码|碼)`, "g"), size: (m) => m[1] },
+  { re: new RegExp(`\\b(?:US|size\\s+us|us\\s+size)\\s*${NUMBER}`, "g"), size: (m) => `US ${m[1]}`, marked: true },
+  { re: new RegExp(`\\b(?:size\\s+us|us\\s+size)\\s*${NUMBER}`, "gi"), size: (m) => `US ${m[1]}`, marked: true },
+  { re: new RegExp(`\\b(?:size|sz)\\.?\\s*${NUMBER}`, "gi"), size: (m) => m[1], marked: true },
+  { re: new RegExp(`(?<![\\d.])${NUMBER}\\s*(?:码|碼)`, "g"), size: (m) => m[1], marked: true },
   // "size M", "sz. L" — but "sizes" is not size S.
-  { re: new RegExp(`\\b(?:size|sz)(?:[.:]\\s*|\\s+)${LETTER}\\b`, "gi"), size: (m) => letter(m[1]) },
-  { re: new RegExp(`(?<![a-z])${LETTER}\\s*(?:码|号)`, "gi"), size: (m) => letter(m[1]) },
+  { re: new RegExp(`\\b(?:size|sz)(?:[.:]\\s*|\\s+)${LETTER}\\b`, "gi"), size: (m) => letter(m[1]), marked: true },
+  { re: new RegExp(`(?<![a-z])${LETTER}\\s*(?:码|号)`, "gi"), size: (m) => letter(m[1]), marked: true },
   { re: /(?<![\w'’&])(XXXS|XXS|XS|XXXL|XXL|XL|[2-5]XL)(?![\w'’&])/gi, size: (m) => letter(m[1]) },
   // Single letters only in capitals: "s", "m" and "l" are too common in lower-case chat.
   // …and not as a model: "Xbox Series S", "Galaxy S", "Plan B"; nor as a unit after a number ("65 L", "5 M").
@@ -75,22 +77,50 @@ const RULES: SizeRule[] = [
   { re: new RegExp(Object.keys(ZH_WORDS).join("|"), "g"), size: (m) => ZH_WORDS[m[0]] },
 ];
 
-export function extractSizes(text: string): string[] {
-  const normal = text.normalize("NFKC").replace(/[’‘]/g, "'");
-  const used: [number, number][] = [];
-  const hits: { at: number; value: string }[] = [];
-  for (const { re, size } of RULES) {
+interface SizeSpan {
+  start: number;
+  end: number;
+  value: string;
+  marked: boolean;
+}
+
+function sizeSpans(normal: string): SizeSpan[] {
+  const spans: SizeSpan[] = [];
+  for (const { re, size, marked } of RULES) {
     re.lastIndex = 0;
     for (let m = re.exec(normal); m; m = re.exec(normal)) {
       const start = m.index;
       const end = start + m[0].length;
-      if (used.some(([s, e]) => start < e && s < end)) continue;
+      if (spans.some((s) => start < s.end && s.start < end)) continue;
       const value = size(m);
       if (!value) continue;
-      used.push([start, end]);
-      hits.push({ at: start, value });
+      spans.push({ start, end, value, marked: !!marked });
     }
   }
+  return spans.sort((a, b) => a.start - b.start);
+}
+
+function normalise(text: string): string {
+  return text.normalize("NFKC").replace(/[’‘]/g, "'");
+}
+
+export function extractSizes(text: string): string[] {
   // In the order the shopper said them, once each.
-  return [...new Set(hits.sort((a, b) => a.at - b.at).map((h) => h.value))];
+  return [...new Set(sizeSpans(normalise(text)).map((s) => s.value))];
+}
+
+/**
+ * The text without the sizes it states as sizes ("hiking boots size 42" → "hiking boots"): a size
+ * is a filter, and "size" read as a search word would make it the compound's head.
+ */
+export function withoutSizePhrases(text: string): string {
+  const normal = normalise(text);
+  let out = "";
+  let at = 0;
+  for (const s of sizeSpans(normal)) {
+    if (!s.marked) continue;
+    out += `${normal.slice(at, s.start).replace(/\b(?:in|a|an)\s*$/i, "")} `;
+    at = s.end;
+  }
+  return (out + normal.slice(at)).replace(/\s+/g, " ").trim();
 }

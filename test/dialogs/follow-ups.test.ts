@@ -6,6 +6,7 @@ import { categoryName, localiseCategories } from "../../dialogs/names.ts";
 import { readNeed } from "../../dialogs/needs.ts";
 import { queryTerms } from "../../dialogs/query.ts";
 import { readRefinement } from "../../dialogs/refine.ts";
+import { oneEditApart } from "../../dialogs/flows/search.ts";
 import { explicitIndexes, pointsAtOne, superlativePick } from "../../dialogs/references.ts";
 import { extractEntities } from "../../intents/entities.ts";
 
@@ -30,6 +31,12 @@ describe("query terms", () => {
     ["a tent for two persons under 300", "tent 2-person"],
     ["你们有没有卖狗粮", "狗粮"],
     ["我想给老婆买条围巾", "老婆 围巾"],
+    ["could you help me find a coffee grinder", "coffee grinder"],
+    ["帮我找个咖啡机", "咖啡机"],
+    ["brown hiking boots size 42", "brown hiking boots"],
+    ["hiking boots in size 42", "hiking boots"],
+    ["42码的跑鞋", "跑鞋"],
+    ["trainers in EU 43", "trainers"],
   ])("%s → %j", (text, terms) => {
     expect(queryTerms(text)).toBe(terms);
   });
@@ -56,6 +63,8 @@ describe("refinements", () => {
     ["红色的", { colors: ["red"] }],
     ["男款的", { audience: "men" }],
     ["有大一点的吗", { direction: "bigger" }],
+    ["what about a thicker one", { direction: "bigger", adj: "thicker" }],
+    ["有薄一点的吗", { direction: "smaller", adj: "更薄的" }],
   ])("%s refines the last search", (text, expected) => {
     expect(readRefinement(text, nlu(text, "price"), last, 5)).toMatchObject(expected);
   });
@@ -104,6 +113,9 @@ describe("needs described indirectly", () => {
     ["给喜欢跑步的女朋友买礼物", { terms: "跑步", audience: "women" }],
     ["爷爷喜欢喝茶，送什么礼物好", { terms: "茶", audience: "men" }],
     ["I need a gift for my wife", { terms: "", audience: "women" }],
+    ["what would you recommend for a 10 year old girl who likes art", { terms: "art", audience: "kids" }],
+    ["looking for a present for my teenage nephew who's into gaming", { terms: "gaming", audience: "kids" }],
+    ["想给十岁的女儿买个礼物，她喜欢画画", { terms: "画画", audience: "kids" }],
   ])("%s", (text, need) => {
     expect(readNeed(text)).toEqual(need);
   });
@@ -124,6 +136,21 @@ describe("audiences and sizes", () => {
     expect(shopperAudience("for my dad")).toBe("men");
     expect(shopperAudience("给女朋友")).toBe("women");
     expect(shopperAudience("for my son")).toBe("kids");
+    expect(shopperAudience("for a 10 year old girl")).toBe("kids");
+    expect(shopperAudience("给十岁的孩子")).toBe("kids");
+    expect(shopperAudience("给八岁的她")).toBe("kids");
+    expect(shopperAudience("送给二十岁的她")).toBe("women");
+    expect(shopperAudience("for a 35 year old woman")).toBe("women");
+  });
+
+  it("tells a typing slip from a different word", () => {
+    expect(oneEditApart("runing", "running")).toBe(true);
+    expect(oneEditApart("shoes", "sheos")).toBe(true);
+    expect(oneEditApart("jackte", "jacket")).toBe(true);
+    expect(oneEditApart("dog", "dot")).toBe(true);
+    expect(oneEditApart("wallet", "pallets")).toBe(false);
+    expect(oneEditApart("food", "hood")).toBe(true);
+    expect(oneEditApart("grinder", "ginger")).toBe(false);
   });
 
   it("reads a product's size from its title in common units", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { referencedIndexes } from "../../dialogs/references.ts";
+import { referencedIndexes, replacePointers } from "../../dialogs/references.ts";
 
 describe("which shown products a message points at", () => {
   it.each([
@@ -22,5 +22,20 @@ describe("which shown products a message points at", () => {
     expect(referencedIndexes("the fifth one", 3)).toEqual([]);
     expect(referencedIndexes("the first one", 0)).toEqual([]);
     expect(referencedIndexes("show me shoes", 4)).toEqual([]);
+  });
+});
+
+describe("a pointer asked of the documents as the product's kind", () => {
+  it.each([
+    ["第一个有保修吗", "笔记本电脑", "笔记本电脑 有保修吗"],
+    ["does the second one have a warranty?", "laptops", "does laptops have a warranty?"],
+    ["is that one covered by the warranty", "laptops", "is laptops covered by the warranty"],
+    ["这款可以退货吗", "耳机", "耳机 可以退货吗"],
+  ])("%s", (text, kind, asked) => {
+    expect(replacePointers(text, kind)).toBe(asked);
+  });
+
+  it("leaves a message without a pointer as it is", () => {
+    expect(replacePointers("is there a warranty on laptops?", "laptops")).toBe("is there a warranty on laptops?");
   });
 });
