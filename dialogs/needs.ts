@@ -59,8 +59,40 @@ export function termsWithoutThePerson(text: string): string | undefined {
   return queryTerms(/\p{Script=Han}/u.test(ageless) ? ageless.replace(ZH_NEED, " ") : ageless, NEED_WORDS);
 }
 
+// What someone keen on a pastime is called, and the pastime a shop's products are described by.
+const PASTIME_OF: Record<string, string> = {
+  cyclist: "cycling", biker: "cycling", runner: "running", jogger: "running", hiker: "hiking", rambler: "hiking", golfer: "golf",
+  gamer: "gaming", swimmer: "swimming", climber: "climbing", camper: "camping", skier: "skiing", snowboarder: "snowboarding",
+  surfer: "surfing", skater: "skating", reader: "books", bookworm: "books", cook: "cooking", chef: "cooking", foodie: "cooking",
+  baker: "baking", gardener: "gardening", photographer: "photography", fisherman: "fishing", angler: "fishing", musician: "music",
+  guitarist: "guitar", pianist: "piano", artist: "art", painter: "painting", traveller: "travel", traveler: "travel", yogi: "yoga",
+  writer: "writing", knitter: "knitting",
+};
+// "my husband is a keen cyclist", "she's a big coffee lover", "he's an avid reader".
+const KEEN =
+  /\b(?:is|'s|are|'re)\s+(?:(?:a|an|such an?)\s+)?(?:(?:keen|big|huge|avid|real|passionate|serious|great|total|massive|dedicated|enthusiastic|amateur|budding|mad|obsessed)\s+)*([a-z]+)(?:\s+(lover|fan|enthusiast|addict|nut|buff|geek|drinker|person))?\b/gi;
+
+/** The pastime a described person is keen on ("a keen cyclist" → cycling), or undefined. */
+function pastimeOf(text: string): string | undefined {
+  if (!(shopperAudience(text) || /\b(?:he|she|they|my|our)\b/i.test(text))) return undefined;
+  for (const m of text.matchAll(KEEN)) {
+    const pastime = m[2] ? (isNeedWord(m[1]!) ? undefined : m[1]!.toLowerCase()) : PASTIME_OF[m[1]!.toLowerCase()];
+    if (pastime) return pastime;
+  }
+  return undefined;
+}
+
+function isNeedWord(word: string): boolean {
+  return NEED_WORDS.has(word.toLowerCase()) || !queryTerms(word);
+}
+
 /** The need a message describes, or undefined when it names what it wants in the ordinary way. */
 export function readNeed(text: string): Need | undefined {
+  const pastime = pastimeOf(text);
+  if (pastime) {
+    const audience = shopperAudience(text);
+    return { terms: pastime, ...(audience && { audience }) };
+  }
   const zh = /\p{Script=Han}/u.test(text);
   const gift = GIFT.test(text);
   const taste = PERSON_WITH_TASTE.test(text) || (zh && ZH_TASTE.test(text) && /[他她]|的(?:人|朋友|爸|妈|女|男|老)|爸|妈|朋友|孩子|老公|老婆/.test(text));

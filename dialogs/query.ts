@@ -15,7 +15,7 @@ const EN_REQUEST = new Set(
     "there here i i'm im i'd id i've me my mine we us our you your u ya he she him her his hers " +
     "sell sells selling sold show shows showing shown find finding found help helps helping assist want wants wanted wanna need needs needed looking look looks searching search " +
     "buy buying bought purchase purchasing get getting got have has having had carry carries carrying stock stocks offer offers " +
-    "recommend recommends recommendation recommendations suggest suggestion suggestions give let see tell list browse check " +
+    "recommend recommends recommendation recommendations suggest suggestion suggestions idea ideas give let see tell list browse check " +
     "do does did doing can could would will should may might must shall please pls plz thanks thank kindly " +
     "like love lookin some any anything something everything stuff things thing item items product products one ones kind kinds sort sorts type types " +
     "what which who whom whose where when how why whether if then than so too also just really very quite maybe perhaps still even " +
@@ -31,8 +31,8 @@ const ZH_REQUEST = new Set(
   (
     "的 了 是 有 没 没有 有没有 有无 吗 呢 吧 啊 呀 哦 嘛 么 更 还 再 也 都 就 很 太 最 比较 一点 一些 一下 些 点 多 好 " +
     "我 我们 你 你们 您 他 她 它 他们 她们 咱们 自己 " +
-    "想 想要 要 需要 买 卖 购买 出售 在 售 给 帮 帮我 挑 挑选 选 选购 请 能 能否 可以 可不可以 会 找 找找 搜 搜索 看 看看 瞧瞧 推荐 介绍 建议 来 拿 " +
-    "一 个 款 件 双 条 台 部 只 副 套 种 些 几 几个 几款 几件 一个 一款 一件 一双 一条 一台 一部 一只 一副 一套 " +
+    "想 想要 要 需要 我要 我想 我想要 买 卖 购买 出售 在 售 给 帮 帮我 挑 挑选 选 选购 请 能 能否 可以 可不可以 会 找 找找 搜 搜索 看 看看 瞧瞧 推荐 介绍 建议 来 拿 适合 合适 " +
+    "一 个 款 件 双 条 台 部 只 副 套 种 本 些 几 几个 几款 几件 几本 几双 几条 一个 一款 一件 一双 一条 一台 一部 一只 一副 一套 一本 " +
     "这 那 这个 那个 这款 那款 这些 那些 这种 那种 哪 哪些 哪个 哪款 什么 啥 怎么 怎么样 如何 多少 " +
     "做 干 用 其他 其它 别的 另外 还有 商品 东西 产品 好 好的 不错 店 你家 贵店 本店 和 与 或 或者 跟 及 以及 但 但是 呗 嗯"
   ).split(/\s+/),
@@ -52,7 +52,8 @@ function headcount(text: string): string {
 export function queryTerms(text: string, extraDrop: ReadonlySet<string> = new Set()): string {
   const cleaned = stripPriceWords(headcount(withoutSizePhrases(text)));
   const out: string[] = [];
-  for (const m of cleaned.matchAll(/(\p{Script=Han}+)|([\p{L}\p{N}]+(?:['’\-.][\p{L}\p{N}]+)*)/gu)) {
+  // A Latin word ends where Chinese begins: "有iPhone 16吗" is iPhone, 16 and 吗.
+  for (const m of cleaned.matchAll(/(\p{Script=Han}+)|((?:(?!\p{Script=Han})[\p{L}\p{N}])+(?:['’\-.](?:(?!\p{Script=Han})[\p{L}\p{N}])+)*)/gu)) {
     if (m[1]) {
       // Words either side of a dropped one stay apart: 步维的鞋 → 步维 鞋, not a new word 步维鞋.
       let chunk = "";

@@ -37,6 +37,9 @@ describe("query terms", () => {
     ["hiking boots in size 42", "hiking boots"],
     ["42码的跑鞋", "跑鞋"],
     ["trainers in EU 43", "trainers"],
+    ["有iPhone 16吗", "iPhone 16"],
+    ["我要买蓝牙音箱", "蓝牙音箱"],
+    ["推荐几本小说", "小说"],
   ])("%s → %j", (text, terms) => {
     expect(queryTerms(text)).toBe(terms);
   });
@@ -116,6 +119,10 @@ describe("needs described indirectly", () => {
     ["what would you recommend for a 10 year old girl who likes art", { terms: "art", audience: "kids" }],
     ["looking for a present for my teenage nephew who's into gaming", { terms: "gaming", audience: "kids" }],
     ["想给十岁的女儿买个礼物，她喜欢画画", { terms: "画画", audience: "kids" }],
+    ["有没有适合送给爸爸的礼物，他喜欢钓鱼", { terms: "钓鱼", audience: "men" }],
+    ["my husband is a keen cyclist, any ideas?", { terms: "cycling", audience: "men" }],
+    ["she's a big coffee lover", { terms: "coffee", audience: "women" }],
+    ["it is for my brother, he is an avid reader", { terms: "books", audience: "men" }],
   ])("%s", (text, need) => {
     expect(readNeed(text)).toEqual(need);
   });
@@ -123,6 +130,8 @@ describe("needs described indirectly", () => {
   it("is not a need when the message names what it wants", () => {
     expect(readNeed("running shoes for men")).toBeUndefined();
     expect(readNeed("我想买跑鞋")).toBeUndefined();
+    expect(readNeed("he's a teacher")).toBeUndefined();
+    expect(readNeed("is this a good runner?")).toBeUndefined();
   });
 });
 
