@@ -7,6 +7,7 @@ import { sourcesOf } from "../knowledge/index.ts";
 import type { Filters, Recommender } from "../recommend/types.ts";
 import type { ConversationStore } from "../store/types.ts";
 import { readConfirmation } from "./confirm.ts";
+import { cartFlows, readCartRequest, removeFromCart, viewCart } from "./flows/cart.ts";
 import { catalogueFlows } from "./flows/catalogue.ts";
 import { catalogueCoverage, refineSearch } from "./flows/search.ts";
 import { queryTerms } from "./query.ts";
@@ -75,7 +76,7 @@ export function createDialogEngine(deps: DialogDeps): DialogEngine {
     recentMessages: async (turn, limit) => (await memoryOf(deps, turn, limit, false)).history,
     logger: deps.logger,
   };
-  const flows: Partial<Record<string, Flow>> = withActionFlows({ ...catalogueFlows, ...serviceFlows, ...privacyFlows });
+  const flows: Partial<Record<string, Flow>> = withActionFlows({ ...catalogueFlows, ...cartFlows, ...serviceFlows, ...privacyFlows });
   // The transcript is written after the reply is sent, so the shopper never waits for it. A
   // shopper's next turn waits for their previous write, so an export sees it and a deletion
   // cannot be overtaken by it.
@@ -204,6 +205,9 @@ function searchOr(fallback: Flow | undefined, intent: string): Flow {
   };
 }
 
+// Intents a question naming the cart still means ("what's the shipping cost for my cart?").
+const OTHER_THAN_CART = new Set(["returns", "shipping", "payment", "human_handoff", "order_status"]);
+
 /** What a turn answered from the shop's documents, outside any intent, is reported as. */
 const KNOWLEDGE = "knowledge";
 // Intents never handed to the documents, however unsure: what they do is not a question about the shop.
@@ -229,6 +233,10 @@ function isGrievance(nlu: Understanding, text: string): boolean {
  */
 async function route(ctx: FlowContext, flows: Partial<Record<string, Flow>>): Promise<Flow | undefined> {
   const { nlu, state, turn } = ctx;
+  // "what's in my cart?", "remove the tent from my basket": the cart, whatever the classifier made of it.
+  const cart = readCartRequest(turn.text);
+  if (cart === "remove") return removeFromCart;
+  if (cart === "view" && !OTHER_THAN_CART.has(nlu.intent)) return viewCart;
   const refinement = readRefinement(turn.text, nlu, state.lastSearch, state.lastShown.length);
   // New words the catalogue knows make it a search of its own ("red hiking boots" after "running shoes"); filler does not.
   const fresh = refinement?.fresh ? (await catalogueCoverage(ctx, refinement.fresh)) >= 0.5 : false;

@@ -22,6 +22,8 @@ export interface ConversationState {
   lastSearch?: SearchMemory;
   /** The product the conversation is about now (last described, priced or added to the cart): what "it" means. */
   focus?: string;
+  /** What was added to the cart in this conversation, oldest first (what "what's in my cart?" lists). */
+  cart?: string[];
   /** When the shopper asked to delete their data and was asked to confirm; their next message answers. */
   pendingDeletion?: number;
   /** An order action waiting for the order number, e-mail or postcode we asked for (dialogs/flows/orders.ts). */
@@ -71,6 +73,9 @@ export interface ConversationStatesOptions {
   maxCached?: number;
 }
 
+/** A cart holds at most this many products; the oldest leaves first. */
+export const CART_LIMIT = 50;
+
 function fresh(now: number): ConversationState {
   return { awaitingPreferences: false, lastShown: [], touchedAt: now };
 }
@@ -82,6 +87,7 @@ function parse(state: Record<string, unknown>): ConversationState | undefined {
     lastShown: state.lastShown.filter((id): id is string => typeof id === "string"),
     ...(typeof state.pendingDeletion === "number" && { pendingDeletion: state.pendingDeletion }),
     ...(typeof state.focus === "string" && { focus: state.focus }),
+    ...(Array.isArray(state.cart) && { cart: state.cart.filter((id): id is string => typeof id === "string").slice(-CART_LIMIT) }),
     ...(isSearchMemory(state.lastSearch) && { lastSearch: state.lastSearch }),
     ...(isPendingAction(state.pendingAction) && { pendingAction: state.pendingAction }),
     touchedAt: state.touchedAt,

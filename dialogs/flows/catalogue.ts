@@ -80,7 +80,7 @@ const recommend: Flow = async (ctx) => {
  * ("the second one", 第二个, "the cheapest one"), or — for "it", "that one", 这个, or no pointer at
  * all — the product in focus (the one last described or added), else the first shown.
  */
-async function referencedProducts(ctx: FlowContext, want: number): Promise<Product[]> {
+export async function referencedProducts(ctx: FlowContext, want: number): Promise<Product[]> {
   const { recommender } = ctx.deps;
   const text = ctx.turn.text;
   const mentioned = await recommender.findMentioned(text, want);
@@ -190,23 +190,6 @@ function priceOf(p: Product, locale: Locale): string {
   return p.price === undefined ? "" : formatPrice(p.price, p.currency, locale);
 }
 
-const addToCart: Flow = async (ctx) => {
-  const [product] = await referencedProducts(ctx, 1);
-  if (!product) return { text: say(ctx.locale, "whichProduct"), products: [], suggestions: suggest(ctx.locale, "start") };
-  if (product.stock !== undefined && product.stock <= 0) {
-    ctx.state.focus = product.id;
-    const reason = say(ctx.locale, "cardOutOfStock");
-    return { text: say(ctx.locale, "cannotAddOutOfStock", { title: product.title }), products: [productCard(product, reason)], suggestions: suggest(ctx.locale, "afterResults") };
-  }
-  ctx.state.focus = product.id;
-  await ctx.deps.shoppers.record([{ userId: ctx.turn.userId, itemId: product.id, type: "cart", ts: Date.now() }]);
-  return {
-    text: say(ctx.locale, "addedToCart", { title: product.title }),
-    products: [productCard(product, say(ctx.locale, "cardInCart"))],
-    suggestions: suggest(ctx.locale, "afterDetails").slice(1),
-  };
-};
-
 function quote(text: string, locale: Locale): string {
   const trimmed = text.trim().replace(/\s+/g, " ");
   const short = trimmed.length > 40 ? `${trimmed.slice(0, 39)}…` : trimmed;
@@ -227,5 +210,4 @@ export const catalogueFlows = {
     return lines;
   }),
   compare,
-  add_to_cart: addToCart,
 } satisfies Record<string, Flow>;

@@ -10,7 +10,7 @@ export const en = {
   goodbye: "Goodbye, and thanks for stopping by!",
   thanks: "You're welcome! Anything else I can find for you?",
   capabilities:
-    "I can search the catalogue (\"running shoes under 100\"), recommend things for you, tell you about a product, compare two products, add to your cart, and answer questions about shipping, returns, payment and opening hours. You can also ask me to export or delete your data.",
+    "I can search the catalogue (\"running shoes under 100\"), recommend things for you, tell you about a product, compare two products, add to your cart and show what's in it, and answer questions about shipping, returns, payment and opening hours. You can also ask me to export or delete your data.",
   searchResults: "Here are {count} {adjSp}matches{forWhat}{inFilters}.",
   searchResultsOne: "Here is 1 {adjSp}match{forWhat}{inFilters}.",
   refinedNone: "I couldn't find anything {adjOrElse}{forWhat}{inFilters}. These are still the closest matches.",
@@ -37,6 +37,11 @@ export const en = {
   colour: "Colour: {color}.",
   addedToCart: "Added {title} to your cart.",
   cannotAddOutOfStock: "{title} is out of stock, so I can't add it to your cart.",
+  cartContents: "Your cart has {count} items:",
+  cartContentsOne: "Your cart has 1 item:",
+  cartEmpty: "Your cart is empty. Tell me what you're looking for and I'll find it.",
+  removedFromCart: "Removed {title} from your cart.",
+  notInCart: "{title} isn't in your cart.",
   orderStatus: "I can't see orders from this chat yet. You'll find every order's status under My account → Orders, or you can talk to someone from our team.",
   kbUnknown: "I couldn't find that in our shop's information, and I'd rather not guess. Would you like to talk to someone from our team?",
   complaint: "I'm sorry about that. Would you like to talk to someone from our team who can sort it out?",
@@ -87,6 +92,7 @@ export const enSuggestions = {
   afterKnowledge: ["Talk to a human", "What can you do?"],
   privacy: ["Export my data", "Recommend something for me"],
   confirmDelete: ["Yes, delete my data", "No, keep it"],
+  afterCart: ["Remove the first one from my cart", "Recommend something for me"],
 } satisfies Record<string, string[]>;
 
 export type ReplyKey = keyof typeof en;

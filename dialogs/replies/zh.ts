@@ -8,7 +8,7 @@ export const zh: Record<keyof typeof en, string> = {
   goodbye: "再见，欢迎下次光临！",
   thanks: "不客气！还需要我帮你找点什么吗？",
   capabilities:
-    "我可以帮你搜索商品（比如“100元以下的跑鞋”）、为你推荐、介绍商品详情、对比两件商品、加入购物车，也能回答配送、退货、支付和营业时间等问题。你还可以让我导出或删除你的数据。",
+    "我可以帮你搜索商品（比如“100元以下的跑鞋”）、为你推荐、介绍商品详情、对比两件商品、加入和查看购物车，也能回答配送、退货、支付和营业时间等问题。你还可以让我导出或删除你的数据。",
   searchResults: "为你找到 {count} 件{adj}{whatRelated}商品{inFilters}。",
   searchResultsOne: "为你找到 {count} 件{adj}{whatRelated}商品{inFilters}。",
   refinedNone: "没有找到{adjOrElse}{whatRelated}商品{inFilters}，这些仍是最接近的。",
@@ -35,6 +35,11 @@ export const zh: Record<keyof typeof en, string> = {
   colour: "颜色：{color}。",
   addedToCart: "已将 {title} 加入购物车。",
   cannotAddOutOfStock: "{title} 缺货，暂时无法加入购物车。",
+  cartContents: "你的购物车里有 {count} 件商品：",
+  cartContentsOne: "你的购物车里有 1 件商品：",
+  cartEmpty: "你的购物车还是空的。告诉我你想找什么，我来帮你找。",
+  removedFromCart: "已将 {title} 从购物车移除。",
+  notInCart: "{title} 不在你的购物车里。",
   orderStatus: "目前无法在聊天中查看订单。你可以在“我的账户 → 订单”中查看每个订单的状态，或者联系我们的客服团队。",
   kbUnknown: "抱歉，我在本店的资料里没有找到这个问题的答案，不想随便猜测。需要联系我们的客服团队吗？",
   complaint: "非常抱歉给你带来不便。需要联系我们的客服团队处理吗？",
@@ -79,4 +84,5 @@ export const zhSuggestions: Record<keyof typeof enSuggestions, string[]> = {
   afterKnowledge: ["转人工客服", "你能做什么？"],
   privacy: ["导出我的数据", "给我推荐点东西"],
   confirmDelete: ["是，删除我的数据", "不，保留"],
+  afterCart: ["把第一个从购物车移除", "给我推荐点东西"],
 };
