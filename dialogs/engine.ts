@@ -148,6 +148,7 @@ export function createDialogEngine(deps: DialogDeps): DialogEngine {
       if (body.products.length && (listing || LISTING_INTENTS.has(intent))) {
         state.lastShown = body.products.map((p) => p.id);
         state.focus = undefined;
+        state.compared = undefined;
         if (!listing) state.lastSearch = undefined;
       }
       const reply: Reply = { ...body, intent, locale };

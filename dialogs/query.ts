@@ -50,7 +50,8 @@ function headcount(text: string): string {
 
 /** The message's content words as a search query; empty when it says nothing about a product. */
 export function queryTerms(text: string, extraDrop: ReadonlySet<string> = new Set()): string {
-  const cleaned = stripPriceWords(headcount(withoutSizePhrases(text)));
+  // 卖不卖, 有没有, 是不是: a question's A-not-A form is all request.
+  const cleaned = stripPriceWords(headcount(withoutSizePhrases(text))).replace(/([卖买有要能会是用])[不没]\1|有木有/gu, " ");
   const out: string[] = [];
   // A Latin word ends where Chinese begins: "有iPhone 16吗" is iPhone, 16 and 吗.
   for (const m of cleaned.matchAll(/(\p{Script=Han}+)|((?:(?!\p{Script=Han})[\p{L}\p{N}])+(?:['’\-.](?:(?!\p{Script=Han})[\p{L}\p{N}])+)*)/gu)) {

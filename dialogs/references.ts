@@ -68,7 +68,11 @@ export function superlativePick(text: string): "min" | "max" | undefined {
     new RegExp(`\\b(?:${word})\\s+(?:one|of (?:them|these|those|all))\\b`).test(t) ||
     new RegExp(`\\b(?:which|what|whats|what's)\\b[^.?!]*\\b(?:${word})\\b(?:\\s+(?:one|of (?:them|these|those|all)))?\\s*[?.!]*$`).test(t) ||
     new RegExp(`^(?:and\\s+)?(?:the\\s+)?(?:${word})\\s*[?.!]*$`).test(t);
-  if (en("cheapest|least expensive|lowest[- ]priced") || /哪[个款件双只]最便宜|最便宜的(?:是哪|那|一[个款件双]|这)/.test(text)) return "min";
-  if (en("most expensive|priciest|dearest|highest[- ]priced") || /哪[个款件双只]最贵|最贵的(?:是哪|那|一[个款件双]|这)/.test(text)) return "max";
+  // "the cheaper one", "which one is cheaper?" (of two just compared) — but "cheaper ones" and a bare
+  // "cheaper?" ask for a new list.
+  const comparative = (word: string) =>
+    new RegExp(`\\b(?:${word})\\s+one\\b(?!s)`).test(t) || new RegExp(`\\b(?:which|what)\\s+(?:one|of (?:the|these|those) two)\\b[^.?!]*\\b(?:${word})\\b\\s*[?.!]*$`).test(t);
+  if (en("cheapest|least expensive|lowest[- ]priced") || comparative("cheaper|less expensive") || /哪[个款件双只]最便宜|最便宜的(?:是哪|那|一[个款件双]|这)|哪[个款件双只](?:更|比较)?便宜|便宜的那[个款件双只]/.test(text)) return "min";
+  if (en("most expensive|priciest|dearest|highest[- ]priced") || comparative("pricier|more expensive|dearer") || /哪[个款件双只]最贵|最贵的(?:是哪|那|一[个款件双]|这)|哪[个款件双只](?:更|比较)?贵|贵的那[个款件双只]/.test(text)) return "max";
   return undefined;
 }

@@ -1,9 +1,8 @@
-import type { Product } from "../../store/types.ts";
-import type { Flow, FlowContext } from "../flow.ts";
+import type { Flow } from "../flow.ts";
 import { productCard } from "../format.ts";
 import { CART_LIMIT } from "../state.ts";
 import { say, suggest } from "../templates.ts";
-import { referencedProducts } from "./catalogue.ts";
+import { productsOf, referencedProducts } from "./catalogue.ts";
 
 /**
  * The conversation's cart: what "add it to my cart" put in, what "what's in my cart?" lists and
@@ -22,11 +21,6 @@ export function readCartRequest(text: string): "view" | "remove" | undefined {
   if (REMOVE_EN.test(text) || REMOVE_ZH.test(text)) return "remove";
   if (VIEW_EN.test(text) || VIEW_ZH.test(text)) return "view";
   return undefined;
-}
-
-async function cartProducts(ctx: FlowContext): Promise<Product[]> {
-  const products = await Promise.all((ctx.state.cart ?? []).map((id) => ctx.deps.recommender.getProduct(id)));
-  return products.filter((p): p is Product => p !== null);
 }
 
 const addToCart: Flow = async (ctx) => {
@@ -49,7 +43,7 @@ const addToCart: Flow = async (ctx) => {
 
 /** The cart, newest first; it becomes the list "the second one" points into. */
 export const viewCart: Flow = async (ctx) => {
-  const products = (await cartProducts(ctx)).reverse();
+  const products = (await productsOf(ctx, ctx.state.cart ?? [])).reverse();
   if (!products.length) return { text: say(ctx.locale, "cartEmpty"), products: [], suggestions: suggest(ctx.locale, "start"), answeredAs: "cart" };
   const reason = say(ctx.locale, "cardInCart");
   return {

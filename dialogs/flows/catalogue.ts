@@ -80,6 +80,11 @@ const recommend: Flow = async (ctx) => {
  * ("the second one", 第二个, "the cheapest one"), or — for "it", "that one", 这个, or no pointer at
  * all — the product in focus (the one last described or added), else the first shown.
  */
+/** The products of these ids that the catalogue still has, in order. */
+export async function productsOf(ctx: FlowContext, ids: string[]): Promise<Product[]> {
+  return (await Promise.all(ids.map((id) => ctx.deps.recommender.getProduct(id)))).filter((p): p is Product => p !== null);
+}
+
 export async function referencedProducts(ctx: FlowContext, want: number): Promise<Product[]> {
   const { recommender } = ctx.deps;
   const text = ctx.turn.text;
@@ -89,7 +94,9 @@ export async function referencedProducts(ctx: FlowContext, want: number): Promis
   const ids: string[] = explicitIndexes(text, shown.length).map((i) => shown[i]!);
   const extreme = superlativePick(text);
   if (!ids.length && extreme && shown.length) {
-    const priced = (await Promise.all(shown.map((id) => recommender.getProduct(id)))).filter((p): p is Product => p?.price !== undefined);
+    // "the cheaper one" after a comparison is the cheaper of the two compared.
+    const among = ctx.state.compared?.length ? ctx.state.compared : shown;
+    const priced = (await productsOf(ctx, among)).filter((p) => p.price !== undefined);
     priced.sort((a, b) => (extreme === "min" ? a.price! - b.price! : b.price! - a.price!));
     if (priced[0]) ids.push(priced[0].id);
   }
@@ -163,9 +170,13 @@ async function notFound(ctx: FlowContext): Promise<FlowReply> {
 }
 
 const compare: Flow = async (ctx) => {
-  const products = await referencedProducts(ctx, 2);
+  let products = await referencedProducts(ctx, 2);
+  // "which one has the better battery?" right after a comparison (or a list of two): those two again.
+  const pair = ctx.state.compared ?? (ctx.state.lastShown.length === 2 ? ctx.state.lastShown : undefined);
+  if (products.length < 2 && pair) products = await productsOf(ctx, pair);
   if (products.length < 2) return { text: say(ctx.locale, "whichTwo"), products: [], suggestions: suggest(ctx.locale, "start") };
   const [a, b] = products as [Product, Product];
+  ctx.state.compared = [a.id, b.id];
   const lines = [say(ctx.locale, "compareIntro", { a: a.title, b: b.title })];
   for (const p of [a, b]) {
     lines.push(`• ${[p.title, p.brand, priceOf(p, ctx.locale), stockLine(p, ctx.locale)].filter(Boolean).join(" — ")}`);

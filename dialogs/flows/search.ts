@@ -88,7 +88,10 @@ const termCache = new Map<string, { product: Product; terms: Set<string> }>();
 function termsOf(p: Product): Set<string> {
   const hit = termCache.get(p.id);
   if (hit && hit.product === p) return hit.terms;
-  const terms = new Set(tokenize([p.title, p.brand, p.category, p.color, p.tags?.join(" "), p.description].filter(Boolean).join(" ")));
+  const tokens = tokenize([p.title, p.brand, p.category, p.color, p.tags?.join(" "), p.description].filter(Boolean).join(" "));
+  const terms = new Set(tokens);
+  // "Smart Watch" is also a smartwatch, "Head Phones" headphones: two words the shopper may write as one.
+  for (let i = 1; i < tokens.length; i++) if (/^[a-z]+$/.test(tokens[i - 1]!) && /^[a-z]+$/.test(tokens[i]!)) terms.add(tokens[i - 1]! + tokens[i]!);
   if (termCache.size >= 20_000) termCache.clear();
   termCache.set(p.id, { product: p, terms });
   return terms;
@@ -176,10 +179,14 @@ function catalogueHits(ctx: FlowContext, text: string): Promise<Product[]> {
  */
 async function unknownModifier(ctx: FlowContext, asked: string, head: string | undefined): Promise<boolean> {
   if (!head) return false;
-  const latin = wordGroups(asked).filter((g) => !g.cjk);
-  const at = latin.findIndex((g) => g.text === head);
-  const modifier = at > 0 ? latin[at - 1]!.text : undefined;
+  const groups = wordGroups(asked);
+  const cjkHead = groups.find((g) => g.text === head)?.cjk ?? false;
+  // 戴森吸尘器: the words of one Chinese run, as "Dyson vacuum" is two Latin words.
+  const words = groups.filter((g) => g.cjk === cjkHead);
+  const at = words.findIndex((g) => g.text === head);
+  const modifier = at > 0 ? words[at - 1]!.text : undefined;
   if (!modifier || (await catalogueCoverage(ctx, modifier)) > 0) return false;
+  if (cjkHead) return true;
   const forms = tokenize(modifier, { bigrams: false, concepts: false }).filter((f) => f.length >= 4);
   for (const product of await catalogueHits(ctx, modifier)) {
     for (const term of termsOf(product)) if (forms.some((f) => oneEditApart(f, term))) return false;

@@ -40,6 +40,8 @@ describe("query terms", () => {
     ["有iPhone 16吗", "iPhone 16"],
     ["我要买蓝牙音箱", "蓝牙音箱"],
     ["推荐几本小说", "小说"],
+    ["你们卖不卖戴森吸尘器", "戴森吸尘器"],
+    ["是不是防水的", "防水"],
   ])("%s → %j", (text, terms) => {
     expect(queryTerms(text)).toBe(terms);
   });
@@ -105,6 +107,12 @@ describe("references", () => {
     expect(superlativePick("哪个最便宜")).toBe("min");
     expect(superlativePick("show me the cheapest running shoes")).toBeUndefined();
     expect(superlativePick("cheapest ones")).toBeUndefined();
+    expect(superlativePick("ok add the cheaper one to my cart")).toBe("min");
+    expect(superlativePick("which one is more expensive?")).toBe("max");
+    expect(superlativePick("便宜的那个加入购物车")).toBe("min");
+    expect(superlativePick("cheaper ones")).toBeUndefined();
+    expect(superlativePick("cheaper?")).toBeUndefined();
+    expect(superlativePick("有没有更便宜的")).toBeUndefined();
   });
 });
 

@@ -5,13 +5,14 @@ import { describe, expect, it } from "vitest";
 import { ValidationError } from "../../core/errors.ts";
 import { SHIPPED_LOCALES, SHOP_INTENTS, loadIntentFile, loadShippedIntents } from "../../intents/shipped.ts";
 import { OUT_OF_SCOPE } from "../../intents/types.ts";
+import { cartFlows } from "../../dialogs/flows/cart.ts";
 import { catalogueFlows } from "../../dialogs/flows/catalogue.ts";
 import { privacyFlows } from "../../dialogs/flows/privacy.ts";
 import { serviceFlows } from "../../dialogs/flows/service.ts";
 
 // The dialogs engine switches on these names: every shipped intent must have its flow, and every
 // flow (but onboarding's "preferences", which is a state, not an intent) must be taught.
-const FLOW_INTENTS = Object.keys({ ...catalogueFlows, ...serviceFlows, ...privacyFlows }).filter((name) => name !== "preferences");
+const FLOW_INTENTS = Object.keys({ ...catalogueFlows, ...cartFlows, ...serviceFlows, ...privacyFlows }).filter((name) => name !== "preferences");
 const EXPECTED: string[] = [...SHOP_INTENTS];
 
 /** Case, spacing and punctuation do not make two examples different. */
