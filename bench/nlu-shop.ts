@@ -5,7 +5,7 @@
  * Prints in-scope accuracy, top-1 before rejection, macro-F1 and out-of-scope precision/recall per
  * language, pooled over the folds, and the training time of the whole shipped set.
  *
- *   npx tsx bench/nlu-shop.ts [--folds 5] [--seed 1] [--locales en,zh] [--json]
+ *   npx tsx bench/nlu-shop.ts [--folds 5] [--seed 1] [--locales en,zh] [--min-confidence P] [--json]
  */
 import { parseArgs } from "node:util";
 import { scorePredictions, trainIntentClassifier } from "../intents/classifier/index.ts";
@@ -21,8 +21,11 @@ const { values } = parseArgs({
     locales: { type: "string", default: "en,zh" },
     json: { type: "boolean" },
     errors: { type: "boolean" },
+    "min-confidence": { type: "string" },
   },
 });
+// The rejection threshold to measure at (default: the service's, Chow's rule at one half).
+const minConfidence = values["min-confidence"] === undefined ? undefined : Number(values["min-confidence"]);
 const k = Number(values.folds);
 const seed = Number(values.seed);
 
@@ -55,7 +58,7 @@ for (const locale of values.locales.split(",") as ShippedLocale[]) {
   for (let f = 0; f < k; f++) {
     const train = data.filter((_, i) => fold[i] !== f);
     const test = data.filter((_, i) => fold[i] === f);
-    const classifier = await trainIntentClassifier(train, { seed: seed + f });
+    const classifier = await trainIntentClassifier(train, { seed: seed + f, ...(minConfidence !== undefined && { minConfidence }) });
     for (const e of test) {
       const p = classifier.predict(e.text);
       expected.push(e.intent);

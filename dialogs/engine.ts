@@ -238,6 +238,9 @@ async function route(ctx: FlowContext, flows: Partial<Record<string, Flow>>): Pr
   const cart = readCartRequest(turn.text);
   if (cart === "remove") return removeFromCart;
   if (cart === "view" && !OTHER_THAN_CART.has(nlu.intent)) return viewCart;
+  // "the delivery was late again, anyway do you have running shoes?": the engine apologises first, then the request is answered.
+  const request = isGrievance(nlu, turn.text) ? await requestAfterComplaint(ctx) : undefined;
+  if (request) return (c) => flows.search_products!({ ...c, turn: { ...c.turn, text: request } });
   const refinement = readRefinement(turn.text, nlu, state.lastSearch, state.lastShown.length);
   // New words the catalogue knows make it a search of its own ("red hiking boots" after "running shoes"); filler does not.
   const fresh = refinement?.fresh ? (await catalogueCoverage(ctx, refinement.fresh)) >= 0.5 : false;
@@ -273,6 +276,21 @@ async function route(ctx: FlowContext, flows: Partial<Record<string, Flow>>): Pr
     return async (c) => ({ ...(await complaintRefund(c)), answeredAs: undefined });
   }
   return flows[nlu.intent];
+}
+
+/**
+ * The product request that follows a complaint in the same message, when its last sentence (or what
+ * follows "anyway", "but", "by the way") asks for something the catalogue carries; else undefined.
+ */
+async function requestAfterComplaint(ctx: FlowContext): Promise<string | undefined> {
+  const parts = ctx.turn.text
+    .split(/(?<=[.!?。！？；;])\s*|[,，]?\s*\b(?:anyway|anyhow|but|by the way|btw|also)\b[,，]?\s*|(?:不过|另外|顺便问一下|顺便问下|顺便)[,，]?/i)
+    .map((p) => p?.trim())
+    .filter((p): p is string => !!p);
+  const last = parts.at(-1);
+  if (parts.length < 2 || !last || GRIEVANCE.test(last) || asksAboutPolicy(last)) return undefined;
+  const terms = queryTerms(last);
+  return terms && (await catalogueCoverage(ctx, terms)) >= 0.5 ? last : undefined;
 }
 
 /** The intent a routed flow answers as, for the reply and the metrics. */

@@ -10,6 +10,8 @@ export interface Need {
   /** The interest or the kind of thing, as search words; empty when only the person is described. */
   terms: string;
   audience?: Audience;
+  /** Something the shopper is about to do ("I'm going camping"): ideas for it, not for a person. */
+  activity?: boolean;
 }
 
 const GIFT = /\b(?:gifts?|presents?|birthday|christmas|xmas|anniversary|valentine'?s?|mother'?s day|father'?s day|surprise|stocking filler)\b|礼物|礼品|送给|送礼|生日|纪念日|节日|圣诞|情人节|母亲节|父亲节/i;
@@ -86,12 +88,34 @@ function isNeedWord(word: string): boolean {
   return NEED_WORDS.has(word.toLowerCase()) || !queryTerms(word);
 }
 
+// "I'm going camping next weekend", "off skiing in January", "a fishing trip", 下周去露营.
+const GOING = /\b(?:going|go|goes|heading|off|went)\s+(?:to\s+go\s+)?([a-z]{3,}ing)\b|\b([a-z]{3,}ing|ski)\s+(?:trip|holiday|weekend)\b/i;
+const ZH_GOING = /(?:去|要去|准备去|打算去|想去)(露营|徒步|钓鱼|滑雪|爬山|登山|跑步|游泳|旅行|旅游|野餐|骑行|健身|冲浪|潜水|远足)/;
+
+// When and how a plan is said: never what to match.
+const PLAN_WORDS = new Set([
+  ...NEED_WORDS,
+  ..."going go goes heading off went planning plan plans trip holiday next this coming soon tomorrow tonight today weekend week month year morning evening january february march april may june july august september october november december summer winter spring autumn fall bring pack take".split(" "),
+]);
+
+/** The activity a shopper is about to do, with anything else they named ("running shoes"), or undefined. */
+function activityOf(text: string): string | undefined {
+  const zh = ZH_GOING.exec(text);
+  if (zh) return zh[1];
+  const m = GOING.exec(text);
+  const activity = (m?.[1] ?? m?.[2])?.toLowerCase();
+  if (!activity || isNeedWord(activity)) return undefined;
+  const terms = queryTerms(text, PLAN_WORDS);
+  return terms.toLowerCase().split(" ").includes(activity) ? terms : `${activity} ${terms}`.trim();
+}
+
 /** The need a message describes, or undefined when it names what it wants in the ordinary way. */
 export function readNeed(text: string): Need | undefined {
   const pastime = pastimeOf(text);
-  if (pastime) {
+  const activity = pastime ? undefined : activityOf(text);
+  if (pastime || activity) {
     const audience = shopperAudience(text);
-    return { terms: pastime, ...(audience && { audience }) };
+    return { terms: (pastime ?? activity)!, ...(audience && { audience }), ...(activity && !audience && { activity: true }) };
   }
   const zh = /\p{Script=Han}/u.test(text);
   const gift = GIFT.test(text);

@@ -12,13 +12,13 @@ import { cutChinese, stripPriceWords } from "../recommend/index.ts";
 const EN_REQUEST = new Set(
   (
     "a an the and or but of in on at to for with by from into about as is are be been being am was were it its it's this that these those them they their " +
-    "there here i i'm im i'd id i've me my mine we us our you your u ya he she him her his hers " +
+    "there here i i'm im i'd id i've i'll me my mine we we're we'll we've us our you you're you'll your u ya he she him her his hers they're they'll " +
     "sell sells selling sold show shows showing shown find finding found help helps helping assist want wants wanted wanna need needs needed looking look looks searching search " +
     "buy buying bought purchase purchasing get getting got have has having had carry carries carrying stock stocks offer offers " +
     "recommend recommends recommendation recommendations suggest suggestion suggestions idea ideas give let see tell list browse check " +
     "do does did doing can could would will should may might must shall please pls plz thanks thank kindly " +
     "like love lookin some any anything something everything stuff things thing item items product products one ones kind kinds sort sorts type types " +
-    "what which who whom whose where when how why whether if then than so too also just really very quite maybe perhaps still even " +
+    "what which who whom whose where when how why whether if then than so too also just really very quite maybe perhaps still even what's whats there's here's that's " +
     "other another else more again else same different good nice great best decent cool awesome lovely new ok okay hi hello hey yes no not " +
     "shop store available availability options option range selection " +
     "first second third fourth fifth sixth seventh eighth ninth tenth last number no " +
@@ -34,7 +34,7 @@ const ZH_REQUEST = new Set(
     "想 想要 要 需要 我要 我想 我想要 买 卖 购买 出售 在 售 给 帮 帮我 挑 挑选 选 选购 请 能 能否 可以 可不可以 会 找 找找 搜 搜索 看 看看 瞧瞧 推荐 介绍 建议 来 拿 适合 合适 " +
     "一 个 款 件 双 条 台 部 只 副 套 种 本 些 几 几个 几款 几件 几本 几双 几条 一个 一款 一件 一双 一条 一台 一部 一只 一副 一套 一本 " +
     "这 那 这个 那个 这款 那款 这些 那些 这种 那种 哪 哪些 哪个 哪款 什么 啥 怎么 怎么样 如何 多少 " +
-    "做 干 用 其他 其它 别的 另外 还有 商品 东西 产品 好 好的 不错 店 你家 贵店 本店 和 与 或 或者 跟 及 以及 但 但是 呗 嗯"
+    "做 干 用 其他 其它 别的 另外 还有 商品 东西 产品 好 好的 不错 店 你家 贵店 本店 和 与 或 或者 跟 及 以及 但 但是 呗 嗯 有货 现货 库存 到货 缺货 钱 价格 价钱 售价"
   ).split(/\s+/),
 );
 
@@ -51,7 +51,10 @@ function headcount(text: string): string {
 /** The message's content words as a search query; empty when it says nothing about a product. */
 export function queryTerms(text: string, extraDrop: ReadonlySet<string> = new Set()): string {
   // 卖不卖, 有没有, 是不是: a question's A-not-A form is all request.
-  const cleaned = stripPriceWords(headcount(withoutSizePhrases(text))).replace(/([卖买有要能会是用])[不没]\1|有木有/gu, " ");
+  // …and 第一个, 第2款 point into the list shown: never a product's words.
+  const cleaned = stripPriceWords(headcount(withoutSizePhrases(text)))
+    .replace(/([卖买有要能会是用])[不没]\1|有木有/gu, " ")
+    .replace(/第\s*(?:[一二两三四五六七八九十]|\d+)\s*[个款件双条台部只项]?/gu, " ");
   const out: string[] = [];
   // A Latin word ends where Chinese begins: "有iPhone 16吗" is iPhone, 16 and 吗.
   for (const m of cleaned.matchAll(/(\p{Script=Han}+)|((?:(?!\p{Script=Han})[\p{L}\p{N}])+(?:['’\-.](?:(?!\p{Script=Han})[\p{L}\p{N}])+)*)/gu)) {

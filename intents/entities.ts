@@ -11,7 +11,7 @@ import { extractPrice } from "./entities/price.ts";
 import { extractSizes } from "./entities/sizes.ts";
 import type { Entities, Lexicon } from "./types.ts";
 
-export { COLORS, colorName, colorShades, extractColors } from "./entities/colors.ts";
+export { COLORS, colorName, colorShades, colourWords, extractColors } from "./entities/colors.ts";
 export { compileLexicon } from "./entities/lexicon.ts";
 export { extractEmail, extractOrderNumber, extractPostcode, readBareOrderNumber, readBarePostcode } from "./entities/orders.ts";
 export { AROUND_TOLERANCE, extractPrice } from "./entities/price.ts";

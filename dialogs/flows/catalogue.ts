@@ -3,7 +3,7 @@ import type { Product } from "../../store/types.ts";
 import type { Flow, FlowContext, FlowReply } from "../flow.ts";
 import type { Ranked } from "../../recommend/types.ts";
 import type { WriterProduct } from "../reply-writer.ts";
-import { colorName } from "../../intents/entities.ts";
+import { colorName, extractColors } from "../../intents/entities.ts";
 import { formatPrice, productCard } from "../format.ts";
 import { shopperAudience } from "../audience.ts";
 import { categoryName } from "../names.ts";
@@ -121,9 +121,16 @@ function detailLines(product: Product, locale: Locale): string[] {
   const lines = [say(locale, "details", { title: product.title, brand: product.brand ?? "", category })];
   if (product.description) lines.push(product.description);
   lines.push(priceLine(product, locale), stockLine(product, locale));
-  if (product.color) lines.push(say(locale, "colour", { color: product.color }));
+  if (product.color) lines.push(say(locale, "colour", { color: colourOf(product.color, locale) }));
   if (product.sizes?.length) lines.push(say(locale, "sizesAvailable", { sizes: product.sizes.join(", ") }));
   return lines;
+}
+
+/** A product's colour as the reply's language says it: a Chinese reply says 蓝色, not "navy". */
+function colourOf(color: string, locale: Locale): string {
+  if (locale !== "zh" || /\p{Script=Han}/u.test(color)) return color;
+  const [canonical] = extractColors(color);
+  return canonical ? colorName(canonical, locale) : color;
 }
 
 function priceLine(product: Product, locale: Locale): string {
@@ -217,7 +224,7 @@ export const catalogueFlows = {
   availability: aboutOneProduct((p, locale) => {
     const lines = [stockLine(p, locale)];
     if (p.sizes?.length) lines.push(say(locale, "sizesAvailable", { sizes: p.sizes.join(", ") }));
-    if (p.color) lines.push(say(locale, "colour", { color: p.color }));
+    if (p.color) lines.push(say(locale, "colour", { color: colourOf(p.color, locale) }));
     return lines;
   }),
   compare,

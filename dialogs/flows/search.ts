@@ -1,5 +1,5 @@
 import type { Locale, ProductCard } from "../../core/turn.ts";
-import { colorName, colorShades } from "../../intents/entities.ts";
+import { colorName, colorShades, colourWords } from "../../intents/entities.ts";
 import { analyzeQuery, tokenize } from "../../recommend/index.ts";
 import type { Filters, Ranked } from "../../recommend/types.ts";
 import type { Product } from "../../store/types.ts";
@@ -35,6 +35,8 @@ export interface SearchSpec {
   /** Only products bigger (or smaller) than this, on its dimension. */
   size?: { than: ReturnType<typeof magnitudeOf> & {}; bigger: boolean };
   need?: boolean;
+  /** The need is something the shopper is about to do: the reply says ideas for it. */
+  activity?: boolean;
   /**
    * Share of the words a result must have: a refinement keeps to what the list it refines matched
    * (cheaper "running shoes" are not slippers, which share only the category word).
@@ -206,6 +208,15 @@ export function oneEditApart(a: string, b: string): boolean {
 
 const AUDIENCE_WORDS = /\b(?:men|mens|men's|women|womens|women's|kids|kid's|kids'|children|boys|girls|ladies|male|female|unisex)\b|男士|男款|男式|男性|男生|女士|女款|女式|女性|女生|儿童|童款|中性款?/gi;
 
+function withoutColourWords(text: string, colors: string[]): string {
+  const words = colors.flatMap(colourWords).sort((a, b) => b.length - a.length);
+  const latin = words.filter((w) => !/\p{Script=Han}/u.test(w)).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  const han = words.filter((w) => /\p{Script=Han}/u.test(w));
+  let out = latin.length ? text.replace(new RegExp(`\\b(?:${latin.join("|")})\\b`, "gi"), " ") : text;
+  for (const w of han) out = out.split(w).join(" ");
+  return out.replace(/\s+/g, " ").trim();
+}
+
 function withoutAudienceWords(text: string): string {
   return text.replace(AUDIENCE_WORDS, " ").replace(/\s+/g, " ").trim();
 }
@@ -269,13 +280,15 @@ export async function runSearch(ctx: FlowContext, spec: SearchSpec): Promise<Flo
   // Whom it is for is checked by the audience filter, not counted as a word to match.
   const asked = spec.audience ? withoutAudienceWords(spec.text) : spec.text;
   const head = spec.fresh ? compoundHead(asked, ctx.turn.text) : undefined;
-  const relevant = (found: Ranked[]): { kept: Ranked[]; best: number } => {
+  // Under a colour filter the colour is the filter's to check: "红色 运动鞋" must be sneakers, not anything red.
+  const askedUnderFilter = spec.filters.colors?.length ? withoutColourWords(asked, spec.filters.colors) : asked;
+  const relevant = (found: Ranked[], words = askedUnderFilter): { kept: Ranked[]; best: number } => {
     const kept = found.filter(keep);
-    if (!asked) return { kept, best: 1 };
-    const best = coverage(asked, kept.map((r) => r.product), head);
+    if (!words) return { kept, best: 1 };
+    const best = coverage(words, kept.map((r) => r.product), head);
     if (best < CARRIED_COVERAGE || best < (spec.atLeast ?? 0)) return { kept: [], best };
     const floor = Math.max(CARRIED_COVERAGE, best - 0.34, spec.atLeast ?? 0);
-    return { kept: kept.filter((r) => productCoverage(asked, r.product, head) >= floor), best };
+    return { kept: kept.filter((r) => productCoverage(words, r.product, head) >= floor), best };
   };
   let unfiltered = results.filter(keep);
   let { kept, best } = relevant(results);
@@ -284,8 +297,9 @@ export async function runSearch(ctx: FlowContext, spec: SearchSpec): Promise<Flo
   if (spec.fresh && asked && best < 1 && (spec.filters.colors?.length || spec.filters.categories?.length)) {
     const { colors: _colors, categories: _categories, ...rest } = filters;
     const without = await recommender.search({ text, filters: rest, profile, limit: pool, locale });
-    const alt = relevant(without);
-    if (alt.best > best) {
+    const alt = relevant(without, asked);
+    // Only a whole name found that way counts: "red sneakers" are not navy sneakers.
+    if (alt.best > best && (alt.best >= 1 || !spec.filters.colors?.length)) {
       ({ kept, best } = alt);
       unfiltered = without.filter(keep);
     }
@@ -352,12 +366,33 @@ export async function runSearch(ctx: FlowContext, spec: SearchSpec): Promise<Flo
         };
       }
     }
+    // None in that colour: the same thing in other colours, said so ("red sneakers for kids").
+    if (spec.filters.colors?.length && asked && !spec.direction) {
+      const { colors: _colors, ...uncoloured } = filters;
+      const others = relevant(await recommender.search({ text, filters: uncoloured, profile, limit: pool, locale })).kept;
+      const shownOthers = inShoppersLanguage(others, locale).slice(0, resultLimit);
+      if (shownOthers.length) {
+        const colour = spec.filters.colors.map((c) => colorName(c, locale)).join(locale === "zh" ? "、" : " or ");
+        // What is shown now is the thing in any colour: "cheaper" next refines that, not the colour.
+        const { colors: _asked, ...otherFilters } = memory.filters;
+        const uncolouredText = withoutColourWords(spec.text, spec.filters.colors);
+        ctx.state.lastSearch = { ...memory, text: uncolouredText, filters: otherFilters };
+        return {
+          text: say(locale, "otherColours", { what: describe({ ...spec, text: uncolouredText, filters: otherFilters }, locale), colour, filters: range }),
+          products: shownOthers.map((r) => card(r, locale)),
+          suggestions: suggest(locale, "afterResults"),
+          listing: true,
+          answeredAs: "search_products",
+          grounding: { task: "search", products: shownOthers.map(withReason) },
+        };
+      }
+    }
     if (spec.direction) {
       return { text: say(locale, "refinedNone", { adj: spec.adj ?? "", what, filters: range }), products: [], suggestions: suggest(locale, "afterResults"), answeredAs: "search_products" };
     }
     return { text: say(locale, "searchNone", { what: what || quoteTerms(ctx.turn.text, locale), filters: range }), products: [], suggestions: suggest(locale, "start"), answeredAs: "search_products" };
   }
-  const key = spec.need ? "needResults" : "searchResults";
+  const key = spec.activity ? "activityResults" : spec.need ? "needResults" : "searchResults";
   const whom = spec.audience ? (locale === "zh" ? { men: "男士", women: "女士", kids: "孩子" }[spec.audience] : { men: "men", women: "women", kids: "kids" }[spec.audience]) : "";
   return {
     text: say(locale, key, { count: shown.length, what: spec.need ? spec.text : what, whom, filters: range, adj: spec.adj ?? "" }),
@@ -478,7 +513,7 @@ function median(values: number[]): number {
 
 /** "a gift for my dad who likes hiking": the interest searched, for the audience; only a person named: popular picks for them. */
 export async function needSearch(ctx: FlowContext, need: Need): Promise<FlowReply> {
-  const spec: SearchSpec = { text: need.terms, filters: ctx.filters, ...(need.audience && { audience: need.audience }), fresh: true, need: true };
+  const spec: SearchSpec = { text: need.terms, filters: ctx.filters, ...(need.audience && { audience: need.audience }), fresh: true, need: true, ...(need.activity && { activity: true }) };
   if (need.terms) {
     // The interest's own kind of product: the category most of the catalogue's matches for it are in.
     if (!spec.filters.categories?.length) {

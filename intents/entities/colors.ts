@@ -83,6 +83,11 @@ export function extractColors(text: string): string[] {
 /** The canonical colour names extractColors can return. */
 export const COLORS = Object.keys(EN);
 
+/** Every word a canonical colour is said with, in English and Chinese ("red" → red, crimson, 红色, 酒红…). */
+export function colourWords(canonical: string): string[] {
+  return [...(EN[canonical] ?? [canonical]), ...(ZH[canonical] ?? [])];
+}
+
 /** Every English name a canonical colour covers ("blue" → blue, navy, teal…), for catalogues that keep the shade. */
 export function colorShades(canonical: string): string[] {
   return EN[canonical] ? [...EN[canonical]] : [canonical];

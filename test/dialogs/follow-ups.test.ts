@@ -42,6 +42,8 @@ describe("query terms", () => {
     ["推荐几本小说", "小说"],
     ["你们卖不卖戴森吸尘器", "戴森吸尘器"],
     ["是不是防水的", "防水"],
+    ["第一个有货吗", ""],
+    ["第2款多少钱", ""],
   ])("%s → %j", (text, terms) => {
     expect(queryTerms(text)).toBe(terms);
   });
@@ -130,6 +132,9 @@ describe("needs described indirectly", () => {
     ["有没有适合送给爸爸的礼物，他喜欢钓鱼", { terms: "钓鱼", audience: "men" }],
     ["my husband is a keen cyclist, any ideas?", { terms: "cycling", audience: "men" }],
     ["she's a big coffee lover", { terms: "coffee", audience: "women" }],
+    ["I'm going camping next weekend, what do I need?", { terms: "camping", activity: true }],
+    ["going running tomorrow, need new shoes", { terms: "running shoes", activity: true }],
+    ["下周去露营，需要准备什么", { terms: "露营", activity: true }],
     ["it is for my brother, he is an avid reader", { terms: "books", audience: "men" }],
   ])("%s", (text, need) => {
     expect(readNeed(text)).toEqual(need);
@@ -140,6 +145,8 @@ describe("needs described indirectly", () => {
     expect(readNeed("我想买跑鞋")).toBeUndefined();
     expect(readNeed("he's a teacher")).toBeUndefined();
     expect(readNeed("is this a good runner?")).toBeUndefined();
+    expect(readNeed("I'm going shopping")).toBeUndefined();
+    expect(readNeed("I'm looking for running shoes")).toBeUndefined();
   });
 });
 
