@@ -9,10 +9,10 @@ import type { ConversationStore } from "../store/types.ts";
 import { readConfirmation } from "./confirm.ts";
 import { cartFlows, readCartRequest, removeFromCart, viewCart } from "./flows/cart.ts";
 import { catalogueFlows } from "./flows/catalogue.ts";
-import { catalogueCoverage, refineSearch } from "./flows/search.ts";
+import { catalogueCoverage, narrowsTheList, refineSearch } from "./flows/search.ts";
 import { queryTerms } from "./query.ts";
 import { readNeed } from "./needs.ts";
-import { readRefinement } from "./refine.ts";
+import { readNarrowing, readRefinement, type Refinement } from "./refine.ts";
 import { explicitIndexes, superlativePick } from "./references.ts";
 import { deletionAnswers, privacyFlows } from "./flows/privacy.ts";
 import { aboutTheShop, asksAboutPolicy, complaintRefund, declined, knowledgeReply, lookUp, looksLikeQuestion } from "./flows/knowledge.ts";
@@ -242,6 +242,14 @@ async function route(ctx: FlowContext, flows: Partial<Record<string, Flow>>): Pr
   const request = isGrievance(nlu, turn.text) ? await requestAfterComplaint(ctx) : undefined;
   if (request) return (c) => flows.search_products!({ ...c, turn: { ...c.turn, text: request } });
   const refinement = readRefinement(turn.text, nlu, state.lastSearch, state.lastShown.length);
+  // "do any of them have noise cancelling?", 有降噪的吗, "red trail ones?": words the listed kind of
+  // product also has narrow the list (its price and filters kept) instead of starting a new search.
+  const narrowing = refinement ? refinement.fresh : readNarrowing(turn.text, nlu, state.lastSearch, state.lastShown.length);
+  if (narrowing && state.lastSearch?.text && (await narrowsTheList(ctx, state.lastSearch, narrowing))) {
+    const last = state.lastSearch;
+    const narrowed: Refinement = { ...refinement, fresh: narrowing, narrow: true };
+    return (c) => refineSearch(c, last, narrowed);
+  }
   // New words the catalogue knows make it a search of its own ("red hiking boots" after "running shoes"); filler does not.
   const fresh = refinement?.fresh ? (await catalogueCoverage(ctx, refinement.fresh)) >= 0.5 : false;
   if (refinement && state.lastSearch && !fresh) {

@@ -19,6 +19,8 @@ export type Direction = "cheaper" | "pricier" | "bigger" | "smaller";
 export interface Refinement {
   /** Words the message adds beyond the refinement ("red hiking boots" after "running shoes"): a new search if the catalogue knows them. */
   fresh?: string;
+  /** The fresh words narrow the listed kind of product ("waterproof ones?"): searched together with it. */
+  narrow?: boolean;
   direction?: Direction;
   /** The shopper's own word for a size direction when it names the dimension ("thicker", 更薄的). */
   adj?: string;
@@ -100,14 +102,40 @@ export function readRefinement(text: string, nlu: Understanding, last: SearchMem
   const lastCategories = new Set(last.filters.categories ?? []);
   if (e.categories.some((c) => !lastCategories.has(c))) return undefined;
   // So are new words: "red hiking boots" after "running shoes" is a search of its own.
+  const fresh = newWords(text, nlu, last);
+  if (fresh) r.fresh = fresh;
+  return r;
+}
+
+/** The message's content words the last search did not have, less refinement phrasing, colours and entities. */
+function newWords(text: string, nlu: Understanding, last: SearchMemory): string {
   const known = new Set(last.text.toLowerCase().split(/\s+/));
-  const fresh = queryTerms(text)
+  return queryTerms(text)
     .split(/\s+/)
     .filter(Boolean)
     .map((w) => w.replace(/['’]s?$/, ""))
-    .filter((w) => w && !REFINING_WORDS.has(w.toLowerCase()) && !known.has(w.toLowerCase()) && !isColorOrEntityWord(w, nlu) && !/^\d+$/.test(w) && !chineseRefiningOnly(w));
-  if (fresh.length) r.fresh = fresh.join(" ");
-  return r;
+    .filter((w) => w && !REFINING_WORDS.has(w.toLowerCase()) && !known.has(w.toLowerCase()) && !isColorOrEntityWord(w, nlu) && !/^\d+$/.test(w) && !chineseRefiningOnly(w))
+    .join(" ");
+}
+
+// "it", "this one", 这个, 它: about one product, not the list.
+const ABOUT_ONE = /\b(?:it|this|that|this one|that one)\b|它|这个|这款|这双|这件|那个|那款/i;
+
+/**
+ * A short follow-up that adds a few words to the last search ("do any of them have noise
+ * cancelling?", "waterproof ones?", 有降噪的吗): the words, or undefined. Whether the listed kind
+ * of product has them at all — a narrowing, not a new search — is the caller's to check in the catalogue.
+ */
+export function readNarrowing(text: string, nlu: Understanding, last: SearchMemory | undefined, shown: number): string | undefined {
+  if (!last?.text || shown === 0) return undefined;
+  if (OTHER_BUSINESS.has(nlu.intent) || (nlu.intent === "compare" && REAL_COMPARE.test(text))) return undefined;
+  if (readNeed(text) || explicitIndexes(text, shown).length || superlativePick(text) || ABOUT_ONE.test(text)) return undefined;
+  const lastCategories = new Set(last.filters.categories ?? []);
+  if (nlu.entities.categories.some((c) => !lastCategories.has(c))) return undefined;
+  const words = newWords(text, nlu, last);
+  const count = words.split(/\s+/).filter(Boolean).length;
+  const short = /\p{Script=Han}/u.test(text) ? text.length <= 14 : text.split(/\s+/).length <= 9;
+  return words && count <= 3 && short ? words : undefined;
 }
 
 function isColorOrEntityWord(word: string, nlu: Understanding): boolean {

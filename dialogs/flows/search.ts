@@ -427,6 +427,23 @@ function quoteTerms(text: string, locale: Locale): string {
   return locale === "zh" ? `“${short}”` : `“${short}”`;
 }
 
+/**
+ * Whether the kind of product the last search listed comes with these words too ("耳机 降噪",
+ * "running shoes waterproof"): then they narrow the list; else they name something new.
+ */
+export async function narrowsTheList(ctx: FlowContext, last: SearchMemory, words: string): Promise<boolean> {
+  const text = `${last.audience ? withoutAudienceWords(last.text) : last.text} ${words}`.trim();
+  const filters: Filters = last.filters.categories?.length ? { categories: last.filters.categories } : {};
+  const hits = await ctx.deps.recommender.search({ text, filters, limit: 30, locale: ctx.locale });
+  // The new words must be what the product is (its title or tags), not a word its description happens to use ("socks").
+  return hits.some((r) => productCoverage(text, r.product) >= 1 && productCoverage(words, ownWords(r.product)) >= 1);
+}
+
+/** A product reduced to what it says it is: its title and tags. */
+function ownWords(p: Product): Product {
+  return { id: `${p.id}\u0000own`, title: p.title, tags: p.tags } as Product;
+}
+
 /** "cheaper ones", "in red", "bigger", "for men", 更便宜的: the last search again, with the new constraint. */
 export async function refineSearch(ctx: FlowContext, last: SearchMemory, r: Refinement): Promise<FlowReply> {
   const filters = refinedFilters(last.filters, r);
@@ -443,8 +460,11 @@ export async function refineSearch(ctx: FlowContext, last: SearchMemory, r: Refi
   // audience may find none of that thing; the search's fallbacks then say so and offer the nearest.
   const matchedBefore = r.direction && last.text && shown.length ? coverage(audience ? withoutAudienceWords(last.text) : last.text, shown) : 0;
   // "any for men?" after "rain jacket for women": the new audience replaces the old one's words too.
-  const text = r.audience && last.text ? withoutAudienceWords(last.text) : last.text;
-  const base: SearchSpec = { text, filters, ...(audience && { audience }), fresh: false, atLeast: matchedBefore };
+  const kept = r.audience && last.text ? withoutAudienceWords(last.text) : last.text;
+  // "waterproof ones?" after running shoes: the list's words and the new ones.
+  const text = r.narrow && r.fresh ? `${kept} ${r.fresh}` : kept;
+  // A narrowing asks for all of it: noise-cancelling headphones, not headphones.
+  const base: SearchSpec = { text, filters, ...(audience && { audience }), fresh: false, atLeast: r.narrow ? 1 : matchedBefore };
   if (r.direction === "cheaper" || r.direction === "pricier") {
     const priced = byMainCurrency(shown);
     const cheaper = r.direction === "cheaper";

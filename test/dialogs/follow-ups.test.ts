@@ -5,7 +5,7 @@ import { magnitudeOf } from "../../dialogs/magnitude.ts";
 import { categoryName, localiseCategories } from "../../dialogs/names.ts";
 import { readNeed } from "../../dialogs/needs.ts";
 import { queryTerms } from "../../dialogs/query.ts";
-import { readRefinement } from "../../dialogs/refine.ts";
+import { readNarrowing, readRefinement } from "../../dialogs/refine.ts";
 import { oneEditApart } from "../../dialogs/flows/search.ts";
 import { explicitIndexes, pointsAtOne, superlativePick } from "../../dialogs/references.ts";
 import { extractEntities } from "../../intents/entities.ts";
@@ -88,6 +88,25 @@ describe("refinements", () => {
   it("says which new words it carries, for the engine to weigh against the catalogue", () => {
     expect(readRefinement("red hiking boots", nlu("red hiking boots"), last, 5)?.fresh).toBe("hiking boots");
     expect(readRefinement("got anything a bit cheaper?", nlu("got anything a bit cheaper?"), last, 5)?.fresh).toBeUndefined();
+  });
+});
+
+describe("narrowings", () => {
+  const last = { text: "headphones", filters: { priceMax: 150 } };
+  it.each([
+    ["do any of them have noise cancelling?", "noise cancelling"],
+    ["waterproof ones?", "waterproof"],
+    ["有降噪的吗", "降噪"],
+  ])("%s adds %j to the last search", (text, words) => {
+    expect(readNarrowing(text, nlu(text), last, 4)).toBe(words);
+  });
+
+  it("is not a narrowing when the message is about one product, another need or nothing new", () => {
+    expect(readNarrowing("is it waterproof?", nlu("is it waterproof?"), last, 4)).toBeUndefined();
+    expect(readNarrowing("does the second one have noise cancelling?", nlu("does the second one have noise cancelling?"), last, 4)).toBeUndefined();
+    expect(readNarrowing("a gift for my dad who likes hiking", nlu("a gift for my dad who likes hiking"), last, 4)).toBeUndefined();
+    expect(readNarrowing("noise cancelling", nlu("noise cancelling"), undefined, 0)).toBeUndefined();
+    expect(readNarrowing("cheaper ones", nlu("cheaper ones"), last, 4)).toBeUndefined();
   });
 });
 
