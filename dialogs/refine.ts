@@ -24,6 +24,8 @@ export interface Refinement {
   direction?: Direction;
   /** The shopper's own word for a size direction when it names the dimension ("thicker", 更薄的). */
   adj?: string;
+  /** "other colours?", 换个颜色: the same search in colours other than those shown. */
+  otherColours?: boolean;
   /** What the message sets; each replaces the last search's value for that filter. */
   price?: { min?: number; max?: number };
   colors?: string[];
@@ -50,6 +52,9 @@ const REFINING_WORDS = new Set(
   ).split(/\s+/),
 );
 
+const OTHER_COLOURS =
+  /\b(?:other|another|different|more)\s+colou?rs?\b|\bin\s+(?:a\s+)?different\s+colou?r\b|换(?:个|一个|一种|种)?颜色|别的颜色|其他颜色|其它颜色|还有什么颜色|有哪些颜色|不同颜色/i;
+
 const REAL_COMPARE = /\b(?:compare|comparison|versus|vs\.?|difference|differences|between)\b|对比|比较|区别|差别|哪个好/i;
 
 // Intents a refinement never overrides: the shopper asked for something else.
@@ -62,7 +67,9 @@ const SOFT = new Set(["complaint", "feedback", "goodbye", "thanks", "greet", "ca
 /** What the message changes about the last search, or undefined when it is not a refinement of it. */
 export function readRefinement(text: string, nlu: Understanding, last: SearchMemory | undefined, shown: number): Refinement | undefined {
   if (!last) return undefined;
-  if (OTHER_BUSINESS.has(nlu.intent)) return undefined;
+  // 换个颜色 reads like an exchange to the classifier; after a list, with no order in sight, it asks for other colours.
+  const otherColoursAsked = OTHER_COLOURS.test(text) && !/退|订单|买的|收到|已经|\b(?:order|bought|received|return|exchange)\b/i.test(text);
+  if (OTHER_BUSINESS.has(nlu.intent) && !(nlu.intent === "returns" && otherColoursAsked)) return undefined;
   if (SOFT.has(nlu.intent) && nlu.sentiment.label === "negative") return undefined;
   if (nlu.intent === "compare" && REAL_COMPARE.test(text)) return undefined;
   // "a gift for my dad who likes fishing" after laptops is a new need, not laptops for men; only the
@@ -87,11 +94,12 @@ export function readRefinement(text: string, nlu: Understanding, last: SearchMem
     if (r.direction === "cheaper" || r.direction === "pricier") r.direction = undefined;
   }
   if (e.colors.length) r.colors = e.colors;
+  else if (otherColoursAsked && !ABOUT_ONE.test(text)) r.otherColours = true;
   if (e.brands.length) r.brands = e.brands;
   if (e.sizes.length) r.sizes = e.sizes;
   const audience = shopperAudience(text);
   if (audience) r.audience = audience;
-  if (!r.direction && !r.price && !r.colors && !r.brands && !r.sizes && !r.audience) return undefined;
+  if (!r.direction && !r.price && !r.colors && !r.brands && !r.sizes && !r.audience && !r.otherColours) return undefined;
   // "do you have it in size 10?" asks about the product in focus, not for a new list.
   const aboutFocus = /\b(?:it|this|this one|that one)\b|它|这个|这款|这双|这件/i.test(text);
   if (r.sizes && !r.direction && !r.price && !r.colors && !r.brands && !r.audience && aboutFocus) return undefined;

@@ -1,5 +1,5 @@
 import type { Locale, ProductCard } from "../../core/turn.ts";
-import { colorName, colorShades, colourWords } from "../../intents/entities.ts";
+import { colorName, colorShades, colourWords, extractColors } from "../../intents/entities.ts";
 import { analyzeQuery, tokenize } from "../../recommend/index.ts";
 import type { Filters, Ranked } from "../../recommend/types.ts";
 import type { Product } from "../../store/types.ts";
@@ -32,6 +32,8 @@ export interface SearchSpec {
   adj?: string;
   /** Products not to show again (the list being refined towards bigger or smaller). */
   exclude?: string[];
+  /** Colours not to show ("other colours?" after a list in black and navy). */
+  avoidColours?: string[];
   /** Only products bigger (or smaller) than this, on its dimension. */
   size?: { than: ReturnType<typeof magnitudeOf> & {}; bigger: boolean };
   need?: boolean;
@@ -269,6 +271,7 @@ export async function runSearch(ctx: FlowContext, spec: SearchSpec): Promise<Flo
   const keep = (r: Ranked) => {
     if (spec.audience && !suits(productAudiences(audienceText(r.product)), spec.audience)) return false;
     if (spec.exclude?.includes(r.product.id)) return false;
+    if (spec.avoidColours?.length && r.product.color && extractColors(r.product.color).some((c) => spec.avoidColours!.includes(c))) return false;
     if (spec.size) {
       const m = magnitudeOf(r.product.title);
       if (!m || m.dimension !== spec.size.than.dimension) return false;
@@ -465,6 +468,13 @@ export async function refineSearch(ctx: FlowContext, last: SearchMemory, r: Refi
   const text = r.narrow && r.fresh ? `${kept} ${r.fresh}` : kept;
   // A narrowing asks for all of it: noise-cancelling headphones, not headphones.
   const base: SearchSpec = { text, filters, ...(audience && { audience }), fresh: false, atLeast: r.narrow ? 1 : matchedBefore };
+  if (r.otherColours) {
+    // The colours shown are the ones not wanted now; the colour filter, if any, goes.
+    const { colors: _shownColours, ...uncoloured } = filters;
+    const avoid = [...new Set(shown.flatMap((p) => (p.color ? extractColors(p.color) : [])))];
+    const text = last.filters.colors?.length ? withoutColourWords(base.text, last.filters.colors) : base.text;
+    return runSearch(ctx, { ...base, text, filters: uncoloured, avoidColours: avoid, exclude: ctx.state.lastShown });
+  }
   if (r.direction === "cheaper" || r.direction === "pricier") {
     const priced = byMainCurrency(shown);
     const cheaper = r.direction === "cheaper";

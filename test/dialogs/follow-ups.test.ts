@@ -72,6 +72,8 @@ describe("refinements", () => {
     ["有大一点的吗", { direction: "bigger" }],
     ["what about a thicker one", { direction: "bigger", adj: "thicker" }],
     ["有薄一点的吗", { direction: "smaller", adj: "更薄的" }],
+    ["any other colours?", { otherColours: true }],
+    ["换个颜色", { otherColours: true }],
   ])("%s refines the last search", (text, expected) => {
     expect(readRefinement(text, nlu(text, "price"), last, 5)).toMatchObject(expected);
   });
