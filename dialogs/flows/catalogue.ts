@@ -171,7 +171,8 @@ async function notFound(ctx: FlowContext): Promise<FlowReply> {
   const e = ctx.nlu.entities;
   if (!ctx.state.lastShown.length && (e.categories.length || e.brands.length || queryTerms(ctx.turn.text))) {
     const reply = await runSearch(ctx, { text: queryTerms(ctx.turn.text), filters: ctx.filters, fresh: true });
-    if (reply.products.length || e.categories.length || e.brands.length) return reply;
+    // Something found, or a name said not carried ("is the Plumbus 3000 available?"): that is the answer.
+    if (reply.products.length || reply.listing || e.categories.length || e.brands.length) return reply;
   }
   return { text: say(ctx.locale, "whichProduct"), products: [], suggestions: suggest(ctx.locale, "start") };
 }

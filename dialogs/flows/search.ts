@@ -409,14 +409,30 @@ export async function runSearch(ctx: FlowContext, spec: SearchSpec): Promise<Flo
 
 /**
  * Instead of a product the shop does not carry: what shares some of its words, else what the search
- * found close in meaning — unless the message named a category, which then holds nothing like it.
+ * found close in meaning whose title shares a piece of a word asked ("phone" of "iphones") — unless
+ * the message named a category, which then holds nothing like it. A model code the shop has nothing
+ * like ("Sony WH-1000XM5") gets no "related" toys and socks.
  */
 function alternativesFor(ctx: FlowContext, spec: SearchSpec, results: Ranked[]): Ranked[] {
   const { resultLimit } = ctx.deps;
   const partial = results.filter((r) => coverage(spec.text, [r.product]) > 0);
   if (partial.length) return inShoppersLanguage(partial, ctx.locale).slice(0, resultLimit);
   if (spec.filters.categories?.length) return [];
-  return inShoppersLanguage(results, ctx.locale).slice(0, resultLimit);
+  const pieces = wordPieces(spec.text);
+  const alike = results.filter((r) => pieces.some((piece) => r.product.title.toLowerCase().includes(piece)));
+  return inShoppersLanguage(alike, ctx.locale).slice(0, resultLimit);
+}
+
+/** Five-letter pieces of the longer Latin words (a four-letter word whole), two-character pieces of Chinese. */
+export function wordPieces(text: string): string[] {
+  const pieces = new Set<string>();
+  for (const [word] of text.toLowerCase().matchAll(/\p{Script=Han}+|[a-z]+/gu)) {
+    const han = /\p{Script=Han}/u.test(word);
+    const size = han ? 2 : word.length === 4 ? 4 : 5;
+    if (word.length < size) continue;
+    for (let i = 0; i + size <= word.length; i++) pieces.add(word.slice(i, i + size));
+  }
+  return [...pieces];
 }
 
 function cheapestFirst(results: Ranked[], currency: string | undefined): Ranked[] {

@@ -6,7 +6,7 @@ import { categoryName, localiseCategories } from "../../dialogs/names.ts";
 import { readNeed } from "../../dialogs/needs.ts";
 import { queryTerms } from "../../dialogs/query.ts";
 import { readNarrowing, readRefinement } from "../../dialogs/refine.ts";
-import { oneEditApart } from "../../dialogs/flows/search.ts";
+import { oneEditApart, wordPieces } from "../../dialogs/flows/search.ts";
 import { explicitIndexes, pointsAtOne, superlativePick } from "../../dialogs/references.ts";
 import { extractEntities } from "../../intents/entities.ts";
 
@@ -186,6 +186,12 @@ describe("audiences and sizes", () => {
     expect(shopperAudience("给八岁的她")).toBe("kids");
     expect(shopperAudience("送给二十岁的她")).toBe("women");
     expect(shopperAudience("for a 35 year old woman")).toBe("women");
+  });
+
+  it("cuts words into the pieces a related product's title may share", () => {
+    expect(wordPieces("iphones")).toEqual(["iphon", "phone", "hones"]);
+    expect(wordPieces("Sony WH-1000XM5")).toEqual(["sony"]);
+    expect(wordPieces("特斯拉")).toEqual(["特斯", "斯拉"]);
   });
 
   it("tells a typing slip from a different word", () => {
