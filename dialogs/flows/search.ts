@@ -1,10 +1,9 @@
 import type { Locale, ProductCard } from "../../core/turn.ts";
 import { colorName, colorShades, colourWords, extractColors } from "../../intents/entities.ts";
-import { analyzeQuery, tokenize } from "../../recommend/index.ts";
 import type { Filters, Ranked } from "../../recommend/types.ts";
 import type { Product } from "../../store/types.ts";
 import { type Audience, audienceWords, productAudiences, suits } from "../audience.ts";
-import { type FlowContext, type FlowReply, oncePerTurn } from "../flow.ts";
+import type { FlowContext, FlowReply } from "../flow.ts";
 import { formatRange, toCard } from "../format.ts";
 import { magnitudeOf } from "../magnitude.ts";
 import { categoryName, localiseCategories } from "../names.ts";
@@ -13,6 +12,7 @@ import { type Direction, type Refinement, refinedFilters } from "../refine.ts";
 import type { WriterProduct } from "../reply-writer.ts";
 import type { SearchMemory } from "../state.ts";
 import { say, suggest } from "../templates.ts";
+import { CARRIED_COVERAGE, catalogueCoverage, compoundHead, coverage, ownWords, productCoverage, unknownModifier, unknownName, wordPieces } from "./matching.ts";
 
 /**
  * Searching, as every product-finding turn does it: a fresh search, a refinement of the last one,
@@ -45,9 +45,6 @@ export interface SearchSpec {
    */
   atLeast?: number;
 }
-
-// Below this share of the query's words found in any product, the shop does not carry the thing named.
-const CARRIED_COVERAGE = 0.5;
 
 /** A card whose reason reads in the shopper's language (a category slug in a Chinese reason becomes its Chinese name). */
 export function card(r: Ranked, locale: Locale): ProductCard {
@@ -86,128 +83,6 @@ function withShades(filters: Filters): Filters {
   return { ...filters, colors: [...new Set(filters.colors.flatMap(colorShades))] };
 }
 
-const termCache = new Map<string, { product: Product; terms: Set<string> }>();
-
-/** A product's searchable terms (the tokeniser the catalogue index uses), cached per product record. */
-function termsOf(p: Product): Set<string> {
-  const hit = termCache.get(p.id);
-  if (hit && hit.product === p) return hit.terms;
-  const tokens = tokenize([p.title, p.brand, p.category, p.color, p.tags?.join(" "), p.description].filter(Boolean).join(" "));
-  const terms = new Set(tokens);
-  // "Smart Watch" is also a smartwatch, "Head Phones" headphones: two words the shopper may write as one.
-  for (let i = 1; i < tokens.length; i++) if (/^[a-z]+$/.test(tokens[i - 1]!) && /^[a-z]+$/.test(tokens[i]!)) terms.add(tokens[i - 1]! + tokens[i]!);
-  if (termCache.size >= 20_000) termCache.clear();
-  termCache.set(p.id, { product: p, terms });
-  return terms;
-}
-
-/**
- * Share of the query's words a product has (each word by any of its forms or translations). Without
- * the compound's head word ("knives" of "kitchen knives") a product counts half: a coffee maker has
- * "kitchen", yet it is not what was asked for.
- */
-export function productCoverage(text: string, p: Product, head?: string): number {
-  const groups = wordGroups(text);
-  if (!groups.length) return 1;
-  const terms = termsOf(p);
-  // Chinese is also matched as written, whatever the segmenter made of it (步维 in "步维 Crest 跑步鞋").
-  const raw = groups.some((g) => g.cjk) ? rawOf(p) : "";
-  const has = (alt: string[]) => {
-    const found = alt.filter((t) => terms.has(t)).length;
-    // A glossary gloss of three or more words lists synonyms ("sneaker sport shoe"): most of them will do.
-    return alt.length > 0 && (found === alt.length || (alt.length >= 3 && found >= alt.length - 1));
-  };
-  const covers = (g: (typeof groups)[number]) => (g.cjk && g.text.length > 1 && raw.includes(g.text)) || g.alternatives.some(has);
-  const share = groups.filter(covers).length / groups.length;
-  const headGroup = head ? groups.find((g) => g.text === head) : undefined;
-  return headGroup && !covers(headGroup) ? share / 2 : share;
-}
-
-/**
- * The head of a compound the shopper wrote: the last query word when it directly follows the one
- * before it in the message ("kitchen knives", "trail running shoes", 厨房刀具). Not when words came
- * between ("shoes for running", "tent for 4 people"): which of those names the thing is not known.
- */
-export function compoundHead(asked: string, message: string): string | undefined {
-  const groups = wordGroups(asked);
-  // Chinese puts the head last too: 厨房刀具 is 刀具 (only one run of words: 防水 外套 was 防水的外套).
-  if (groups.length >= 2 && groups.every((g) => g.cjk) && !/\s/.test(asked.trim())) return groups.at(-1)!.text;
-  const latin = groups.filter((g) => !g.cjk);
-  if (latin.length < 2) return undefined;
-  const [before, last] = latin.slice(-2).map((g) => g.text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
-  return new RegExp(`(?:^|[^\\p{L}\\p{N}])${before}\\s+${last}(?![\\p{L}\\p{N}])`, "iu").test(message) ? latin.at(-1)!.text : undefined;
-}
-
-function rawOf(p: Product): string {
-  return [p.title, p.brand, p.tags?.join(" "), p.description].filter(Boolean).join(" ").toLowerCase();
-}
-
-/**
- * The query's words as the catalogue index reads them. A bare number beside other words is a model
- * number ("PlayStation 5"), which sizes and pack counts match everywhere: it is no evidence.
- */
-function wordGroups(text: string): ReturnType<typeof analyzeQuery> {
-  const groups = analyzeQuery(text);
-  const named = groups.filter((g) => !/^\d+(?:[.,]\d+)?$/.test(g.text));
-  return named.length ? named : groups;
-}
-
-/** Share of the query's words found in the best-matching product. */
-export function coverage(text: string, products: Product[], head?: string): number {
-  let best = 0;
-  for (const p of products) {
-    best = Math.max(best, productCoverage(text, p, head));
-    if (best === 1) break;
-  }
-  return products.length ? best : wordGroups(text).length ? 0 : 1;
-}
-
-/**
- * How much of what the message names the catalogue has at all, whatever the filters: the evidence
- * that the shop carries it (lexical, over the search's own hits, which include its semantic ones).
- */
-export async function catalogueCoverage(ctx: FlowContext, text: string, head?: string): Promise<number> {
-  if (!analyzeQuery(text).length) return 1;
-  return oncePerTurn(ctx, `coverage\n${ctx.locale}\n${text}\n${head ?? ""}`, async () => coverage(text, await catalogueHits(ctx, text), head));
-}
-
-/** What the catalogue's search finds for some words, whatever the turn's filters. */
-function catalogueHits(ctx: FlowContext, text: string): Promise<Product[]> {
-  return oncePerTurn(ctx, `hits\n${ctx.locale}\n${text}`, async () => (await ctx.deps.recommender.search({ text, limit: 30, locale: ctx.locale })).map((r) => r.product));
-}
-
-/**
- * The word before a compound's head that no product has in any spelling ("dog" of "dog food"): the
- * shop has that kind of thing (food) but not this kind of it. A word one typing slip away from a
- * catalogue word ("runing") is a typo, not an unknown kind.
- */
-async function unknownModifier(ctx: FlowContext, asked: string, head: string | undefined): Promise<boolean> {
-  if (!head) return false;
-  const groups = wordGroups(asked);
-  const cjkHead = groups.find((g) => g.text === head)?.cjk ?? false;
-  // 戴森吸尘器: the words of one Chinese run, as "Dyson vacuum" is two Latin words.
-  const words = groups.filter((g) => g.cjk === cjkHead);
-  const at = words.findIndex((g) => g.text === head);
-  const modifier = at > 0 ? words[at - 1]!.text : undefined;
-  if (!modifier || (await catalogueCoverage(ctx, modifier)) > 0) return false;
-  if (cjkHead) return true;
-  const forms = tokenize(modifier, { bigrams: false, concepts: false }).filter((f) => f.length >= 4);
-  for (const product of await catalogueHits(ctx, modifier)) {
-    for (const term of termsOf(product)) if (forms.some((f) => oneEditApart(f, term))) return false;
-  }
-  return true;
-}
-
-/** One insertion, deletion, substitution or swap of neighbours apart. */
-export function oneEditApart(a: string, b: string): boolean {
-  if (a === b) return true;
-  if (Math.abs(a.length - b.length) > 1) return false;
-  let i = 0;
-  while (i < a.length && i < b.length && a[i] === b[i]) i++;
-  if (a.length === b.length) return a.slice(i + 1) === b.slice(i + 1) || (a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2));
-  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
-}
-
 const AUDIENCE_WORDS = /\b(?:men|mens|men's|women|womens|women's|kids|kid's|kids'|children|boys|girls|ladies|male|female|unisex)\b|男士|男款|男式|男性|男生|女士|女款|女式|女性|女生|儿童|童款|中性款?/gi;
 
 function withoutColourWords(text: string, colors: string[]): string {
@@ -221,22 +96,6 @@ function withoutColourWords(text: string, colors: string[]): string {
 
 function withoutAudienceWords(text: string): string {
   return text.replace(AUDIENCE_WORDS, " ").replace(/\s+/g, " ").trim();
-}
-
-/**
- * A proper name in the request that no product has: a capitalised word the shopper did not start the
- * sentence with ("Nike", "PlayStation"), or a model code ("X7", "PS5") — by the catalogue's words, not a list.
- */
-async function unknownName(ctx: FlowContext, asked: string): Promise<boolean> {
-  const text = ctx.turn.text;
-  for (const g of wordGroups(asked)) {
-    if (g.cjk) continue;
-    const at = text.indexOf(g.text);
-    const startsSentence = at <= 0 || /[.!?。！？]\s*$/.test(text.slice(0, at));
-    const named = (/^\p{Lu}/u.test(g.text) && !startsSentence) || /\p{Ll}\p{Lu}/u.test(g.text) || /^(?=.*\p{L})(?=.*\d)[\p{L}\d-]+$/u.test(g.text);
-    if (named && (await catalogueCoverage(ctx, g.text)) === 0) return true;
-  }
-  return false;
 }
 
 /** What the reply says the results are: colours, brand, the words searched (or the category's name), whom for. */
@@ -423,18 +282,6 @@ function alternativesFor(ctx: FlowContext, spec: SearchSpec, results: Ranked[]):
   return inShoppersLanguage(alike, ctx.locale).slice(0, resultLimit);
 }
 
-/** Five-letter pieces of the longer Latin words (a four-letter word whole), two-character pieces of Chinese. */
-export function wordPieces(text: string): string[] {
-  const pieces = new Set<string>();
-  for (const [word] of text.toLowerCase().matchAll(/\p{Script=Han}+|[a-z]+/gu)) {
-    const han = /\p{Script=Han}/u.test(word);
-    const size = han ? 2 : word.length === 4 ? 4 : 5;
-    if (word.length < size) continue;
-    for (let i = 0; i + size <= word.length; i++) pieces.add(word.slice(i, i + size));
-  }
-  return [...pieces];
-}
-
 function cheapestFirst(results: Ranked[], currency: string | undefined): Ranked[] {
   const same = (r: Ranked) => (currency && r.product.currency === currency ? 0 : 1);
   return [...results].filter((r) => r.product.price !== undefined).sort((a, b) => same(a) - same(b) || a.product.price! - b.product.price!);
@@ -456,11 +303,6 @@ export async function narrowsTheList(ctx: FlowContext, last: SearchMemory, words
   const hits = await ctx.deps.recommender.search({ text, filters, limit: 30, locale: ctx.locale });
   // The new words must be what the product is (its title or tags), not a word its description happens to use ("socks").
   return hits.some((r) => productCoverage(text, r.product) >= 1 && productCoverage(words, ownWords(r.product)) >= 1);
-}
-
-/** A product reduced to what it says it is: its title and tags. */
-function ownWords(p: Product): Product {
-  return { id: `${p.id}\u0000own`, title: p.title, tags: p.tags } as Product;
 }
 
 /** "cheaper ones", "in red", "bigger", "for men", 更便宜的: the last search again, with the new constraint. */

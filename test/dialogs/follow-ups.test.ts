@@ -6,7 +6,7 @@ import { categoryName, localiseCategories } from "../../dialogs/names.ts";
 import { readNeed } from "../../dialogs/needs.ts";
 import { queryTerms } from "../../dialogs/query.ts";
 import { readNarrowing, readRefinement } from "../../dialogs/refine.ts";
-import { oneEditApart, wordPieces } from "../../dialogs/flows/search.ts";
+import { oneEditApart, wordPieces } from "../../dialogs/flows/matching.ts";
 import { explicitIndexes, pointsAtOne, superlativePick } from "../../dialogs/references.ts";
 import { extractEntities } from "../../intents/entities.ts";
 
