@@ -33,6 +33,7 @@ export { readEventsFile } from "./eval/events-file.ts";
 export { gini, intraListDiversity, listMetrics, novelty, type SystemResult } from "./eval/metrics.ts";
 export { generateSynthetic, type SyntheticOptions } from "./eval/synthetic.ts";
 export { productText } from "./product-text.ts";
+export { langOf } from "./reasons.ts";
 export { analyzeQuery, cutChinese, type QueryGroup, tokenize } from "./text/tokenize.ts";
 export { stripPriceWords } from "./text/query.ts";
 export { defaultGlossary, type Glossary, glossaryTerms, parseGlossary } from "./text/glossary.ts";

@@ -18,12 +18,17 @@ const termCache = new Map<string, { product: Product; terms: Set<string> }>();
 function termsOf(p: Product): Set<string> {
   const hit = termCache.get(p.id);
   if (hit && hit.product === p) return hit.terms;
-  const tokens = tokenize([p.title, p.brand, p.category, p.color, p.tags?.join(" "), p.description].filter(Boolean).join(" "));
+  const terms = termsIn([p.title, p.brand, p.category, p.color, p.tags?.join(" "), p.description]);
+  if (termCache.size >= 20_000) termCache.clear();
+  termCache.set(p.id, { product: p, terms });
+  return terms;
+}
+
+function termsIn(fields: (string | undefined)[]): Set<string> {
+  const tokens = tokenize(fields.filter(Boolean).join(" "));
   const terms = new Set(tokens);
   // "Smart Watch" is also a smartwatch, "Head Phones" headphones: two words the shopper may write as one.
   for (let i = 1; i < tokens.length; i++) if (/^[a-z]+$/.test(tokens[i - 1]!) && /^[a-z]+$/.test(tokens[i]!)) terms.add(tokens[i - 1]! + tokens[i]!);
-  if (termCache.size >= 20_000) termCache.clear();
-  termCache.set(p.id, { product: p, terms });
   return terms;
 }
 
@@ -33,11 +38,21 @@ function termsOf(p: Product): Set<string> {
  * "kitchen", yet it is not what was asked for.
  */
 export function productCoverage(text: string, p: Product, head?: string): number {
+  return shareCovered(text, () => termsOf(p), () => rawOf(p), head);
+}
+
+/** Share of the words a product's title and tags have: what it is, not what its description mentions ("socks"). */
+export function ownCoverage(text: string, p: Product): number {
+  const fields = [p.title, p.tags?.join(" ")];
+  return shareCovered(text, () => termsIn(fields), () => fields.filter(Boolean).join(" ").toLowerCase());
+}
+
+function shareCovered(text: string, termsFor: () => Set<string>, rawFor: () => string, head?: string): number {
   const groups = wordGroups(text);
   if (!groups.length) return 1;
-  const terms = termsOf(p);
+  const terms = termsFor();
   // Chinese is also matched as written, whatever the segmenter made of it (步维 in "步维 Crest 跑步鞋").
-  const raw = groups.some((g) => g.cjk) ? rawOf(p) : "";
+  const raw = groups.some((g) => g.cjk) ? rawFor() : "";
   const has = (alt: string[]) => {
     const found = alt.filter((t) => terms.has(t)).length;
     // A glossary gloss of three or more words lists synonyms ("sneaker sport shoe"): most of them will do.
@@ -162,7 +177,3 @@ export function wordPieces(text: string): string[] {
   return [...pieces];
 }
 
-/** A product reduced to what it says it is: its title and tags. */
-export function ownWords(p: Product): Product {
-  return { id: `${p.id}\u0000own`, title: p.title, tags: p.tags } as Product;
-}

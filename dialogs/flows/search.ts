@@ -1,5 +1,6 @@
 import type { Locale, ProductCard } from "../../core/turn.ts";
 import { colorName, colorShades, colourWords, extractColors } from "../../intents/entities.ts";
+import { langOf } from "../../recommend/index.ts";
 import type { Filters, Ranked } from "../../recommend/types.ts";
 import type { Product } from "../../store/types.ts";
 import { type Audience, audienceWords, productAudiences, suits } from "../audience.ts";
@@ -12,7 +13,7 @@ import { type Direction, type Refinement, refinedFilters } from "../refine.ts";
 import type { WriterProduct } from "../reply-writer.ts";
 import type { SearchMemory } from "../state.ts";
 import { say, suggest } from "../templates.ts";
-import { CARRIED_COVERAGE, catalogueCoverage, compoundHead, coverage, ownWords, productCoverage, unknownModifier, unknownName, wordPieces } from "./matching.ts";
+import { CARRIED_COVERAGE, catalogueCoverage, compoundHead, coverage, ownCoverage, productCoverage, unknownModifier, unknownName, wordPieces } from "./matching.ts";
 
 /**
  * Searching, as every product-finding turn does it: a fresh search, a refinement of the last one,
@@ -59,13 +60,8 @@ export function card(r: Ranked, locale: Locale): ProductCard {
  * other language's listings stand in only when the shopper's has none.
  */
 export function inShoppersLanguage(results: Ranked[], locale: Locale): Ranked[] {
-  const own = results.filter((r) => languageOf(r.product) === locale);
+  const own = results.filter((r) => langOf(r.product.locale, r.product.title) === locale);
   return own.length ? own : results;
-}
-
-function languageOf(p: Product): Locale {
-  if (p.locale) return p.locale.toLowerCase().startsWith("zh") ? "zh" : "en";
-  return /\p{Script=Han}/u.test(p.title) ? "zh" : "en";
 }
 
 function withReason(r: Ranked): WriterProduct {
@@ -302,7 +298,7 @@ export async function narrowsTheList(ctx: FlowContext, last: SearchMemory, words
   const filters: Filters = last.filters.categories?.length ? { categories: last.filters.categories } : {};
   const hits = await ctx.deps.recommender.search({ text, filters, limit: 30, locale: ctx.locale });
   // The new words must be what the product is (its title or tags), not a word its description happens to use ("socks").
-  return hits.some((r) => productCoverage(text, r.product) >= 1 && productCoverage(words, ownWords(r.product)) >= 1);
+  return hits.some((r) => productCoverage(text, r.product) >= 1 && ownCoverage(words, r.product) >= 1);
 }
 
 /** "cheaper ones", "in red", "bigger", "for men", 更便宜的: the last search again, with the new constraint. */
