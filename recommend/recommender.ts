@@ -226,8 +226,11 @@ export class CatalogRecommender implements Recommender {
       const blob = await this.store.blobs.getBlob(BUILTIN_BLOB);
       if (blob) {
         try {
-          embedder = BuiltinEmbedder.deserialize(blob);
-          this.drift = await this.readDrift(embedder.id);
+          const stored = BuiltinEmbedder.deserialize(blob);
+          if (stored.currentTokenizer) {
+            embedder = stored;
+            this.drift = await this.readDrift(stored.id);
+          } else this.options.logger?.info("the stored built-in embedder was fitted with another tokeniser; refitting");
         } catch (err) {
           this.options.logger?.warn({ err }, "stored built-in embedder is unreadable; refitting");
         }

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { tokenize } from "../text/tokenize.ts";
+import { tokenize, tokenizerFingerprint } from "../text/tokenize.ts";
 import type { Embedder } from "../types.ts";
 import { type Csr, randomizedSvd } from "./linalg.ts";
 
@@ -96,6 +96,8 @@ interface Header {
   fittedOn: number;
   fittedAt: number;
   singular: number[];
+  /** The tokeniser the vocabulary was made with: another one reads texts into other terms. */
+  tokenizer?: string;
 }
 
 export class BuiltinEmbedder implements Embedder {
@@ -106,6 +108,8 @@ export class BuiltinEmbedder implements Embedder {
   readonly fittedOn: number;
   readonly fittedAt: number;
   readonly vocabularySize: number;
+  /** Whether the vocabulary came from the tokeniser running now (a stored basis from an older one is refitted). */
+  readonly currentTokenizer: boolean;
   private readonly index: Map<string, number>;
 
   private constructor(
@@ -118,6 +122,7 @@ export class BuiltinEmbedder implements Embedder {
     this.fittedOn = header.fittedOn;
     this.fittedAt = header.fittedAt;
     this.vocabularySize = header.vocab.length;
+    this.currentTokenizer = header.tokenizer === tokenizerFingerprint();
     this.index = new Map(header.vocab.map((t, i) => [t, i]));
     const h = createHash("sha256");
     h.update(header.vocab.join("\u0000"));
@@ -184,6 +189,7 @@ export class BuiltinEmbedder implements Embedder {
       fittedOn: n,
       fittedAt: Date.now(),
       singular: Array.from(svd.singular),
+      tokenizer: tokenizerFingerprint(),
     };
     const embedder = new BuiltinEmbedder(header, idf, projection);
     return { embedder, vectors: docs.map((d) => embedder.project(d)) };

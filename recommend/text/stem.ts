@@ -75,6 +75,8 @@ function measure(s: string): number {
 function singular(w: string): string {
   if (w.length <= 3) return w;
   if (w.endsWith("ies") && w.length > 4) return w.slice(0, -3) + "y";
+  // "hoodie" and "hoodies" meet at "hoody", as "hoodies" would have met a "hoody".
+  if (w.endsWith("ie") && w.length >= 5) return w.slice(0, -2) + "y";
   if (w.endsWith("sses")) return w.slice(0, -2);
   if (/(?:ches|shes|xes|zes)$/.test(w)) return w.slice(0, -2);
   if (w.endsWith("oes") && w.length > 4 && !w.endsWith("shoes")) return w.slice(0, -2);

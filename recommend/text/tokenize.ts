@@ -269,7 +269,7 @@ export function queryTerms(groups: QueryGroup[]): string[] {
 }
 
 /** Bump when tokenisation changes in a way that makes saved lexical indexes stale. */
-const TOKENIZER_VERSION = 1;
+const TOKENIZER_VERSION = 2;
 let fingerprint: string | undefined;
 
 /** Identifies the tokeniser's behaviour (version, stopwords, glossary), to key saved lexical indexes. */

@@ -74,6 +74,18 @@ describe("built-in embedder on a generated catalogue", () => {
     expect(() => BuiltinEmbedder.deserialize(Buffer.from("nope"))).toThrow(/not a serialised/);
   });
 
+  it("knows whether its vocabulary came from the tokeniser running now", () => {
+    expect(BuiltinEmbedder.deserialize(embedder.serialize()).currentTokenizer).toBe(true);
+    // A basis stored by an older tokeniser (no fingerprint, or another one) reads texts into other terms.
+    const bytes = Buffer.from(embedder.serialize());
+    const len = bytes.readUInt32LE(4);
+    const header = JSON.parse(bytes.toString("utf8", 8, 8 + len)) as { tokenizer?: string };
+    const older = JSON.stringify({ ...header, tokenizer: "00000000" }).padEnd(len, " ");
+    expect(older.length).toBe(len);
+    bytes.write(older, 8, "utf8");
+    expect(BuiltinEmbedder.deserialize(bytes).currentTokenizer).toBe(false);
+  });
+
   it("refits to the same basis on the same catalogue (seeded), so the id is stable", () => {
     const texts = entries.slice(0, 200).map((e) => productText(e.product));
     expect(BuiltinEmbedder.fit(texts, { dimensions: 32 }).id).toBe(BuiltinEmbedder.fit(texts, { dimensions: 32 }).id);

@@ -11,6 +11,14 @@ describe("English tokens", () => {
     expect(tokenize("dresses watches batteries boxes")).toEqual(["dress", "watch", "battery", "box"]);
   });
 
+  it("meets a -ie word and its -ies plural (hoodie, hoodies)", () => {
+    for (const [one, many] of [["hoodie", "hoodies"], ["beanie", "beanies"], ["cookie", "cookies"], ["smoothie", "smoothies"]]) {
+      expect(stemEnglish(one!)).toBe(stemEnglish(many!));
+    }
+    expect(stemEnglish("pie")).toBe("pie");
+    expect(stemEnglish("ties")).not.toBe(stemEnglish("ty"));
+  });
+
   it("keeps short and vowel-less -ing words whole", () => {
     expect(stemEnglish("string")).toBe("string");
     expect(stemEnglish("ring")).toBe("ring");
