@@ -15,6 +15,8 @@ import { queryTerms } from "./query.ts";
 import { readNeed } from "./needs.ts";
 import { readNarrowing, readRefinement, type Refinement } from "./refine.ts";
 import { explicitIndexes, superlativePick } from "./references.ts";
+import { onlyAPointer, pointsAtAProduct, readAttributeQuestion } from "./attributes.ts";
+import { propertyAnswer } from "./flows/product-questions.ts";
 import { deletionAnswers, privacyFlows } from "./flows/privacy.ts";
 import { aboutTheShop, asksAboutPolicy, complaintRefund, declined, knowledgeReply, lookUp, looksLikeQuestion } from "./flows/knowledge.ts";
 import { serviceFlows } from "./flows/service.ts";
@@ -242,6 +244,12 @@ async function route(ctx: FlowContext, flows: Partial<Record<string, Flow>>): Pr
   // "the delivery was late again, anyway do you have running shoes?": the engine apologises first, then the request is answered.
   const request = isGrievance(nlu, turn.text) ? await requestAfterComplaint(ctx) : undefined;
   if (request) return (c) => flows.search_products!({ ...c, turn: { ...c.turn, text: request } });
+  // "is it waterproof?", "does the second one have bluetooth?", 它防水吗: what that product's listing says;
+  // then "and the third one?" asks the same of another.
+  const asked = state.askedProperty;
+  state.askedProperty = undefined;
+  const property = (await askedProperty(ctx)) ?? (asked && onlyAPointer(turn.text) && explicitIndexes(turn.text, state.lastShown.length).length ? asked : undefined);
+  if (property) return propertyAnswer(property);
   const refinement = readRefinement(turn.text, nlu, state.lastSearch, state.lastShown.length);
   // "do any of them have noise cancelling?", 有降噪的吗, "red trail ones?": words the listed kind of
   // product also has narrow the list (its price and filters kept) instead of starting a new search.
@@ -285,6 +293,22 @@ async function route(ctx: FlowContext, flows: Partial<Record<string, Flow>>): Pr
     return async (c) => ({ ...(await complaintRefund(c)), answeredAs: undefined });
   }
   return flows[nlu.intent];
+}
+
+// Intents a question about a product's property is often given ("is it vegan?" read as a search).
+const PROPERTY_INTENTS = new Set(["product_details", "availability", "search_products", "recommend", "preferences", "feedback", "greet", OUT_OF_SCOPE]);
+
+/** What a yes-or-no question asks of a product shown, in focus or named ("Is the Lumora Prism 9 waterproof?"); else undefined. */
+async function askedProperty(ctx: FlowContext): Promise<string | undefined> {
+  const { nlu, state, turn } = ctx;
+  if (!PROPERTY_INTENTS.has(nlu.intent) || asksAboutPolicy(turn.text)) return undefined;
+  // A size, a colour or a price asked of it is the refinements' and the details' to answer.
+  const e = nlu.entities;
+  if (e.sizes.length || e.colors.length || e.price) return undefined;
+  const property = readAttributeQuestion(turn.text);
+  if (!property) return undefined;
+  const pointed = pointsAtAProduct(turn.text) && (state.lastShown.length > 0 || !!state.focus);
+  return pointed || (await ctx.deps.recommender.findMentioned(turn.text, 1)).length ? property : undefined;
 }
 
 /**

@@ -24,6 +24,8 @@ export interface ConversationState {
   focus?: string;
   /** The two products of the last comparison: what "the cheaper one" then picks from. */
   compared?: string[];
+  /** What the last answer told about a product's listing ("waterproof"): "and the second one?" asks it of another. */
+  askedProperty?: string;
   /** What was added to the cart in this conversation, oldest first (what "what's in my cart?" lists). */
   cart?: string[];
   /** When the shopper asked to delete their data and was asked to confirm; their next message answers. */
@@ -89,6 +91,7 @@ function parse(state: Record<string, unknown>): ConversationState | undefined {
     lastShown: state.lastShown.filter((id): id is string => typeof id === "string"),
     ...(typeof state.pendingDeletion === "number" && { pendingDeletion: state.pendingDeletion }),
     ...(typeof state.focus === "string" && { focus: state.focus }),
+    ...(typeof state.askedProperty === "string" && { askedProperty: state.askedProperty.slice(0, 200) }),
     ...(Array.isArray(state.compared) && { compared: state.compared.filter((id): id is string => typeof id === "string").slice(0, 2) }),
     ...(Array.isArray(state.cart) && { cart: state.cart.filter((id): id is string => typeof id === "string").slice(-CART_LIMIT) }),
     ...(isSearchMemory(state.lastSearch) && { lastSearch: state.lastSearch }),

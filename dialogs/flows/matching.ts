@@ -48,8 +48,17 @@ export function ownCoverage(text: string, p: Product): number {
 }
 
 function shareCovered(text: string, termsFor: () => Set<string>, rawFor: () => string, head?: string): number {
+  const found = wordsFound(text, termsFor, rawFor);
+  if (!found.length) return 1;
+  const share = found.filter((w) => w.found).length / found.length;
+  const headWord = head ? found.find((w) => w.word === head) : undefined;
+  return headWord && !headWord.found ? share / 2 : share;
+}
+
+/** Each of the query's words, and whether the product has it (by any of its forms or translations). */
+function wordsFound(text: string, termsFor: () => Set<string>, rawFor: () => string): { word: string; found: boolean }[] {
   const groups = wordGroups(text);
-  if (!groups.length) return 1;
+  if (!groups.length) return [];
   const terms = termsFor();
   // Chinese is also matched as written, whatever the segmenter made of it (步维 in "步维 Crest 跑步鞋").
   const raw = groups.some((g) => g.cjk) ? rawFor() : "";
@@ -58,10 +67,17 @@ function shareCovered(text: string, termsFor: () => Set<string>, rawFor: () => s
     // A glossary gloss of three or more words lists synonyms ("sneaker sport shoe"): most of them will do.
     return alt.length > 0 && (found === alt.length || (alt.length >= 3 && found >= alt.length - 1));
   };
-  const covers = (g: (typeof groups)[number]) => (g.cjk && g.text.length > 1 && raw.includes(g.text)) || g.alternatives.some(has);
-  const share = groups.filter(covers).length / groups.length;
-  const headGroup = head ? groups.find((g) => g.text === head) : undefined;
-  return headGroup && !covers(headGroup) ? share / 2 : share;
+  return groups.map((g) => ({ word: g.text, found: (g.cjk && g.text.length > 1 && raw.includes(g.text)) || g.alternatives.some(has) }));
+}
+
+/** The words of a text a product's listing has, and those it does not. */
+export function productWords(text: string, p: Product): { word: string; found: boolean }[] {
+  return wordsFound(text, () => termsOf(p), () => rawOf(p));
+}
+
+/** Whether a piece of text (a sentence of a description) has this word, as productWords judges it. */
+export function textHasWord(text: string, word: string): boolean {
+  return wordsFound(word, () => termsIn([text]), () => text.toLowerCase()).every((w) => w.found);
 }
 
 /**

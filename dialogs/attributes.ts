@@ -1,0 +1,59 @@
+import { extractColors } from "../intents/entities.ts";
+import { queryTerms } from "./query.ts";
+
+/**
+ * A yes-or-no question about what one product is or has: "is it waterproof?", "are the first ones
+ * vegan?", "does the second one have bluetooth?", "does it come with a case?", "Is the Lumora Prism 9
+ * noise-cancelling?", 它防水吗, 第一个有降噪吗, 这款是不是防水的. What is asked about is read here;
+ * which product, and what its listing says, is the flow's to find.
+ */
+
+// A yes/no question's lead with a product as its subject: never "do you…" or "can I…" (those ask the shop).
+const EN_LEAD = /^\s*(?:(?:and|so|but|ok|okay|also|then|hmm|um)[,\s]+)?(?:is|are|does|do|has|have|can|will|would)\s+(?!(?:you|i|we|u)\b)/i;
+// A Chinese question asks with 吗/么 at the end, or in an A-not-A form: 是不是, 有没有, 能不能, 是否.
+const ZH_QUESTION = /[吗么嘛][?？!！。\s]*$|是不是|有没有|有木有|能不能|可不可以|是否|支不支持|带不带/;
+// Singular pointers: "they", "them" are the whole list, which a narrowing answers.
+const EN_POINTER = /\b(?:it|this|that|this one|that one|the\s+(?:first|second|third|fourth|fifth|last|1st|2nd|3rd|[4-9]th)(?:\s+ones?)?)\b/i;
+const ZH_POINTER = /它|[这那](?:个|款|件|双|台|部|只|条|本|把|套)?|第\s*(?:[一二两三四五六七八九十]|\d+)\s*(?:个|款|件|双|台|部|只|条|本|把|套)?/;
+const EVERY_POINTER = [new RegExp(EN_POINTER.source, "gi"), new RegExp(ZH_POINTER.source, "g")];
+const withoutPointers = (text: string) => EVERY_POINTER.reduce((t, re) => t.replace(re, " "), text);
+
+// Words a property question is made of, beside the property: "does it come with", "is it made of", "support".
+const ASKING = new Set(
+  (
+    "come comes with include includes including included support supports feature features made built work works suitable suit fit fits go goes really actually definitely properly " +
+    "功能 支持 带 带有 具有 具备 含 包含 自带 可 可以 能 适用 是否 不是 不 吗 么 嘛"
+  ).split(/\s+/),
+);
+
+// What other flows answer about a product: its stock, its price, the shop's policies, a comparison.
+const OTHER_QUESTION =
+  /\b(?:in stock|available|availability|sold out|cost|costs|price|priced|expensive|cheap|cheaper|pricier|worth|on sale|discount|warranty|guarantee|return|returnable|refund|ship|shipping|deliver|delivery|better|best|worse|compare|difference|any good|true to size|fit me|sizes?|bigger|smaller|larger|thicker|thinner|wider|narrower|colou?rs?)\b|\bgood\s*[?.!]*$|有货|现货|库存|多少钱|价格|贵|便宜|保修|退|换货|发货|快递|运费|好不好|怎么样|值得|划算|区别|对比|哪个好|尺码|颜色|[大中小加]号|码/i;
+
+/** The property a message asks one product about ("waterproof", "bluetooth", 防水), or undefined when it asks nothing of the kind. */
+export function readAttributeQuestion(text: string): string | undefined {
+  const zh = /\p{Script=Han}/u.test(text);
+  if (zh ? !ZH_QUESTION.test(text) : !EN_LEAD.test(text)) return undefined;
+  if (OTHER_QUESTION.test(text)) return undefined;
+  const words = queryTerms(withoutPointers(text), ASKING)
+    .split(/\s+/)
+    .filter((w) => w && !ASKING.has(w.toLowerCase()) && !isColour(w));
+  return words.length && words.length <= 6 ? words.join(" ") : undefined;
+}
+
+/** Whether the question points at a product shown or in focus ("it", "the second one", 这款, 第二个). */
+export function pointsAtAProduct(text: string): boolean {
+  return EN_POINTER.test(text) || ZH_POINTER.test(text);
+}
+
+/** A colour is the colour filter's to ask about ("does it come in red?"), not a property of the listing's words. */
+function isColour(word: string): boolean {
+  return extractColors(word).length > 0;
+}
+
+/** "and the second one?", "what about the third?", 第二个呢: a pointer and nothing else, asking again what was just asked. */
+export function onlyAPointer(text: string): boolean {
+  if (!pointsAtAProduct(text)) return false;
+  const rest = withoutPointers(text).replace(/\b(?:and|what|what's|whats|about|how|then|too|also|one|ones|the|please|ok|okay|so)\b|[呢那吗么啊呀和还有]/gi, " ");
+  return !/[\p{L}\p{N}]/u.test(rest);
+}

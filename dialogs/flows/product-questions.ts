@@ -1,0 +1,75 @@
+import type { Locale } from "../../core/turn.ts";
+import type { Product } from "../../store/types.ts";
+import type { Flow, FlowContext, FlowReply } from "../flow.ts";
+import { productCard } from "../format.ts";
+import { say, suggest } from "../templates.ts";
+import { langOf } from "../../recommend/index.ts";
+import { catalogueFlows, productsOf, referencedProducts } from "./catalogue.ts";
+import { productWords, textHasWord } from "./matching.ts";
+import { narrowsTheList, refineSearch } from "./search.ts";
+
+/**
+ * "Is it waterproof?", "does the second one have bluetooth?", 它防水吗: answered from what the
+ * product's listing says — yes, with the sentence that says it, or that the listing does not
+ * mention it (never a "no" the listing does not state), then the listed kind of product that does.
+ */
+export function propertyAnswer(asked: string): Flow {
+  return async (ctx) => {
+    const [product] = await referencedProducts(ctx, 1);
+    const property = product ? withoutTheName(asked, product, ctx.turn.text) : "";
+    if (!product || !property) return catalogueFlows.product_details!(ctx);
+    ctx.state.focus = product.id;
+    ctx.state.askedProperty = property;
+    await ctx.deps.shoppers.record([{ userId: ctx.turn.userId, itemId: product.id, type: "view", ts: Date.now() }]);
+    const words = productWords(property, product);
+    const missing = words.filter((w) => !w.found).map((w) => w.word);
+    const locale = ctx.locale;
+    const theProduct: FlowReply = { text: "", products: [productCard(product, say(locale, "cardAsked"))], suggestions: suggest(locale, "afterDetails"), answeredAs: "product_details" };
+    if (!missing.length) {
+      const evidence = sentenceSaying(product.description, words.map((w) => w.word), locale);
+      const text = evidence ? say(locale, "propertyYes", { title: product.title, evidence }) : say(locale, "propertyListed", { title: product.title, property });
+      return { ...theProduct, text };
+    }
+    const unknown = say(locale, "propertyUnknown", { title: product.title, property: missing.join(" ") });
+    const others = await othersThatDo(ctx, property, product);
+    if (others) return { ...others, text: `${unknown}${locale === "zh" ? "" : " "}${say(locale, "propertyOthers")}`, answeredAs: "product_details" };
+    return { ...theProduct, text: unknown };
+  };
+}
+
+/**
+ * The property without the product's own name: "Is the Lumora Prism 9 waterproof?" asks about
+ * "waterproof". A name is the brand, or a word of the title written capitalised or with a digit;
+ * when that leaves nothing ("does it have Bluetooth?" of a Bluetooth speaker), the words asked stay.
+ */
+function withoutTheName(asked: string, product: Product, message: string): string {
+  const titleWords = new Set(product.title.toLowerCase().split(/[^\p{L}\p{N}]+/u));
+  const brand = new Set(product.brand?.toLowerCase().split(/\s+/) ?? []);
+  const words = asked.split(/\s+/).filter((w) => w && !brand.has(w.toLowerCase()));
+  const property = words.filter((w) => !((/\d/.test(w) || /^\p{Lu}/u.test(w)) && titleWords.has(w.toLowerCase()) && message.includes(w)));
+  return (property.length ? property : words).join(" ");
+}
+
+/** The description's first sentence that says all these words, trimmed to a quote's length. */
+function sentenceSaying(description: string | undefined, words: string[], locale: Locale): string | undefined {
+  if (!description) return undefined;
+  const sentences = description.split(/(?<=[.!?。！？])\s*/).filter(Boolean);
+  const found = sentences.find((s) => words.every((w) => textHasWord(s, w)));
+  if (!found) return undefined;
+  const limit = locale === "zh" ? 80 : 200;
+  return found.length > limit ? `${found.slice(0, limit - 1)}…` : found;
+}
+
+/** The last search's kind of product with the property ("headphones" + "noise cancelling"), without this one. */
+async function othersThatDo(ctx: FlowContext, property: string, product: Product): Promise<FlowReply | undefined> {
+  const last = ctx.state.lastSearch;
+  if (!last?.text || !(await narrowsTheList(ctx, last, property))) return undefined;
+  const reply = await refineSearch(ctx, last, { fresh: property, narrow: true });
+  // Another language's listing does not stand in here: the shopper asked about this one, not for a list.
+  const own = new Set((await productsOf(ctx, reply.products.map((p) => p.id))).filter((p) => langOf(p.locale, p.title) === ctx.locale).map((p) => p.id));
+  const products = reply.products.filter((p) => p.id !== product.id && own.has(p.id));
+  if (products.length) return { ...reply, products };
+  // Nothing shown: the list on screen is still the one a "cheaper ones" would refine.
+  ctx.state.lastSearch = last;
+  return undefined;
+}
