@@ -155,6 +155,7 @@ export function createDialogEngine(deps: DialogDeps): DialogEngine {
         if (!listing) state.lastSearch = undefined;
       }
       const reply: Reply = { ...body, intent, locale };
+      state.lastAnswer = intent;
 
       if (!streamed) streamText(apologySent ? reply.text.slice(apology.length) : reply.text, sink, signal);
       if (!ctx.forgetTurn) {
@@ -250,6 +251,9 @@ async function route(ctx: FlowContext, flows: Partial<Record<string, Flow>>): Pr
   state.askedProperty = undefined;
   const property = (await askedProperty(ctx)) ?? (asked && onlyAPointer(turn.text) && explicitIndexes(turn.text, state.lastShown.length).length ? asked : undefined);
   if (property) return propertyAnswer(property);
+  // "and the second one too" after adding one to the cart, "what about the third?" after a price: the same again.
+  const again = state.lastAnswer && REPEATABLE.has(state.lastAnswer) && onlyAPointer(turn.text) && explicitIndexes(turn.text, state.lastShown.length).length;
+  if (again) return flows[state.lastAnswer!];
   const refinement = readRefinement(turn.text, nlu, state.lastSearch, state.lastShown.length);
   // "do any of them have noise cancelling?", 有降噪的吗, "red trail ones?": words the listed kind of
   // product also has narrow the list (its price and filters kept) instead of starting a new search.
@@ -294,6 +298,9 @@ async function route(ctx: FlowContext, flows: Partial<Record<string, Flow>>): Pr
   }
   return flows[nlu.intent];
 }
+
+// What a bare pointer after it asks again ("and the second one too").
+const REPEATABLE = new Set(["add_to_cart", "price", "availability"]);
 
 // Intents a question about a product's property is often given ("is it vegan?" read as a search).
 const PROPERTY_INTENTS = new Set(["product_details", "availability", "search_products", "recommend", "preferences", "feedback", "greet", OUT_OF_SCOPE]);

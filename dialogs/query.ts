@@ -22,7 +22,8 @@ const EN_REQUEST = new Set(
     "other another else more again else same different good nice great best decent cool awesome lovely new ok okay hi hello hey yes no not " +
     "shop store available availability options option range selection " +
     "first second third fourth fifth sixth seventh eighth ninth tenth last number no " +
-    "after bit little lot slightly somewhat tad kinda sorta rather actually instead now then though ok okay well so um uh erm hmm"
+    "after bit little lot slightly somewhat tad kinda sorta rather actually instead now then though ok okay well so um uh erm hmm " +
+    "many much meant mean means sorry oops rated rating ratings reviewed highest highly"
   ).split(/\s+/),
 );
 

@@ -24,6 +24,8 @@ export interface ConversationState {
   focus?: string;
   /** The two products of the last comparison: what "the cheaper one" then picks from. */
   compared?: string[];
+  /** The intent the last reply answered ("add_to_cart"): "and the second one too" asks it again of another product. */
+  lastAnswer?: string;
   /** What the last answer told about a product's listing ("waterproof"): "and the second one?" asks it of another. */
   askedProperty?: string;
   /** What was added to the cart in this conversation, oldest first (what "what's in my cart?" lists). */
@@ -91,6 +93,7 @@ function parse(state: Record<string, unknown>): ConversationState | undefined {
     lastShown: state.lastShown.filter((id): id is string => typeof id === "string"),
     ...(typeof state.pendingDeletion === "number" && { pendingDeletion: state.pendingDeletion }),
     ...(typeof state.focus === "string" && { focus: state.focus }),
+    ...(typeof state.lastAnswer === "string" && { lastAnswer: state.lastAnswer.slice(0, 64) }),
     ...(typeof state.askedProperty === "string" && { askedProperty: state.askedProperty.slice(0, 200) }),
     ...(Array.isArray(state.compared) && { compared: state.compared.filter((id): id is string => typeof id === "string").slice(0, 2) }),
     ...(Array.isArray(state.cart) && { cart: state.cart.filter((id): id is string => typeof id === "string").slice(-CART_LIMIT) }),

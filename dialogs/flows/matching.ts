@@ -34,11 +34,13 @@ function termsIn(fields: (string | undefined)[]): Set<string> {
 
 /**
  * Share of the query's words a product has (each word by any of its forms or translations). Without
- * the compound's head word ("knives" of "kitchen knives") a product counts half: a coffee maker has
- * "kitchen", yet it is not what was asked for.
+ * the compound's head word ("knives" of "kitchen knives") in its title or tags a product counts half: a
+ * coffee maker has "kitchen", yet it is not what was asked for.
  */
 export function productCoverage(text: string, p: Product, head?: string): number {
-  return shareCovered(text, () => termsOf(p), () => rawOf(p), head);
+  const share = shareCovered(text, () => termsOf(p), () => rawOf(p));
+  // The head must be what the product is (its title or tags): chinos are not "espresso machines" for being machine washable.
+  return head && wordGroups(text).some((g) => g.text === head) && ownCoverage(head, p) < 1 ? share / 2 : share;
 }
 
 /** Share of the words a product's title and tags have: what it is, not what its description mentions ("socks"). */
@@ -47,12 +49,9 @@ export function ownCoverage(text: string, p: Product): number {
   return shareCovered(text, () => termsIn(fields), () => fields.filter(Boolean).join(" ").toLowerCase());
 }
 
-function shareCovered(text: string, termsFor: () => Set<string>, rawFor: () => string, head?: string): number {
+function shareCovered(text: string, termsFor: () => Set<string>, rawFor: () => string): number {
   const found = wordsFound(text, termsFor, rawFor);
-  if (!found.length) return 1;
-  const share = found.filter((w) => w.found).length / found.length;
-  const headWord = head ? found.find((w) => w.word === head) : undefined;
-  return headWord && !headWord.found ? share / 2 : share;
+  return found.length ? found.filter((w) => w.found).length / found.length : 1;
 }
 
 /** Each of the query's words, and whether the product has it (by any of its forms or translations). */

@@ -178,7 +178,7 @@ export async function runSearch(ctx: FlowContext, spec: SearchSpec): Promise<Flo
     ((best < CARRIED_COVERAGE && (await catalogueCoverage(ctx, asked, head)) < CARRIED_COVERAGE) || (await unknownName(ctx, asked)) || (await unknownModifier(ctx, asked, head)));
   if (absent) {
     const named = quoteTerms(spec.text, locale);
-    const alternatives = alternativesFor(ctx, spec, unfiltered);
+    const alternatives = alternativesFor(ctx, spec, unfiltered, head);
     ctx.state.lastSearch = alternatives.length ? { ...memory, text: "" } : undefined;
     if (!alternatives.length) return { text: say(locale, "notCarried", { what: named }), products: [], suggestions: suggest(locale, "start"), listing: true, answeredAs: "search_products" };
     return {
@@ -250,7 +250,9 @@ export async function runSearch(ctx: FlowContext, spec: SearchSpec): Promise<Flo
     }
     return { text: say(locale, "searchNone", { what: what || quoteTerms(ctx.turn.text, locale), filters: range }), products: [], suggestions: suggest(locale, "start"), answeredAs: "search_products" };
   }
-  const key = spec.activity ? "activityResults" : spec.need ? "needResults" : "searchResults";
+  // "office chairs" when only camping chairs are chairs: the nearest things, not called matches.
+  const closest = spec.fresh && !spec.need && !!head && best < 1 && !!askedUnderFilter;
+  const key = closest ? "closestMatches" : spec.activity ? "activityResults" : spec.need ? "needResults" : "searchResults";
   const whom = spec.audience ? (locale === "zh" ? { men: "男士", women: "女士", kids: "孩子" }[spec.audience] : { men: "men", women: "women", kids: "kids" }[spec.audience]) : "";
   return {
     text: say(locale, key, { count: shown.length, what: spec.need ? spec.text : what, whom, filters: range, adj: spec.adj ?? "" }),
@@ -268,9 +270,13 @@ export async function runSearch(ctx: FlowContext, spec: SearchSpec): Promise<Flo
  * the message named a category, which then holds nothing like it. A model code the shop has nothing
  * like ("Sony WH-1000XM5") gets no "related" toys and socks.
  */
-function alternativesFor(ctx: FlowContext, spec: SearchSpec, results: Ranked[]): Ranked[] {
+function alternativesFor(ctx: FlowContext, spec: SearchSpec, results: Ranked[], head: string | undefined): Ranked[] {
   const { resultLimit } = ctx.deps;
-  const partial = results.filter((r) => coverage(spec.text, [r.product]) > 0);
+  // First what shares a word of what it is (title, tags); else what its description relates to the
+  // words other than the head ("made for espresso" for "espresso machines", not "machine washable").
+  const own = results.filter((r) => ownCoverage(spec.text, r.product) > 0);
+  const modifiers = head ? spec.text.replace(head, " ").trim() : spec.text;
+  const partial = own.length ? own : modifiers ? results.filter((r) => coverage(modifiers, [r.product]) > 0) : [];
   if (partial.length) return inShoppersLanguage(partial, ctx.locale).slice(0, resultLimit);
   if (spec.filters.categories?.length) return [];
   const pieces = wordPieces(spec.text);
@@ -419,7 +425,8 @@ export async function needSearch(ctx: FlowContext, need: Need): Promise<FlowRepl
     }
   }
   const { recommender, resultLimit } = ctx.deps;
-  const suitable = (await recommender.popular({ limit: Math.max(resultLimit * 8, 40), filters: withShades(ctx.filters), locale: ctx.locale })).filter(
+// Deep enough that the audience and the shopper's language still leave a full list.
+  const suitable = (await recommender.popular({ limit: Math.max(resultLimit * 40, 200), filters: withShades(ctx.filters), locale: ctx.locale })).filter(
     (r) => !need.audience || suits(productAudiences(audienceText(r.product)), need.audience),
   );
   const picks = inShoppersLanguage(suitable, ctx.locale).slice(0, resultLimit);

@@ -13,6 +13,7 @@ export const en = {
     "I can search the catalogue (\"running shoes under 100\"), recommend things for you, tell you about a product, compare two products, add to your cart and show what's in it, and answer questions about shipping, returns, payment and opening hours. You can also ask me to export or delete your data.",
   searchResults: "Here are {count} {adjSp}matches{forWhat}{inFilters}.",
   searchResultsOne: "Here is 1 {adjSp}match{forWhat}{inFilters}.",
+  closestMatches: "I couldn't find {whatOrThat} as such{inFilters}. These are the closest matches.",
   refinedNone: "I couldn't find anything {adjOrElse}{forWhat}{inFilters}. These are still the closest matches.",
   cheapestInstead: "I couldn't find anything{forWhat}{inFilters}. Here are the lowest-priced ones I have.",
   budgetInstead: "I couldn't find {whatOrThat}{inFilters}. Here are other {kindOrProducts} within your budget.",

@@ -11,6 +11,7 @@ export const zh: Record<keyof typeof en, string> = {
     "我可以帮你搜索商品（比如“100元以下的跑鞋”）、为你推荐、介绍商品详情、对比两件商品、加入和查看购物车，也能回答配送、退货、支付和营业时间等问题。你还可以让我导出或删除你的数据。",
   searchResults: "为你找到 {count} 件{adj}{whatRelated}商品{inFilters}。",
   searchResultsOne: "为你找到 {count} 件{adj}{whatRelated}商品{inFilters}。",
+  closestMatches: "没有找到完全符合的{whatRelated}商品{inFilters}，这些是最接近的。",
   refinedNone: "没有找到{adjOrElse}{whatRelated}商品{inFilters}，这些仍是最接近的。",
   cheapestInstead: "没有找到{whatRelated}商品{inFilters}。这些是价格最低的几件。",
   budgetInstead: "没有找到{whatRelated}商品{inFilters}，这些是预算内的其他{kindOrProducts}。",
