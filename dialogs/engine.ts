@@ -14,9 +14,9 @@ import { narrowsTheList, refineSearch } from "./flows/search.ts";
 import { queryTerms } from "./query.ts";
 import { readNeed } from "./needs.ts";
 import { readNarrowing, readRefinement, type Refinement } from "./refine.ts";
-import { explicitIndexes, superlativePick } from "./references.ts";
+import { asksForTheBest, explicitIndexes, superlativePick } from "./references.ts";
 import { onlyAPointer, pointsAtAProduct, readAttributeQuestion } from "./attributes.ts";
-import { propertyAnswer } from "./flows/product-questions.ts";
+import { bestOfShown, propertyAnswer } from "./flows/product-questions.ts";
 import { deletionAnswers, privacyFlows } from "./flows/privacy.ts";
 import { aboutTheShop, asksAboutPolicy, complaintRefund, declined, knowledgeReply, lookUp, looksLikeQuestion } from "./flows/knowledge.ts";
 import { serviceFlows } from "./flows/service.ts";
@@ -64,6 +64,9 @@ const CONTROL_INTENTS = new Set([
   "order_status", "shipping", "returns", "opening_hours", "payment", "complaint", "add_to_cart", "compare",
 ]);
 
+// "I like hiking and photography", 我喜欢跑步: an answer to "what do you like?", not a search for both at once.
+const STATES_LIKES = /^\s*(?:well,?\s*|um,?\s*|hmm,?\s*)?(?:i|we)(?:'m| am)?\s+(?:really\s+|mostly\s+|mainly\s+|just\s+)?(?:like|love|enjoy|into|prefer)\b|^\s*我(?:很|比较|特别|挺|主要|平时)?(?:喜欢|爱|热爱|偏爱)/i;
+
 const LISTING_INTENTS = new Set(["search_products", "recommend", "greet", "preferences"]);
 const SEEDING_REQUESTS = new Set(["search_products", "recommend"]);
 
@@ -104,7 +107,7 @@ export function createDialogEngine(deps: DialogDeps): DialogEngine {
       // A new shopper's first answer after the greeting says what they like. When it is also a
       // request ("running shoes under 100"), it seeds their profile and is answered as asked.
       const onboarding = !confirming && !continuing && state.awaitingPreferences && !CONTROL_INTENTS.has(nlu.intent);
-      const answersOnboarding = onboarding && !SEEDING_REQUESTS.has(nlu.intent);
+      const answersOnboarding = onboarding && (!SEEDING_REQUESTS.has(nlu.intent) || STATES_LIKES.test(turn.text));
       if (onboarding && !answersOnboarding) await deps.shoppers.addPreferences(turn.userId, turn.text);
       const flow: Flow | undefined = confirming ?? continuing ?? (answersOnboarding ? catalogueFlows.preferences : await route(ctx, flows));
       state.awaitingPreferences = false;
@@ -254,6 +257,8 @@ async function route(ctx: FlowContext, flows: Partial<Record<string, Flow>>): Pr
   // "and the second one too" after adding one to the cart, "what about the third?" after a price: the same again.
   const again = state.lastAnswer && REPEATABLE.has(state.lastAnswer) && onlyAPointer(turn.text) && explicitIndexes(turn.text, state.lastShown.length).length;
   if (again) return flows[state.lastAnswer!];
+  // "which one is the best?" of a list (not of two just compared: the comparison answers that).
+  if (state.lastShown.length >= 2 && !state.compared && asksForTheBest(turn.text) && !ACTION_INTENTS.has(nlu.intent)) return bestOfShown;
   const refinement = readRefinement(turn.text, nlu, state.lastSearch, state.lastShown.length);
   // "do any of them have noise cancelling?", 有降噪的吗, "red trail ones?": words the listed kind of
   // product also has narrow the list (its price and filters kept) instead of starting a new search.

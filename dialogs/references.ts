@@ -76,3 +76,18 @@ export function superlativePick(text: string): "min" | "max" | undefined {
   if (en("most expensive|priciest|dearest|highest[- ]priced") || comparative("pricier|more expensive|dearer") || /哪[个款件双只]最贵|最贵的(?:是哪|那|一[个款件双]|这)|哪[个款件双只](?:更|比较)?贵|贵的那[个款件双只]/.test(text)) return "max";
   return undefined;
 }
+
+/**
+ * "which one is the best?", "which would you recommend?", "what's your pick?", 哪个最好, 你推荐哪个:
+ * the shopper asks us to choose among the products shown.
+ */
+export function asksForTheBest(text: string): boolean {
+  const t = text.toLowerCase();
+  return (
+    /\b(?:which|what)(?:\s+one|\s+of (?:them|these|those))?\s+(?:is|'s|would be|is the)\s+(?:the\s+)?(?:best|better|top)(?:\s+(?:one|choice|option|pick|of (?:them|these|those|the (?:two|three|lot))))?\s*[?.!]*$/.test(t) ||
+    /^(?:and\s+|so\s+)?(?:the\s+)?best(?:\s+one)?\s*[?.!]*$/.test(t) ||
+    /\bwhich(?:\s+one)?\s+(?:would|do|should|will)\s+(?:you|i)\s+(?:recommend|suggest|get|buy|choose|pick|go for)\b/.test(t) ||
+    /\b(?:your|the)\s+(?:top\s+|best\s+)?(?:pick|choice|recommendation)\b\s*(?:of (?:them|these|those))?\s*[?.!]*$/.test(t) ||
+    /哪(?:个|款|件|双|台|一个|一款)(?:最好|更好|好一些|好一点|比较好)|推荐哪(?:个|款|一个|一款)|(?:选|买)哪(?:个|款|一个|一款)(?:好|比较好)?/.test(text)
+  );
+}

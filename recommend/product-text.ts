@@ -17,9 +17,15 @@ export const FIELD_BOOSTS = { title: 3, brand: 2, category: 2, color: 1.5, tags:
 export function productTerms(p: Product): { lexical: Map<string, number>; title: Map<string, number> } {
   const lexical = new Map<string, number>();
   const title = new Map<string, number>();
-  for (const t of tokenize(p.title)) {
+  const titleTerms = tokenize(p.title);
+  for (const t of titleTerms) {
     lexical.set(t, (lexical.get(t) ?? 0) + FIELD_BOOSTS.title);
     title.set(t, (title.get(t) ?? 0) + 1);
+  }
+  // "Smart Watch" is also found as "smartwatches", "Head Phones" as "headphones": two title words a shopper may write as one.
+  for (let i = 1; i < titleTerms.length; i++) {
+    const [a, b] = [titleTerms[i - 1]!, titleTerms[i]!];
+    if (/^[a-z]{3,}$/.test(a) && /^[a-z]{3,}$/.test(b)) lexical.set(a + b, (lexical.get(a + b) ?? 0) + FIELD_BOOSTS.title);
   }
   const add = (text: string | undefined, boost: number) => {
     if (!text) return;

@@ -1,7 +1,8 @@
 import type { Locale } from "../../core/turn.ts";
 import type { Product } from "../../store/types.ts";
 import type { Flow, FlowContext, FlowReply } from "../flow.ts";
-import type { Ranked } from "../../recommend/types.ts";
+import type { Filters, Ranked } from "../../recommend/types.ts";
+import type { ShopperProfile } from "../../shoppers/index.ts";
 import type { WriterProduct } from "../reply-writer.ts";
 import { colorName, extractColors } from "../../intents/entities.ts";
 import { formatPrice, productCard } from "../format.ts";
@@ -11,7 +12,7 @@ import { readNeed, termsWithoutThePerson } from "../needs.ts";
 import { queryTerms } from "../query.ts";
 import { explicitIndexes, pointsAtOne, superlativePick } from "../references.ts";
 import { say, suggest } from "../templates.ts";
-import { card, needSearch, runSearch } from "./search.ts";
+import { card, inShoppersLanguage, needSearch, runSearch } from "./search.ts";
 
 // Wishes that name no product: "recommend something popular", 推荐点热门的. Such a request gets personal picks.
 const GENERIC_WISHES = new Set(
@@ -21,23 +22,27 @@ const GENERIC_WISHES = new Set(
 /** Flows that find, show and act on products. */
 
 const greet: Flow = async (ctx) => {
-  const { shoppers, recommender, resultLimit } = ctx.deps;
+  const { shoppers } = ctx.deps;
   if (!(await shoppers.isKnown(ctx.turn.userId))) {
     ctx.state.awaitingPreferences = true;
     return { text: say(ctx.locale, "greetNew"), products: [], suggestions: suggest(ctx.locale, "start") };
   }
-  const picks = await recommender.recommend(await shoppers.profile(ctx.turn.userId), { limit: resultLimit, locale: ctx.locale });
+  const picks = await picksFor(ctx, await shoppers.profile(ctx.turn.userId));
   return { text: say(ctx.locale, "greetBack"), products: picks.map((r) => card(r, ctx.locale)), suggestions: suggest(ctx.locale, "afterResults") };
 };
 
 const preferences: Flow = async (ctx) => {
-  const { recommender, shoppers, resultLimit } = ctx.deps;
+  const { shoppers } = ctx.deps;
   await shoppers.addPreferences(ctx.turn.userId, ctx.turn.text);
   const e = ctx.nlu.entities;
   const named = [...e.categories.map((c) => categoryName(c, ctx.locale) ?? ""), ...e.brands, ...e.colors.map((c) => colorName(c, ctx.locale))].filter(Boolean);
-  const likes = named.length ? named.join(ctx.locale === "zh" ? "、" : ", ") : quote(ctx.turn.text, ctx.locale);
-  const picks = await recommender.recommend(await shoppers.profile(ctx.turn.userId), { limit: resultLimit, locale: ctx.locale });
-  return { text: say(ctx.locale, "preferencesSaved", { likes }), products: picks.map((r) => card(r, ctx.locale)), suggestions: suggest(ctx.locale, "afterResults") };
+  const things = likedThings(ctx.turn.text);
+  const list = named.length ? named : things;
+  const likes = list.length ? list.join(ctx.locale === "zh" ? "、" : ", ") : quote(ctx.turn.text, ctx.locale);
+  const picks = await picksFor(ctx, await shoppers.profile(ctx.turn.userId));
+  // "something cheaper" next refines these as it would a search for what they like.
+  if (things.length) ctx.state.lastSearch = { text: things.join(" "), filters: ctx.filters };
+  return { text: say(ctx.locale, "preferencesSaved", { likes }), products: picks.map((r) => card(r, ctx.locale)), suggestions: suggest(ctx.locale, "afterResults"), listing: things.length > 0 };
 };
 
 const search: Flow = async (ctx) => {
@@ -53,6 +58,22 @@ function freshSearch(ctx: FlowContext): Promise<FlowReply> {
   return runSearch(ctx, { text, filters: ctx.filters, ...(audience && { audience }), fresh: true });
 }
 
+/** Picks for the shopper, in their language when the shop has some (a bilingual shop lists both). */
+async function picksFor(ctx: FlowContext, profile: ShopperProfile | null, filters?: Filters): Promise<Ranked[]> {
+  const { recommender, resultLimit } = ctx.deps;
+  const picks = await recommender.recommend(profile, { limit: resultLimit * 4, ...(filters && { filters }), locale: ctx.locale });
+  return inShoppersLanguage(picks, ctx.locale).slice(0, resultLimit);
+}
+
+/** "I like hiking and photography", 我喜欢跑步和咖啡: the things liked, each as its own words. */
+function likedThings(text: string): string[] {
+  return text
+    .replace(/^\s*(?:well,?\s*)?(?:i|we)(?:'m| am)?\s+(?:really\s+|mostly\s+|mainly\s+|just\s+)?(?:like|love|enjoy|into|prefer)\b|^\s*我(?:很|比较|特别|挺|主要|平时)?(?:喜欢|爱|热爱|偏爱)/i, "")
+    .split(/,|，|、|\band\b|\bor\b|&|和|跟|以及|还有|或者/i)
+    .map((piece) => queryTerms(piece))
+    .filter(Boolean);
+}
+
 function withReason(ranked: Ranked): WriterProduct {
   return { ...ranked.product, reason: ranked.reason };
 }
@@ -62,9 +83,8 @@ const recommend: Flow = async (ctx) => {
   if (need) return needSearch(ctx, need);
   // "recommend a good tent" names what it wants: that is a search, ranked for the shopper.
   if (queryTerms(ctx.turn.text, GENERIC_WISHES) || Object.keys(ctx.filters).length) return freshSearch(ctx);
-  const { recommender, shoppers, resultLimit } = ctx.deps;
-  const profile = await shoppers.profile(ctx.turn.userId);
-  const picks = await recommender.recommend(profile, { limit: resultLimit, filters: ctx.filters, locale: ctx.locale });
+  const profile = await ctx.deps.shoppers.profile(ctx.turn.userId);
+  const picks = await picksFor(ctx, profile, ctx.filters);
   const personal = !!profile && (profile.events.length > 0 || profile.likes.length > 0);
   return {
     text: say(ctx.locale, personal ? "recommendations" : "recommendationsCold"),

@@ -1,7 +1,7 @@
 import type { Locale } from "../../core/turn.ts";
 import type { Product } from "../../store/types.ts";
 import type { Flow, FlowContext, FlowReply } from "../flow.ts";
-import { productCard } from "../format.ts";
+import { formatPrice, productCard } from "../format.ts";
 import { say, suggest } from "../templates.ts";
 import { langOf } from "../../recommend/index.ts";
 import { catalogueFlows, productsOf, referencedProducts } from "./catalogue.ts";
@@ -73,3 +73,23 @@ async function othersThatDo(ctx: FlowContext, property: string, product: Product
   ctx.state.lastSearch = last;
   return undefined;
 }
+
+/**
+ * "Which one is the best?": the first of the list shown — ranked for what was asked and for this
+ * shopper — that is in stock, said as such (not a claim about reviews the shop does not have).
+ */
+export const bestOfShown: Flow = async (ctx) => {
+  const shown = await productsOf(ctx, ctx.state.lastShown);
+  const pick = shown.find((p) => p.stock === undefined || p.stock > 0);
+  if (!pick) return catalogueFlows.product_details!(ctx);
+  ctx.state.focus = pick.id;
+  const locale = ctx.locale;
+  const price = pick.price === undefined ? "" : formatPrice(pick.price, pick.currency, locale);
+  const key = pick === shown[0] ? "bestPick" : "bestPickInStock";
+  return {
+    text: say(locale, key, { title: pick.title, price }),
+    products: [productCard(pick, say(locale, "cardAsked"))],
+    suggestions: suggest(locale, "afterDetails"),
+    answeredAs: "recommend",
+  };
+};

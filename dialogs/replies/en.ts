@@ -70,6 +70,8 @@ export const en = {
   propertyListed: "Yes — “{property}” is in the listing for {title}.",
   propertyUnknown: "The listing for {title} doesn't mention {property}, so I can't promise it.",
   propertyOthers: "These do:",
+  bestPick: "Of these, I'd go for {title}{atPrice}: it ranks first for what you asked for.",
+  bestPickInStock: "Of these, I'd go for {title}{atPrice}: it ranks first for what you asked for among those in stock.",
   compareIntro: "Comparing {a} and {b}:",
   compareCheaper: "{title} is cheaper by {diff}.",
   compareSamePrice: "They cost the same.",

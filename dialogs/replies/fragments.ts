@@ -23,6 +23,7 @@ const fragments: Record<Locale, (v: Vars) => Record<string, string>> = {
     byBrand: has(v.brand) ? ` by ${v.brand}` : "",
     inCategory: has(v.category) ? ` (${v.category})` : "",
     theOrder: has(v.order) ? `order ${v.order}` : "your order",
+    atPrice: has(v.price) ? ` (${v.price})` : "",
   }),
   zh: (v) => ({
     adjOrElse: has(v.adj) ? String(v.adj) : "其他",
@@ -35,6 +36,7 @@ const fragments: Record<Locale, (v: Vars) => Record<string, string>> = {
     byBrand: has(v.brand) ? `，品牌：${v.brand}` : "",
     inCategory: has(v.category) ? `，类别：${v.category}` : "",
     theOrder: has(v.order) ? `订单 ${v.order}` : "你的订单",
+    atPrice: has(v.price) ? `（${v.price}）` : "",
   }),
 };
 

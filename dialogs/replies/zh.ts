@@ -65,6 +65,8 @@ export const zh: Record<keyof typeof en, string> = {
   propertyListed: "是的，{title}的商品信息里写着“{property}”。",
   propertyUnknown: "{title}的商品信息里没有提到“{property}”，我没法保证。",
   propertyOthers: "这些有提到：",
+  bestPick: "这几款里我推荐{title}{atPrice}：它最符合你的要求。",
+  bestPickInStock: "这几款里我推荐{title}{atPrice}：在有货的商品里它最符合你的要求。",
   compareIntro: "对比 {a} 和 {b}：",
   compareCheaper: "{title} 便宜 {diff}。",
   compareSamePrice: "两者价格相同。",

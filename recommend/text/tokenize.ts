@@ -268,8 +268,8 @@ export function queryTerms(groups: QueryGroup[]): string[] {
   return [...new Set(groups.flatMap((g) => g.alternatives.flat()))];
 }
 
-/** Bump when tokenisation changes in a way that makes saved lexical indexes stale. */
-const TOKENIZER_VERSION = 2;
+/** Bump when tokenisation (or what product-text.ts indexes of a product) changes in a way that makes saved lexical indexes stale. */
+const TOKENIZER_VERSION = 3;
 let fingerprint: string | undefined;
 
 /** Identifies the tokeniser's behaviour (version, stopwords, glossary), to key saved lexical indexes. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { referencedIndexes, replacePointers } from "../../dialogs/references.ts";
+import { asksForTheBest, referencedIndexes, replacePointers } from "../../dialogs/references.ts";
 
 describe("which shown products a message points at", () => {
   it.each([
@@ -37,5 +37,14 @@ describe("a pointer asked of the documents as the product's kind", () => {
 
   it("leaves a message without a pointer as it is", () => {
     expect(replacePointers("is there a warranty on laptops?", "laptops")).toBe("is there a warranty on laptops?");
+  });
+});
+
+describe("asking us to choose among the products shown", () => {
+  it.each(["which one is the best?", "which would you recommend?", "what's your pick?", "which one should I get", "哪个最好", "你推荐哪个", "买哪款好"])("%s", (text) => {
+    expect(asksForTheBest(text)).toBe(true);
+  });
+  it.each(["what is the best running shoe?", "what's the best tent for winter?", "which one is best for running?", "show me the best sellers"])("not %s (a search)", (text) => {
+    expect(asksForTheBest(text)).toBe(false);
   });
 });

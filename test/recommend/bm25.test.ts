@@ -71,3 +71,19 @@ describe("BM25", () => {
     expect(build().searchTerms(["nothing"], 10)).toEqual([]);
   });
 });
+
+describe("a compound a shopper writes as one word", () => {
+  it("finds titles that write it as two ('smartwatches' → 'Smart Watch'), not titles that only share a half", async () => {
+    const { productTerms } = await import("../../recommend/product-text.ts");
+    const { analyzeQuery } = await import("../../recommend/text/tokenize.ts");
+    const products = [
+      { id: "a", title: "Watch Strap, Black", description: "A smart replacement strap." },
+      { id: "b", title: "Kairo Arc 5 Smart Watch, Gold" },
+      { id: "c", title: "Smart Plug 2-Pack" },
+    ];
+    const index = new Bm25Index();
+    index.upsert(products.map((p, slot) => ({ slot, terms: productTerms(p).lexical })));
+    const groups = analyzeQuery("smartwatches").map((g) => g.alternatives);
+    expect(index.search(groups, 10).map((h) => products[h.slot]!.id)).toEqual(["b"]);
+  });
+});
