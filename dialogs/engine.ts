@@ -13,7 +13,7 @@ import { catalogueCoverage } from "./flows/matching.ts";
 import { narrowsTheList, refineSearch } from "./flows/search.ts";
 import { queryTerms } from "./query.ts";
 import { readNeed } from "./needs.ts";
-import { readNarrowing, readRefinement, type Refinement } from "./refine.ts";
+import { readNarrowing, readRefinement, type Refinement, rejectsTheList } from "./refine.ts";
 import { asksForTheBest, explicitIndexes, superlativePick } from "./references.ts";
 import { onlyAPointer, pointsAtAProduct, readAttributeQuestion } from "./attributes.ts";
 import { bestOfShown, propertyAnswer } from "./flows/product-questions.ts";
@@ -248,6 +248,13 @@ async function route(ctx: FlowContext, flows: Partial<Record<string, Flow>>): Pr
   // "the delivery was late again, anyway do you have running shoes?": the engine apologises first, then the request is answered.
   const request = isGrievance(nlu, turn.text) ? await requestAfterComplaint(ctx) : undefined;
   if (request) return (c) => flows.search_products!({ ...c, turn: { ...c.turn, text: request } });
+  // "I don't like any of these", 换一批: the same search without what was shown (never read as a privacy request).
+  if (state.lastSearch?.text && state.lastShown.length && rejectsTheList(turn.text) && !OTHER_BUSINESS_THAN_LIST.has(nlu.intent)) {
+    const last = state.lastSearch;
+    return (c) => refineSearch(c, last, { others: true });
+  }
+  // Turning personalisation off is a privacy action: it takes words about being tracked or personalised.
+  if (nlu.intent === "stop_personalisation" && !ABOUT_PERSONALISATION.test(turn.text)) return undefined;
   // "is it waterproof?", "does the second one have bluetooth?", 它防水吗: what that product's listing says;
   // then "and the third one?" asks the same of another.
   const asked = state.askedProperty;
@@ -295,7 +302,9 @@ async function route(ctx: FlowContext, flows: Partial<Record<string, Flow>>): Pr
   if (NEED_INTENTS.has(nlu.intent) && readNeed(turn.text)) return flows.search_products;
   // A message the classifier could not place, naming what the catalogue carries ("gel pens",
   // "24-inch monitor") or asking to buy something, is a search; otherwise it is what it was.
-  if (MAYBE_SEARCH.has(nlu.intent) && queryTerms(turn.text)) return searchOr(flows[nlu.intent], nlu.intent);
+  // …as is a bare product name the classifier took for a complaint (搅拌机), when nothing in it complains.
+  const calm = nlu.intent === "complaint" && !isGrievance(nlu, turn.text) && nlu.sentiment.label !== "negative";
+  if ((MAYBE_SEARCH.has(nlu.intent) || calm) && queryTerms(turn.text)) return searchOr(flows[nlu.intent], nlu.intent);
   // "your products are terrible and I want my money back": the complaint, with the way to a refund.
   if (nlu.intent === "returns" && isGrievance(nlu, turn.text)) return complaintRefund;
   if (nlu.intent === "complaint" && /\b(?:money back|refund|return)\b|退钱|退款|退货/i.test(turn.text)) {
@@ -303,6 +312,11 @@ async function route(ctx: FlowContext, flows: Partial<Record<string, Flow>>): Pr
   }
   return flows[nlu.intent];
 }
+
+// Intents a turned-down list does not override: they ask for something else outright.
+const OTHER_BUSINESS_THAN_LIST = new Set(["add_to_cart", "order_status", "shipping", "returns", "payment", "human_handoff", "export_data", "delete_data"]);
+const ABOUT_PERSONALISATION =
+  /personali[sz]|track|histor|profil|\bdata\b|privacy|incognito|opt(?:ing)?[\s-]*out|tailor|customi[sz]|learn|remember|collect|brows|based on|same as everyone|normal results|generic|watching|following|analy[sz]|recommend|suggest|个性化|追踪|跟踪|记录|画像|数据|隐私|无痕|定制|学习|记住|收集|浏览|分析|推荐|推东西|历史|偏好|盯着|猜你喜欢|一样/i;
 
 // What a bare pointer after it asks again ("and the second one too").
 const REPEATABLE = new Set(["add_to_cart", "price", "availability"]);

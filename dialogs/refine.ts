@@ -24,6 +24,8 @@ export interface Refinement {
   direction?: Direction;
   /** The shopper's own word for a size direction when it names the dimension ("thicker", 更薄的). */
   adj?: string;
+  /** "I don't like any of these", 换一批: the same search without the products shown. */
+  others?: boolean;
   /** "other colours?", 换个颜色: the same search in colours other than those shown. */
   otherColours?: boolean;
   /** What the message sets; each replaces the last search's value for that filter. */
@@ -172,4 +174,13 @@ export function refinedFilters(last: Filters, r: Refinement): Filters {
   if (r.brands) f.brands = r.brands;
   if (r.sizes) f.sizes = r.sizes;
   return f;
+}
+
+// "I don't like any of these", "show me something else", 都不喜欢, 换一批: the list shown is not it.
+const REJECTS_THE_LIST =
+  /\b(?:(?:don'?t|do not|didn'?t|dont) (?:really )?(?:like|love|want|fancy) (?:any of )?(?:these|those|them|any)|none of (?:these|those|them)|not (?:really )?(?:my style|my taste|what i(?:'m| am) (?:looking for|after))|(?:something|anything) else|(?:any|some|show me|got|have you got) (?:others|other ones|different ones|more options)|(?:other|different|more) (?:options|ones)\??$)|都不喜欢|不喜欢这些|不太喜欢|都不想要|换一批|换几个|换一些|还有别的吗|有没有别的|别的呢|其他的呢|其它的呢|看看别的/i;
+
+/** Whether the message turns down the whole list shown (not one product, not a colour). */
+export function rejectsTheList(text: string): boolean {
+  return REJECTS_THE_LIST.test(text) && !OTHER_COLOURS.test(text);
 }

@@ -192,3 +192,50 @@ export function wordPieces(text: string): string[] {
   return [...pieces];
 }
 
+
+/**
+ * The query with its typing slips mended from the catalogue's own words ("bluetooh headphnes" →
+ * "bluetooth headphones"): a Latin word no product has becomes the word of the products the search
+ * found (its vectors read letter trigrams) that is one slip away, or two for a long word.
+ */
+export async function mendedSpelling(ctx: FlowContext, text: string): Promise<string> {
+  const words = [...new Set(text.match(/[A-Za-z]{4,}/g) ?? [])];
+  let mended = text;
+  for (const word of words) {
+    // "iPhone" is a name, not a slip; and a slip rarely hits the first letter ("iphones" is no "phones").
+    if (/\p{Ll}\p{Lu}/u.test(word) || (await catalogueCoverage(ctx, word)) > 0) continue;
+    const max = word.length >= 7 ? 2 : 1;
+    const counts = new Map<string, number>();
+    for (const p of await catalogueHits(ctx, text)) {
+      for (const w of `${p.title} ${p.tags?.join(" ") ?? ""}`.toLowerCase().match(/[a-z]{3,}/g) ?? []) {
+        if (w[0] === word[0]!.toLowerCase() && editsApart(word.toLowerCase(), w, max)) counts.set(w, (counts.get(w) ?? 0) + 1);
+      }
+    }
+    const best = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+    if (best) mended = mended.replace(new RegExp(`\\b${word}\\b`), best);
+  }
+  return mended;
+}
+
+/** Whether two words are at most `max` insertions, deletions or substitutions apart (a swap of neighbours counts one). */
+export function editsApart(a: string, b: string, max: number): boolean {
+  if (Math.abs(a.length - b.length) > max) return false;
+  if (max <= 1) return oneEditApart(a, b);
+  // Levenshtein with the neighbour swap (optimal string alignment), stopping once every cell exceeds max.
+  let prev2: number[] = [];
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    let least = i;
+    for (let j = 1; j <= b.length; j++) {
+      let d = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, prev2[j - 2]! + 1);
+      row.push(d);
+      least = Math.min(least, d);
+    }
+    if (least > max) return false;
+    prev2 = prev;
+    prev = row;
+  }
+  return prev[b.length]! <= max;
+}

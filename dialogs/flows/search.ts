@@ -13,7 +13,7 @@ import { type Direction, type Refinement, refinedFilters } from "../refine.ts";
 import type { WriterProduct } from "../reply-writer.ts";
 import type { SearchMemory } from "../state.ts";
 import { say, suggest } from "../templates.ts";
-import { CARRIED_COVERAGE, catalogueCoverage, compoundHead, coverage, ownCoverage, productCoverage, unknownModifier, unknownName, wordPieces } from "./matching.ts";
+import { CARRIED_COVERAGE, catalogueCoverage, compoundHead, coverage, mendedSpelling, ownCoverage, productCoverage, unknownModifier, unknownName, wordPieces } from "./matching.ts";
 
 /**
  * Searching, as every product-finding turn does it: a fresh search, a refinement of the last one,
@@ -33,6 +33,8 @@ export interface SearchSpec {
   adj?: string;
   /** Products not to show again (the list being refined towards bigger or smaller). */
   exclude?: string[];
+  /** Only listings in the shopper's language: "others" of a list they were shown in it. */
+  ownLanguage?: boolean;
   /** Colours not to show ("other colours?" after a list in black and navy). */
   avoidColours?: string[];
   /** Only products bigger (or smaller) than this, on its dimension. */
@@ -115,7 +117,9 @@ function describe(spec: SearchSpec, locale: Locale): string {
   return [colors.join(" "), brands.join(" "), what, what || colors.length ? forWhom : spec.audience ? `products for ${spec.audience}` : "", inSize].filter(Boolean).join(" ").trim();
 }
 
-export async function runSearch(ctx: FlowContext, spec: SearchSpec): Promise<FlowReply> {
+export async function runSearch(ctx: FlowContext, given: SearchSpec): Promise<FlowReply> {
+  // A new search reads past typing slips ("bluetooh headphnes"), and says what it searched.
+  const spec = given.fresh && given.text ? { ...given, text: await mendedSpelling(ctx, given.text) } : given;
   const { recommender, shoppers, resultLimit } = ctx.deps;
   const locale = ctx.locale;
   const profile = await shoppers.profile(ctx.turn.userId);
@@ -146,7 +150,10 @@ export async function runSearch(ctx: FlowContext, spec: SearchSpec): Promise<Flo
     const best = coverage(words, kept.map((r) => r.product), head);
     if (best < CARRIED_COVERAGE || best < (spec.atLeast ?? 0)) return { kept: [], best };
     const floor = Math.max(CARRIED_COVERAGE, best - 0.34, spec.atLeast ?? 0);
-    return { kept: kept.filter((r) => productCoverage(words, r.product, head) >= floor), best };
+    const close = kept.filter((r) => productCoverage(words, r.product, head) >= floor);
+    // The kind asked for first ("running socks": socks before running shoes whose description mentions socks).
+    const isTheKind = (r: Ranked) => (head && ownCoverage(head, r.product) >= 1 ? 0 : 1);
+    return { kept: head ? [...close].sort((a, b) => isTheKind(a) - isTheKind(b)) : close, best };
   };
   let unfiltered = results.filter(keep);
   let { kept, best } = relevant(results);
@@ -162,7 +169,7 @@ export async function runSearch(ctx: FlowContext, spec: SearchSpec): Promise<Flo
       unfiltered = without.filter(keep);
     }
   }
-  results = inShoppersLanguage(kept, locale);
+  results = spec.ownLanguage ? kept.filter((r) => langOf(r.product.locale, r.product.title) === locale) : inShoppersLanguage(kept, locale);
   if (profile && spec.fresh && spec.text) shoppers.rememberQuery(ctx.turn.userId, spec.text);
 
   const memory: SearchMemory = { text: spec.text, filters: spec.filters, ...(spec.audience && { audience: spec.audience }) };
@@ -245,7 +252,7 @@ export async function runSearch(ctx: FlowContext, spec: SearchSpec): Promise<Flo
         };
       }
     }
-    if (spec.direction) {
+    if (spec.direction || spec.ownLanguage) {
       return { text: say(locale, "refinedNone", { adj: spec.adj ?? "", what, filters: range }), products: [], suggestions: suggest(locale, "afterResults"), answeredAs: "search_products" };
     }
     return { text: say(locale, "searchNone", { what: what || quoteTerms(ctx.turn.text, locale), filters: range }), products: [], suggestions: suggest(locale, "start"), answeredAs: "search_products" };
@@ -272,12 +279,10 @@ export async function runSearch(ctx: FlowContext, spec: SearchSpec): Promise<Flo
  */
 function alternativesFor(ctx: FlowContext, spec: SearchSpec, results: Ranked[], head: string | undefined): Ranked[] {
   const { resultLimit } = ctx.deps;
-  // First what shares a word of what it is (title, tags); else what its description relates to the
-  // words other than the head ("made for espresso" for "espresso machines", not "machine washable").
-  const own = results.filter((r) => ownCoverage(spec.text, r.product) > 0);
-  const modifiers = head ? spec.text.replace(head, " ").trim() : spec.text;
-  const partial = own.length ? own : modifiers ? results.filter((r) => coverage(modifiers, [r.product]) > 0) : [];
-  if (partial.length) return inShoppersLanguage(partial, ctx.locale).slice(0, resultLimit);
+  // What shares a word of what it is (title, tags) — the kind named, when the shopper named one: "rice
+  // cookers" are not followed by rice sheet masks, "espresso machines" not by machine-washable chinos.
+  const partial = results.filter((r) => ownCoverage(head ?? spec.text, r.product) > 0);
+  if (partial.length || head) return inShoppersLanguage(partial, ctx.locale).slice(0, resultLimit);
   if (spec.filters.categories?.length) return [];
   const pieces = wordPieces(spec.text);
   const alike = results.filter((r) => pieces.some((piece) => r.product.title.toLowerCase().includes(piece)));
@@ -328,6 +333,10 @@ export async function refineSearch(ctx: FlowContext, last: SearchMemory, r: Refi
   const text = r.narrow && r.fresh ? `${kept} ${r.fresh}` : kept;
   // A narrowing asks for all of it: noise-cancelling headphones, not headphones.
   const base: SearchSpec = { text, filters, ...(audience && { audience }), fresh: false, atLeast: r.narrow ? 1 : matchedBefore };
+  if (r.others) {
+    const adj = ctx.locale === "zh" ? "其他" : "other";
+    return runSearch(ctx, { ...base, exclude: ctx.state.lastShown, adj, ownLanguage: true });
+  }
   if (r.otherColours) {
     // The colours shown are the ones not wanted now; the colour filter, if any, goes.
     const { colors: _shownColours, ...uncoloured } = filters;

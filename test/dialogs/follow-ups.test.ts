@@ -5,8 +5,8 @@ import { magnitudeOf } from "../../dialogs/magnitude.ts";
 import { categoryName, localiseCategories } from "../../dialogs/names.ts";
 import { readNeed } from "../../dialogs/needs.ts";
 import { queryTerms } from "../../dialogs/query.ts";
-import { readNarrowing, readRefinement } from "../../dialogs/refine.ts";
-import { oneEditApart, wordPieces } from "../../dialogs/flows/matching.ts";
+import { readNarrowing, readRefinement, rejectsTheList } from "../../dialogs/refine.ts";
+import { editsApart, oneEditApart, wordPieces } from "../../dialogs/flows/matching.ts";
 import { explicitIndexes, pointsAtOne, superlativePick } from "../../dialogs/references.ts";
 import { extractEntities } from "../../intents/entities.ts";
 
@@ -218,5 +218,28 @@ describe("category names in Chinese replies", () => {
     expect(categoryName("shoes", "zh")).toBe("鞋靴");
     expect(categoryName("shoes", "en")).toBe("shoes");
     expect(localiseCategories("shoes类近期热门", "zh", ["shoes"])).toBe("鞋靴类近期热门");
+  });
+});
+
+describe("typing slips", () => {
+  it.each([
+    ["headphnes", "headphones", 2, true],
+    ["mechanicla", "mechanical", 2, true],
+    ["bluetooh", "bluetooth", 2, true],
+    ["recieve", "receive", 1, true],
+    ["runing", "running", 1, true],
+    ["shoes", "shirt", 1, false],
+    ["laptop", "tablet", 2, false],
+  ] as const)("%s ~ %s within %i: %s", (a, b, max, expected) => {
+    expect(editsApart(a, b, max)).toBe(expected);
+  });
+});
+
+describe("turning down the list shown", () => {
+  it.each(["I don't like any of these", "none of those", "show me something else", "not really my style", "any others?", "这些都不喜欢", "换一批", "还有别的吗"])("%s", (text) => {
+    expect(rejectsTheList(text)).toBe(true);
+  });
+  it.each(["I don't like the colour, any other colours?", "show me sneakers", "I like these", "换个颜色", "cheaper ones"])("not %s", (text) => {
+    expect(rejectsTheList(text)).toBe(false);
   });
 });
