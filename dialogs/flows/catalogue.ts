@@ -13,6 +13,7 @@ import { queryTerms } from "../query.ts";
 import { explicitIndexes, pointsAtOne, superlativePick } from "../references.ts";
 import { say, suggest } from "../templates.ts";
 import { card, inShoppersLanguage, needSearch, runSearch } from "./search.ts";
+import { listedThings, listSearch } from "./list-search.ts";
 
 // Wishes that name no product: "recommend something popular", 推荐点热门的. Such a request gets personal picks.
 const GENERIC_WISHES = new Set(
@@ -48,6 +49,8 @@ const preferences: Flow = async (ctx) => {
 const search: Flow = async (ctx) => {
   const need = readNeed(ctx.turn.text);
   if (need) return needSearch(ctx, need);
+  const things = await listedThings(ctx);
+  if (things) return listSearch(ctx, things);
   return freshSearch(ctx);
 };
 

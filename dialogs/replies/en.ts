@@ -17,6 +17,7 @@ export const en = {
   refinedNone: "I couldn't find anything {adjOrElse}{forWhat}{inFilters}. These are still the closest matches.",
   cheapestInstead: "I couldn't find anything{forWhat}{inFilters}. Here are the lowest-priced ones I have.",
   budgetInstead: "I couldn't find {whatOrThat}{inFilters}. Here are other {kindOrProducts} within your budget.",
+  someOfEach: "Here are a few of each: {things}.",
   notCarried: "Sorry, we don't carry {what}.",
   notCarriedAlternatives: "Sorry, we don't carry {what}. Here are some related products you might like instead.",
   needResults: "Here are {count} ideas for {whomOrSomeone}{whoLikesWhat}{inFilters}.",

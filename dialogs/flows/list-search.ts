@@ -1,0 +1,75 @@
+import { extractColors } from "../../intents/entities.ts";
+import type { Ranked } from "../../recommend/types.ts";
+import { shopperAudience } from "../audience.ts";
+import type { FlowContext, FlowReply } from "../flow.ts";
+import { queryTerms } from "../query.ts";
+import { say, suggest } from "../templates.ts";
+import { catalogueCoverage, CARRIED_COVERAGE, ownCoverage, productCoverage } from "./matching.ts";
+import { card, inShoppersLanguage } from "./search.ts";
+
+/**
+ * "I need a tent, a sleeping bag and a headlamp", 我要买帐篷、睡袋和头灯: a list of things, each a
+ * kind of product of its own. Searched together they find whichever kind has the most words in
+ * common; searched one by one, the shopper sees a few of each, and hears which the shop lacks.
+ */
+
+const SEPARATORS = /,|;|，|；|、|\band\b|\bplus\b|\bas well as\b|和|还有|以及|跟/i;
+const PER_THING = 2;
+const MAX_THINGS = 4;
+
+/** The things a message lists (two to four, each a few words), or undefined when it names one thing. */
+export async function listedThings(ctx: FlowContext): Promise<string[] | undefined> {
+  const parts = ctx.turn.text.split(SEPARATORS).map((p) => queryTerms(p ?? "")).filter(Boolean);
+  if (parts.length < 2 || parts.length > MAX_THINGS || parts.some((p) => p.split(/\s+/).length > 4)) return undefined;
+  // "salt and pepper grinder", "black and white sneakers": one product whose own words have them all.
+  const whole = queryTerms(ctx.turn.text);
+  const hits = await ctx.deps.recommender.search({ text: whole, limit: 20, locale: ctx.locale });
+  if (hits.some((r) => ownCoverage(whole, r.product) >= 1)) return undefined;
+  // Each part is a kind of thing — some product is one (its title or tags say so) — or one the shop does not
+  // carry at all ("a kettle and a rice cooker"); never only whom for or a colour ("for men and women", "black and white").
+  let kinds = 0;
+  for (const part of parts) {
+    const single = !/\s/.test(part);
+    if (single && (shopperAudience(part) || extractColors(part).length)) return undefined;
+    const hits = await ctx.deps.recommender.search({ text: part, limit: 20, locale: ctx.locale });
+    if (hits.some((r) => ownCoverage(lastWord(part), r.product) >= 1)) kinds++;
+    else if ((await catalogueCoverage(ctx, part, lastWord(part))) >= CARRIED_COVERAGE) return undefined;
+  }
+  return kinds ? parts : undefined;
+}
+
+/** A few of each thing listed, in the order listed; the things the shop does not carry are said so. */
+export async function listSearch(ctx: FlowContext, things: string[]): Promise<FlowReply> {
+  const { recommender, shoppers } = ctx.deps;
+  const profile = await shoppers.profile(ctx.turn.userId);
+  const shown: Ranked[] = [];
+  const found: string[] = [];
+  const missing: string[] = [];
+  for (const thing of things) {
+    const carried = (await catalogueCoverage(ctx, thing, lastWord(thing))) >= CARRIED_COVERAGE;
+    const hits = carried ? await recommender.search({ text: thing, filters: ctx.filters, profile, limit: 30, locale: ctx.locale }) : [];
+    const ofKind = inShoppersLanguage(
+      hits.filter((r) => productCoverage(thing, r.product, lastWord(thing)) >= 1 && !shown.some((s) => s.product.id === r.product.id)),
+      ctx.locale,
+    ).slice(0, PER_THING);
+    if (ofKind.length) {
+      shown.push(...ofKind);
+      found.push(thing);
+    } else missing.push(thing);
+  }
+  const join = (list: string[]) => list.join(ctx.locale === "zh" ? "、" : ", ");
+  ctx.state.lastSearch = undefined;
+  const some = found.length > 1 ? say(ctx.locale, "someOfEach", { things: join(found) }) : found.length ? say(ctx.locale, "searchResults", { count: shown.length, what: found[0] }) : "";
+  const parts = [some, missing.length ? say(ctx.locale, "notCarried", { what: join(missing.map((m) => `“${m}”`)) }) : ""];
+  return {
+    text: parts.filter(Boolean).join(ctx.locale === "zh" ? "" : " "),
+    products: shown.map((r) => card(r, ctx.locale)),
+    suggestions: suggest(ctx.locale, shown.length ? "afterResults" : "start"),
+    listing: true,
+    answeredAs: "search_products",
+  };
+}
+
+function lastWord(words: string): string {
+  return words.split(/\s+/).at(-1) ?? words;
+}
