@@ -1,4 +1,4 @@
-import { withoutSizePhrases } from "../intents/entities.ts";
+import { spokenAmountsToDigits, withoutSizePhrases } from "../intents/entities.ts";
 import { cutChinese, stripPriceWords } from "../recommend/index.ts";
 
 /**
@@ -53,7 +53,8 @@ function headcount(text: string): string {
 export function queryTerms(text: string, extraDrop: ReadonlySet<string> = new Set()): string {
   // 卖不卖, 有没有, 是不是: a question's A-not-A form is all request.
   // …and 第一个, 第2款 point into the list shown: never a product's words.
-  const cleaned = stripPriceWords(headcount(withoutSizePhrases(text)))
+  // "under one hundred dollars", 两百块以下: spoken amounts are price phrases too (speech writes numbers as words).
+  const cleaned = stripPriceWords(headcount(withoutSizePhrases(spokenAmountsToDigits(text))))
     .replace(/([卖买有要能会是用])[不没]\1|有木有/gu, " ")
     .replace(/第\s*(?:[一二两三四五六七八九十]|\d+)\s*[个款件双条台部只项]?/gu, " ");
   const out: string[] = [];

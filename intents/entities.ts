@@ -16,6 +16,7 @@ export { compileLexicon } from "./entities/lexicon.ts";
 export { extractEmail, extractOrderNumber, extractPostcode, readBareOrderNumber, readBarePostcode } from "./entities/orders.ts";
 export { AROUND_TOLERANCE, extractPrice } from "./entities/price.ts";
 export { extractSizes, withoutSizePhrases } from "./entities/sizes.ts";
+export { spokenAmountsToDigits } from "./entities/numbers.ts";
 
 /**
  * Everything the text names. `lexicon` is validated and compiled on first use and cached per

@@ -145,3 +145,24 @@ export function numeralsToDigits(text: string): string {
       )
   );
 }
+
+const EN_RUN_ANY_CASE = new RegExp(`\\b(?:a\\s+(?=hundred|thousand))?(?:${EN_WORD})(?:(?:\\s+and\\s+|[\\s-]+)(?:${EN_WORD}))*\\b`, "gi");
+// A Chinese amount is one only beside money or a bound (两百块, 三百以下): 一双, 三件 stay words.
+const CN_AMOUNT = /[一二两三四五六七八九十百千][零〇一二两三四五六七八九十百千万]*(?=\s*(?:元|块|美元|欧元|以下|以内|以上|左右|之内))/g;
+
+/**
+ * A spoken amount as digits, everything else as written (case kept): "under one hundred dollars" →
+ * "under 100 dollars", "两百块以下" → "200块以下" — so the phrases that mark a price are found in
+ * speech too. Small words stay ("this one"), as do Chinese numerals that are no amount (一双).
+ */
+export function spokenAmountsToDigits(text: string): string {
+  return text
+    .replace(EN_RUN_ANY_CASE, (run) => {
+      const value = parseEnglishRun(run.toLowerCase().replace(/^a\s+/, "one "));
+      return value === undefined ? run : String(value);
+    })
+    .replace(CN_AMOUNT, (run) => {
+      const value = parseChineseNumber(run.replace(/^([百千])/, "一$1"));
+      return value === undefined ? run : String(value);
+    });
+}

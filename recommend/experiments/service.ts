@@ -123,7 +123,7 @@ export class Experiments {
   /** Running experiments, cached briefly: assignment happens on every ranked list. */
   private async runningExperiments(): Promise<Experiment[]> {
     const ttl = this.deps.cacheTtlMs ?? 30_000;
-    if (!this.running || Date.now() - this.running.at > ttl) {
+    if (!this.running || Date.now() - this.running.at >= ttl) {
       const all = await this.deps.store.experiments.listExperiments();
       this.running = { at: Date.now(), experiments: all.filter((e) => e.status === "running") };
     }

@@ -236,10 +236,10 @@ describe("typing slips", () => {
 });
 
 describe("turning down the list shown", () => {
-  it.each(["I don't like any of these", "none of those", "show me something else", "not really my style", "any others?", "这些都不喜欢", "换一批", "还有别的吗"])("%s", (text) => {
+  it.each(["I don't like any of these", "none of those", "show me something else", "not really my style", "any others?", "show me more", "more please", "next page", "这些都不喜欢", "换一批", "还有别的吗", "再来几个"])("%s", (text) => {
     expect(rejectsTheList(text)).toBe(true);
   });
-  it.each(["I don't like the colour, any other colours?", "show me sneakers", "I like these", "换个颜色", "cheaper ones"])("not %s", (text) => {
+  it.each(["I don't like the colour, any other colours?", "show me sneakers", "I like these", "换个颜色", "cheaper ones", "show me more expensive ones", "tell me more about the first one"])("not %s", (text) => {
     expect(rejectsTheList(text)).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compileLexicon, extractEntities, extractPrice } from "../../intents/entities.ts";
+import { compileLexicon, extractEntities, extractPrice, spokenAmountsToDigits } from "../../intents/entities.ts";
 import type { Entities, Lexicon } from "../../intents/types.ts";
 
 const lexicon: Lexicon = {
@@ -143,5 +143,20 @@ describe("extractEntities", () => {
 
   it("compiles a lexicon once and reuses it", () => {
     expect(compileLexicon(lexicon)).toBe(compileLexicon(lexicon));
+  });
+});
+
+describe("spoken amounts as digits, the rest as written", () => {
+  it.each([
+    ["show me Running Shoes under one hundred dollars", "show me Running Shoes under 100 dollars"],
+    ["headphones under a hundred bucks", "headphones under 100 bucks"],
+    ["ninety nine dollars", "99 dollars"],
+    ["this one under fifty", "this one under 50"],
+    ["a tent for two people", "a tent for two people"],
+    ["两百块以下的耳机", "200块以下的耳机"],
+    ["三百以内的帐篷", "300以内的帐篷"],
+    ["我要一双跑鞋", "我要一双跑鞋"],
+  ])("%s → %s", (text, expected) => {
+    expect(spokenAmountsToDigits(text)).toBe(expected);
   });
 });
