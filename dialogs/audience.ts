@@ -6,7 +6,8 @@
 export type Audience = "men" | "women" | "kids";
 
 const UNISEX = /\b(?:unisex|gender[- ]neutral)\b|中性|男女同款|男女通用/i;
-const KIDS = /\b(?:kids?'?|children|child's|children's|toddlers?|junior|youth|baby)\b|儿童|童款|宝宝/i;
+// "ages 3+", "ages 3-7" on toys say who they are for as plainly as "Kids'".
+const KIDS = /\b(?:kids?'?|children|child's|children's|toddlers?|junior|youth|baby)\b|\bages?\s*(?:[0-9]|1[0-2])\s*(?:\+|-|–|to\b)|儿童|童款|宝宝|(?<!\d)(?:[0-9]|1[0-2])\s*岁以上/i;
 
 /** The audiences a product's own words name; empty when it names none (for anyone). */
 export function productAudiences(text: string): Set<Audience | "unisex"> {

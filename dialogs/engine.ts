@@ -16,7 +16,7 @@ import { readNeed } from "./needs.ts";
 import { readNarrowing, readRefinement, type Refinement, rejectsTheList } from "./refine.ts";
 import { asksForTheBest, explicitIndexes, superlativePick } from "./references.ts";
 import { onlyAPointer, pointsAtAProduct, readAttributeQuestion } from "./attributes.ts";
-import { bestOfShown, propertyAnswer } from "./flows/product-questions.ts";
+import { asksForDeals, bestOfShown, dealsAnswer, propertyAnswer } from "./flows/product-questions.ts";
 import { deletionAnswers, privacyFlows } from "./flows/privacy.ts";
 import { aboutTheShop, asksAboutPolicy, complaintRefund, declined, knowledgeReply, lookUp, looksLikeQuestion } from "./flows/knowledge.ts";
 import { serviceFlows } from "./flows/service.ts";
@@ -248,6 +248,8 @@ async function route(ctx: FlowContext, flows: Partial<Record<string, Flow>>): Pr
   // "the delivery was late again, anyway do you have running shoes?": the engine apologises first, then the request is answered.
   const request = isGrievance(nlu, turn.text) ? await requestAfterComplaint(ctx) : undefined;
   if (request) return (c) => flows.search_products!({ ...c, turn: { ...c.turn, text: request } });
+  // "what's on sale?", 有什么优惠: the shop's offers, from its documents; the catalogue has no sale prices.
+  if (asksForDeals(turn.text) && !OTHER_BUSINESS_THAN_LIST.has(nlu.intent)) return dealsAnswer;
   // "I don't like any of these", 换一批: the same search without what was shown (never read as a privacy request).
   if (state.lastSearch?.text && state.lastShown.length && rejectsTheList(turn.text) && !OTHER_BUSINESS_THAN_LIST.has(nlu.intent)) {
     const last = state.lastSearch;

@@ -3,6 +3,7 @@ import type { Ranked } from "../../recommend/types.ts";
 import { shopperAudience } from "../audience.ts";
 import type { FlowContext, FlowReply } from "../flow.ts";
 import { queryTerms } from "../query.ts";
+import { formatRange } from "../format.ts";
 import { say, suggest } from "../templates.ts";
 import { catalogueCoverage, CARRIED_COVERAGE, ownCoverage, productCoverage } from "./matching.ts";
 import { card, inShoppersLanguage } from "./search.ts";
@@ -45,6 +46,8 @@ export async function listSearch(ctx: FlowContext, things: string[]): Promise<Fl
   const shown: Ranked[] = [];
   const found: string[] = [];
   const missing: string[] = [];
+  // Carried, but none within the price or colour asked: said so, never "not carried".
+  const outOfFilters: string[] = [];
   for (const thing of things) {
     const carried = (await catalogueCoverage(ctx, thing, lastWord(thing))) >= CARRIED_COVERAGE;
     const hits = carried ? await recommender.search({ text: thing, filters: ctx.filters, profile, limit: 30, locale: ctx.locale }) : [];
@@ -55,12 +58,18 @@ export async function listSearch(ctx: FlowContext, things: string[]): Promise<Fl
     if (ofKind.length) {
       shown.push(...ofKind);
       found.push(thing);
-    } else missing.push(thing);
+    } else if (carried) outOfFilters.push(thing);
+    else missing.push(thing);
   }
   const join = (list: string[]) => list.join(ctx.locale === "zh" ? "、" : ", ");
   ctx.state.lastSearch = undefined;
   const some = found.length > 1 ? say(ctx.locale, "someOfEach", { things: join(found) }) : found.length ? say(ctx.locale, "searchResults", { count: shown.length, what: found[0] }) : "";
-  const parts = [some, missing.length ? say(ctx.locale, "notCarried", { what: join(missing.map((m) => `“${m}”`)) }) : ""];
+  const range = formatRange(ctx.nlu.entities.price, ctx.locale);
+  const parts = [
+    some,
+    ...outOfFilters.map((thing) => say(ctx.locale, "searchNone", { what: thing, filters: range })),
+    missing.length ? say(ctx.locale, "notCarried", { what: join(missing.map((m) => `“${m}”`)) }) : "",
+  ];
   return {
     text: parts.filter(Boolean).join(ctx.locale === "zh" ? "" : " "),
     products: shown.map((r) => card(r, ctx.locale)),

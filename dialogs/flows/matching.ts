@@ -195,19 +195,22 @@ export function wordPieces(text: string): string[] {
 
 /**
  * The query with its typing slips mended from the catalogue's own words ("bluetooh headphnes" →
- * "bluetooth headphones"): a Latin word no product has becomes the word of the products the search
- * found (its vectors read letter trigrams) that is one slip away, or two for a long word.
+ * "bluetooth headphones"): a Latin word of five letters or more that no product has becomes the
+ * describing word of the products the search found (its vectors read letter trigrams) that is one
+ * slip away, or two in a word of nine letters or more.
  */
 export async function mendedSpelling(ctx: FlowContext, text: string): Promise<string> {
-  const words = [...new Set(text.match(/[A-Za-z]{4,}/g) ?? [])];
+  const words = [...new Set(text.match(/[A-Za-z]{5,}/g) ?? [])];
   let mended = text;
   for (const word of words) {
     // "iPhone" is a name, not a slip; and a slip rarely hits the first letter ("iphones" is no "phones").
     if (/\p{Ll}\p{Lu}/u.test(word) || (await catalogueCoverage(ctx, word)) > 0) continue;
-    const max = word.length >= 7 ? 2 : 1;
+    // Two slips only in a long word: "cookers" is a word of its own, not two slips from "cooks".
+    const max = word.length >= 9 ? 2 : 1;
     const counts = new Map<string, number>();
     for (const p of await catalogueHits(ctx, text)) {
-      for (const w of `${p.title} ${p.tags?.join(" ") ?? ""}`.toLowerCase().match(/[a-z]{3,}/g) ?? []) {
+      // Words that describe (tags, a description's lower-case words), never a model's name: "sale" is no "Sable".
+      for (const w of `${p.tags?.join(" ") ?? ""} ${p.description ?? ""}`.match(/(?<![\p{L}])[a-z]{3,}(?![\p{L}])/gu) ?? []) {
         if (w[0] === word[0]!.toLowerCase() && editsApart(word.toLowerCase(), w, max)) counts.set(w, (counts.get(w) ?? 0) + 1);
       }
     }

@@ -6,7 +6,9 @@ import { say, suggest } from "../templates.ts";
 import { langOf } from "../../recommend/index.ts";
 import { catalogueFlows, productsOf, referencedProducts } from "./catalogue.ts";
 import { productWords, textHasWord } from "./matching.ts";
-import { narrowsTheList, refineSearch } from "./search.ts";
+import { queryTerms } from "../query.ts";
+import { knowledgeReply, lookUp } from "./knowledge.ts";
+import { card, inShoppersLanguage, narrowsTheList, refineSearch } from "./search.ts";
 
 /**
  * "Is it waterproof?", "does the second one have bluetooth?", 它防水吗: answered from what the
@@ -92,4 +94,21 @@ export const bestOfShown: Flow = async (ctx) => {
     suggestions: suggest(locale, "afterDetails"),
     answeredAs: "recommend",
   };
+};
+
+// "what's on sale?", "any discounts?", 有什么优惠: the shop's offers, which the catalogue does not record.
+const DEALS = /\b(?:on sale|sales?|deals?|discounts?|discounted|promotions?|promo(?: codes?)?|offers|clearance|bargains?|coupons?|vouchers?)\b|打折|折扣|优惠|促销|特价|减价|活动/i;
+
+/** Whether a message asks what is on offer, naming no product ("any deals on headphones?" is a search). */
+export function asksForDeals(text: string): boolean {
+  return DEALS.test(text) && !queryTerms(text.replace(/\b(?:discount|promo|promotional|coupon|voucher|gift)\s+codes?\b/gi, " "));
+}
+
+/** The shop's documents on its offers when they say; else that the catalogue has no sale prices, and popular picks. */
+export const dealsAnswer: Flow = async (ctx) => {
+  const lookup = await lookUp(ctx, { intentBacked: true });
+  if (lookup?.answerable) return knowledgeReply(lookup, ctx, "knowledge");
+  const picks = await ctx.deps.recommender.popular({ limit: ctx.deps.resultLimit * 4, locale: ctx.locale });
+  const shown = inShoppersLanguage(picks, ctx.locale).slice(0, ctx.deps.resultLimit);
+  return { text: say(ctx.locale, "noDeals"), products: shown.map((r) => card(r, ctx.locale)), suggestions: suggest(ctx.locale, "afterResults"), listing: true, answeredAs: "recommend" };
 };

@@ -438,7 +438,10 @@ export async function needSearch(ctx: FlowContext, need: Need): Promise<FlowRepl
   const suitable = (await recommender.popular({ limit: Math.max(resultLimit * 40, 200), filters: withShades(ctx.filters), locale: ctx.locale })).filter(
     (r) => !need.audience || suits(productAudiences(audienceText(r.product)), need.audience),
   );
-  const picks = inShoppersLanguage(suitable, ctx.locale).slice(0, resultLimit);
+  // Things made for them first ("Kids'", "ages 3+"), then things for anyone: a kettle is a poor present for a 5-year-old.
+  const theirs = inShoppersLanguage(suitable, ctx.locale);
+  const marked = need.audience ? theirs.filter((r) => productAudiences(audienceText(r.product)).has(need.audience!)) : [];
+  const picks = [...marked, ...theirs.filter((r) => !marked.includes(r))].slice(0, resultLimit);
   const whom = need.audience ? (ctx.locale === "zh" ? { men: "男士", women: "女士", kids: "孩子" }[need.audience] : { men: "men", women: "women", kids: "kids" }[need.audience]) : "";
   ctx.state.lastSearch = { text: "", filters: ctx.filters, ...(need.audience && { audience: need.audience }) };
   return {

@@ -18,6 +18,7 @@ export const en = {
   cheapestInstead: "I couldn't find anything{forWhat}{inFilters}. Here are the lowest-priced ones I have.",
   budgetInstead: "I couldn't find {whatOrThat}{inFilters}. Here are other {kindOrProducts} within your budget.",
   someOfEach: "Here are a few of each: {things}.",
+  noDeals: "I can't see sale prices from here: the shop's current offers are on its website. Meanwhile, here's what's popular right now.",
   notCarried: "Sorry, we don't carry {what}.",
   notCarriedAlternatives: "Sorry, we don't carry {what}. Here are some related products you might like instead.",
   needResults: "Here are {count} ideas for {whomOrSomeone}{whoLikesWhat}{inFilters}.",

@@ -16,6 +16,7 @@ export const zh: Record<keyof typeof en, string> = {
   cheapestInstead: "没有找到{whatRelated}商品{inFilters}。这些是价格最低的几件。",
   budgetInstead: "没有找到{whatRelated}商品{inFilters}，这些是预算内的其他{kindOrProducts}。",
   someOfEach: "每样给你挑了几件：{things}。",
+  noDeals: "我这里看不到打折信息，店铺当前的优惠请以官网为准。先看看现在的热门商品吧。",
   notCarried: "抱歉，我们没有{what}。",
   notCarriedAlternatives: "抱歉，我们没有{what}。你可以看看这些相关商品。",
   needResults: "为{whoLikesWhat}{whomOrSomeone}挑了 {count} 件商品{inFilters}。",
