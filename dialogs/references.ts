@@ -6,6 +6,7 @@ const ORDINALS_EN: Record<string, number> = {
   first: 0, "1st": 0, second: 1, "2nd": 1, third: 2, "3rd": 2, fourth: 3, "4th": 3, fifth: 4, "5th": 4,
   sixth: 5, "6th": 5, seventh: 6, "7th": 6, eighth: 7, "8th": 7, ninth: 8, "9th": 8, tenth: 9, "10th": 9,
 };
+const SPOKEN: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10 };
 const CN_DIGITS: Record<string, number> = { 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10 };
 
 export function referencedIndexes(text: string, shown: number): number[] {
@@ -47,8 +48,13 @@ export function explicitIndexes(text: string, shown: number): number[] {
     const n = CN_DIGITS[m[1]!] ?? Number(m[1]);
     if (n >= 1 && n <= shown) found.add(n - 1);
   }
-  for (const m of lower.matchAll(/\b(?:number|no\.?|#)\s*(\d{1,2})\b/g)) {
-    const n = Number(m[1]);
+  // "number 3", "item four", "option two" (as speech writes it), 二号.
+  for (const m of lower.matchAll(/(?:\b(?:number|no\.?|item|option)\s*|#\s*)(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)\b/g)) {
+    const n = SPOKEN[m[1]!] ?? Number(m[1]);
+    if (n >= 1 && n <= shown) found.add(n - 1);
+  }
+  for (const m of text.matchAll(/(?<![\d一二两三四五六七八九十])([一二两三四五六七八九十]|\d{1,2})\s*号(?![码碼])/g)) {
+    const n = CN_DIGITS[m[1]!] ?? Number(m[1]);
     if (n >= 1 && n <= shown) found.add(n - 1);
   }
   if (found.size === 0 && (/\b(?:both|these two|the two)\b/.test(lower) || /这两/.test(text))) {

@@ -166,3 +166,15 @@ export function spokenAmountsToDigits(text: string): string {
       return value === undefined ? run : String(value);
     });
 }
+
+const EN_SIZE = new RegExp(`\\b(size|sz|eu|uk|us)(\\s+)((?:${EN_WORD})(?:[\\s-]+(?:${EN_WORD}))*)(\\s+and\\s+a\\s+half)?\\b`, "gi");
+
+/** "size ten", "EU forty two", "size nine and a half" as speech writes them → "size 10", "EU 42", "size 9.5". */
+export function spokenSizesToDigits(text: string): string {
+  return text.replace(EN_SIZE, (whole, marker: string, space: string, run: string, half?: string) => {
+    const words = run.toLowerCase().split(/[\s-]+/);
+    let value = 0;
+    for (const w of words) value += EN_SMALL[w] ?? EN_TENS[w] ?? Number.NaN;
+    return Number.isFinite(value) && value > 0 && value < 60 ? `${marker}${space}${value}${half ? ".5" : ""}` : whole;
+  });
+}

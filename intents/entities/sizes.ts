@@ -1,3 +1,5 @@
+import { spokenSizesToDigits } from "./numbers.ts";
+
 /**
  * Clothing and shoe sizes, canonical: letter sizes upper-case ("XS" … "XXXL"), "ONE SIZE",
  * a bare number for "size 42" / "42码", and the system kept when the shopper names one
@@ -101,7 +103,7 @@ function sizeSpans(normal: string): SizeSpan[] {
 }
 
 function normalise(text: string): string {
-  return text.normalize("NFKC").replace(/[’‘]/g, "'");
+  return spokenSizesToDigits(text.normalize("NFKC").replace(/[’‘]/g, "'"));
 }
 
 export function extractSizes(text: string): string[] {

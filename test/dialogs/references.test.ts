@@ -14,6 +14,11 @@ describe("which shown products a message points at", () => {
     ["对比前两个", 5, [0, 1]],
     ["add it to my cart", 5, [0]],
     ["compare these two", 5, [0, 1]],
+    // As speech writes them.
+    ["tell me about number three", 5, [2]],
+    ["how much is item four", 5, [3]],
+    ["add option two to my cart", 5, [1]],
+    ["二号多少钱", 5, [1]],
   ])("%s → %j", (text, shown, expected) => {
     expect(referencedIndexes(text, shown)).toEqual(expected);
   });

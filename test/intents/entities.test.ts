@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compileLexicon, extractEntities, extractPrice, spokenAmountsToDigits } from "../../intents/entities.ts";
+import { compileLexicon, extractEntities, extractPrice, extractSizes, spokenAmountsToDigits } from "../../intents/entities.ts";
 import type { Entities, Lexicon } from "../../intents/types.ts";
 
 const lexicon: Lexicon = {
@@ -158,5 +158,15 @@ describe("spoken amounts as digits, the rest as written", () => {
     ["我要一双跑鞋", "我要一双跑鞋"],
   ])("%s → %s", (text, expected) => {
     expect(spokenAmountsToDigits(text)).toBe(expected);
+  });
+});
+
+describe("spoken sizes", () => {
+  it.each([
+    ["hiking boots size ten", ["10"]],
+    ["sneakers EU forty two", ["EU 42"]],
+    ["size nine and a half running shoes", ["9.5"]],
+  ])("%s → %j", (text, sizes) => {
+    expect(extractSizes(text)).toEqual(sizes);
   });
 });
