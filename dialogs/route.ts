@@ -1,0 +1,200 @@
+import type { Locale } from "../core/turn.ts";
+import { OUT_OF_SCOPE, type Understanding } from "../intents/types.ts";
+import { onlyAPointer, pointsAtAProduct, readAttributeQuestion } from "./attributes.ts";
+import type { Flow, FlowContext, FlowReply } from "./flow.ts";
+import { readCartRequest, removeFromCart, viewCart } from "./flows/cart.ts";
+import { catalogueFlows } from "./flows/catalogue.ts";
+import { aboutTheShop, asksAboutPolicy, complaintRefund, declined, knowledgeReply, lookUp, looksLikeQuestion } from "./flows/knowledge.ts";
+import { catalogueCoverage } from "./flows/matching.ts";
+import { asksForDeals, bestOfShown, dealsAnswer, propertyAnswer } from "./flows/product-questions.ts";
+import { narrowsTheList, refineSearch } from "./flows/search.ts";
+import { readNeed } from "./needs.ts";
+import { queryTerms } from "./query.ts";
+import { readNarrowing, readRefinement, type Refinement, rejectsTheList } from "./refine.ts";
+import { asksForTheBest, explicitIndexes, superlativePick } from "./references.ts";
+import { say, suggest } from "./templates.ts";
+
+/**
+ * Which flow answers a turn. The classifier's intent is one reading of the message; where the
+ * conversation stands is another: a refinement of the last search ("cheaper ones", 红色的), a pointer
+ * into the last list ("第二个怎么样"), a question about one product's listing ("is it waterproof?"),
+ * a need described indirectly, a complaint with a request after it — each is recognised here,
+ * whatever intent a message that short was given; else the intent's own flow.
+ */
+
+// Intents that are about the shop or the shopper's data: while we wait for a new shopper's likes,
+// these are still answered as themselves rather than read as preferences.
+export const CONTROL_INTENTS = new Set([
+  "goodbye", "thanks", "capabilities", "human_handoff", "export_data", "delete_data", "stop_personalisation",
+  "order_status", "shipping", "returns", "opening_hours", "payment", "complaint", "add_to_cart", "compare",
+]);
+
+const COMPARE_WORDS = /\b(?:compare|comparison|versus|vs\.?|difference|differences|between)\b|对比|比较|区别|和第/i;
+const MAYBE_SEARCH = new Set([OUT_OF_SCOPE, "feedback", "greet", "preferences"]);
+const SHOPPING = /\b(?:buy|purchase|sell|sells|selling|stock|carry|order|find|show|look(?:ing)? for|searching|need|want|got any|have you got|do you have|is there|are there|available)\b|买|卖|有没有|有卖|想要|找|购/i;
+
+/**
+ * Searches when the catalogue has what the message names (or it plainly asks to buy); else the intent's own flow.
+ * A question the shop's documents answer better than the catalogue does ("do you offer gift wrapping?") is
+ * answered from them; one about the shop they do not answer is told so, with a person offered.
+ */
+function searchOr(fallback: Flow | undefined, intent: string): Flow {
+  return async (ctx) => {
+    const terms = queryTerms(ctx.turn.text);
+    const asks = SHOPPING.test(ctx.turn.text) && intent !== "greet";
+    // A lone Chinese character ("做") is no evidence of anything.
+    const coverage = /^\p{Script=Han}$/u.test(terms) ? 0 : await catalogueCoverage(ctx, terms);
+    const lookup = intent === OUT_OF_SCOPE || looksLikeQuestion(ctx.turn.text) ? await lookUp(ctx) : undefined;
+    if (lookup?.answerable && lookup.confidence > coverage) return knowledgeReply(lookup, ctx, KNOWLEDGE);
+    if (asks || coverage >= 0.5) {
+      const search = catalogueFlows.search_products;
+      return search(ctx);
+    }
+    if (intent === OUT_OF_SCOPE && aboutTheShop(ctx.turn.text, lookup)) return declined(ctx, OUT_OF_SCOPE);
+    return fallback ? fallback(ctx) : { ...outOfScope(ctx.locale), answeredAs: OUT_OF_SCOPE };
+  };
+}
+
+// Intents a question naming the cart still means ("what's the shipping cost for my cart?").
+const OTHER_THAN_CART = new Set(["returns", "shipping", "payment", "human_handoff", "order_status"]);
+
+/** What a turn answered from the shop's documents, outside any intent, is reported as. */
+const KNOWLEDGE = "knowledge";
+// Intents never handed to the documents, however unsure: what they do is not a question about the shop.
+// "compare" with nothing shown yet is often a question ("between two sizes, which one?"): the documents may answer it.
+const ACTION_INTENTS = new Set([...CONTROL_INTENTS, "add_to_cart"].filter((i) => i !== "compare"));
+// Questions about a product ("how much is it?", 第一个有货吗): the documents answer them only when they name a policy ("what's the warranty on it?").
+const PRODUCT_INTENTS = new Set(["price", "availability", "product_details"]);
+
+// Intents a described need ("a gift for my dad who likes hiking") is read through: the classifier's catalogue guesses.
+const NEED_INTENTS = new Set(["recommend", "search_products", "preferences", "greet", "product_details", OUT_OF_SCOPE]);
+const GRIEVANCE = /\b(?:terrible|awful|horrible|worst|rubbish|garbage|trash|useless|broken|scam|rip[- ]?off|disgusting|disappointed|disappointing|unacceptable|furious|angry|pathetic|money back|refund|faulty|defective)\b|太差|很差|差劲|垃圾|骗子|坑人|失望|生气|气死|退钱|退款|破烂|烂透|质量差|不满/i;
+
+/** A message that complains: negative, and saying so in words a complaint is made of. */
+export function isGrievance(nlu: Understanding, text: string): boolean {
+  return nlu.sentiment.label === "negative" && (GRIEVANCE.test(text) || nlu.intent === "complaint" || nlu.sentiment.score <= -0.5);
+}
+
+/**
+ * The flow for this turn: a refinement of the last search ("cheaper ones", 红色的) or a pointer into
+ * the last list ("第二个怎么样") is recognised from where the conversation stands, whatever intent
+ * the classifier gave a message that short; a described need is a search; else the intent's flow.
+ */
+export async function route(ctx: FlowContext, flows: Partial<Record<string, Flow>>): Promise<Flow | undefined> {
+  const { nlu, state, turn } = ctx;
+  // "what's in my cart?", "remove the tent from my basket": the cart, whatever the classifier made of it.
+  const cart = readCartRequest(turn.text);
+  if (cart === "remove") return removeFromCart;
+  if (cart === "view" && !OTHER_THAN_CART.has(nlu.intent)) return viewCart;
+  // "the delivery was late again, anyway do you have running shoes?": the engine apologises first, then the request is answered.
+  const request = isGrievance(nlu, turn.text) ? await requestAfterComplaint(ctx) : undefined;
+  if (request) return (c) => flows.search_products!({ ...c, turn: { ...c.turn, text: request } });
+  // "what's on sale?", 有什么优惠: the shop's offers, from its documents; the catalogue has no sale prices.
+  if (asksForDeals(turn.text) && !OTHER_BUSINESS_THAN_LIST.has(nlu.intent)) return dealsAnswer;
+  // "I don't like any of these", 换一批: the same search without what was shown (never read as a privacy request).
+  if (state.lastSearch?.text && state.lastShown.length && rejectsTheList(turn.text) && !OTHER_BUSINESS_THAN_LIST.has(nlu.intent)) {
+    const last = state.lastSearch;
+    return (c) => refineSearch(c, last, { others: true });
+  }
+  // Turning personalisation off is a privacy action: it takes words about being tracked or personalised.
+  if (nlu.intent === "stop_personalisation" && !ABOUT_PERSONALISATION.test(turn.text)) return undefined;
+  // "is it waterproof?", "does the second one have bluetooth?", 它防水吗: what that product's listing says;
+  // then "and the third one?" asks the same of another.
+  const asked = state.askedProperty;
+  state.askedProperty = undefined;
+  const property = (await askedProperty(ctx)) ?? (asked && onlyAPointer(turn.text) && explicitIndexes(turn.text, state.lastShown.length).length ? asked : undefined);
+  if (property) return propertyAnswer(property);
+  // "and the second one too" after adding one to the cart, "what about the third?" after a price: the same again.
+  const again = state.lastAnswer && REPEATABLE.has(state.lastAnswer) && onlyAPointer(turn.text) && explicitIndexes(turn.text, state.lastShown.length).length;
+  if (again) return flows[state.lastAnswer!];
+  // "which one is the best?" of a list (not of two just compared: the comparison answers that).
+  if (state.lastShown.length >= 2 && !state.compared && asksForTheBest(turn.text) && !ACTION_INTENTS.has(nlu.intent)) return bestOfShown;
+  const refinement = readRefinement(turn.text, nlu, state.lastSearch, state.lastShown.length);
+  // "do any of them have noise cancelling?", 有降噪的吗, "red trail ones?": words the listed kind of
+  // product also has narrow the list (its price and filters kept) instead of starting a new search.
+  const narrowing = refinement ? refinement.fresh : readNarrowing(turn.text, nlu, state.lastSearch, state.lastShown.length);
+  if (narrowing && state.lastSearch?.text && (await narrowsTheList(ctx, state.lastSearch, narrowing))) {
+    const last = state.lastSearch;
+    const narrowed: Refinement = { ...refinement, fresh: narrowing, narrow: true };
+    return (c) => refineSearch(c, last, narrowed);
+  }
+  // New words the catalogue knows make it a search of its own ("red hiking boots" after "running shoes"); filler does not.
+  const fresh = refinement?.fresh ? (await catalogueCoverage(ctx, refinement.fresh)) >= 0.5 : false;
+  if (refinement && state.lastSearch && !fresh) {
+    const last = state.lastSearch;
+    return (c) => refineSearch(c, last, refinement);
+  }
+  // "第二个怎么样", "the last one", "the cheapest one": a pointer into the list is about that product.
+  const pointed = explicitIndexes(turn.text, state.lastShown.length).length + (state.lastShown.length && superlativePick(turn.text) ? 1 : 0);
+  if (pointed && !readNeed(turn.text)) {
+    if (["search_products", "recommend", "feedback", "greet", "preferences", OUT_OF_SCOPE].includes(nlu.intent)) return flows.product_details;
+    if (nlu.intent === "compare" && pointed === 1 && !COMPARE_WORDS.test(turn.text)) return flows.product_details;
+  }
+  // A question the shop's documents answer, asked as whatever intent: answered from them when it names a
+  // policy or they match it better than the catalogue does ("do you have running shoes" stays a search).
+  if (!ACTION_INTENTS.has(nlu.intent) && !(nlu.intent === "compare" && state.lastShown.length) && looksLikeQuestion(turn.text)) {
+    const policy = asksAboutPolicy(turn.text);
+    // A policy word is evidence of what the question is about, as a policy intent is.
+    const lookup = await lookUp(ctx, { intentBacked: policy });
+    const aboutProduct = PRODUCT_INTENTS.has(nlu.intent) || (state.lastShown.length > 0 && pointed > 0);
+    if (lookup?.answerable && (policy || (!aboutProduct && lookup.confidence > (await catalogueCoverage(ctx, queryTerms(turn.text)))))) {
+      return async (c) => knowledgeReply(lookup, c, KNOWLEDGE);
+    }
+    if (lookup && policy) return async (c) => declined(c, KNOWLEDGE);
+  }
+  if (NEED_INTENTS.has(nlu.intent) && readNeed(turn.text)) return flows.search_products;
+  // A message the classifier could not place, naming what the catalogue carries ("gel pens",
+  // "24-inch monitor") or asking to buy something, is a search; otherwise it is what it was.
+  // …as is a bare product name the classifier took for a complaint (搅拌机), when nothing in it complains.
+  const calm = nlu.intent === "complaint" && !isGrievance(nlu, turn.text) && nlu.sentiment.label !== "negative";
+  if ((MAYBE_SEARCH.has(nlu.intent) || calm) && queryTerms(turn.text)) return searchOr(flows[nlu.intent], nlu.intent);
+  // "your products are terrible and I want my money back": the complaint, with the way to a refund.
+  if (nlu.intent === "returns" && isGrievance(nlu, turn.text)) return complaintRefund;
+  if (nlu.intent === "complaint" && /\b(?:money back|refund|return)\b|退钱|退款|退货/i.test(turn.text)) {
+    return async (c) => ({ ...(await complaintRefund(c)), answeredAs: undefined });
+  }
+  return flows[nlu.intent];
+}
+
+// Intents a turned-down list does not override: they ask for something else outright.
+const OTHER_BUSINESS_THAN_LIST = new Set(["add_to_cart", "order_status", "shipping", "returns", "payment", "human_handoff", "export_data", "delete_data"]);
+const ABOUT_PERSONALISATION =
+  /personali[sz]|track|histor|profil|\bdata\b|privacy|incognito|opt(?:ing)?[\s-]*out|tailor|customi[sz]|learn|remember|collect|brows|based on|same as everyone|normal results|generic|watching|following|analy[sz]|recommend|suggest|个性化|追踪|跟踪|记录|画像|数据|隐私|无痕|定制|学习|记住|收集|浏览|分析|推荐|推东西|历史|偏好|盯着|猜你喜欢|一样/i;
+
+// What a bare pointer after it asks again ("and the second one too").
+const REPEATABLE = new Set(["add_to_cart", "price", "availability"]);
+
+// Intents a question about a product's property is often given ("is it vegan?" read as a search).
+const PROPERTY_INTENTS = new Set(["product_details", "availability", "search_products", "recommend", "preferences", "feedback", "greet", OUT_OF_SCOPE]);
+
+/** What a yes-or-no question asks of a product shown, in focus or named ("Is the Lumora Prism 9 waterproof?"); else undefined. */
+async function askedProperty(ctx: FlowContext): Promise<string | undefined> {
+  const { nlu, state, turn } = ctx;
+  if (!PROPERTY_INTENTS.has(nlu.intent) || asksAboutPolicy(turn.text)) return undefined;
+  // A size, a colour or a price asked of it is the refinements' and the details' to answer.
+  const e = nlu.entities;
+  if (e.sizes.length || e.colors.length || e.price) return undefined;
+  const property = readAttributeQuestion(turn.text);
+  if (!property) return undefined;
+  const pointed = pointsAtAProduct(turn.text) && (state.lastShown.length > 0 || !!state.focus);
+  return pointed || (await ctx.deps.recommender.findMentioned(turn.text, 1)).length ? property : undefined;
+}
+
+/**
+ * The product request that follows a complaint in the same message, when its last sentence (or what
+ * follows "anyway", "but", "by the way") asks for something the catalogue carries; else undefined.
+ */
+async function requestAfterComplaint(ctx: FlowContext): Promise<string | undefined> {
+  const parts = ctx.turn.text
+    .split(/(?<=[.!?。！？；;])\s*|[,，]?\s*\b(?:anyway|anyhow|but|by the way|btw|also)\b[,，]?\s*|(?:不过|另外|顺便问一下|顺便问下|顺便)[,，]?/i)
+    .map((p) => p?.trim())
+    .filter((p): p is string => !!p);
+  const last = parts.at(-1);
+  if (parts.length < 2 || !last || GRIEVANCE.test(last) || asksAboutPolicy(last)) return undefined;
+  const terms = queryTerms(last);
+  return terms && (await catalogueCoverage(ctx, terms)) >= 0.5 ? last : undefined;
+}
+
+export function outOfScope(locale: Locale): FlowReply {
+  return { text: say(locale, "outOfScope"), products: [], suggestions: suggest(locale, "start") };
+}
