@@ -8,7 +8,7 @@ import type { ConversationState } from "./state.ts";
 import type { KbHit } from "../knowledge/index.ts";
 import type { KnowledgeLookup, ShopperService } from "./types.ts";
 
-/** What a flow is: one turn in, a reply out (the engine in engine.ts picks the flow and writes the transcript). */
+/** What a flow is: one turn in, a reply out (route.ts picks the flow; the engine in engine.ts runs it and writes the transcript). */
 
 /** What a flow asks the writer to ground its reply in; the flow's text is the fallback. */
 export interface Grounding {
