@@ -59,6 +59,8 @@ const OTHER_COLOURS =
 
 const REAL_COMPARE = /\b(?:compare|comparison|versus|vs\.?|difference|differences|between)\b|对比|比较|区别|差别|哪个好/i;
 
+const CART_WORDS = /\b(?:cart|basket|bag|add|buy|take|order)\b|购物车|加入|加购|买|下单|拿/i;
+
 // Intents a refinement never overrides: the shopper asked for something else.
 const OTHER_BUSINESS = new Set([
   "add_to_cart", "order_status", "shipping", "returns", "opening_hours", "payment", "human_handoff", "export_data", "delete_data", "stop_personalisation",
@@ -71,7 +73,9 @@ export function readRefinement(text: string, nlu: Understanding, last: SearchMem
   if (!last) return undefined;
   // 换个颜色 reads like an exchange to the classifier; after a list, with no order in sight, it asks for other colours.
   const otherColoursAsked = OTHER_COLOURS.test(text) && !/退|订单|买的|收到|已经|\b(?:order|bought|received|return|exchange)\b/i.test(text);
-  if (OTHER_BUSINESS.has(nlu.intent) && !(nlu.intent === "returns" && otherColoursAsked)) return undefined;
+  // 要M码的 reads like "add it" (要) to the classifier; with no cart word and no pointer, a size or colour after a list refines it.
+  const sizeOrColourOnly = nlu.intent === "add_to_cart" && !CART_WORDS.test(text) && (nlu.entities.sizes.length > 0 || nlu.entities.colors.length > 0);
+  if (OTHER_BUSINESS.has(nlu.intent) && !(nlu.intent === "returns" && otherColoursAsked) && !sizeOrColourOnly) return undefined;
   if (SOFT.has(nlu.intent) && nlu.sentiment.label === "negative") return undefined;
   if (nlu.intent === "compare" && REAL_COMPARE.test(text)) return undefined;
   // "a gift for my dad who likes fishing" after laptops is a new need, not laptops for men; only the
