@@ -31,10 +31,14 @@ const OTHER_QUESTION =
   /\b(?:in stock|available|availability|sold out|cost|costs|price|priced|expensive|cheap|cheaper|pricier|worth|on sale|discount|warranty|guarantee|return|returnable|refund|ship|shipping|deliver|delivery|better|best|worse|compare|difference|any good|true to size|fit me|sizes?|bigger|smaller|larger|thicker|thinner|wider|narrower|colou?rs?)\b|\bgood\s*[?.!]*$|有货|现货|库存|多少钱|价格|贵|便宜|保修|退|换货|发货|快递|运费|好不好|怎么样|值得|划算|区别|对比|哪个好|尺码|颜色|[大中小加]号|码/i;
 
 /** The property a message asks one product about ("waterproof", "bluetooth", 防水), or undefined when it asks nothing of the kind. */
-export function readAttributeQuestion(text: string): string | undefined {
-  const zh = /\p{Script=Han}/u.test(text);
-  if (zh ? !ZH_QUESTION.test(text) : !EN_LEAD.test(text)) return undefined;
-  if (OTHER_QUESTION.test(text)) return undefined;
+export function readAttributeQuestion(message: string): string | undefined {
+  const zh = /\p{Script=Han}/u.test(message);
+  // "what about the first one, is it wireless?": the question may follow what it is about.
+  const clauses = zh ? [message] : message.split(/[,;:—]\s*|\s+-\s+/);
+  const asked = zh ? message : clauses.find((c) => EN_LEAD.test(c));
+  if (!asked || (zh && !ZH_QUESTION.test(message))) return undefined;
+  if (OTHER_QUESTION.test(message)) return undefined;
+  const text = zh ? message : asked;
   const words = queryTerms(withoutPointers(text), ASKING)
     .split(/\s+/)
     .filter((w) => w && !ASKING.has(w.toLowerCase()) && !isColour(w));
@@ -56,4 +60,33 @@ export function onlyAPointer(text: string): boolean {
   if (!pointsAtAProduct(text)) return false;
   const rest = withoutPointers(text).replace(/\b(?:and|what|what's|whats|about|how|then|too|also|as well|one|ones|the|please|ok|okay|so)\b|[呢那吗么啊呀和还有也]/gi, " ");
   return !/[\p{L}\p{N}]/u.test(rest);
+}
+
+// "which is the quietest?", "which ones are waterproof?", 哪个最安静, 哪款防水: a property asked of the whole list.
+const EN_WHICH = /^\s*(?:and\s+|so\s+|ok\s+)?(?:which|what)(?:\s+one|\s+ones|\s+of\s+(?:them|these|those))?\s+(?:is|are|'s|has|have|comes? with)\s+(?:the\s+)?(?:most\s+)?([a-z][a-z\s-]{1,40}?)\s*[?.!]*$/i;
+const ZH_WHICH = /哪(?:个|款|件|双|台|只|一个|一款|几个|几款|些)(?:最|比较|更)?(?:是|有|带|能|可以)?([\p{Script=Han}A-Za-z]{1,8}?)(?:的|呢|吗|啊)?[?？]?$/u;
+// What other answers pick by: price, size, "best" (the best pick), a comparison.
+const PICKED_OTHERWISE = /\b(?:cheap|cheaper|cheapest|expensive|pricier|priciest|best|better|good|biggest|largest|smallest|bigger|smaller|larger|difference)\b|便宜|贵|好|大|小|划算|性价比|区别/i;
+
+/** The property a question asks of every product shown ("quiet" of "which is the quietest?"), or undefined. */
+export function readWhichQuestion(text: string): string | undefined {
+  if (PICKED_OTHERWISE.test(text)) return undefined;
+  const en = EN_WHICH.exec(text);
+  const zh = en ? undefined : ZH_WHICH.exec(text);
+  const words = en ? en[1]!.trim().split(/\s+/) : [];
+  // One word after "is": an adjective, so "lighter" and "lightest" both ask for "light".
+  const asked = en ? (words.length === 1 ? positive(words[0]!, true) : words.map((w) => positive(w)).join(" ")) : zh?.[1];
+  // "which one is it?" asks nothing of the kind.
+  return asked ? queryTerms(asked, ASKING) || undefined : undefined;
+}
+
+/** "quietest" → "quiet", "lightest" → "light", "easiest" → "easy" (and "lighter" → "light" for an adjective): the word a listing would use. */
+function positive(word: string, adjective = false): string {
+  const w = word.toLowerCase();
+  const suffix = /est$/.test(w) ? 3 : adjective && /er$/.test(w) ? 2 : 0;
+  if (!suffix || w.length < suffix + 3) return w;
+  const stem = w.slice(0, -suffix);
+  if (stem.endsWith("i")) return `${stem.slice(0, -1)}y`;
+  if (/([b-df-hj-np-tv-z])\1$/.test(stem)) return stem.slice(0, -1);
+  return stem;
 }

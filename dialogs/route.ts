@@ -1,12 +1,12 @@
 import type { Locale } from "../core/turn.ts";
 import { OUT_OF_SCOPE, type Understanding } from "../intents/types.ts";
-import { onlyAPointer, pointsAtAProduct, readAttributeQuestion } from "./attributes.ts";
+import { onlyAPointer, pointsAtAProduct, readAttributeQuestion, readWhichQuestion } from "./attributes.ts";
 import type { Flow, FlowContext, FlowReply } from "./flow.ts";
 import { readCartRequest, removeFromCart, viewCart } from "./flows/cart.ts";
 import { catalogueFlows } from "./flows/catalogue.ts";
 import { aboutTheShop, asksAboutPolicy, complaintRefund, declined, knowledgeReply, lookUp, looksLikeQuestion } from "./flows/knowledge.ts";
 import { catalogueCoverage } from "./flows/matching.ts";
-import { asksForDeals, bestOfShown, dealsAnswer, propertyAnswer } from "./flows/product-questions.ts";
+import { asksForDeals, bestOfShown, dealsAnswer, propertyAnswer, whichOfShown } from "./flows/product-questions.ts";
 import { narrowsTheList, refineSearch } from "./flows/search.ts";
 import { readNeed } from "./needs.ts";
 import { queryTerms } from "./query.ts";
@@ -107,6 +107,9 @@ export async function route(ctx: FlowContext, flows: Partial<Record<string, Flow
   // "and the second one too" after adding one to the cart, "what about the third?" after a price: the same again.
   const again = state.lastAnswer && REPEATABLE.has(state.lastAnswer) && onlyAPointer(turn.text) && explicitIndexes(turn.text, state.lastShown.length).length;
   if (again) return flows[state.lastAnswer!];
+  // "which is the quietest?", 哪款防水: the products shown whose listings say so.
+  const which = state.lastShown.length >= 2 && (PROPERTY_INTENTS.has(nlu.intent) || nlu.intent === "compare") ? readWhichQuestion(turn.text) : undefined;
+  if (which) return whichOfShown(which);
   // "which one is the best?" of a list (not of two just compared: the comparison answers that).
   if (state.lastShown.length >= 2 && !state.compared && asksForTheBest(turn.text) && !ACTION_INTENTS.has(nlu.intent)) return bestOfShown;
   const refinement = readRefinement(turn.text, nlu, state.lastSearch, state.lastShown.length);

@@ -168,7 +168,7 @@ function stockLine(product: Product, locale: Locale): string {
 }
 
 /** A flow about one product, answered from catalogue fields only. */
-function aboutOneProduct(lines: (p: Product, locale: Locale) => string[]): Flow {
+function aboutOneProduct(lines: (p: Product, locale: Locale, ctx: FlowContext) => string[]): Flow {
   return async (ctx) => {
     const [product] = await referencedProducts(ctx, 1);
     if (!product) return notFound(ctx);
@@ -176,7 +176,7 @@ function aboutOneProduct(lines: (p: Product, locale: Locale) => string[]): Flow 
     await ctx.deps.shoppers.record([{ userId: ctx.turn.userId, itemId: product.id, type: "view", ts: Date.now() }]);
     const reason = reasonForAsked(ctx.locale);
     return {
-      text: lines(product, ctx.locale).join(ctx.locale === "zh" ? "" : " "),
+      text: lines(product, ctx.locale, ctx).join(ctx.locale === "zh" ? "" : " "),
       products: [productCard(product, reason)],
       suggestions: suggest(ctx.locale, "afterDetails"),
       // The templates always state price and stock here; the written answer does too.
@@ -245,8 +245,12 @@ export const catalogueFlows = {
   recommend,
   product_details: aboutOneProduct(detailLines),
   price: aboutOneProduct((p, locale) => [priceLine(p, locale), stockLine(p, locale)]),
-  availability: aboutOneProduct((p, locale) => {
-    const lines = [stockLine(p, locale)];
+  availability: aboutOneProduct((p, locale, ctx) => {
+    // "do you have it in small?": that size first, yes or no, from the sizes the product comes in.
+    const asked = ctx.nlu.entities.sizes.filter(() => p.sizes?.length);
+    const offered = new Set(p.sizes?.map((z) => z.toUpperCase()));
+    const sizeLines = asked.map((z) => say(locale, offered.has(z.toUpperCase()) ? "comesInSize" : "notInSize", { title: p.title, size: z }));
+    const lines = [...sizeLines, stockLine(p, locale)];
     if (p.sizes?.length) lines.push(say(locale, "sizesAvailable", { sizes: p.sizes.join(", ") }));
     if (p.color) lines.push(say(locale, "colour", { color: colourOf(p.color, locale) }));
     return lines;

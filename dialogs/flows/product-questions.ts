@@ -112,3 +112,31 @@ export const dealsAnswer: Flow = async (ctx) => {
   const shown = inShoppersLanguage(picks, ctx.locale).slice(0, ctx.deps.resultLimit);
   return { text: say(ctx.locale, "noDeals"), products: shown.map((r) => card(r, ctx.locale)), suggestions: suggest(ctx.locale, "afterResults"), listing: true, answeredAs: "recommend" };
 };
+
+/**
+ * "Which is the quietest?", "which ones are waterproof?", 哪款防水: the products shown whose listing
+ * says it, with the sentence when one does; when none does, said so, and the listed kind that does.
+ */
+export function whichOfShown(property: string): Flow {
+  return async (ctx) => {
+    // After a comparison, "which one is lighter?" is about the two compared.
+    const shown = await productsOf(ctx, ctx.state.compared ?? ctx.state.lastShown);
+    const locale = ctx.locale;
+    const saying = shown.filter((p) => productWords(property, p).every((w) => w.found));
+    const reason = say(locale, "cardAsked");
+    if (saying.length === 1) {
+      const [only] = saying as [Product];
+      ctx.state.focus = only.id;
+      const evidence = sentenceSaying(only.description, productWords(property, only).map((w) => w.word), locale);
+      const text = evidence ? say(locale, "onlyOneSays", { title: only.title, evidence }) : say(locale, "onlyOneListed", { title: only.title, property });
+      return { text, products: [productCard(only, reason)], suggestions: suggest(locale, "afterDetails"), answeredAs: "product_details" };
+    }
+    if (saying.length > 1) {
+      return { text: say(locale, "severalSay", { count: saying.length, property }), products: saying.map((p) => productCard(p, reason)), suggestions: suggest(locale, "afterResults"), listing: true, answeredAs: "product_details" };
+    }
+    const none = say(locale, "noneSay", { property });
+    const others = shown[0] ? await othersThatDo(ctx, property, shown[0]) : undefined;
+    if (others) return { ...others, text: `${none}${locale === "zh" ? "" : " "}${say(locale, "propertyOthers")}`, answeredAs: "product_details" };
+    return { text: none, products: [], suggestions: suggest(locale, "afterResults"), answeredAs: "product_details" };
+  };
+}

@@ -186,7 +186,8 @@ export async function runSearch(ctx: FlowContext, given: SearchSpec): Promise<Fl
   if (absent) {
     const named = quoteTerms(spec.text, locale);
     const alternatives = alternativesFor(ctx, spec, unfiltered, head);
-    ctx.state.lastSearch = alternatives.length ? { ...memory, text: "" } : undefined;
+    // With nothing shown, the list on screen is still the one "organic ones?" would narrow ("any decaf?" after coffee beans).
+    if (alternatives.length) ctx.state.lastSearch = { ...memory, text: "" };
     if (!alternatives.length) return { text: say(locale, "notCarried", { what: named }), products: [], suggestions: suggest(locale, "start"), listing: true, answeredAs: "search_products" };
     return {
       text: say(locale, "notCarriedAlternatives", { what: named }),

@@ -7,7 +7,9 @@
 const CUR = "(?:[$€£¥]|usd|eur|gbp|cny|rmb)";
 // Longer words first: the alternation takes the first that matches ("euros" before "eur").
 const UNIT = "(?:dollars?|bucks|euros?|pounds?|yuan|usd|eur|gbp|cny|rmb|[$€£¥]|元|块钱?|美元|欧元)";
-const NUM = String.raw`\d+(?:[.,]\d+)?k?`;
+// A number with a unit of measure is a size, not money: "at least 16GB", "for 4 people", "65 L".
+const MEASURE = String.raw`(?!\d|[.,]\d|\s*(?:gb|tb|mb|mah|ml|l|kg|g|cm|mm|m|km|inch(?:es)?|"|w|v|hz|mp|people|persons?|pcs|pieces?|pairs?|packs?|sets?|years?|months?|days?|%|升|毫升|克|千克|公斤|厘米|毫米|寸|英寸|人|岁|件|双|个)(?![a-z]))`;
+const NUM = String.raw`\d+(?:[.,]\d+)?k?${MEASURE}`;
 const ANY = String.raw`(?:${CUR}\s*)?${NUM}(?:\s*${UNIT})?`;
 const MARKED = String.raw`(?:${CUR}\s*${NUM}(?:\s*${UNIT})?|${NUM}\s*${UNIT})`;
 const RANGE_TAIL = String.raw`(?:\s*(?:-|–|~|to|and|到|至)\s*${ANY})?`;

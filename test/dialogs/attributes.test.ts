@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { onlyAPointer, readAttributeQuestion } from "../../dialogs/attributes.ts";
+import { onlyAPointer, readAttributeQuestion, readWhichQuestion } from "../../dialogs/attributes.ts";
 
 describe("a yes-or-no question about a product's property", () => {
   it.each([
@@ -45,5 +45,24 @@ describe("a pointer alone asks the last question again", () => {
   });
   it.each(["is the second one waterproof?", "add the second one to my cart", "第二个多少钱", "cheaper ones?"])("not %s", (text) => {
     expect(onlyAPointer(text)).toBe(false);
+  });
+});
+
+describe("a property asked of every product shown", () => {
+  it.each([
+    ["which is the quietest?", "quiet"],
+    ["which ones are waterproof?", "waterproof"],
+    ["which one has noise cancelling?", "noise cancelling"],
+    ["which one is lighter?", "light"],
+    ["哪款防水", "防水"],
+    ["哪个最安静", "安静"],
+  ])("%s asks about %j", (text, property) => {
+    expect(readWhichQuestion(text)).toBe(property);
+  });
+  it.each(["which is the cheapest?", "which one is the best?", "哪个最便宜", "哪个好", "which one is it?", "what's the difference?"])("%s is answered otherwise", (text) => {
+    expect(readWhichQuestion(text)).toBeUndefined();
+  });
+  it("reads the question after what it is about", () => {
+    expect(readAttributeQuestion("what about the first one, is it wireless?")).toBe("wireless");
   });
 });

@@ -92,6 +92,13 @@ describe("price words", () => {
     expect(stripPriceWords("耳机 低于200")).toBe("耳机");
     expect(stripPriceWords("Aero 2")).toBe("Aero 2");
   });
+
+  it("keeps a number with a unit of measure: a size, not money", () => {
+    expect(stripPriceWords("laptop with at least 16GB")).toBe("laptop with at least 16GB");
+    expect(stripPriceWords("a tent for 4 people under 200")).toBe("a tent for 4 people");
+    expect(stripPriceWords("a 65 L backpack under 80")).toBe("a 65 L backpack");
+    expect(stripPriceWords("shoes under 99.99")).toBe("shoes");
+  });
 });
 
 describe("glossary file", () => {
