@@ -28,7 +28,7 @@ const ASKING = new Set(
 
 // What other flows answer about a product: its stock, its price, the shop's policies, a comparison.
 const OTHER_QUESTION =
-  /\b(?:in stock|available|availability|sold out|cost|costs|price|priced|expensive|cheap|cheaper|pricier|worth|on sale|discount|warranty|guarantee|return|returnable|refund|ship|shipping|deliver|delivery|better|best|worse|compare|difference|any good|true to size|fit me|sizes?|bigger|smaller|larger|thicker|thinner|wider|narrower|colou?rs?)\b|\bgood\s*[?.!]*$|有货|现货|库存|多少钱|价格|贵|便宜|保修|退|换货|发货|快递|运费|好不好|怎么样|值得|划算|区别|对比|哪个好|尺码|颜色|[大中小加]号|码/i;
+  /\b(?:in stock|available|availability|sold out|cost|costs|price|priced|expensive|cheap|cheaper|pricier|worth|on sale|discount|warranty|guarantee|return|returnable|refund|ship|shipping|deliver|delivery|better|best|worse|compare|difference|any good|true to size|fit me|sizes?|bigger|smaller|larger|thicker|thinner|wider|narrower|colou?rs?)\b|\bgood\s*[?.!]*$|\b(?:a )?(?:good |nice |great )?(?:gift|present)s?\b|有货|现货|库存|多少钱|价格|贵|便宜|保修|退|换货|发货|快递|运费|好不好|怎么样|值得|划算|区别|对比|哪个好|尺码|颜色|[大中小加]号|码/i;
 
 /** The property a message asks one product about ("waterproof", "bluetooth", 防水), or undefined when it asks nothing of the kind. */
 export function readAttributeQuestion(message: string): string | undefined {

@@ -34,6 +34,7 @@ describe("a yes-or-no question about a product's property", () => {
     "这个有红色的吗",
     "这个有大号吗",
     "show me waterproof jackets",
+    "is it a good gift?",
   ])("%s is not one", (text) => {
     expect(readAttributeQuestion(text)).toBeUndefined();
   });
