@@ -130,7 +130,9 @@ export async function route(ctx: FlowContext, flows: Partial<Record<string, Flow
   // "第二个怎么样", "the last one", "the cheapest one": a pointer into the list is about that product.
   const pointed = explicitIndexes(turn.text, state.lastShown.length).length + (state.lastShown.length && superlativePick(turn.text) ? 1 : 0);
   if (pointed && !readNeed(turn.text)) {
-    if (["search_products", "recommend", "feedback", "greet", "preferences", OUT_OF_SCOPE].includes(nlu.intent)) return flows.product_details;
+    // 第二个有紫色的吗: a colour or size asked of it is its availability in that colour or size.
+    const inColourOrSize = nlu.entities.colors.length > 0 || nlu.entities.sizes.length > 0;
+    if (["search_products", "recommend", "feedback", "greet", "preferences", OUT_OF_SCOPE].includes(nlu.intent)) return inColourOrSize ? flows.availability : flows.product_details;
     if (nlu.intent === "compare" && pointed === 1 && !COMPARE_WORDS.test(turn.text)) return flows.product_details;
   }
   // A question the shop's documents answer, asked as whatever intent: answered from them when it names a

@@ -4,7 +4,7 @@ import type { Flow, FlowContext, FlowReply } from "../flow.ts";
 import type { Filters, Ranked } from "../../recommend/types.ts";
 import type { ShopperProfile } from "../../shoppers/index.ts";
 import type { WriterProduct } from "../reply-writer.ts";
-import { colorName, extractColors } from "../../intents/entities.ts";
+import { colorName, colorShades, extractColors } from "../../intents/entities.ts";
 import { formatPrice, productCard } from "../format.ts";
 import { shopperAudience } from "../audience.ts";
 import { categoryName } from "../names.ts";
@@ -12,7 +12,7 @@ import { readNeed, termsWithoutThePerson } from "../needs.ts";
 import { queryTerms } from "../query.ts";
 import { explicitIndexes, pointsAtOne, superlativePick } from "../references.ts";
 import { say, suggest } from "../templates.ts";
-import { card, inShoppersLanguage, needSearch, runSearch } from "./search.ts";
+import { card, inShoppersLanguage, needSearch, refineSearch, runSearch } from "./search.ts";
 import { listedThings, listSearch } from "./list-search.ts";
 
 // Wishes that name no product: "recommend something popular", 推荐点热门的. Such a request gets personal picks.
@@ -238,6 +238,35 @@ function quote(text: string, locale: Locale): string {
   return locale === "zh" ? `“${short}”` : `“${short}”`;
 }
 
+const availabilityOfOne = aboutOneProduct((p, locale, ctx) => {
+  // "do you have it in small?": that size first, yes or no, from the sizes the product comes in.
+  const asked = ctx.nlu.entities.sizes.filter(() => p.sizes?.length);
+  const offered = new Set(p.sizes?.map((z) => z.toUpperCase()));
+  const sizeLines = asked.map((z) => say(locale, offered.has(z.toUpperCase()) ? "comesInSize" : "notInSize", { title: p.title, size: z }));
+  // "is it available in purple?": its colour, yes or no.
+  const colourLines = p.color ? ctx.nlu.entities.colors.map((c) => say(locale, hasColour(p, c) ? "isColour" : "notColour", { title: p.title, color: colorName(c, locale), own: colourOf(p.color!, locale) })) : [];
+  const lines = [...sizeLines, ...colourLines, stockLine(p, locale)];
+  if (p.sizes?.length) lines.push(say(locale, "sizesAvailable", { sizes: p.sizes.join(", ") }));
+  if (p.color && !colourLines.length) lines.push(say(locale, "colour", { color: colourOf(p.color, locale) }));
+  return lines;
+});
+
+/** "is the first one available in purple?" when it is not: said so, then the list's kind in that colour. */
+const availability: Flow = async (ctx) => {
+  const reply = await availabilityOfOne(ctx);
+  const asked = ctx.nlu.entities.colors;
+  const product = ctx.state.focus ? await ctx.deps.recommender.getProduct(ctx.state.focus) : null;
+  const last = ctx.state.lastSearch;
+  if (!asked.length || !product?.color || asked.some((c) => hasColour(product, c)) || !last?.text) return reply;
+  const inColour = await refineSearch(ctx, last, { colors: asked });
+  const others = inColour.products.filter((c) => c.id !== product.id);
+  if (!others.length || /^(?:I couldn't|没有找到)/.test(inColour.text)) {
+    ctx.state.lastSearch = last;
+    return reply;
+  }
+  return { ...inColour, products: others, text: `${reply.text}${ctx.locale === "zh" ? "" : " "}${say(ctx.locale, "inColourInstead", { color: asked.map((c) => colorName(c, ctx.locale)).join(ctx.locale === "zh" ? "、" : " or ") })}`, answeredAs: "availability" };
+};
+
 export const catalogueFlows = {
   greet,
   preferences,
@@ -245,15 +274,11 @@ export const catalogueFlows = {
   recommend,
   product_details: aboutOneProduct(detailLines),
   price: aboutOneProduct((p, locale) => [priceLine(p, locale), stockLine(p, locale)]),
-  availability: aboutOneProduct((p, locale, ctx) => {
-    // "do you have it in small?": that size first, yes or no, from the sizes the product comes in.
-    const asked = ctx.nlu.entities.sizes.filter(() => p.sizes?.length);
-    const offered = new Set(p.sizes?.map((z) => z.toUpperCase()));
-    const sizeLines = asked.map((z) => say(locale, offered.has(z.toUpperCase()) ? "comesInSize" : "notInSize", { title: p.title, size: z }));
-    const lines = [...sizeLines, stockLine(p, locale)];
-    if (p.sizes?.length) lines.push(say(locale, "sizesAvailable", { sizes: p.sizes.join(", ") }));
-    if (p.color) lines.push(say(locale, "colour", { color: colourOf(p.color, locale) }));
-    return lines;
-  }),
+  availability,
   compare,
 } satisfies Record<string, Flow>;
+
+/** Whether a product is in this colour, a shade of it counting ("navy" is blue). */
+function hasColour(p: Product, canonical: string): boolean {
+  return !!p.color && extractColors(p.color).some((own) => own === canonical || colorShades(canonical).includes(own));
+}
