@@ -5,7 +5,7 @@ import type { FlowContext, FlowReply } from "../flow.ts";
 import { queryTerms } from "../query.ts";
 import { formatRange } from "../format.ts";
 import { say, suggest } from "../templates.ts";
-import { catalogueCoverage, CARRIED_COVERAGE, ownCoverage, productCoverage } from "./matching.ts";
+import { CARRIED_COVERAGE, catalogueCoverage, catalogueHits, ownCoverage, productCoverage } from "./matching.ts";
 import { card, inShoppersLanguage } from "./search.ts";
 
 /**
@@ -24,16 +24,15 @@ export async function listedThings(ctx: FlowContext): Promise<string[] | undefin
   if (parts.length < 2 || parts.length > MAX_THINGS || parts.some((p) => p.split(/\s+/).length > 4)) return undefined;
   // "salt and pepper grinder", "black and white sneakers": one product whose own words have them all.
   const whole = queryTerms(ctx.turn.text);
-  const hits = await ctx.deps.recommender.search({ text: whole, limit: 20, locale: ctx.locale });
-  if (hits.some((r) => ownCoverage(whole, r.product) >= 1)) return undefined;
+  if ((await catalogueHits(ctx, whole)).some((p) => ownCoverage(whole, p) >= 1)) return undefined;
   // Each part is a kind of thing — some product is one (its title or tags say so) — or one the shop does not
   // carry at all ("a kettle and a rice cooker"); never only whom for or a colour ("for men and women", "black and white").
   let kinds = 0;
   for (const part of parts) {
     const single = !/\s/.test(part);
     if (single && (shopperAudience(part) || extractColors(part).length)) return undefined;
-    const hits = await ctx.deps.recommender.search({ text: part, limit: 20, locale: ctx.locale });
-    if (hits.some((r) => ownCoverage(lastWord(part), r.product) >= 1)) kinds++;
+    // The same search catalogueCoverage reads next, once a turn.
+    if ((await catalogueHits(ctx, part)).some((p) => ownCoverage(lastWord(part), p) >= 1)) kinds++;
     else if ((await catalogueCoverage(ctx, part, lastWord(part))) >= CARRIED_COVERAGE) return undefined;
   }
   return kinds ? parts : undefined;

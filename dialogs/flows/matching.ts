@@ -127,8 +127,8 @@ export async function catalogueCoverage(ctx: FlowContext, text: string, head?: s
   return oncePerTurn(ctx, `coverage\n${ctx.locale}\n${text}\n${head ?? ""}`, async () => coverage(text, await catalogueHits(ctx, text), head));
 }
 
-/** What the catalogue's search finds for some words, whatever the turn's filters. */
-function catalogueHits(ctx: FlowContext, text: string): Promise<Product[]> {
+/** What the catalogue's search finds for some words, whatever the turn's filters (once a turn). */
+export function catalogueHits(ctx: FlowContext, text: string): Promise<Product[]> {
   return oncePerTurn(ctx, `hits\n${ctx.locale}\n${text}`, async () => (await ctx.deps.recommender.search({ text, limit: 30, locale: ctx.locale })).map((r) => r.product));
 }
 
@@ -201,14 +201,17 @@ export function wordPieces(text: string): string[] {
  */
 export async function mendedSpelling(ctx: FlowContext, text: string): Promise<string> {
   const words = [...new Set(text.match(/[A-Za-z]{5,}/g) ?? [])];
+  const hits = await catalogueHits(ctx, text);
   let mended = text;
   for (const word of words) {
     // "iPhone" is a name, not a slip; and a slip rarely hits the first letter ("iphones" is no "phones").
-    if (/\p{Ll}\p{Lu}/u.test(word) || (await catalogueCoverage(ctx, word)) > 0) continue;
+    if (/\p{Ll}\p{Lu}/u.test(word)) continue;
+    // A word the search's own hits have is no slip: only the others cost a search of their own.
+    if (hits.some((p) => productCoverage(word, p) > 0) || (await catalogueCoverage(ctx, word)) > 0) continue;
     // Two slips only in a long word: "cookers" is a word of its own, not two slips from "cooks".
     const max = word.length >= 9 ? 2 : 1;
     const counts = new Map<string, number>();
-    for (const p of await catalogueHits(ctx, text)) {
+    for (const p of hits) {
       // Words that describe (tags, a description's lower-case words), never a model's name: "sale" is no "Sable".
       for (const w of `${p.tags?.join(" ") ?? ""} ${p.description ?? ""}`.match(/(?<![\p{L}])[a-z]{3,}(?![\p{L}])/gu) ?? []) {
         if (w[0] === word[0]!.toLowerCase() && editsApart(word.toLowerCase(), w, max)) counts.set(w, (counts.get(w) ?? 0) + 1);
