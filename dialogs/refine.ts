@@ -26,6 +26,8 @@ export interface Refinement {
   adj?: string;
   /** "I don't like any of these", 换一批: the same search without the products shown. */
   others?: boolean;
+  /** Only listings in the shopper's language (more of a list they were shown in it). */
+  ownLanguage?: boolean;
   /** "other colours?", 换个颜色: the same search in colours other than those shown. */
   otherColours?: boolean;
   /** What the message sets; each replaces the last search's value for that filter. */

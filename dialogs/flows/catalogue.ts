@@ -228,7 +228,7 @@ const compare: Flow = async (ctx) => {
   };
 };
 
-function priceOf(p: Product, locale: Locale): string {
+export function priceOf(p: Product, locale: Locale): string {
   return p.price === undefined ? "" : formatPrice(p.price, p.currency, locale);
 }
 
@@ -259,8 +259,10 @@ const availability: Flow = async (ctx) => {
   const last = ctx.state.lastSearch;
   if (!asked.length || !product?.color || asked.some((c) => hasColour(product, c)) || !last?.text) return reply;
   const inColour = await refineSearch(ctx, last, { colors: asked });
-  const others = inColour.products.filter((c) => c.id !== product.id);
-  if (!others.length || /^(?:I couldn't|没有找到)/.test(inColour.text)) {
+  // Only cards in the colour asked: the search's fallbacks show other colours, which are not what was asked.
+  const ofColour = new Set((await productsOf(ctx, inColour.products.map((c) => c.id))).filter((p) => asked.some((c) => hasColour(p, c))).map((p) => p.id));
+  const others = inColour.products.filter((c) => c.id !== product.id && ofColour.has(c.id));
+  if (!others.length) {
     ctx.state.lastSearch = last;
     return reply;
   }

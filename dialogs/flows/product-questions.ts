@@ -1,10 +1,9 @@
 import type { Locale } from "../../core/turn.ts";
 import type { Product } from "../../store/types.ts";
 import type { Flow, FlowContext, FlowReply } from "../flow.ts";
-import { formatPrice, productCard } from "../format.ts";
+import { productCard } from "../format.ts";
 import { say, suggest } from "../templates.ts";
-import { langOf } from "../../recommend/index.ts";
-import { catalogueFlows, productsOf, referencedProducts } from "./catalogue.ts";
+import { catalogueFlows, priceOf, productsOf, referencedProducts } from "./catalogue.ts";
 import { productWords, textHasWord } from "./matching.ts";
 import { queryTerms } from "../query.ts";
 import { knowledgeReply, lookUp } from "./knowledge.ts";
@@ -66,10 +65,11 @@ function sentenceSaying(description: string | undefined, words: string[], locale
 async function othersThatDo(ctx: FlowContext, property: string, product: Product): Promise<FlowReply | undefined> {
   const last = ctx.state.lastSearch;
   if (!last?.text || !(await narrowsTheList(ctx, last, property))) return undefined;
-  const reply = await refineSearch(ctx, last, { fresh: property, narrow: true });
   // Another language's listing does not stand in here: the shopper asked about this one, not for a list.
-  const own = new Set((await productsOf(ctx, reply.products.map((p) => p.id))).filter((p) => langOf(p.locale, p.title) === ctx.locale).map((p) => p.id));
-  const products = reply.products.filter((p) => p.id !== product.id && own.has(p.id));
+  const reply = await refineSearch(ctx, last, { fresh: property, narrow: true, ownLanguage: true });
+  // Only cards that say it: the search's fallbacks (other things within the budget) do not.
+  const saying = new Set((await productsOf(ctx, reply.products.map((c) => c.id))).filter((p) => productWords(property, p).every((w) => w.found)).map((p) => p.id));
+  const products = reply.products.filter((c) => c.id !== product.id && saying.has(c.id));
   if (products.length) return { ...reply, products };
   // Nothing shown: the list on screen is still the one a "cheaper ones" would refine.
   ctx.state.lastSearch = last;
@@ -86,7 +86,7 @@ export const bestOfShown: Flow = async (ctx) => {
   if (!pick) return catalogueFlows.product_details!(ctx);
   ctx.state.focus = pick.id;
   const locale = ctx.locale;
-  const price = pick.price === undefined ? "" : formatPrice(pick.price, pick.currency, locale);
+  const price = priceOf(pick, locale);
   const key = pick === shown[0] ? "bestPick" : "bestPickInStock";
   return {
     text: say(locale, key, { title: pick.title, price }),

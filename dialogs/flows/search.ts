@@ -333,10 +333,10 @@ export async function refineSearch(ctx: FlowContext, last: SearchMemory, r: Refi
   // "waterproof ones?" after running shoes: the list's words and the new ones.
   const text = r.narrow && r.fresh ? `${kept} ${r.fresh}` : kept;
   // A narrowing asks for all of it: noise-cancelling headphones, not headphones.
-  const base: SearchSpec = { text, filters, ...(audience && { audience }), fresh: false, atLeast: r.narrow ? 1 : matchedBefore };
+  const base: SearchSpec = { text, filters, ...(audience && { audience }), fresh: false, atLeast: r.narrow ? 1 : matchedBefore, ...((r.ownLanguage || r.others) && { ownLanguage: true }) };
   if (r.others) {
     const adj = ctx.locale === "zh" ? "其他" : "other";
-    return runSearch(ctx, { ...base, exclude: ctx.state.lastShown, adj, ownLanguage: true });
+    return runSearch(ctx, { ...base, exclude: ctx.state.lastShown, adj });
   }
   if (r.otherColours) {
     // The colours shown are the ones not wanted now; the colour filter, if any, goes.
