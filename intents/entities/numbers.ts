@@ -99,7 +99,8 @@ const EN_SCALES: Record<string, number> = { hundred: 100, thousand: 1000 };
 const EN_WORD = [...Object.keys(EN_SMALL), ...Object.keys(EN_TENS), ...Object.keys(EN_SCALES)].join("|");
 const EN_RUN = new RegExp(`\\b(?:${EN_WORD})(?:(?:\\s+and\\s+|[\\s-]+)(?:${EN_WORD}))*\\b`, "g");
 
-function parseEnglishRun(run: string): number | undefined {
+/** The value of a run of English number words, and whether a scale word (hundred, thousand) was in it. */
+function englishValue(run: string): { value: number; scaled: boolean } {
   let total = 0;
   let current = 0;
   let scaled = false;
@@ -116,7 +117,11 @@ function parseEnglishRun(run: string): number | undefined {
       scaled = true;
     }
   }
-  const value = total + current;
+  return { value: total + current, scaled };
+}
+
+function parseEnglishRun(run: string): number | undefined {
+  const { value, scaled } = englishValue(run);
   return value >= 10 || scaled ? value : undefined;
 }
 
@@ -172,9 +177,7 @@ const EN_SIZE = new RegExp(`\\b(size|sz|eu|uk|us)(\\s+)((?:${EN_WORD})(?:[\\s-]+
 /** "size ten", "EU forty two", "size nine and a half" as speech writes them → "size 10", "EU 42", "size 9.5". */
 export function spokenSizesToDigits(text: string): string {
   return text.replace(EN_SIZE, (whole, marker: string, space: string, run: string, half?: string) => {
-    const words = run.toLowerCase().split(/[\s-]+/);
-    let value = 0;
-    for (const w of words) value += EN_SMALL[w] ?? EN_TENS[w] ?? Number.NaN;
-    return Number.isFinite(value) && value > 0 && value < 60 ? `${marker}${space}${value}${half ? ".5" : ""}` : whole;
+    const { value, scaled } = englishValue(run.toLowerCase());
+    return !scaled && value > 0 && value < 60 ? `${marker}${space}${value}${half ? ".5" : ""}` : whole;
   });
 }
