@@ -102,11 +102,11 @@ export async function route(ctx: FlowContext, flows: Partial<Record<string, Flow
   // then "and the third one?" asks the same of another.
   const asked = state.askedProperty;
   state.askedProperty = undefined;
-  const property = (await askedProperty(ctx)) ?? (asked && onlyAPointer(turn.text) && explicitIndexes(turn.text, state.lastShown.length).length ? asked : undefined);
+  const onlyPointsInList = onlyAPointer(turn.text) && explicitIndexes(turn.text, state.lastShown.length).length > 0;
+  const property = (await askedProperty(ctx)) ?? (asked && onlyPointsInList ? asked : undefined);
   if (property) return propertyAnswer(property);
   // "and the second one too" after adding one to the cart, "what about the third?" after a price: the same again.
-  const again = state.lastAnswer && REPEATABLE.has(state.lastAnswer) && onlyAPointer(turn.text) && explicitIndexes(turn.text, state.lastShown.length).length;
-  if (again) return flows[state.lastAnswer!];
+  if (onlyPointsInList && state.lastAnswer && REPEATABLE.has(state.lastAnswer)) return flows[state.lastAnswer];
   // "which is the quietest?", 哪款防水: the products shown whose listings say so.
   const which = state.lastShown.length >= 2 && (PROPERTY_INTENTS.has(nlu.intent) || nlu.intent === "compare") ? readWhichQuestion(turn.text) : undefined;
   if (which) return whichOfShown(which);
