@@ -45,6 +45,16 @@ const CUES: [Direction, RegExp][] = [
   ["smaller", /\b(?:smaller|more compact|tinier|lighter|thinner|narrower|shorter|a small one|mini)\b|更小|小一点|小一些|小点|小号|小巧|迷你|更薄|薄一点|薄一些|薄点/i],
 ];
 
+/**
+ * A new search that asks for the extreme of price: "cheapest coffee maker", "the most expensive
+ * headphones you have", 最便宜的咖啡机. The matches are then listed by price, not by relevance.
+ */
+export function priceOrderAsked(text: string): "low" | "high" | undefined {
+  if (/\b(?:cheapest|least expensive|lowest[- ]priced|lowest[- ]cost|lowest price|most affordable)\b|最便宜|最实惠|价格最低|最低价/i.test(text)) return "low";
+  if (/\b(?:most expensive|priciest|highest[- ]priced|highest price|most premium|dearest)\b|最贵|价格最高|最高价|最高端/i.test(text)) return "high";
+  return undefined;
+}
+
 // Words the cues and refinement phrasing are made of: not new content for a search.
 const REFINING_WORDS = new Set(
   (

@@ -10,7 +10,7 @@ import { asksForDeals, bestOfShown, dealsAnswer, propertyAnswer, whichOfShown } 
 import { narrowsTheList, refineSearch } from "./flows/search.ts";
 import { readNeed } from "./needs.ts";
 import { queryTerms } from "./query.ts";
-import { readNarrowing, readRefinement, type Refinement, rejectsTheList } from "./refine.ts";
+import { priceOrderAsked, readNarrowing, readRefinement, type Refinement, rejectsTheList } from "./refine.ts";
 import { asksForTheBest, explicitIndexes, superlativePick } from "./references.ts";
 import { say, suggest } from "./templates.ts";
 
@@ -113,6 +113,8 @@ export async function route(ctx: FlowContext, flows: Partial<Record<string, Flow
   // "which one is the best?" of a list (not of two just compared: the comparison answers that).
   if (state.lastShown.length >= 2 && !state.compared && asksForTheBest(turn.text) && !ACTION_INTENTS.has(nlu.intent)) return bestOfShown;
   const refinement = readRefinement(turn.text, nlu, state.lastSearch, state.lastShown.length);
+  // "what's the cheapest tent you have?" after a list: the shop's tents by price, not the list narrowed.
+  if (priceOrderAsked(turn.text) && !superlativePick(turn.text) && queryTerms(turn.text)) return flows.search_products;
   // "do any of them have noise cancelling?", 有降噪的吗, "red trail ones?": words the listed kind of
   // product also has narrow the list (its price and filters kept) instead of starting a new search.
   const narrowing = refinement ? refinement.fresh : readNarrowing(turn.text, nlu, state.lastSearch, state.lastShown.length);

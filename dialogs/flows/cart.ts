@@ -1,5 +1,7 @@
-import type { Flow } from "../flow.ts";
+import type { Product } from "../../store/types.ts";
+import type { Flow, FlowContext } from "../flow.ts";
 import { productCard } from "../format.ts";
+import { queryTerms } from "../query.ts";
 import { CART_LIMIT } from "../state.ts";
 import { say, suggest } from "../templates.ts";
 import { productsOf, referencedProducts } from "./catalogue.ts";
@@ -16,9 +18,17 @@ const VIEW_ZH = /购物车(?:里|中)?(?:面)?(?:有什么|有啥|有哪些|都�
 const REMOVE_EN = /\b(?:remove|delete|take|drop|get rid of)\b[^.?!]*\b(?:from|out of|off)\s+(?:my|the)\s+(?:shopping\s+)?(?:cart|basket|trolley)\b/i;
 const REMOVE_ZH = /(?:从|在)?购物车(?:里|中)?[^。！？]*?(?:删除|删掉|移除|去掉|拿掉|拿出|移出)|(?:删除|删掉|移除|去掉|拿掉|拿出|移出)[^。！？]*购物车/;
 
+// "remove the tent", "take it out", 把帐篷删掉 are about the cart (even an empty one, which is then
+// said to be empty) — unless what is removed is the shopper's data, which is a privacy request.
+const REMOVE_BARE_EN = /^\s*(?:(?:please|ok|okay|actually|oh)[,\s]+)*(?:can you\s+|could you\s+|i want to\s+|i'd like to\s+)?(?:(?:remove|delete|take out|take off|drop|ditch|get rid of)\s+(?:the|that|this|those|these|it|them|my|both|one|\w+'s)\b|take\s+(?:it|that|this|them|the\s+[\w\s-]{1,40}?)\s+(?:out|off)\b)/i;
+const REMOVE_BARE_ZH = /^\s*(?:(?:把|将)[^。！？]{1,20}?(?:删除|删掉|移除|去掉|拿掉|拿出来)|(?:删除|删掉|移除|拿掉)[^。！？]{1,20}$)/;
+const REMOVE_VERBS = /\b(?:remove|delete|take|out|off|drop|ditch|get rid of|cart|basket|trolley)\b|删除|删掉|移除|去掉|拿掉|拿出来|购物车|[把将从]/gi;
+const ABOUT_DATA = /\b(?:data|history|account|profile|information|info|details|messages|conversations?|chats?|everything|records?|personal|name|e-?mail|address|phone|number|me)\b|数据|记录|信息|资料|账号|账户|历史|聊天|个人|关于我|全部|所有|一切/i;
+
 /** Whether the message asks to see the cart or to take something out of it. */
 export function readCartRequest(text: string): "view" | "remove" | undefined {
   if (REMOVE_EN.test(text) || REMOVE_ZH.test(text)) return "remove";
+  if ((REMOVE_BARE_EN.test(text) || REMOVE_BARE_ZH.test(text)) && !ABOUT_DATA.test(text)) return "remove";
   if (VIEW_EN.test(text) || VIEW_ZH.test(text)) return "view";
   return undefined;
 }
@@ -59,12 +69,27 @@ export const viewCart: Flow = async (ctx) => {
 export const removeFromCart: Flow = async (ctx) => {
   const cart = ctx.state.cart ?? [];
   if (!cart.length) return { text: say(ctx.locale, "cartEmpty"), products: [], suggestions: suggest(ctx.locale, "start"), answeredAs: "cart" };
-  const [product] = await referencedProducts(ctx, 1);
+  const [product] = (await namedInCart(ctx, cart)) ?? (await referencedProducts(ctx, 1));
   if (!product) return { text: say(ctx.locale, "whichProduct"), products: [], suggestions: suggest(ctx.locale, "afterCart"), answeredAs: "cart" };
   if (!cart.includes(product.id)) return { text: say(ctx.locale, "notInCart", { title: product.title }), products: [], suggestions: suggest(ctx.locale, "afterCart"), answeredAs: "cart" };
   ctx.state.cart = cart.filter((id) => id !== product.id);
   if (ctx.state.focus === product.id) delete ctx.state.focus;
   return { text: say(ctx.locale, "removedFromCart", { title: product.title }), products: [], suggestions: suggest(ctx.locale, "afterCart"), answeredAs: "cart" };
 };
+
+/**
+ * "remove the tent", 把帐篷删掉: the one product in the cart whose title has every word named; none
+ * when the message names no words, or when no product or several have them.
+ */
+async function namedInCart(ctx: FlowContext, cart: string[]): Promise<Product[] | undefined> {
+  const words = queryTerms(ctx.turn.text.replace(REMOVE_VERBS, " "))
+    .toLowerCase()
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((w) => w.replace(/(?<=[a-z]{3})(?:es|s)$/, ""));
+  if (!words.length) return undefined;
+  const named = (await productsOf(ctx, cart)).filter((p) => words.every((w) => p.title.toLowerCase().includes(w)));
+  return named.length === 1 ? named : undefined;
+}
 
 export const cartFlows = { add_to_cart: addToCart } satisfies Record<string, Flow>;

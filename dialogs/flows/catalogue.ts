@@ -10,6 +10,7 @@ import { shopperAudience } from "../audience.ts";
 import { categoryName } from "../names.ts";
 import { readNeed, termsWithoutThePerson } from "../needs.ts";
 import { queryTerms } from "../query.ts";
+import { priceOrderAsked } from "../refine.ts";
 import { explicitIndexes, pointsAtOne, superlativePick } from "../references.ts";
 import { say, suggest } from "../templates.ts";
 import { card, inShoppersLanguage, needSearch, refineSearch, runSearch } from "./search.ts";
@@ -58,7 +59,9 @@ const search: Flow = async (ctx) => {
 function freshSearch(ctx: FlowContext): Promise<FlowReply> {
   const audience = shopperAudience(ctx.turn.text);
   const text = termsWithoutThePerson(ctx.turn.text) ?? queryTerms(ctx.turn.text);
-  return runSearch(ctx, { text, filters: ctx.filters, ...(audience && { audience }), fresh: true });
+  const order = priceOrderAsked(ctx.turn.text);
+  const adj = order && (ctx.locale === "zh" ? (order === "low" ? "价格最低的" : "价格最高的") : order === "low" ? "lowest-priced" : "highest-priced");
+  return runSearch(ctx, { text, filters: ctx.filters, ...(audience && { audience }), fresh: true, ...(order && { byPrice: order, adj }) });
 }
 
 /** Picks for the shopper, in their language when the shop has some (a bilingual shop lists both). */
@@ -98,16 +101,17 @@ const recommend: Flow = async (ctx) => {
   };
 };
 
-/**
- * The products a message is about: named in it, pointed at by position among those shown last
- * ("the second one", 第二个, "the cheapest one"), or — for "it", "that one", 这个, or no pointer at
- * all — the product in focus (the one last described or added), else the first shown.
- */
 /** The products of these ids that the catalogue still has, in order. */
 export async function productsOf(ctx: FlowContext, ids: string[]): Promise<Product[]> {
   return (await Promise.all(ids.map((id) => ctx.deps.recommender.getProduct(id)))).filter((p): p is Product => p !== null);
 }
 
+/**
+ * The products a message is about: named in it, pointed at by position among those shown last
+ * ("the second one", 第二个, "the cheapest one"), or — for "it", "that one", 这个, or no pointer at
+ * all — the product in focus (the one last described or added), else the first shown ("it") or the
+ * only one shown (加入购物车 after a list of one).
+ */
 export async function referencedProducts(ctx: FlowContext, want: number): Promise<Product[]> {
   const { recommender } = ctx.deps;
   const text = ctx.turn.text;
@@ -127,7 +131,7 @@ export async function referencedProducts(ctx: FlowContext, want: number): Promis
   if (ids.length < want && (pronoun || !mentioned.length)) {
     // "it" is the product in focus; with nothing in focus, the first of the list.
     const focus = ctx.state.focus && (pronoun || want === 1) ? ctx.state.focus : undefined;
-    const fallback = pronoun && shown.length ? shown[0] : undefined;
+    const fallback = (pronoun && shown.length) || shown.length === 1 ? shown[0] : undefined;
     for (const id of [focus, fallback]) if (id && !ids.includes(id) && ids.length < want && (id === focus || ids.length === 0)) ids.push(id);
   }
   const pointed: Product[] = [];

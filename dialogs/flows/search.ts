@@ -47,6 +47,8 @@ export interface SearchSpec {
    * (cheaper "running shoes" are not slippers, which share only the category word).
    */
   atLeast?: number;
+  /** "cheapest coffee maker": the matches listed by price, lowest (or highest) first. */
+  byPrice?: "low" | "high";
 }
 
 /** A card whose reason reads in the shopper's language (a category slug in a Chinese reason becomes its Chinese name). */
@@ -198,6 +200,7 @@ export async function runSearch(ctx: FlowContext, given: SearchSpec): Promise<Fl
     };
   }
 
+  if (spec.byPrice) results = byPrice(results, spec.byPrice, spec.filters.currency);
   const shown = results.slice(0, resultLimit);
   ctx.state.lastSearch = memory;
   if (!shown.length) {
@@ -291,8 +294,14 @@ function alternativesFor(ctx: FlowContext, spec: SearchSpec, results: Ranked[], 
 }
 
 function cheapestFirst(results: Ranked[], currency: string | undefined): Ranked[] {
+  return byPrice(results, "low", currency);
+}
+
+/** Priced results, lowest (or highest) price first; the asked currency before others. */
+function byPrice(results: Ranked[], order: "low" | "high", currency: string | undefined): Ranked[] {
   const same = (r: Ranked) => (currency && r.product.currency === currency ? 0 : 1);
-  return [...results].filter((r) => r.product.price !== undefined).sort((a, b) => same(a) - same(b) || a.product.price! - b.product.price!);
+  const sign = order === "low" ? 1 : -1;
+  return [...results].filter((r) => r.product.price !== undefined).sort((a, b) => same(a) - same(b) || sign * (a.product.price! - b.product.price!));
 }
 
 function quoteTerms(text: string, locale: Locale): string {

@@ -47,6 +47,8 @@ export const productsExpectationSchema = z
     cheaper_than_turn: z.number().int().min(1).optional(),
     /** Every card costs more than the median price of that turn's cards. */
     pricier_than_turn: z.number().int().min(1).optional(),
+    /** The cards' prices never fall (ascending) or never rise (descending) from one card to the next. */
+    price_order: z.enum(["ascending", "descending"]).optional(),
   })
   .strict();
 

@@ -194,6 +194,12 @@ async function checkProducts(
     const ok = m !== undefined && cards.length > 0 && prices.every((x) => x !== undefined && (cheaper ? x < m : x > m));
     check(ok, `products.${key}: expected every price ${cheaper ? "below" : "above"} ${m ?? "(no prices shown then)"}, got ${shown()}`);
   }
+  if (p.price_order) {
+    const prices = cards.map((c) => c.price);
+    const up = p.price_order === "ascending";
+    const ok = cards.length > 0 && prices.every((x, i) => x !== undefined && (i === 0 || (up ? x >= prices[i - 1]! : x <= prices[i - 1]!)));
+    check(ok, `products.price_order: expected prices ${p.price_order}, got ${shown()}`);
+  }
   const products = await Promise.all(cards.map((c) => target.getProduct(c.id)));
   const describe = (c: ProductCard, product: Product | null) =>
     product ? `${c.id} "${product.title}" (${product.category ?? "-"}, ${product.price ?? "-"} ${product.currency ?? ""}${product.color ? `, ${product.color}` : ""})` : `${c.id} (not in the catalogue)`;

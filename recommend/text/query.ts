@@ -20,7 +20,7 @@ const PHRASES = [
   new RegExp(String.raw`${ANY}${RANGE_TAIL}\s*(?:以下|以内|以上|之内|左右|上下)`, "gu"),
   new RegExp(`${MARKED}${RANGE_TAIL}`, "giu"),
 ];
-const MONEY_WORDS = /\b(?:cheap(?:er|est)?|budget|affordable|inexpensive|prices?|priced|costs?|costing)\b|便宜|实惠|价格|价钱|预算/giu;
+const MONEY_WORDS = /\b(?:(?:most|least|less|more)\s+(?:expensive|affordable)|cheap(?:er|est)?|budget|affordable|inexpensive|pricier|priciest|dearest|prices?|priced|costs?|costing)\b|便宜|实惠|价格|价钱|预算|最贵/giu;
 
 /** The query without price phrases ("running shoes under $100" → "running shoes"). */
 export function stripPriceWords(query: string): string {

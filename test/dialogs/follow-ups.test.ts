@@ -5,7 +5,8 @@ import { magnitudeOf } from "../../dialogs/magnitude.ts";
 import { categoryName, localiseCategories } from "../../dialogs/names.ts";
 import { readNeed } from "../../dialogs/needs.ts";
 import { queryTerms } from "../../dialogs/query.ts";
-import { readNarrowing, readRefinement, rejectsTheList } from "../../dialogs/refine.ts";
+import { priceOrderAsked, readNarrowing, readRefinement, rejectsTheList } from "../../dialogs/refine.ts";
+import { readCartRequest } from "../../dialogs/flows/cart.ts";
 import { editsApart, oneEditApart, wordPieces } from "../../dialogs/flows/matching.ts";
 import { explicitIndexes, pointsAtOne, superlativePick } from "../../dialogs/references.ts";
 import { extractEntities } from "../../intents/entities.ts";
@@ -241,5 +242,36 @@ describe("turning down the list shown", () => {
   });
   it.each(["I don't like the colour, any other colours?", "show me sneakers", "I like these", "换个颜色", "cheaper ones", "show me more expensive ones", "tell me more about the first one"])("not %s", (text) => {
     expect(rejectsTheList(text)).toBe(false);
+  });
+});
+
+describe("the extreme of price asked of a new search", () => {
+  it.each([
+    ["cheapest coffee maker", "low"],
+    ["what's the least expensive tent?", "low"],
+    ["最便宜的咖啡机", "low"],
+    ["what are the most expensive headphones you have?", "high"],
+    ["the priciest tent", "high"],
+    ["你们最贵的耳机是哪款", "high"],
+    ["cheaper ones", undefined],
+    ["an expensive watch", undefined],
+    ["便宜一点的", undefined],
+  ])("%s", (text, order) => {
+    expect(priceOrderAsked(text)).toBe(order);
+  });
+  it("leaves the price words out of the query", () => {
+    expect(queryTerms("what are the most expensive headphones you have?")).toBe("headphones");
+    expect(queryTerms("the priciest tent")).toBe("tent");
+    expect(queryTerms("最贵的咖啡机")).toBe("咖啡机");
+  });
+});
+
+describe("taking something out of the cart", () => {
+  it.each(["remove the tent", "take it out", "remove it", "delete it", "take the sleeping bag out", "drop the second one", "remove the tent from my cart", "把帐篷删掉", "删掉第一个", "把耳机从购物车删掉"])("%s", (text) => {
+    expect(readCartRequest(text)).toBe("remove");
+  });
+  // The shopper's data is a privacy request, whatever verb removes it.
+  it.each(["delete my data", "remove me", "delete everything", "remove my account and data", "remove my details from your system", "删除我的数据", "把你们知道的关于我的全部删掉", "删掉聊天记录"])("not %s", (text) => {
+    expect(readCartRequest(text)).toBeUndefined();
   });
 });
