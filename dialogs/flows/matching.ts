@@ -43,6 +43,35 @@ export function productCoverage(text: string, p: Product, head?: string): number
   return head && wordGroups(text).some((g) => g.text === head) && ownCoverage(head, p) < 1 ? share / 2 : share;
 }
 
+/**
+ * How many of the query's Latin words a product's title or tags have as written (a plural "s" aside):
+ * "backpack" is the hiking backpack's own word, where the tent has it only as "backpacking".
+ */
+export function wordsAsWritten(text: string, p: Product): number {
+  return writtenWordsOf(text, p).length;
+}
+
+/** The query's Latin words that a product's title or tags have as written (a plural "s" aside). */
+export function writtenWordsOf(text: string, p: Product): string[] {
+  const own = new Set(
+    [p.title, p.tags?.join(" ")]
+      .filter(Boolean)
+      .join(" ")
+      .toLowerCase()
+      .split(/[^\p{L}\p{N}]+/u)
+      .filter(Boolean)
+      .map(singular),
+  );
+  return [...new Set(text.toLowerCase().split(/[^a-z0-9]+/).filter((w) => w.length > 1 && own.has(singular(w))).map(singular))];
+}
+
+/** One key for a word and its plural: hoodie/hoodies, battery/batteries, dress/dresses, box/boxes. */
+function singular(word: string): string {
+  let w = word;
+  for (const [end, by] of [[/(?<!s)s$/, ""], [/e$/, ""], [/i$/, "y"]] as const) if (w.length > 3) w = w.replace(end, by);
+  return w;
+}
+
 /** Share of the words a product's title and tags have: what it is, not what its description mentions ("socks"). */
 export function ownCoverage(text: string, p: Product): number {
   const fields = [p.title, p.tags?.join(" ")];

@@ -13,7 +13,7 @@ import { type Direction, type Refinement, refinedFilters } from "../refine.ts";
 import type { WriterProduct } from "../reply-writer.ts";
 import type { SearchMemory } from "../state.ts";
 import { say, suggest } from "../templates.ts";
-import { CARRIED_COVERAGE, catalogueCoverage, compoundHead, coverage, mendedSpelling, ownCoverage, productCoverage, unknownModifier, unknownName, wordPieces } from "./matching.ts";
+import { CARRIED_COVERAGE, catalogueCoverage, compoundHead, coverage, mendedSpelling, ownCoverage, productCoverage, unknownModifier, unknownName, wordPieces, wordsAsWritten, writtenWordsOf } from "./matching.ts";
 
 /**
  * Searching, as every product-finding turn does it: a fresh search, a refinement of the last one,
@@ -47,6 +47,12 @@ export interface SearchSpec {
    * (cheaper "running shoes" are not slippers, which share only the category word).
    */
   atLeast?: number;
+  /**
+   * Words every product of the list being refined had as written in its title or tags: a result must
+   * have those of them the search still asks for. A refinement of hiking backpacks stays with
+   * backpacks, not tents that are "backpacking" nor stoves that fit in one.
+   */
+  writtenWords?: string[];
   /** "cheapest coffee maker": the matches listed by price, lowest (or highest) first. */
   byPrice?: "low" | "high";
 }
@@ -152,10 +158,16 @@ export async function runSearch(ctx: FlowContext, given: SearchSpec): Promise<Fl
     const best = coverage(words, kept.map((r) => r.product), head);
     if (best < CARRIED_COVERAGE || best < (spec.atLeast ?? 0)) return { kept: [], best };
     const floor = Math.max(CARRIED_COVERAGE, best - 0.34, spec.atLeast ?? 0);
-    const close = kept.filter((r) => productCoverage(words, r.product, head) >= floor);
+    // The list's own words this search still asks for, each of which a result must have as written.
+    const required = spec.writtenWords ? words.split(/\s+/).filter((w) => writtenWordsOf(w, { id: "", title: spec.writtenWords!.join(" ") }).length > 0) : [];
+    const hasRequired = (r: Ranked) => required.every((w) => writtenWordsOf(w, r.product).length > 0);
+    const close = kept.filter((r) => productCoverage(words, r.product, head) >= floor && hasRequired(r));
     // The kind asked for first ("running socks": socks before running shoes whose description mentions socks).
     const isTheKind = (r: Ranked) => (head && ownCoverage(head, r.product) >= 1 ? 0 : 1);
-    return { kept: head ? [...close].sort((a, b) => isTheKind(a) - isTheKind(b)) : close, best };
+    // Then what has the words as written before what has them only by their stem ("backpack" of "backpacking tent").
+    const asWritten = new Map(close.map((r) => [r.product.id, wordsAsWritten(words, r.product)]));
+    const written = (r: Ranked) => asWritten.get(r.product.id)!;
+    return { kept: [...close].sort((a, b) => isTheKind(a) - isTheKind(b) || written(b) - written(a)), best };
   };
   let unfiltered = results.filter(keep);
   let { kept, best } = relevant(results);
@@ -175,7 +187,8 @@ export async function runSearch(ctx: FlowContext, given: SearchSpec): Promise<Fl
   if (profile && spec.fresh && spec.text) shoppers.rememberQuery(ctx.turn.userId, spec.text);
 
   const memory: SearchMemory = { text: spec.text, filters: spec.filters, ...(spec.audience && { audience: spec.audience }) };
-  const what = describe(spec, locale);
+  // "running shoes kids" is said "running shoes for kids".
+  const what = describe(spec.audience ? { ...spec, text: withoutAudienceWords(spec.text) } : spec, locale);
   const range = formatRange(spec.filters.priceMin !== undefined || spec.filters.priceMax !== undefined ? { min: spec.filters.priceMin, max: spec.filters.priceMax } : undefined, locale);
 
   // A name the catalogue has no word of ("Zorblax 9000 hoverboard"), or whose proper name it does not
@@ -263,6 +276,19 @@ export async function runSearch(ctx: FlowContext, given: SearchSpec): Promise<Fl
   }
   // "office chairs" when only camping chairs are chairs: the nearest things, not called matches.
   const closest = spec.fresh && !spec.need && !!head && best < 1 && !!askedUnderFilter;
+  // "headphones for kids" where none is made for children: shown, but not passed off as kids' ones.
+  const noneForKids = spec.audience === "kids" && !spec.need && shown.every((r) => !productAudiences(audienceText(r.product)).has("kids"));
+  if (noneForKids && !closest) {
+    const kind = describe({ ...spec, text: withoutAudienceWords(spec.text), audience: undefined }, locale);
+    return {
+      text: say(locale, "noneMadeForKids", { what: kind, filters: range }),
+      products: shown.map((r) => card(r, locale)),
+      suggestions: suggest(locale, "afterResults"),
+      listing: true,
+      answeredAs: "search_products",
+      grounding: { task: "search", products: shown.map(withReason) },
+    };
+  }
   const key = closest ? "closestMatches" : spec.activity ? "activityResults" : spec.need ? "needResults" : "searchResults";
   const whom = spec.audience ? (locale === "zh" ? { men: "男士", women: "女士", kids: "孩子" }[spec.audience] : { men: "men", women: "women", kids: "kids" }[spec.audience]) : "";
   return {
@@ -336,13 +362,15 @@ export async function refineSearch(ctx: FlowContext, last: SearchMemory, r: Refi
   const audience = r.audience ?? last.audience;
   // "cheaper", "bigger": more of the same thing, as closely matched as the list was. A new colour or
   // audience may find none of that thing; the search's fallbacks then say so and offer the nearest.
-  const matchedBefore = r.direction && last.text && shown.length ? coverage(audience ? withoutAudienceWords(last.text) : last.text, shown) : 0;
+  const matchedText = audience ? withoutAudienceWords(last.text) : last.text;
+  const matchedBefore = r.direction && last.text && shown.length ? coverage(matchedText, shown) : 0;
+  const written = last.text && shown.length ? matchedText.split(/\s+/).filter((w) => shown.every((p) => writtenWordsOf(w, p).length > 0)) : [];
   // "any for men?" after "rain jacket for women": the new audience replaces the old one's words too.
   const kept = r.audience && last.text ? withoutAudienceWords(last.text) : last.text;
   // "waterproof ones?" after running shoes: the list's words and the new ones.
   const text = r.narrow && r.fresh ? `${kept} ${r.fresh}` : kept;
   // A narrowing asks for all of it: noise-cancelling headphones, not headphones.
-  const base: SearchSpec = { text, filters, ...(audience && { audience }), fresh: false, atLeast: r.narrow ? 1 : matchedBefore, ...((r.ownLanguage || r.others) && { ownLanguage: true }) };
+  const base: SearchSpec = { text, filters, ...(audience && { audience }), fresh: false, atLeast: r.narrow ? 1 : matchedBefore, ...(written.length > 0 && { writtenWords: written }), ...((r.ownLanguage || r.others) && { ownLanguage: true }) };
   if (r.others) {
     const adj = ctx.locale === "zh" ? "其他" : "other";
     return runSearch(ctx, { ...base, exclude: ctx.state.lastShown, adj });

@@ -14,6 +14,7 @@ export const en = {
   searchResults: "Here are {count} {adjSp}matches{forWhat}{inFilters}.",
   searchResultsOne: "Here is 1 {adjSp}match{forWhat}{inFilters}.",
   closestMatches: "I couldn't find {whatOrThat} as such{inFilters}. These are the closest matches.",
+  noneMadeForKids: "I couldn't find {whatOrThat} made for children{inFilters}. These are for anyone.",
   refinedNone: "I couldn't find anything {adjOrElse}{forWhat}{inFilters}. These are still the closest matches.",
   cheapestInstead: "I couldn't find anything{forWhat}{inFilters}. Here are the lowest-priced ones I have.",
   budgetInstead: "I couldn't find {whatOrThat}{inFilters}. Here are other {kindOrProducts} within your budget.",

@@ -12,6 +12,7 @@ export const zh: Record<keyof typeof en, string> = {
   searchResults: "为你找到 {count} 件{adj}{whatRelated}商品{inFilters}。",
   searchResultsOne: "为你找到 {count} 件{adj}{whatRelated}商品{inFilters}。",
   closestMatches: "没有找到完全符合的{whatRelated}商品{inFilters}，这些是最接近的。",
+  noneMadeForKids: "没有找到专为儿童设计的{whatRelated}商品{inFilters}，这些是通用款。",
   refinedNone: "没有找到{adjOrElse}{whatRelated}商品{inFilters}，这些仍是最接近的。",
   cheapestInstead: "没有找到{whatRelated}商品{inFilters}。这些是价格最低的几件。",
   budgetInstead: "没有找到{whatRelated}商品{inFilters}，这些是预算内的其他{kindOrProducts}。",

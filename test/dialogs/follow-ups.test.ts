@@ -7,7 +7,7 @@ import { readNeed } from "../../dialogs/needs.ts";
 import { queryTerms } from "../../dialogs/query.ts";
 import { priceOrderAsked, readNarrowing, readRefinement, rejectsTheList } from "../../dialogs/refine.ts";
 import { readCartRequest } from "../../dialogs/flows/cart.ts";
-import { editsApart, oneEditApart, wordPieces } from "../../dialogs/flows/matching.ts";
+import { editsApart, oneEditApart, wordPieces, wordsAsWritten } from "../../dialogs/flows/matching.ts";
 import { explicitIndexes, pointsAtOne, superlativePick } from "../../dialogs/references.ts";
 import { extractEntities } from "../../intents/entities.ts";
 
@@ -273,5 +273,24 @@ describe("taking something out of the cart", () => {
   // The shopper's data is a privacy request, whatever verb removes it.
   it.each(["delete my data", "remove me", "delete everything", "remove my account and data", "remove my details from your system", "删除我的数据", "把你们知道的关于我的全部删掉", "删掉聊天记录"])("not %s", (text) => {
     expect(readCartRequest(text)).toBeUndefined();
+  });
+});
+
+describe("words a product has as written", () => {
+  const titled = (title: string, tags?: string[]) => ({ id: "p", title, ...(tags && { tags }) });
+  it.each([
+    ["hoodies", "Zip Hoodie, Grey", 1],
+    ["batteries", "AA Battery Pack", 1],
+    ["dresses", "Summer Dress", 1],
+    ["glasses", "Reading Glasses", 1],
+    ["running shoes", "Trail Running Shoes", 2],
+    // A stem in common is not the word: the tent is for backpacking, not a backpack.
+    ["backpack", "Backpacking Tent 2-Person", 0],
+    ["backpack school", "Hiking Backpack 30 L", 1],
+  ])("%s in %s", (query, title, count) => {
+    expect(wordsAsWritten(query, titled(title))).toBe(count);
+  });
+  it("reads the tags as well as the title", () => {
+    expect(wordsAsWritten("backpack", titled("Trailhead 8 XT 45 L", ["hiking backpack", "bag"]))).toBe(1);
   });
 });
