@@ -40,8 +40,32 @@ const SHOPPER_ZH: [Audience, RegExp][] = [
   ["women", /妈妈|妈|母亲|老妈|奶奶|外婆|姥姥|老婆|妻子|太太|女朋友|女友|姐姐|妹妹|阿姨|姑姑|女士|女生|女人|女款|女性|女式|女装|她/],
 ];
 
+// "running shoes for men and women", "男女款": both adult audiences named together are no filter.
+const BOTH_EN = /\b(?:men'?s?|male|him)\s*(?:and|or|&|\/|,)\s*(?:women'?s?|female|her|ladies)\b|\b(?:women'?s?|female|her|ladies)\s*(?:and|or|&|\/|,)\s*(?:men'?s?|male|him)\b|\bboth (?:sexes|genders)\b/i;
+const BOTH_ZH = /男女|女男|男款(?:和|或|跟|与|、)女款|女款(?:和|或|跟|与|、)男款|男士(?:和|或|跟|与|、)女士|女士(?:和|或|跟|与|、)男士/;
+
+/** Whether a message asks for men's and women's things alike ("running shoes for men and women", 男女款). */
+export function bothAdultAudiences(text: string): boolean {
+  return BOTH_EN.test(text) || BOTH_ZH.test(text);
+}
+
+/** Men's and women's products taking turns (then the rest), each in its own order: a list for both shows both. */
+export function alternateAudiences<T>(items: T[], textOf: (item: T) => string): T[] {
+  const men: T[] = [];
+  const women: T[] = [];
+  const rest: T[] = [];
+  for (const item of items) {
+    const a = productAudiences(textOf(item));
+    (a.has("men") && !a.has("women") ? men : a.has("women") && !a.has("men") ? women : rest).push(item);
+  }
+  const out: T[] = [];
+  for (let i = 0; i < Math.max(men.length, women.length); i++) out.push(...[men[i], women[i]].filter((x): x is T => x !== undefined));
+  return [...out, ...rest];
+}
+
 /** The audience a message names for whom the shopper buys, or undefined. The first named wins. */
 export function shopperAudience(text: string): Audience | undefined {
+  if (bothAdultAudiences(text)) return SHOPPER_EN[0]![1].test(text) || SHOPPER_ZH[0]![1].test(text) ? "kids" : undefined;
   let best: { audience: Audience; at: number } | undefined;
   for (const [audience, re] of [...SHOPPER_EN, ...SHOPPER_ZH]) {
     const m = re.exec(text);

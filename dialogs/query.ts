@@ -49,12 +49,17 @@ function headcount(text: string): string {
   return text.replace(/(?:\bfor\s+)?\b(\d+|one|two|three|four|five|six|seven|eight|ten)[\s-]*(?:people|persons?|ppl)\b/gi, (_, n: string) => `${NUMBER_WORDS[n.toLowerCase()] ?? n}-person`);
 }
 
+/** "16GB of RAM", "512 GB SSD", "1TB storage": the size is what a listing says ("16GB/512GB"); the noun after it is not. */
+function withoutMeasuredNoun(text: string): string {
+  return text.replace(/(\d+(?:[.,]\d+)?\s*(?:gb|tb|mb))\s+(?:of\s+)?(?:ram|memory|storage|ssd|hdd|disk|space)\b/gi, "$1");
+}
+
 /** The message's content words as a search query; empty when it says nothing about a product. */
 export function queryTerms(text: string, extraDrop: ReadonlySet<string> = new Set()): string {
   // 卖不卖, 有没有, 是不是: a question's A-not-A form is all request.
   // …and 第一个, 第2款 point into the list shown: never a product's words.
   // "under one hundred dollars", 两百块以下: spoken amounts are price phrases too (speech writes numbers as words).
-  const cleaned = stripPriceWords(headcount(withoutSizePhrases(spokenAmountsToDigits(text))))
+  const cleaned = stripPriceWords(headcount(withoutMeasuredNoun(withoutSizePhrases(spokenAmountsToDigits(text)))))
     .replace(/([卖买有要能会是用])[不没]\1|有木有/gu, " ")
     .replace(/第\s*(?:[一二两三四五六七八九十]|\d+)\s*[个款件双条台部只项]?/gu, " ");
   const out: string[] = [];

@@ -6,14 +6,14 @@ import type { ShopperProfile } from "../../shoppers/index.ts";
 import type { WriterProduct } from "../reply-writer.ts";
 import { colorName, colorShades, extractColors } from "../../intents/entities.ts";
 import { formatPrice, productCard } from "../format.ts";
-import { shopperAudience } from "../audience.ts";
+import { bothAdultAudiences, shopperAudience } from "../audience.ts";
 import { categoryName } from "../names.ts";
 import { readNeed, termsWithoutThePerson } from "../needs.ts";
 import { queryTerms } from "../query.ts";
 import { priceOrderAsked } from "../refine.ts";
 import { explicitIndexes, pointsAtOne, superlativePick } from "../references.ts";
 import { say, suggest } from "../templates.ts";
-import { card, inShoppersLanguage, needSearch, refineSearch, runSearch } from "./search.ts";
+import { card, inShoppersLanguage, needSearch, refineSearch, runSearch, withoutAudienceWords } from "./search.ts";
 import { listedThings, listSearch } from "./list-search.ts";
 
 // Wishes that name no product: "recommend something popular", 推荐点热门的. Such a request gets personal picks.
@@ -58,10 +58,12 @@ const search: Flow = async (ctx) => {
 /** A search for what the message names, with its own filters (nothing carried over from the last one). */
 function freshSearch(ctx: FlowContext): Promise<FlowReply> {
   const audience = shopperAudience(ctx.turn.text);
-  const text = termsWithoutThePerson(ctx.turn.text) ?? queryTerms(ctx.turn.text);
+  const both = !audience && bothAdultAudiences(ctx.turn.text);
+  const terms = termsWithoutThePerson(ctx.turn.text) ?? queryTerms(ctx.turn.text);
+  const text = both ? withoutAudienceWords(terms).replace(/男女款?|女男款?/g, " ").replace(/\s+/g, " ").trim() : terms;
   const order = priceOrderAsked(ctx.turn.text);
   const adj = order && (ctx.locale === "zh" ? (order === "low" ? "价格最低的" : "价格最高的") : order === "low" ? "lowest-priced" : "highest-priced");
-  return runSearch(ctx, { text, filters: ctx.filters, ...(audience && { audience }), fresh: true, ...(order && { byPrice: order, adj }) });
+  return runSearch(ctx, { text, filters: ctx.filters, ...(audience && { audience }), fresh: true, ...(order && { byPrice: order, adj }), ...(both && { bothAudiences: true }) });
 }
 
 /** Picks for the shopper, in their language when the shop has some (a bilingual shop lists both). */

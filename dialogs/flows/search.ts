@@ -3,7 +3,7 @@ import { colorName, colorShades, colourWords, extractColors } from "../../intent
 import { langOf } from "../../recommend/index.ts";
 import type { Filters, Ranked } from "../../recommend/types.ts";
 import type { Product } from "../../store/types.ts";
-import { type Audience, audienceWords, productAudiences, suits } from "../audience.ts";
+import { type Audience, alternateAudiences, audienceWords, productAudiences, suits } from "../audience.ts";
 import type { FlowContext, FlowReply } from "../flow.ts";
 import { formatRange, toCard } from "../format.ts";
 import { magnitudeOf } from "../magnitude.ts";
@@ -53,6 +53,8 @@ export interface SearchSpec {
    * backpacks, not tents that are "backpacking" nor stoves that fit in one.
    */
   writtenWords?: string[];
+  /** "running shoes for men and women": men's and women's take turns in the list. */
+  bothAudiences?: boolean;
   /** "cheapest coffee maker": the matches listed by price, lowest (or highest) first. */
   byPrice?: "low" | "high";
 }
@@ -100,7 +102,7 @@ function withoutColourWords(text: string, colors: string[]): string {
   return out.replace(/\s+/g, " ").trim();
 }
 
-function withoutAudienceWords(text: string): string {
+export function withoutAudienceWords(text: string): string {
   return text.replace(AUDIENCE_WORDS, " ").replace(/\s+/g, " ").trim();
 }
 
@@ -114,13 +116,13 @@ function describe(spec: SearchSpec, locale: Locale): string {
   // A Chinese reply never shows an English category word: a Latin-only query is quoted only when the shopper wrote it.
   const sizes = f.sizes ?? [];
   if (locale === "zh") {
-    const audience = spec.audience && !AUDIENCE_WORDS.test(what) ? { men: "男士", women: "女士", kids: "儿童" }[spec.audience] : "";
+    const audience = spec.bothAudiences ? "男女款" : spec.audience && !AUDIENCE_WORDS.test(what) ? { men: "男士", women: "女士", kids: "儿童" }[spec.audience] : "";
     AUDIENCE_WORDS.lastIndex = 0;
     return [sizes.map((z) => (z === "ONE SIZE" ? "均码" : `${z}码`)).join("/"), colors.join(""), brands.join(" "), audience, what].filter(Boolean).join("");
   }
   const named = AUDIENCE_WORDS.test(what);
   AUDIENCE_WORDS.lastIndex = 0;
-  const forWhom = spec.audience && !named ? `for ${spec.audience}` : "";
+  const forWhom = spec.bothAudiences ? "for men and women" : spec.audience && !named ? `for ${spec.audience}` : "";
   const inSize = sizes.length ? `in size ${sizes.join("/")}` : "";
   return [colors.join(" "), brands.join(" "), what, what || colors.length ? forWhom : spec.audience ? `products for ${spec.audience}` : "", inSize].filter(Boolean).join(" ").trim();
 }
@@ -214,6 +216,7 @@ export async function runSearch(ctx: FlowContext, given: SearchSpec): Promise<Fl
   }
 
   if (spec.byPrice) results = byPrice(results, spec.byPrice, spec.filters.currency);
+  if (spec.bothAudiences) results = alternateAudiences(results, (r) => audienceText(r.product));
   const shown = results.slice(0, resultLimit);
   ctx.state.lastSearch = memory;
   if (!shown.length) {

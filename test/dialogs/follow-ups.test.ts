@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Understanding } from "../../intents/types.ts";
-import { productAudiences, shopperAudience, suits } from "../../dialogs/audience.ts";
+import { alternateAudiences, bothAdultAudiences, productAudiences, shopperAudience, suits } from "../../dialogs/audience.ts";
+import { readWhichQuestion } from "../../dialogs/attributes.ts";
 import { magnitudeOf } from "../../dialogs/magnitude.ts";
 import { categoryName, localiseCategories } from "../../dialogs/names.ts";
 import { readNeed } from "../../dialogs/needs.ts";
@@ -292,5 +293,35 @@ describe("words a product has as written", () => {
   });
   it("reads the tags as well as the title", () => {
     expect(wordsAsWritten("backpack", titled("Trailhead 8 XT 45 L", ["hiking backpack", "bag"]))).toBe(1);
+  });
+});
+
+describe("men's and women's asked together", () => {
+  it.each(["running shoes for men and women", "women's and men's jackets", "有男女款的跑鞋吗", "男款和女款的外套"])("%s names both", (text) => {
+    expect(bothAdultAudiences(text)).toBe(true);
+    expect(shopperAudience(text)).toBeUndefined();
+  });
+  it.each(["running shoes for men", "a gift for my mum", "women's shoes and a men's watch strap"])("%s does not", (text) => {
+    expect(bothAdultAudiences(text)).toBe(false);
+  });
+  it("lists men's and women's in turn, unmarked ones after", () => {
+    const titles = ["Men's A", "Men's B", "Men's C", "Unisex D", "Women's E", "Women's F"];
+    expect(alternateAudiences(titles, (t) => t)).toEqual(["Men's A", "Women's E", "Men's B", "Women's F", "Men's C", "Unisex D"]);
+  });
+});
+
+describe("a property asked again of the list", () => {
+  it.each([
+    ["and the quietest?", "quiet"],
+    ["what about the most powerful one?", "powerful"],
+    ["最轻的呢", "轻"],
+    ["and the cheapest?", undefined],
+    ["and the latest?", undefined],
+  ])("%s", (text, property) => {
+    expect(readWhichQuestion(text)).toBe(property);
+  });
+  it("keeps a memory size and drops the word for memory", () => {
+    expect(queryTerms("laptop with 16GB of RAM")).toBe("laptop 16GB");
+    expect(queryTerms("a laptop with 512 GB SSD")).toBe("laptop 512 GB");
   });
 });
