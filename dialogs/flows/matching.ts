@@ -52,9 +52,9 @@ export function wordsAsWritten(text: string, p: Product): number {
 }
 
 /** The query's Latin words that a product's title or tags have as written (a plural "s" aside). */
-export function writtenWordsOf(text: string, p: Product): string[] {
+export function writtenWordsOf(text: string, p: Product, withDescription = false): string[] {
   const own = new Set(
-    [p.title, p.tags?.join(" ")]
+    [p.title, p.tags?.join(" "), withDescription ? p.description : undefined]
       .filter(Boolean)
       .join(" ")
       .toLowerCase()

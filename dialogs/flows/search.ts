@@ -175,7 +175,8 @@ export async function runSearch(ctx: FlowContext, given: SearchSpec): Promise<Fl
   let { kept, best } = relevant(results);
   // "green tea", "white wine", 登山鞋 (鞋 is also the shoes category): a colour or a category word
   // that is part of a product's name is not a filter, when the catalogue has the whole name elsewhere.
-  if (spec.fresh && asked && best < 1 && (spec.filters.colors?.length || spec.filters.categories?.length)) {
+  // (A need's category is ours, read from what the interest finds, not a word the shopper wrote.)
+  if (spec.fresh && !spec.need && asked && best < 1 && (spec.filters.colors?.length || spec.filters.categories?.length)) {
     const { colors: _colors, categories: _categories, ...rest } = filters;
     const without = await recommender.search({ text, filters: rest, profile, limit: pool, locale });
     const alt = relevant(without, asked);
@@ -458,10 +459,13 @@ export async function needSearch(ctx: FlowContext, need: Need): Promise<FlowRepl
     // The interest's own kind of product: the category most of the catalogue's matches for it are in.
     if (!spec.filters.categories?.length) {
       const hits = await ctx.deps.recommender.search({ text: need.terms, limit: 40, locale: ctx.locale });
-      const matching = inShoppersLanguage(
+      const covering = inShoppersLanguage(
         hits.filter((r) => productCoverage(need.terms, r.product) >= CARRIED_COVERAGE && r.product.category),
         ctx.locale,
       );
+      // Those that say the interest as written, when some do: "gaming" keyboards, not balls for a "game".
+      const saying = covering.filter((r) => writtenWordsOf(need.terms, r.product, true).length > 0);
+      const matching = saying.length ? saying : covering;
       if (matching.length) {
         const top = mode(matching.map((r) => r.product.category!));
         if (matching.filter((r) => r.product.category === top).length >= matching.length * 0.4) spec.filters = { ...spec.filters, categories: [top] };
