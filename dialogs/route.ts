@@ -7,6 +7,7 @@ import { catalogueFlows } from "./flows/catalogue.ts";
 import { aboutTheShop, asksAboutPolicy, complaintRefund, declined, knowledgeReply, lookUp, looksLikeQuestion } from "./flows/knowledge.ts";
 import { catalogueCoverage } from "./flows/matching.ts";
 import { asksForDeals, bestOfShown, dealsAnswer, propertyAnswer, whichOfShown } from "./flows/product-questions.ts";
+import { asksForSimilar, asksWhatGoesWith, goesWith, similarProducts } from "./flows/related.ts";
 import { narrowsTheList, refineSearch } from "./flows/search.ts";
 import { readNeed } from "./needs.ts";
 import { queryTerms } from "./query.ts";
@@ -95,6 +96,11 @@ export async function route(ctx: FlowContext, flows: Partial<Record<string, Flow
   if (state.lastSearch?.text && state.lastShown.length && rejectsTheList(turn.text) && !OTHER_BUSINESS_THAN_LIST.has(nlu.intent)) {
     const last = state.lastSearch;
     return (c) => refineSearch(c, last, { others: true });
+  }
+  // "anything similar to the second one?", "what do people buy with it?", 第二个有类似的吗: a product shown or in focus.
+  if ((state.lastShown.length > 0 || state.focus) && !OTHER_BUSINESS_THAN_LIST.has(nlu.intent)) {
+    if (asksWhatGoesWith(turn.text)) return goesWith;
+    if (asksForSimilar(turn.text)) return similarProducts;
   }
   // Turning personalisation off is a privacy action: it takes words about being tracked or personalised.
   if (nlu.intent === "stop_personalisation" && !ABOUT_PERSONALISATION.test(turn.text)) return undefined;

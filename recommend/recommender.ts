@@ -968,6 +968,23 @@ export class CatalogRecommender implements Recommender {
     await this.load();
     return this.state.catalog.get(id) ?? null;
   }
+
+  async alsoChosen(itemId: string, options: { limit?: number; locale?: string } = {}): Promise<Ranked[]> {
+    await this.load();
+    const source = this.state.catalog.get(itemId);
+    if (!this.collab || !source) return [];
+    const lang = langOf(options.locale);
+    const out: Ranked[] = [];
+    for (const n of this.collab.neighbours(itemId, 100)) {
+      const product = this.state.catalog.get(n.itemId);
+      // In stock, and in the shopper's language when one is asked for.
+      if (!product || (product.stock !== undefined && product.stock <= 0)) continue;
+      if (options.locale && langOf(product.locale, product.title) !== lang) continue;
+      out.push({ product, score: n.similarity, reason: reasons.alsoViewed(lang, source.title), signal: "collaborative" });
+      if (out.length >= (options.limit ?? 10)) break;
+    }
+    return out;
+  }
 }
 
 /** The groups' words as written: spaces between Latin words, none between Chinese ones. */

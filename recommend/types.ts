@@ -91,4 +91,9 @@ export interface Recommender {
   /** Finds catalogue products a message refers to by name (for details and compare). */
   findMentioned(text: string, limit?: number): Promise<Product[]>;
   getProduct(id: string): Promise<Product | null>;
+  /**
+   * What shoppers who had this product also had (co-occurrence in their events), best first, in
+   * stock; none without that evidence. Optional: a recommender without shopper events has none.
+   */
+  alsoChosen?(itemId: string, options?: { limit?: number; locale?: string }): Promise<Ranked[]>;
 }

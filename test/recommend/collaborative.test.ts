@@ -63,6 +63,15 @@ describe("co-occurrence in the service", () => {
     expect(picks.map((r) => r.product.id)).not.toContain(shoe.id);
   });
 
+  it("names what shoppers chose beside a product, and nothing without that evidence", async () => {
+    const chosen = await rec.alsoChosen(shoe.id, { limit: 5, locale: "en" });
+    expect(chosen.map((r) => r.product.id)).toEqual([book.id]);
+    expect(chosen[0]).toMatchObject({ signal: "collaborative", reason: `shoppers who looked at ${shoe.title} also looked at this` });
+    expect(await rec.alsoChosen(tent.id, { locale: "en" })).toEqual([]);
+    // Asked in Chinese, an English listing is not offered.
+    expect(await rec.alsoChosen(shoe.id, { locale: "zh" })).toEqual([]);
+  });
+
   it("is rebuilt from the store's events at start-up, streamed page by page", async () => {
     const restarted = createRecommender({ store: store, dataDir, progress: false });
     await restarted.load();

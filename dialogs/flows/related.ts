@@ -1,0 +1,73 @@
+import type { Product } from "../../store/types.ts";
+import type { Flow, FlowReply } from "../flow.ts";
+import { say, suggest } from "../templates.ts";
+import { referencedProducts } from "./catalogue.ts";
+import { writtenWordsOf } from "./matching.ts";
+import { card, runSearch } from "./search.ts";
+
+/**
+ * Products related to one the shopper points at: "anything similar to the second one?", 有类似的吗
+ * (the same kind of product, others of it), and "what do people buy with it?", 一般搭配什么 (what
+ * shoppers who had it also had, from the shop's own events — never made up when there are none).
+ */
+
+const SIMILAR_EN = /\b(?:similar|alternatives?|comparable)\b|\b(?:more|others?|anything|something|ones?)\s+(?:just\s+)?like\s+(?:this|that|it|these|those|them|the\s+\w+(?:\s+one)?)\b/i;
+const SIMILAR_ZH = /类似|相似|差不多的|同类|同款|替代/;
+const GOES_WITH_EN =
+  /\b(?:people|customers|shoppers|others|everyone|folks)\b[^.?!]*\b(?:buy|buys|bought|get|gets|order|orders|pair|choose|chose)\b[^.?!]*\bwith\b|\b(?:goes?|go|pairs?)\s+(?:well\s+|nicely\s+)?with\b|\b(?:also|often|frequently)\s+bought\b|\bbought\s+together\b|\baccessories\s+for\b/i;
+const GOES_WITH_ZH = /搭配|配什么|一起买|还买了|也买了|配套|配件/;
+
+/** "anything similar to the second one?", "more like this", 第二个有类似的吗. */
+export function asksForSimilar(text: string): boolean {
+  return SIMILAR_EN.test(text) || SIMILAR_ZH.test(text);
+}
+
+/** "what do people buy with it?", "what goes well with the first one?", 一般搭配什么. */
+export function asksWhatGoesWith(text: string): boolean {
+  return GOES_WITH_EN.test(text) || GOES_WITH_ZH.test(text);
+}
+
+/**
+ * What kind of product it is, as search words: the tag its title says as written ("hiking backpack"
+ * of "… Hiking Backpack 65 L"), else its title without the brand, the colour after the comma and
+ * model numbers.
+ */
+export function kindOf(product: Product): string {
+  const title = product.title.split(/[,，]/)[0]!;
+  const tags = [...(product.tags ?? [])].sort((a, b) => b.length - a.length);
+  const named = tags.find((t) => {
+    const words = t.split(/\s+/).filter(Boolean);
+    return words.length > 0 && writtenWordsOf(t, { id: "", title }).length === words.length;
+  });
+  if (named) return named;
+  const brand = product.brand ? new RegExp(`^\\s*${product.brand.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\s*`, "i") : /^$/;
+  return title.replace(brand, "").replace(/\S*\d\S*/g, " ").replace(/\s+/g, " ").trim();
+}
+
+export const similarProducts: Flow = async (ctx) => {
+  const [product] = await referencedProducts(ctx, 1);
+  if (!product) return { text: say(ctx.locale, "whichProduct"), products: [], suggestions: suggest(ctx.locale, "start") };
+  const filters = { ...ctx.filters, ...(product.category && !ctx.filters.categories?.length && { categories: [product.category] }) };
+  const reply = await runSearch(ctx, { text: kindOf(product), filters, fresh: false, exclude: [product.id] });
+  if (!reply.products.length) return { ...reply, text: say(ctx.locale, "noneSimilar", { title: product.title }) };
+  return { ...reply, text: say(ctx.locale, "similarTo", { count: reply.products.length, title: product.title }) };
+};
+
+export const goesWith: Flow = async (ctx) => {
+  const [product] = await referencedProducts(ctx, 1);
+  if (!product) return { text: say(ctx.locale, "whichProduct"), products: [], suggestions: suggest(ctx.locale, "start") };
+  ctx.state.focus = product.id;
+  const chosen = (await ctx.deps.recommender.alsoChosen?.(product.id, { limit: ctx.deps.resultLimit, locale: ctx.locale })) ?? [];
+  if (!chosen.length) {
+    return { text: say(ctx.locale, "noAlsoChosen", { title: product.title }), products: [], suggestions: suggest(ctx.locale, "afterDetails"), answeredAs: "recommend" };
+  }
+  const reply: FlowReply = {
+    text: say(ctx.locale, "alsoChosen", { title: product.title }),
+    products: chosen.map((r) => card(r, ctx.locale)),
+    suggestions: suggest(ctx.locale, "afterResults"),
+    listing: true,
+    answeredAs: "recommend",
+    grounding: { task: "recommend", products: chosen.map((r) => ({ ...r.product, reason: r.reason })) },
+  };
+  return reply;
+};
