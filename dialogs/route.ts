@@ -2,7 +2,7 @@ import type { Locale } from "../core/turn.ts";
 import { OUT_OF_SCOPE, type Understanding } from "../intents/types.ts";
 import { onlyAPointer, pointsAtAProduct, readAttributeQuestion, readWhichQuestion } from "./attributes.ts";
 import type { Flow, FlowContext, FlowReply } from "./flow.ts";
-import { readCartRequest, removeFromCart, viewCart } from "./flows/cart.ts";
+import { cartQuantity, readCartRequest, removeFromCart, viewCart } from "./flows/cart.ts";
 import { catalogueFlows } from "./flows/catalogue.ts";
 import { aboutTheShop, asksAboutPolicy, complaintRefund, declined, knowledgeReply, lookUp, looksLikeQuestion } from "./flows/knowledge.ts";
 import { catalogueCoverage } from "./flows/matching.ts";
@@ -86,6 +86,7 @@ export async function route(ctx: FlowContext, flows: Partial<Record<string, Flow
   // "what's in my cart?", "remove the tent from my basket": the cart, whatever the classifier made of it.
   const cart = readCartRequest(turn.text);
   if (cart === "remove") return removeFromCart;
+  if (cart === "quantity") return cartQuantity;
   if (cart === "view" && !OTHER_THAN_CART.has(nlu.intent)) return viewCart;
   // "the delivery was late again, anyway do you have running shoes?": the engine apologises first, then the request is answered.
   const request = isGrievance(nlu, turn.text) ? await requestAfterComplaint(ctx) : undefined;
@@ -137,7 +138,7 @@ export async function route(ctx: FlowContext, flows: Partial<Record<string, Flow
   }
   // "第二个怎么样", "the last one", "the cheapest one": a pointer into the list is about that product.
   const pointed = explicitIndexes(turn.text, state.lastShown.length).length + (state.lastShown.length && superlativePick(turn.text) ? 1 : 0);
-  if (pointed && !readNeed(turn.text)) {
+  if (pointed && !readNeed(turn.text) && !asksAboutPolicy(turn.text)) {
     // 第二个有紫色的吗: a colour or size asked of it is its availability in that colour or size.
     const inColourOrSize = nlu.entities.colors.length > 0 || nlu.entities.sizes.length > 0;
     if (["search_products", "recommend", "feedback", "greet", "preferences", OUT_OF_SCOPE].includes(nlu.intent)) return inColourOrSize ? flows.availability : flows.product_details;
@@ -145,8 +146,8 @@ export async function route(ctx: FlowContext, flows: Partial<Record<string, Flow
   }
   // A question the shop's documents answer, asked as whatever intent: answered from them when it names a
   // policy or they match it better than the catalogue does ("do you have running shoes" stays a search).
-  if (!ACTION_INTENTS.has(nlu.intent) && !(nlu.intent === "compare" && state.lastShown.length) && looksLikeQuestion(turn.text)) {
-    const policy = asksAboutPolicy(turn.text);
+  const policy = asksAboutPolicy(turn.text);
+  if (!ACTION_INTENTS.has(nlu.intent) && !(nlu.intent === "compare" && state.lastShown.length && !policy) && looksLikeQuestion(turn.text)) {
     // A policy word is evidence of what the question is about, as a policy intent is.
     const lookup = await lookUp(ctx, { intentBacked: policy });
     const aboutProduct = PRODUCT_INTENTS.has(nlu.intent) || (state.lastShown.length > 0 && pointed > 0);

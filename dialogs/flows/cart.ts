@@ -25,8 +25,23 @@ const REMOVE_BARE_ZH = /^\s*(?:(?:把|将)[^。！？]{1,20}?(?:删除|删掉|�
 const REMOVE_VERBS = /\b(?:remove|delete|take|out|off|drop|ditch|get rid of|cart|basket|trolley)\b|删除|删掉|移除|去掉|拿掉|拿出来|购物车|[把将从]/gi;
 const ABOUT_DATA = /\b(?:data|history|account|profile|information|info|details|messages|conversations?|chats?|everything|records?|personal|name|e-?mail|address|phone|number|me)\b|数据|记录|信息|资料|账号|账户|历史|聊天|个人|关于我|全部|所有|一切/i;
 
+// "make it two", "I'll take 3 of them", 要两个: how many, which the cart (one of each) leaves to checkout.
+const QUANTITY_EN =
+  /^\s*(?:(?:actually|ok|okay|oh|and|so|hmm|please)[,\s]+)*(?:make it|make that|i'll take|i will take|i'd like|i want|give me|add|can i (?:get|have)|let me (?:get|have))\s+(\d+|two|three|four|five|six|seven|eight|nine|ten|a couple|a pair)\b(?:\s+(?:of (?:them|those|these|it)|pieces|units|items|please|instead))*\s*[.!?]*$/i;
+const QUANTITY_ZH = /^\s*(?:那|那就|我|给我)?(?:要|买|来|拿|改成|换成)\s*([两二三四五六七八九十]|\d+)\s*(?:个|件|双|台|份|瓶|盒|套|只|条)\s*(?:吧|呢|好了|就行)?\s*[。！？!?]?\s*$/;
+const NUMBERS: Record<string, number> = { two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, "a couple": 2, "a pair": 2, 两: 2, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10 };
+
+/** How many the shopper asks for ("make it two" → 2), or undefined when the message is no such request. */
+export function askedQuantity(text: string): number | undefined {
+  const m = QUANTITY_EN.exec(text) ?? QUANTITY_ZH.exec(text);
+  if (!m) return undefined;
+  const n = NUMBERS[m[1]!.toLowerCase()] ?? Number(m[1]);
+  return Number.isInteger(n) && n >= 2 && n <= 99 ? n : undefined;
+}
+
 /** Whether the message asks to see the cart or to take something out of it. */
-export function readCartRequest(text: string): "view" | "remove" | undefined {
+export function readCartRequest(text: string): "view" | "remove" | "quantity" | undefined {
+  if (askedQuantity(text) !== undefined) return "quantity";
   if (REMOVE_EN.test(text) || REMOVE_ZH.test(text)) return "remove";
   if ((REMOVE_BARE_EN.test(text) || REMOVE_BARE_ZH.test(text)) && !ABOUT_DATA.test(text)) return "remove";
   if (VIEW_EN.test(text) || VIEW_ZH.test(text)) return "view";
@@ -91,5 +106,15 @@ async function namedInCart(ctx: FlowContext, cart: string[]): Promise<Product[] 
   const named = (await productsOf(ctx, cart)).filter((p) => words.every((w) => p.title.toLowerCase().includes(w)));
   return named.length === 1 ? named : undefined;
 }
+
+/** "make it two": the cart keeps one of each product, so how many is set at checkout — said, not ignored. */
+export const cartQuantity: Flow = async (ctx) => {
+  const cart = ctx.state.cart ?? [];
+  const count = askedQuantity(ctx.turn.text)!;
+  const id = ctx.state.focus && cart.includes(ctx.state.focus) ? ctx.state.focus : cart.at(-1);
+  const [product] = id ? await productsOf(ctx, [id]) : [];
+  if (!product) return { text: say(ctx.locale, "cartQuantityEmpty"), products: [], suggestions: suggest(ctx.locale, "start"), answeredAs: "cart" };
+  return { text: say(ctx.locale, "cartQuantity", { title: product.title, count }), products: [productCard(product, say(ctx.locale, "cardInCart"))], suggestions: suggest(ctx.locale, "afterCart"), answeredAs: "cart" };
+};
 
 export const cartFlows = { add_to_cart: addToCart } satisfies Record<string, Flow>;

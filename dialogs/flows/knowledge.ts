@@ -27,6 +27,9 @@ const TOPICS: Record<string, string> = {
   complaint: "return refund 退货 退款",
 };
 
+// "what size should I get? I'm usually a 42", 应该选多大的: a question for the size guide, whatever intent it was given.
+const SIZING = /\b(?:size guide|size chart|sizing|between (?:two )?sizes|true to size|(?:runs?|fits?|comes?|come up) (?:small|large|big)|size (?:up|down)|(?:what|which) size|size should i)\b|偏大|偏小|穿多大|选多大|买多大|多大的?码|什么码|哪个码|尺码/i;
+
 /**
  * The knowledge base's best passages for the turn's message; undefined when the shop has none.
  * `intentBacked`: the classifier (or a policy word) already says what it is about.
@@ -41,7 +44,7 @@ export async function lookUp(ctx: FlowContext, options: { intentBacked?: boolean
   const minConfidence = kb.minConfidence * INTENT_BACKED_SHARE;
   const own = await ask(minConfidence);
   // The topic's words rank passages by how much they talk about it, not by what was asked: only when the question's own words find nothing.
-  const topic = TOPICS[ctx.nlu.intent];
+  const topic = TOPICS[ctx.nlu.intent] ?? (SIZING.test(ctx.turn.text) ? "size sizes sizing 尺码" : undefined);
   return own.answerable || !topic ? own : ask(minConfidence, topic);
 }
 
@@ -97,7 +100,7 @@ export const complaintRefund: Flow = async (ctx) => {
 
 // Words of the shop's policies that no product search uses: a question naming one is for the documents.
 const POLICY_WORDS =
-  /\b(?:warrant(?:y|ies)|guarantees?|gift[- ]?wrap\w*|wrapping|loyalty|points|membership|members'?|workshops?|store events?|refunds?|returns? policy|exchanges?|deliver(?:y|ies)|shipping|ship to|postage|payment|pay with|pay by|opening hours|open on|customer service|invoices?|size guide|size chart|sizing|between (?:two )?sizes|true to size|(?:runs?|fits?|comes?|come up) (?:small|large|big)|size (?:up|down))\b|偏大|偏小|怎么换|如何换|能换吗|可以换吗|换尺码|换个尺码|换(?:大|小)一?码|太(?:小|大)了|保修|质保|包装|会员|积分|优惠券|工作坊|活动|退款|退货|换货|配送|运费|发货|支付|付款|营业时间|客服|发票|尺码|鞋码/i;
+  /\b(?:warrant(?:y|ies)|guarantees?|gift[- ]?wrap\w*|wrapping|loyalty|points|membership|members'?|workshops?|store events?|refunds?|returns? policy|exchanges?|deliver(?:y|ies)|shipping|ship to|postage|payment|pay with|pay by|opening hours|open on|customer service|invoices?|size guide|size chart|sizing|between (?:two )?sizes|true to size|(?:runs?|fits?|comes?|come up) (?:small|large|big)|size (?:up|down)|(?:what|which) size (?:should|do|would|shall|must) (?:i|we|he|she)|size should i|what size (?:to|i should) (?:get|buy|order|choose|take)|(?:usually|normally) (?:a |wear (?:a )?|take (?:a )?)?(?:size )?\d+(?:\.5)?)\b|偏大|偏小|穿多大|选多大|买多大|多大的?码|什么码|哪个码|怎么换|如何换|能换吗|可以换吗|换尺码|换个尺码|换(?:大|小)一?码|太(?:小|大)了|保修|质保|包装|会员|积分|优惠券|工作坊|活动|退款|退货|换货|配送|运费|发货|支付|付款|营业时间|客服|发票|尺码|鞋码/i;
 
 /** A question that names a policy ("is there a warranty?", 有礼品包装吗): the documents are asked first, whatever the intent. */
 export function asksAboutPolicy(text: string): boolean {
@@ -107,7 +110,7 @@ export function asksAboutPolicy(text: string): boolean {
 // Words a question about the shop (not about the world) is made of.
 const SHOP_WORDS =
   /\b(?:shop|store|stores|order|orders|deliver\w*|ship\w*|parcel|refund\w*|return\w*|exchange\w*|warrant\w*|guarantee\w*|loyalty|member\w*|points|discount\w*|coupon\w*|voucher\w*|promo\w*|sale|sales|account|pick ?up|collect|click and collect|gift ?cards?|wrap\w*|size\w*|sizing|events?|workshops?|newsletter|invoice\w*|receipt\w*|pay\w*|checkout|price match|open\w*|hours|close[sd]?|contact|phone|e-?mail|address|staff|customer service)\b|门店|店|订单|发货|快递|配送|运费|退|换货|保修|质保|会员|积分|优惠|折扣|礼品|包装|尺码|活动|发票|支付|付款|营业|客服|电话|地址/i;
-const QUESTION = /\?|？|^(?:how|what|when|where|which|who|why|is|are|do|does|can|could|will|would|should|may)\b|吗|呢|么|什么|怎么|如何|哪|几|多少|是否|有没有|能不能|可不可以|可以.+吗/i;
+const QUESTION = /\?|？|^(?:how|what|when|where|which|who|why|is|are|do|does|can|could|will|would|should|may)\b|吗|呢|么|什么|怎么|如何|哪|几|多少|多大|多长|多重|多高|多宽|多久|是否|有没有|能不能|可不可以|可以.+吗/i;
 
 export function looksLikeQuestion(text: string): boolean {
   return QUESTION.test(text.trim());

@@ -16,6 +16,8 @@ export const zh: Record<keyof typeof en, string> = {
   noneSimilar: "没有找到和{title}类似的其他商品。",
   alsoChosen: "对{title}感兴趣的顾客还选了这些：",
   noAlsoChosen: "目前的购物记录还不够，说不出{title}一般搭配什么。",
+  cartQuantity: "{title}已在购物车里。这里的购物车每件商品只放一件，结账时把数量改成 {count} 即可。",
+  cartQuantityEmpty: "你的购物车还是空的。告诉我想要哪件商品，数量在结账时选择。",
   closestMatches: "没有找到完全符合的{whatRelated}商品{inFilters}，这些是最接近的。",
   noneMadeForKids: "没有找到专为儿童设计的{whatRelated}商品{inFilters}，这些是通用款。",
   refinedNone: "没有找到{adjOrElse}{whatRelated}商品{inFilters}，这些仍是最接近的。",

@@ -7,7 +7,7 @@ import { categoryName, localiseCategories } from "../../dialogs/names.ts";
 import { readNeed } from "../../dialogs/needs.ts";
 import { queryTerms } from "../../dialogs/query.ts";
 import { priceOrderAsked, readNarrowing, readRefinement, rejectsTheList } from "../../dialogs/refine.ts";
-import { readCartRequest } from "../../dialogs/flows/cart.ts";
+import { askedQuantity, readCartRequest } from "../../dialogs/flows/cart.ts";
 import { editsApart, oneEditApart, wordPieces, wordsAsWritten } from "../../dialogs/flows/matching.ts";
 import { explicitIndexes, pointsAtOne, superlativePick } from "../../dialogs/references.ts";
 import { extractEntities } from "../../intents/entities.ts";
@@ -323,5 +323,21 @@ describe("a property asked again of the list", () => {
   it("keeps a memory size and drops the word for memory", () => {
     expect(queryTerms("laptop with 16GB of RAM")).toBe("laptop 16GB");
     expect(queryTerms("a laptop with 512 GB SSD")).toBe("laptop 512 GB");
+  });
+});
+
+describe("how many the shopper asks for", () => {
+  it.each([
+    ["actually make it two", 2],
+    ["I'll take 3 of them", 3],
+    ["make it a pair", 2],
+    ["要两个", 2],
+    ["那就买3件吧", 3],
+    ["make it one", undefined],
+    ["show me two tents", undefined],
+    ["第二个", undefined],
+    ["add the second one", undefined],
+  ])("%s", (text, count) => {
+    expect(askedQuantity(text)).toBe(count);
   });
 });
