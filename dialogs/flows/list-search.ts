@@ -3,7 +3,7 @@ import type { Ranked } from "../../recommend/types.ts";
 import { shopperAudience } from "../audience.ts";
 import type { FlowContext, FlowReply } from "../flow.ts";
 import { queryTerms } from "../query.ts";
-import { formatRange } from "../format.ts";
+import { formatPrice, formatRange } from "../format.ts";
 import { say, suggest } from "../templates.ts";
 import { CARRIED_COVERAGE, catalogueCoverage, catalogueHits, ownCoverage, productCoverage } from "./matching.ts";
 import { card, inShoppersLanguage } from "./search.ts";
@@ -38,12 +38,15 @@ export async function listedThings(ctx: FlowContext): Promise<string[] | undefin
   return kinds ? parts : undefined;
 }
 
+// "I have 150 to spend on a tent and a sleeping bag", "150 in total", 一共300: the budget is for all of them.
+const SUM = /\b(?:to spend|spend|spending|afford|in total|total|altogether|all in|for both|for everything|for the lot|combined|together)\b|一共|总共|总计|合计|加起来|预算/i;
+
 /** A few of each thing listed, in the order listed; the things the shop does not carry are said so. */
 export async function listSearch(ctx: FlowContext, things: string[]): Promise<FlowReply> {
   const { recommender, shoppers } = ctx.deps;
   const profile = await shoppers.profile(ctx.turn.userId);
-  const shown: Ranked[] = [];
-  const found: string[] = [];
+  const budget = ctx.filters.priceMax !== undefined && SUM.test(ctx.turn.text) ? ctx.filters.priceMax : undefined;
+  const found: { thing: string; ofKind: Ranked[] }[] = [];
   const missing: string[] = [];
   // Carried, but none within the price or colour asked: said so, never "not carried".
   const outOfFilters: string[] = [];
@@ -51,18 +54,26 @@ export async function listSearch(ctx: FlowContext, things: string[]): Promise<Fl
     const carried = (await catalogueCoverage(ctx, thing, lastWord(thing))) >= CARRIED_COVERAGE;
     const hits = carried ? await recommender.search({ text: thing, filters: ctx.filters, profile, limit: 30, locale: ctx.locale }) : [];
     const ofKind = inShoppersLanguage(
-      hits.filter((r) => productCoverage(thing, r.product, lastWord(thing)) >= 1 && !shown.some((s) => s.product.id === r.product.id)),
+      hits.filter((r) => productCoverage(thing, r.product, lastWord(thing)) >= 1 && !found.some((f) => f.ofKind.some((s) => s.product.id === r.product.id))),
       ctx.locale,
-    ).slice(0, PER_THING);
-    if (ofKind.length) {
-      shown.push(...ofKind);
-      found.push(thing);
-    } else if (carried) outOfFilters.push(thing);
+    );
+    if (ofKind.length) found.push({ thing, ofKind });
+    else if (carried) outOfFilters.push(thing);
     else missing.push(thing);
   }
   const join = (list: string[]) => list.join(ctx.locale === "zh" ? "、" : ", ");
   ctx.state.lastSearch = undefined;
-  const some = found.length > 1 ? say(ctx.locale, "someOfEach", { things: join(found) }) : found.length ? say(ctx.locale, "searchResults", { count: shown.length, what: found[0] }) : "";
+  const together = budget !== undefined && found.length > 1 ? withinTotal(found, budget) : undefined;
+  const shown = together?.picks ?? found.flatMap((f) => f.ofKind.slice(0, PER_THING));
+  const names = join(found.map((f) => f.thing));
+  const money = (n: number) => formatPrice(n, ctx.filters.currency, ctx.locale);
+  const some = together
+    ? say(ctx.locale, together.fits ? "togetherWithin" : "togetherOver", { things: names, budget: money(budget!), total: money(together.cheapest) })
+    : found.length > 1
+      ? say(ctx.locale, "someOfEach", { things: names })
+      : found.length
+        ? say(ctx.locale, "searchResults", { count: shown.length, what: found[0]!.thing })
+        : "";
   const range = formatRange(ctx.nlu.entities.price, ctx.locale);
   const parts = [
     some,
@@ -76,6 +87,22 @@ export async function listSearch(ctx: FlowContext, things: string[]): Promise<Fl
     listing: true,
     answeredAs: "search_products",
   };
+}
+
+/**
+ * A few of each thing that leave room for the cheapest of the others within the budget; when even
+ * the cheapest of each come to more, the cheapest of each, said so.
+ */
+function withinTotal(found: { ofKind: Ranked[] }[], budget: number): { picks: Ranked[]; fits: boolean; cheapest: number } {
+  const priced = found.map((f) => f.ofKind.filter((r) => r.product.price !== undefined));
+  const lowest = priced.map((list) => Math.min(...list.map((r) => r.product.price!)));
+  const cheapest = lowest.reduce((a, b) => a + b, 0);
+  if (priced.some((list) => !list.length) || !(cheapest <= budget)) {
+    const picks = priced.flatMap((list) => [...list].sort((a, b) => a.product.price! - b.product.price!).slice(0, 1));
+    return { picks, fits: false, cheapest };
+  }
+  const picks = priced.flatMap((list, i) => list.filter((r) => r.product.price! <= budget - (cheapest - lowest[i]!)).slice(0, PER_THING));
+  return { picks, fits: true, cheapest };
 }
 
 function lastWord(words: string): string {

@@ -25,6 +25,8 @@ export const en = {
   refinedNone: "I couldn't find anything {adjOrElse}{forWhat}{inFilters}. These are still the closest matches.",
   cheapestInstead: "I couldn't find anything{forWhat}{inFilters}. Here are the lowest-priced ones I have.",
   budgetInstead: "I couldn't find {whatOrThat}{inFilters}. Here are other {kindOrProducts} within your budget.",
+  togetherWithin: "Here are a few of each that fit {budget} together: {things}. The lowest-priced of each come to {total}.",
+  togetherOver: "Even the lowest-priced {things} come to {total} together, more than {budget}. Here is the lowest-priced of each.",
   someOfEach: "Here are a few of each: {things}.",
   noDeals: "I can't see sale prices from here: the shop's current offers are on its website. Meanwhile, here's what's popular right now.",
   notCarried: "Sorry, we don't carry {what}.",

@@ -23,6 +23,8 @@ export const zh: Record<keyof typeof en, string> = {
   refinedNone: "没有找到{adjOrElse}{whatRelated}商品{inFilters}，这些仍是最接近的。",
   cheapestInstead: "没有找到{whatRelated}商品{inFilters}。这些是价格最低的几件。",
   budgetInstead: "没有找到{whatRelated}商品{inFilters}，这些是预算内的其他{kindOrProducts}。",
+  togetherWithin: "每样挑了几件，加起来不超过{budget}：{things}。每样最便宜的合计{total}。",
+  togetherOver: "{things}就算各选最便宜的，合计也要{total}，超过了{budget}。这是每样最便宜的。",
   someOfEach: "每样给你挑了几件：{things}。",
   noDeals: "我这里看不到打折信息，店铺当前的优惠请以官网为准。先看看现在的热门商品吧。",
   notCarried: "抱歉，我们没有{what}。",

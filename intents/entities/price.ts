@@ -138,6 +138,11 @@ const RULES: Rule[] = [
     `${NOT_AGE}\\b(?:under|below|beneath|less\\s+than|lower\\s+than|cheaper\\s+than|up\\s+to|upto|at\\s+most|max(?:imum)?\\.?|within|budget(?:\\s+(?:is|of))?|<=?)\\s*:?\\s*${MONEY}`,
   ),
   rule("max", `(?<!不)(?:低于|少于|小于|便宜于|最多|顶多|最高|预算(?:是|在|为|有|只有)?)\\s*${MONEY}`),
+  // A sum to spend: "I have 150 to spend", "spend 150 on", "150 in total", 一共300.
+  rule("max", `\\b(?:spend|spending|afford)\\s+(?:up\\s+to\\s+|at\\s+most\\s+|only\\s+)?${MONEY}`),
+  rule("max", `\\b(?:have|got)\\s+(?:only\\s+|just\\s+)?${MONEY}\\s+to\\s+spend\\b`),
+  rule("max", `${MONEY}\\s+(?:to\\s+spend|budget|in\\s+total|total|altogether|all\\s+in|for\\s+(?:both|everything|the\\s+lot))\\b`),
+  rule("max", `(?:[一1]共|总共|总计|加起来|合计)(?:有|只有)?\\s*${MONEY}`),
   rule("max", `${MONEY}\\s*(?:or\\s+(?:less|under|below|cheaper)|and\\s+(?:under|below|less)|max(?:imum)?|tops|at\\s+most)\\b`),
   rule("max", `${MONEY}\\s*(?:以下|以内|之内|之下|内|封顶)`),
 

@@ -19,8 +19,11 @@ const PHRASES = [
   new RegExp(String.raw`(?:低于|少于|不超过|不到|高于|超过|大于|小于|最多|最少|至少|大约|价格|价位|预算)\s*${ANY}${RANGE_TAIL}\s*(?:以下|以内|以上|之内|左右|上下)?`, "gu"),
   new RegExp(String.raw`${ANY}${RANGE_TAIL}\s*(?:以下|以内|以上|之内|左右|上下)`, "gu"),
   new RegExp(`${MARKED}${RANGE_TAIL}`, "giu"),
+  // A sum to spend: "I have 150 to spend", "spend 200 on", "150 in total", 一共300.
+  new RegExp(String.raw`\b(?:have|got)\s+(?:only\s+|just\s+)?${ANY}\s+to\s+spend\b|\b(?:spend|spending|afford)\s+(?:up\s+to\s+|at\s+most\s+|only\s+)?${ANY}`, "giu"),
+  new RegExp(String.raw`${ANY}\s+(?:to\s+spend|budget|in\s+total|total|altogether|all\s+in|for\s+(?:both|everything|the\s+lot))\b|(?:一共|总共|总计|加起来|合计)(?:有|只有)?\s*${ANY}`, "giu"),
 ];
-const MONEY_WORDS = /\b(?:(?:most|least|less|more)\s+(?:expensive|affordable)|cheap(?:er|est)?|budget|affordable|inexpensive|pricier|priciest|dearest|prices?|priced|costs?|costing)\b|便宜|实惠|价格|价钱|预算|最贵/giu;
+const MONEY_WORDS = /\b(?:(?:most|least|less|more)\s+(?:expensive|affordable)|cheap(?:er|est)?|budget|affordable|inexpensive|pricier|priciest|dearest|prices?|priced|costs?|costing|in total|total|altogether)\b|便宜|实惠|价格|价钱|预算|最贵|一共|总共|总计|合计/giu;
 
 /** The query without price phrases ("running shoes under $100" → "running shoes"). */
 export function stripPriceWords(query: string): string {

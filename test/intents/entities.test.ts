@@ -136,6 +136,17 @@ describe("extractEntities", () => {
     expect(extractPrice("over 20 but under 50")).toEqual({ min: 20, max: 50 });
   });
 
+  it.each([
+    ["I have 150 to spend on a tent and a sleeping bag", { max: 150 }],
+    ["I want to spend 200 on headphones", { max: 200 }],
+    ["a tent and a sleeping bag, 120 in total", { max: 120 }],
+    ["帐篷和睡袋一共300元", { max: 300 }],
+    ["I have 2 kids", undefined],
+    ["spend time outdoors", undefined],
+  ])("a sum to spend is the most to pay: %s", (text, expected) => {
+    expect(extractPrice(text)).toEqual(expected);
+  });
+
   it("rejects a malformed lexicon with an error naming the field", () => {
     const bad = { categories: { shoes: "shoe" }, brands: [] } as unknown as Lexicon;
     expect(() => extractEntities("shoes", bad)).toThrow(/categories\.shoes/);
