@@ -62,6 +62,9 @@ export function termsWithoutThePerson(text: string): string | undefined {
   return queryTerms(/\p{Script=Han}/u.test(ageless) ? ageless.replace(ZH_NEED, " ") : ageless, NEED_WORDS);
 }
 
+// A pastime whose word the things for it do not say: reading is books (a tablet's blurb mentions reading).
+const READ_AS: Record<string, string> = { reading: "books", read: "books", 阅读: "书", 看书: "书", 读书: "书" };
+
 // What someone keen on a pastime is called, and the pastime a shop's products are described by.
 const PASTIME_OF: Record<string, string> = {
   cyclist: "cycling", biker: "cycling", runner: "running", jogger: "running", hiker: "hiking", rambler: "hiking", golfer: "golf",
@@ -125,6 +128,9 @@ export function readNeed(text: string): Need | undefined {
   const audience = shopperAudience(text);
   // Only a person is described ("a gift for my dad"): no interest, but still an audience.
   const cleaned = zh ? text.replace(ZH_NEED, " ") : withoutAge(text);
-  const terms = queryTerms(cleaned, NEED_WORDS);
+  const terms = queryTerms(cleaned, NEED_WORDS)
+    .split(" ")
+    .map((w) => READ_AS[w.toLowerCase()] ?? w)
+    .join(" ");
   return { terms, ...(audience && { audience }) };
 }

@@ -23,6 +23,7 @@ const EN_REQUEST = new Set(
     "shop store available availability options option range selection " +
     "first second third fourth fifth sixth seventh eighth ninth tenth last number no " +
     "after bit little lot slightly somewhat tad kinda sorta rather actually instead now then though ok okay well so um uh erm hmm " +
+    "yeah yep yup nah nope gonna gotta lemme "+
     "many much least meant mean means sorry oops sale sales deal deals discount discounts discounted promotion promotions clearance bargain bargains rated rating ratings reviewed highest highly"
   ).split(/\s+/),
 );
