@@ -73,7 +73,7 @@ export function queryTerms(text: string, extraDrop: ReadonlySet<string> = new Se
         // 更好, 更多: "more" and "better" are no product's words; 更大 keeps 大.
         // …and jieba glues a request verb to what follows it (卖狗/粮, 买个, 买条): the verb goes.
         // 找个, 挑款, 选件: a verb glued to a measure word is all request.
-        const w = word.length > 1 ? word.replace(/^更/, "").replace(/^[买卖](?=\p{Script=Han})/u, "").replace(/^[找挑选搜](?=[个款件双条台部只副套种]$)/u, "") : word;
+        const w = word.length > 1 ? word.replace(/^更/, "").replace(/^[买卖](?=\p{Script=Han})/u, "").replace(/^[找挑选搜](?=[个款件双条台部只副套种]$)/u, "").replace(/^几[本个款件双条台部只套种](?=\p{Script=Han})/u, "") : word;
         if (ZH_REQUEST.has(w) || extraDrop.has(w) || /^[的了吗呢吧啊呀更有没要想买卖给个]+$/.test(w)) {
           if (chunk) out.push(chunk);
           chunk = "";

@@ -144,6 +144,18 @@ function newWords(text: string, nlu: Understanding, last: SearchMemory): string 
     .join(" ");
 }
 
+/**
+ * "something more exciting", "more comfortable ones", 有没有更有意思的: a quality asked of the list
+ * ("exciting"), or undefined. Price and size comparatives are refinements of their own.
+ */
+export function readMoreOf(text: string): string | undefined {
+  const en = /^\s*(?:(?:something|anything|one|ones|any|maybe|show me|got any|do you have|i want|i'd like|i need)\s+)*(?:a\s+(?:bit|little)\s+|slightly\s+|much\s+|even\s+)?more\s+([a-z][a-z-]{2,20})(?:\s+(?:ones?|options?|stuff|things?|please))*\s*[?.!]*$/i.exec(text);
+  const zh = /^\s*(?:有没有|有|来点|来些|要|想要|给我|换)?(?:一些|几本|几个|几款|点)?更([\p{Script=Han}]{1,5}?)(?:一点|一些|点)?的?(?:吗|呢|么|书|款)?[?？]?\s*$/u.exec(text);
+  const quality = (en?.[1] ?? zh?.[1])?.toLowerCase();
+  if (!quality || CUES.some(([, cue]) => cue.test(quality) || cue.test(`more ${quality}`) || cue.test(`更${quality}`)) || /^(?:of|than|like|please|options?|choices?)$/.test(quality)) return undefined;
+  return quality;
+}
+
 // "it", "this one", 这个, 它: about one product, not the list.
 const ABOUT_ONE = /\b(?:it|this|that|this one|that one)\b|它|这个|这款|这双|这件|那个|那款/i;
 

@@ -11,7 +11,7 @@ import { asksForSimilar, asksWhatGoesWith, goesWith, similarProducts } from "./f
 import { narrowsTheList, refineSearch } from "./flows/search.ts";
 import { readNeed } from "./needs.ts";
 import { queryTerms } from "./query.ts";
-import { priceOrderAsked, readNarrowing, readRefinement, type Refinement, rejectsTheList } from "./refine.ts";
+import { priceOrderAsked, readMoreOf, readNarrowing, readRefinement, type Refinement, rejectsTheList } from "./refine.ts";
 import { asksForTheBest, explicitIndexes, superlativePick } from "./references.ts";
 import { say, suggest } from "./templates.ts";
 
@@ -129,6 +129,16 @@ export async function route(ctx: FlowContext, flows: Partial<Record<string, Flow
     const last = state.lastSearch;
     const narrowed: Refinement = { ...refinement, fresh: narrowing, narrow: true };
     return (c) => refineSearch(c, last, narrowed);
+  }
+  // "something more exciting" where the listings say nothing of it: others, said so — not a search for "exciting".
+  const quality = !refinement && state.lastSearch?.text && state.lastShown.length ? readMoreOf(turn.text) : undefined;
+  if (quality && !OTHER_BUSINESS_THAN_LIST.has(nlu.intent)) {
+    const last = state.lastSearch!;
+    return async (c) => {
+      const reply = await refineSearch(c, last, { others: true });
+      const note = say(c.locale, "cannotTellMore", { quality });
+      return reply.products.length ? { ...reply, text: note } : reply;
+    };
   }
   // New words the catalogue knows make it a search of its own ("red hiking boots" after "running shoes"); filler does not.
   const fresh = refinement?.fresh ? (await catalogueCoverage(ctx, refinement.fresh)) >= 0.5 : false;

@@ -6,7 +6,7 @@ import { magnitudeOf } from "../../dialogs/magnitude.ts";
 import { categoryName, localiseCategories } from "../../dialogs/names.ts";
 import { readNeed } from "../../dialogs/needs.ts";
 import { queryTerms } from "../../dialogs/query.ts";
-import { priceOrderAsked, readNarrowing, readRefinement, rejectsTheList } from "../../dialogs/refine.ts";
+import { priceOrderAsked, readMoreOf, readNarrowing, readRefinement, rejectsTheList } from "../../dialogs/refine.ts";
 import { askedQuantity, readCartRequest } from "../../dialogs/flows/cart.ts";
 import { editsApart, oneEditApart, wordPieces, wordsAsWritten } from "../../dialogs/flows/matching.ts";
 import { explicitIndexes, pointsAtOne, superlativePick } from "../../dialogs/references.ts";
@@ -339,5 +339,21 @@ describe("how many the shopper asks for", () => {
     ["add the second one", undefined],
   ])("%s", (text, count) => {
     expect(askedQuantity(text)).toBe(count);
+  });
+});
+
+describe("a quality asked of the list", () => {
+  it.each([
+    ["something more exciting", "exciting"],
+    ["more comfortable ones", "comfortable"],
+    ["anything a bit more colourful?", "colourful"],
+    ["有没有更有意思的", "有意思"],
+    ["more expensive ones", undefined],
+    ["something cheaper", undefined],
+    ["更便宜的", undefined],
+    ["show me more", undefined],
+    ["tell me more about the first one", undefined],
+  ])("%s", (text, quality) => {
+    expect(readMoreOf(text)).toBe(quality);
   });
 });
