@@ -88,6 +88,51 @@ export interface IndexProductsResult {
   refitted: boolean;
 }
 
+/**
+ * The name a product goes by: its brand and model — the title's first words up to the first with a
+ * digit ("Lumora Prism 9"), else its first two ("Qinyin Arc"), never more than three; none when the
+ * title does not start with the brand (the brand alone names no one product).
+ */
+function leadingName(p: Product | undefined): string | undefined {
+  if (!p?.brand || !p.title.toLowerCase().startsWith(p.brand.toLowerCase())) return undefined;
+  const words = p.title.split(/[,，(]/)[0]!.trim().split(/\s+/);
+  const brandWords = p.brand.trim().split(/\s+/).length;
+  const digit = words.findIndex((w, i) => i >= brandWords && /\d/.test(w));
+  const count = Math.min(digit >= 0 ? digit + 1 : brandWords + 1, brandWords + 2);
+  return count > brandWords && words.length > count ? words.slice(0, count).join(" ") : undefined;
+}
+
+/**
+ * Products a message names by brand and model ("the Lumora Prism 9", "the Qinyin Arc"), in the order
+ * it names them, each name's best product first; a shorter name inside a longer one named ("Lumora
+ * Prism" inside "Lumora Prism 9") is not taken for a name of its own.
+ */
+function namedByBrandAndModel(message: string, terms: Set<string>, hits: { slot: number; name: string | undefined }[]): { slots: number[]; names: string[] } {
+  const lower = message.toLowerCase();
+  const found = hits
+    .filter((h): h is { slot: number; name: string } => !!h.name && tokenize(h.name).every((t) => terms.has(t)))
+    .map((h) => ({ ...h, at: lower.indexOf(h.name.split(/\s+/)[0]!) }))
+    .sort((a, b) => a.at - b.at);
+  const kept = found.filter((h) => !found.some((o) => o.name.startsWith(`${h.name} `)));
+  return { slots: kept.map((h) => h.slot), names: [...new Set(kept.map((h) => h.name))] };
+}
+
+/** Each name once before a second product of a name already there: "compare the Lumora Prism 9 and the Qinyin Arc" is those two. */
+function oneOfEachNameFirst(slots: number[], nameOf: (slot: number) => string | undefined): number[] {
+  const seen = new Set<string>();
+  const again: number[] = [];
+  const distinct = slots.filter((slot) => {
+    const name = nameOf(slot);
+    if (name && seen.has(name)) {
+      again.push(slot);
+      return false;
+    }
+    if (name) seen.add(name);
+    return true;
+  });
+  return [...distinct, ...again];
+}
+
 /** A title counts as named in a message when the message covers this share of its words' IDF mass. */
 const MENTION_COVERAGE = 0.5;
 const SAME_LANGUAGE_LIFT = 1.15;
@@ -937,8 +982,8 @@ export class CatalogRecommender implements Recommender {
     }
     const terms = new Set(tokenize(message));
     const titles = this.state.titles;
-    const scored = titles
-      .searchTerms([...terms], 50)
+    const hits = titles.searchTerms([...terms], 50);
+    const scored = hits
       .map((h) => {
         let covered = 0;
         let total = 0;
@@ -952,11 +997,21 @@ export class CatalogRecommender implements Recommender {
       .filter((h) => h.coverage >= MENTION_COVERAGE)
       .sort((a, b) => b.coverage - a.coverage || b.score - a.score);
     const best = scored[0]?.coverage ?? 1;
-    for (const h of scored) {
-      if (h.coverage < best - 0.25) break;
-      if (!out.includes(h.slot)) out.push(h.slot);
-    }
-    return out.slice(0, max).map((s) => this.state.catalog.product(s)!);
+    const close = scored.filter((h) => h.coverage >= best - 0.25);
+    const nameOf = (slot: number) => leadingName(this.state.catalog.product(slot))?.toLowerCase();
+    const named = namedByBrandAndModel(message, terms, hits.map((h) => ({ slot: h.slot, name: nameOf(h.slot) })));
+    // A whole title named comes first; then products named by brand and model; then titles mostly
+    // named — unless by a shorter name inside one named ("Qinyin Arc" when "Qinyin Arc 7" is).
+    const shadowed = (slot: number) => named.names.some((n) => n !== nameOf(slot) && n.startsWith(`${nameOf(slot)} `));
+    const order = [
+      ...out,
+      ...close.filter((h) => h.coverage >= 0.99).map((h) => h.slot),
+      ...named.slots,
+      ...close.map((h) => h.slot).filter((slot) => !shadowed(slot)),
+    ];
+    return oneOfEachNameFirst([...new Set(order)], nameOf)
+      .slice(0, max)
+      .map((s) => this.state.catalog.product(s)!);
   }
 
   /** Whether the catalogue holds this product now (false until loaded). */

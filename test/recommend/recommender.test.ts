@@ -296,3 +296,46 @@ describe("recommender on a real store", () => {
     expect(existsSync(path.join(dataDir, "index"))).toBe(true);
   });
 });
+
+describe("products named as shoppers name them", () => {
+  let dataDir: string;
+  let store: Store;
+  let rec: CatalogRecommender;
+  const products: Product[] = [
+    { id: "lp9-s", title: "Lumora Prism 9 Over-Ear Headphones, Silver", brand: "Lumora", category: "electronics", price: 179.99, stock: 3 },
+    { id: "lp9-b", title: "Lumora Prism 9 Noise-Cancelling Over-Ear Headphones, Black", brand: "Lumora", category: "electronics", price: 129.99, stock: 3 },
+    { id: "lp-l", title: "Lumora Prism Lightweight Over-Ear Headphones, Blue", brand: "Lumora", category: "electronics", price: 64.99, stock: 3 },
+    { id: "qa", title: "Qinyin Arc Over-Ear Headphones, Blue", brand: "Qinyin", category: "electronics", price: 239.99, stock: 3 },
+    { id: "qa7", title: "Qinyin Arc 7 Wireless Over-Ear Headphones, White", brand: "Qinyin", category: "electronics", price: 199.99, stock: 3 },
+    { id: "kettle", title: "Saltmarsh Orchard Electric Kettle 1.5 L, Beige", brand: "Saltmarsh", category: "home", price: 28.99, stock: 3 },
+  ];
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), "concierge-named-"));
+    store = createStore({ dataDir });
+    await store.init();
+    rec = createRecommender({ store, dataDir, progress: false });
+    await importCatalog({ store, recommender: rec, products });
+  }, 120_000);
+  afterAll(async () => {
+    await store?.close();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it("finds a product by brand and model, without the rest of its title", async () => {
+    expect((await rec.findMentioned("is the Lumora Prism 9 good for running?", 2)).map((p) => p.id).sort()).toEqual(["lp9-b", "lp9-s"]);
+    expect((await rec.findMentioned("how much is the Qinyin Arc?", 1)).map((p) => p.id)).toEqual(["qa"]);
+    expect((await rec.findMentioned("how much is the Qinyin Arc 7?", 1)).map((p) => p.id)).toEqual(["qa7"]);
+  });
+
+  it("gives each name named its own product before a second of the same name", async () => {
+    const two = await rec.findMentioned("compare the Lumora Prism 9 and the Qinyin Arc headphones", 2);
+    expect(two.map((p) => p.id)).toHaveLength(2);
+    expect(two[0]!.id).toMatch(/^lp9-/);
+    expect(two[1]!.id).toBe("qa");
+  });
+
+  it("does not take a brand alone, or a shorter name inside a longer one, for a product named", async () => {
+    expect(await rec.findMentioned("do you sell lumora stuff?")).toEqual([]);
+    expect((await rec.findMentioned("is the Lumora Prism 9 waterproof?", 5)).map((p) => p.id)).not.toContain("lp-l");
+  });
+});
