@@ -88,6 +88,9 @@ export async function route(ctx: FlowContext, flows: Partial<Record<string, Flow
   if (cart === "remove") return removeFromCart;
   if (cart === "quantity") return cartQuantity;
   if (cart === "view" && !OTHER_THAN_CART.has(nlu.intent)) return viewCart;
+  // "it's order 55555, email jo@example.com": an order named, or the details just asked about an order, is about the order.
+  const aboutAnOrder = !!nlu.entities.orderNumber || (!!nlu.entities.email && state.lastAnswer === "order_status");
+  if (aboutAnOrder && !ORDER_BUSINESS.has(nlu.intent)) return flows.order_status;
   // "the delivery was late again, anyway do you have running shoes?": the engine apologises first, then the request is answered.
   const request = isGrievance(nlu, turn.text) ? await requestAfterComplaint(ctx) : undefined;
   if (request) return (c) => flows.search_products!({ ...c, turn: { ...c.turn, text: request } });
@@ -179,6 +182,9 @@ export async function route(ctx: FlowContext, flows: Partial<Record<string, Flow
   }
   return flows[nlu.intent];
 }
+
+// What a message naming an order may be besides a question about its status.
+const ORDER_BUSINESS = new Set(["order_status", "returns", "complaint", "human_handoff", "shipping", "delete_data", "export_data"]);
 
 // Intents a turned-down list does not override: they ask for something else outright.
 const OTHER_BUSINESS_THAN_LIST = new Set(["add_to_cart", "order_status", "shipping", "returns", "payment", "human_handoff", "export_data", "delete_data"]);
