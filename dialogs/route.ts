@@ -7,7 +7,7 @@ import { catalogueFlows } from "./flows/catalogue.ts";
 import { aboutTheShop, asksAboutPolicy, complaintRefund, declined, knowledgeReply, lookUp, looksLikeQuestion } from "./flows/knowledge.ts";
 import { catalogueCoverage } from "./flows/matching.ts";
 import { asksForDeals, bestOfShown, dealsAnswer, propertyAnswer, whichOfShown } from "./flows/product-questions.ts";
-import { asksForSimilar, asksWhatGoesWith, goesWith, similarProducts } from "./flows/related.ts";
+import { asksForSimilar, asksWhatGoesWith, asksWhatsNew, goesWith, similarProducts, whatsNew } from "./flows/related.ts";
 import { narrowsTheList, refineSearch } from "./flows/search.ts";
 import { readNeed } from "./needs.ts";
 import { queryTerms } from "./query.ts";
@@ -101,6 +101,8 @@ export async function route(ctx: FlowContext, flows: Partial<Record<string, Flow
     const last = state.lastSearch;
     return (c) => refineSearch(c, last, { others: true });
   }
+  // "what's new?", 有什么新品: the newest products, not a search for the word "new".
+  if (asksWhatsNew(turn.text) && !OTHER_BUSINESS_THAN_LIST.has(nlu.intent)) return whatsNew;
   // "anything similar to the second one?", "what do people buy with it?", 第二个有类似的吗: a product shown or in focus.
   if ((state.lastShown.length > 0 || state.focus) && !OTHER_BUSINESS_THAN_LIST.has(nlu.intent)) {
     if (asksWhatGoesWith(turn.text)) return goesWith;

@@ -1024,6 +1024,20 @@ export class CatalogRecommender implements Recommender {
     return this.state.catalog.get(id) ?? null;
   }
 
+  async newArrivals(options: { limit?: number; locale?: string } = {}): Promise<Ranked[]> {
+    await this.load();
+    const lang = langOf(options.locale);
+    const out: Ranked[] = [];
+    for (const [id] of [...this.arrivals.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))) {
+      const product = this.state.catalog.get(id);
+      if (!product || (product.stock !== undefined && product.stock <= 0)) continue;
+      if (options.locale && langOf(product.locale, product.title) !== lang) continue;
+      out.push({ product, score: 1, reason: reasons.newIn(lang, undefined), signal: "recency" });
+      if (out.length >= (options.limit ?? 10)) break;
+    }
+    return out;
+  }
+
   async alsoChosen(itemId: string, options: { limit?: number; locale?: string } = {}): Promise<Ranked[]> {
     await this.load();
     const source = this.state.catalog.get(itemId);

@@ -96,4 +96,6 @@ export interface Recommender {
    * stock; none without that evidence. Optional: a recommender without shopper events has none.
    */
   alsoChosen?(itemId: string, options?: { limit?: number; locale?: string }): Promise<Ranked[]>;
+  /** Products added since the shop's first catalogue, newest first, in stock; optional like alsoChosen. */
+  newArrivals?(options?: { limit?: number; locale?: string }): Promise<Ranked[]>;
 }

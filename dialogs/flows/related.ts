@@ -71,3 +71,24 @@ export const goesWith: Flow = async (ctx) => {
   };
   return reply;
 };
+
+const WHATS_NEW = /^\s*(?:(?:so|ok|okay|hi|hey|and)[,\s]+)?(?:what(?:'s| is|s)\s+new(?:\s+(?:in the shop|in store|this week|this month|today|lately|recently))?|(?:any(?:thing)?|got any|do you have any(?:thing)?)\s+new(?:\s+(?:in|arrivals?|products?|stuff))?(?:\s+(?:this week|this month|lately|recently))?|(?:show me\s+)?(?:your\s+|the\s+)?(?:new arrivals?|newest (?:products|arrivals|additions|stuff)|latest (?:products|arrivals|additions|stuff))|new in)\s*[?.!]*\s*$|^\s*(?:有)?(?:什么|啥|哪些)?(?:新品|新到的?|上新)(?:吗|了吗|呢)?\s*[?？]?\s*$|最近(?:有什么|有啥)?(?:新品|上新|新到)/i;
+
+/** "what's new?", "any new arrivals?", 有什么新品: the shop's newest products, not a search for "new". */
+export function asksWhatsNew(text: string): boolean {
+  return WHATS_NEW.test(text);
+}
+
+export const whatsNew: Flow = async (ctx) => {
+  const { recommender, resultLimit } = ctx.deps;
+  const arrivals = (await recommender.newArrivals?.({ limit: resultLimit, locale: ctx.locale })) ?? [];
+  const picks = arrivals.length ? arrivals : await recommender.popular({ limit: resultLimit, locale: ctx.locale });
+  return {
+    text: say(ctx.locale, arrivals.length ? "newArrivals" : "noNewArrivals"),
+    products: picks.map((r) => card(r, ctx.locale)),
+    suggestions: suggest(ctx.locale, "afterResults"),
+    listing: true,
+    answeredAs: "recommend",
+    grounding: { task: "recommend", products: picks.map((r) => ({ ...r.product, reason: r.reason })) },
+  };
+};

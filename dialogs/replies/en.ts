@@ -21,6 +21,8 @@ export const en = {
   cartQuantity: "{title} is in your cart. The cart here keeps one of each product: set the quantity to {count} at checkout.",
   cartQuantityEmpty: "Your cart is empty. Tell me which product you'd like, and set how many at checkout.",
   cannotTellMore: "The listings don't say which are more {quality}, so here are some others.",
+  newArrivals: "Here is what's new in the shop:",
+  noNewArrivals: "Nothing new has come in lately. Here are our most popular products instead.",
   closestMatches: "I couldn't find {whatOrThat} as such{inFilters}. These are the closest matches.",
   noneMadeForKids: "I couldn't find {whatOrThat} made for children{inFilters}. These are for anyone.",
   refinedNone: "I couldn't find anything {adjOrElse}{forWhat}{inFilters}. These are still the closest matches.",

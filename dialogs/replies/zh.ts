@@ -19,6 +19,8 @@ export const zh: Record<keyof typeof en, string> = {
   cartQuantity: "{title}已在购物车里。这里的购物车每件商品只放一件，结账时把数量改成 {count} 即可。",
   cartQuantityEmpty: "你的购物车还是空的。告诉我想要哪件商品，数量在结账时选择。",
   cannotTellMore: "商品信息里看不出哪些更{quality}，先给你换一批看看。",
+  newArrivals: "这些是店里的新品：",
+  noNewArrivals: "最近没有新到的商品，先给你看看最受欢迎的。",
   closestMatches: "没有找到完全符合的{whatRelated}商品{inFilters}，这些是最接近的。",
   noneMadeForKids: "没有找到专为儿童设计的{whatRelated}商品{inFilters}，这些是通用款。",
   refinedNone: "没有找到{adjOrElse}{whatRelated}商品{inFilters}，这些仍是最接近的。",

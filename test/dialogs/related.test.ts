@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDialogEngine } from "../../dialogs/index.ts";
-import { asksForSimilar, asksWhatGoesWith, kindOf } from "../../dialogs/flows/related.ts";
+import { asksForSimilar, asksWhatGoesWith, asksWhatsNew, kindOf } from "../../dialogs/flows/related.ts";
 import { runConversation } from "../../dialogs/script/runner.ts";
 import type { Ranked } from "../../recommend/types.ts";
 import { onStore, PRODUCTS, scriptedRecommender, scriptedUnderstander, tempStore } from "./helpers.ts";
@@ -48,6 +48,41 @@ describe("products related to one shown", () => {
       turns: [{ user: "show me everything" }, { user: "what do people buy with the first one?", expect: { products: { none: true }, reply: { contains: "enough shopping history" } } }],
     });
     expect(result.turns.flatMap((t) => t.failures)).toEqual([]);
+  });
+});
+
+describe("what's new", () => {
+  let db: Awaited<ReturnType<typeof tempStore>>;
+  beforeAll(async () => {
+    db = await tempStore();
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  it("lists the newest products when there are some, and says so when there are none", async () => {
+    const understander = scriptedUnderstander({ "what's new?": { intent: "search_products" } });
+    const plain = scriptedRecommender();
+    const withNew = Object.assign(scriptedRecommender(), {
+      async newArrivals(): Promise<Ranked[]> {
+        return [{ product: PRODUCTS[1]!, score: 1, reason: "new in the shop", signal: "recency" as const }];
+      },
+    });
+    for (const [recommender, expected] of [
+      [withNew, { products: { count: 1, first: { id: "sku-shoe" } }, reply: { contains: "what's new" } }],
+      [plain, { products: { at_least: 1 }, reply: { contains: "Nothing new" } }],
+    ] as const) {
+      const engine = createDialogEngine({ understander, recommender, ...onStore(db.store) });
+      const result = await runConversation({ engine, getProduct: recommender.getProduct }, { name: "new", turns: [{ user: "what's new?", expect: expected }] });
+      expect(result.turns.flatMap((t) => t.failures)).toEqual([]);
+    }
+  });
+
+  it.each(["what's new?", "what's new this week?", "any new arrivals?", "show me your new arrivals", "有什么新品吗", "最近上新了吗"])("reads %s", (text) => {
+    expect(asksWhatsNew(text)).toBe(true);
+  });
+  it.each(["new running shoes", "is it new?", "新款跑鞋", "what's new with my order?"])("not %s", (text) => {
+    expect(asksWhatsNew(text)).toBe(false);
   });
 });
 

@@ -334,6 +334,17 @@ describe("products named as shoppers name them", () => {
     expect(two[1]!.id).toBe("qa");
   });
 
+  it("lists products added after the first catalogue as new arrivals, newest first", async () => {
+    expect(await rec.newArrivals({ locale: "en" })).toEqual([]);
+    await importCatalog({ store, recommender: rec, products: [{ id: "fresh-1", title: "Qinyin Arc 9 Studio Headphones, Black", brand: "Qinyin", category: "electronics", price: 299, stock: 2, locale: "en" }] });
+    await importCatalog({ store, recommender: rec, products: [{ id: "fresh-2", title: "Saltmarsh Orchard Teapot, White", brand: "Saltmarsh", category: "home", price: 19, stock: 0, locale: "en" }] });
+    const arrivals = await rec.newArrivals({ locale: "en" });
+    // The teapot is out of stock: nothing to offer.
+    expect(arrivals.map((r) => r.product.id)).toEqual(["fresh-1"]);
+    expect(arrivals[0]).toMatchObject({ reason: "new in the shop", signal: "recency" });
+    expect(await rec.newArrivals({ locale: "zh" })).toEqual([]);
+  });
+
   it("does not take a brand alone, or a shorter name inside a longer one, for a product named", async () => {
     expect(await rec.findMentioned("do you sell lumora stuff?")).toEqual([]);
     expect((await rec.findMentioned("is the Lumora Prism 9 waterproof?", 5)).map((p) => p.id)).not.toContain("lp-l");
