@@ -23,7 +23,8 @@ const EN_REQUEST = new Set(
     "shop store available availability options option range selection " +
     "first second third fourth fifth sixth seventh eighth ninth tenth last number no " +
     "after bit little lot slightly somewhat tad kinda sorta rather actually instead now then though ok okay well so um uh erm hmm " +
-    "yeah yep yup nah nope gonna gotta lemme "+
+    "yeah yep yup nah nope gonna gotta lemme sure unsure certain clue decide deciding undecided know knows dunno choose choosing pick picking " +
+    "don't dont doesn't didn't can't cant won't isn't aren't wasn't haven't "+
     "many much least meant mean means sorry oops sale sales deal deals discount discounts discounted promotion promotions clearance bargain bargains rated rating ratings reviewed highest highly"
   ).split(/\s+/),
 );
@@ -36,7 +37,7 @@ const ZH_REQUEST = new Set(
     "想 想要 要 需要 我要 我想 我想要 买 卖 购买 出售 在 售 给 帮 帮我 挑 挑选 选 选购 请 能 能否 可以 可不可以 会 找 找找 搜 搜索 看 看看 瞧瞧 推荐 介绍 建议 来 拿 适合 合适 " +
     "一 个 款 件 双 条 台 部 只 副 套 种 本 些 几 几个 几款 几件 几本 几双 几条 一个 一款 一件 一双 一条 一台 一部 一只 一副 一套 一本 " +
     "这 那 这个 那个 这款 那款 这些 那些 这种 那种 哪 哪些 哪个 哪款 什么 啥 怎么 怎么样 如何 多少 " +
-    "做 干 用 其他 其它 别的 另外 还有 商品 东西 产品 好 好的 不错 店 你家 贵店 本店 和 与 或 或者 跟 及 以及 但 但是 呗 嗯 有货 现货 库存 到货 缺货 钱 价格 价钱 售价 喜欢 热爱 打折 折扣 优惠 促销 特价 减价 活动"
+    "做 干 用 其他 其它 别的 另外 还有 商品 东西 产品 好 好的 不错 店 你家 贵店 本店 和 与 或 或者 跟 及 以及 但 但是 呗 嗯 有货 现货 库存 到货 缺货 钱 价格 价钱 售价 喜欢 热爱 打折 折扣 优惠 促销 特价 减价 活动 不知道 知道 也 没想好 不"
   ).split(/\s+/),
 );
 

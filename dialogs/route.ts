@@ -101,6 +101,12 @@ export async function route(ctx: FlowContext, flows: Partial<Record<string, Flow
     const last = state.lastSearch;
     return (c) => refineSearch(c, last, { others: true });
   }
+  // "do you speak Chinese?", 你会说英文吗: which languages the assistant answers in.
+  if (ASKS_LANGUAGE.test(turn.text)) return async (c) => ({ text: say(c.locale, "languages"), products: [], suggestions: suggest(c.locale, "start"), answeredAs: "capabilities" });
+  // "I don't know what to get", 我也不知道要买什么: picks, and what would narrow them — not a search for "know".
+  if (UNDECIDED.test(turn.text) && !OTHER_BUSINESS_THAN_LIST.has(nlu.intent) && !readNeed(turn.text) && !queryTerms(turn.text)) {
+    return async (c) => ({ ...(await flows.recommend!(c)), text: say(c.locale, "undecided") });
+  }
   // "what's new?", 有什么新品: the newest products, not a search for the word "new".
   if (asksWhatsNew(turn.text) && !OTHER_BUSINESS_THAN_LIST.has(nlu.intent)) return whatsNew;
   // "anything similar to the second one?", "what do people buy with it?", 第二个有类似的吗: a product shown or in focus.
@@ -184,6 +190,11 @@ export async function route(ctx: FlowContext, flows: Partial<Record<string, Flow
   }
   return flows[nlu.intent];
 }
+
+const ASKS_LANGUAGE =
+  /\b(?:do|can|could|will) you (?:speak|understand|talk|reply|answer|write|chat|read)(?: in)? (?:chinese|mandarin|english)\b|\b(?:chinese|mandarin|english) (?:ok|okay|possible)\s*\?|你(?:会|能|可以)(?:说|讲|用|看懂)?(?:英文|英语|中文|汉语)吗|(?:可以|能)(?:说|讲|用)(?:英文|英语|中文)吗/i;
+const UNDECIDED =
+  /\b(?:(?:i'?m |i am )?not sure|(?:i )?don'?t know|(?:i )?do not know|dunno|no idea|(?:i )?can'?t decide|(?:i )?cannot decide|undecided)\b[^.?!]*?\b(?:what|which)\b[^.?!]*?\b(?:want|get|buy|choose|pick|need|order)\b|\bhelp me (?:choose|decide|pick)\b|不知道(?:要|该|想)?(?:买|选|挑)(?:什么|啥|哪个|哪款)|没想好(?:要)?买(?:什么|啥)/i;
 
 // What a message naming an order may be besides a question about its status.
 const ORDER_BUSINESS = new Set(["order_status", "returns", "complaint", "human_handoff", "shipping", "delete_data", "export_data"]);

@@ -23,6 +23,8 @@ export const en = {
   cannotTellMore: "The listings don't say which are more {quality}, so here are some others.",
   newArrivals: "Here is what's new in the shop:",
   noNewArrivals: "Nothing new has come in lately. Here are our most popular products instead.",
+  undecided: "No problem. Tell me who it's for, what they enjoy or your budget, and I'll narrow it down. Meanwhile, here are some popular picks.",
+  languages: "Yes — I understand English and Chinese (中文). Write in either, and I'll answer in the same language.",
   closestMatches: "I couldn't find {whatOrThat} as such{inFilters}. These are the closest matches.",
   noneMadeForKids: "I couldn't find {whatOrThat} made for children{inFilters}. These are for anyone.",
   refinedNone: "I couldn't find anything {adjOrElse}{forWhat}{inFilters}. These are still the closest matches.",

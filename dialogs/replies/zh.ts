@@ -21,6 +21,8 @@ export const zh: Record<keyof typeof en, string> = {
   cannotTellMore: "商品信息里看不出哪些更{quality}，先给你换一批看看。",
   newArrivals: "这些是店里的新品：",
   noNewArrivals: "最近没有新到的商品，先给你看看最受欢迎的。",
+  undecided: "没关系。告诉我是买给谁、对方喜欢什么或者预算多少，我来帮你缩小范围。先看看这些热门商品：",
+  languages: "可以，我能看懂中文和英文（English）。你用哪种语言问，我就用哪种语言回答。",
   closestMatches: "没有找到完全符合的{whatRelated}商品{inFilters}，这些是最接近的。",
   noneMadeForKids: "没有找到专为儿童设计的{whatRelated}商品{inFilters}，这些是通用款。",
   refinedNone: "没有找到{adjOrElse}{whatRelated}商品{inFilters}，这些仍是最接近的。",
