@@ -9,6 +9,7 @@ import { catalogueCoverage } from "./flows/matching.ts";
 import { asksForDeals, bestOfShown, dealsAnswer, propertyAnswer, whichOfShown } from "./flows/product-questions.ts";
 import { asksForSimilar, asksWhatGoesWith, asksWhatsNew, goesWith, similarProducts, whatsNew } from "./flows/related.ts";
 import { narrowsTheList, refineSearch } from "./flows/search.ts";
+import { asksForLanguages, isUndecided, languagesAnswer } from "./flows/service.ts";
 import { readNeed } from "./needs.ts";
 import { queryTerms } from "./query.ts";
 import { priceOrderAsked, readMoreOf, readNarrowing, readRefinement, type Refinement, rejectsTheList } from "./refine.ts";
@@ -77,11 +78,11 @@ export function isGrievance(nlu: Understanding, text: string): boolean {
 }
 
 /**
- * The flow for this turn: a refinement of the last search ("cheaper ones", 红色的) or a pointer into
- * the last list ("第二个怎么样") is recognised from where the conversation stands, whatever intent
- * the classifier gave a message that short; a described need is a search; else the intent's flow.
+ * What a message asks for in so many words, whatever the classifier made of it: the cart, an order,
+ * a request after a complaint, the shop's offers, other products than those shown, the languages
+ * spoken, picks for the undecided, what's new, what is like or goes with a product shown.
  */
-export async function route(ctx: FlowContext, flows: Partial<Record<string, Flow>>): Promise<Flow | undefined> {
+async function namedOutright(ctx: FlowContext, flows: Partial<Record<string, Flow>>): Promise<Flow | undefined> {
   const { nlu, state, turn } = ctx;
   // "what's in my cart?", "remove the tent from my basket": the cart, whatever the classifier made of it.
   const cart = readCartRequest(turn.text);
@@ -102,9 +103,9 @@ export async function route(ctx: FlowContext, flows: Partial<Record<string, Flow
     return (c) => refineSearch(c, last, { others: true });
   }
   // "do you speak Chinese?", 你会说英文吗: which languages the assistant answers in.
-  if (ASKS_LANGUAGE.test(turn.text)) return async (c) => ({ text: say(c.locale, "languages"), products: [], suggestions: suggest(c.locale, "start"), answeredAs: "capabilities" });
+  if (asksForLanguages(turn.text)) return languagesAnswer;
   // "I don't know what to get", 我也不知道要买什么: picks, and what would narrow them — not a search for "know".
-  if (UNDECIDED.test(turn.text) && !OTHER_BUSINESS_THAN_LIST.has(nlu.intent) && !readNeed(turn.text) && !queryTerms(turn.text)) {
+  if (isUndecided(turn.text) && !OTHER_BUSINESS_THAN_LIST.has(nlu.intent) && !readNeed(turn.text) && !queryTerms(turn.text)) {
     return async (c) => ({ ...(await flows.recommend!(c)), text: say(c.locale, "undecided") });
   }
   // "what's new?", 有什么新品: the newest products, not a search for the word "new".
@@ -114,6 +115,19 @@ export async function route(ctx: FlowContext, flows: Partial<Record<string, Flow
     if (asksWhatGoesWith(turn.text)) return goesWith;
     if (asksForSimilar(turn.text)) return similarProducts;
   }
+  return undefined;
+}
+
+/**
+ * The flow for this turn: what the message asks for outright (namedOutright); else a refinement of
+ * the last search ("cheaper ones", 红色的) or a pointer into the last list ("第二个怎么样"), recognised
+ * from where the conversation stands whatever intent the classifier gave a message that short; a
+ * described need is a search; else the intent's flow.
+ */
+export async function route(ctx: FlowContext, flows: Partial<Record<string, Flow>>): Promise<Flow | undefined> {
+  const outright = await namedOutright(ctx, flows);
+  if (outright) return outright;
+  const { nlu, state, turn } = ctx;
   // Turning personalisation off is a privacy action: it takes words about being tracked or personalised.
   if (nlu.intent === "stop_personalisation" && !ABOUT_PERSONALISATION.test(turn.text)) return undefined;
   // "is it waterproof?", "does the second one have bluetooth?", 它防水吗: what that product's listing says;
@@ -191,10 +205,6 @@ export async function route(ctx: FlowContext, flows: Partial<Record<string, Flow
   return flows[nlu.intent];
 }
 
-const ASKS_LANGUAGE =
-  /\b(?:do|can|could|will) you (?:speak|understand|talk|reply|answer|write|chat|read)(?: in)? (?:chinese|mandarin|english)\b|\b(?:chinese|mandarin|english) (?:ok|okay|possible)\s*\?|你(?:会|能|可以)(?:说|讲|用|看懂)?(?:英文|英语|中文|汉语)吗|(?:可以|能)(?:说|讲|用)(?:英文|英语|中文)吗/i;
-const UNDECIDED =
-  /\b(?:(?:i'?m |i am )?not sure|(?:i )?don'?t know|(?:i )?do not know|dunno|no idea|(?:i )?can'?t decide|(?:i )?cannot decide|undecided)\b[^.?!]*?\b(?:what|which)\b[^.?!]*?\b(?:want|get|buy|choose|pick|need|order)\b|\bhelp me (?:choose|decide|pick)\b|不知道(?:要|该|想)?(?:买|选|挑)(?:什么|啥|哪个|哪款)|没想好(?:要)?买(?:什么|啥)/i;
 
 // What a message naming an order may be besides a question about its status.
 const ORDER_BUSINESS = new Set(["order_status", "returns", "complaint", "human_handoff", "shipping", "delete_data", "export_data"]);

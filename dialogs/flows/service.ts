@@ -7,6 +7,25 @@ function answer(key: TemplateKey, suggestions: SuggestionSet = "start"): Flow {
   return async (ctx) => ({ text: say(ctx.locale, key), products: [], suggestions: suggest(ctx.locale, suggestions) });
 }
 
+// "do you speak Chinese?", 你会说英文吗.
+const ASKS_LANGUAGE =
+  /\b(?:do|can|could|will) you (?:speak|understand|talk|reply|answer|write|chat|read)(?: in)? (?:chinese|mandarin|english)\b|\b(?:chinese|mandarin|english) (?:ok|okay|possible)\s*\?|你(?:会|能|可以)(?:说|讲|用|看懂)?(?:英文|英语|中文|汉语)吗|(?:可以|能)(?:说|讲|用)(?:英文|英语|中文)吗/i;
+// "I don't know what to get", "I'm not sure what I want", 我也不知道要买什么.
+const UNDECIDED =
+  /\b(?:(?:i'?m |i am )?not sure|(?:i )?don'?t know|(?:i )?do not know|dunno|no idea|(?:i )?can'?t decide|(?:i )?cannot decide|undecided)\b[^.?!]*?\b(?:what|which)\b[^.?!]*?\b(?:want|get|buy|choose|pick|need|order)\b|\bhelp me (?:choose|decide|pick)\b|不知道(?:要|该|想)?(?:买|选|挑)(?:什么|啥|哪个|哪款)|没想好(?:要)?买(?:什么|啥)/i;
+
+/** Whether the message asks which languages the assistant speaks. */
+export function asksForLanguages(text: string): boolean {
+  return ASKS_LANGUAGE.test(text);
+}
+
+/** Whether the shopper says they do not know what to buy (the caller checks that nothing is named). */
+export function isUndecided(text: string): boolean {
+  return UNDECIDED.test(text);
+}
+
+export const languagesAnswer: Flow = async (ctx) => ({ text: say(ctx.locale, "languages"), products: [], suggestions: suggest(ctx.locale, "start"), answeredAs: "capabilities" });
+
 const feedback: Flow = async (ctx) => {
   const label = ctx.nlu.sentiment.label;
   const key = label === "positive" ? "feedbackPositive" : label === "negative" ? "feedbackNegative" : "feedbackNeutral";
