@@ -7,7 +7,7 @@ import { catalogueFlows } from "./flows/catalogue.ts";
 import { aboutTheShop, asksAboutPolicy, complaintRefund, declined, knowledgeReply, lookUp, looksLikeQuestion } from "./flows/knowledge.ts";
 import { catalogueCoverage } from "./flows/matching.ts";
 import { asksForDeals, bestOfShown, dealsAnswer, propertyAnswer, whichOfShown } from "./flows/product-questions.ts";
-import { asksForSimilar, asksWhatGoesWith, asksWhatsNew, goesWith, similarProducts, whatsNew } from "./flows/related.ts";
+import { asksForSimilar, asksWhatGoesWith, asksWhatsNew, goesWith, similarProducts, whatsNew, withoutSimilarWords } from "./flows/related.ts";
 import { narrowsTheList, refineSearch } from "./flows/search.ts";
 import { asksForLanguages, isUndecided, languagesAnswer } from "./flows/service.ts";
 import { readNeed } from "./needs.ts";
@@ -115,6 +115,8 @@ async function namedOutright(ctx: FlowContext, flows: Partial<Record<string, Flo
     if (asksWhatGoesWith(turn.text)) return goesWith;
     if (asksForSimilar(turn.text)) return similarProducts;
   }
+  // 类似的还有吗 with nothing shown: which product is meant (never "we don't carry 类似").
+  if (asksForSimilar(turn.text) && !queryTerms(withoutSimilarWords(turn.text))) return similarProducts;
   return undefined;
 }
 
@@ -150,7 +152,8 @@ export async function route(ctx: FlowContext, flows: Partial<Record<string, Flow
   // "do any of them have noise cancelling?", 有降噪的吗, "red trail ones?": words the listed kind of
   // product also has narrow the list (its price and filters kept) instead of starting a new search.
   const narrowing = refinement ? refinement.fresh : readNarrowing(turn.text, nlu, state.lastSearch, state.lastShown.length);
-  if (narrowing && state.lastSearch?.text && (await narrowsTheList(ctx, state.lastSearch, narrowing))) {
+  // "有没有长款的", "any long ones?" leave out the thing itself: it is the list's kind even when none of it is that.
+  if (narrowing && state.lastSearch?.text && ((ELIDED_HEAD.test(turn.text) && !readMoreOf(turn.text)) || (await narrowsTheList(ctx, state.lastSearch, narrowing)))) {
     const last = state.lastSearch;
     const narrowed: Refinement = { ...refinement, fresh: narrowing, narrow: true };
     return (c) => refineSearch(c, last, narrowed);
@@ -205,6 +208,9 @@ export async function route(ctx: FlowContext, flows: Partial<Record<string, Flow
   return flows[nlu.intent];
 }
 
+
+// A follow-up whose noun is left out: "any long ones?", 有没有长款的.
+const ELIDED_HEAD = /\bones?\s*[?.!]*\s*$|的\s*(?:吗|呢|么|吧)?\s*[?？]?\s*$/i;
 
 // What a message naming an order may be besides a question about its status.
 const ORDER_BUSINESS = new Set(["order_status", "returns", "complaint", "human_handoff", "shipping", "delete_data", "export_data"]);

@@ -22,6 +22,11 @@ export function asksForSimilar(text: string): boolean {
   return SIMILAR_EN.test(text) || SIMILAR_ZH.test(text);
 }
 
+/** The message without its words for "similar" (to see whether it names anything else). */
+export function withoutSimilarWords(text: string): string {
+  return text.replace(new RegExp(SIMILAR_EN.source, "gi"), " ").replace(new RegExp(SIMILAR_ZH.source, "g"), " ");
+}
+
 /** "what do people buy with it?", "what goes well with the first one?", 一般搭配什么. */
 export function asksWhatGoesWith(text: string): boolean {
   return GOES_WITH_EN.test(text) || GOES_WITH_ZH.test(text);
