@@ -62,8 +62,21 @@ function freshSearch(ctx: FlowContext): Promise<FlowReply> {
   const terms = termsWithoutThePerson(ctx.turn.text) ?? queryTerms(ctx.turn.text);
   const text = both ? withoutAudienceWords(terms).replace(/男女款?|女男款?/g, " ").replace(/\s+/g, " ").trim() : terms;
   const order = priceOrderAsked(ctx.turn.text);
+  const purpose = purposeOf(ctx.turn.text);
   const adj = order && (ctx.locale === "zh" ? (order === "low" ? "价格最低的" : "价格最高的") : order === "low" ? "lowest-priced" : "highest-priced");
-  return runSearch(ctx, { text, filters: ctx.filters, ...(audience && { audience }), fresh: true, ...(order && { byPrice: order, adj }), ...(both && { bothAudiences: true }) });
+  return runSearch(ctx, { text, filters: ctx.filters, ...(audience && { audience }), fresh: true, ...(order && { byPrice: order, adj }), ...(both && { bothAudiences: true }), ...(purpose && { purpose }) });
+}
+
+/**
+ * What the thing asked for is for, as search words: "video editing" of "a laptop for video editing",
+ * 适合跑步的 of 适合跑步的耳机; none when nothing is named before it ("something for hiking" is a need).
+ */
+function purposeOf(text: string): string | undefined {
+  const m = /^(.*?)\b(?:for|good for|suitable for|ideal for|to use for|that works for)\s+(.+)$/i.exec(text) ?? /^(.*?)(?:适合|适用于|用来|用于)(.+?)的(.*)$/u.exec(text);
+  if (!m) return undefined;
+  const thing = queryTerms(m[1]! + (m[3] ?? ""));
+  const purpose = queryTerms(m[2]!);
+  return thing && purpose ? purpose : undefined;
 }
 
 /** Picks for the shopper, in their language when the shop has some (a bilingual shop lists both). */

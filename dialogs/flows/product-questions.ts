@@ -107,7 +107,8 @@ export function asksForDeals(text: string): boolean {
 /** The shop's documents on its offers when they say; else that the catalogue has no sale prices, and popular picks. */
 export const dealsAnswer: Flow = async (ctx) => {
   const lookup = await lookUp(ctx, { intentBacked: true });
-  if (lookup?.answerable) return knowledgeReply(lookup, ctx, "knowledge");
+  // Only a passage about offers answers it ("between two sizes" is no answer to "a discount if I buy two?").
+  if (lookup?.answerable && DEALS.test(lookup.text ?? "")) return knowledgeReply(lookup, ctx, "knowledge");
   const picks = await ctx.deps.recommender.popular({ limit: ctx.deps.resultLimit * 4, locale: ctx.locale });
   const shown = inShoppersLanguage(picks, ctx.locale).slice(0, ctx.deps.resultLimit);
   return { text: say(ctx.locale, "noDeals"), products: shown.map((r) => card(r, ctx.locale)), suggestions: suggest(ctx.locale, "afterResults"), listing: true, answeredAs: "recommend" };

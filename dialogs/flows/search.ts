@@ -53,6 +53,11 @@ export interface SearchSpec {
    * backpacks, not tents that are "backpacking" nor stoves that fit in one.
    */
   writtenWords?: string[];
+  /**
+   * Words of what the thing is for ("video editing" of "a laptop for video editing"): they rank the
+   * results, but a shop without them still carries the thing.
+   */
+  purpose?: string;
   /** "running shoes for men and women": men's and women's take turns in the list. */
   bothAudiences?: boolean;
   /** "cheapest coffee maker": the matches listed by price, lowest (or highest) first. */
@@ -100,6 +105,14 @@ function withoutColourWords(text: string, colors: string[]): string {
   let out = latin.length ? text.replace(new RegExp(`\\b(?:${latin.join("|")})\\b`, "gi"), " ") : text;
   for (const w of han) out = out.split(w).join(" ");
   return out.replace(/\s+/g, " ").trim();
+}
+
+function withoutWords(text: string, words: string): string {
+  const drop = new Set(words.toLowerCase().split(/\s+/));
+  return text
+    .split(/\s+/)
+    .filter((w) => !drop.has(w.toLowerCase()))
+    .join(" ");
 }
 
 export function withoutAudienceWords(text: string): string {
@@ -150,7 +163,8 @@ export async function runSearch(ctx: FlowContext, given: SearchSpec): Promise<Fl
   };
   // Only the products that have (nearly) all of what was asked: "red lipstick" is not a red racket.
   // Whom it is for is checked by the audience filter, not counted as a word to match.
-  const asked = spec.audience ? withoutAudienceWords(spec.text) : spec.text;
+  const named = spec.audience ? withoutAudienceWords(spec.text) : spec.text;
+  const asked = spec.purpose ? withoutWords(named, spec.purpose) || named : named;
   const head = spec.fresh ? compoundHead(asked, ctx.turn.text) : undefined;
   // Under a colour filter the colour is the filter's to check: "红色 运动鞋" must be sneakers, not anything red.
   const askedUnderFilter = spec.filters.colors?.length ? withoutColourWords(asked, spec.filters.colors) : asked;

@@ -357,3 +357,11 @@ describe("a quality asked of the list", () => {
     expect(readMoreOf(text)).toBe(quality);
   });
 });
+
+describe("number words are not searched", () => {
+  it("drops a bare number word, keeps a hyphenated size", () => {
+    expect(queryTerms("Is there a discount if I buy two?")).toBe("");
+    expect(queryTerms("two tents")).toBe("tents");
+    expect(queryTerms("a two-piece swimsuit")).toBe("two-piece swimsuit");
+  });
+});
