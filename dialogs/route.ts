@@ -4,12 +4,12 @@ import { onlyAPointer, pointsAtAProduct, readAttributeQuestion, readWhichQuestio
 import type { Flow, FlowContext, FlowReply } from "./flow.ts";
 import { cartQuantity, readCartRequest, removeFromCart, viewCart } from "./flows/cart.ts";
 import { catalogueFlows } from "./flows/catalogue.ts";
-import { aboutTheShop, asksAboutPolicy, complaintRefund, declined, knowledgeReply, lookUp, looksLikeQuestion } from "./flows/knowledge.ts";
+import { aboutTheShop, asksAboutPolicy, passageSaysPolicy, complaintRefund, declined, knowledgeReply, lookUp, looksLikeQuestion } from "./flows/knowledge.ts";
 import { catalogueCoverage } from "./flows/matching.ts";
 import { asksForDeals, bestOfShown, dealsAnswer, propertyAnswer, whichOfShown } from "./flows/product-questions.ts";
 import { asksForSimilar, asksWhatGoesWith, asksWhatsNew, goesWith, similarProducts, whatsNew, withoutSimilarWords } from "./flows/related.ts";
 import { narrowsTheList, refineSearch } from "./flows/search.ts";
-import { asksForLanguages, isUndecided, languagesAnswer } from "./flows/service.ts";
+import { asksForLanguages, asksToChangeOrder, isUndecided, languagesAnswer, orderChange } from "./flows/service.ts";
 import { readNeed } from "./needs.ts";
 import { queryTerms } from "./query.ts";
 import { priceOrderAsked, readMoreOf, readNarrowing, readRefinement, type Refinement, rejectsTheList } from "./refine.ts";
@@ -89,6 +89,8 @@ async function namedOutright(ctx: FlowContext, flows: Partial<Record<string, Flo
   if (cart === "remove") return removeFromCart;
   if (cart === "quantity") return cartQuantity;
   if (cart === "view" && !OTHER_THAN_CART.has(nlu.intent)) return viewCart;
+  // "I want to cancel my order", 取消订单: only the shop's team can (never "noise-cancelling" earbuds).
+  if (asksToChangeOrder(turn.text) && !["returns", "human_handoff", "delete_data"].includes(nlu.intent)) return orderChange;
   // "it's order 55555, email jo@example.com": an order named, or the details just asked about an order, is about the order.
   const aboutAnOrder = !!nlu.entities.orderNumber || (!!nlu.entities.email && state.lastAnswer === "order_status");
   if (aboutAnOrder && !ORDER_BUSINESS.has(nlu.intent)) return flows.order_status;
@@ -189,7 +191,8 @@ export async function route(ctx: FlowContext, flows: Partial<Record<string, Flow
     // A policy word is evidence of what the question is about, as a policy intent is.
     const lookup = await lookUp(ctx, { intentBacked: policy });
     const aboutProduct = PRODUCT_INTENTS.has(nlu.intent) || (state.lastShown.length > 0 && pointed > 0);
-    if (lookup?.answerable && (policy || (!aboutProduct && lookup.confidence > (await catalogueCoverage(ctx, queryTerms(turn.text)))))) {
+    const onTopic = !policy || !lookup?.text || passageSaysPolicy(turn.text, lookup.text);
+    if (lookup?.answerable && onTopic && (policy || (!aboutProduct && lookup.confidence > (await catalogueCoverage(ctx, queryTerms(turn.text)))))) {
       return async (c) => knowledgeReply(lookup, c, KNOWLEDGE);
     }
     if (lookup && policy) return async (c) => declined(c, KNOWLEDGE);

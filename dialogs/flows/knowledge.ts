@@ -100,7 +100,22 @@ export const complaintRefund: Flow = async (ctx) => {
 
 // Words of the shop's policies that no product search uses: a question naming one is for the documents.
 const POLICY_WORDS =
-  /\b(?:warrant(?:y|ies)|guarantees?|gift[- ]?wrap\w*|wrapping|loyalty|points|membership|members'?|workshops?|store events?|refunds?|returns? policy|exchanges?|deliver(?:y|ies)|shipping|ship to|postage|payment|pay with|pay by|opening hours|open on|customer service|invoices?|size guide|size chart|sizing|between (?:two )?(?:[a-z]+ )?sizes|true to size|(?:runs?|fits?|comes?|come up) (?:small|large|big)|size (?:up|down)|(?:what|which) size (?:should|do|would|shall|must) (?:i|we|he|she)|size should i|what size (?:to|i should) (?:get|buy|order|choose|take)|(?:usually|normally) (?:a |wear (?:a )?|take (?:a )?)?(?:size )?\d+(?:\.5)?)\b|偏大|偏小|穿多大|选多大|买多大|多大的?码|什么码|哪个码|怎么换|如何换|能换吗|可以换吗|换尺码|换个尺码|换(?:大|小)一?码|太(?:小|大)了|保修|质保|包装|会员|积分|优惠券|工作坊|活动|退款|退货|换货|配送|运费|发货|支付|付款|营业时间|客服|发票|尺码|鞋码/i;
+  /\b(?:warrant(?:y|ies)|guarantees?|gift[- ]?wrap\w*|wrapping|loyalty|points|membership|members'?|workshops?|store events?|refunds?|returns? policy|exchanges?|deliver(?:y|ies)|shipping|ship to|postage|payment|pay with|pay by|opening hours|open on|customer service|invoices?|size guide|size chart|sizing|price match(?:ing)?|price guarantee|between (?:two )?(?:[a-z]+ )?sizes|true to size|(?:runs?|fits?|comes?|come up) (?:small|large|big)|size (?:up|down)|(?:what|which) size (?:should|do|would|shall|must) (?:i|we|he|she)|size should i|what size (?:to|i should) (?:get|buy|order|choose|take)|(?:usually|normally) (?:a |wear (?:a )?|take (?:a )?)?(?:size )?\d+(?:\.5)?)\b|偏大|偏小|穿多大|选多大|买多大|多大的?码|什么码|哪个码|怎么换|如何换|能换吗|可以换吗|换尺码|换个尺码|换(?:大|小)一?码|太(?:小|大)了|保修|质保|包装|会员|积分|优惠券|工作坊|活动|退款|退货|换货|配送|运费|发货|支付|付款|营业时间|客服|发票|尺码|鞋码/i;
+
+// Words a policy phrase shares with passages about anything ("price" of "price match", "size" of "size chart").
+const GENERIC_POLICY_WORDS = new Set(["price", "prices", "policy", "size", "sizes", "guide", "chart", "on", "to", "by", "with", "up", "down", "the", "two", "between", "what", "which", "should", "i"]);
+
+/**
+ * Whether a passage speaks of the policy the question names: "Do you price match?" is not answered by
+ * a gift-wrapping passage that leaves "the price" off the slip. Only the phrase's own words count.
+ */
+export function passageSaysPolicy(question: string, passage: string): boolean {
+  const phrase = POLICY_WORDS.exec(question)?.[0];
+  if (!phrase || /\p{Script=Han}/u.test(phrase)) return true;
+  const own = phrase.toLowerCase().split(/[^a-z]+/).filter((w) => w.length >= 4 && !GENERIC_POLICY_WORDS.has(w));
+  const text = passage.toLowerCase();
+  return !own.length || own.some((w) => text.includes(w.slice(0, Math.max(4, w.length - 3))));
+}
 
 /** A question that names a policy ("is there a warranty?", 有礼品包装吗): the documents are asked first, whatever the intent. */
 export function asksAboutPolicy(text: string): boolean {

@@ -24,6 +24,16 @@ export function isUndecided(text: string): boolean {
   return UNDECIDED.test(text);
 }
 
+// "I want to cancel my order", 取消订单: a change to an order, which only the shop's team can make.
+const ORDER_CHANGE = /\b(?:cancel|change|modify|amend|edit|update)\b[^.?!]{0,30}\b(?:order|purchase)\b|\border\b[^.?!]{0,20}\b(?:cancel(?:led|lation)?|changed)\b|(?:取消|修改|更改|改一下)(?:我的)?订单|订单(?:能|可以)?(?:取消|修改|更改)/i;
+
+/** Whether the message asks to cancel or change an order. */
+export function asksToChangeOrder(text: string): boolean {
+  return ORDER_CHANGE.test(text);
+}
+
+export const orderChange: Flow = async (ctx) => ({ text: say(ctx.locale, "orderChange"), products: [], suggestions: suggest(ctx.locale, "handoff"), answeredAs: "order_status" });
+
 export const languagesAnswer: Flow = async (ctx) => ({ text: say(ctx.locale, "languages"), products: [], suggestions: suggest(ctx.locale, "start"), answeredAs: "capabilities" });
 
 const feedback: Flow = async (ctx) => {

@@ -25,6 +25,7 @@ export const en = {
   noNewArrivals: "Nothing new has come in lately. Here are our most popular products instead.",
   undecided: "No problem. Tell me who it's for, what they enjoy or your budget, and I'll narrow it down. Meanwhile, here are some popular picks.",
   languages: "Yes — I understand English and Chinese (中文). Write in either, and I'll answer in the same language.",
+  orderChange: "I can't cancel or change orders from this chat. If it hasn't shipped yet, the shop's team can: go to My account → Orders, or contact them (Monday to Friday, 9:00–18:00).",
   closestMatches: "I couldn't find {whatOrThat} as such{inFilters}. These are the closest matches.",
   noneMadeForKids: "I couldn't find {whatOrThat} made for children{inFilters}. These are for anyone.",
   refinedNone: "I couldn't find anything {adjOrElse}{forWhat}{inFilters}. These are still the closest matches.",

@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { Understanding } from "../../intents/types.ts";
 import { alternateAudiences, bothAdultAudiences, productAudiences, shopperAudience, suits } from "../../dialogs/audience.ts";
 import { readWhichQuestion } from "../../dialogs/attributes.ts";
+import { passageSaysPolicy } from "../../dialogs/flows/knowledge.ts";
+import { asksToChangeOrder } from "../../dialogs/flows/service.ts";
 import { magnitudeOf } from "../../dialogs/magnitude.ts";
 import { categoryName, localiseCategories } from "../../dialogs/names.ts";
 import { readNeed } from "../../dialogs/needs.ts";
@@ -363,5 +365,21 @@ describe("number words are not searched", () => {
     expect(queryTerms("Is there a discount if I buy two?")).toBe("");
     expect(queryTerms("two tents")).toBe("tents");
     expect(queryTerms("a two-piece swimsuit")).toBe("two-piece swimsuit");
+  });
+});
+
+describe("policy questions and the passages that answer them", () => {
+  it("takes a passage that speaks of the policy named, not one sharing a generic word", () => {
+    expect(passageSaysPolicy("Do you price match?", "We wrap it in recycled paper and leave the price off the packing slip.")).toBe(false);
+    expect(passageSaysPolicy("Do you price match?", "We match any lower price from a UK retailer.")).toBe(true);
+    expect(passageSaysPolicy("what's your returns policy?", "You can return unused items within 30 days.")).toBe(true);
+    expect(passageSaysPolicy("is there a warranty?", "Every product has a 2-year warranty.")).toBe(true);
+    expect(passageSaysPolicy("有保修吗", "所有商品保修两年。")).toBe(true);
+  });
+  it.each(["I want to cancel my order", "can I change my order?", "my order needs to be cancelled", "我想取消订单", "订单可以修改吗"])("a change to an order: %s", (text) => {
+    expect(asksToChangeOrder(text)).toBe(true);
+  });
+  it.each(["noise cancelling headphones", "I want to order a tent", "where is my order?"])("not %s", (text) => {
+    expect(asksToChangeOrder(text)).toBe(false);
   });
 });
