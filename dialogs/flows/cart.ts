@@ -13,8 +13,8 @@ import { productsOf, referencedProducts } from "./catalogue.ts";
  */
 
 const VIEW_EN =
-  /\b(?:what(?:'s| is| do i have| have i got)|whats|show|see|view|check|open|list|display)\b[^.?!]*\b(?:my|the)\s+(?:shopping\s+)?(?:cart|basket|trolley)\b|^\s*(?:my\s+)?(?:shopping\s+)?(?:cart|basket)\s*\??\s*$/i;
-const VIEW_ZH = /购物车(?:里|中)?(?:面)?(?:有什么|有啥|有哪些|都有|放了什么|装了什么)|(?:查看|看看|看一下|看下|打开|显示|瞧瞧)(?:一下)?(?:我的)?购物车|^\s*我的购物车\s*[？?]?\s*$/;
+  /\b(?:what(?:'s| is| do i have| have i got)|whats|show|see|view|check|open|list|display|how many)\b[^.?!]*\b(?:my|the)\s+(?:shopping\s+)?(?:cart|basket|trolley)\b|^\s*(?:my\s+)?(?:shopping\s+)?(?:cart|basket)\s*\??\s*$/i;
+const VIEW_ZH = /购物车(?:里|中)?(?:面)?(?:有什么|有啥|有哪些|都有|放了什么|装了什么|有几件|有多少|几件|多少件)|(?:查看|看看|看一下|看下|打开|显示|瞧瞧)(?:一下)?(?:我的)?购物车|^\s*我的购物车\s*[？?]?\s*$/;
 const REMOVE_EN = /\b(?:remove|delete|take|drop|get rid of)\b[^.?!]*\b(?:from|out of|off)\s+(?:my|the)\s+(?:shopping\s+)?(?:cart|basket|trolley)\b/i;
 const REMOVE_ZH = /(?:从|在)?购物车(?:里|中)?[^。！？]*?(?:删除|删掉|移除|去掉|拿掉|拿出|移出)|(?:删除|删掉|移除|去掉|拿掉|拿出|移出)[^。！？]*购物车/;
 
