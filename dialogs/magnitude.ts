@@ -36,3 +36,28 @@ export function magnitudeOf(title: string): Magnitude | undefined {
   }
   return undefined;
 }
+
+/** The figure a text states on a dimension, as written ("1.5 L", "65 L", "2-Person"); the first found. */
+export function statedMeasure(text: string, dimension: Magnitude["dimension"]): string | undefined {
+  for (const rule of RULES) {
+    if (rule.dimension !== dimension) continue;
+    const m = new RegExp(rule.re.source, rule.re.flags.replace("g", "")).exec(text);
+    if (m) return m[0].trim();
+  }
+  return undefined;
+}
+
+// "how heavy is it?", "what's the capacity?", 多重, 容量多大, 几人的: a figure asked of a product.
+const ASKED: [Magnitude["dimension"], RegExp][] = [
+  ["mass", /\bhow heavy\b|\bweigh(?:s|t)?\b|多重|重量|几斤|多少克|多少公斤/i],
+  ["volume", /\b(?:capacity|volume)\b|how (?:many|much) (?:litres?|liters?|ml)\b|how much (?:does it|can it|will it) hold|容量|多少升|能装多少/i],
+  ["storage", /\bstorage\b|how (?:many|much) (?:gb|tb)\b|存储|多少g\b/i],
+  ["charge", /\bbattery (?:capacity|size)\b|\bmah\b|电池容量|多少毫安/i],
+  ["screen", /\bscreen size\b|how big is the (?:screen|display)|\bhow many inch(?:es)?\b|屏幕(?:多大|尺寸)|几寸/i],
+  ["people", /\bhow many (?:people|persons)\b|\bsleeps? how many\b|\bfor how many\b|几人|几个人|多少人/i],
+];
+
+/** The dimension a question asks a figure of, or undefined. */
+export function askedMeasure(text: string): Magnitude["dimension"] | undefined {
+  return ASKED.find(([, re]) => re.test(text))?.[0];
+}

@@ -6,7 +6,8 @@ import { cartQuantity, readCartRequest, removeFromCart, viewCart } from "./flows
 import { catalogueFlows } from "./flows/catalogue.ts";
 import { aboutTheShop, asksAboutPolicy, passageSaysPolicy, complaintRefund, declined, knowledgeReply, lookUp, looksLikeQuestion } from "./flows/knowledge.ts";
 import { catalogueCoverage } from "./flows/matching.ts";
-import { asksForDeals, bestOfShown, dealsAnswer, propertyAnswer, whichOfShown } from "./flows/product-questions.ts";
+import { asksForDeals, bestOfShown, dealsAnswer, measureAnswer, propertyAnswer, whichOfShown } from "./flows/product-questions.ts";
+import { askedMeasure } from "./magnitude.ts";
 import { asksForSimilar, asksWhatGoesWith, asksWhatsNew, goesWith, similarProducts, whatsNew, withoutSimilarWords } from "./flows/related.ts";
 import { narrowsTheList, refineSearch } from "./flows/search.ts";
 import { asksForLanguages, asksToChangeOrder, isUndecided, languagesAnswer, orderChange } from "./flows/service.ts";
@@ -134,6 +135,9 @@ export async function route(ctx: FlowContext, flows: Partial<Record<string, Flow
   const { nlu, state, turn } = ctx;
   // Turning personalisation off is a privacy action: it takes words about being tracked or personalised.
   if (nlu.intent === "stop_personalisation" && !ABOUT_PERSONALISATION.test(turn.text)) return undefined;
+  // "how heavy is it?", "what's the capacity of the second one?", 它是几人的: the figure its listing states.
+  const measure = askedMeasure(turn.text);
+  if (measure && (pointsAtAProduct(turn.text) || !queryTerms(turn.text)) && (state.lastShown.length > 0 || state.focus)) return measureAnswer(measure);
   // "is it waterproof?", "does the second one have bluetooth?", 它防水吗: what that product's listing says;
   // then "and the third one?" asks the same of another.
   const asked = state.askedProperty;

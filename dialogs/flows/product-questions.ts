@@ -2,6 +2,7 @@ import type { Locale } from "../../core/turn.ts";
 import type { Product } from "../../store/types.ts";
 import type { Flow, FlowContext, FlowReply } from "../flow.ts";
 import { productCard } from "../format.ts";
+import { type Magnitude, statedMeasure } from "../magnitude.ts";
 import { say, suggest } from "../templates.ts";
 import { catalogueFlows, priceOf, productsOf, referencedProducts } from "./catalogue.ts";
 import { productWords, textHasWord } from "./matching.ts";
@@ -139,5 +140,32 @@ export function whichOfShown(property: string): Flow {
     const others = shown[0] ? await othersThatDo(ctx, property, shown[0]) : undefined;
     if (others) return { ...others, text: `${none}${locale === "zh" ? "" : " "}${say(locale, "propertyOthers")}`, answeredAs: "product_details" };
     return { text: none, products: [], suggestions: suggest(locale, "afterResults"), answeredAs: "product_details" };
+  };
+}
+
+const MEASURE_NAMES: Record<Magnitude["dimension"], { en: string; zh: string }> = {
+  mass: { en: "weight", zh: "重量" },
+  volume: { en: "capacity", zh: "容量" },
+  storage: { en: "storage", zh: "存储容量" },
+  charge: { en: "battery capacity", zh: "电池容量" },
+  screen: { en: "screen size", zh: "屏幕尺寸" },
+  length: { en: "size", zh: "尺寸" },
+  people: { en: "number of people", zh: "适用人数" },
+};
+
+/** "how heavy is it?", "what's the capacity?", 它是几人的: the figure its listing states, or that it states none. */
+export function measureAnswer(dimension: Magnitude["dimension"]): Flow {
+  return async (ctx) => {
+    const [product] = await referencedProducts(ctx, 1);
+    if (!product) return catalogueFlows.product_details!(ctx);
+    ctx.state.focus = product.id;
+    const measure = statedMeasure(product.title, dimension) ?? (product.description ? statedMeasure(product.description, dimension) : undefined);
+    const what = MEASURE_NAMES[dimension][ctx.locale === "zh" ? "zh" : "en"];
+    return {
+      text: measure ? say(ctx.locale, "measureStated", { title: product.title, what, measure }) : say(ctx.locale, "measureUnknown", { title: product.title, what }),
+      products: [productCard(product, say(ctx.locale, "cardAsked"))],
+      suggestions: suggest(ctx.locale, "afterDetails"),
+      answeredAs: "product_details",
+    };
   };
 }

@@ -26,6 +26,8 @@ export const en = {
   undecided: "No problem. Tell me who it's for, what they enjoy or your budget, and I'll narrow it down. Meanwhile, here are some popular picks.",
   languages: "Yes — I understand English and Chinese (中文). Write in either, and I'll answer in the same language.",
   orderChange: "I can't cancel or change orders from this chat. If it hasn't shipped yet, the shop's team can: go to My account → Orders, or contact them (Monday to Friday, 9:00–18:00).",
+  measureStated: "{title}: {measure}, as its listing says.",
+  measureUnknown: "The listing for {title} doesn't give its {what}.",
   closestMatches: "I couldn't find {whatOrThat} as such{inFilters}. These are the closest matches.",
   noneMadeForKids: "I couldn't find {whatOrThat} made for children{inFilters}. These are for anyone.",
   refinedNone: "I couldn't find anything {adjOrElse}{forWhat}{inFilters}. These are still the closest matches.",

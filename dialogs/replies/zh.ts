@@ -24,6 +24,8 @@ export const zh: Record<keyof typeof en, string> = {
   undecided: "没关系。告诉我是买给谁、对方喜欢什么或者预算多少，我来帮你缩小范围。先看看这些热门商品：",
   languages: "可以，我能看懂中文和英文（English）。你用哪种语言问，我就用哪种语言回答。",
   orderChange: "我没办法在聊天里取消或修改订单。如果还没发货，店里的客服团队可以处理：请到“我的账户 → 订单”操作，或联系客服（周一至周五 9:00–18:00）。",
+  measureStated: "{title}：{measure}（商品信息上写的）。",
+  measureUnknown: "{title}的商品信息没有写{what}。",
   closestMatches: "没有找到完全符合的{whatRelated}商品{inFilters}，这些是最接近的。",
   noneMadeForKids: "没有找到专为儿童设计的{whatRelated}商品{inFilters}，这些是通用款。",
   refinedNone: "没有找到{adjOrElse}{whatRelated}商品{inFilters}，这些仍是最接近的。",

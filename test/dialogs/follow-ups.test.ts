@@ -4,7 +4,7 @@ import { alternateAudiences, bothAdultAudiences, productAudiences, shopperAudien
 import { readWhichQuestion } from "../../dialogs/attributes.ts";
 import { passageSaysPolicy } from "../../dialogs/flows/knowledge.ts";
 import { asksToChangeOrder } from "../../dialogs/flows/service.ts";
-import { magnitudeOf } from "../../dialogs/magnitude.ts";
+import { askedMeasure, magnitudeOf, statedMeasure } from "../../dialogs/magnitude.ts";
 import { categoryName, localiseCategories } from "../../dialogs/names.ts";
 import { readNeed } from "../../dialogs/needs.ts";
 import { queryTerms } from "../../dialogs/query.ts";
@@ -381,5 +381,25 @@ describe("policy questions and the passages that answer them", () => {
   });
   it.each(["noise cancelling headphones", "I want to order a tent", "where is my order?"])("not %s", (text) => {
     expect(asksToChangeOrder(text)).toBe(false);
+  });
+});
+
+describe("a figure asked of a product", () => {
+  it.each([
+    ["how heavy is it?", "mass"],
+    ["what's the capacity of the second one?", "volume"],
+    ["how many people does it sleep?", "people"],
+    ["第一个是几人的", "people"],
+    ["它多重", "mass"],
+    ["屏幕多大", "screen"],
+    ["is it waterproof?", undefined],
+  ])("%s", (text, dimension) => {
+    expect(askedMeasure(text)).toBe(dimension);
+  });
+  it("reads the figure as the listing writes it", () => {
+    expect(statedMeasure("Saltmarsh Orchard Electric Kettle 1.5 L, Beige", "volume")).toBe("1.5 L");
+    expect(statedMeasure("Bluetarn Trailhead Backpacking Tent 2-Person, Yellow", "people")).toBe("2-Person");
+    expect(statedMeasure("野峰 Basecamp 2 防水速开露营帐篷 双人 橙色", "people")).toBe("双人");
+    expect(statedMeasure("Bluetarn Trailhead Backpacking Tent 2-Person, Yellow", "mass")).toBeUndefined();
   });
 });
