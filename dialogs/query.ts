@@ -23,6 +23,7 @@ const EN_REQUEST = new Set(
     "shop store available availability options option range selection " +
     "first second third fourth fifth sixth seventh eighth ninth tenth last number no " +
     "after bit little lot slightly somewhat tad kinda sorta rather actually instead now then though ok okay well so um uh erm hmm " +
+    "mostly mainly usually often always lots "+
     "two three four five six seven eight nine ten yeah yep yup nah nope gonna gotta lemme sure unsure certain clue decide deciding undecided know knows dunno choose choosing pick picking " +
     "don't dont doesn't didn't can't cant won't isn't aren't wasn't haven't "+
     "many much least meant mean means sorry oops sale sales deal deals discount discounts discounted promotion promotions clearance bargain bargains rated rating ratings reviewed highest highly"

@@ -69,10 +69,11 @@ function freshSearch(ctx: FlowContext): Promise<FlowReply> {
 
 /**
  * What the thing asked for is for, as search words: "video editing" of "a laptop for video editing",
- * 适合跑步的 of 适合跑步的耳机; none when nothing is named before it ("something for hiking" is a need).
+ * "keep drinks cold" of "water bottles that keep drinks cold", 适合跑步的 of 适合跑步的耳机; none when
+ * nothing is named before it ("something for hiking" is a need).
  */
 function purposeOf(text: string): string | undefined {
-  const m = /^(.*?)\b(?:for|good for|suitable for|ideal for|to use for|that works for)\s+(.+)$/i.exec(text) ?? /^(.*?)(?:适合|适用于|用来|用于)(.+?)的(.*)$/u.exec(text);
+  const m = /^(.*?)\b(?:for|good for|suitable for|ideal for|to use for|that works for|that|which|to)\s+(.+)$/i.exec(text) ?? /^(.*?)(?:适合|适用于|用来|用于)(.+?)的(.*)$/u.exec(text);
   if (!m) return undefined;
   const thing = queryTerms(m[1]! + (m[3] ?? ""));
   const purpose = queryTerms(m[2]!);

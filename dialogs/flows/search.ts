@@ -164,10 +164,11 @@ export async function runSearch(ctx: FlowContext, given: SearchSpec): Promise<Fl
   // Only the products that have (nearly) all of what was asked: "red lipstick" is not a red racket.
   // Whom it is for is checked by the audience filter, not counted as a word to match.
   const named = spec.audience ? withoutAudienceWords(spec.text) : spec.text;
-  const asked = spec.purpose ? withoutWords(named, spec.purpose) || named : named;
-  const head = spec.fresh ? compoundHead(asked, ctx.turn.text) : undefined;
+  let asked = named;
+  let head = spec.fresh ? compoundHead(asked, ctx.turn.text) : undefined;
   // Under a colour filter the colour is the filter's to check: "红色 运动鞋" must be sneakers, not anything red.
-  const askedUnderFilter = spec.filters.colors?.length ? withoutColourWords(asked, spec.filters.colors) : asked;
+  const underFilter = (words: string) => (spec.filters.colors?.length ? withoutColourWords(words, spec.filters.colors) : words);
+  let askedUnderFilter = underFilter(asked);
   const relevant = (found: Ranked[], words = askedUnderFilter): { kept: Ranked[]; best: number } => {
     const kept = found.filter(keep);
     if (!words) return { kept, best: 1 };
@@ -187,6 +188,14 @@ export async function runSearch(ctx: FlowContext, given: SearchSpec): Promise<Fl
   };
   let unfiltered = results.filter(keep);
   let { kept, best } = relevant(results);
+  // "a laptop for video editing": what it is for may be words no listing has; the thing itself is still carried.
+  const bare = spec.purpose ? withoutWords(named, spec.purpose) : "";
+  if (bare && bare !== named && best < CARRIED_COVERAGE) {
+    asked = bare;
+    head = spec.fresh ? compoundHead(asked, ctx.turn.text) : undefined;
+    askedUnderFilter = underFilter(asked);
+    ({ kept, best } = relevant(results));
+  }
   // "green tea", "white wine", 登山鞋 (鞋 is also the shoes category): a colour or a category word
   // that is part of a product's name is not a filter, when the catalogue has the whole name elsewhere.
   // (A need's category is ours, read from what the interest finds, not a word the shopper wrote.)
