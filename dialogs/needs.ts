@@ -35,6 +35,7 @@ const ZH_NEED = new RegExp(
     "礼物", "礼品", "送给", "送礼", "送", "生日", "纪念日", "节日", "圣诞", "情人节", "母亲节", "父亲节",
     "爸爸", "老爸", "父亲", "爷爷", "外公", "姥爷", "老公", "丈夫", "男朋友", "男友", "哥哥", "弟弟", "叔叔", "舅舅", "儿子",
     "妈妈", "老妈", "母亲", "奶奶", "外婆", "姥姥", "老婆", "妻子", "太太", "女朋友", "女友", "姐姐", "妹妹", "阿姨", "姑姑", "女儿",
+    "(?<=我|给)[爸妈]",
     "孩子", "小孩", "小朋友", "宝宝", "朋友", "同事", "老师", "领导", "家人",
     "喜欢", "爱好", "热爱", "平时", "经常", "常常", "一个", "一位", "位", "[一二两三四五六七八九十\\d]+岁", "岁", "的人", "他", "她", "爱",
     // The verb of a pastime is not what to buy: 喝茶 → 茶, 玩拼图 → 拼图 (a verb inside a word stays: 跑步).
@@ -45,7 +46,7 @@ const ZH_NEED = new RegExp(
 
 // "for my 5 year old son", 给五岁的儿子买: the person a search is for, said as a relation.
 const FOR_RELATION =
-  /\bfor (?:my|our) (?:(?:\d+|little|baby|teenage|older|younger|big)[\s-]*(?:(?:years?|yrs?|months?)[\s-]*old[\s-]*)?)*(?:dads?|daddy|father|grandpa|granddad|grandfather|husband|hubby|boyfriend|brothers?|sons?|uncles?|mums?|moms?|mommy|mummy|mother|grandma|grandmother|wife|girlfriend|sisters?|daughters?|aunts?|kids?|child|children|toddler|baby|nephews?|nieces?|grandsons?|granddaughters?)\b|给(?:我的?)?[^，。！？,.!?]{0,5}?(?:爸爸|老爸|父亲|爷爷|外公|姥爷|老公|丈夫|男朋友|男友|哥哥|弟弟|叔叔|舅舅|儿子|妈妈|老妈|母亲|奶奶|外婆|姥姥|老婆|妻子|太太|女朋友|女友|姐姐|妹妹|阿姨|姑姑|女儿|孩子|小孩|小朋友|宝宝)/i;
+  /\bfor (?:my|our) (?:(?:\d+|little|baby|teenage|older|younger|big)[\s-]*(?:(?:years?|yrs?|months?)[\s-]*old[\s-]*)?)*(?:dads?|daddy|father|grandpa|granddad|grandfather|husband|hubby|boyfriend|brothers?|sons?|uncles?|mums?|moms?|mommy|mummy|mother|grandma|grandmother|wife|girlfriend|sisters?|daughters?|aunts?|kids?|child|children|toddler|baby|nephews?|nieces?|grandsons?|granddaughters?)\b|给(?:我的?)?[^，。！？,.!?]{0,5}?(?:爸爸|老爸|父亲|爷爷|外公|姥爷|老公|丈夫|男朋友|男友|哥哥|弟弟|叔叔|舅舅|儿子|妈妈|老妈|母亲|奶奶|外婆|姥姥|老婆|妻子|太太|女朋友|女友|姐姐|妹妹|阿姨|姑姑|女儿|孩子|小孩|小朋友|宝宝|爸|妈)/i;
 
 /** An age ("10 year old", "5yo") says whom for, never what: no product is matched on it. */
 function withoutAge(text: string): string {
