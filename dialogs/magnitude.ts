@@ -61,3 +61,37 @@ const ASKED: [Magnitude["dimension"], RegExp][] = [
 export function askedMeasure(text: string): Magnitude["dimension"] | undefined {
   return ASKED.find(([, re]) => re.test(text))?.[0];
 }
+
+/** The product's size on one dimension, in common units (the largest figure its title states on it). */
+export function magnitudeOn(title: string, dimension: Magnitude["dimension"]): number | undefined {
+  let best: number | undefined;
+  for (const rule of RULES) {
+    if (rule.dimension !== dimension) continue;
+    for (const m of title.matchAll(rule.re)) {
+      const n = (CN_NUMBER[m[1]!] ?? Number(m[1])) * rule.factor;
+      if (Number.isFinite(n) && (best === undefined || n > best)) best = n;
+    }
+  }
+  return best;
+}
+
+// "which is the thickest?", "which has the most storage?", 哪个最薄: the extreme on a dimension titles state.
+const EXTREMES: [RegExp, Magnitude["dimension"], "max" | "min"][] = [
+  [/\bthickest\b|最厚/i, "length", "max"],
+  [/\bthinnest\b|最薄/i, "length", "min"],
+  [/\b(?:most|largest|biggest|highest) (?:storage|memory)\b|存储最大|内存最大/i, "storage", "max"],
+  [/\b(?:largest|biggest|highest|most) (?:capacity|volume)\b|\bholds the most\b|容量最大/i, "volume", "max"],
+  [/\b(?:largest|biggest|highest) (?:battery|charge)\b|电池最大/i, "charge", "max"],
+  [/\b(?:largest|biggest) (?:screen|display)\b|屏幕最大/i, "screen", "max"],
+  [/\bheaviest\b|最重/i, "mass", "max"],
+  [/\bfor the most people\b|\bsleeps the most\b|人数最多|住的人最多/i, "people", "max"],
+];
+
+/** The dimension and direction a "which is the …est" question asks of the list, or undefined. */
+export function askedExtreme(text: string): { dimension: Magnitude["dimension"]; pick: "max" | "min"; phrase: string } | undefined {
+  for (const [re, dimension, pick] of EXTREMES) {
+    const m = re.exec(text);
+    if (m) return { dimension, pick, phrase: m[0] };
+  }
+  return undefined;
+}

@@ -6,8 +6,8 @@ import { cartQuantity, readCartRequest, removeFromCart, viewCart } from "./flows
 import { catalogueFlows } from "./flows/catalogue.ts";
 import { aboutTheShop, asksAboutPolicy, passageSaysPolicy, complaintRefund, declined, knowledgeReply, lookUp, looksLikeQuestion } from "./flows/knowledge.ts";
 import { catalogueCoverage } from "./flows/matching.ts";
-import { asksForDeals, bestOfShown, dealsAnswer, measureAnswer, propertyAnswer, whichOfShown } from "./flows/product-questions.ts";
-import { askedMeasure } from "./magnitude.ts";
+import { asksForDeals, bestOfShown, dealsAnswer, extremeOfShown, measureAnswer, propertyAnswer, whichOfShown } from "./flows/product-questions.ts";
+import { askedExtreme, askedMeasure } from "./magnitude.ts";
 import { asksForSimilar, asksWhatGoesWith, asksWhatsNew, goesWith, similarProducts, whatsNew, withoutSimilarWords } from "./flows/related.ts";
 import { narrowsTheList, refineSearch } from "./flows/search.ts";
 import { asksForLanguages, asksToChangeOrder, isUndecided, languagesAnswer, orderChange } from "./flows/service.ts";
@@ -148,6 +148,9 @@ export async function route(ctx: FlowContext, flows: Partial<Record<string, Flow
   // "and the second one too" after adding one to the cart, "what about the third?" after a price: the same again.
   if (onlyPointsInList && state.lastAnswer && REPEATABLE.has(state.lastAnswer)) return flows[state.lastAnswer];
   // "which is the quietest?", 哪款防水: the products shown whose listings say so.
+  // "which is the thickest?", "which has the most storage?": the figures the titles state, compared.
+  const extreme = state.lastShown.length >= 2 && !ACTION_INTENTS.has(nlu.intent) ? askedExtreme(turn.text) : undefined;
+  if (extreme) return extremeOfShown(extreme);
   const which = state.lastShown.length >= 2 && (PROPERTY_INTENTS.has(nlu.intent) || nlu.intent === "compare") ? readWhichQuestion(turn.text) : undefined;
   if (which) return whichOfShown(which);
   // "which one is the best?" of a list (not of two just compared: the comparison answers that).

@@ -2,7 +2,7 @@ import type { Locale } from "../../core/turn.ts";
 import type { Product } from "../../store/types.ts";
 import type { Flow, FlowContext, FlowReply } from "../flow.ts";
 import { productCard } from "../format.ts";
-import { type Magnitude, statedMeasure } from "../magnitude.ts";
+import { type Magnitude, magnitudeOn, statedMeasure } from "../magnitude.ts";
 import { say, suggest } from "../templates.ts";
 import { catalogueFlows, priceOf, productsOf, referencedProducts } from "./catalogue.ts";
 import { productWords, textHasWord } from "./matching.ts";
@@ -164,6 +164,32 @@ export function measureAnswer(dimension: Magnitude["dimension"]): Flow {
     return {
       text: measure ? say(ctx.locale, "measureStated", { title: product.title, what, measure }) : say(ctx.locale, "measureUnknown", { title: product.title, what }),
       products: [productCard(product, say(ctx.locale, "cardAsked"))],
+      suggestions: suggest(ctx.locale, "afterDetails"),
+      answeredAs: "product_details",
+    };
+  };
+}
+
+/**
+ * "which is the thickest?", "which has the most storage?", 哪个最薄: of the products shown, the one
+ * whose title states the most (or least) on that dimension ("6 mm"); none when no title states it.
+ */
+export function extremeOfShown(asked: { dimension: Magnitude["dimension"]; pick: "max" | "min"; phrase: string }): Flow {
+  return async (ctx) => {
+    const shown = await productsOf(ctx, ctx.state.compared ?? ctx.state.lastShown);
+    const measured = shown.map((p) => ({ p, value: magnitudeOn(p.title, asked.dimension) })).filter((x): x is { p: Product; value: number } => x.value !== undefined);
+    const what = MEASURE_NAMES[asked.dimension][ctx.locale === "zh" ? "zh" : "en"];
+    if (!measured.length) return { text: say(ctx.locale, "extremeUnknown", { what }), products: [], suggestions: suggest(ctx.locale, "afterResults"), answeredAs: "product_details" };
+    if (measured.length > 1 && measured.every((x) => x.value === measured[0]!.value)) {
+      const same = statedMeasure(measured[0]!.p.title, asked.dimension) ?? "";
+      return { text: say(ctx.locale, "extremeSame", { what, measure: same }), products: [], suggestions: suggest(ctx.locale, "afterResults"), answeredAs: "product_details" };
+    }
+    const best = measured.reduce((a, b) => (asked.pick === "max" ? (b.value > a.value ? b : a) : b.value < a.value ? b : a));
+    ctx.state.focus = best.p.id;
+    const measure = statedMeasure(best.p.title, asked.dimension) ?? "";
+    return {
+      text: say(ctx.locale, "extremeOfShown", { title: best.p.title, phrase: asked.phrase.toLowerCase(), measure }),
+      products: [productCard(best.p, say(ctx.locale, "cardAsked"))],
       suggestions: suggest(ctx.locale, "afterDetails"),
       answeredAs: "product_details",
     };

@@ -4,7 +4,7 @@ import { alternateAudiences, bothAdultAudiences, productAudiences, shopperAudien
 import { readWhichQuestion } from "../../dialogs/attributes.ts";
 import { passageSaysPolicy } from "../../dialogs/flows/knowledge.ts";
 import { asksToChangeOrder } from "../../dialogs/flows/service.ts";
-import { askedMeasure, magnitudeOf, statedMeasure } from "../../dialogs/magnitude.ts";
+import { askedExtreme, askedMeasure, magnitudeOf, magnitudeOn, statedMeasure } from "../../dialogs/magnitude.ts";
 import { categoryName, localiseCategories } from "../../dialogs/names.ts";
 import { readNeed } from "../../dialogs/needs.ts";
 import { queryTerms } from "../../dialogs/query.ts";
@@ -401,5 +401,25 @@ describe("a figure asked of a product", () => {
     expect(statedMeasure("Bluetarn Trailhead Backpacking Tent 2-Person, Yellow", "people")).toBe("2-Person");
     expect(statedMeasure("野峰 Basecamp 2 防水速开露营帐篷 双人 橙色", "people")).toBe("双人");
     expect(statedMeasure("Bluetarn Trailhead Backpacking Tent 2-Person, Yellow", "mass")).toBeUndefined();
+  });
+});
+
+describe("the extreme of the list on a stated dimension", () => {
+  it.each([
+    ["which is the thickest?", "length", "max"],
+    ["which has the most storage?", "storage", "max"],
+    ["哪个最薄", "length", "min"],
+    ["which is the heaviest?", "mass", "max"],
+    ["which is the best?", undefined, undefined],
+  ])("%s", (text, dimension, pick) => {
+    const asked = askedExtreme(text);
+    expect(asked?.dimension).toBe(dimension);
+    expect(asked?.pick).toBe(pick);
+  });
+  it("compares figures in common units", () => {
+    expect(magnitudeOn("Laptop 16GB/1TB", "storage")).toBe(1024);
+    expect(magnitudeOn("Yoga Mat 6 mm", "length")).toBe(6);
+    expect(magnitudeOn("Yoga Mat 1 cm", "length")).toBe(10);
+    expect(magnitudeOn("Yoga Mat, Pink", "length")).toBeUndefined();
   });
 });
