@@ -12,6 +12,8 @@ export interface Need {
   audience?: Audience;
   /** Something the shopper is about to do ("I'm going camping"): ideas for it, not for a person. */
   activity?: boolean;
+  /** Several interests said together ("gardening and tea", 园艺和茶): each its own search when together they find nothing. */
+  interests?: string[];
 }
 
 // "gift cards", "gift wrapping", 礼品卡: things the shop sells or does, not a need described.
@@ -129,9 +131,15 @@ export function readNeed(text: string): Need | undefined {
   const audience = shopperAudience(text);
   // Only a person is described ("a gift for my dad"): no interest, but still an audience.
   const cleaned = zh ? text.replace(ZH_NEED, " ") : withoutAge(text);
-  const terms = queryTerms(cleaned, NEED_WORDS)
-    .split(" ")
-    .map((w) => READ_AS[w.toLowerCase()] ?? w)
-    .join(" ");
-  return { terms, ...(audience && { audience }) };
+  const readAs = (words: string) =>
+    words
+      .split(" ")
+      .map((w) => READ_AS[w.toLowerCase()] ?? w)
+      .join(" ");
+  const terms = readAs(queryTerms(cleaned, NEED_WORDS));
+  const interests = cleaned
+    .split(/\band\b|\bor\b|,|、|，|和|还有|跟/i)
+    .map((part) => readAs(queryTerms(part, NEED_WORDS)))
+    .filter(Boolean);
+  return { terms, ...(audience && { audience }), ...(interests.length > 1 && interests.length <= 4 && { interests }) };
 }

@@ -347,6 +347,12 @@ function alternativesFor(ctx: FlowContext, spec: SearchSpec, results: Ranked[], 
   return inShoppersLanguage(alike, ctx.locale).slice(0, resultLimit);
 }
 
+/** "gardening and tea", "a, b and c", 茶、书. */
+function inWords(items: string[], locale: Locale): string {
+  if (locale === "zh") return items.join("、");
+  return items.length > 1 ? `${items.slice(0, -1).join(", ")} and ${items.at(-1)}` : (items[0] ?? "");
+}
+
 function cheapestFirst(results: Ranked[], currency: string | undefined): Ranked[] {
   return byPrice(results, "low", currency);
 }
@@ -480,6 +486,26 @@ function median(values: number[]): number {
 export async function needSearch(ctx: FlowContext, need: Need): Promise<FlowReply> {
   const spec: SearchSpec = { text: need.terms, filters: ctx.filters, ...(need.audience && { audience: need.audience }), fresh: true, need: true, ...(need.activity && { activity: true }) };
   if (need.terms) {
+    // "she loves gardening and tea", 喜欢喝茶和看书: a few ideas for each (together they find one or none).
+    if (need.interests) {
+      // One after another: each search writes the conversation's state.
+      const each: FlowReply[] = [];
+      for (const interest of need.interests) each.push(await needSearch(ctx, { ...need, terms: interest, interests: undefined }));
+      const found = each.map((reply, i) => ({ reply, interest: need.interests![i]! })).filter(({ reply }) => reply.answeredAs === "search_products" && reply.products.length);
+      if (found.length) {
+        const per = Math.max(1, Math.ceil(ctx.deps.resultLimit / found.length));
+        const products = found.flatMap(({ reply }) => reply.products.slice(0, per)).slice(0, ctx.deps.resultLimit);
+        const whom = need.audience ? (ctx.locale === "zh" ? { men: "男士", women: "女士", kids: "孩子" }[need.audience] : need.audience) : "";
+        ctx.state.lastSearch = undefined;
+        return {
+          text: say(ctx.locale, "needResults", { count: products.length, what: inWords(found.map((f) => f.interest), ctx.locale), whom, filters: formatRange(ctx.nlu.entities.price, ctx.locale) }),
+          products,
+          suggestions: suggest(ctx.locale, "afterResults"),
+          listing: true,
+          answeredAs: "search_products",
+        };
+      }
+    }
     // The interest's own kind of product: the category most of the catalogue's matches for it are in.
     if (!spec.filters.categories?.length) {
       const hits = await ctx.deps.recommender.search({ text: need.terms, limit: 40, locale: ctx.locale });

@@ -423,3 +423,10 @@ describe("the extreme of the list on a stated dimension", () => {
     expect(magnitudeOn("Yoga Mat, Pink", "length")).toBeUndefined();
   });
 });
+
+describe("several interests said together", () => {
+  it("keeps each interest apart, beside the whole", () => {
+    expect(readNeed("a gift for my mum, she loves gardening and tea")).toMatchObject({ terms: "gardening tea", audience: "women", interests: ["gardening", "tea"] });
+    expect(readNeed("a gift for my dad who likes hiking")?.interests).toBeUndefined();
+  });
+});
