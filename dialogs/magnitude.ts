@@ -26,15 +26,23 @@ const RULES: { re: RegExp; dimension: Magnitude["dimension"]; factor: number }[]
 
 /** The product's size on the first dimension its title states; for storage the largest figure ("8GB+256GB" → 256). */
 export function magnitudeOf(title: string): Magnitude | undefined {
-  for (const { re, dimension, factor } of RULES) {
-    let best: number | undefined;
-    for (const m of title.matchAll(re)) {
-      const n = CN_NUMBER[m[1]!] ?? Number(m[1]);
-      if (Number.isFinite(n) && (best === undefined || n * factor > best)) best = n * factor;
-    }
-    if (best !== undefined) return { dimension, value: best };
+  for (const rule of RULES) {
+    const value = largestFigure(title, [rule]);
+    if (value !== undefined) return { dimension: rule.dimension, value };
   }
   return undefined;
+}
+
+/** The largest figure these rules read in the text, in their common unit. */
+function largestFigure(text: string, rules: typeof RULES): number | undefined {
+  let best: number | undefined;
+  for (const { re, factor } of rules) {
+    for (const m of text.matchAll(re)) {
+      const n = (CN_NUMBER[m[1]!] ?? Number(m[1])) * factor;
+      if (Number.isFinite(n) && (best === undefined || n > best)) best = n;
+    }
+  }
+  return best;
 }
 
 /** The figure a text states on a dimension, as written ("1.5 L", "65 L", "2-Person"); the first found. */
@@ -64,15 +72,7 @@ export function askedMeasure(text: string): Magnitude["dimension"] | undefined {
 
 /** The product's size on one dimension, in common units (the largest figure its title states on it). */
 export function magnitudeOn(title: string, dimension: Magnitude["dimension"]): number | undefined {
-  let best: number | undefined;
-  for (const rule of RULES) {
-    if (rule.dimension !== dimension) continue;
-    for (const m of title.matchAll(rule.re)) {
-      const n = (CN_NUMBER[m[1]!] ?? Number(m[1])) * rule.factor;
-      if (Number.isFinite(n) && (best === undefined || n > best)) best = n;
-    }
-  }
-  return best;
+  return largestFigure(title, RULES.filter((rule) => rule.dimension === dimension));
 }
 
 // "which is the thickest?", "which has the most storage?", 哪个最薄: the extreme on a dimension titles state.

@@ -1024,14 +1024,21 @@ export class CatalogRecommender implements Recommender {
     return this.state.catalog.get(id) ?? null;
   }
 
+  /** The product, when it can be offered: in the catalogue, in stock, and in the language asked for (if one is). */
+  private offerable(id: string, locale: string | undefined): Product | undefined {
+    const product = this.state.catalog.get(id);
+    if (!product || (product.stock !== undefined && product.stock <= 0)) return undefined;
+    if (locale && langOf(product.locale, product.title) !== langOf(locale)) return undefined;
+    return product;
+  }
+
   async newArrivals(options: { limit?: number; locale?: string } = {}): Promise<Ranked[]> {
     await this.load();
     const lang = langOf(options.locale);
     const out: Ranked[] = [];
     for (const [id] of [...this.arrivals.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))) {
-      const product = this.state.catalog.get(id);
-      if (!product || (product.stock !== undefined && product.stock <= 0)) continue;
-      if (options.locale && langOf(product.locale, product.title) !== lang) continue;
+      const product = this.offerable(id, options.locale);
+      if (!product) continue;
       out.push({ product, score: 1, reason: reasons.newIn(lang, undefined), signal: "recency" });
       if (out.length >= (options.limit ?? 10)) break;
     }
@@ -1045,10 +1052,8 @@ export class CatalogRecommender implements Recommender {
     const lang = langOf(options.locale);
     const out: Ranked[] = [];
     for (const n of this.collab.neighbours(itemId, 100)) {
-      const product = this.state.catalog.get(n.itemId);
-      // In stock, and in the shopper's language when one is asked for.
-      if (!product || (product.stock !== undefined && product.stock <= 0)) continue;
-      if (options.locale && langOf(product.locale, product.title) !== lang) continue;
+      const product = this.offerable(n.itemId, options.locale);
+      if (!product) continue;
       out.push({ product, score: n.similarity, reason: reasons.alsoViewed(lang, source.title), signal: "collaborative" });
       if (out.length >= (options.limit ?? 10)) break;
     }

@@ -318,7 +318,7 @@ export async function runSearch(ctx: FlowContext, given: SearchSpec): Promise<Fl
     };
   }
   const key = closest ? "closestMatches" : spec.activity ? "activityResults" : spec.need ? "needResults" : "searchResults";
-  const whom = spec.audience ? (locale === "zh" ? { men: "男士", women: "女士", kids: "孩子" }[spec.audience] : { men: "men", women: "women", kids: "kids" }[spec.audience]) : "";
+  const whom = whomWord(spec.audience, locale);
   return {
     text: say(locale, key, { count: shown.length, what: spec.need ? spec.text : what, whom, filters: range, adj: spec.adj ?? "" }),
     products: shown.map((r) => card(r, locale)),
@@ -345,6 +345,12 @@ function alternativesFor(ctx: FlowContext, spec: SearchSpec, results: Ranked[], 
   const pieces = wordPieces(spec.text);
   const alike = results.filter((r) => pieces.some((piece) => r.product.title.toLowerCase().includes(piece)));
   return inShoppersLanguage(alike, ctx.locale).slice(0, resultLimit);
+}
+
+/** Whom results are for, as the reply's sentences name them ("ideas for women", 为女士挑了). */
+function whomWord(audience: Audience | undefined, locale: Locale): string {
+  if (!audience) return "";
+  return locale === "zh" ? { men: "男士", women: "女士", kids: "孩子" }[audience] : audience;
 }
 
 /** "gardening and tea", "a, b and c", 茶、书. */
@@ -495,7 +501,7 @@ export async function needSearch(ctx: FlowContext, need: Need): Promise<FlowRepl
       if (found.length) {
         const per = Math.max(1, Math.ceil(ctx.deps.resultLimit / found.length));
         const products = found.flatMap(({ reply }) => reply.products.slice(0, per)).slice(0, ctx.deps.resultLimit);
-        const whom = need.audience ? (ctx.locale === "zh" ? { men: "男士", women: "女士", kids: "孩子" }[need.audience] : need.audience) : "";
+        const whom = whomWord(need.audience, ctx.locale);
         ctx.state.lastSearch = undefined;
         return {
           text: say(ctx.locale, "needResults", { count: products.length, what: inWords(found.map((f) => f.interest), ctx.locale), whom, filters: formatRange(ctx.nlu.entities.price, ctx.locale) }),
@@ -537,7 +543,7 @@ export async function needSearch(ctx: FlowContext, need: Need): Promise<FlowRepl
   const theirs = inShoppersLanguage(suitable, ctx.locale);
   const marked = need.audience ? theirs.filter((r) => productAudiences(audienceText(r.product)).has(need.audience!)) : [];
   const picks = [...marked, ...theirs.filter((r) => !marked.includes(r))].slice(0, resultLimit);
-  const whom = need.audience ? (ctx.locale === "zh" ? { men: "男士", women: "女士", kids: "孩子" }[need.audience] : { men: "men", women: "women", kids: "kids" }[need.audience]) : "";
+  const whom = whomWord(need.audience, ctx.locale);
   ctx.state.lastSearch = { text: "", filters: ctx.filters, ...(need.audience && { audience: need.audience }) };
   return {
     text: say(ctx.locale, "needPopular", { whom, filters: formatRange(ctx.nlu.entities.price, ctx.locale) }),
