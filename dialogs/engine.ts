@@ -19,6 +19,7 @@ import { CONTROL_INTENTS, isGrievance, outOfScope, route } from "./route.ts";
 import { ConversationStates, type ConversationState } from "./state.ts";
 import { say, suggest } from "./templates.ts";
 import type { DialogEngine, KnowledgeLookup, ShopperService } from "./types.ts";
+import { readExclusion, withoutExcluded } from "./exclusions.ts";
 
 export interface DialogDeps {
   understander: Understander;
@@ -81,10 +82,13 @@ export function createDialogEngine(deps: DialogDeps): DialogEngine {
 
     async handle(turn: Turn, sink: ReplySink, signal?: AbortSignal): Promise<Reply> {
       await pendingWrites.get(turn.userId);
-      const nlu = await timeStage("nlu", () => deps.understander.understand(turn.text, turn.locale));
+      const understood = await timeStage("nlu", () => deps.understander.understand(turn.text, turn.locale));
+      // "running shoes but not from Qingbu": a brand or colour said not to be wanted is no filter.
+      const exclusion = readExclusion(turn.text, understood);
+      const nlu = exclusion ? withoutExcluded(understood, exclusion) : understood;
       const locale = nlu.locale;
       const state = await states.get(turn.conversationId);
-      const ctx: FlowContext = { turn, nlu, locale, state, deps: flowDeps, filters: filtersFrom(nlu) };
+      const ctx: FlowContext = { turn, nlu, locale, state, deps: flowDeps, filters: filtersFrom(nlu), ...(exclusion && { exclusion }) };
 
       // A deletion waits for the shopper's yes; anything but a plain yes or no drops the question.
       const confirming = pendingConfirmation(state, turn.text, locale);
@@ -97,7 +101,7 @@ export function createDialogEngine(deps: DialogDeps): DialogEngine {
       if (onboarding && !answersOnboarding) await deps.shoppers.addPreferences(turn.userId, turn.text);
       const flow: Flow | undefined = confirming ?? continuing ?? (answersOnboarding ? catalogueFlows.preferences : await route(ctx, flows));
       state.awaitingPreferences = false;
-      const { grounding, transcript, listing, answeredAs, knowledge: passages, ...body } = flow ? await flow(ctx) : outOfScope(locale);
+      const { grounding, transcript, listing, answeredAs, knowledge: passages, focus, ...body } = flow ? await flow(ctx) : outOfScope(locale);
       signal?.throwIfAborted();
 
       // A grievance is acknowledged before anything else is said, whatever the flow answered.
@@ -139,7 +143,7 @@ export function createDialogEngine(deps: DialogDeps): DialogEngine {
       // Only a list replaces what "the first one" points at; details of one item keep the list.
       if (body.products.length && (listing || LISTING_INTENTS.has(intent))) {
         state.lastShown = body.products.map((p) => p.id);
-        state.focus = undefined;
+        state.focus = focus;
         state.compared = undefined;
         if (!listing) state.lastSearch = undefined;
       }

@@ -7,6 +7,7 @@ import type { WriterProduct, WriterTask } from "./reply-writer.ts";
 import type { ConversationState } from "./state.ts";
 import type { KbHit } from "../knowledge/index.ts";
 import type { KnowledgeLookup, ShopperService } from "./types.ts";
+import type { Exclusion } from "./exclusions.ts";
 
 /** What a flow is: one turn in, a reply out (route.ts picks the flow; the engine in engine.ts runs it and writes the transcript). */
 
@@ -25,6 +26,8 @@ export type FlowReply = Omit<Reply, "intent" | "locale"> & {
   transcript?: string;
   /** The cards are a list the next message may point into ("the second one") or refine ("cheaper ones"). */
   listing?: boolean;
+  /** The product "it" still means after this reply's list (the one asked about, when the list is of others). */
+  focus?: string;
   /** The intent the turn was answered as, when a flow answered it as another (a refinement read as a search). */
   answeredAs?: string;
   /** The answer came from the shop's documents: the passages the writer may answer from instead of the text. */
@@ -50,6 +53,8 @@ export interface FlowContext {
     knowledge: () => KnowledgeLookup | undefined;
   };
   filters: Filters;
+  /** What the message says not to show; its brands and colours are not in `filters` nor in `nlu`'s entities. */
+  exclusion?: Exclusion;
   /** Set by a flow that removed the shopper's data, so this turn is not stored again. */
   forgetTurn?: boolean;
 }

@@ -26,6 +26,8 @@ const EN_REQUEST = new Set(
     "mostly mainly usually often always lots "+
     "two three four five six seven eight nine ten yeah yep yup nah nope gonna gotta lemme sure unsure certain clue decide deciding undecided know knows dunno choose choosing pick picking " +
     "don't dont doesn't didn't can't cant won't isn't aren't wasn't haven't "+
+    "today tomorrow tonight yesterday " +
+    "except excluding without besides apart " +
     "many much least meant mean means sorry oops sale sales deal deals discount discounts discounted promotion promotions clearance bargain bargains rated rating ratings reviewed highest highly"
   ).split(/\s+/),
 );
@@ -38,7 +40,7 @@ const ZH_REQUEST = new Set(
     "想 想要 要 需要 我要 我想 我想要 买 卖 购买 出售 在 售 给 帮 帮我 挑 挑选 选 选购 请 能 能否 可以 可不可以 会 找 找找 搜 搜索 看 看看 瞧瞧 推荐 介绍 建议 来 拿 适合 合适 " +
     "一 个 款 件 双 条 台 部 只 副 套 种 本 些 几 几个 几款 几件 几本 几双 几条 一个 一款 一件 一双 一条 一台 一部 一只 一副 一套 一本 " +
     "这 那 这个 那个 这款 那款 这些 那些 这种 那种 哪 哪些 哪个 哪款 什么 啥 怎么 怎么样 如何 多少 " +
-    "做 干 用 其他 其它 别的 另外 还有 商品 东西 产品 好 好的 不错 店 你家 贵店 本店 和 与 或 或者 跟 及 以及 但 但是 呗 嗯 有货 现货 库存 到货 缺货 钱 价格 价钱 售价 喜欢 热爱 打折 折扣 优惠 促销 特价 减价 活动 不知道 知道 也 没想好 不"
+    "做 干 用 其他 其它 别的 另外 还有 商品 东西 产品 好 好的 不错 店 你家 贵店 本店 和 与 或 或者 跟 及 以及 但 但是 呗 嗯 有货 现货 库存 到货 缺货 钱 价格 价钱 售价 喜欢 热爱 打折 折扣 优惠 促销 特价 减价 活动 不知道 知道 也 没想好 不 不要 不想要 别 除了 以外 之外 不含 不带"
   ).split(/\s+/),
 );
 
@@ -64,7 +66,9 @@ export function queryTerms(text: string, extraDrop: ReadonlySet<string> = new Se
   // "under one hundred dollars", 两百块以下: spoken amounts are price phrases too (speech writes numbers as words).
   const cleaned = stripPriceWords(headcount(withoutMeasuredNoun(withoutSizePhrases(spokenAmountsToDigits(text)))))
     .replace(/([卖买有要能会是用])[不没]\1|有木有/gu, " ")
-    .replace(/第\s*(?:[一二两三四五六七八九十]|\d+)\s*[个款件双条台部只项]?/gu, " ");
+    .replace(/第\s*(?:[一二两三四五六七八九十]|\d+)\s*[个款件双条台部只项]?/gu, " ")
+    // "make that green", "change it to blue": a correction's phrasing, not what is wanted.
+    .replace(/\b(?:make|change|switch)\s+(?:it|that|this|those|them)(?:\s+(?:to|into|for))?\b/gi, " ");
   const out: string[] = [];
   // A Latin word ends where Chinese begins: "有iPhone 16吗" is iPhone, 16 and 吗.
   for (const m of cleaned.matchAll(/(\p{Script=Han}+)|((?:(?!\p{Script=Han})[\p{L}\p{N}])+(?:['’\-.](?:(?!\p{Script=Han})[\p{L}\p{N}])+)*)/gu)) {

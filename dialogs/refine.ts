@@ -1,6 +1,7 @@
 import type { Understanding } from "../intents/types.ts";
 import type { Filters } from "../recommend/types.ts";
 import { type Audience, shopperAudience } from "./audience.ts";
+import { type Exclusion, withoutExcludedWords } from "./exclusions.ts";
 import { readNeed } from "./needs.ts";
 import { queryTerms } from "./query.ts";
 import { explicitIndexes, superlativePick } from "./references.ts";
@@ -36,10 +37,12 @@ export interface Refinement {
   brands?: string[];
   sizes?: string[];
   audience?: Audience;
+  /** "not from Qingbu", 不要黑色的: what the list should leave out from now on. */
+  avoid?: Exclusion;
 }
 
 const CUES: [Direction, RegExp][] = [
-  ["cheaper", /\b(?:cheaper|cheapest|less expensive|less pricey|less costly|not (?:so|as|too) (?:expensive|pricey|costly)|lower[- ]priced|lower[- ]cost|lower price|more affordable|affordable|budget|(?:budget|wallet)[- ]friendly|inexpensive|cheap|on sale)\b|便宜|实惠|低价|划算|平价|省钱|性价比/i],
+  ["cheaper", /\b(?:cheaper|cheapest|less expensive|less pricey|less costly|not (?:so|as|too) (?:expensive|pricey|costly)|lower[- ]priced|lower[- ]cost|lower price|more affordable|affordable|budget|(?:budget|wallet)[- ]friendly|inexpensive|cheap|on sale)\b|不要太贵|别太贵|不太贵|不贵|便宜|实惠|低价|划算|平价|省钱|性价比/i],
   ["pricier", /\b(?:pricier|more expensive|higher[- ]end|high[- ]end|premium|fancier|luxury|top[- ]of[- ]the[- ]range|better quality)\b|更贵|贵一点|贵一些|贵点|高端|高档|档次高/i],
   ["bigger", /\b(?:bigger|larger|thicker|wider|taller|roomier|more (?:room|space|capacity|storage)|(?:a )?big(?:ger)? one|extra[- ]large|large one)\b|更大|大一点|大一些|大点|大号|容量大|容量更大|大容量|更厚|厚一点|厚一些|厚点/i],
   ["smaller", /\b(?:smaller|more compact|tinier|lighter|thinner|narrower|shorter|a small one|mini)\b|更小|小一点|小一些|小点|小号|小巧|迷你|更薄|薄一点|薄一些|薄点/i],
@@ -62,7 +65,7 @@ const REFINING_WORDS = new Set(
     "top range better quality bigger larger roomier room space capacity storage big large extra smaller compact tinier lighter small mini thicker wider taller thinner narrower shorter " +
     "colour color colours colors size sizes version versions variant variants edition instead rather only just now " +
     "men mens women womens kids kid children child boys girls unisex male female man woman ladies guys " +
-    "便宜 实惠 低价 划算 平价 省钱 性价比 贵 高端 高档 档次 大 大号 小 小号 小巧 迷你 厚 薄 容量 颜色 尺码 款式 男款 女款 男士 女士 男 女 儿童 童款 中性 一点 点 些 换 换成"
+    "太贵 便宜 实惠 低价 划算 平价 省钱 性价比 贵 高端 高档 档次 大 大号 小 小号 小巧 迷你 厚 薄 容量 颜色 尺码 款式 男款 女款 男士 女士 男 女 儿童 童款 中性 一点 点 些 换 换成"
   ).split(/\s+/),
 );
 
@@ -81,7 +84,7 @@ const OTHER_BUSINESS = new Set([
 const SOFT = new Set(["complaint", "feedback", "goodbye", "thanks", "greet", "capabilities"]);
 
 /** What the message changes about the last search, or undefined when it is not a refinement of it. */
-export function readRefinement(text: string, nlu: Understanding, last: SearchMemory | undefined, shown: number): Refinement | undefined {
+export function readRefinement(text: string, nlu: Understanding, last: SearchMemory | undefined, shown: number, exclusion?: Exclusion): Refinement | undefined {
   if (!last) return undefined;
   // 换个颜色 reads like an exchange to the classifier; after a list, with no order in sight, it asks for other colours.
   const otherColoursAsked = OTHER_COLOURS.test(text) && !/退|订单|买的|收到|已经|\b(?:order|bought|received|return|exchange)\b/i.test(text);
@@ -117,7 +120,9 @@ export function readRefinement(text: string, nlu: Understanding, last: SearchMem
   if (e.sizes.length) r.sizes = e.sizes;
   const audience = shopperAudience(text);
   if (audience) r.audience = audience;
-  if (!r.direction && !r.price && !r.colors && !r.brands && !r.sizes && !r.audience && !r.otherColours) return undefined;
+  // "any that aren't trail shoes?": the list's own words ("shoes") stay; only what is new is left out.
+  if (exclusion) r.avoid = { ...exclusion, words: exclusion.words.filter((w) => !saidBefore(w, last.text)) };
+  if (!r.direction && !r.price && !r.colors && !r.brands && !r.sizes && !r.audience && !r.otherColours && !r.avoid) return undefined;
   // "do you have it in size 10?" asks about the product in focus, not for a new list.
   const aboutFocus = /\b(?:it|this|this one|that one)\b|它|这个|这款|这双|这件/i.test(text);
   if (r.sizes && !r.direction && !r.price && !r.colors && !r.brands && !r.audience && aboutFocus) return undefined;
@@ -128,9 +133,16 @@ export function readRefinement(text: string, nlu: Understanding, last: SearchMem
   const lastCategories = new Set(last.filters.categories ?? []);
   if (e.categories.some((c) => !lastCategories.has(c))) return undefined;
   // So are new words: "red hiking boots" after "running shoes" is a search of its own.
-  const fresh = newWords(text, nlu, last);
+  // "any that aren't leather?": what is left out is no new word to search for.
+  const said = newWords(text, nlu, last);
+  const fresh = exclusion ? withoutExcludedWords(said, exclusion) : said;
   if (fresh) r.fresh = fresh;
   return r;
+}
+
+function saidBefore(word: string, text: string): boolean {
+  const stem = (w: string) => w.toLowerCase().replace(/(?:es|s)$/, "");
+  return text.split(/\s+/).some((w) => stem(w) === stem(word)) || (/\p{Script=Han}/u.test(word) && text.includes(word));
 }
 
 /** The message's content words the last search did not have, less refinement phrasing, colours and entities. */

@@ -2,7 +2,7 @@ import type { Locale } from "../core/turn.ts";
 import { OUT_OF_SCOPE, type Understanding } from "../intents/types.ts";
 import { onlyAPointer, pointsAtAProduct, readAttributeQuestion, readWhichQuestion } from "./attributes.ts";
 import type { Flow, FlowContext, FlowReply } from "./flow.ts";
-import { cartQuantity, readCartRequest, removeFromCart, viewCart } from "./flows/cart.ts";
+import { cartQuantity, checkoutHow, readCartRequest, removeFromCart, viewCart } from "./flows/cart.ts";
 import { catalogueFlows } from "./flows/catalogue.ts";
 import { aboutTheShop, asksAboutPolicy, passageSaysPolicy, complaintRefund, declined, knowledgeReply, lookUp, looksLikeQuestion } from "./flows/knowledge.ts";
 import { catalogueCoverage } from "./flows/matching.ts";
@@ -10,7 +10,7 @@ import { asksForDeals, bestOfShown, dealsAnswer, extremeOfShown, measureAnswer, 
 import { askedExtreme, askedMeasure } from "./magnitude.ts";
 import { asksForSimilar, asksWhatGoesWith, asksWhatsNew, goesWith, similarProducts, whatsNew, withoutSimilarWords } from "./flows/related.ts";
 import { narrowsTheList, refineSearch } from "./flows/search.ts";
-import { asksForLanguages, asksToChangeOrder, isUndecided, languagesAnswer, orderChange } from "./flows/service.ts";
+import { asksForLanguages, asksToChangeOrder, isUndecided, languagesAnswer, notHelping, orderChange } from "./flows/service.ts";
 import { readNeed } from "./needs.ts";
 import { queryTerms } from "./query.ts";
 import { priceOrderAsked, readMoreOf, readNarrowing, readRefinement, type Refinement, rejectsTheList } from "./refine.ts";
@@ -49,7 +49,10 @@ function searchOr(fallback: Flow | undefined, intent: string): Flow {
     const coverage = /^\p{Script=Han}$/u.test(terms) ? 0 : await catalogueCoverage(ctx, terms);
     const lookup = intent === OUT_OF_SCOPE || looksLikeQuestion(ctx.turn.text) ? await lookUp(ctx) : undefined;
     if (lookup?.answerable && lookup.confidence > coverage) return knowledgeReply(lookup, ctx, KNOWLEDGE);
-    if (asks || coverage >= 0.5) {
+    // "what's the weather like tomorrow?": a question the classifier is sure is not the shop's, naming no
+    // category, is not searched because a title has one of its words ("All-Weather Football").
+    const surelyElsewhere = intent === OUT_OF_SCOPE && ctx.nlu.confidence >= 0.95 && looksLikeQuestion(ctx.turn.text) && !ctx.nlu.entities.categories.length;
+    if (asks || (coverage >= 0.5 && !surelyElsewhere)) {
       const search = catalogueFlows.search_products;
       return search(ctx);
     }
@@ -89,6 +92,8 @@ async function namedOutright(ctx: FlowContext, flows: Partial<Record<string, Flo
   const cart = readCartRequest(turn.text);
   if (cart === "remove") return removeFromCart;
   if (cart === "quantity") return cartQuantity;
+  // …a payment method named is the payment policy's (readCartRequest leaves those alone), so "payment" does not stand in the way.
+  if (cart === "checkout" && (nlu.intent === "payment" || !OTHER_THAN_CART.has(nlu.intent))) return checkoutHow;
   if (cart === "view" && !OTHER_THAN_CART.has(nlu.intent)) return viewCart;
   // "I want to cancel my order", 取消订单: only the shop's team can (never "noise-cancelling" earbuds).
   if (asksToChangeOrder(turn.text) && !["returns", "human_handoff", "delete_data"].includes(nlu.intent)) return orderChange;
@@ -130,11 +135,12 @@ async function namedOutright(ctx: FlowContext, flows: Partial<Record<string, Flo
  * described need is a search; else the intent's flow.
  */
 export async function route(ctx: FlowContext, flows: Partial<Record<string, Flow>>): Promise<Flow | undefined> {
+  // Turning personalisation off is a privacy action: it takes words about being tracked or personalised.
+  // "I don't like white", 不要黑色的 sound like it to the classifier: without such words it is not understood, and read on.
+  if (ctx.nlu.intent === "stop_personalisation" && !ABOUT_PERSONALISATION.test(ctx.turn.text)) ctx.nlu = { ...ctx.nlu, intent: OUT_OF_SCOPE };
   const outright = await namedOutright(ctx, flows);
   if (outright) return outright;
   const { nlu, state, turn } = ctx;
-  // Turning personalisation off is a privacy action: it takes words about being tracked or personalised.
-  if (nlu.intent === "stop_personalisation" && !ABOUT_PERSONALISATION.test(turn.text)) return undefined;
   // "how heavy is it?", "what's the capacity of the second one?", 它是几人的: the figure its listing states.
   const measure = askedMeasure(turn.text);
   if (measure && (pointsAtAProduct(turn.text) || !queryTerms(turn.text)) && (state.lastShown.length > 0 || state.focus)) return measureAnswer(measure);
@@ -155,7 +161,7 @@ export async function route(ctx: FlowContext, flows: Partial<Record<string, Flow
   if (which) return whichOfShown(which);
   // "which one is the best?" of a list (not of two just compared: the comparison answers that).
   if (state.lastShown.length >= 2 && !state.compared && asksForTheBest(turn.text) && !ACTION_INTENTS.has(nlu.intent)) return bestOfShown;
-  const refinement = readRefinement(turn.text, nlu, state.lastSearch, state.lastShown.length);
+  const refinement = readRefinement(turn.text, nlu, state.lastSearch, state.lastShown.length, ctx.exclusion);
   // "what's the cheapest tent you have?" after a list: the shop's tents by price, not the list narrowed.
   if (priceOrderAsked(turn.text) && !superlativePick(turn.text) && queryTerms(turn.text)) return flows.search_products;
   // "do any of them have noise cancelling?", 有降噪的吗, "red trail ones?": words the listed kind of
@@ -205,6 +211,8 @@ export async function route(ctx: FlowContext, flows: Partial<Record<string, Flow
     if (lookup && policy) return async (c) => declined(c, KNOWLEDGE);
   }
   if (NEED_INTENTS.has(nlu.intent) && readNeed(turn.text)) return flows.search_products;
+  // "you're so stupid", "thanks for nothing", 你好笨啊: a jab that reads like thanks or a greeting is feedback, never "You're welcome!".
+  if (["thanks", "greet", "goodbye"].includes(nlu.intent) && nlu.sentiment.label === "negative") return notHelping;
   // A message the classifier could not place, naming what the catalogue carries ("gel pens",
   // "24-inch monitor") or asking to buy something, is a search; otherwise it is what it was.
   // …as is a bare product name the classifier took for a complaint (搅拌机), when nothing in it complains.

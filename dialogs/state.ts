@@ -2,6 +2,7 @@ import { LocalNoticeBus, type NoticeBus } from "../core/notices.ts";
 import type { Filters } from "../recommend/types.ts";
 import type { ConversationStore } from "../store/types.ts";
 import type { Audience } from "./audience.ts";
+import type { Exclusion } from "./exclusions.ts";
 
 /** The search a listing came from, so a refinement ("cheaper ones", "in red", 更便宜的) re-runs it with one more constraint. */
 export interface SearchMemory {
@@ -10,6 +11,8 @@ export interface SearchMemory {
   filters: Filters;
   /** Whom it is for ("for men", "for my dad"), when the shopper said. */
   audience?: Audience;
+  /** What the shopper said not to show ("not from Qingbu", 不要黑色的): a refinement keeps leaving it out. */
+  avoid?: Exclusion;
 }
 
 /** What a conversation remembers between turns. Kept in the store, so any replica can continue it. */
@@ -105,7 +108,10 @@ function parse(state: Record<string, unknown>): ConversationState | undefined {
 
 function isSearchMemory(value: unknown): value is SearchMemory {
   const v = value as SearchMemory | null;
-  return !!v && typeof v === "object" && typeof v.text === "string" && !!v.filters && typeof v.filters === "object";
+  const strings = (x: unknown) => Array.isArray(x) && x.every((s) => typeof s === "string");
+  const avoid = v?.avoid;
+  const validAvoid = avoid === undefined || (!!avoid && typeof avoid === "object" && strings(avoid.colors) && strings(avoid.brands) && strings(avoid.words));
+  return !!v && typeof v === "object" && typeof v.text === "string" && !!v.filters && typeof v.filters === "object" && validAvoid;
 }
 
 /**

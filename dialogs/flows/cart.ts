@@ -2,6 +2,7 @@ import type { Product } from "../../store/types.ts";
 import type { Flow, FlowContext } from "../flow.ts";
 import { productCard } from "../format.ts";
 import { queryTerms } from "../query.ts";
+import { explicitIndexes } from "../references.ts";
 import { CART_LIMIT } from "../state.ts";
 import { say, suggest } from "../templates.ts";
 import { productsOf, referencedProducts } from "./catalogue.ts";
@@ -25,6 +26,12 @@ const REMOVE_BARE_ZH = /^\s*(?:(?:把|将)[^。！？]{1,20}?(?:删除|删掉|�
 const REMOVE_VERBS = /\b(?:remove|delete|take|out|off|drop|ditch|get rid of|cart|basket|trolley)\b|删除|删掉|移除|去掉|拿掉|拿出来|购物车|[把将从]/gi;
 const ABOUT_DATA = /\b(?:data|history|account|profile|information|info|details|messages|conversations?|chats?|everything|records?|personal|name|e-?mail|address|phone|number|me)\b|数据|记录|信息|资料|账号|账户|历史|聊天|个人|关于我|全部|所有|一切/i;
 
+// "how do I check out?", 怎么结账: paying is the shop's own checkout's (not a payment-method question).
+const CHECKOUT_EN =
+  /\b(?:how (?:do|can|should|would) i (?:check ?out|pay for (?:it|this|them|these|those|everything|my (?:cart|basket|items|stuff))|complete (?:my|the) (?:order|purchase)|place (?:an|my|the) order|buy (?:it|this|them|these|everything))|(?:go|proceed|continue|take me) to (?:the )?(?:checkout|payment)|ready to (?:check ?out|pay|order)|where(?:'s| is| do i) (?:the )?check ?out|^\s*(?:i want to |let's |lets )?(?:check ?out)(?: please| now)?\s*[.!?]*$)/i;
+const CHECKOUT_ZH = /(?:怎么|如何|怎样|在哪(?:里|儿)?)(?:结账|结算|下单|买单|付款购买)|去结(?:账|算)|我要结(?:账|算)|^\s*结(?:账|算)(?:吧)?\s*[。！？!?]?\s*$/;
+const PAYMENT_METHOD = /\b(?:card|credit|debit|paypal|apple pay|google pay|klarna|afterpay|cash|invoice|instal?ments?|voucher|gift card|code)\b|支付宝|微信|信用卡|银行卡|分期|现金|优惠券/i;
+
 // "make it two", "I'll take 3 of them", 要两个: how many, which the cart (one of each) leaves to checkout.
 const QUANTITY_EN =
   /^\s*(?:(?:actually|ok|okay|oh|and|so|hmm|please)[,\s]+)*(?:make it|make that|i'll take|i will take|i'd like|i want|give me|add|can i (?:get|have)|let me (?:get|have))\s+(\d+|two|three|four|five|six|seven|eight|nine|ten|a couple|a pair)\b(?:\s+(?:of (?:them|those|these|it)|pieces|units|items|please|instead))*\s*[.!?]*$/i;
@@ -40,8 +47,9 @@ export function askedQuantity(text: string): number | undefined {
 }
 
 /** Whether the message asks to see the cart or to take something out of it. */
-export function readCartRequest(text: string): "view" | "remove" | "quantity" | undefined {
+export function readCartRequest(text: string): "view" | "remove" | "quantity" | "checkout" | undefined {
   if (askedQuantity(text) !== undefined) return "quantity";
+  if ((CHECKOUT_EN.test(text) || CHECKOUT_ZH.test(text)) && !PAYMENT_METHOD.test(text)) return "checkout";
   if (REMOVE_EN.test(text) || REMOVE_ZH.test(text)) return "remove";
   if ((REMOVE_BARE_EN.test(text) || REMOVE_BARE_ZH.test(text)) && !ABOUT_DATA.test(text)) return "remove";
   if (VIEW_EN.test(text) || VIEW_ZH.test(text)) return "view";
@@ -49,20 +57,20 @@ export function readCartRequest(text: string): "view" | "remove" | "quantity" | 
 }
 
 const addToCart: Flow = async (ctx) => {
-  const [product] = await referencedProducts(ctx, 1);
-  if (!product) return { text: say(ctx.locale, "whichProduct"), products: [], suggestions: suggest(ctx.locale, "start") };
-  if (product.stock !== undefined && product.stock <= 0) {
-    ctx.state.focus = product.id;
-    const reason = say(ctx.locale, "cardOutOfStock");
-    return { text: say(ctx.locale, "cannotAddOutOfStock", { title: product.title }), products: [productCard(product, reason)], suggestions: suggest(ctx.locale, "afterResults") };
-  }
-  ctx.state.focus = product.id;
-  ctx.state.cart = [...(ctx.state.cart ?? []).filter((id) => id !== product.id), product.id].slice(-CART_LIMIT);
-  await ctx.deps.shoppers.record([{ userId: ctx.turn.userId, itemId: product.id, type: "cart", ts: Date.now() }]);
+  // "add the first and the second", 把第一个和第三个加入购物车: each one pointed at.
+  const pointedAt = explicitIndexes(ctx.turn.text, ctx.state.lastShown.length).length;
+  const products = await referencedProducts(ctx, Math.max(1, pointedAt));
+  if (!products.length) return { text: say(ctx.locale, "whichProduct"), products: [], suggestions: suggest(ctx.locale, "start") };
+  const inStock = products.filter((p) => p.stock === undefined || p.stock > 0);
+  const sentences = products.map((p) => say(ctx.locale, inStock.includes(p) ? "addedToCart" : "cannotAddOutOfStock", { title: p.title }));
+  ctx.state.focus = (inStock.at(-1) ?? products.at(-1)!).id;
+  const added = new Set(inStock.map((p) => p.id));
+  ctx.state.cart = [...(ctx.state.cart ?? []).filter((id) => !added.has(id)), ...added].slice(-CART_LIMIT);
+  if (inStock.length) await ctx.deps.shoppers.record(inStock.map((p) => ({ userId: ctx.turn.userId, itemId: p.id, type: "cart" as const, ts: Date.now() })));
   return {
-    text: say(ctx.locale, "addedToCart", { title: product.title }),
-    products: [productCard(product, say(ctx.locale, "cardInCart"))],
-    suggestions: suggest(ctx.locale, "afterDetails").slice(1),
+    text: sentences.join(ctx.locale === "zh" ? "" : " "),
+    products: products.map((p) => productCard(p, say(ctx.locale, added.has(p.id) ? "cardInCart" : "cardOutOfStock"))),
+    suggestions: inStock.length ? suggest(ctx.locale, "afterDetails").slice(1) : suggest(ctx.locale, "afterResults"),
   };
 };
 
@@ -106,6 +114,20 @@ async function namedInCart(ctx: FlowContext, cart: string[]): Promise<Product[] 
   const named = (await productsOf(ctx, cart)).filter((p) => words.every((w) => p.title.toLowerCase().includes(w)));
   return named.length === 1 ? named : undefined;
 }
+
+/** "how do I check out?": what was picked here, and that paying is at the shop's own checkout. */
+export const checkoutHow: Flow = async (ctx) => {
+  const products = (await productsOf(ctx, ctx.state.cart ?? [])).reverse();
+  if (!products.length) return { text: say(ctx.locale, "checkoutEmpty"), products: [], suggestions: suggest(ctx.locale, "start"), answeredAs: "cart" };
+  const reason = say(ctx.locale, "cardInCart");
+  return {
+    text: say(ctx.locale, "checkoutHow", { count: products.length }),
+    products: products.map((p) => productCard(p, reason)),
+    listing: true,
+    suggestions: suggest(ctx.locale, "afterCart"),
+    answeredAs: "cart",
+  };
+};
 
 /** "make it two": the cart keeps one of each product, so how many is set at checkout — said, not ignored. */
 export const cartQuantity: Flow = async (ctx) => {

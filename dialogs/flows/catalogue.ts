@@ -8,6 +8,7 @@ import { colorName, colorShades, extractColors } from "../../intents/entities.ts
 import { formatPrice, productCard } from "../format.ts";
 import { bothAdultAudiences, shopperAudience } from "../audience.ts";
 import { categoryName } from "../names.ts";
+import { withoutExcludedWords } from "../exclusions.ts";
 import { readNeed, termsWithoutThePerson } from "../needs.ts";
 import { queryTerms } from "../query.ts";
 import { priceOrderAsked } from "../refine.ts";
@@ -59,12 +60,13 @@ const search: Flow = async (ctx) => {
 function freshSearch(ctx: FlowContext): Promise<FlowReply> {
   const audience = shopperAudience(ctx.turn.text);
   const both = !audience && bothAdultAudiences(ctx.turn.text);
-  const terms = termsWithoutThePerson(ctx.turn.text) ?? queryTerms(ctx.turn.text);
+  const said = termsWithoutThePerson(ctx.turn.text) ?? queryTerms(ctx.turn.text);
+  const terms = ctx.exclusion ? withoutExcludedWords(said, ctx.exclusion) : said;
   const text = both ? withoutAudienceWords(terms).replace(/男女款?|女男款?/g, " ").replace(/\s+/g, " ").trim() : terms;
   const order = priceOrderAsked(ctx.turn.text);
   const purpose = purposeOf(ctx.turn.text);
   const adj = order && (ctx.locale === "zh" ? (order === "low" ? "价格最低的" : "价格最高的") : order === "low" ? "lowest-priced" : "highest-priced");
-  return runSearch(ctx, { text, filters: ctx.filters, ...(audience && { audience }), fresh: true, ...(order && { byPrice: order, adj }), ...(both && { bothAudiences: true }), ...(purpose && { purpose }) });
+  return runSearch(ctx, { text, filters: ctx.filters, ...(audience && { audience }), fresh: true, ...(ctx.exclusion && { avoid: ctx.exclusion }), ...(order && { byPrice: order, adj }), ...(both && { bothAudiences: true }), ...(purpose && { purpose }) });
 }
 
 /**

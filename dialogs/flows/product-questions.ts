@@ -34,7 +34,8 @@ export function propertyAnswer(asked: string): Flow {
     }
     const unknown = say(locale, "propertyUnknown", { title: product.title, property: missing.join(" ") });
     const others = await othersThatDo(ctx, property, product);
-    if (others) return { ...others, text: `${unknown}${locale === "zh" ? "" : " "}${say(locale, "propertyOthers")}`, answeredAs: "product_details" };
+    // "do you have it in small?" next is still about the product asked of, not the first of those that say it.
+    if (others) return { ...others, text: `${unknown}${locale === "zh" ? "" : " "}${say(locale, "propertyOthers")}`, answeredAs: "product_details", focus: product.id };
     return { ...theProduct, text: unknown };
   };
 }

@@ -9,6 +9,7 @@ import { formatRange, toCard } from "../format.ts";
 import { magnitudeOf } from "../magnitude.ts";
 import { categoryName, localiseCategories } from "../names.ts";
 import type { Need } from "../needs.ts";
+import { type Exclusion, joinExclusions } from "../exclusions.ts";
 import { type Direction, type Refinement, refinedFilters } from "../refine.ts";
 import type { WriterProduct } from "../reply-writer.ts";
 import type { SearchMemory } from "../state.ts";
@@ -35,8 +36,8 @@ export interface SearchSpec {
   exclude?: string[];
   /** Only listings in the shopper's language: "others" of a list they were shown in it. */
   ownLanguage?: boolean;
-  /** Colours not to show ("other colours?" after a list in black and navy). */
-  avoidColours?: string[];
+  /** What not to show: "not from Qingbu", 不要黑色的, the colours of a list after "other colours?". */
+  avoid?: Exclusion;
   /** Only products bigger (or smaller) than this, on its dimension. */
   size?: { than: ReturnType<typeof magnitudeOf> & {}; bigger: boolean };
   need?: boolean;
@@ -85,6 +86,24 @@ function withReason(r: Ranked): WriterProduct {
   return { ...r.product, reason: r.reason };
 }
 
+/** Whether the product is of what the shopper said not to show: its brand, its colour (a shade counts), a word of its title or tags. */
+function isExcluded(p: Product, avoid: Exclusion): boolean {
+  if (p.brand && avoid.brands.some((b) => b.toLowerCase() === p.brand!.toLowerCase())) return true;
+  if (p.color && avoid.colors.length) {
+    const shades = new Set(avoid.colors.flatMap(colorShades));
+    if (extractColors(p.color).some((c) => shades.has(c))) return true;
+  }
+  return avoid.words.some((w) => ownCoverage(w, p) >= 1);
+}
+
+/** What the reply says was left out: "not Qingbu or black", 不要步维、黑色. */
+function leftOut(avoid: Exclusion | undefined, locale: Locale): string {
+  if (!avoid) return "";
+  const named = [...avoid.brands, ...avoid.colors.map((c) => colorName(c, locale)), ...avoid.words];
+  if (!named.length) return "";
+  return locale === "zh" ? `（不要${named.join("、")}）` : `(not ${named.join(" or ")})`;
+}
+
 /** Words of a product a shopper's audience words are checked against. */
 function audienceText(p: Product): string {
   return [p.title, ...(p.tags ?? [])].join(" ");
@@ -96,7 +115,8 @@ function withShades(filters: Filters): Filters {
   return { ...filters, colors: [...new Set(filters.colors.flatMap(colorShades))] };
 }
 
-const AUDIENCE_WORDS = /\b(?:men|mens|men's|women|womens|women's|kids|kid's|kids'|children|boys|girls|ladies|male|female|unisex)\b|男士|男款|男式|男性|男生|女士|女款|女式|女性|女生|儿童|童款|中性款?/gi;
+// Longest first, and no letter or apostrophe after: "women's" must not leave its "'s" behind.
+const AUDIENCE_WORDS = /\b(?:men's|mens|men|women's|womens|women|kids'|kid's|kids|children's|children|boys'|boys|girls'|girls|ladies'|ladies|male|female|unisex)(?![\p{L}\p{N}'])|男士|男款|男式|男性|男生|女士|女款|女式|女性|女生|儿童|童款|中性款?/giu;
 
 function withoutColourWords(text: string, colors: string[]): string {
   const words = colors.flatMap(colourWords).sort((a, b) => b.length - a.length);
@@ -131,13 +151,13 @@ function describe(spec: SearchSpec, locale: Locale): string {
   if (locale === "zh") {
     const audience = spec.bothAudiences ? "男女款" : spec.audience && !AUDIENCE_WORDS.test(what) ? { men: "男士", women: "女士", kids: "儿童" }[spec.audience] : "";
     AUDIENCE_WORDS.lastIndex = 0;
-    return [sizes.map((z) => (z === "ONE SIZE" ? "均码" : `${z}码`)).join("/"), colors.join(""), brands.join(" "), audience, what].filter(Boolean).join("");
+    return [sizes.map((z) => (z === "ONE SIZE" ? "均码" : `${z}码`)).join("/"), colors.join(""), brands.join(" "), audience, what, leftOut(spec.avoid, locale)].filter(Boolean).join("");
   }
   const named = AUDIENCE_WORDS.test(what);
   AUDIENCE_WORDS.lastIndex = 0;
   const forWhom = spec.bothAudiences ? "for men and women" : spec.audience && !named ? `for ${spec.audience}` : "";
   const inSize = sizes.length ? `in size ${sizes.join("/")}` : "";
-  return [colors.join(" "), brands.join(" "), what, what || colors.length ? forWhom : spec.audience ? `products for ${spec.audience}` : "", inSize].filter(Boolean).join(" ").trim();
+  return [colors.join(" "), brands.join(" "), what, what || colors.length ? forWhom : spec.audience ? `products for ${spec.audience}` : "", inSize, leftOut(spec.avoid, locale)].filter(Boolean).join(" ").trim();
 }
 
 export async function runSearch(ctx: FlowContext, given: SearchSpec): Promise<FlowReply> {
@@ -153,7 +173,7 @@ export async function runSearch(ctx: FlowContext, given: SearchSpec): Promise<Fl
   const keep = (r: Ranked) => {
     if (spec.audience && !suits(productAudiences(audienceText(r.product)), spec.audience)) return false;
     if (spec.exclude?.includes(r.product.id)) return false;
-    if (spec.avoidColours?.length && r.product.color && extractColors(r.product.color).some((c) => spec.avoidColours!.includes(c))) return false;
+    if (spec.avoid && isExcluded(r.product, spec.avoid)) return false;
     if (spec.size) {
       const m = magnitudeOf(r.product.title);
       if (!m || m.dimension !== spec.size.than.dimension) return false;
@@ -212,7 +232,7 @@ export async function runSearch(ctx: FlowContext, given: SearchSpec): Promise<Fl
   results = spec.ownLanguage ? kept.filter((r) => langOf(r.product.locale, r.product.title) === locale) : inShoppersLanguage(kept, locale);
   if (profile && spec.fresh && spec.text) shoppers.rememberQuery(ctx.turn.userId, spec.text);
 
-  const memory: SearchMemory = { text: spec.text, filters: spec.filters, ...(spec.audience && { audience: spec.audience }) };
+  const memory: SearchMemory = { text: spec.text, filters: spec.filters, ...(spec.audience && { audience: spec.audience }), ...(spec.avoid && { avoid: spec.avoid }) };
   // "running shoes kids" is said "running shoes for kids".
   const what = describe(spec.audience ? { ...spec, text: withoutAudienceWords(spec.text) } : spec, locale);
   const range = formatRange(spec.filters.priceMin !== undefined || spec.filters.priceMax !== undefined ? { min: spec.filters.priceMin, max: spec.filters.priceMax } : undefined, locale);
@@ -406,11 +426,14 @@ export async function refineSearch(ctx: FlowContext, last: SearchMemory, r: Refi
   const matchedBefore = r.direction && last.text && shown.length ? coverage(matchedText, shown) : 0;
   const written = last.text && shown.length ? matchedText.split(/\s+/).filter((w) => shown.every((p) => writtenWordsOf(w, p).length > 0)) : [];
   // "any for men?" after "rain jacket for women": the new audience replaces the old one's words too.
-  const kept = r.audience && last.text ? withoutAudienceWords(last.text) : last.text;
+  // …and "sorry, I meant blue" after "red running shoes": the new colour replaces the old one's words.
+  const recoloured = r.colors && last.filters.colors?.length ? withoutColourWords(last.text, last.filters.colors) : last.text;
+  const kept = r.audience && recoloured ? withoutAudienceWords(recoloured) : recoloured;
   // "waterproof ones?" after running shoes: the list's words and the new ones.
   const text = r.narrow && r.fresh ? `${kept} ${r.fresh}` : kept;
   // A narrowing asks for all of it: noise-cancelling headphones, not headphones.
-  const base: SearchSpec = { text, filters, ...(audience && { audience }), fresh: false, atLeast: r.narrow ? 1 : matchedBefore, ...(written.length > 0 && { writtenWords: written }), ...((r.ownLanguage || r.others) && { ownLanguage: true }) };
+  const avoid = joinExclusions(last.avoid, r.avoid);
+  const base: SearchSpec = { text, filters, ...(audience && { audience }), ...(avoid && { avoid }), fresh: false, atLeast: r.narrow ? 1 : matchedBefore, ...(written.length > 0 && { writtenWords: written }), ...((r.ownLanguage || r.others) && { ownLanguage: true }) };
   if (r.others) {
     const adj = ctx.locale === "zh" ? "其他" : "other";
     return runSearch(ctx, { ...base, exclude: ctx.state.lastShown, adj });
@@ -418,9 +441,9 @@ export async function refineSearch(ctx: FlowContext, last: SearchMemory, r: Refi
   if (r.otherColours) {
     // The colours shown are the ones not wanted now; the colour filter, if any, goes.
     const { colors: _shownColours, ...uncoloured } = filters;
-    const avoid = [...new Set(shown.flatMap((p) => (p.color ? extractColors(p.color) : [])))];
+    const colors = [...new Set(shown.flatMap((p) => (p.color ? extractColors(p.color) : [])))];
     const text = last.filters.colors?.length ? withoutColourWords(base.text, last.filters.colors) : base.text;
-    return runSearch(ctx, { ...base, text, filters: uncoloured, avoidColours: avoid, exclude: ctx.state.lastShown });
+    return runSearch(ctx, { ...base, text, filters: uncoloured, avoid: joinExclusions(base.avoid, { colors, brands: [], words: [] }), exclude: ctx.state.lastShown });
   }
   if (r.direction === "cheaper" || r.direction === "pricier") {
     const priced = byMainCurrency(shown);

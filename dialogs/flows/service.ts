@@ -34,6 +34,9 @@ export function asksToChangeOrder(text: string): boolean {
 
 export const orderChange: Flow = async (ctx) => ({ text: say(ctx.locale, "orderChange"), products: [], suggestions: suggest(ctx.locale, "handoff"), answeredAs: "order_status" });
 
+/** "you're so stupid", 你好笨啊: sorry, and two ways on — say it plainly, or a person. */
+export const notHelping: Flow = async (ctx) => ({ text: say(ctx.locale, "notHelping"), products: [], suggestions: suggest(ctx.locale, "handoff"), answeredAs: "feedback" });
+
 export const languagesAnswer: Flow = async (ctx) => ({ text: say(ctx.locale, "languages"), products: [], suggestions: suggest(ctx.locale, "start"), answeredAs: "capabilities" });
 
 const feedback: Flow = async (ctx) => {

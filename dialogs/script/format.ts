@@ -39,6 +39,8 @@ export const productsExpectationSchema = z
     all: productCheckSchema.optional(),
     first: productCheckSchema.optional(),
     some: productCheckSchema.optional(),
+    /** No card meets it ("not from Qingbu": no card is by Qingbu). */
+    none_match: productCheckSchema.optional(),
     /** The first card is the product shown at `position` (1-based, or "last") in the reply to turn `turn`. */
     same_as: z.object({ turn: z.number().int().min(1), position: positionSchema }).strict().optional(),
     /** No card shown in the reply to that turn (a new listing, not the same one again). */

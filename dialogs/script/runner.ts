@@ -218,6 +218,12 @@ async function checkProducts(
   if (p.some) {
     check(products.some((x) => !productProblem(p.some!, x)), `products.some: none of ${shown()} matches ${JSON.stringify(p.some)}`);
   }
+  if (p.none_match) {
+    cards.forEach((c, i) => {
+      const meets = products[i] !== null && !productProblem(p.none_match!, products[i]!);
+      check(!meets, `products.none_match: ${describe(c, products[i]!)} matches ${JSON.stringify(p.none_match)}`);
+    });
+  }
 }
 
 /** Why a product fails a check, or undefined when it passes. */

@@ -55,16 +55,16 @@ describe("scripted conversations: format and runner", () => {
     const good = await runConversation(target, {
       name: "good",
       turns: [
-        { user: "show me everything", expect: { intent: "search_products", products: { count: 3, first: { id: "sku-hat", max_price: 2000 }, price_order: "descending" } } },
+        { user: "show me everything", expect: { intent: "search_products", products: { count: 3, first: { id: "sku-hat", max_price: 2000 }, price_order: "descending", none_match: { category: "garden" } } } },
         { user: "tell me about the second one", expect: { products: { same_as: { turn: 1, position: 2 } }, reply: { contains: "Blue trail shoe" } } },
       ],
     });
     expect(good.passed).toBe(true);
-    expect(good.turns.map((t) => t.checks)).toEqual([4, 2]);
+    expect(good.turns.map((t) => t.checks)).toEqual([7, 2]);
     const bad = await runConversation(target, {
       name: "bad",
       turns: [
-        { user: "show me everything", expect: { intent: "recommend", products: { all: { category: "tea" }, price_order: "ascending" }, reply: { not_contains: "match" } } },
+        { user: "show me everything", expect: { intent: "recommend", products: { all: { category: "tea" }, price_order: "ascending", none_match: { id: "sku-hat" } }, reply: { not_contains: "match" } } },
         { user: "tell me about the second one", expect: { products: { same_as: { turn: 1, position: 3 } } } },
       ],
     });
@@ -72,6 +72,7 @@ describe("scripted conversations: format and runner", () => {
     expect(bad.turns[0]!.failures.join("\n")).toMatch(/intent: expected recommend, got search_products/);
     expect(bad.turns[0]!.failures.join("\n")).toMatch(/sku-hat .* is not in tea/);
     expect(bad.turns[0]!.failures.join("\n")).toMatch(/price_order: expected prices ascending, got sku-hat .*1234\.56; sku-shoe/);
+    expect(bad.turns[0]!.failures.join("\n")).toMatch(/none_match: sku-hat .* matches \{"id":"sku-hat"\}/);
     expect(bad.turns[1]!.failures.join("\n")).toMatch(/same_as: expected sku-tea/);
     const report = await runConversations(target, [{ name: "x", turns: [{ user: "show me everything" }] }]);
     expect(report.summary).toMatchObject({ conversations: 1, conversationsPassed: 1, turns: 1, turnsPassed: 1 });
