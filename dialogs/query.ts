@@ -26,7 +26,7 @@ const EN_REQUEST = new Set(
     "mostly mainly usually often always lots "+
     "two three four five six seven eight nine ten yeah yep yup nah nope gonna gotta lemme sure unsure certain clue decide deciding undecided know knows dunno choose choosing pick picking " +
     "don't dont doesn't didn't can't cant won't isn't aren't wasn't haven't "+
-    "today tomorrow tonight yesterday " +
+    "today tomorrow tonight yesterday brand brands " +
     "except excluding without besides apart " +
     "many much least meant mean means sorry oops sale sales deal deals discount discounts discounted promotion promotions clearance bargain bargains rated rating ratings reviewed highest highly"
   ).split(/\s+/),

@@ -31,6 +31,10 @@ export interface Refinement {
   ownLanguage?: boolean;
   /** "other colours?", 换个颜色: the same search in colours other than those shown. */
   otherColours?: boolean;
+  /** "sort them by price", "most expensive first", 按价格排序: the same list ordered by price. */
+  order?: "low" | "high";
+  /** "which ones are in stock?", 有现货的吗: only what can be bought now. */
+  inStock?: boolean;
   /** What the message sets; each replaces the last search's value for that filter. */
   price?: { min?: number; max?: number };
   colors?: string[];
@@ -47,6 +51,24 @@ const CUES: [Direction, RegExp][] = [
   ["bigger", /\b(?:bigger|larger|thicker|wider|taller|roomier|more (?:room|space|capacity|storage)|(?:a )?big(?:ger)? one|extra[- ]large|large one)\b|更大|大一点|大一些|大点|大号|容量大|容量更大|大容量|更厚|厚一点|厚一些|厚点/i],
   ["smaller", /\b(?:smaller|more compact|tinier|lighter|thinner|narrower|shorter|a small one|mini)\b|更小|小一点|小一些|小点|小号|小巧|迷你|更薄|薄一点|薄一些|薄点/i],
 ];
+
+// "headphones that are in stock", "which are available now?", 有现货的: only what can be bought now.
+const IN_STOCK = /\b(?:in[- ]stock|available (?:now|today|right now)|can (?:i )?buy (?:now|today))\b|有现货|现货|有货的|在售的/i;
+
+// "sort them by price", "cheapest first", 按价格从低到高: the list again, in price order.
+const SORT_HIGH = /\b(?:most expensive|priciest|highest[- ]priced?|high to low|dearest) first\b|\bby price,?\s+(?:from\s+)?(?:high(?:est)?\s+to\s+low(?:est)?|descending)\b|价格从高到低|从贵到便宜|从高到低/i;
+const SORT_LOW = /\b(?:sort|order|rank|arrange|list)\b[^.?!]*\bby (?:price|cost)\b|\b(?:cheapest|lowest[- ]priced?|low to high|least expensive) first\b|\bfrom (?:cheapest|lowest) to (?:most expensive|highest)\b|按价格|价格从低到高|从便宜到贵|从低到高/i;
+
+/** The price order a message asks the list to be shown in, or undefined. */
+export function sortOrderAsked(text: string): "low" | "high" | undefined {
+  if (SORT_HIGH.test(text)) return "high";
+  return SORT_LOW.test(text) ? "low" : undefined;
+}
+
+/** Whether the message asks only for what is in stock. */
+export function asksInStock(text: string): boolean {
+  return IN_STOCK.test(text);
+}
 
 /**
  * A new search that asks for the extreme of price: "cheapest coffee maker", "the most expensive
@@ -96,12 +118,17 @@ export function readRefinement(text: string, nlu: Understanding, last: SearchMem
   // "a gift for my dad who likes fishing" after laptops is a new need, not laptops for men; only the
   // person ("a gift for my dad") may still narrow the list.
   if (readNeed(text)?.terms) return undefined;
-  // "is the second one cheaper?", "the cheapest one": about a product of the list, not a new search.
-  if (explicitIndexes(text, shown).length) return undefined;
-  if (superlativePick(text) || /\b(?:biggest|largest|smallest)\s+(?:one|of (?:them|these|those))\b|最(?:大|小)的(?:那|这|一)/i.test(text)) return undefined;
+  // "is the second one cheaper?", "the cheapest one": about a product of the list, not a new search
+  // ("cheapest first" is an order for the list, not its first product).
+  const order = sortOrderAsked(text);
+  if (!order && explicitIndexes(text, shown).length) return undefined;
+  if (!order && superlativePick(text)) return undefined;
+  if (/\b(?:biggest|largest|smallest)\s+(?:one|of (?:them|these|those))\b|最(?:大|小)的(?:那|这|一)/i.test(text)) return undefined;
   const e = nlu.entities;
   const r: Refinement = {};
-  for (const [direction, re] of CUES) {
+  // "cheapest first" orders the list; it does not ask for cheaper things.
+  if (order) r.order = order;
+  else for (const [direction, re] of CUES) {
     if (re.test(text)) {
       r.direction = direction;
       const named = /\b(thicker|wider|taller|thinner|narrower|shorter)\b/i.exec(text)?.[1] ?? (/厚/.test(text) ? "更厚的" : /薄/.test(text) ? "更薄的" : undefined);
@@ -121,8 +148,9 @@ export function readRefinement(text: string, nlu: Understanding, last: SearchMem
   const audience = shopperAudience(text);
   if (audience) r.audience = audience;
   // "any that aren't trail shoes?": the list's own words ("shoes") stay; only what is new is left out.
+  if (IN_STOCK.test(text) && !ABOUT_ONE.test(text)) r.inStock = true;
   if (exclusion) r.avoid = { ...exclusion, words: exclusion.words.filter((w) => !saidBefore(w, last.text)) };
-  if (!r.direction && !r.price && !r.colors && !r.brands && !r.sizes && !r.audience && !r.otherColours && !r.avoid) return undefined;
+  if (!r.direction && !r.price && !r.colors && !r.brands && !r.sizes && !r.audience && !r.otherColours && !r.avoid && !r.inStock && !r.order) return undefined;
   // "do you have it in size 10?" asks about the product in focus, not for a new list.
   const aboutFocus = /\b(?:it|this|this one|that one)\b|它|这个|这款|这双|这件/i.test(text);
   if (r.sizes && !r.direction && !r.price && !r.colors && !r.brands && !r.audience && aboutFocus) return undefined;
@@ -213,6 +241,7 @@ export function refinedFilters(last: Filters, r: Refinement): Filters {
   if (r.colors) f.colors = r.colors;
   if (r.brands) f.brands = r.brands;
   if (r.sizes) f.sizes = r.sizes;
+  if (r.inStock) f.inStock = true;
   return f;
 }
 

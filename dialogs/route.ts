@@ -6,11 +6,11 @@ import { cartQuantity, checkoutHow, readCartRequest, removeFromCart, viewCart } 
 import { catalogueFlows } from "./flows/catalogue.ts";
 import { aboutTheShop, asksAboutPolicy, passageSaysPolicy, complaintRefund, declined, knowledgeReply, lookUp, looksLikeQuestion } from "./flows/knowledge.ts";
 import { catalogueCoverage } from "./flows/matching.ts";
-import { asksForDeals, bestOfShown, dealsAnswer, extremeOfShown, measureAnswer, propertyAnswer, whichOfShown } from "./flows/product-questions.ts";
+import { asksForDeals, asksForReviews, bestOfShown, dealsAnswer, extremeOfShown, measureAnswer, propertyAnswer, reviewsAnswer, whichOfShown } from "./flows/product-questions.ts";
 import { askedExtreme, askedMeasure } from "./magnitude.ts";
 import { asksForSimilar, asksWhatGoesWith, asksWhatsNew, goesWith, similarProducts, whatsNew, withoutSimilarWords } from "./flows/related.ts";
 import { narrowsTheList, refineSearch } from "./flows/search.ts";
-import { asksForLanguages, asksToChangeOrder, isUndecided, languagesAnswer, notHelping, orderChange } from "./flows/service.ts";
+import { asksForLanguages, asksToChangeOrder, asksToRepeat, isUndecided, languagesAnswer, notHelping, orderChange, repeatLast } from "./flows/service.ts";
 import { readNeed } from "./needs.ts";
 import { queryTerms } from "./query.ts";
 import { priceOrderAsked, readMoreOf, readNarrowing, readRefinement, type Refinement, rejectsTheList } from "./refine.ts";
@@ -110,6 +110,8 @@ async function namedOutright(ctx: FlowContext, flows: Partial<Record<string, Flo
     const last = state.lastSearch;
     return (c) => refineSearch(c, last, { others: true });
   }
+  // "can you repeat that?", 再说一遍: the last reply again (a kiosk or a phone line is easily misheard).
+  if (asksToRepeat(turn.text)) return repeatLast;
   // "do you speak Chinese?", 你会说英文吗: which languages the assistant answers in.
   if (asksForLanguages(turn.text)) return languagesAnswer;
   // "I don't know what to get", 我也不知道要买什么: picks, and what would narrow them — not a search for "know".
@@ -141,6 +143,10 @@ export async function route(ctx: FlowContext, flows: Partial<Record<string, Flow
   const outright = await namedOutright(ctx, flows);
   if (outright) return outright;
   const { nlu, state, turn } = ctx;
+  // "I want to leave a review", 我想写个评价: feedback for the shop, not a search for "leave review".
+  if (/\b(?:leave|write|post|give|submit)\s+(?:a\s+|my\s+)?(?:review|rating|feedback)\b|(?:写|留|给)(?:个|一个|条)?(?:评价|好评|评论)/i.test(turn.text)) return flows.feedback;
+  // "what do other customers say about the first one?", 这款评价怎么样: the listing, and that there are no reviews.
+  if (asksForReviews(turn.text) && (pointsAtAProduct(turn.text) || (await ctx.deps.recommender.findMentioned(turn.text, 1)).length > 0) && !ACTION_INTENTS.has(nlu.intent)) return reviewsAnswer;
   // "how heavy is it?", "what's the capacity of the second one?", 它是几人的: the figure its listing states.
   const measure = askedMeasure(turn.text);
   if (measure && (pointsAtAProduct(turn.text) || !queryTerms(turn.text)) && (state.lastShown.length > 0 || state.focus)) return measureAnswer(measure);

@@ -11,7 +11,7 @@ import { categoryName } from "../names.ts";
 import { withoutExcludedWords } from "../exclusions.ts";
 import { readNeed, termsWithoutThePerson } from "../needs.ts";
 import { queryTerms } from "../query.ts";
-import { priceOrderAsked } from "../refine.ts";
+import { asksInStock, priceOrderAsked } from "../refine.ts";
 import { explicitIndexes, pointsAtOne, superlativePick } from "../references.ts";
 import { say, suggest } from "../templates.ts";
 import { card, inShoppersLanguage, needSearch, refineSearch, runSearch, withoutAudienceWords } from "./search.ts";
@@ -66,7 +66,8 @@ function freshSearch(ctx: FlowContext): Promise<FlowReply> {
   const order = priceOrderAsked(ctx.turn.text);
   const purpose = purposeOf(ctx.turn.text);
   const adj = order && (ctx.locale === "zh" ? (order === "low" ? "价格最低的" : "价格最高的") : order === "low" ? "lowest-priced" : "highest-priced");
-  return runSearch(ctx, { text, filters: ctx.filters, ...(audience && { audience }), fresh: true, ...(ctx.exclusion && { avoid: ctx.exclusion }), ...(order && { byPrice: order, adj }), ...(both && { bothAudiences: true }), ...(purpose && { purpose }) });
+  const filters = asksInStock(ctx.turn.text) ? { ...ctx.filters, inStock: true } : ctx.filters;
+  return runSearch(ctx, { text, filters, ...(audience && { audience }), fresh: true, ...(ctx.exclusion && { avoid: ctx.exclusion }), ...(order && { byPrice: order, adj }), ...(both && { bothAudiences: true }), ...(purpose && { purpose }) });
 }
 
 /**

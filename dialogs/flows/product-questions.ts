@@ -98,6 +98,23 @@ export const bestOfShown: Flow = async (ctx) => {
   };
 };
 
+// "what do other customers say about it?", "is it well reviewed?", 评价怎么样: the catalogue holds no reviews.
+const REVIEWS =
+  /\b(?:reviews?|reviewed|ratings?|rated|stars?|testimonials?|(?:other )?(?:customers|people|buyers|shoppers) (?:say|think)|what (?:do )?(?:people|customers|others) (?:say|think))\b|评价|评论|好评|差评|口碑|评分|买家(?:怎么)?说|别人(?:怎么)?说/i;
+
+/** Whether the message asks what other shoppers think of a product. */
+export function asksForReviews(text: string): boolean {
+  return REVIEWS.test(text) && !/\b(?:leave|write|post|give)\b|我(?:想|要)?(?:写|给|留)/i.test(text);
+}
+
+/** No reviews to quote — said first, then what the product's listing says. */
+export const reviewsAnswer: Flow = async (ctx) => {
+  const details = await catalogueFlows.product_details!(ctx);
+  const [product] = await referencedProducts(ctx, 1);
+  if (!product) return details;
+  return { ...details, text: `${say(ctx.locale, "noReviews", { title: product.title })}${ctx.locale === "zh" ? "" : " "}${details.text}`, answeredAs: "product_details" };
+};
+
 // "what's on sale?", "any discounts?", 有什么优惠: the shop's offers, which the catalogue does not record.
 const DEALS = /\b(?:on sale|sales?|deals?|discounts?|discounted|promotions?|promo(?: codes?)?|offers|clearance|bargains?|coupons?|vouchers?)\b|打折|折扣|优惠|促销|特价|减价|活动/i;
 

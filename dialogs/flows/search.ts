@@ -151,12 +151,12 @@ function describe(spec: SearchSpec, locale: Locale): string {
   if (locale === "zh") {
     const audience = spec.bothAudiences ? "男女款" : spec.audience && !AUDIENCE_WORDS.test(what) ? { men: "男士", women: "女士", kids: "儿童" }[spec.audience] : "";
     AUDIENCE_WORDS.lastIndex = 0;
-    return [sizes.map((z) => (z === "ONE SIZE" ? "均码" : `${z}码`)).join("/"), colors.join(""), brands.join(" "), audience, what, leftOut(spec.avoid, locale)].filter(Boolean).join("");
+    return [f.inStock ? "有货的" : "", sizes.map((z) => (z === "ONE SIZE" ? "均码" : `${z}码`)).join("/"), colors.join(""), brands.join(" "), audience, what, leftOut(spec.avoid, locale)].filter(Boolean).join("");
   }
   const named = AUDIENCE_WORDS.test(what);
   AUDIENCE_WORDS.lastIndex = 0;
   const forWhom = spec.bothAudiences ? "for men and women" : spec.audience && !named ? `for ${spec.audience}` : "";
-  const inSize = sizes.length ? `in size ${sizes.join("/")}` : "";
+  const inSize = [sizes.length ? `in size ${sizes.join("/")}` : "", f.inStock ? "in stock" : ""].filter(Boolean).join(" ");
   return [colors.join(" "), brands.join(" "), what, what || colors.length ? forWhom : spec.audience ? `products for ${spec.audience}` : "", inSize, leftOut(spec.avoid, locale)].filter(Boolean).join(" ").trim();
 }
 
@@ -434,6 +434,10 @@ export async function refineSearch(ctx: FlowContext, last: SearchMemory, r: Refi
   // A narrowing asks for all of it: noise-cancelling headphones, not headphones.
   const avoid = joinExclusions(last.avoid, r.avoid);
   const base: SearchSpec = { text, filters, ...(audience && { audience }), ...(avoid && { avoid }), fresh: false, atLeast: r.narrow ? 1 : matchedBefore, ...(written.length > 0 && { writtenWords: written }), ...((r.ownLanguage || r.others) && { ownLanguage: true }) };
+  if (r.order) {
+    const adj = ctx.locale === "zh" ? (r.order === "low" ? "价格最低的" : "价格最高的") : r.order === "low" ? "lowest-priced" : "highest-priced";
+    return runSearch(ctx, { ...base, byPrice: r.order, adj });
+  }
   if (r.others) {
     const adj = ctx.locale === "zh" ? "其他" : "other";
     return runSearch(ctx, { ...base, exclude: ctx.state.lastShown, adj });

@@ -1,4 +1,6 @@
 import type { Flow } from "../flow.ts";
+import { productCard } from "../format.ts";
+import { productsOf } from "./catalogue.ts";
 import { fromKnowledge } from "./knowledge.ts";
 import { type SuggestionSet, say, suggest, type TemplateKey } from "../templates.ts";
 
@@ -13,6 +15,27 @@ const ASKS_LANGUAGE =
 // "I don't know what to get", "I'm not sure what I want", 我也不知道要买什么.
 const UNDECIDED =
   /\b(?:(?:i'?m |i am )?not sure|(?:i )?don'?t know|(?:i )?do not know|dunno|no idea|(?:i )?can'?t decide|(?:i )?cannot decide|undecided)\b[^.?!]*?\b(?:what|which)\b[^.?!]*?\b(?:want|get|buy|choose|pick|need|order)\b|\bhelp me (?:choose|decide|pick)\b|不知道(?:要|该|想)?(?:买|选|挑)(?:什么|啥|哪个|哪款)|没想好(?:要)?买(?:什么|啥)/i;
+
+// "can you repeat that?", "sorry, what?", 再说一遍: at a kiosk or on the phone a reply is easily missed.
+const REPEAT =
+  /^\s*(?:(?:sorry|pardon|what|huh|eh|ok|okay)[,?!.\s]*)?(?:(?:can|could|would) you (?:please )?)?(?:repeat|say) (?:that|it|this|what you said)(?: again)?(?: please)?\s*[?.!]*$|^\s*(?:pardon(?: me)?|come again|say again|sorry,? (?:what|i didn'?t (?:catch|hear) that)|what did you (?:just )?say|i didn'?t (?:catch|hear) (?:that|you)|(?:one more time|again),? please)\s*[?.!]*$|再说一[遍次]|重复一[下遍]|你(?:刚才)?说(?:了)?什么|没听清|没听到/i;
+
+/** Whether the message asks to hear the last reply again. */
+export function asksToRepeat(text: string): boolean {
+  return REPEAT.test(text);
+}
+
+/** The last reply again, as stored (redacted), with the list it showed. */
+export const repeatLast: Flow = async (ctx) => {
+  const history = (await ctx.deps.recentMessages?.(ctx.turn, 4).catch(() => [])) ?? [];
+  const last = history.filter((m) => m.role === "assistant").at(-1);
+  if (!last) return { text: say(ctx.locale, "nothingToRepeat"), products: [], suggestions: suggest(ctx.locale, "start"), answeredAs: "capabilities" };
+  // The cards it showed: the list after a list, else the product it was about.
+  const listed = ["search_products", "recommend", "greet", "preferences", "cart"].includes(ctx.state.lastAnswer ?? "");
+  const ids = listed ? ctx.state.lastShown : ctx.state.focus ? [ctx.state.focus] : [];
+  const cards = (await productsOf(ctx, ids)).map((p) => productCard(p, ""));
+  return { text: last.text, products: cards, suggestions: suggest(ctx.locale, cards.length ? "afterResults" : "start"), ...(ctx.state.lastAnswer && { answeredAs: ctx.state.lastAnswer }) };
+};
 
 /** Whether the message asks which languages the assistant speaks. */
 export function asksForLanguages(text: string): boolean {

@@ -35,6 +35,8 @@ export const en = {
   checkoutHowOne: "Here's what you picked (1 item). I can't take payment in this chat: add it to the shop's basket on its product page and check out there.",
   checkoutEmpty: "Nothing is in your cart here yet. Tell me what you'd like; paying happens at the shop's own checkout.",
   notHelping: "Sorry I'm not getting it right. Tell me in a few words what you're looking for, or ask for a person and I'll tell you how to reach the shop's team.",
+  nothingToRepeat: "I haven't said anything yet. What are you looking for?",
+  noReviews: "I don't have customer reviews or ratings for {title}, only what its listing says.",
   closestMatches: "I couldn't find {whatOrThat} as such{inFilters}. These are the closest matches.",
   noneMadeForKids: "I couldn't find {whatOrThat} made for children{inFilters}. These are for anyone.",
   refinedNone: "I couldn't find anything {adjOrElse}{forWhat}{inFilters}. These are still the closest matches.",

@@ -33,6 +33,8 @@ export const zh: Record<keyof typeof en, string> = {
   checkoutHowOne: "这是你挑好的 1 件商品。我在聊天里不能收款：请在商品页面把它加入商店的购物车，再去结算。",
   checkoutEmpty: "这里的购物车还是空的。告诉我你想要什么；付款在商店自己的结算页完成。",
   notHelping: "抱歉，我没能帮上忙。用几个词告诉我你想找什么；或者说“转人工”，我告诉你怎么联系店里的客服。",
+  nothingToRepeat: "我还没说什么呢。你想找什么？",
+  noReviews: "我这里没有 {title} 的买家评价或评分，只有商品页面上的介绍。",
   closestMatches: "没有找到完全符合的{whatRelated}商品{inFilters}，这些是最接近的。",
   noneMadeForKids: "没有找到专为儿童设计的{whatRelated}商品{inFilters}，这些是通用款。",
   refinedNone: "没有找到{adjOrElse}{whatRelated}商品{inFilters}，这些仍是最接近的。",

@@ -128,7 +128,7 @@ function parseEnglishRun(run: string): number | undefined {
 /** Expects lower-cased, NFKC-normalised text. */
 export function numeralsToDigits(text: string): string {
   return (
-    text
+    withoutFillersBeforeAmounts(text)
       // 百元 / 千元 with no count in front mean one hundred / one thousand.
       .replace(/(?<![\d零〇一二两三四五六七八九十])([百千万])(?=元|块)/g, (_, unit: string) =>
         unit === "百" ? "100" : unit === "千" ? "1000" : "10000",
@@ -151,6 +151,14 @@ export function numeralsToDigits(text: string): string {
   );
 }
 
+// "under like fifty bucks", "about um 30": spoken filler between a price word and its amount.
+const FILLER_BEFORE_AMOUNT = /\b(under|below|over|above|around|about|than|up to|budget(?:\s+(?:is|of))?|spend|for),?\s+(?:(?:like|um+|uh+|er+|erm|say|maybe|just|roughly|you know),?\s+)+(?=[$€£¥]?\s*\d|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|a hundred|hundred)\b)/gi;
+
+/** "under like fifty bucks" → "under fifty bucks": the filler would hide the price phrase. */
+function withoutFillersBeforeAmounts(text: string): string {
+  return text.replace(FILLER_BEFORE_AMOUNT, "$1 ");
+}
+
 const EN_RUN_ANY_CASE = new RegExp(`\\b(?:a\\s+(?=hundred|thousand))?(?:${EN_WORD})(?:(?:\\s+and\\s+|[\\s-]+)(?:${EN_WORD}))*\\b`, "gi");
 // A Chinese amount is one only beside money or a bound (两百块, 三百以下): 一双, 三件 stay words.
 const CN_AMOUNT = /[一二两三四五六七八九十百千][零〇一二两三四五六七八九十百千万]*(?=\s*(?:元|块|美元|欧元|以下|以内|以上|左右|之内))/g;
@@ -161,7 +169,7 @@ const CN_AMOUNT = /[一二两三四五六七八九十百千][零〇一二两三�
  * speech too. Small words stay ("this one"), as do Chinese numerals that are no amount (一双).
  */
 export function spokenAmountsToDigits(text: string): string {
-  return text
+  return withoutFillersBeforeAmounts(text)
     .replace(EN_RUN_ANY_CASE, (run) => {
       const value = parseEnglishRun(run.toLowerCase().replace(/^a\s+/, "one "));
       return value === undefined ? run : String(value);

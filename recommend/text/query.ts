@@ -13,7 +13,7 @@ const NUM = String.raw`\d+(?:[.,]\d+)?k?${MEASURE}`;
 const ANY = String.raw`(?:${CUR}\s*)?${NUM}(?:\s*${UNIT})?`;
 const MARKED = String.raw`(?:${CUR}\s*${NUM}(?:\s*${UNIT})?|${NUM}\s*${UNIT})`;
 const RANGE_TAIL = String.raw`(?:\s*(?:-|–|~|to|and|到|至)\s*${ANY})?`;
-const EN_PREP = String.raw`(?:priced\s+)?(?:under|below|less\s+than|cheaper\s+than|at\s+most|up\s+to|no\s+more\s+than|over|above|more\s+than|at\s+least|from|around|about|between|within|for)`;
+const EN_PREP = String.raw`(?:priced\s+)?(?:under|below|less\s+than|cheaper\s+than|at\s+most|up\s+to|no\s+more\s+than|over|above|more\s+than|at\s+least|from|around|about|between|within|for|budget(?:\s+(?:is|of))?)`;
 const PHRASES = [
   new RegExp(String.raw`\b${EN_PREP}\s+${ANY}${RANGE_TAIL}(?:\s+(?:or\s+(?:less|more|under|below|cheaper)|max|tops))?`, "giu"),
   new RegExp(String.raw`(?:低于|少于|不超过|不到|高于|超过|大于|小于|最多|最少|至少|大约|价格|价位|预算)\s*${ANY}${RANGE_TAIL}\s*(?:以下|以内|以上|之内|左右|上下)?`, "gu"),

@@ -132,6 +132,15 @@ describe("extractEntities", () => {
     expect(e.categories).toEqual(["headphones", "shoes"]);
   });
 
+  it.each([
+    ["wireless earbuds under like fifty bucks", { max: 50 }],
+    ["headphones under, like, 80", { max: 80 }],
+    ["my budget is um 300", { max: 300 }],
+    ["I'd like 2 of them", undefined],
+  ])("reads past a spoken filler between a price word and its amount: %s", (text, expected) => {
+    expect(extractPrice(text)).toEqual(expected);
+  });
+
   it("reads a range with both bounds given separately", () => {
     expect(extractPrice("over 20 but under 50")).toEqual({ min: 20, max: 50 });
   });

@@ -91,6 +91,7 @@ describe("price words", () => {
     expect(stripPriceWords("跑鞋 100元以下")).toBe("跑鞋");
     expect(stripPriceWords("耳机 低于200")).toBe("耳机");
     expect(stripPriceWords("Aero 2")).toBe("Aero 2");
+    expect(stripPriceWords("a laptop, my budget is 800")).toBe("a laptop, my");
   });
 
   it("keeps a number with a unit of measure: a size, not money", () => {
