@@ -60,7 +60,7 @@ const ASKED: [Magnitude["dimension"], RegExp][] = [
   ["mass", /\bhow heavy\b|\bweigh(?:s|t)?\b|多重|重量|几斤|多少克|多少公斤/i],
   ["volume", /\b(?:capacity|volume)\b|how (?:many|much) (?:litres?|liters?|ml)\b|how much (?:does it|can it|will it) hold|容量|多少升|能装多少/i],
   ["storage", /\bstorage\b|how (?:many|much) (?:gb|tb)\b|存储|多少g\b/i],
-  ["charge", /\bbattery (?:capacity|size)\b|\bmah\b|电池容量|多少毫安/i],
+  ["charge", /\bbattery (?:capacity|size|life)\b|\bmah\b|how long does (?:the|its) battery last|电池容量|多少毫安|续航|电池(?:能用)?多久/i],
   ["screen", /\bscreen size\b|how big is the (?:screen|display)|\bhow many inch(?:es)?\b|屏幕(?:多大|尺寸)|几寸/i],
   ["people", /\bhow many (?:people|persons)\b|\bsleeps? how many\b|\bfor how many\b|几人|几个人|多少人/i],
 ];

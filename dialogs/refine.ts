@@ -46,7 +46,7 @@ export interface Refinement {
 }
 
 const CUES: [Direction, RegExp][] = [
-  ["cheaper", /\b(?:cheaper|cheapest|less expensive|less pricey|less costly|not (?:so|as|too) (?:expensive|pricey|costly)|lower[- ]priced|lower[- ]cost|lower price|more affordable|affordable|budget|(?:budget|wallet)[- ]friendly|inexpensive|cheap|on sale)\b|不要太贵|别太贵|不太贵|不贵|便宜|实惠|低价|划算|平价|省钱|性价比/i],
+  ["cheaper", /\b(?:too (?:expensive|pricey|dear|much)|cheaper|cheapest|less expensive|less pricey|less costly|not (?:so|as|too) (?:expensive|pricey|costly)|lower[- ]priced|lower[- ]cost|lower price|more affordable|affordable|budget|(?:budget|wallet)[- ]friendly|inexpensive|cheap|on sale)\b|不要太贵|别太贵|不太贵|不贵|太贵|贵了|有点贵|便宜|实惠|低价|划算|平价|省钱|性价比/i],
   ["pricier", /\b(?:pricier|more expensive|higher[- ]end|high[- ]end|premium|fancier|luxury|top[- ]of[- ]the[- ]range|better quality)\b|更贵|贵一点|贵一些|贵点|高端|高档|档次高/i],
   ["bigger", /\b(?:bigger|larger|thicker|wider|taller|roomier|more (?:room|space|capacity|storage)|(?:a )?big(?:ger)? one|extra[- ]large|large one)\b|更大|大一点|大一些|大点|大号|容量大|容量更大|大容量|更厚|厚一点|厚一些|厚点/i],
   ["smaller", /\b(?:smaller|more compact|tinier|lighter|thinner|narrower|shorter|a small one|mini)\b|更小|小一点|小一些|小点|小号|小巧|迷你|更薄|薄一点|薄一些|薄点/i],
@@ -79,6 +79,8 @@ export function priceOrderAsked(text: string): "low" | "high" | undefined {
   if (/\b(?:most expensive|priciest|highest[- ]priced|highest price|most premium|dearest)\b|最贵|价格最高|最高价|最高端/i.test(text)) return "high";
   return undefined;
 }
+
+const TOO_EXPENSIVE = /\btoo (?:expensive|pricey|dear|much)\b|太贵|贵了|有点贵/i;
 
 // Words the cues and refinement phrasing are made of: not new content for a search.
 const REFINING_WORDS = new Set(
@@ -113,7 +115,8 @@ export function readRefinement(text: string, nlu: Understanding, last: SearchMem
   // 要M码的 reads like "add it" (要) to the classifier; with no cart word and no pointer, a size or colour after a list refines it.
   const sizeOrColourOnly = nlu.intent === "add_to_cart" && !CART_WORDS.test(text) && (nlu.entities.sizes.length > 0 || nlu.entities.colors.length > 0);
   if (OTHER_BUSINESS.has(nlu.intent) && !(nlu.intent === "returns" && otherColoursAsked) && !sizeOrColourOnly) return undefined;
-  if (SOFT.has(nlu.intent) && nlu.sentiment.label === "negative") return undefined;
+  // "too expensive", 太贵了 sound negative, and ask for cheaper ones.
+  if (SOFT.has(nlu.intent) && nlu.sentiment.label === "negative" && !TOO_EXPENSIVE.test(text)) return undefined;
   if (nlu.intent === "compare" && REAL_COMPARE.test(text)) return undefined;
   // "a gift for my dad who likes fishing" after laptops is a new need, not laptops for men; only the
   // person ("a gift for my dad") may still narrow the list.

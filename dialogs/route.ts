@@ -6,11 +6,11 @@ import { cartQuantity, checkoutHow, readCartRequest, removeFromCart, viewCart } 
 import { catalogueFlows } from "./flows/catalogue.ts";
 import { aboutTheShop, asksAboutPolicy, passageSaysPolicy, complaintRefund, declined, knowledgeReply, lookUp, looksLikeQuestion } from "./flows/knowledge.ts";
 import { catalogueCoverage } from "./flows/matching.ts";
-import { asksForDeals, asksForReviews, bestOfShown, dealsAnswer, extremeOfShown, measureAnswer, propertyAnswer, reviewsAnswer, whichOfShown } from "./flows/product-questions.ts";
+import { asksForDeals, asksForReviews, asksToBargain, bestOfShown, dealsAnswer, extremeOfShown, measureAnswer, propertyAnswer, reviewsAnswer, whichOfShown } from "./flows/product-questions.ts";
 import { askedExtreme, askedMeasure } from "./magnitude.ts";
 import { asksForSimilar, asksWhatGoesWith, asksWhatsNew, goesWith, similarProducts, whatsNew, withoutSimilarWords } from "./flows/related.ts";
 import { narrowsTheList, refineSearch } from "./flows/search.ts";
-import { asksForLanguages, asksToChangeOrder, asksToRepeat, isUndecided, languagesAnswer, notHelping, orderChange, repeatLast } from "./flows/service.ts";
+import { asksForLanguages, asksToChangeOrder, asksToRepeat, dismissed, dismisses, isUndecided, languagesAnswer, notHelping, orderChange, repeatLast } from "./flows/service.ts";
 import { readNeed } from "./needs.ts";
 import { queryTerms } from "./query.ts";
 import { priceOrderAsked, readMoreOf, readNarrowing, readRefinement, type Refinement, rejectsTheList } from "./refine.ts";
@@ -104,7 +104,9 @@ async function namedOutright(ctx: FlowContext, flows: Partial<Record<string, Flo
   const request = isGrievance(nlu, turn.text) ? await requestAfterComplaint(ctx) : undefined;
   if (request) return (c) => flows.search_products!({ ...c, turn: { ...c.turn, text: request } });
   // "what's on sale?", 有什么优惠: the shop's offers, from its documents; the catalogue has no sale prices.
-  if (asksForDeals(turn.text) && !OTHER_BUSINESS_THAN_LIST.has(nlu.intent)) return dealsAnswer;
+  if ((asksForDeals(turn.text) || (asksToBargain(turn.text) && !state.lastShown.length && !state.focus)) && !OTHER_BUSINESS_THAN_LIST.has(nlu.intent)) return dealsAnswer;
+  // "never mind", 算了，不用了: nothing to do, said kindly (not out of scope, not a search).
+  if (dismisses(turn.text)) return dismissed;
   // "I don't like any of these", 换一批: the same search without what was shown (never read as a privacy request).
   if (state.lastSearch?.text && state.lastShown.length && rejectsTheList(turn.text) && !OTHER_BUSINESS_THAN_LIST.has(nlu.intent)) {
     const last = state.lastSearch;

@@ -123,6 +123,14 @@ export function asksForDeals(text: string): boolean {
   return DEALS.test(text) && !queryTerms(text.replace(/\b(?:discount|promo|promotional|coupon|voucher|gift)\s+codes?\b/gi, " "));
 }
 
+// "能便宜点吗", "can you do a better price?": haggling — with nothing on screen to make cheaper, the shop's offers.
+const BARGAIN = /^\s*(?:(?:能|可以|能不能|可不可以)(?:再)?便宜(?:一)?点(?:吗|吧|嘛|儿)?|便宜(?:一)?点(?:吧|嘛)|(?:can|could) you (?:do|give me) (?:a )?(?:better|lower|cheaper) price|can (?:i|we) (?:get|have) (?:it|that|this) cheaper)\s*[?？!！。.]*\s*$/i;
+
+/** Whether the message haggles over the price, naming nothing. */
+export function asksToBargain(text: string): boolean {
+  return BARGAIN.test(text);
+}
+
 /** The shop's documents on its offers when they say; else that the catalogue has no sale prices, and popular picks. */
 export const dealsAnswer: Flow = async (ctx) => {
   const lookup = await lookUp(ctx, { intentBacked: true });

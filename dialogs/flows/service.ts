@@ -37,6 +37,15 @@ export const repeatLast: Flow = async (ctx) => {
   return { text: last.text, products: cards, suggestions: suggest(ctx.locale, cards.length ? "afterResults" : "start"), ...(ctx.state.lastAnswer && { answeredAs: ctx.state.lastAnswer }) };
 };
 
+const DISMISS = /^\s*(?:(?:ok(?:ay)?|oh|ah|well|no)[,.\s]+)?(?:never ?mind|forget (?:it|about it)|that'?s all(?: for now)?|i'?m (?:good|fine|all set)(?: thanks?| thank you)?|nothing(?: else)?(?: thanks?)?|not now)\s*[.!]*\s*$|^\s*(?:算了|不用了|没事了|不需要了|先这样吧?|没有了)(?:[，,。\s]*(?:算了|不用了|没事了|不需要了|谢谢))*\s*[。！!]*\s*$/i;
+
+/** Whether the shopper lets the matter drop ("never mind", 算了，不用了). */
+export function dismisses(text: string): boolean {
+  return DISMISS.test(text);
+}
+
+export const dismissed: Flow = async (ctx) => ({ text: say(ctx.locale, "dismissed"), products: [], suggestions: suggest(ctx.locale, "start"), answeredAs: "goodbye" });
+
 /** Whether the message asks which languages the assistant speaks. */
 export function asksForLanguages(text: string): boolean {
   return ASKS_LANGUAGE.test(text);

@@ -37,6 +37,7 @@ export const en = {
   notHelping: "Sorry I'm not getting it right. Tell me in a few words what you're looking for, or ask for a person and I'll tell you how to reach the shop's team.",
   nothingToRepeat: "I haven't said anything yet. What are you looking for?",
   noReviews: "I don't have customer reviews or ratings for {title}, only what its listing says.",
+  dismissed: "No problem. I'm here if you need anything else.",
   closestMatches: "I couldn't find {whatOrThat} as such{inFilters}. These are the closest matches.",
   noneMadeForKids: "I couldn't find {whatOrThat} made for children{inFilters}. These are for anyone.",
   refinedNone: "I couldn't find anything {adjOrElse}{forWhat}{inFilters}. These are still the closest matches.",

@@ -35,6 +35,7 @@ export const zh: Record<keyof typeof en, string> = {
   notHelping: "抱歉，我没能帮上忙。用几个词告诉我你想找什么；或者说“转人工”，我告诉你怎么联系店里的客服。",
   nothingToRepeat: "我还没说什么呢。你想找什么？",
   noReviews: "我这里没有 {title} 的买家评价或评分，只有商品页面上的介绍。",
+  dismissed: "好的，有需要随时找我。",
   closestMatches: "没有找到完全符合的{whatRelated}商品{inFilters}，这些是最接近的。",
   noneMadeForKids: "没有找到专为儿童设计的{whatRelated}商品{inFilters}，这些是通用款。",
   refinedNone: "没有找到{adjOrElse}{whatRelated}商品{inFilters}，这些仍是最接近的。",

@@ -161,7 +161,8 @@ function withoutFillersBeforeAmounts(text: string): string {
 
 const EN_RUN_ANY_CASE = new RegExp(`\\b(?:a\\s+(?=hundred|thousand))?(?:${EN_WORD})(?:(?:\\s+and\\s+|[\\s-]+)(?:${EN_WORD}))*\\b`, "gi");
 // A Chinese amount is one only beside money or a bound (两百块, 三百以下): 一双, 三件 stay words.
-const CN_AMOUNT = /[一二两三四五六七八九十百千][零〇一二两三四五六七八九十百千万]*(?=\s*(?:元|块|美元|欧元|以下|以内|以上|左右|之内))/g;
+// …and either side of a range: 三百到五百之间.
+const CN_AMOUNT = /[一二两三四五六七八九十百千][零〇一二两三四五六七八九十百千万]*(?=\s*(?:元|块|美元|欧元|以下|以内|以上|左右|之内|之间|到|至))|(?<=[到至]\s*)[一二两三四五六七八九十百千][零〇一二两三四五六七八九十百千万]*/g;
 
 /**
  * A spoken amount as digits, everything else as written (case kept): "under one hundred dollars" →

@@ -17,7 +17,7 @@ const EN_PREP = String.raw`(?:priced\s+)?(?:under|below|less\s+than|cheaper\s+th
 const PHRASES = [
   new RegExp(String.raw`\b${EN_PREP}\s+${ANY}${RANGE_TAIL}(?:\s+(?:or\s+(?:less|more|under|below|cheaper)|max|tops))?`, "giu"),
   new RegExp(String.raw`(?:低于|少于|不超过|不到|高于|超过|大于|小于|最多|最少|至少|大约|价格|价位|预算)\s*${ANY}${RANGE_TAIL}\s*(?:以下|以内|以上|之内|左右|上下)?`, "gu"),
-  new RegExp(String.raw`${ANY}${RANGE_TAIL}\s*(?:以下|以内|以上|之内|左右|上下)`, "gu"),
+  new RegExp(String.raw`${ANY}${RANGE_TAIL}\s*(?:以下|以内|以上|之内|之间|左右|上下)`, "gu"),
   new RegExp(`${MARKED}${RANGE_TAIL}`, "giu"),
   // A sum to spend: "I have 150 to spend", "spend 200 on", "150 in total", 一共300.
   new RegExp(String.raw`\b(?:have|got)\s+(?:only\s+|just\s+)?${ANY}\s+to\s+spend\b|\b(?:spend|spending|afford)\s+(?:up\s+to\s+|at\s+most\s+|only\s+)?${ANY}`, "giu"),
