@@ -20,6 +20,7 @@ import { ConversationStates, type ConversationState } from "./state.ts";
 import { say, suggest } from "./templates.ts";
 import type { DialogEngine, KnowledgeLookup, ShopperService } from "./types.ts";
 import { readExclusion, withoutExcluded } from "./exclusions.ts";
+import { readAcknowledgement } from "./flows/service.ts";
 
 export interface DialogDeps {
   understander: Understander;
@@ -96,7 +97,8 @@ export function createDialogEngine(deps: DialogDeps): DialogEngine {
       const continuing = confirming ? undefined : continuePendingAction(ctx, flows);
       // A new shopper's first answer after the greeting says what they like. When it is also a
       // request ("running shoes under 100"), it seeds their profile and is answered as asked.
-      const onboarding = !confirming && !continuing && state.awaitingPreferences && !CONTROL_INTENTS.has(nlu.intent);
+      // ("ok", "hmm" say nothing of what they like.)
+      const onboarding = !confirming && !continuing && state.awaitingPreferences && !CONTROL_INTENTS.has(nlu.intent) && !readAcknowledgement(turn.text);
       const answersOnboarding = onboarding && (!SEEDING_REQUESTS.has(nlu.intent) || STATES_LIKES.test(turn.text));
       if (onboarding && !answersOnboarding) await deps.shoppers.addPreferences(turn.userId, turn.text);
       const flow: Flow | undefined = confirming ?? continuing ?? (answersOnboarding ? catalogueFlows.preferences : await route(ctx, flows));

@@ -17,8 +17,8 @@ export interface Need {
 }
 
 // "gift cards", "gift wrapping", 礼品卡: things the shop sells or does, not a need described.
-const GIFT = /\b(?:gifts?(?![\s-]*(?:cards?|vouchers?|certificates?|wrap\w*|box(?:es)?|bags?|receipts?)\b)|presents?|birthday|christmas|xmas|anniversary|valentine'?s?|mother'?s day|father'?s day|surprise|stocking filler)\b|礼物(?![卡券])|礼品(?![卡券])|送给|送礼|生日|纪念日|节日|圣诞|情人节|母亲节|父亲节/i;
-const PERSON_WITH_TASTE = /\b(?:who|that|he|she|they)(?:'s| is| are)? (?:likes?|loves?|enjoys?|is into|are into|into|adores?|is a fan of|fan of|is crazy about|goes|does|plays?)\b|\bfor (?:someone|somebody|a person|people) who\b/i;
+const GIFT = /\b(?:gifts?(?![\s-]*(?:cards?|vouchers?|certificates?|wrap\w*|box(?:es)?|bags?|receipts?)\b)|presents?|birthday|housewarming|christmas|xmas|anniversary|valentine'?s?|mother'?s day|father'?s day|surprise|stocking filler)\b|礼物(?![卡券])|礼品(?![卡券])|送给|送礼|生日|纪念日|节日|圣诞|情人节|母亲节|父亲节/i;
+const PERSON_WITH_TASTE = /\b(?:who|that|he|she|they)(?:'s| is| are)? (?:(?:really|also|just) )?(?:likes?|loves?|enjoys?|is into|are into|into|adores?|is a fan of|fan of|is crazy about|goes|does|plays?|drinks?)\b|\bfor (?:someone|somebody|a person|people) who\b/i;
 const ZH_TASTE = /喜欢|爱好|热爱|爱(?!心)|迷上|常常|经常|平时/;
 
 // Relation, occasion and taste words: who and why, never what to match in a catalogue.
@@ -29,7 +29,7 @@ const NEED_WORDS = new Set(
     "mum mums mom moms mommy mummy mother mothers grandma grandmother wife girlfriend gf sister sisters daughter daughters aunt her she " +
     "kid kids child children toddler baby nephew niece friend friends colleague colleagues boss partner teacher someone somebody person people " +
     "likes like loves love enjoys enjoy into fan adores adore crazy who whose who's whos that's she's he's they're is are goes does plays play keen big huge " +
-    "old year years little young teenage teen teenager shopping girl girls boy boys"
+    "old year years little young teenage teen teenager shopping girl girls boy boys drinks drink drinking eats eat eating basically"
   ).split(/\s+/),
 );
 const ZH_NEED = new RegExp(
@@ -116,8 +116,12 @@ function activityOf(text: string): string | undefined {
   return terms.toLowerCase().split(" ").includes(activity) ? terms : `${activity} ${terms}`.trim();
 }
 
+const MOVED_HOME = /\b(?:(?:just|recently)\s+)?(?:moved|moving|moves)\s+(?:in(?:to)?|to)\s+(?:a\s+|his\s+|her\s+|their\s+|our\s+)?(?:new\s+)?(?:flat|home|house|apartment|place)\b|刚搬(?:了)?新家|乔迁/gi;
+
 /** The need a message describes, or undefined when it names what it wants in the ordinary way. */
-export function readNeed(text: string): Need | undefined {
+export function readNeed(said: string): Need | undefined {
+  // "he just moved into a new flat": a housewarming, as listings call such gifts (not a "flat" to match).
+  const text = said.replace(MOVED_HOME, " housewarming ");
   const pastime = pastimeOf(text);
   const activity = pastime ? undefined : activityOf(text);
   if (pastime || activity) {

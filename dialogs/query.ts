@@ -67,6 +67,8 @@ export function queryTerms(text: string, extraDrop: ReadonlySet<string> = new Se
   const cleaned = stripPriceWords(headcount(withoutMeasuredNoun(withoutSizePhrases(spokenAmountsToDigits(text)))))
     .replace(/([卖买有要能会是用])[不没]\1|有木有/gu, " ")
     .replace(/第\s*(?:[一二两三四五六七八九十]|\d+)\s*[个款件双条台部只项]?/gu, " ")
+    // A pasted link says nothing a search can match ("https example.com 123").
+    .replace(/\bhttps?:\/\/\S+|\bwww\.\S+/gi, " ")
     // "make that green", "change it to blue": a correction's phrasing, not what is wanted.
     .replace(/\b(?:make|change|switch)\s+(?:it|that|this|those|them)(?:\s+(?:to|into|for))?\b/gi, " ");
   const out: string[] = [];

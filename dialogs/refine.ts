@@ -115,8 +115,9 @@ export function readRefinement(text: string, nlu: Understanding, last: SearchMem
   // 要M码的 reads like "add it" (要) to the classifier; with no cart word and no pointer, a size or colour after a list refines it.
   const sizeOrColourOnly = nlu.intent === "add_to_cart" && !CART_WORDS.test(text) && (nlu.entities.sizes.length > 0 || nlu.entities.colors.length > 0);
   if (OTHER_BUSINESS.has(nlu.intent) && !(nlu.intent === "returns" && otherColoursAsked) && !sizeOrColourOnly) return undefined;
-  // "too expensive", 太贵了 sound negative, and ask for cheaper ones.
-  if (SOFT.has(nlu.intent) && nlu.sentiment.label === "negative" && !TOO_EXPENSIVE.test(text)) return undefined;
+  // "too expensive", 太贵了 sound negative, and ask for cheaper ones (这个太贵了 is about one product).
+  const tooExpensive = TOO_EXPENSIVE.test(text) && !ABOUT_ONE.test(text);
+  if (SOFT.has(nlu.intent) && nlu.sentiment.label === "negative" && !tooExpensive) return undefined;
   if (nlu.intent === "compare" && REAL_COMPARE.test(text)) return undefined;
   // "a gift for my dad who likes fishing" after laptops is a new need, not laptops for men; only the
   // person ("a gift for my dad") may still narrow the list.

@@ -10,7 +10,7 @@ import { asksForDeals, asksForReviews, asksToBargain, bestOfShown, dealsAnswer, 
 import { askedExtreme, askedMeasure } from "./magnitude.ts";
 import { asksForSimilar, asksWhatGoesWith, asksWhatsNew, goesWith, similarProducts, whatsNew, withoutSimilarWords } from "./flows/related.ts";
 import { narrowsTheList, refineSearch } from "./flows/search.ts";
-import { asksForLanguages, asksToChangeOrder, asksToRepeat, dismissed, dismisses, isUndecided, languagesAnswer, notHelping, orderChange, repeatLast } from "./flows/service.ts";
+import { acknowledged, asksForLanguages, asksToChangeOrder, asksToRepeat, dismissed, dismisses, isUndecided, languagesAnswer, notHelping, orderChange, readAcknowledgement, repeatLast } from "./flows/service.ts";
 import { readNeed } from "./needs.ts";
 import { queryTerms } from "./query.ts";
 import { priceOrderAsked, readMoreOf, readNarrowing, readRefinement, type Refinement, rejectsTheList } from "./refine.ts";
@@ -61,6 +61,9 @@ function searchOr(fallback: Flow | undefined, intent: string): Flow {
   };
 }
 
+// Replies that end by offering a person ("Would you like to talk to someone from our team?"): a "yes" next takes it.
+const OFFERS_A_PERSON = new Set(["complaint", "feedback"]);
+
 // Intents a question naming the cart still means ("what's the shipping cost for my cart?").
 const OTHER_THAN_CART = new Set(["returns", "shipping", "payment", "human_handoff", "order_status"]);
 
@@ -107,6 +110,12 @@ async function namedOutright(ctx: FlowContext, flows: Partial<Record<string, Flo
   if ((asksForDeals(turn.text) || (asksToBargain(turn.text) && !state.lastShown.length && !state.focus)) && !OTHER_BUSINESS_THAN_LIST.has(nlu.intent)) return dealsAnswer;
   // "never mind", 算了，不用了: nothing to do, said kindly (not out of scope, not a search).
   if (dismisses(turn.text)) return dismissed;
+  // "yes" to "would you like to talk to someone from our team?" is the way to a person; "no", nothing more;
+  // "ok", "hmm" (or a yes to no question) say what can be done next.
+  const answer = readAcknowledgement(turn.text);
+  if (answer && state.lastAnswer && OFFERS_A_PERSON.has(state.lastAnswer)) return answer === "no" ? dismissed : (flows.human_handoff ?? acknowledged);
+  if (answer === "no") return dismissed;
+  if (answer) return acknowledged;
   // "I don't like any of these", 换一批: the same search without what was shown (never read as a privacy request).
   if (state.lastSearch?.text && state.lastShown.length && rejectsTheList(turn.text) && !OTHER_BUSINESS_THAN_LIST.has(nlu.intent)) {
     const last = state.lastSearch;

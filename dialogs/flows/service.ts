@@ -46,6 +46,24 @@ export function dismisses(text: string): boolean {
 
 export const dismissed: Flow = async (ctx) => ({ text: say(ctx.locale, "dismissed"), products: [], suggestions: suggest(ctx.locale, "start"), answeredAs: "goodbye" });
 
+// A bare "yes", "no", "ok" or "hmm": what it means depends on what was said last.
+const YES = /^\s*(?:yes|yeah|yep|yup|sure|yes please|please do|go ahead|ok(?:ay)? (?:please|then)|是的?|好的?|好啊|可以|要的?|需要|麻烦了?)(?:[\s,.!?。！？，]+(?:please|thanks?|thank you|谢谢))?[\s.!?。！？]*$/i;
+const NO = /^\s*(?:no|nope|nah|no thanks?|no thank you|not really|不用了?|不要了?|不需要了?|不了)(?:[\s,.!?。！？，]+(?:thanks?|thank you|谢谢))?[\s.!?。！？]*$/i;
+const OK = /^\s*(?:ok(?:ay)?|alright|all right|cool|great|nice|fine|hmm+|um+|i see|got it|right|mm+|嗯+|哦+|行|知道了|明白了)(?:[\s,.!?。！？，]+(?:(?:i'?m )?not sure|let me think|let me see|maybe|thanks?|我想想|让我想想|考虑一下))?[\s.!?。！？]*$/i;
+
+/** A bare yes, no or acknowledgement, or undefined when the message says more. */
+export function readAcknowledgement(text: string): "yes" | "no" | "ok" | undefined {
+  if (YES.test(text)) return "yes";
+  if (NO.test(text)) return "no";
+  return OK.test(text) ? "ok" : undefined;
+}
+
+/** "ok", "hmm" after a list: what can be done with it next (never "outside what I can help with"). */
+export const acknowledged: Flow = async (ctx) => {
+  const listed = ctx.state.lastShown.length > 0;
+  return { text: say(ctx.locale, listed ? "nextWithList" : "nextWithoutList"), products: [], suggestions: suggest(ctx.locale, listed ? "afterResults" : "start"), answeredAs: "capabilities" };
+};
+
 /** Whether the message asks which languages the assistant speaks. */
 export function asksForLanguages(text: string): boolean {
   return ASKS_LANGUAGE.test(text);

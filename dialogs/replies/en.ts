@@ -38,6 +38,8 @@ export const en = {
   nothingToRepeat: "I haven't said anything yet. What are you looking for?",
   noReviews: "I don't have customer reviews or ratings for {title}, only what its listing says.",
   dismissed: "No problem. I'm here if you need anything else.",
+  nextWithList: "Tell me which one interests you (\"the second one\"), or what to change (\"cheaper\", \"in blue\").",
+  nextWithoutList: "What can I find for you? A product, a budget, or who it's for is a good start.",
   closestMatches: "I couldn't find {whatOrThat} as such{inFilters}. These are the closest matches.",
   noneMadeForKids: "I couldn't find {whatOrThat} made for children{inFilters}. These are for anyone.",
   refinedNone: "I couldn't find anything {adjOrElse}{forWhat}{inFilters}. These are still the closest matches.",

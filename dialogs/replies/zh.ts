@@ -36,6 +36,8 @@ export const zh: Record<keyof typeof en, string> = {
   nothingToRepeat: "我还没说什么呢。你想找什么？",
   noReviews: "我这里没有 {title} 的买家评价或评分，只有商品页面上的介绍。",
   dismissed: "好的，有需要随时找我。",
+  nextWithList: "告诉我你对哪一个感兴趣（比如“第二个”），或者想换成什么样的（比如“便宜点的”“蓝色的”）。",
+  nextWithoutList: "想找点什么？说说商品、预算或者送给谁都可以。",
   closestMatches: "没有找到完全符合的{whatRelated}商品{inFilters}，这些是最接近的。",
   noneMadeForKids: "没有找到专为儿童设计的{whatRelated}商品{inFilters}，这些是通用款。",
   refinedNone: "没有找到{adjOrElse}{whatRelated}商品{inFilters}，这些仍是最接近的。",

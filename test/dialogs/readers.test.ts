@@ -1,0 +1,71 @@
+import { describe, expect, it } from "vitest";
+import { readCartRequest } from "../../dialogs/flows/cart.ts";
+import { asksForReviews, asksToBargain } from "../../dialogs/flows/product-questions.ts";
+import { asksToRepeat, dismisses, readAcknowledgement } from "../../dialogs/flows/service.ts";
+import { readNeed } from "../../dialogs/needs.ts";
+import { queryTerms } from "../../dialogs/query.ts";
+import { asksInStock, sortOrderAsked } from "../../dialogs/refine.ts";
+
+/** The small readers a turn is routed by: what each takes, and what only looks like it. */
+describe("what a short message asks", () => {
+  it.each([
+    ["sort them by price", "low"],
+    ["cheapest first please", "low"],
+    ["most expensive first", "high"],
+    ["by price, high to low", "high"],
+    ["按价格从低到高排", "low"],
+    ["价格从高到低", "high"],
+    ["what's the cheapest tent?", undefined],
+    ["show me the first one", undefined],
+  ])("an order for the list: %s", (text, order) => {
+    expect(sortOrderAsked(text)).toBe(order);
+  });
+
+  it("reads only-in-stock, not a question about one product's stock", () => {
+    expect(asksInStock("headphones that are in stock")).toBe(true);
+    expect(asksInStock("有现货的耳机吗")).toBe(true);
+    expect(asksInStock("do you stock headphones?")).toBe(false);
+  });
+
+  it.each([
+    ["yes please", "yes"],
+    ["好的", "yes"],
+    ["no thanks", "no"],
+    ["不用了", "no"],
+    ["ok", "ok"],
+    ["hmm, I'm not sure", "ok"],
+    ["yes, the red one", undefined],
+    ["ok show me tents", undefined],
+  ])("a bare answer: %s", (text, answer) => {
+    expect(readAcknowledgement(text)).toBe(answer);
+  });
+
+  it("hears a request to repeat, or to let the matter drop", () => {
+    for (const text of ["can you repeat that?", "pardon?", "sorry, what?", "say that again please", "你说什么？再说一遍"]) expect(asksToRepeat(text), text).toBe(true);
+    for (const text of ["repeat my last order", "what did you say about returns?"]) expect(asksToRepeat(text), text).toBe(false);
+    for (const text of ["never mind", "ok, forget it", "算了，不用了"]) expect(dismisses(text), text).toBe(true);
+    expect(dismisses("never mind the price, show me tents")).toBe(false);
+  });
+
+  it("tells checking out from asking how to pay with something", () => {
+    expect(readCartRequest("how do I check out?")).toBe("checkout");
+    expect(readCartRequest("怎么结账？")).toBe("checkout");
+    expect(readCartRequest("can I pay with PayPal at checkout?")).toBeUndefined();
+    expect(readCartRequest("how do I pay with my gift card?")).toBeUndefined();
+  });
+
+  it("tells asking for reviews from leaving one, and haggling from a search", () => {
+    expect(asksForReviews("what do other customers say about it?")).toBe(true);
+    expect(asksForReviews("第一个评价怎么样")).toBe(true);
+    expect(asksForReviews("I want to leave a review")).toBe(false);
+    expect(asksToBargain("能便宜点吗")).toBe(true);
+    expect(asksToBargain("can you do a better price?")).toBe(true);
+    expect(asksToBargain("cheaper headphones")).toBe(false);
+  });
+
+  it("keeps a pasted link and a housewarming out of the words searched", () => {
+    expect(queryTerms("https://example.com/p/123 do you have this in blue?")).toBe("blue");
+    const need = readNeed("a present for my brother, he just moved into a new flat and he drinks a lot of coffee");
+    expect(need?.interests).toEqual(["housewarming", "coffee"]);
+  });
+});
