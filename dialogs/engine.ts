@@ -21,6 +21,8 @@ import { say, suggest } from "./templates.ts";
 import type { DialogEngine, KnowledgeLookup, ShopperService } from "./types.ts";
 import { readExclusion, withoutExcluded } from "./exclusions.ts";
 import { readAcknowledgement } from "./flows/service.ts";
+import { mendedChinese } from "./flows/matching.ts";
+import { hasCjk } from "../intents/tokenize.ts";
 
 export interface DialogDeps {
   understander: Understander;
@@ -81,8 +83,10 @@ export function createDialogEngine(deps: DialogDeps): DialogEngine {
       await Promise.all(pendingWrites.values());
     },
 
-    async handle(turn: Turn, sink: ReplySink, signal?: AbortSignal): Promise<Reply> {
-      await pendingWrites.get(turn.userId);
+    async handle(said: Turn, sink: ReplySink, signal?: AbortSignal): Promise<Reply> {
+      await pendingWrites.get(said.userId);
+      // 无线耳几, 咖啡鸡: a Chinese input-method slip is read as the catalogue's word (the transcript keeps what was typed).
+      const turn = hasCjk(said.text) ? { ...said, text: await mendedChinese(deps.recommender, said.text).catch(() => said.text) } : said;
       const understood = await timeStage("nlu", () => deps.understander.understand(turn.text, turn.locale));
       // "running shoes but not from Qingbu": a brand or colour said not to be wanted is no filter.
       const exclusion = readExclusion(turn.text, understood);
@@ -157,7 +161,7 @@ export function createDialogEngine(deps: DialogDeps): DialogEngine {
         // Kept before the reply goes out: the next message may reach another replica. A failure costs
         // the conversation its context ("the first one"), never the shopper their answer.
         await states.save(turn.conversationId, turn.userId, state).catch((err) => deps.logger?.warn({ err, conversationId: turn.conversationId }, "could not keep where the conversation stands"));
-        const write: Promise<void> = remember(deps, turn, { ...reply, text: transcript ?? reply.text }, locale, nlu.sentiment).finally(() => {
+        const write: Promise<void> = remember(deps, said, { ...reply, text: transcript ?? reply.text }, locale, nlu.sentiment).finally(() => {
           if (pendingWrites.get(turn.userId) === write) pendingWrites.delete(turn.userId);
         });
         pendingWrites.set(turn.userId, write);

@@ -1,6 +1,9 @@
-import { analyzeQuery, tokenize } from "../../recommend/index.ts";
+import { pinyin } from "pinyin-pro";
+import { analyzeQuery, cutChinese, glossaryTerms, tokenize } from "../../recommend/index.ts";
+import type { Recommender } from "../../recommend/types.ts";
 import type { Product } from "../../store/types.ts";
 import { type FlowContext, oncePerTurn } from "../flow.ts";
+import { isRequestWord, queryTerms } from "../query.ts";
 
 /**
  * Whether the catalogue has what a shopper asked for, by its own words: how much of a query a product
@@ -250,6 +253,71 @@ export async function mendedSpelling(ctx: FlowContext, text: string): Promise<st
     if (best) mended = mended.replace(new RegExp(`\\b${word}\\b`), best);
   }
   return mended;
+}
+
+const HAN_RUN = /\p{Script=Han}{2,}/gu;
+let glossary: string[] | undefined;
+const glossaryWords = () => (glossary ??= glossaryTerms().map(([zh]) => zh));
+
+/**
+ * A Chinese message with its input-method slips mended from the catalogue's own words (无线耳几 →
+ * 无线耳机, 咖啡鸡 → 咖啡机): a stretch of two or three characters no product found for the message
+ * has, one character of which is a homophone (same toneless pinyin) of a stretch the found products'
+ * titles or tags do have, becomes that stretch. One character per stretch, as a slip is: 有没 is
+ * never a title's 优美.
+ */
+export async function mendedChinese(recommender: Pick<Recommender, "search">, text: string): Promise<string> {
+  const runs = text.match(HAN_RUN);
+  if (!runs) return text;
+  // Found for the words that describe (有没有, 我想买 would rank anything), and for them a character
+  // at a time: the slip itself (泡 of 泡鞋) must not make the search find nothing.
+  const describing = queryTerms(text) || runs.join(" ");
+  const found = await Promise.all([describing, describing.replace(/(\p{Script=Han})/gu, "$1 ")].map((q) => recommender.search({ text: q, limit: 30, locale: "zh" })));
+  const hits = [...new Set(found.flat().map((r) => [r.product.title, ...(r.product.tags ?? [])].join(" ")))];
+  if (!hits.length) return text;
+  const sounds = new Map<string, Map<string, number>>();
+  // The products' own words and the shop's glossary, by how they sound: 耳机, 背包 and 跑鞋 are
+  // words, 地防 (of 速干防滑) and 航笔 (of 长续航笔记本) are not.
+  const hitWords = hits.flatMap((own) => (own.match(HAN_RUN) ?? []).flatMap(cutChinese));
+  for (const word of [...hitWords, ...glossaryWords()]) {
+    if (word.length < 2 || word.length > 3) continue;
+    const key = pinyin(word, { toneType: "none" });
+    const words = sounds.get(key) ?? new Map<string, number>();
+    words.set(word, (words.get(word) ?? 0) + 1);
+    sounds.set(key, words);
+  }
+  let mended = text;
+  for (const run of runs) {
+    for (let n = Math.min(3, run.length); n >= 2; n--) {
+      for (let i = 0; i + n <= run.length; i++) {
+        const stretch = run.slice(i, i + n);
+        if (hits.some((own) => own.includes(stretch))) continue;
+        // …and only into what the products found have (a glossary word they lack is no mend).
+        const fits = (word: string) => hits.some((own) => own.includes(word));
+        const alike = [...(sounds.get(pinyin(stretch, { toneType: "none" })) ?? [])].filter(([word]) => differsByOne(word, stretch) && describes(stretch, word, describing, run[i + stretch.length]) && fits(word)).sort((a, b) => b[1] - a[1]);
+        if (alike[0]) mended = mended.replace(stretch, alike[0][0]);
+      }
+    }
+  }
+  return mended;
+}
+
+/**
+ * Whether a stretch is of the words that describe: all of it, or all but a last character the query
+ * words dropped as asking (几 of 无线耳几). 是防 of 是不是防水 (是 asks) and 几件 of 有几件 are not.
+ */
+function describes(stretch: string, word: string, describing: string, after?: string): boolean {
+  if (describing.includes(stretch)) return true;
+  const last = stretch.length - 1;
+  const head = stretch.slice(0, last);
+  return word.slice(0, last) === head && describing.split(/\s+/).some((chunk) => chunk.endsWith(head)) && (after === undefined || !isRequestWord(stretch[last]! + after));
+}
+
+function differsByOne(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let differ = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) differ++;
+  return differ === 1;
 }
 
 /** Whether two words are at most `max` insertions, deletions or substitutions apart (a swap of neighbours counts one). */
