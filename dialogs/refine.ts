@@ -65,6 +65,12 @@ export function sortOrderAsked(text: string): "low" | "high" | undefined {
   return SORT_LOW.test(text) ? "low" : undefined;
 }
 
+/** "cheaper", "more expensive", 便宜点: which way a message asks the price to go, if it does. */
+export function priceDirection(text: string): "cheaper" | "pricier" | undefined {
+  const found = CUES.find(([direction, re]) => (direction === "cheaper" || direction === "pricier") && re.test(text));
+  return found?.[0] as "cheaper" | "pricier" | undefined;
+}
+
 /** Whether the message asks only for what is in stock. */
 export function asksInStock(text: string): boolean {
   return IN_STOCK.test(text);

@@ -2,7 +2,7 @@ import type { Locale } from "../core/turn.ts";
 import { OUT_OF_SCOPE, type Understanding } from "../intents/types.ts";
 import { onlyAPointer, pointsAtAProduct, readAttributeQuestion, readWhichQuestion } from "./attributes.ts";
 import type { Flow, FlowContext, FlowReply } from "./flow.ts";
-import { cartQuantity, checkoutHow, readCartRequest, removeFromCart, viewCart } from "./flows/cart.ts";
+import { cartQuantity, checkoutHow, readCartRequest, removeFromCart, swapInCart, viewCart } from "./flows/cart.ts";
 import { catalogueFlows } from "./flows/catalogue.ts";
 import { aboutTheShop, asksAboutPolicy, passageSaysPolicy, complaintRefund, declined, knowledgeReply, lookUp, looksLikeQuestion } from "./flows/knowledge.ts";
 import { catalogueCoverage } from "./flows/matching.ts";
@@ -95,6 +95,7 @@ async function namedOutright(ctx: FlowContext, flows: Partial<Record<string, Flo
   const cart = readCartRequest(turn.text);
   if (cart === "remove") return removeFromCart;
   if (cart === "quantity") return cartQuantity;
+  if (cart === "swap" && state.cart?.length && explicitIndexes(turn.text, state.lastShown.length).length) return swapInCart;
   // …a payment method named is the payment policy's (readCartRequest leaves those alone), so "payment" does not stand in the way.
   if (cart === "checkout" && (nlu.intent === "payment" || !OTHER_THAN_CART.has(nlu.intent))) return checkoutHow;
   if (cart === "view" && !OTHER_THAN_CART.has(nlu.intent)) return viewCart;

@@ -32,6 +32,9 @@ const CHECKOUT_EN =
 const CHECKOUT_ZH = /(?:怎么|如何|怎样|在哪(?:里|儿)?)(?:结账|结算|下单|买单|付款购买)|去结(?:账|算)|我要结(?:账|算)|^\s*结(?:账|算)(?:吧)?\s*[。！？!?]?\s*$/;
 const PAYMENT_METHOD = /\b(?:card|credit|debit|paypal|apple pay|google pay|klarna|afterpay|cash|invoice|instal?ments?|voucher|gift card|code)\b|支付宝|微信|信用卡|银行卡|分期|现金|优惠券/i;
 
+// "swap it for the second one", 换成第二个: the product just added gives way to another.
+const SWAP = /\b(?:swap|switch|change|exchange|replace)\s+(?:it|that|this(?:\s+one)?)\s+(?:for|with|to)\b|\binstead(?:\s+of\s+(?:that|this|it))?\s*[?.!]*$|(?:换成|改成|换为)/i;
+
 // "make it two", "I'll take 3 of them", 要两个: how many, which the cart (one of each) leaves to checkout.
 const QUANTITY_EN =
   /^\s*(?:(?:actually|ok|okay|oh|and|so|hmm|please)[,\s]+)*(?:make it|make that|i'll take|i will take|i'd like|i want|give me|add|can i (?:get|have)|let me (?:get|have))\s+(\d+|two|three|four|five|six|seven|eight|nine|ten|a couple|a pair)\b(?:\s+(?:of (?:them|those|these|it)|pieces|units|items|please|instead))*\s*[.!?]*$/i;
@@ -47,8 +50,9 @@ export function askedQuantity(text: string): number | undefined {
 }
 
 /** Whether the message asks to see the cart or to take something out of it. */
-export function readCartRequest(text: string): "view" | "remove" | "quantity" | "checkout" | undefined {
+export function readCartRequest(text: string): "view" | "remove" | "quantity" | "checkout" | "swap" | undefined {
   if (askedQuantity(text) !== undefined) return "quantity";
+  if (SWAP.test(text)) return "swap";
   if ((CHECKOUT_EN.test(text) || CHECKOUT_ZH.test(text)) && !PAYMENT_METHOD.test(text)) return "checkout";
   if (REMOVE_EN.test(text) || REMOVE_ZH.test(text)) return "remove";
   if ((REMOVE_BARE_EN.test(text) || REMOVE_BARE_ZH.test(text)) && !ABOUT_DATA.test(text)) return "remove";
@@ -114,6 +118,22 @@ async function namedInCart(ctx: FlowContext, cart: string[]): Promise<Product[] 
   const named = (await productsOf(ctx, cart)).filter((p) => words.every((w) => p.title.toLowerCase().includes(w)));
   return named.length === 1 ? named : undefined;
 }
+
+/** "actually swap it for the second one", 换成第二个: the product in focus (else the last added) out, the one pointed at in. */
+export const swapInCart: Flow = async (ctx) => {
+  const cart = ctx.state.cart ?? [];
+  const out = ctx.state.focus && cart.includes(ctx.state.focus) ? ctx.state.focus : cart.at(-1);
+  const [product] = await productsOf(ctx, explicitIndexes(ctx.turn.text, ctx.state.lastShown.length).map((i) => ctx.state.lastShown[i]!));
+  const [old] = out ? await productsOf(ctx, [out]) : [];
+  if (!product || !old) return addToCart(ctx);
+  if (product.stock !== undefined && product.stock <= 0) {
+    return { text: say(ctx.locale, "cannotAddOutOfStock", { title: product.title }), products: [productCard(product, say(ctx.locale, "cardOutOfStock"))], suggestions: suggest(ctx.locale, "afterCart"), answeredAs: "add_to_cart" };
+  }
+  ctx.state.cart = [...cart.filter((id) => id !== old.id && id !== product.id), product.id].slice(-CART_LIMIT);
+  ctx.state.focus = product.id;
+  await ctx.deps.shoppers.record([{ userId: ctx.turn.userId, itemId: product.id, type: "cart", ts: Date.now() }]);
+  return { text: say(ctx.locale, "swappedInCart", { old: old.title, title: product.title }), products: [productCard(product, say(ctx.locale, "cardInCart"))], suggestions: suggest(ctx.locale, "afterCart"), answeredAs: "add_to_cart" };
+};
 
 /** "how do I check out?": what was picked here, and that paying is at the shop's own checkout. */
 export const checkoutHow: Flow = async (ctx) => {

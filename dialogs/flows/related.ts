@@ -3,7 +3,8 @@ import type { Flow, FlowReply } from "../flow.ts";
 import { say, suggest } from "../templates.ts";
 import { referencedProducts } from "./catalogue.ts";
 import { writtenWordsOf } from "./matching.ts";
-import { card, runSearch } from "./search.ts";
+import { priceDirection } from "../refine.ts";
+import { card, refineSearch, runSearch } from "./search.ts";
 
 /**
  * Products related to one the shopper points at: "anything similar to the second one?", 有类似的吗
@@ -50,12 +51,18 @@ export function kindOf(product: Product): string {
 }
 
 export const similarProducts: Flow = async (ctx) => {
+  // "any cheaper alternatives to this?", "something similar but cheaper": the price goes that way too.
+  const direction = priceDirection(ctx.turn.text);
   const [product] = await referencedProducts(ctx, 1);
+  // With a list and no one product: the list's search, cheaper (or pricier).
+  if (!product && direction && ctx.state.lastSearch) return refineSearch(ctx, ctx.state.lastSearch, { direction });
   if (!product) return { text: say(ctx.locale, "whichProduct"), products: [], suggestions: suggest(ctx.locale, "start") };
-  const filters = { ...ctx.filters, ...(product.category && !ctx.filters.categories?.length && { categories: [product.category] }) };
+  const bound = direction && product.price !== undefined ? (direction === "cheaper" ? { priceMax: Math.max(0, product.price - 0.01) } : { priceMin: product.price + 0.01 }) : {};
+  const filters = { ...ctx.filters, ...bound, ...(direction && product.currency && { currency: product.currency }), ...(product.category && !ctx.filters.categories?.length && { categories: [product.category] }) };
   const reply = await runSearch(ctx, { text: kindOf(product), filters, fresh: false, exclude: [product.id] });
-  if (!reply.products.length) return { ...reply, text: say(ctx.locale, "noneSimilar", { title: product.title }) };
-  return { ...reply, text: say(ctx.locale, "similarTo", { count: reply.products.length, title: product.title }) };
+  const how = direction === "cheaper" ? "Cheaper" : direction === "pricier" ? "Pricier" : "";
+  if (!reply.products.length) return { ...reply, text: say(ctx.locale, `noneSimilar${how}`, { title: product.title }) };
+  return { ...reply, text: say(ctx.locale, `similarTo${how}`, { count: reply.products.length, title: product.title }) };
 };
 
 export const goesWith: Flow = async (ctx) => {

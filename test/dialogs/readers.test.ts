@@ -4,7 +4,7 @@ import { asksForReviews, asksToBargain } from "../../dialogs/flows/product-quest
 import { asksToRepeat, dismisses, readAcknowledgement } from "../../dialogs/flows/service.ts";
 import { readNeed } from "../../dialogs/needs.ts";
 import { queryTerms } from "../../dialogs/query.ts";
-import { asksInStock, sortOrderAsked } from "../../dialogs/refine.ts";
+import { asksInStock, priceDirection, sortOrderAsked } from "../../dialogs/refine.ts";
 
 /** The small readers a turn is routed by: what each takes, and what only looks like it. */
 describe("what a short message asks", () => {
@@ -45,6 +45,15 @@ describe("what a short message asks", () => {
     for (const text of ["repeat my last order", "what did you say about returns?"]) expect(asksToRepeat(text), text).toBe(false);
     for (const text of ["never mind", "ok, forget it", "算了，不用了"]) expect(dismisses(text), text).toBe(true);
     expect(dismisses("never mind the price, show me tents")).toBe(false);
+  });
+
+  it("reads which way the price should go, and a swap", () => {
+    expect(priceDirection("any cheaper alternatives to this?")).toBe("cheaper");
+    expect(priceDirection("something similar but more expensive")).toBe("pricier");
+    expect(priceDirection("anything similar?")).toBeUndefined();
+    expect(readCartRequest("actually swap it for the third one")).toBe("swap");
+    expect(readCartRequest("换成第三个")).toBe("swap");
+    expect(readCartRequest("show me the third one")).toBeUndefined();
   });
 
   it("tells checking out from asking how to pay with something", () => {
