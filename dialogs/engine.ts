@@ -105,6 +105,7 @@ export function createDialogEngine(deps: DialogDeps): DialogEngine {
       const onboarding = !confirming && !continuing && state.awaitingPreferences && !CONTROL_INTENTS.has(nlu.intent) && !readAcknowledgement(turn.text);
       const answersOnboarding = onboarding && (!SEEDING_REQUESTS.has(nlu.intent) || STATES_LIKES.test(turn.text));
       if (onboarding && !answersOnboarding) await deps.shoppers.addPreferences(turn.userId, turn.text);
+      const searchBefore = state.lastSearch;
       const flow: Flow | undefined = confirming ?? continuing ?? (answersOnboarding ? catalogueFlows.preferences : await route(ctx, flows));
       state.awaitingPreferences = false;
       const { grounding, transcript, listing, answeredAs, knowledge: passages, focus, ...body } = flow ? await flow(ctx) : outOfScope(locale);
@@ -146,6 +147,8 @@ export function createDialogEngine(deps: DialogDeps): DialogEngine {
           streamed = true;
         }
       }
+      // A new search keeps the one it replaces, for "go back".
+      if (searchBefore && state.lastSearch && JSON.stringify(searchBefore) !== JSON.stringify(state.lastSearch)) state.previousSearch = searchBefore;
       // Only a list replaces what "the first one" points at; details of one item keep the list.
       if (body.products.length && (listing || LISTING_INTENTS.has(intent))) {
         state.lastShown = body.products.map((p) => p.id);

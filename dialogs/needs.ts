@@ -18,7 +18,8 @@ export interface Need {
 
 // "gift cards", "gift wrapping", 礼品卡: things the shop sells or does, not a need described.
 const GIFT = /\b(?:gifts?(?![\s-]*(?:cards?|vouchers?|certificates?|wrap\w*|box(?:es)?|bags?|receipts?)\b)|presents?|birthday|housewarming|christmas|xmas|anniversary|valentine'?s?|mother'?s day|father'?s day|surprise|stocking filler)\b|礼物(?![卡券])|礼品(?![卡券])|送给|送礼|生日|纪念日|节日|圣诞|情人节|母亲节|父亲节/i;
-const PERSON_WITH_TASTE = /\b(?:who|that|he|she|they)(?:'s| is| are)? (?:(?:really|also|just) )?(?:likes?|loves?|enjoys?|is into|are into|into|adores?|is a fan of|fan of|is crazy about|goes|does|plays?|drinks?)\b|\bfor (?:someone|somebody|a person|people) who\b/i;
+// ("that" only after a person: "headphones that are like noise cancelling" is a spoken "like".)
+const PERSON_WITH_TASTE = /\b(?:who|(?:someone|somebody|person|people|friend|one) that|he|she|they)(?:'s| is| are)? (?:(?:really|also|just) )?(?:likes?|loves?|enjoys?|is into|are into|into|adores?|is a fan of|fan of|is crazy about|goes|does|plays?|drinks?)\b|\bfor (?:someone|somebody|a person|people) who\b/i;
 const ZH_TASTE = /喜欢|爱好|热爱|爱(?!心)|迷上|常常|经常|平时/;
 
 // Relation, occasion and taste words: who and why, never what to match in a catalogue.

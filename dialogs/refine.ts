@@ -257,7 +257,7 @@ export function refinedFilters(last: Filters, r: Refinement): Filters {
 
 // "I don't like any of these", "show me something else", "more please", 都不喜欢, 换一批: the list shown is not all they want to see.
 const REJECTS_THE_LIST =
-  /\b(?:(?:don'?t|do not|didn'?t|dont) (?:really )?(?:like|love|want|fancy) (?:any of )?(?:these|those|them|any)|none of (?:these|those|them)|not (?:really )?(?:my style|my taste|what i(?:'m| am) (?:looking for|after))|(?:something|anything) else|(?:any|some|show me|got|have you got) (?:others|other ones|different ones|more options)|(?:other|different|more) (?:options|ones)\??$|^(?:(?:can you |could you )?show me |got |any |can i see )?more(?: please| of (?:these|them|those)| options| ones)?[?.!]*$|\b(?:next page|see more|load more|show more)\b)|都不喜欢|不喜欢这些|不太喜欢|都不想要|换一批|换几个|换一些|还有别的吗|有没有别的|别的呢|其他的呢|其它的呢|看看别的|再来几个|再看几个|还有更多|更多的|下一页|^还有吗[?？]?$/i;
+  /\b(?:(?:don'?t|do not|didn'?t|dont) (?:really )?(?:like|love|want|fancy) (?:any of )?(?:these|those|them|any)|none of (?:these|those|them)|not (?:really )?(?:my style|my taste|what i(?:'m| am) (?:looking for|after))|(?:something|anything) else|(?:any|some|show me|got|have you got) (?:others|other ones|different ones|more options)|(?:other|different|more) (?:options|ones)\??$|^(?:(?:can you |could you )?show me |got |any |can i see )?more(?: please| of (?:these|them|those)| options| ones)?[?.!]*$|\b(?:next page|see more|load more|show more)\b|^\s*(?:(?:the\s+)?next(?:\s+(?:ones?|few|page|batch))?|more)(?:,?\s+please)?\s*[?.!]*$)|都不喜欢|不喜欢这些|不太喜欢|都不想要|换一批|换几个|换一些|还有别的吗|有没有别的|别的呢|其他的呢|其它的呢|看看别的|再来几个|再看几个|还有更多|更多的|下一页|^还有吗[?？]?$/i;
 
 /** Whether the message turns down the whole list shown (not one product, not a colour). */
 export function rejectsTheList(text: string): boolean {

@@ -10,7 +10,7 @@ import { asksForDeals, asksForReviews, asksToBargain, bestOfShown, dealsAnswer, 
 import { askedExtreme, askedMeasure } from "./magnitude.ts";
 import { asksForSimilar, asksWhatGoesWith, asksWhatsNew, goesWith, similarProducts, whatsNew, withoutSimilarWords } from "./flows/related.ts";
 import { narrowsTheList, refineSearch } from "./flows/search.ts";
-import { acknowledged, asksForLanguages, asksToChangeOrder, asksToRepeat, dismissed, dismisses, isUndecided, languagesAnswer, notHelping, orderChange, readAcknowledgement, repeatLast } from "./flows/service.ts";
+import { acknowledged, asksForLanguages, asksToGoBack, asksToChangeOrder, asksToRepeat, dismissed, dismisses, isUndecided, languagesAnswer, notHelping, orderChange, readAcknowledgement, repeatLast } from "./flows/service.ts";
 import { readNeed } from "./needs.ts";
 import { queryTerms } from "./query.ts";
 import { priceOrderAsked, readMoreOf, readNarrowing, readRefinement, type Refinement, rejectsTheList } from "./refine.ts";
@@ -121,6 +121,11 @@ async function namedOutright(ctx: FlowContext, flows: Partial<Record<string, Flo
   if (state.lastSearch?.text && state.lastShown.length && rejectsTheList(turn.text) && !OTHER_BUSINESS_THAN_LIST.has(nlu.intent)) {
     const last = state.lastSearch;
     return (c) => refineSearch(c, last, { others: true });
+  }
+  // "go back", 返回: the list before this one, searched again.
+  if (asksToGoBack(turn.text)) {
+    const previous = state.previousSearch;
+    return previous ? (c) => refineSearch(c, previous, {}) : async (c) => ({ text: say(c.locale, "nothingBefore"), products: [], suggestions: suggest(c.locale, "start"), answeredAs: "capabilities" });
   }
   // "can you repeat that?", 再说一遍: the last reply again (a kiosk or a phone line is easily misheard).
   if (asksToRepeat(turn.text)) return repeatLast;

@@ -23,6 +23,8 @@ export interface ConversationState {
   lastShown: string[];
   /** The search behind lastShown; absent when the list was not a search (popular picks, a comparison). */
   lastSearch?: SearchMemory;
+  /** The search before it, for "go back", 返回. */
+  previousSearch?: SearchMemory;
   /** The product the conversation is about now (last described, priced or added to the cart): what "it" means. */
   focus?: string;
   /** The two products of the last comparison: what "the cheaper one" then picks from. */
@@ -101,6 +103,7 @@ function parse(state: Record<string, unknown>): ConversationState | undefined {
     ...(Array.isArray(state.compared) && { compared: state.compared.filter((id): id is string => typeof id === "string").slice(0, 2) }),
     ...(Array.isArray(state.cart) && { cart: state.cart.filter((id): id is string => typeof id === "string").slice(-CART_LIMIT) }),
     ...(isSearchMemory(state.lastSearch) && { lastSearch: state.lastSearch }),
+    ...(isSearchMemory(state.previousSearch) && { previousSearch: state.previousSearch }),
     ...(isPendingAction(state.pendingAction) && { pendingAction: state.pendingAction }),
     touchedAt: state.touchedAt,
   };

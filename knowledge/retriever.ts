@@ -185,12 +185,16 @@ export class KnowledgeIndex {
 // Question phrasings that name a concept without its word: "how much" asks for a cost.
 const ASKS_COST = /\bhow much\b|多少钱|费用|收费|价格/i;
 const ASKS_TIME = /\bhow long\b|多久|多长时间|几天/i;
+// "what time do you close?", 几点关门: a question about opening hours that names neither word.
+const ASKS_HOURS = /\bwhat time\b[^?.!]*\b(?:open|opens|close|closes|closing)\b|\bwhen (?:do|does|are|is)\b[^?.!]*\b(?:open|close|closed)\b|\b(?:closing|opening) times?\b|几点(?:关门|开门)|什么时候(?:关门|开门)/i;
 
 /** The words a question's phrasing implies without saying them ("how much" → cost). */
 function impliedWords(question: string): string {
   const out: string[] = [];
   if (ASKS_COST.test(question)) out.push("cost 费");
   if (ASKS_TIME.test(question)) out.push("days 天 工作日");
+  // In the question's own language: English words would lift English passages over a Chinese answer.
+  if (ASKS_HOURS.test(question)) out.push(/\p{Script=Han}/u.test(question) ? "营业" : "opening hours open");
   return out.join(" ");
 }
 

@@ -64,6 +64,14 @@ export const acknowledged: Flow = async (ctx) => {
   return { text: say(ctx.locale, listed ? "nextWithList" : "nextWithoutList"), products: [], suggestions: suggest(ctx.locale, listed ? "afterResults" : "start"), answeredAs: "capabilities" };
 };
 
+// "go back", "the previous ones", 返回, 回到刚才的: the list before this one.
+const GO_BACK = /^\s*(?:(?:ok(?:ay)?|actually|no|hmm|please)[,\s]+)*(?:(?:can we |let'?s |could you )?go back(?: to (?:the )?(?:previous|last|other|earlier) (?:ones|list|results|search))?|back|previous(?: ones| list| results| page)?|(?:the |show me the )?(?:previous|earlier|other) (?:ones|list|results)(?: again)?|(?:show me )?(?:the )?(?:ones|list|results) (?:from )?before)(?:,?\s*please)?\s*[?.!]*$|^\s*(?:返回|回去|上一页|回到(?:刚才|之前|上一个)的?(?:列表|那些)?|刚才那些|之前那些|看回刚才的)(?:吧)?\s*[。！!?？]*\s*$/i;
+
+/** Whether the shopper asks for the list before this one. */
+export function asksToGoBack(text: string): boolean {
+  return GO_BACK.test(text);
+}
+
 /** Whether the message asks which languages the assistant speaks. */
 export function asksForLanguages(text: string): boolean {
   return ASKS_LANGUAGE.test(text);

@@ -47,6 +47,7 @@ export const en = {
   nextWithList: "Tell me which one interests you (\"the second one\"), or what to change (\"cheaper\", \"in blue\").",
   nextWithoutList: "What can I find for you? A product, a budget, or who it's for is a good start.",
   swappedInCart: "Swapped {old} for {title} in your cart.",
+  nothingBefore: "There's no earlier list to go back to. What are you looking for?",
   closestMatches: "I couldn't find {whatOrThat} as such{inFilters}. These are the closest matches.",
   noneMadeForKids: "I couldn't find {whatOrThat} made for children{inFilters}. These are for anyone.",
   refinedNone: "I couldn't find anything {adjOrElse}{forWhat}{inFilters}. These are still the closest matches.",

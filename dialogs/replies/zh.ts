@@ -45,6 +45,7 @@ export const zh: Record<keyof typeof en, string> = {
   nextWithList: "告诉我你对哪一个感兴趣（比如“第二个”），或者想换成什么样的（比如“便宜点的”“蓝色的”）。",
   nextWithoutList: "想找点什么？说说商品、预算或者送给谁都可以。",
   swappedInCart: "已把购物车里的 {old} 换成 {title}。",
+  nothingBefore: "没有之前的列表可以返回。你想找什么？",
   closestMatches: "没有找到完全符合的{whatRelated}商品{inFilters}，这些是最接近的。",
   noneMadeForKids: "没有找到专为儿童设计的{whatRelated}商品{inFilters}，这些是通用款。",
   refinedNone: "没有找到{adjOrElse}{whatRelated}商品{inFilters}，这些仍是最接近的。",

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { readCartRequest } from "../../dialogs/flows/cart.ts";
 import { asksForReviews, asksToBargain } from "../../dialogs/flows/product-questions.ts";
-import { asksToRepeat, dismisses, readAcknowledgement } from "../../dialogs/flows/service.ts";
+import { asksToGoBack, asksToRepeat, dismisses, readAcknowledgement } from "../../dialogs/flows/service.ts";
 import { readNeed } from "../../dialogs/needs.ts";
 import { queryTerms } from "../../dialogs/query.ts";
-import { asksInStock, priceDirection, sortOrderAsked } from "../../dialogs/refine.ts";
+import { asksInStock, priceDirection, rejectsTheList, sortOrderAsked } from "../../dialogs/refine.ts";
 
 /** The small readers a turn is routed by: what each takes, and what only looks like it. */
 describe("what a short message asks", () => {
@@ -45,6 +45,14 @@ describe("what a short message asks", () => {
     for (const text of ["repeat my last order", "what did you say about returns?"]) expect(asksToRepeat(text), text).toBe(false);
     for (const text of ["never mind", "ok, forget it", "算了，不用了"]) expect(dismisses(text), text).toBe(true);
     expect(dismisses("never mind the price, show me tents")).toBe(false);
+  });
+
+  it("hears going back to the list before, and the next few", () => {
+    for (const text of ["go back", "ok, go back to the previous ones", "previous results please", "返回", "回到刚才的"]) expect(asksToGoBack(text), text).toBe(true);
+    for (const text of ["can I send it back?", "go back to the shop's homepage", "back pain cream"]) expect(asksToGoBack(text), text).toBe(false);
+    expect(rejectsTheList("next")).toBe(true);
+    expect(rejectsTheList("the next ones please")).toBe(true);
+    expect(rejectsTheList("next day delivery?")).toBe(false);
   });
 
   it("reads which way the price should go, and a swap", () => {
