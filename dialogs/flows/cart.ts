@@ -4,7 +4,7 @@ import { productCard } from "../format.ts";
 import { queryTerms } from "../query.ts";
 import { explicitIndexes } from "../references.ts";
 import { CART_LIMIT } from "../state.ts";
-import { say, suggest } from "../templates.ts";
+import { say, suggest, type TemplateKey } from "../templates.ts";
 import { productsOf, referencedProducts } from "./catalogue.ts";
 
 /**
@@ -78,19 +78,26 @@ const addToCart: Flow = async (ctx) => {
   };
 };
 
-/** The cart, newest first; it becomes the list "the second one" points into. */
-export const viewCart: Flow = async (ctx) => {
-  const products = (await productsOf(ctx, ctx.state.cart ?? [])).reverse();
-  if (!products.length) return { text: say(ctx.locale, "cartEmpty"), products: [], suggestions: suggest(ctx.locale, "start"), answeredAs: "cart" };
-  const reason = say(ctx.locale, "cardInCart");
-  return {
-    text: say(ctx.locale, "cartContents", { count: products.length }),
-    products: products.map((p) => productCard(p, reason)),
-    listing: true,
-    suggestions: suggest(ctx.locale, "afterCart"),
-    answeredAs: "cart",
+/** The cart, newest first, said with these words; it becomes the list "the second one" points into. */
+function listCart(empty: TemplateKey, contents: TemplateKey): Flow {
+  return async (ctx) => {
+    const products = (await productsOf(ctx, ctx.state.cart ?? [])).reverse();
+    if (!products.length) return { text: say(ctx.locale, empty), products: [], suggestions: suggest(ctx.locale, "start"), answeredAs: "cart" };
+    const reason = say(ctx.locale, "cardInCart");
+    return {
+      text: say(ctx.locale, contents, { count: products.length }),
+      products: products.map((p) => productCard(p, reason)),
+      listing: true,
+      suggestions: suggest(ctx.locale, "afterCart"),
+      answeredAs: "cart",
+    };
   };
-};
+}
+
+export const viewCart = listCart("cartEmpty", "cartContents");
+
+/** "how do I check out?": what was picked here, and that paying is at the shop's own checkout. */
+export const checkoutHow = listCart("checkoutEmpty", "checkoutHow");
 
 /** "remove it from my cart", "remove the second one from my basket", 把耳机从购物车删掉. */
 export const removeFromCart: Flow = async (ctx) => {
@@ -133,20 +140,6 @@ export const swapInCart: Flow = async (ctx) => {
   ctx.state.focus = product.id;
   await ctx.deps.shoppers.record([{ userId: ctx.turn.userId, itemId: product.id, type: "cart", ts: Date.now() }]);
   return { text: say(ctx.locale, "swappedInCart", { old: old.title, title: product.title }), products: [productCard(product, say(ctx.locale, "cardInCart"))], suggestions: suggest(ctx.locale, "afterCart"), answeredAs: "add_to_cart" };
-};
-
-/** "how do I check out?": what was picked here, and that paying is at the shop's own checkout. */
-export const checkoutHow: Flow = async (ctx) => {
-  const products = (await productsOf(ctx, ctx.state.cart ?? [])).reverse();
-  if (!products.length) return { text: say(ctx.locale, "checkoutEmpty"), products: [], suggestions: suggest(ctx.locale, "start"), answeredAs: "cart" };
-  const reason = say(ctx.locale, "cardInCart");
-  return {
-    text: say(ctx.locale, "checkoutHow", { count: products.length }),
-    products: products.map((p) => productCard(p, reason)),
-    listing: true,
-    suggestions: suggest(ctx.locale, "afterCart"),
-    answeredAs: "cart",
-  };
 };
 
 /** "make it two": the cart keeps one of each product, so how many is set at checkout — said, not ignored. */
