@@ -6,6 +6,8 @@ const understander = scriptedUnderstander({
   "this hat is awful": { intent: "product_details", sentiment: { label: "negative", score: -0.6 } },
   "show me hats": { intent: "search_products", sentiment: { label: "neutral", score: 0 } },
   "I want to complain, it is awful": { intent: "complaint", sentiment: { label: "negative", score: -0.7 } },
+  "thanks for nothing": { intent: "thanks", sentiment: { label: "negative", score: -0.5 } },
+  "thanks a lot": { intent: "thanks", sentiment: { label: "positive", score: 0.6 } },
 });
 
 describe("a turn's sentiment", () => {
@@ -35,5 +37,15 @@ describe("a turn's sentiment", () => {
     // Reported over time with everything else.
     const tallies = await db.store.conversations.sentimentTallies({ bucketMs: 86_400_000, originMs: 0 });
     expect(tallies.byBucket.filter((t) => t.source === "message").reduce((n, t) => n + t.count, 0)).toBe(3);
+  });
+
+  it("answers a jab that reads like thanks with an apology and two ways on, and real thanks with thanks", async () => {
+    const engine = createDialogEngine({ understander, recommender: scriptedRecommender(PRODUCTS.slice(0, 1)), ...onStore(db.store) });
+    const jab = await engine.handle({ conversationId: "c-j", userId: "u-jab", text: "thanks for nothing" }, { delta() {} });
+    expect(jab.text).toMatch(/^Sorry I'm not getting it right/);
+    expect(jab.text).not.toMatch(/welcome/i);
+    expect(jab.suggestions).toContain("Talk to a human");
+    const thanks = await engine.handle({ conversationId: "c-j", userId: "u-jab", text: "thanks a lot" }, { delta() {} });
+    expect(thanks.text).toMatch(/welcome/i);
   });
 });
