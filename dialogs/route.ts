@@ -233,14 +233,14 @@ export async function route(ctx: FlowContext, flows: Partial<Record<string, Flow
     }
     if (lookup && policy) return async (c) => declined(c, KNOWLEDGE);
   }
-  // …as is a bare product name the classifier took for a complaint (搅拌机), when nothing in it complains.
+  // A complaint in which nothing complains ("搅拌机", a bare product name) is the classifier's slip.
   const calm = nlu.intent === "complaint" && !isGrievance(nlu, turn.text) && nlu.sentiment.label !== "negative";
   // "I'm shopping for my sister, she's really into photography" taken for a complaint is still a need.
   if ((NEED_INTENTS.has(nlu.intent) || calm) && readNeed(turn.text)) return flows.search_products;
   // "you're so stupid", "thanks for nothing", 你好笨啊: a jab that reads like thanks or a greeting is feedback, never "You're welcome!".
   if (["thanks", "greet", "goodbye"].includes(nlu.intent) && nlu.sentiment.label === "negative") return notHelping;
-  // A message the classifier could not place, naming what the catalogue carries ("gel pens",
-  // "24-inch monitor") or asking to buy something, is a search; otherwise it is what it was.
+  // A message the classifier could not place (or a calm "complaint"), naming what the catalogue carries
+  // ("gel pens", "24-inch monitor") or asking to buy something, is a search; otherwise it is what it was.
   if ((MAYBE_SEARCH.has(nlu.intent) || calm) && queryTerms(turn.text)) return searchOr(flows[nlu.intent], nlu.intent);
   // "your products are terrible and I want my money back": the complaint, with the way to a refund.
   if (nlu.intent === "returns" && isGrievance(nlu, turn.text)) return complaintRefund;
