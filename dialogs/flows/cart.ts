@@ -60,17 +60,33 @@ export function readCartRequest(text: string): "view" | "remove" | "quantity" | 
   return undefined;
 }
 
+function canBuy(p: Product): boolean {
+  return p.stock === undefined || p.stock > 0;
+}
+
+/** These products into the cart, newest last (one of each), and into the shopper's events. */
+async function putInCart(ctx: FlowContext, products: Product[], without: string[] = []): Promise<void> {
+  const added = new Set(products.map((p) => p.id));
+  ctx.state.cart = [...(ctx.state.cart ?? []).filter((id) => !added.has(id) && !without.includes(id)), ...added].slice(-CART_LIMIT);
+  if (products.length) await ctx.deps.shoppers.record(products.map((p) => ({ userId: ctx.turn.userId, itemId: p.id, type: "cart" as const, ts: Date.now() })));
+}
+
+/** The cart's product "it" means: the one in focus when it is in the cart, else the last added. */
+function cartItemInFocus(ctx: FlowContext): string | undefined {
+  const cart = ctx.state.cart ?? [];
+  return ctx.state.focus && cart.includes(ctx.state.focus) ? ctx.state.focus : cart.at(-1);
+}
+
 const addToCart: Flow = async (ctx) => {
   // "add the first and the second", 把第一个和第三个加入购物车: each one pointed at.
   const pointedAt = explicitIndexes(ctx.turn.text, ctx.state.lastShown.length).length;
   const products = await referencedProducts(ctx, Math.max(1, pointedAt));
   if (!products.length) return { text: say(ctx.locale, "whichProduct"), products: [], suggestions: suggest(ctx.locale, "start") };
-  const inStock = products.filter((p) => p.stock === undefined || p.stock > 0);
+  const inStock = products.filter(canBuy);
   const sentences = products.map((p) => say(ctx.locale, inStock.includes(p) ? "addedToCart" : "cannotAddOutOfStock", { title: p.title }));
   ctx.state.focus = (inStock.at(-1) ?? products.at(-1)!).id;
+  await putInCart(ctx, inStock);
   const added = new Set(inStock.map((p) => p.id));
-  ctx.state.cart = [...(ctx.state.cart ?? []).filter((id) => !added.has(id)), ...added].slice(-CART_LIMIT);
-  if (inStock.length) await ctx.deps.shoppers.record(inStock.map((p) => ({ userId: ctx.turn.userId, itemId: p.id, type: "cart" as const, ts: Date.now() })));
   return {
     text: sentences.join(ctx.locale === "zh" ? "" : " "),
     products: products.map((p) => productCard(p, say(ctx.locale, added.has(p.id) ? "cardInCart" : "cardOutOfStock"))),
@@ -128,25 +144,22 @@ async function namedInCart(ctx: FlowContext, cart: string[]): Promise<Product[] 
 
 /** "actually swap it for the second one", 换成第二个: the product in focus (else the last added) out, the one pointed at in. */
 export const swapInCart: Flow = async (ctx) => {
-  const cart = ctx.state.cart ?? [];
-  const out = ctx.state.focus && cart.includes(ctx.state.focus) ? ctx.state.focus : cart.at(-1);
+  const out = cartItemInFocus(ctx);
   const [product] = await productsOf(ctx, explicitIndexes(ctx.turn.text, ctx.state.lastShown.length).map((i) => ctx.state.lastShown[i]!));
   const [old] = out ? await productsOf(ctx, [out]) : [];
   if (!product || !old) return addToCart(ctx);
-  if (product.stock !== undefined && product.stock <= 0) {
+  if (!canBuy(product)) {
     return { text: say(ctx.locale, "cannotAddOutOfStock", { title: product.title }), products: [productCard(product, say(ctx.locale, "cardOutOfStock"))], suggestions: suggest(ctx.locale, "afterCart"), answeredAs: "add_to_cart" };
   }
-  ctx.state.cart = [...cart.filter((id) => id !== old.id && id !== product.id), product.id].slice(-CART_LIMIT);
+  await putInCart(ctx, [product], [old.id]);
   ctx.state.focus = product.id;
-  await ctx.deps.shoppers.record([{ userId: ctx.turn.userId, itemId: product.id, type: "cart", ts: Date.now() }]);
   return { text: say(ctx.locale, "swappedInCart", { old: old.title, title: product.title }), products: [productCard(product, say(ctx.locale, "cardInCart"))], suggestions: suggest(ctx.locale, "afterCart"), answeredAs: "add_to_cart" };
 };
 
 /** "make it two": the cart keeps one of each product, so how many is set at checkout — said, not ignored. */
 export const cartQuantity: Flow = async (ctx) => {
-  const cart = ctx.state.cart ?? [];
   const count = askedQuantity(ctx.turn.text)!;
-  const id = ctx.state.focus && cart.includes(ctx.state.focus) ? ctx.state.focus : cart.at(-1);
+  const id = cartItemInFocus(ctx);
   const [product] = id ? await productsOf(ctx, [id]) : [];
   if (!product) return { text: say(ctx.locale, "cartQuantityEmpty"), products: [], suggestions: suggest(ctx.locale, "start"), answeredAs: "cart" };
   return { text: say(ctx.locale, "cartQuantity", { title: product.title, count }), products: [productCard(product, say(ctx.locale, "cardInCart"))], suggestions: suggest(ctx.locale, "afterCart"), answeredAs: "cart" };
