@@ -256,8 +256,23 @@ export async function mendedSpelling(ctx: FlowContext, text: string): Promise<st
 }
 
 const HAN_RUN = /\p{Script=Han}{2,}/gu;
-let glossary: string[] | undefined;
-const glossaryWords = () => (glossary ??= glossaryTerms().map(([zh]) => zh));
+const soundOf = (word: string) => pinyin(word, { toneType: "none" });
+
+/** Words of two or three characters by how they sound (toneless pinyin), each with how often it came. */
+function bySound(words: Iterable<string>, into = new Map<string, Map<string, number>>()): Map<string, Map<string, number>> {
+  for (const word of words) {
+    if (word.length < 2 || word.length > 3) continue;
+    const key = soundOf(word);
+    const same = into.get(key) ?? new Map<string, number>();
+    same.set(word, (same.get(word) ?? 0) + 1);
+    into.set(key, same);
+  }
+  return into;
+}
+
+// The shipped glossary sounds the same for every message: read once, not per message.
+let glossarySounds: Map<string, Map<string, number>> | undefined;
+const soundsOfGlossary = () => (glossarySounds ??= bySound(glossaryTerms().map(([zh]) => zh)));
 
 /**
  * A Chinese message with its input-method slips mended from the catalogue's own words (无线耳几 →
@@ -275,26 +290,24 @@ export async function mendedChinese(recommender: Pick<Recommender, "search">, te
   const found = await Promise.all([describing, describing.replace(/(\p{Script=Han})/gu, "$1 ")].map((q) => recommender.search({ text: q, limit: 30, locale: "zh" })));
   const hits = [...new Set(found.flat().map((r) => [r.product.title, ...(r.product.tags ?? [])].join(" ")))];
   if (!hits.length) return text;
-  const sounds = new Map<string, Map<string, number>>();
   // The products' own words and the shop's glossary, by how they sound: 耳机, 背包 and 跑鞋 are
   // words, 地防 (of 速干防滑) and 航笔 (of 长续航笔记本) are not.
-  const hitWords = hits.flatMap((own) => (own.match(HAN_RUN) ?? []).flatMap(cutChinese));
-  for (const word of [...hitWords, ...glossaryWords()]) {
-    if (word.length < 2 || word.length > 3) continue;
-    const key = pinyin(word, { toneType: "none" });
-    const words = sounds.get(key) ?? new Map<string, number>();
-    words.set(word, (words.get(word) ?? 0) + 1);
-    sounds.set(key, words);
-  }
+  const ownSounds = bySound(hits.flatMap((own) => (own.match(HAN_RUN) ?? []).flatMap(cutChinese)));
+  const soundsLike = (stretch: string) => {
+    const key = soundOf(stretch);
+    const counts = new Map(ownSounds.get(key));
+    for (const [word, n] of soundsOfGlossary().get(key) ?? []) counts.set(word, (counts.get(word) ?? 0) + n);
+    return [...counts];
+  };
+  // …and only into what the products found have (a glossary word they lack is no mend).
+  const fits = (word: string) => hits.some((own) => own.includes(word));
   let mended = text;
   for (const run of runs) {
     for (let n = Math.min(3, run.length); n >= 2; n--) {
       for (let i = 0; i + n <= run.length; i++) {
         const stretch = run.slice(i, i + n);
         if (hits.some((own) => own.includes(stretch))) continue;
-        // …and only into what the products found have (a glossary word they lack is no mend).
-        const fits = (word: string) => hits.some((own) => own.includes(word));
-        const alike = [...(sounds.get(pinyin(stretch, { toneType: "none" })) ?? [])].filter(([word]) => differsByOne(word, stretch) && describes(stretch, word, describing, run[i + stretch.length]) && fits(word)).sort((a, b) => b[1] - a[1]);
+        const alike = soundsLike(stretch).filter(([word]) => differsByOne(word, stretch) && describes(stretch, word, describing, run[i + stretch.length]) && fits(word)).sort((a, b) => b[1] - a[1]);
         if (alike[0]) mended = mended.replace(stretch, alike[0][0]);
       }
     }
