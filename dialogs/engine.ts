@@ -8,7 +8,7 @@ import type { Filters, Recommender } from "../recommend/types.ts";
 import type { ConversationStore } from "../store/types.ts";
 import type { ActionsSetup } from "../actions/index.ts";
 import { readConfirmation } from "./confirm.ts";
-import type { Flow, FlowContext, FlowReply, Grounding } from "./flow.ts";
+import { type Flow, type FlowContext, type FlowReply, type Grounding, LISTING_INTENTS } from "./flow.ts";
 import { continuePendingAction, withActionFlows } from "./flows/actions.ts";
 import { cartFlows } from "./flows/cart.ts";
 import { catalogueFlows } from "./flows/catalogue.ts";
@@ -56,7 +56,6 @@ export interface DialogDeps {
 // "I like hiking and photography", 我喜欢跑步: an answer to "what do you like?", not a search for both at once.
 const STATES_LIKES = /^\s*(?:well,?\s*|um,?\s*|hmm,?\s*)?(?:i|we)(?:'m| am)?\s+(?:really\s+|mostly\s+|mainly\s+|just\s+)?(?:like|love|enjoy|into|prefer)\b|^\s*我(?:很|比较|特别|挺|主要|平时)?(?:喜欢|爱|热爱|偏爱)/i;
 
-const LISTING_INTENTS = new Set(["search_products", "recommend", "greet", "preferences"]);
 const SEEDING_REQUESTS = new Set(["search_products", "recommend"]);
 const APOLOGY = /^(?:i'?m sorry|i am sorry|sorry|we'?re sorry|my apologies|apologies|非常抱歉|抱歉|对不起|很抱歉|不好意思)/i;
 

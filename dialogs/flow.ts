@@ -61,6 +61,9 @@ export interface FlowContext {
 
 export type Flow = (ctx: FlowContext) => Promise<FlowReply>;
 
+/** Intents whose reply's cards are a list (what "the first one" then points into), whatever the flow says. */
+export const LISTING_INTENTS: ReadonlySet<string> = new Set(["search_products", "recommend", "greet", "preferences"]);
+
 const turnMemo = new WeakMap<FlowContext, Map<string, Promise<unknown>>>();
 
 /**

@@ -1,4 +1,4 @@
-import type { Flow } from "../flow.ts";
+import { type Flow, LISTING_INTENTS } from "../flow.ts";
 import { productCard } from "../format.ts";
 import { productsOf } from "./catalogue.ts";
 import { fromKnowledge } from "./knowledge.ts";
@@ -31,7 +31,8 @@ export const repeatLast: Flow = async (ctx) => {
   const last = history.filter((m) => m.role === "assistant").at(-1);
   if (!last) return { text: say(ctx.locale, "nothingToRepeat"), products: [], suggestions: suggest(ctx.locale, "start"), answeredAs: "capabilities" };
   // The cards it showed: the list after a list, else the product it was about.
-  const listed = ["search_products", "recommend", "greet", "preferences", "cart"].includes(ctx.state.lastAnswer ?? "");
+  // (the cart's listing is answered as "cart").
+  const listed = LISTING_INTENTS.has(ctx.state.lastAnswer ?? "") || ctx.state.lastAnswer === "cart";
   const ids = listed ? ctx.state.lastShown : ctx.state.focus ? [ctx.state.focus] : [];
   const cards = (await productsOf(ctx, ids)).map((p) => productCard(p, ""));
   return { text: last.text, products: cards, suggestions: suggest(ctx.locale, cards.length ? "afterResults" : "start"), ...(ctx.state.lastAnswer && { answeredAs: ctx.state.lastAnswer }) };
