@@ -1,6 +1,6 @@
 import { colourWords, extractColors } from "../intents/entities.ts";
 import type { Understanding } from "../intents/types.ts";
-import { queryTerms } from "./query.ts";
+import { queryTerms, withoutWords } from "./query.ts";
 
 /**
  * What the shopper does not want: "running shoes but not from Qingbu", "anything that isn't
@@ -63,13 +63,7 @@ export function withoutExcluded(nlu: Understanding, exclusion: Exclusion): Under
 
 /** The search words without what is excluded ("running shoes Qingbu" of "running shoes but not from Qingbu"). */
 export function withoutExcludedWords(terms: string, exclusion: Exclusion): string {
-  const drop = new Set([...exclusion.words, ...exclusion.brands, ...exclusion.colors.flatMap(colourWords)].map((w) => w.toLowerCase()));
-  let out = terms
-    .split(/\s+/)
-    .filter((w) => !drop.has(w.toLowerCase()))
-    .join(" ");
-  for (const w of drop) if (/\p{Script=Han}/u.test(w)) out = out.split(w).join(" ");
-  return out.replace(/\s+/g, " ").trim();
+  return withoutWords(terms, [...exclusion.words, ...exclusion.brands, ...exclusion.colors.flatMap(colourWords)]);
 }
 
 /** Two exclusions as one (a refinement keeps what the list it refines already left out). */

@@ -117,6 +117,19 @@ function joinTerms(parts: string[]): string {
   return s.trim().replace(/\s+/g, " ");
 }
 
+/**
+ * The text without these words: Latin ones as whole words (any case), Chinese ones wherever they stand
+ * (Chinese has no spaces). "red running shoes" without "red"; 红色跑鞋 without 红色.
+ */
+export function withoutWords(text: string, words: Iterable<string>): string {
+  const all = [...new Set(words)].filter(Boolean).sort((a, b) => b.length - a.length);
+  const latin = all.filter((w) => !HAN.test(w)).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  const han = all.filter((w) => HAN.test(w));
+  let out = latin.length ? text.replace(new RegExp(`\\b(?:${latin.join("|")})\\b`, "gi"), " ") : text;
+  for (const w of han) out = out.split(w).join(" ");
+  return out.replace(/\s+/g, " ").trim();
+}
+
 /** Whether a word or character is request phrasing in either language (for other modules' word lists). */
 export function isRequestWord(word: string): boolean {
   const w = word.toLowerCase();

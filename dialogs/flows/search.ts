@@ -6,6 +6,7 @@ import type { Product } from "../../store/types.ts";
 import { type Audience, alternateAudiences, audienceWords, productAudiences, suits } from "../audience.ts";
 import type { FlowContext, FlowReply } from "../flow.ts";
 import { formatRange, toCard } from "../format.ts";
+import { withoutWords } from "../query.ts";
 import { magnitudeOf } from "../magnitude.ts";
 import { categoryName, localiseCategories } from "../names.ts";
 import type { Need } from "../needs.ts";
@@ -119,20 +120,7 @@ function withShades(filters: Filters): Filters {
 const AUDIENCE_WORDS = /\b(?:men's|mens|men|women's|womens|women|kids'|kid's|kids|children's|children|boys'|boys|girls'|girls|ladies'|ladies|male|female|unisex)(?![\p{L}\p{N}'])|男士|男款|男式|男性|男生|女士|女款|女式|女性|女生|儿童|童款|中性款?/giu;
 
 function withoutColourWords(text: string, colors: string[]): string {
-  const words = colors.flatMap(colourWords).sort((a, b) => b.length - a.length);
-  const latin = words.filter((w) => !/\p{Script=Han}/u.test(w)).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
-  const han = words.filter((w) => /\p{Script=Han}/u.test(w));
-  let out = latin.length ? text.replace(new RegExp(`\\b(?:${latin.join("|")})\\b`, "gi"), " ") : text;
-  for (const w of han) out = out.split(w).join(" ");
-  return out.replace(/\s+/g, " ").trim();
-}
-
-function withoutWords(text: string, words: string): string {
-  const drop = new Set(words.toLowerCase().split(/\s+/));
-  return text
-    .split(/\s+/)
-    .filter((w) => !drop.has(w.toLowerCase()))
-    .join(" ");
+  return withoutWords(text, colors.flatMap(colourWords));
 }
 
 export function withoutAudienceWords(text: string): string {
@@ -209,7 +197,7 @@ export async function runSearch(ctx: FlowContext, given: SearchSpec): Promise<Fl
   let unfiltered = results.filter(keep);
   let { kept, best } = relevant(results);
   // "a laptop for video editing": what it is for may be words no listing has; the thing itself is still carried.
-  const bare = spec.purpose ? withoutWords(named, spec.purpose) : "";
+  const bare = spec.purpose ? withoutWords(named, spec.purpose.split(/\s+/)) : "";
   if (bare && bare !== named && best < CARRIED_COVERAGE) {
     asked = bare;
     head = spec.fresh ? compoundHead(asked, ctx.turn.text) : undefined;
