@@ -35,8 +35,8 @@ export interface KbSearchOptions {
 const FILLER = new Set(
   tokenize(
     "tell know want like can could would please question ask wonder help need info information about policy policies your you we do does is are there any how what when where which who why much many long get " +
-      "sell offer have got carry provide possible buy bought purchase purchased here something anything thing things " +
-      "请问 请 想 知道 问 问题 一下 可以 能 能否 你们 我们 您 吗 呢 什么 怎么 怎样 如何 多少 多久 哪些 哪里 有没有 是否 关于 政策 几点 什么时候 卖 提供 用 给 把 让 被 就 还 都 也 很 吧 啊 呀 买",
+      "sell offer have got carry provide possible buy bought purchase purchased here something anything thing things will would shall should might may until till " +
+      "请问 请 想 知道 问 问题 一下 可以 能 能否 你们 我们 您 吗 呢 什么 怎么 怎样 如何 多少 多久 哪些 哪里 有没有 是否 关于 政策 几点 什么时候 卖 提供 用 给 把 让 被 就 还 都 也 很 吧 啊 呀 买 后 之后 以后",
     { bigrams: false, concepts: false },
   ),
 );
@@ -122,7 +122,7 @@ export class KnowledgeIndex {
       analyzeQuery(text)
         .map((g) => ({ ...g, alternatives: g.alternatives.map((a) => a.filter((t) => !FILLER.has(t) && !/^\d+$/.test(t))).filter((a) => a.length) }))
         .filter((g) => g.alternatives.length);
-    const own = groupsOf(question);
+    const own = groupsOf(withoutDeadline(question));
     const ownTerms = new Set(own.flatMap((g) => g.alternatives.flat()));
     // Words the phrasing or the caller's hint imply (the intent's topic): they help when a passage has them, never count against one that does not.
     const implied = groupsOf([impliedWords(question), options.hint ?? ""].join(" ")).filter((g) => !g.alternatives.flat().some((t) => ownTerms.has(t)));
@@ -188,20 +188,39 @@ const ASKS_TIME = /\bhow long\b|多久|多长时间|几天/i;
 // "what time do you close?", 几点关门: a question about opening hours that names neither word.
 const ASKS_HOURS = /\bwhat time\b[^?.!]*\b(?:open|opens|close|closes|closing)\b|\bwhen (?:do|does|are|is)\b[^?.!]*\b(?:open|close|closed)\b|\b(?:closing|opening) times?\b|几点(?:关门|开门)|什么时候(?:关门|开门)/i;
 
+// "will it arrive by Friday?", 下单后几天能到: when a parcel comes is a question about delivery that may name neither word.
+const ASKS_ARRIVAL = /\b(?:arrive|arrives|arriving|arrival|gets? (?:here|there|to me)|reach me|be delivered|turn up|come in the post)\b|(?:几天|多久|多长时间|什么时候|哪天|何时)(?:能|才能|可以|会)?(?:送|寄|收)?到(?![账店])|(?:之前|以前)(?:能|可以|会)?(?:送|寄|收)?到|到货/i;
+// The day it must come by is when, not what the question is about: "Friday" would find the passage that names the days customer service answers.
+const DEADLINE = /\b(?:by|before|until|till|on)\s+(?:next\s+|this\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|the weekend|christmas)\b|(?:下?(?:周|星期|礼拜)[一二三四五六日天]|明天|后天|周末)(?:之前|以前|前)?/gi;
+
 /** The words a question's phrasing implies without saying them ("how much" → cost). */
 function impliedWords(question: string): string {
   const out: string[] = [];
+  const han = /\p{Script=Han}/u.test(question);
   if (ASKS_COST.test(question)) out.push("cost 费");
   if (ASKS_TIME.test(question)) out.push("days 天 工作日");
   // In the question's own language: English words would lift English passages over a Chinese answer.
-  if (ASKS_HOURS.test(question)) out.push(/\p{Script=Han}/u.test(question) ? "营业" : "opening hours open");
+  if (ASKS_HOURS.test(question)) out.push(han ? "营业" : "opening hours open");
+  if (ASKS_ARRIVAL.test(question)) out.push(han ? "配送 送达 工作日" : "shipping delivery days");
   return out.join(" ");
+}
+
+const ARRIVAL_WORDS = new RegExp(ASKS_ARRIVAL.source, "gi");
+
+/**
+ * A question about when a parcel comes, as its words are matched: the arrival phrase gives way to the
+ * delivery words it implies (几天能到's 到 would meet 到达 in a refund passage), and the day it is
+ * wanted by goes ("will it arrive by Friday?" asks about delivery, not Fridays).
+ */
+function withoutDeadline(question: string): string {
+  return ASKS_ARRIVAL.test(question) ? question.replace(DEADLINE, " ").replace(ARRIVAL_WORDS, " ") : question;
 }
 
 /** The question with the words its phrasing implies, as answer extraction reads it. */
 export function expandQuestion(question: string): string {
   const implied = impliedWords(question);
-  return implied ? `${question} ${implied}` : question;
+  const asked = withoutDeadline(question).replace(/\s+/g, " ").trim();
+  return implied ? `${asked} ${implied}` : asked;
 }
 
 /**
