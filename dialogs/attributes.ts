@@ -58,7 +58,7 @@ function isColour(word: string): boolean {
 /** "and the second one?", "what about the third?", 第二个呢: a pointer and nothing else, asking again what was just asked. */
 export function onlyAPointer(text: string): boolean {
   if (!pointsAtAProduct(text)) return false;
-  const rest = withoutPointers(text).replace(/\b(?:and|what|what's|whats|about|how|then|too|also|as well|one|ones|the|please|ok|okay|so)\b|[呢那吗么啊呀和还有也]/gi, " ");
+  const rest = withoutPointers(text).replace(/\b(?:and|what|what's|whats|about|how|then|too|also|as well|one|ones|the|please|ok|okay|so)\b|也要|[呢那吗么啊呀和还有也]/gi, " ");
   return !/[\p{L}\p{N}]/u.test(rest);
 }
 

@@ -3,7 +3,7 @@ import { OUT_OF_SCOPE, type Understanding } from "../intents/types.ts";
 import { onlyAPointer, pointsAtAProduct, readAttributeQuestion, readWhichQuestion } from "./attributes.ts";
 import type { Flow, FlowContext, FlowReply } from "./flow.ts";
 import { cartQuantity, checkoutHow, readCartRequest, removeFromCart, swapInCart, viewCart } from "./flows/cart.ts";
-import { catalogueFlows } from "./flows/catalogue.ts";
+import { catalogueFlows, hasColour, referencedProducts } from "./flows/catalogue.ts";
 import { aboutTheShop, asksAboutPolicy, passageSaysPolicy, complaintRefund, declined, knowledgeReply, lookUp, looksLikeQuestion } from "./flows/knowledge.ts";
 import { catalogueCoverage } from "./flows/matching.ts";
 import { asksForDeals, asksForReviews, asksToBargain, bestOfShown, dealsAnswer, extremeOfShown, measureAnswer, propertyAnswer, reviewsAnswer, whichOfShown } from "./flows/product-questions.ts";
@@ -60,6 +60,9 @@ function searchOr(fallback: Flow | undefined, intent: string): Flow {
     return fallback ? fallback(ctx) : { ...outOfScope(ctx.locale), answeredAs: OUT_OF_SCOPE };
   };
 }
+
+// Intents whose answer a colour named beside a pointer does not change ("compare the first with the red one").
+const COLOUR_ASIDE_INTENTS = new Set(["compare", "price", "returns", "complaint", "feedback", "human_handoff"]);
 
 // Replies that end by offering a person ("Would you like to talk to someone from our team?"): a "yes" next takes it.
 const OFFERS_A_PERSON = new Set(["complaint", "feedback"]);
@@ -160,6 +163,12 @@ export async function route(ctx: FlowContext, flows: Partial<Record<string, Flow
   const outright = await namedOutright(ctx, flows);
   if (outright) return outright;
   const { nlu, state, turn } = ctx;
+  // "the second one but in blue", "add the first one in red", 第二个要蓝色的: that product in another colour is
+  // not that product — whether it comes so, and the list's kind that does (never the red one into the cart).
+  if (nlu.entities.colors.length && explicitIndexes(turn.text, state.lastShown.length).length === 1 && !COLOUR_ASIDE_INTENTS.has(nlu.intent)) {
+    const [pointed] = await referencedProducts(ctx, 1);
+    if (pointed?.color && !nlu.entities.colors.some((c) => hasColour(pointed, c))) return flows.availability;
+  }
   // "I want to leave a review", 我想写个评价: feedback for the shop, not a search for "leave review".
   if (/\b(?:leave|write|post|give|submit)\s+(?:a\s+|my\s+)?(?:review|rating|feedback)\b|(?:写|留|给)(?:个|一个|条)?(?:评价|好评|评论)/i.test(turn.text)) return flows.feedback;
   // "what do other customers say about the first one?", 这款评价怎么样: the listing, and that there are no reviews.
@@ -244,7 +253,8 @@ export async function route(ctx: FlowContext, flows: Partial<Record<string, Flow
   if ((MAYBE_SEARCH.has(nlu.intent) || calm) && queryTerms(turn.text)) return searchOr(flows[nlu.intent], nlu.intent);
   // "your products are terrible and I want my money back": the complaint, with the way to a refund.
   if (nlu.intent === "returns" && isGrievance(nlu, turn.text)) return complaintRefund;
-  if (nlu.intent === "complaint" && /\b(?:money back|refund|return)\b|退钱|退款|退货/i.test(turn.text)) {
+  // …and "I ordered the wrong size", 发错货了: the way to an exchange is a return, which the documents tell.
+  if (nlu.intent === "complaint" && /\b(?:money back|refund|return|wrong (?:size|colou?r|item|one|thing|product)|(?:does ?n[o']t|did ?n[o']t|won'?t) fit|too (?:small|big|tight|loose))\b|退钱|退款|退货|发错|寄错|买错|尺码不对|不合身|换货/i.test(turn.text)) {
     return async (c) => ({ ...(await complaintRefund(c)), answeredAs: undefined });
   }
   return flows[nlu.intent];

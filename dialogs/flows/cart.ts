@@ -41,12 +41,25 @@ const QUANTITY_EN =
 const QUANTITY_ZH = /^\s*(?:那|那就|我|给我)?(?:要|买|来|拿|改成|换成)\s*([两二三四五六七八九十]|\d+)\s*(?:个|件|双|台|份|瓶|盒|套|只|条)\s*(?:吧|呢|好了|就行)?\s*[。！？!?]?\s*$/;
 const NUMBERS: Record<string, number> = { two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, "a couple": 2, "a pair": 2, 两: 2, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10 };
 
+// "I'd like two of the first one", "add 3 x the kettle", 第一个要两个: a number with what is added.
+const QUANTITY_IN_ADD_EN = /\b(\d+|two|three|four|five|six|seven|eight|nine|ten|a couple|a pair)\s+(?:of\s+(?:the|those|these|them|it|that|this)\b|x\b)|\b(\d+)\s*x\b|\bx\s*(\d+)\b/i;
+const QUANTITY_IN_ADD_ZH = /(?:要|买|来|拿|加)\s*([两二三四五六七八九十]|\d+)\s*(?:个|件|双|台|份|瓶|盒|套|只|条)/;
+
+function quantityOf(m: RegExpExecArray | null): number | undefined {
+  const word = m?.slice(1).find(Boolean);
+  if (!word) return undefined;
+  const n = NUMBERS[word.toLowerCase()] ?? Number(word);
+  return Number.isInteger(n) && n >= 2 && n <= 99 ? n : undefined;
+}
+
 /** How many the shopper asks for ("make it two" → 2), or undefined when the message is no such request. */
 export function askedQuantity(text: string): number | undefined {
-  const m = QUANTITY_EN.exec(text) ?? QUANTITY_ZH.exec(text);
-  if (!m) return undefined;
-  const n = NUMBERS[m[1]!.toLowerCase()] ?? Number(m[1]);
-  return Number.isInteger(n) && n >= 2 && n <= 99 ? n : undefined;
+  return quantityOf(QUANTITY_EN.exec(text) ?? QUANTITY_ZH.exec(text));
+}
+
+/** How many of a product an add request names ("two of the first one" → 2), if any. */
+export function quantityInAdd(text: string): number | undefined {
+  return quantityOf(QUANTITY_IN_ADD_EN.exec(text) ?? QUANTITY_IN_ADD_ZH.exec(text));
 }
 
 /** Whether the message asks to see the cart or to take something out of it. */
@@ -84,6 +97,9 @@ const addToCart: Flow = async (ctx) => {
   if (!products.length) return { text: say(ctx.locale, "whichProduct"), products: [], suggestions: suggest(ctx.locale, "start") };
   const inStock = products.filter(canBuy);
   const sentences = products.map((p) => say(ctx.locale, inStock.includes(p) ? "addedToCart" : "cannotAddOutOfStock", { title: p.title }));
+  // The cart keeps one of each: how many is set at checkout, said rather than dropped.
+  const count = inStock.length === 1 && products.length === 1 ? quantityInAdd(ctx.turn.text) : undefined;
+  if (count) sentences.push(say(ctx.locale, "quantityAtCheckout", { count }));
   ctx.state.focus = (inStock.at(-1) ?? products.at(-1)!).id;
   await putInCart(ctx, inStock);
   const added = new Set(inStock.map((p) => p.id));

@@ -48,6 +48,8 @@ export const en = {
   nextWithoutList: "What can I find for you? A product, a budget, or who it's for is a good start.",
   swappedInCart: "Swapped {old} for {title} in your cart.",
   nothingBefore: "There's no earlier list to go back to. What are you looking for?",
+  quantityAtCheckout: "The cart here keeps one of each product: set the quantity to {count} at checkout.",
+  describedAs: "These others are described as {property}:",
   closestMatches: "I couldn't find {whatOrThat} as such{inFilters}. These are the closest matches.",
   noneMadeForKids: "I couldn't find {whatOrThat} made for children{inFilters}. These are for anyone.",
   refinedNone: "I couldn't find anything {adjOrElse}{forWhat}{inFilters}. These are still the closest matches.",

@@ -41,7 +41,7 @@ describe("a yes-or-no question about a product's property", () => {
 });
 
 describe("a pointer alone asks the last question again", () => {
-  it.each(["and the second one?", "what about the fourth?", "the third one?", "第二个呢", "那第三款呢"])("%s", (text) => {
+  it.each(["and the second one?", "what about the fourth?", "the third one?", "第二个呢", "那第三款呢", "第二个也要", "the second one too"])("%s", (text) => {
     expect(onlyAPointer(text)).toBe(true);
   });
   it.each(["is the second one waterproof?", "add the second one to my cart", "第二个多少钱", "cheaper ones?"])("not %s", (text) => {
