@@ -84,6 +84,7 @@ const EXTREMES: [RegExp, Magnitude["dimension"], "max" | "min"][] = [
   [/\b(?:largest|biggest|highest) (?:battery|charge)\b|电池最大/i, "charge", "max"],
   [/\b(?:largest|biggest) (?:screen|display)\b|屏幕最大/i, "screen", "max"],
   [/\bheaviest\b|最重/i, "mass", "max"],
+  [/\blightest\b|\bleast heavy\b|最轻/i, "mass", "min"],
   [/\bfor the most people\b|\bsleeps the most\b|人数最多|住的人最多/i, "people", "max"],
 ];
 

@@ -51,9 +51,12 @@ const ZH_NEED = new RegExp(
 const FOR_RELATION =
   /\bfor (?:my|our) (?:(?:\d+|little|baby|teenage|older|younger|big)[\s-]*(?:(?:years?|yrs?|months?)[\s-]*old[\s-]*)?)*(?:dads?|daddy|father|grandpa|granddad|grandfather|husband|hubby|boyfriend|brothers?|sons?|uncles?|mums?|moms?|mommy|mummy|mother|grandma|grandmother|wife|girlfriend|sisters?|daughters?|aunts?|kids?|child|children|toddler|baby|nephews?|nieces?|grandsons?|granddaughters?)\b|给(?:我的?)?[^，。！？,.!?]{0,5}?(?:爸爸|老爸|父亲|爷爷|外公|姥爷|老公|丈夫|男朋友|男友|哥哥|弟弟|叔叔|舅舅|儿子|妈妈|老妈|母亲|奶奶|外婆|姥姥|老婆|妻子|太太|女朋友|女友|姐姐|妹妹|阿姨|姑姑|女儿|孩子|小孩|小朋友|宝宝|爸|妈)/i;
 
-/** An age ("10 year old", "5yo") says whom for, never what: no product is matched on it. */
+// "my son is 8", "she's turning 12": an age said of a person, never of a budget ("my budget is 80").
+const AGE_OF_PERSON = /\b(he|she|son|daughter|kid|child|boy|girl|nephew|niece|grandson|granddaughter|brother|sister)(?:'s|\s+is|\s+turns|(?:'s|\s+is)?\s+turning|\s+just\s+turned)\s+\d{1,2}\b(?!\s*(?:%|\$|£|€|¥|dollars?|euros?|pounds?|quid|bucks|yuan|元|块))/gi;
+
+/** An age ("10 year old", "5yo", "my son is 8") says whom for, never what: no product is matched on it. */
 function withoutAge(text: string): string {
-  return text.replace(/\b\d+[\s-]*(?:(?:years?|yrs?|months?)[\s-]*old|yo)\b/gi, " ");
+  return text.replace(/\b\d+[\s-]*(?:(?:years?|yrs?|months?)[\s-]*old|yo)\b/gi, " ").replace(AGE_OF_PERSON, "$1");
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Locale } from "../../core/turn.ts";
 import type { Product } from "../../store/types.ts";
 import type { Flow, FlowContext, FlowReply } from "../flow.ts";
+import { readWhichQuestion } from "../attributes.ts";
 import { productCard } from "../format.ts";
 import { type Magnitude, magnitudeOn, statedMeasure } from "../magnitude.ts";
 import { say, suggest } from "../templates.ts";
@@ -146,28 +147,40 @@ export const dealsAnswer: Flow = async (ctx) => {
  * says it, with the sentence when one does; when none does, said so, and the listed kind that does.
  */
 export function whichOfShown(property: string): Flow {
-  return async (ctx) => {
-    // After a comparison, "which one is lighter?" is about the two compared.
-    const shown = await productsOf(ctx, ctx.state.compared ?? ctx.state.lastShown);
-    const locale = ctx.locale;
-    const saying = shown.filter((p) => productWords(property, p).every((w) => w.found));
-    const reason = say(locale, "cardAsked");
-    if (saying.length === 1) {
-      const [only] = saying as [Product];
-      ctx.state.focus = only.id;
-      const evidence = sentenceSaying(only.description, productWords(property, only).map((w) => w.word), locale);
-      const text = evidence ? say(locale, "onlyOneSays", { title: only.title, evidence }) : say(locale, "onlyOneListed", { title: only.title, property });
-      return { text, products: [productCard(only, reason)], suggestions: suggest(locale, "afterDetails"), answeredAs: "product_details" };
-    }
-    if (saying.length > 1) {
-      return { text: say(locale, "severalSay", { count: saying.length, property }), products: saying.map((p) => productCard(p, reason)), suggestions: suggest(locale, "afterResults"), listing: true, answeredAs: "product_details" };
-    }
-    const none = say(locale, "noneSay", { property });
-    const others = shown[0] ? await othersThatDo(ctx, property, shown[0]) : undefined;
-    if (others) return { ...others, text: `${none}${locale === "zh" ? "" : " "}${say(locale, "propertyOthers")}`, answeredAs: "product_details" };
-    return { text: none, products: [], suggestions: suggest(locale, "afterResults"), answeredAs: "product_details" };
-  };
+  return async (ctx) => (await shownSaying(ctx, property)) ?? noneOfShownSays(ctx, property);
 }
+
+/** The products shown whose listings say so, as an answer; undefined when none does. */
+async function shownSaying(ctx: FlowContext, property: string, says?: (p: Product) => boolean): Promise<FlowReply | undefined> {
+  // After a comparison, "which one is lighter?" is about the two compared.
+  const shown = await productsOf(ctx, ctx.state.compared ?? ctx.state.lastShown);
+  const locale = ctx.locale;
+  const saying = shown.filter(says ?? ((p) => productWords(property, p).every((w) => w.found)));
+  const reason = say(locale, "cardAsked");
+  if (saying.length === 1) {
+    const [only] = saying as [Product];
+    ctx.state.focus = only.id;
+    const evidence = says ? undefined : sentenceSaying(only.description, productWords(property, only).map((w) => w.word), locale);
+    const text = evidence ? say(locale, "onlyOneSays", { title: only.title, evidence }) : say(locale, "onlyOneListed", { title: only.title, property });
+    return { text, products: [productCard(only, reason)], suggestions: suggest(locale, "afterDetails"), answeredAs: "product_details" };
+  }
+  if (saying.length > 1) {
+    return { text: say(locale, "severalSay", { count: saying.length, property }), products: saying.map((p) => productCard(p, reason)), suggestions: suggest(locale, "afterResults"), listing: true, answeredAs: "product_details" };
+  }
+  return undefined;
+}
+
+/** None of the list says so (`none`, by default that no listing mentions it): said, with others of its kind that do when there are. */
+async function noneOfShownSays(ctx: FlowContext, property: string, none = say(ctx.locale, "noneSay", { property }), othersKey: "propertyOthers" | "describedAs" = "propertyOthers"): Promise<FlowReply> {
+  const locale = ctx.locale;
+  const [first] = await productsOf(ctx, (ctx.state.compared ?? ctx.state.lastShown).slice(0, 1));
+  const others = first ? await othersThatDo(ctx, property, first) : undefined;
+  if (others) return { ...others, text: `${none}${locale === "zh" ? "" : " "}${say(locale, othersKey, { property })}`, answeredAs: "product_details" };
+  return { text: none, products: [], suggestions: suggest(locale, "afterResults"), answeredAs: "product_details" };
+}
+
+// A listing's own word for light to carry: "which is the lightest?" of a list without weights ("light grey" is a colour).
+const SOLD_AS_LIGHT = /\b(?:lightweight|ultra-?light|featherweight|UL)\b|轻量|轻便|轻巧|超轻|轻盈/;
 
 const MEASURE_NAMES: Record<Magnitude["dimension"], { en: string; zh: string }> = {
   mass: { en: "weight", zh: "重量" },
@@ -205,7 +218,18 @@ export function extremeOfShown(asked: { dimension: Magnitude["dimension"]; pick:
     const shown = await productsOf(ctx, ctx.state.compared ?? ctx.state.lastShown);
     const measured = shown.map((p) => ({ p, value: magnitudeOn(p.title, asked.dimension) })).filter((x): x is { p: Product; value: number } => x.value !== undefined);
     const what = MEASURE_NAMES[asked.dimension][ctx.locale === "zh" ? "zh" : "en"];
-    if (!measured.length) return { text: say(ctx.locale, "extremeUnknown", { what }), products: [], suggestions: suggest(ctx.locale, "afterResults"), answeredAs: "product_details" };
+    if (!measured.length) {
+      // No figures: the listings that say it in words ("lightweight", 轻便) answer "which is the lightest?", else others that do.
+      const unknown = say(ctx.locale, "extremeUnknown", { what });
+      if (asked.dimension === "mass" && asked.pick === "min") {
+        const light = await shownSaying(ctx, ctx.locale === "zh" ? "轻量" : "lightweight", (p) => SOLD_AS_LIGHT.test([p.title, p.tags?.join(" ")].join(" ")));
+        // All of them sold so tells nothing apart.
+        if (light && light.products.length < shown.length) return light;
+      }
+      const property = readWhichQuestion(ctx.turn.text);
+      if (!property) return { text: unknown, products: [], suggestions: suggest(ctx.locale, "afterResults"), answeredAs: "product_details" };
+      return (await shownSaying(ctx, property)) ?? noneOfShownSays(ctx, property, unknown, "describedAs");
+    }
     if (measured.length > 1 && measured.every((x) => x.value === measured[0]!.value)) {
       const same = statedMeasure(measured[0]!.p.title, asked.dimension) ?? "";
       return { text: say(ctx.locale, "extremeSame", { what, measure: same }), products: [], suggestions: suggest(ctx.locale, "afterResults"), answeredAs: "product_details" };

@@ -161,6 +161,8 @@ describe("needs described indirectly", () => {
     ["going running tomorrow, need new shoes", { terms: "running shoes", activity: true }],
     ["下周去露营，需要准备什么", { terms: "露营", activity: true }],
     ["it is for my brother, he is an avid reader", { terms: "books", audience: "men" }],
+    ["my son is 8, what toys would he like?", { terms: "toys", audience: "kids" }],
+    ["a present for my daughter, she's turning 12 and loves drawing", { terms: "drawing", audience: "kids" }],
   ])("%s", (text, need) => {
     expect(readNeed(text)).toEqual(need);
   });
@@ -410,6 +412,9 @@ describe("the extreme of the list on a stated dimension", () => {
     ["which has the most storage?", "storage", "max"],
     ["哪个最薄", "length", "min"],
     ["which is the heaviest?", "mass", "max"],
+    ["which is the lightest?", "mass", "min"],
+    ["哪个最轻", "mass", "min"],
+    ["which lamp is the brightest?", undefined, undefined],
     ["which is the best?", undefined, undefined],
   ])("%s", (text, dimension, pick) => {
     const asked = askedExtreme(text);
