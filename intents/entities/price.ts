@@ -118,8 +118,9 @@ const rule = (kind: Kind, source: string, accept?: Rule["accept"]): Rule => ({ k
 // Order matters: negated comparatives before plain ones, ranges before single bounds, and a bare
 // currency amount last; a span used by an earlier rule is not read again.
 const RULES: Rule[] = [
-  rule("max", `\\b(?:not|no)\\s+(?:more|higher|greater|over|above|exceeding)(?:\\s+than)?\\s*${MONEY}`),
-  rule("min", `\\b(?:not|no)\\s+(?:less|lower|cheaper|under|below)(?:\\s+than)?\\s*${MONEY}`),
+  // "nothing over 30", "nothing more than 30", "anything but over 30" ("no more than" too).
+  rule("max", `\\b(?:not|no|nothing|none|never)\\s+(?:more|higher|greater|over|above|exceeding|pricier|dearer)(?:\\s+than)?\\s*${MONEY}`),
+  rule("min", `\\b(?:not|no|nothing|none|never)\\s+(?:less|lower|cheaper|under|below)(?:\\s+than)?\\s*${MONEY}`),
   rule("min", `(?:不低于|不少于|不小于|不便宜于)\\s*${MONEY}`),
   rule("max", `(?:不超过|不高于|不多于|不大于|不要超过|别超过|不到)\\s*${MONEY}`),
 

@@ -35,6 +35,8 @@ const priceCases: Case[] = [
   ["$20 to $40", { price: { min: 20, max: 40 } }],
   ["around 50", { price: { min: 40, max: 60 } }],
   ["not more than 60", { price: { max: 60 } }],
+  ["need a gift for a coworker, nothing over 30", { price: { max: 30 } }],
+  ["nothing more than 25 please", { price: { max: 25 } }],
   ["no less than 40", { price: { min: 40 } }],
   ["under fifty dollars", { price: { max: 50 } }],
   ["a laptop under 2k", { price: { max: 2000 } }],
