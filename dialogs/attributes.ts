@@ -22,7 +22,7 @@ const withoutPointers = (text: string) => EVERY_POINTER.reduce((t, re) => t.repl
 const ASKING = new Set(
   (
     "come comes with include includes including included support supports feature features made built work works suitable suit fit fits go goes really actually definitely properly " +
-    "功能 支持 带 带有 具有 具备 含 包含 自带 可 可以 能 适用 是否 不是 不 吗 么 嘛"
+    "功能 支持 带 带有 有带 有 具有 具备 含 包含 自带 可 可以 能 适用 是否 不是 不 吗 么 嘛 几款 几个 这些 它们"
   ).split(/\s+/),
 );
 

@@ -30,7 +30,7 @@ const NEED_WORDS = new Set(
     "mum mums mom moms mommy mummy mother mothers grandma grandmother wife girlfriend gf sister sisters daughter daughters aunt her she " +
     "kid kids child children toddler baby nephew niece friend friends colleague colleagues boss partner teacher someone somebody person people " +
     "likes like loves love enjoys enjoy into fan adores adore crazy who whose who's whos that's she's he's they're is are goes does plays play keen big huge " +
-    "old year years little young teenage teen teenager shopping girl girls boy boys drinks drink drinking eats eat eating basically"
+    "old year years little young teenage teen teenager shopping girl girls boy boys drinks drink drinking eats eat eating basically me us myself matching"
   ).split(/\s+/),
 );
 const ZH_NEED = new RegExp(
@@ -39,7 +39,7 @@ const ZH_NEED = new RegExp(
     "爸爸", "老爸", "父亲", "爷爷", "外公", "姥爷", "老公", "丈夫", "男朋友", "男友", "哥哥", "弟弟", "叔叔", "舅舅", "儿子",
     "妈妈", "老妈", "母亲", "奶奶", "外婆", "姥姥", "老婆", "妻子", "太太", "女朋友", "女友", "姐姐", "妹妹", "阿姨", "姑姑", "女儿",
     "(?<=我|给)[爸妈]",
-    "孩子", "小孩", "小朋友", "宝宝", "朋友", "同事", "老师", "领导", "家人",
+    "孩子", "小孩", "小朋友", "宝宝", "朋友", "同事", "老师", "领导", "家人", "情侣", "我和", "我跟", "一起",
     "喜欢", "爱好", "热爱", "平时", "经常", "常常", "一个", "一位", "位", "[一二两三四五六七八九十\\d]+岁", "岁", "的人", "他", "她", "爱",
     // The verb of a pastime is not what to buy: 喝茶 → 茶, 玩拼图 → 拼图 (a verb inside a word stays: 跑步).
     "(?<=喜欢|爱|热爱|爱好|常常|经常)(?:喝|吃|玩|穿|听|戴|养)(?![具偶])",
@@ -49,7 +49,7 @@ const ZH_NEED = new RegExp(
 
 // "for my 5 year old son", 给五岁的儿子买: the person a search is for, said as a relation.
 const FOR_RELATION =
-  /\bfor (?:my|our) (?:(?:\d+|little|baby|teenage|older|younger|big)[\s-]*(?:(?:years?|yrs?|months?)[\s-]*old[\s-]*)?)*(?:dads?|daddy|father|grandpa|granddad|grandfather|husband|hubby|boyfriend|brothers?|sons?|uncles?|mums?|moms?|mommy|mummy|mother|grandma|grandmother|wife|girlfriend|sisters?|daughters?|aunts?|kids?|child|children|toddler|baby|nephews?|nieces?|grandsons?|granddaughters?)\b|给(?:我的?)?[^，。！？,.!?]{0,5}?(?:爸爸|老爸|父亲|爷爷|外公|姥爷|老公|丈夫|男朋友|男友|哥哥|弟弟|叔叔|舅舅|儿子|妈妈|老妈|母亲|奶奶|外婆|姥姥|老婆|妻子|太太|女朋友|女友|姐姐|妹妹|阿姨|姑姑|女儿|孩子|小孩|小朋友|宝宝|爸|妈)/i;
+  /\bfor (?:(?:me|us|myself) and )?(?:my|our) (?:(?:\d+|little|baby|teenage|older|younger|big)[\s-]*(?:(?:years?|yrs?|months?)[\s-]*old[\s-]*)?)*(?:dads?|daddy|father|grandpa|granddad|grandfather|husband|hubby|boyfriend|brothers?|sons?|uncles?|mums?|moms?|mommy|mummy|mother|grandma|grandmother|wife|girlfriend|sisters?|daughters?|aunts?|kids?|child|children|toddler|baby|nephews?|nieces?|grandsons?|granddaughters?)\b|(?:给|和|跟|与)(?:我的?)?[^，。！？,.!?]{0,5}?(?:爸爸|老爸|父亲|爷爷|外公|姥爷|老公|丈夫|男朋友|男友|哥哥|弟弟|叔叔|舅舅|儿子|妈妈|老妈|母亲|奶奶|外婆|姥姥|老婆|妻子|太太|女朋友|女友|姐姐|妹妹|阿姨|姑姑|女儿|孩子|小孩|小朋友|宝宝|爸|妈)/i;
 
 // "my son is 8", "she's turning 12": an age said of a person, never of a budget ("my budget is 80").
 const AGE_OF_PERSON = /\b(he|she|son|daughter|kid|child|boy|girl|nephew|niece|grandson|granddaughter|brother|sister)(?:'s|\s+is|\s+turns|(?:'s|\s+is)?\s+turning|\s+just\s+turned)\s+\d{1,2}\b(?!\s*(?:%|\$|£|€|¥|dollars?|euros?|pounds?|quid|bucks|yuan|元|块))/gi;

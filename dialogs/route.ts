@@ -6,12 +6,12 @@ import { cartQuantity, checkoutHow, readCartRequest, removeFromCart, swapInCart,
 import { catalogueFlows, hasColour, referencedProducts } from "./flows/catalogue.ts";
 import { aboutTheShop, asksAboutPolicy, passageSaysPolicy, complaintRefund, declined, knowledgeReply, lookUp, looksLikeQuestion } from "./flows/knowledge.ts";
 import { catalogueCoverage } from "./flows/matching.ts";
-import { asksForDeals, asksForReviews, asksToBargain, bestOfShown, dealsAnswer, extremeOfShown, measureAnswer, propertyAnswer, reviewsAnswer, whichOfShown } from "./flows/product-questions.ts";
+import { asksAboutRestock, asksForDeals, asksForReviews, asksToBargain, bestOfShown, dealsAnswer, extremeOfShown, measureAnswer, propertyAnswer, restockAnswer, reviewsAnswer, whichOfShown } from "./flows/product-questions.ts";
 import { askedExtreme, askedMeasure } from "./magnitude.ts";
 import { asksForSimilar, asksWhatGoesWith, asksWhatsNew, goesWith, similarProducts, whatsNew, withoutSimilarWords } from "./flows/related.ts";
 import { narrowsTheList, refineSearch } from "./flows/search.ts";
-import { acknowledged, asksForLanguages, asksToGoBack, asksToChangeOrder, asksToRepeat, dismissed, dismisses, isUndecided, languagesAnswer, notHelping, orderChange, readAcknowledgement, repeatLast } from "./flows/service.ts";
-import { readNeed } from "./needs.ts";
+import { abusesTheAssistant, acknowledged, asksForLanguages, asksToGoBack, asksToChangeOrder, asksToRepeat, dismissed, dismisses, isUndecided, isVagueWish, languagesAnswer, notHelping, orderChange, readAcknowledgement, repeatLast } from "./flows/service.ts";
+import { readNeed, termsWithoutThePerson } from "./needs.ts";
 import { queryTerms } from "./query.ts";
 import { priceOrderAsked, readMoreOf, readNarrowing, readRefinement, type Refinement, rejectsTheList } from "./refine.ts";
 import { asksForTheBest, explicitIndexes, superlativePick } from "./references.ts";
@@ -43,7 +43,8 @@ const SHOPPING = /\b(?:buy|purchase|sell|sells|selling|stock|carry|order|find|sh
  */
 function searchOr(fallback: Flow | undefined, intent: string): Flow {
   return async (ctx) => {
-    const terms = queryTerms(ctx.turn.text);
+    // "matching hoodies for me and my girlfriend": whom it is for is not what to match (as the search reads it).
+    const terms = termsWithoutThePerson(ctx.turn.text) ?? queryTerms(ctx.turn.text);
     const asks = SHOPPING.test(ctx.turn.text) && intent !== "greet";
     // A lone Chinese character ("做") is no evidence of anything.
     const coverage = /^\p{Script=Han}$/u.test(terms) ? 0 : await catalogueCoverage(ctx, terms);
@@ -135,7 +136,7 @@ async function namedOutright(ctx: FlowContext, flows: Partial<Record<string, Flo
   // "do you speak Chinese?", 你会说英文吗: which languages the assistant answers in.
   if (asksForLanguages(turn.text)) return languagesAnswer;
   // "I don't know what to get", 我也不知道要买什么: picks, and what would narrow them — not a search for "know".
-  if (isUndecided(turn.text) && !OTHER_BUSINESS_THAN_LIST.has(nlu.intent) && !readNeed(turn.text) && !queryTerms(turn.text)) {
+  if (isUndecided(turn.text) && !OTHER_BUSINESS_THAN_LIST.has(nlu.intent) && !readNeed(turn.text) && (!queryTerms(turn.text) || isVagueWish(turn.text))) {
     return async (c) => ({ ...(await flows.recommend!(c)), text: say(c.locale, "undecided") });
   }
   // "what's new?", 有什么新品: the newest products, not a search for the word "new".
@@ -171,6 +172,8 @@ export async function route(ctx: FlowContext, flows: Partial<Record<string, Flow
   }
   // "I want to leave a review", 我想写个评价: feedback for the shop, not a search for "leave review".
   if (/\b(?:leave|write|post|give|submit)\s+(?:a\s+|my\s+)?(?:review|rating|feedback)\b|(?:写|留|给)(?:个|一个|条)?(?:评价|好评|评论)/i.test(turn.text)) return flows.feedback;
+  // "when will the sold out ones be back?", 什么时候补货: no dates to give (never a search for "out back").
+  if (asksAboutRestock(turn.text) && !ACTION_INTENTS.has(nlu.intent)) return restockAnswer;
   // "what do other customers say about the first one?", 这款评价怎么样: the listing, and that there are no reviews.
   if (asksForReviews(turn.text) && (pointsAtAProduct(turn.text) || (await ctx.deps.recommender.findMentioned(turn.text, 1)).length > 0) && !ACTION_INTENTS.has(nlu.intent)) return reviewsAnswer;
   // "how heavy is it?", "what's the capacity of the second one?", 它是几人的: the figure its listing states.
@@ -180,6 +183,10 @@ export async function route(ctx: FlowContext, flows: Partial<Record<string, Flow
   // then "and the third one?" asks the same of another.
   const asked = state.askedProperty;
   state.askedProperty = undefined;
+  // "这几款有带帽子的吗": asked of the whole list, though 这 reads as a pointer to one — answered for each listing.
+  // ("do any of them have noise cancelling?" points at none: it narrows the list, below.)
+  const ofList = state.lastShown.length >= 2 && OF_THE_LIST.test(turn.text) && pointsAtAProduct(turn.text) && !ACTION_INTENTS.has(nlu.intent) ? readAttributeQuestion(turn.text) : undefined;
+  if (ofList) return whichOfShown(ofList);
   const onlyPointsInList = onlyAPointer(turn.text) && explicitIndexes(turn.text, state.lastShown.length).length > 0;
   const property = (await askedProperty(ctx)) ?? (asked && onlyPointsInList ? asked : undefined);
   if (property) return propertyAnswer(property);
@@ -205,7 +212,14 @@ export async function route(ctx: FlowContext, flows: Partial<Record<string, Flow
     const narrowed: Refinement = { ...refinement, fresh: narrowing, narrow: true };
     return (c) => refineSearch(c, last, narrowed);
   }
+  // "do any of them have a hood?" when none of the listings says so: said, with others of the kind that do (never out of scope).
+  if (narrowing && !refinement && state.lastShown.length && OF_THE_LIST.test(turn.text) && !OTHER_BUSINESS_THAN_LIST.has(nlu.intent)) return whichOfShown(narrowing);
   // "something more exciting" where the listings say nothing of it: others, said so — not a search for "exciting".
+  // "something a bit more fun" after picks that were no search: a search for what it should be more of.
+  const moreOfPicks = !refinement && !state.lastSearch?.text && state.lastShown.length ? readMoreOf(turn.text) : undefined;
+  if (moreOfPicks && !OTHER_BUSINESS_THAN_LIST.has(nlu.intent) && (await catalogueCoverage(ctx, moreOfPicks)) >= 0.5) {
+    return (c) => flows.search_products!({ ...c, turn: { ...c.turn, text: moreOfPicks } });
+  }
   const quality = !refinement && state.lastSearch?.text && state.lastShown.length ? readMoreOf(turn.text) : undefined;
   if (quality && !OTHER_BUSINESS_THAN_LIST.has(nlu.intent)) {
     const last = state.lastSearch!;
@@ -248,6 +262,8 @@ export async function route(ctx: FlowContext, flows: Partial<Record<string, Flow
   if ((NEED_INTENTS.has(nlu.intent) || calm) && readNeed(turn.text)) return flows.search_products;
   // "you're so stupid", "thanks for nothing", 你好笨啊: a jab that reads like thanks or a greeting is feedback, never "You're welcome!".
   if (["thanks", "greet", "goodbye"].includes(nlu.intent) && nlu.sentiment.label === "negative") return notHelping;
+  // "great, another useless chatbot": the same, however the sentiment of "great" weighed against "useless".
+  if (abusesTheAssistant(turn.text) && !ACTION_INTENTS.has(nlu.intent)) return notHelping;
   // A message the classifier could not place (or a calm "complaint"), naming what the catalogue carries
   // ("gel pens", "24-inch monitor") or asking to buy something, is a search; otherwise it is what it was.
   if ((MAYBE_SEARCH.has(nlu.intent) || calm) && queryTerms(turn.text)) return searchOr(flows[nlu.intent], nlu.intent);
@@ -260,6 +276,9 @@ export async function route(ctx: FlowContext, flows: Partial<Record<string, Flow
   return flows[nlu.intent];
 }
 
+
+// A question asked of the list shown as a whole: "do any of them…", "are these…", 这几款有…吗.
+const OF_THE_LIST = /\b(?:any|some|all|either|none|which) of (?:them|these|those|the ones)\b|\b(?:do|are|have) (?:these|those|they)\b|这几款|这些|它们|哪款|哪个/i;
 
 // A follow-up whose noun is left out: "any long ones?", 有没有长款的.
 const ELIDED_HEAD = /\bones?\s*[?.!]*\s*$|的\s*(?:吗|呢|么|吧)?\s*[?？]?\s*$/i;

@@ -19,7 +19,7 @@ import { listedThings, listSearch } from "./list-search.ts";
 
 // Wishes that name no product: "recommend something popular", 推荐点热门的. Such a request gets personal picks.
 const GENERIC_WISHES = new Set(
-  "popular trending bestseller bestsellers best-selling top hot favourite favourites favorite favorites pick picks me us everyone 热门 流行 畅销 爆款 人气 好物 好东西".split(" "),
+  "popular trending bestseller bestsellers best-selling top hot favourite favourites favorite favorites pick picks me us everyone 热门 流行 畅销 爆款 人气 好物 好东西 东西 随便 点好".split(" "),
 );
 
 /** Flows that find, show and act on products. */

@@ -1,7 +1,7 @@
 import type { Locale } from "../../core/turn.ts";
 import type { Product } from "../../store/types.ts";
 import type { Flow, FlowContext, FlowReply } from "../flow.ts";
-import { readWhichQuestion } from "../attributes.ts";
+import { pointsAtAProduct, readWhichQuestion } from "../attributes.ts";
 import { productCard } from "../format.ts";
 import { type Magnitude, magnitudeOn, statedMeasure } from "../magnitude.ts";
 import { say, suggest } from "../templates.ts";
@@ -114,6 +114,29 @@ export const reviewsAnswer: Flow = async (ctx) => {
   const [product] = await referencedProducts(ctx, 1);
   if (!product) return details;
   return { ...details, text: `${say(ctx.locale, "noReviews", { title: product.title })}${ctx.locale === "zh" ? "" : " "}${details.text}`, answeredAs: "product_details" };
+};
+
+// "when will the sold out ones be back?", "will you restock it?", 什么时候补货: restock dates, which the catalogue does not record.
+const RESTOCK =
+  /\b(?:restock(?:ed|ing|s)?|back in stock|in stock again|available again|get (?:more|them|it|some) (?:back )?in|(?:it|they|them|ones|those|these|one)\s+(?:will\s+|ever\s+)?(?:be|come|coming)\s+back|(?:come|coming) back in(?:to)? stock|when (?:will|do) you have (?:it|them|more) (?:again|back))\b|补货|到货通知|什么时候(?:能|会|才)?(?:有货|到货|再有|上架)|(?:还|会)(?:会|再)?(?:补|上)货/i;
+
+/** Whether the message asks when something sold out comes back. */
+export function asksAboutRestock(text: string): boolean {
+  return RESTOCK.test(text);
+}
+
+/**
+ * No restock dates to give — said, with the stock of the product meant when there is one (it may
+ * not be sold out at all), and the way to a person who may know.
+ */
+export const restockAnswer: Flow = async (ctx) => {
+  const pointed = pointsAtAProduct(ctx.turn.text) || !!ctx.state.focus;
+  const [product] = pointed ? await referencedProducts(ctx, 1) : [];
+  const unknown = say(ctx.locale, "restockUnknown");
+  if (!product) return { text: unknown, products: [], suggestions: suggest(ctx.locale, "handoff"), answeredAs: "availability" };
+  const details = await catalogueFlows.availability!(ctx);
+  const inStock = product.stock === undefined || product.stock > 0;
+  return { ...details, text: inStock ? details.text : `${details.text}${ctx.locale === "zh" ? "" : " "}${unknown}`, suggestions: inStock ? details.suggestions : suggest(ctx.locale, "handoff"), answeredAs: "availability" };
 };
 
 // "what's on sale?", "any discounts?", 有什么优惠: the shop's offers, which the catalogue does not record.

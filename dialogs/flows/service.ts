@@ -48,9 +48,9 @@ export function dismisses(text: string): boolean {
 export const dismissed: Flow = async (ctx) => ({ text: say(ctx.locale, "dismissed"), products: [], suggestions: suggest(ctx.locale, "start"), answeredAs: "goodbye" });
 
 // A bare "yes", "no", "ok" or "hmm": what it means depends on what was said last.
-const YES = /^\s*(?:yes|yeah|yep|yup|sure|yes please|please do|go ahead|ok(?:ay)? (?:please|then)|是的?|好的?|好啊|可以|要的?|需要|麻烦了?)(?:[\s,.!?。！？，]+(?:please|thanks?|thank you|谢谢))?[\s.!?。！？]*$/i;
-const NO = /^\s*(?:no|nope|nah|no thanks?|no thank you|not really|不用了?|不要了?|不需要了?|不了)(?:[\s,.!?。！？，]+(?:thanks?|thank you|谢谢))?[\s.!?。！？]*$/i;
-const OK = /^\s*(?:ok(?:ay)?|alright|all right|cool|great|nice|fine|hmm+|um+|i see|got it|right|mm+|嗯+|哦+|行|知道了|明白了)(?:[\s,.!?。！？，]+(?:(?:i'?m )?not sure|let me think|let me see|maybe|thanks?|我想想|让我想想|考虑一下))?[\s.!?。！？]*$/i;
+const YES = /^\s*(?:yes|yeah|yep|yup|sure|yes please|please do|go ahead|ok(?:ay)? (?:please|then)|是的?|好的?|好啊|可以|要的?|需要|麻烦了?|(?:👍|👌)[\u{1F3FB}-\u{1F3FF}]?)(?:[\s,.!?。！？，]+(?:please|thanks?|thank you|谢谢))?[\s.!?。！？]*$/iu;
+const NO = /^\s*(?:no|nope|nah|no thanks?|no thank you|not really|不用了?|不要了?|不需要了?|不了|👎[\u{1F3FB}-\u{1F3FF}]?)(?:[\s,.!?。！？，]+(?:thanks?|thank you|谢谢))?[\s.!?。！？]*$/iu;
+const OK = /^\s*(?:ok(?:ay)?|alright|all right|cool|great|nice|fine|hmm+|um+|i see|got it|right|mm+|嗯+|哦+|行|知道了|明白了|🙂|😊|🙏)(?:[\s,.!?。！？，]+(?:(?:i'?m )?not sure|let me think|let me see|maybe|thanks?|我想想|让我想想|考虑一下))?[\s.!?。！？]*$/iu;
 
 /** A bare yes, no or acknowledgement, or undefined when the message says more. */
 export function readAcknowledgement(text: string): "yes" | "no" | "ok" | undefined {
@@ -78,9 +78,18 @@ export function asksForLanguages(text: string): boolean {
   return ASKS_LANGUAGE.test(text);
 }
 
-/** Whether the shopper says they do not know what to buy (the caller checks that nothing is named). */
+// "something nice", "anything good?", 随便推荐点好东西: a wish with no kind of thing in it.
+const VAGUE_WISH =
+  /^\s*(?:(?:hi|hey|hello|ok|so|um+|well)[,\s]+)?(?:(?:i want|i'd like|i need|i'm after|show me|looking for|i'm looking for|find me|give me|got|have you got|do you have|any)\s+)?(?:something|anything)\s+(?:really\s+|a bit\s+)?(?:nice|good|cool|fun|interesting|special|different|great|lovely|awesome|neat)(?:\s+(?:please|for me|to buy))?\s*[?.!]*$|^\s*(?:随便|随便看看|随便推荐(?:点|一些|几个)?(?:好东西|东西)?|有什么好(?:东西|玩的|看的)(?:吗|呢)?|来点好东西)\s*[?？。！]*$/i;
+
+/** Whether the shopper says they do not know what to buy (the caller checks that nothing is named), or wishes for "something nice". */
 export function isUndecided(text: string): boolean {
-  return UNDECIDED.test(text);
+  return UNDECIDED.test(text) || VAGUE_WISH.test(text);
+}
+
+/** "something nice", 随便推荐点好东西: no kind of thing named, only that it should be good. */
+export function isVagueWish(text: string): boolean {
+  return VAGUE_WISH.test(text);
 }
 
 // "I want to cancel my order", 取消订单: a change to an order, which only the shop's team can make.
@@ -92,6 +101,18 @@ export function asksToChangeOrder(text: string): boolean {
 }
 
 export const orderChange: Flow = async (ctx) => ({ text: say(ctx.locale, "orderChange"), products: [], suggestions: suggest(ctx.locale, "handoff"), answeredAs: "order_status" });
+
+// "great, another useless chatbot", "this bot is hopeless", 没用的机器人: the assistant itself called no good.
+const BAD = "useless|stupid|dumb|pointless|rubbish|garbage|terrible|awful|hopeless|clueless|worthless|pathetic";
+const ABUSES_THE_ASSISTANT = new RegExp(
+  `\\b(?:${BAD})\\s+(?:chat\\s?bot|bot|assistant|ai|robot|machine)s?\\b|\\b(?:you(?:'re| are)|ur|u r|this (?:chat\\s?bot|bot|assistant|ai|thing) is)\\s+(?:so |really |completely |totally |utterly |just )?(?:${BAD})\\b|(?:没用|笨|蠢|垃圾|废物)的?(?:机器人|智能客服|助手)|(?:机器人|智能客服|助手)(?:真|好|太)?(?:没用|笨|蠢|垃圾|废物)`,
+  "i",
+);
+
+/** Whether the message calls the assistant itself no good (whatever the classifier made of it). */
+export function abusesTheAssistant(text: string): boolean {
+  return ABUSES_THE_ASSISTANT.test(text);
+}
 
 /** "you're so stupid", 你好笨啊: sorry, and two ways on — say it plainly, or a person. */
 export const notHelping: Flow = async (ctx) => ({ text: say(ctx.locale, "notHelping"), products: [], suggestions: suggest(ctx.locale, "handoff"), answeredAs: "feedback" });

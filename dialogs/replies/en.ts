@@ -50,6 +50,7 @@ export const en = {
   nothingBefore: "There's no earlier list to go back to. What are you looking for?",
   quantityAtCheckout: "The cart here keeps one of each product: set the quantity to {count} at checkout.",
   describedAs: "These others are described as {property}:",
+  restockUnknown: "I can't see when sold-out products come back in stock. Someone from our team may know: ask for a colleague.",
   closestMatches: "I couldn't find {whatOrThat} as such{inFilters}. These are the closest matches.",
   noneMadeForKids: "I couldn't find {whatOrThat} made for children{inFilters}. These are for anyone.",
   refinedNone: "I couldn't find anything {adjOrElse}{forWhat}{inFilters}. These are still the closest matches.",

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { readCartRequest } from "../../dialogs/flows/cart.ts";
-import { asksForReviews, asksToBargain } from "../../dialogs/flows/product-questions.ts";
-import { asksToGoBack, asksToRepeat, dismisses, readAcknowledgement } from "../../dialogs/flows/service.ts";
+import { quantityInAdd, readCartRequest } from "../../dialogs/flows/cart.ts";
+import { asksAboutRestock, asksForReviews, asksToBargain } from "../../dialogs/flows/product-questions.ts";
+import { abusesTheAssistant, asksToGoBack, asksToRepeat, dismisses, isVagueWish, readAcknowledgement } from "../../dialogs/flows/service.ts";
 import { readNeed } from "../../dialogs/needs.ts";
 import { queryTerms } from "../../dialogs/query.ts";
 import { asksInStock, priceDirection, rejectsTheList, sortOrderAsked } from "../../dialogs/refine.ts";
@@ -84,5 +84,33 @@ describe("what a short message asks", () => {
     expect(queryTerms("https://example.com/p/123 do you have this in blue?")).toBe("blue");
     const need = readNeed("a present for my brother, he just moved into a new flat and he drinks a lot of coffee");
     expect(need?.interests).toEqual(["housewarming", "coffee"]);
+  });
+
+  it("reads a thumbs-up, the assistant called no good, a wish with no kind of thing, and restock questions", () => {
+    expect(["👍", "👍🏽", "👎", "🙂"].map(readAcknowledgement)).toEqual(["yes", "yes", "no", "ok"]);
+    expect(abusesTheAssistant("great, another useless chatbot")).toBe(true);
+    expect(abusesTheAssistant("没用的机器人")).toBe(true);
+    expect(abusesTheAssistant("my charger is useless")).toBe(false);
+    expect(abusesTheAssistant("you guys are useless at delivery")).toBe(false);
+    expect(isVagueWish("something nice")).toBe(true);
+    expect(isVagueWish("随便推荐点好东西")).toBe(true);
+    expect(isVagueWish("something nice for my mum")).toBe(false);
+    expect(isVagueWish("a nice tent")).toBe(false);
+    expect(asksAboutRestock("when will the sold out ones be back?")).toBe(true);
+    expect(asksAboutRestock("will you restock the blue one?")).toBe(true);
+    expect(asksAboutRestock("什么时候补货")).toBe(true);
+    expect(asksAboutRestock("I'll be back later")).toBe(false);
+    expect(asksAboutRestock("will it come back in stock?")).toBe(true);
+    expect(asksAboutRestock("back to the tents")).toBe(false);
+    expect(asksAboutRestock("is it in stock?")).toBe(false);
+  });
+
+  it("reads how many of a product an add request names", () => {
+    expect(quantityInAdd("I'd like two of the first one")).toBe(2);
+    expect(quantityInAdd("add 3 x the kettle")).toBe(3);
+    expect(quantityInAdd("第一个要两个")).toBe(2);
+    expect(quantityInAdd("add the first two")).toBeUndefined();
+    expect(quantityInAdd("把第一个和第三个加入购物车")).toBeUndefined();
+    expect(quantityInAdd("add the 2-person tent")).toBeUndefined();
   });
 });
