@@ -30,7 +30,7 @@ export function suits(audiences: Set<Audience | "unisex">, wanted: Audience): bo
 
 // Who the shopper is buying for. Relations first ("my dad"), then plain audience words ("for men").
 const SHOPPER_EN: [Audience, RegExp][] = [
-  ["kids", /\b(?:kids?|child|children|toddlers?|baby|babies|little (?:boy|girl|one)s?|(?:grand)?sons?|(?:grand)?daughters?|nephews?|nieces?|boys|girls|teen(?:ager)?s?|(?:[1-9]|1[0-2])[\s-]*(?:years?|yrs?)[\s-]*old|(?:[1-9]|1[0-2])[\s-]*yo)\b/i],
+  ["kids", /\b(?:kids?|child|children|toddlers?|baby|babies|little (?:boy|girl|one)s?|(?:grand)?sons?|(?:grand)?daughters?|nephews?|nieces?|boys|girls|teen(?:ager)?s?|(?:[1-9]|1[0-2]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)[\s-]*(?:years?|yrs?)[\s-]*old|(?:[1-9]|1[0-2])[\s-]*yo)\b/i],
   ["men", /\b(?:men|mens|men's|man|male|guys?|dads?|daddy|fathers?|father-in-law|grand(?:pa|dad|father)|husband|hubby|boyfriend|bf|brothers?|uncles?|him|he|his|gentlem[ae]n)\b/i],
   ["women", /\b(?:women|womens|women's|woman|female|ladies|lady|mums?|moms?|mommy|mummy|mothers?|mother-in-law|grand(?:ma|mother|mum|mom)|wife|girlfriend|gf|sisters?|aunts?|her|she)\b/i],
 ];

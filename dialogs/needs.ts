@@ -56,7 +56,7 @@ const AGE_OF_PERSON = /\b(he|she|son|daughter|kid|child|boy|girl|nephew|niece|gr
 
 /** An age ("10 year old", "5yo", "my son is 8") says whom for, never what: no product is matched on it. */
 function withoutAge(text: string): string {
-  return text.replace(/\b\d+[\s-]*(?:(?:years?|yrs?|months?)[\s-]*old|yo)\b/gi, " ").replace(AGE_OF_PERSON, "$1");
+  return text.replace(/\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen)[\s-]*(?:(?:years?|yrs?|months?)[\s-]*old|yo)\b/gi, " ").replace(AGE_OF_PERSON, "$1");
 }
 
 /**

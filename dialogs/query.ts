@@ -69,6 +69,8 @@ export function queryTerms(text: string, extraDrop: ReadonlySet<string> = new Se
     .replace(/第\s*(?:[一二两三四五六七八九十]|\d+)\s*[个款件双条台部只项]?/gu, " ")
     // A pasted link says nothing a search can match ("https example.com 123").
     .replace(/\bhttps?:\/\/\S+|\bwww\.\S+/gi, " ")
+    // "a new pair of trainers": how many, not what ("pair of socks (3 pack)" is still socks).
+    .replace(/\b(?:a\s+|one\s+|new\s+|another\s+)*pairs?\s+of\b/gi, " ")
     // "make that green", "change it to blue": a correction's phrasing, not what is wanted.
     .replace(/\b(?:make|change|switch)\s+(?:it|that|this|those|them)(?:\s+(?:to|into|for))?\b/gi, " ");
   const out: string[] = [];

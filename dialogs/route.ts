@@ -2,7 +2,7 @@ import type { Locale } from "../core/turn.ts";
 import { OUT_OF_SCOPE, type Understanding } from "../intents/types.ts";
 import { onlyAPointer, pointsAtAProduct, readAttributeQuestion, readWhichQuestion } from "./attributes.ts";
 import type { Flow, FlowContext, FlowReply } from "./flow.ts";
-import { cartQuantity, checkoutHow, readCartRequest, removeFromCart, swapInCart, viewCart } from "./flows/cart.ts";
+import { cartQuantity, checkoutHow, quantityInAdd, readCartRequest, removeFromCart, swapInCart, viewCart } from "./flows/cart.ts";
 import { catalogueFlows, hasColour, referencedProducts } from "./flows/catalogue.ts";
 import { aboutTheShop, asksAboutPolicy, passageSaysPolicy, complaintRefund, declined, knowledgeReply, lookUp, looksLikeQuestion } from "./flows/knowledge.ts";
 import { catalogueCoverage } from "./flows/matching.ts";
@@ -37,6 +37,17 @@ const MAYBE_SEARCH = new Set([OUT_OF_SCOPE, "feedback", "greet", "preferences"])
 const SHOPPING = /\b(?:buy|purchase|sell|sells|selling|stock|carry|order|find|show|look(?:ing)? for|searching|need|want|got any|have you got|do you have|is there|are there|available)\b|买|卖|有没有|有卖|想要|找|购/i;
 
 /**
+ * Whether the documents answer a message better than the catalogue does. A request to buy ("do you
+ * have anything for back pain?") is the catalogue's unless it has none of its words: a passage that
+ * shares one word with it ("go back" of a refund) is no answer.
+ */
+function documentsOutdo(text: string, confidence: number, catalogue: number): boolean {
+  return SHOPPING.test(text) ? catalogue === 0 && confidence >= SURE_FOR_A_REQUEST : confidence > catalogue;
+}
+// How sure the documents must be to answer a request to buy: most of its words in one passage ("do you have workshops?" 0.94).
+const SURE_FOR_A_REQUEST = 0.7;
+
+/**
  * Searches when the catalogue has what the message names (or it plainly asks to buy); else the intent's own flow.
  * A question the shop's documents answer better than the catalogue does ("do you offer gift wrapping?") is
  * answered from them; one about the shop they do not answer is told so, with a person offered.
@@ -49,7 +60,7 @@ function searchOr(fallback: Flow | undefined, intent: string): Flow {
     // A lone Chinese character ("做") is no evidence of anything.
     const coverage = /^\p{Script=Han}$/u.test(terms) ? 0 : await catalogueCoverage(ctx, terms);
     const lookup = intent === OUT_OF_SCOPE || looksLikeQuestion(ctx.turn.text) ? await lookUp(ctx) : undefined;
-    if (lookup?.answerable && lookup.confidence > coverage) return knowledgeReply(lookup, ctx, KNOWLEDGE);
+    if (lookup?.answerable && documentsOutdo(ctx.turn.text, lookup.confidence, coverage)) return knowledgeReply(lookup, ctx, KNOWLEDGE);
     // "what's the weather like tomorrow?": a question the classifier is sure is not the shop's, naming no
     // category, is not searched because a title has one of its words ("All-Weather Football").
     const surelyElsewhere = intent === OUT_OF_SCOPE && ctx.nlu.confidence >= 0.95 && looksLikeQuestion(ctx.turn.text) && !ctx.nlu.entities.categories.length;
@@ -61,6 +72,9 @@ function searchOr(fallback: Flow | undefined, intent: string): Flow {
     return fallback ? fallback(ctx) : { ...outOfScope(ctx.locale), answeredAs: OUT_OF_SCOPE };
   };
 }
+
+// Words that ask for a person outright, beside any jab ("useless bot, get me a human").
+const ASKS_FOR_A_PERSON = /\b(?:human|person|people|agent|staff|someone|somebody|colleague|manager|representative|operator)\b|人工|真人|客服|经理|工作人员|转接/i;
 
 // Intents whose answer a colour named beside a pointer does not change ("compare the first with the red one").
 const COLOUR_ASIDE_INTENTS = new Set(["compare", "price", "returns", "complaint", "feedback", "human_handoff"]);
@@ -100,6 +114,8 @@ async function namedOutright(ctx: FlowContext, flows: Partial<Record<string, Flo
   if (cart === "remove") return removeFromCart;
   if (cart === "quantity") return cartQuantity;
   if (cart === "swap" && state.cart?.length && explicitIndexes(turn.text, state.lastShown.length).length) return swapInCart;
+  // "I'd like two of the first one", 第一个要两个: a number of a product pointed at is an add, whatever the classifier made of it.
+  if (quantityInAdd(turn.text) && explicitIndexes(turn.text, state.lastShown.length).length === 1 && !OTHER_THAN_CART.has(nlu.intent)) return flows.add_to_cart;
   // …a payment method named is the payment policy's (readCartRequest leaves those alone), so "payment" does not stand in the way.
   if (cart === "checkout" && (nlu.intent === "payment" || !OTHER_THAN_CART.has(nlu.intent))) return checkoutHow;
   if (cart === "view" && !OTHER_THAN_CART.has(nlu.intent)) return viewCart;
@@ -164,9 +180,10 @@ export async function route(ctx: FlowContext, flows: Partial<Record<string, Flow
   const outright = await namedOutright(ctx, flows);
   if (outright) return outright;
   const { nlu, state, turn } = ctx;
-  // "the second one but in blue", "add the first one in red", 第二个要蓝色的: that product in another colour is
+  // "the second one but in blue", "add the first one in red", "does it come in black?" (after its price), 第二个要蓝色的: that product in another colour is
   // not that product — whether it comes so, and the list's kind that does (never the red one into the cart).
-  if (nlu.entities.colors.length && explicitIndexes(turn.text, state.lastShown.length).length === 1 && !COLOUR_ASIDE_INTENTS.has(nlu.intent)) {
+  const pointsAtOne = explicitIndexes(turn.text, state.lastShown.length).length === 1 || (!!state.focus && pointsAtAProduct(turn.text));
+  if (nlu.entities.colors.length && pointsAtOne && !COLOUR_ASIDE_INTENTS.has(nlu.intent)) {
     const [pointed] = await referencedProducts(ctx, 1);
     if (pointed?.color && !nlu.entities.colors.some((c) => hasColour(pointed, c))) return flows.availability;
   }
@@ -251,7 +268,7 @@ export async function route(ctx: FlowContext, flows: Partial<Record<string, Flow
     const lookup = await lookUp(ctx, { intentBacked: policy });
     const aboutProduct = PRODUCT_INTENTS.has(nlu.intent) || (state.lastShown.length > 0 && pointed > 0);
     const onTopic = !policy || !lookup?.text || passageSaysPolicy(turn.text, lookup.text);
-    if (lookup?.answerable && onTopic && (policy || (!aboutProduct && lookup.confidence > (await catalogueCoverage(ctx, queryTerms(turn.text)))))) {
+    if (lookup?.answerable && onTopic && (policy || (!aboutProduct && documentsOutdo(turn.text, lookup.confidence, await catalogueCoverage(ctx, queryTerms(turn.text)))))) {
       return async (c) => knowledgeReply(lookup, c, KNOWLEDGE);
     }
     if (lookup && policy) return async (c) => declined(c, KNOWLEDGE);
@@ -263,7 +280,8 @@ export async function route(ctx: FlowContext, flows: Partial<Record<string, Flow
   // "you're so stupid", "thanks for nothing", 你好笨啊: a jab that reads like thanks or a greeting is feedback, never "You're welcome!".
   if (["thanks", "greet", "goodbye"].includes(nlu.intent) && nlu.sentiment.label === "negative") return notHelping;
   // "great, another useless chatbot": the same, however the sentiment of "great" weighed against "useless".
-  if (abusesTheAssistant(turn.text) && !ACTION_INTENTS.has(nlu.intent)) return notHelping;
+  // (没用的机器人 read as asking for a person is still the jab: the apology offers one.)
+  if (abusesTheAssistant(turn.text) && (!ACTION_INTENTS.has(nlu.intent) || (nlu.intent === "human_handoff" && !ASKS_FOR_A_PERSON.test(turn.text)))) return notHelping;
   // A message the classifier could not place (or a calm "complaint"), naming what the catalogue carries
   // ("gel pens", "24-inch monitor") or asking to buy something, is a search; otherwise it is what it was.
   if ((MAYBE_SEARCH.has(nlu.intent) || calm) && queryTerms(turn.text)) return searchOr(flows[nlu.intent], nlu.intent);

@@ -228,7 +228,7 @@ const compare: Flow = async (ctx) => {
   // "which one has the better battery?" right after a comparison (or a list of two): those two again.
   const pair = ctx.state.compared ?? (ctx.state.lastShown.length === 2 ? ctx.state.lastShown : undefined);
   if (products.length < 2 && pair) products = await productsOf(ctx, pair);
-  if (products.length < 2) return { text: say(ctx.locale, "whichTwo"), products: [], suggestions: suggest(ctx.locale, "start") };
+  if (products.length < 2) return (await kindToCompare(ctx)) ?? { text: say(ctx.locale, "whichTwo"), products: [], suggestions: suggest(ctx.locale, "start") };
   const [a, b] = products as [Product, Product];
   ctx.state.compared = [a.id, b.id];
   const lines = [say(ctx.locale, "compareIntro", { a: a.title, b: b.title })];
@@ -250,6 +250,18 @@ const compare: Flow = async (ctx) => {
     grounding: { task: "compare", products: [a, b].map((p) => ({ ...p, reason })), appendFacts: true },
   };
 };
+
+// The asking of a comparison, beside the kind of thing to compare ("the difference between the kettles you have").
+const COMPARING = /\b(?:compare|comparing|comparison|versus|vs\.?|difference|differences|different|between|which is better|better)\b|对比|比较|区别|有什么不同|哪个好/gi;
+
+/** "what's the difference between the kettles you have?": that kind listed, to say which two; undefined when none is named. */
+async function kindToCompare(ctx: FlowContext): Promise<FlowReply | undefined> {
+  const kind = queryTerms(ctx.turn.text.replace(COMPARING, " "));
+  if (!kind) return undefined;
+  const found = await runSearch(ctx, { text: kind, filters: ctx.filters, fresh: true });
+  if (found.products.length < 2) return undefined;
+  return { ...found, text: say(ctx.locale, "compareWhichOfThese", { count: found.products.length }), answeredAs: "compare" };
+}
 
 export function priceOf(p: Product, locale: Locale): string {
   return p.price === undefined ? "" : formatPrice(p.price, p.currency, locale);

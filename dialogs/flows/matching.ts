@@ -255,6 +255,28 @@ export async function mendedSpelling(ctx: FlowContext, text: string): Promise<st
   return mended;
 }
 
+// British and American names of the same things: a shop's listings use one ("sneakers"), a shopper may say the
+// other ("trainers", which the stemmer would otherwise read as "train" and answer with train sets).
+const SAME_THINGS: [string, string][] = [
+  ["trainers", "sneakers"], ["trainer", "sneaker"], ["jumper", "sweater"], ["jumpers", "sweaters"], ["rucksack", "backpack"],
+  ["rucksacks", "backpacks"], ["torch", "flashlight"], ["torches", "flashlights"], ["trousers", "pants"], ["nappies", "diapers"],
+  ["hoover", "vacuum"], ["duvet", "comforter"], ["holdall", "duffel bag"], ["mobile phone", "cell phone"], ["kitchen roll", "paper towels"],
+];
+
+/** The query in the shop's own words: a regional name no listing writes becomes the one its listings do. */
+export async function inTheShopsWords(ctx: FlowContext, text: string): Promise<string> {
+  let out = text;
+  for (const pair of SAME_THINGS) {
+    for (const [said, other] of [pair, [pair[1], pair[0]]] as const) {
+      const re = new RegExp(`\\b${said}\\b`, "i");
+      if (!re.test(out)) continue;
+      const written = async (words: string) => (await catalogueHits(ctx, words)).some((p) => writtenWordsOf(words, p).length === words.split(" ").length);
+      if (!(await written(said)) && (await written(other))) out = out.replace(re, other);
+    }
+  }
+  return out;
+}
+
 const HAN_RUN = /\p{Script=Han}{2,}/gu;
 const soundOf = (word: string) => pinyin(word, { toneType: "none" });
 

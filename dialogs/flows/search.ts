@@ -15,7 +15,7 @@ import { type Direction, type Refinement, refinedFilters } from "../refine.ts";
 import type { WriterProduct } from "../reply-writer.ts";
 import type { SearchMemory } from "../state.ts";
 import { say, suggest } from "../templates.ts";
-import { CARRIED_COVERAGE, catalogueCoverage, compoundHead, coverage, mendedSpelling, ownCoverage, productCoverage, unknownModifier, unknownName, wordPieces, wordsAsWritten, writtenWordsOf } from "./matching.ts";
+import { CARRIED_COVERAGE, catalogueCoverage, compoundHead, coverage, inTheShopsWords, mendedSpelling, ownCoverage, productCoverage, unknownModifier, unknownName, wordPieces, wordsAsWritten, writtenWordsOf } from "./matching.ts";
 
 /**
  * Searching, as every product-finding turn does it: a fresh search, a refinement of the last one,
@@ -150,7 +150,7 @@ function describe(spec: SearchSpec, locale: Locale): string {
 
 export async function runSearch(ctx: FlowContext, given: SearchSpec): Promise<FlowReply> {
   // A new search reads past typing slips ("bluetooh headphnes"), and says what it searched.
-  const spec = given.fresh && given.text ? { ...given, text: await mendedSpelling(ctx, given.text) } : given;
+  const spec = given.fresh && given.text ? { ...given, text: await mendedSpelling(ctx, await inTheShopsWords(ctx, given.text)) } : given;
   const { recommender, shoppers, resultLimit } = ctx.deps;
   const locale = ctx.locale;
   const profile = await shoppers.profile(ctx.turn.userId);
@@ -247,6 +247,13 @@ export async function runSearch(ctx: FlowContext, given: SearchSpec): Promise<Fl
     };
   }
 
+  // "coffee makers under 100" when every coffee maker costs more: the budget's answer below says so, instead of
+  // passing off toys called "Little Maker" as the closest matches.
+  if (spec.fresh && asked && best < 1 && results.length && (spec.filters.priceMax !== undefined || spec.filters.priceMin !== undefined)) {
+    const { priceMax: _max, priceMin: _min, ...unbounded } = filters;
+    const whole = relevant(await recommender.search({ text, filters: unbounded, profile, limit: pool, locale }));
+    if (whole.best >= 1) results = [];
+  }
   if (spec.byPrice) results = byPrice(results, spec.byPrice, spec.filters.currency);
   if (spec.bothAudiences) results = alternateAudiences(results, (r) => audienceText(r.product));
   const shown = results.slice(0, resultLimit);

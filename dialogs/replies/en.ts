@@ -51,6 +51,7 @@ export const en = {
   quantityAtCheckout: "The cart here keeps one of each product: set the quantity to {count} at checkout.",
   describedAs: "These others are described as {property}:",
   restockUnknown: "I can't see when sold-out products come back in stock. Someone from our team may know: ask for a colleague.",
+  compareWhichOfThese: "Here are {count} of them: say which two to compare, for example \"compare the first two\".",
   closestMatches: "I couldn't find {whatOrThat} as such{inFilters}. These are the closest matches.",
   noneMadeForKids: "I couldn't find {whatOrThat} made for children{inFilters}. These are for anyone.",
   refinedNone: "I couldn't find anything {adjOrElse}{forWhat}{inFilters}. These are still the closest matches.",
