@@ -182,8 +182,8 @@ export async function route(ctx: FlowContext, flows: Partial<Record<string, Flow
   const { nlu, state, turn } = ctx;
   // "the second one but in blue", "add the first one in red", "does it come in black?" (after its price), 第二个要蓝色的: that product in another colour is
   // not that product — whether it comes so, and the list's kind that does (never the red one into the cart).
-  const pointsAtOne = explicitIndexes(turn.text, state.lastShown.length).length === 1 || (!!state.focus && pointsAtAProduct(turn.text));
-  if (nlu.entities.colors.length && pointsAtOne && !COLOUR_ASIDE_INTENTS.has(nlu.intent)) {
+  const oneProductMeant = explicitIndexes(turn.text, state.lastShown.length).length === 1 || (!!state.focus && pointsAtAProduct(turn.text));
+  if (nlu.entities.colors.length && oneProductMeant && !COLOUR_ASIDE_INTENTS.has(nlu.intent)) {
     const [pointed] = await referencedProducts(ctx, 1);
     if (pointed?.color && !nlu.entities.colors.some((c) => hasColour(pointed, c))) return flows.availability;
   }
@@ -231,12 +231,12 @@ export async function route(ctx: FlowContext, flows: Partial<Record<string, Flow
   }
   // "do any of them have a hood?" when none of the listings says so: said, with others of the kind that do (never out of scope).
   if (narrowing && !refinement && state.lastShown.length && OF_THE_LIST.test(turn.text) && !OTHER_BUSINESS_THAN_LIST.has(nlu.intent)) return whichOfShown(narrowing);
-  // "something more exciting" where the listings say nothing of it: others, said so — not a search for "exciting".
   // "something a bit more fun" after picks that were no search: a search for what it should be more of.
   const moreOfPicks = !refinement && !state.lastSearch?.text && state.lastShown.length ? readMoreOf(turn.text) : undefined;
   if (moreOfPicks && !OTHER_BUSINESS_THAN_LIST.has(nlu.intent) && (await catalogueCoverage(ctx, moreOfPicks)) >= 0.5) {
     return (c) => flows.search_products!({ ...c, turn: { ...c.turn, text: moreOfPicks } });
   }
+  // "something more exciting" where the listings say nothing of it: others, said so — not a search for "exciting".
   const quality = !refinement && state.lastSearch?.text && state.lastShown.length ? readMoreOf(turn.text) : undefined;
   if (quality && !OTHER_BUSINESS_THAN_LIST.has(nlu.intent)) {
     const last = state.lastSearch!;
