@@ -187,6 +187,8 @@ export async function route(ctx: FlowContext, flows: Partial<Record<string, Flow
     const [pointed] = await referencedProducts(ctx, 1);
     if (pointed?.color && !nlu.entities.colors.some((c) => hasColour(pointed, c))) return flows.availability;
   }
+  // 你们的电水壶有什么区别 taken for out of scope: a comparison of a kind (the compare flow lists it to pick two).
+  if (MAYBE_SEARCH.has(nlu.intent) && COMPARE_WORDS.test(turn.text) && !nlu.entities.price && !asksAboutPolicy(turn.text) && queryTerms(turn.text.replace(COMPARE_WORDS, " "))) return flows.compare;
   // "I want to leave a review", 我想写个评价: feedback for the shop, not a search for "leave review".
   if (/\b(?:leave|write|post|give|submit)\s+(?:a\s+|my\s+)?(?:review|rating|feedback)\b|(?:写|留|给)(?:个|一个|条)?(?:评价|好评|评论)/i.test(turn.text)) return flows.feedback;
   // "when will the sold out ones be back?", 什么时候补货: no dates to give (never a search for "out back").
