@@ -6,7 +6,7 @@ import { cartQuantity, checkoutHow, quantityInAdd, readCartRequest, removeFromCa
 import { catalogueFlows, hasColour, referencedProducts } from "./flows/catalogue.ts";
 import { aboutTheShop, asksAboutPolicy, passageSaysPolicy, complaintRefund, declined, knowledgeReply, lookUp, looksLikeQuestion } from "./flows/knowledge.ts";
 import { catalogueCoverage } from "./flows/matching.ts";
-import { asksAboutRestock, asksForDeals, asksForReviews, asksToBargain, bestOfShown, dealsAnswer, extremeOfShown, measureAnswer, propertyAnswer, restockAnswer, reviewsAnswer, whichOfShown } from "./flows/product-questions.ts";
+import { asksAboutRestock, asksForBrands, asksForDeals, asksForReviews, asksToBargain, bestOfShown, brandsAnswer, dealsAnswer, extremeOfShown, measureAnswer, propertyAnswer, restockAnswer, reviewsAnswer, whichOfShown } from "./flows/product-questions.ts";
 import { askedExtreme, askedMeasure } from "./magnitude.ts";
 import { asksForSimilar, asksWhatGoesWith, asksWhatsNew, goesWith, similarProducts, whatsNew, withoutSimilarWords } from "./flows/related.ts";
 import { narrowsTheList, refineSearch } from "./flows/search.ts";
@@ -191,6 +191,8 @@ export async function route(ctx: FlowContext, flows: Partial<Record<string, Flow
   if (MAYBE_SEARCH.has(nlu.intent) && COMPARE_WORDS.test(turn.text) && !nlu.entities.price && !asksAboutPolicy(turn.text) && queryTerms(turn.text.replace(COMPARE_WORDS, " "))) return flows.compare;
   // "I want to leave a review", 我想写个评价: feedback for the shop, not a search for "leave review".
   if (/\b(?:leave|write|post|give|submit)\s+(?:a\s+|my\s+)?(?:review|rating|feedback)\b|(?:写|留|给)(?:个|一个|条)?(?:评价|好评|评论)/i.test(turn.text)) return flows.feedback;
+  // "what brands of headphones do you have?", 耳机有哪些品牌: the brands, then some of them (not five headphones alone).
+  if (asksForBrands(turn.text) && queryTerms(turn.text) && !ACTION_INTENTS.has(nlu.intent)) return brandsAnswer;
   // "when will the sold out ones be back?", 什么时候补货: no dates to give (never a search for "out back").
   if (asksAboutRestock(turn.text) && !ACTION_INTENTS.has(nlu.intent)) return restockAnswer;
   // "what do other customers say about the first one?", 这款评价怎么样: the listing, and that there are no reviews.

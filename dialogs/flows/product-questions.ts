@@ -6,7 +6,7 @@ import { productCard } from "../format.ts";
 import { type Magnitude, magnitudeOn, statedMeasure } from "../magnitude.ts";
 import { say, suggest } from "../templates.ts";
 import { catalogueFlows, priceOf, productsOf, referencedProducts } from "./catalogue.ts";
-import { productWords, textHasWord } from "./matching.ts";
+import { catalogueHits, productCoverage, productWords, textHasWord } from "./matching.ts";
 import { queryTerms } from "../query.ts";
 import { knowledgeReply, lookUp } from "./knowledge.ts";
 import { card, inShoppersLanguage, narrowsTheList, refineSearch } from "./search.ts";
@@ -137,6 +137,28 @@ export const restockAnswer: Flow = async (ctx) => {
   const details = await catalogueFlows.availability!(ctx);
   const inStock = product.stock === undefined || product.stock > 0;
   return { ...details, text: inStock ? details.text : `${details.text}${ctx.locale === "zh" ? "" : " "}${unknown}`, suggestions: inStock ? details.suggestions : suggest(ctx.locale, "handoff"), answeredAs: "availability" };
+};
+
+// "what brands of headphones do you have?", 耳机有哪些品牌: the makers of that kind the shop carries.
+const BRANDS_ASKED = /\b(?:what|which)\s+brands?\b|\bbrands?\s+(?:do you (?:have|carry|sell|stock)|have you got)\b|哪些品牌|什么品牌|哪些牌子|什么牌子|哪几个牌子|哪几个品牌/i;
+
+/** Whether the message asks which brands of something the shop carries. */
+export function asksForBrands(text: string): boolean {
+  return BRANDS_ASKED.test(text);
+}
+
+/** The brands of what was asked for (every matching listing's, not only those shown), then some of them. */
+export const brandsAnswer: Flow = async (ctx) => {
+  const reply = await catalogueFlows.search_products!(ctx);
+  const what = queryTerms(ctx.turn.text);
+  if (!reply.products.length || !what) return reply;
+  const zh = ctx.locale === "zh";
+  // A Chinese listing names its brand in Chinese at the head of its title (芯联 Cirrus…); the brand field is the English one.
+  const brandOf = (p: Product) => (zh ? (/^\p{Script=Han}+/u.exec(p.title)?.[0] ?? p.brand) : p.brand);
+  const matching = (await catalogueHits(ctx, what)).filter((p) => productCoverage(what, p) >= 1 && /\p{Script=Han}/u.test(p.title) === zh);
+  const brands = [...new Set(matching.map(brandOf).filter((b): b is string => !!b))];
+  if (!brands.length) return reply;
+  return { ...reply, text: say(ctx.locale, "brandsOf", { what, brands: brands.join(zh ? "、" : ", ") }) };
 };
 
 // "what's on sale?", "any discounts?", 有什么优惠: the shop's offers, which the catalogue does not record.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { quantityInAdd, readCartRequest } from "../../dialogs/flows/cart.ts";
-import { asksAboutRestock, asksForReviews, asksToBargain } from "../../dialogs/flows/product-questions.ts";
+import { asksAboutRestock, asksForBrands, asksForReviews, asksToBargain } from "../../dialogs/flows/product-questions.ts";
 import { abusesTheAssistant, asksToGoBack, asksToRepeat, dismisses, isVagueWish, readAcknowledgement } from "../../dialogs/flows/service.ts";
 import { readNeed } from "../../dialogs/needs.ts";
 import { queryTerms } from "../../dialogs/query.ts";
@@ -112,5 +112,13 @@ describe("what a short message asks", () => {
     expect(quantityInAdd("add the first two")).toBeUndefined();
     expect(quantityInAdd("把第一个和第三个加入购物车")).toBeUndefined();
     expect(quantityInAdd("add the 2-person tent")).toBeUndefined();
+  });
+
+  it("reads a question about brands, and keeps 品牌 out of the words searched", () => {
+    expect(asksForBrands("what brands of headphones do you have?")).toBe(true);
+    expect(asksForBrands("耳机有哪些品牌")).toBe(true);
+    expect(asksForBrands("Qingbu running shoes")).toBe(false);
+    expect(queryTerms("跑鞋有什么牌子")).toBe("跑鞋");
+    expect(queryTerms("i need a new pair of trainers")).toBe("trainers");
   });
 });
