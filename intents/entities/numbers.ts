@@ -183,10 +183,18 @@ export function spokenAmountsToDigits(text: string): string {
 
 const EN_SIZE = new RegExp(`\\b(size|sz|eu|uk|us)(\\s+)((?:${EN_WORD})(?:[\\s-]+(?:${EN_WORD}))*)(\\s+and\\s+a\\s+half)?\\b`, "gi");
 
-/** "size ten", "EU forty two", "size nine and a half" as speech writes them → "size 10", "EU 42", "size 9.5". */
+// 三十码, 四十二码半: a shoe size in Chinese numerals (a run of numeral characters before 码).
+const ZH_SIZE = /([零一二两三四五六七八九十]{1,4})(?=\s*(?:码|碼))/g;
+
+/** "size ten", "EU forty two", "size nine and a half", 三十码 as speech (or a Chinese keyboard) writes them → "size 10", "EU 42", "size 9.5", 30码. */
 export function spokenSizesToDigits(text: string): string {
-  return text.replace(EN_SIZE, (whole, marker: string, space: string, run: string, half?: string) => {
-    const { value, scaled } = englishValue(run.toLowerCase());
-    return !scaled && value > 0 && value < 60 ? `${marker}${space}${value}${half ? ".5" : ""}` : whole;
-  });
+  return text
+    .replace(EN_SIZE, (whole, marker: string, space: string, run: string, half?: string) => {
+      const { value, scaled } = englishValue(run.toLowerCase());
+      return !scaled && value > 0 && value < 60 ? `${marker}${space}${value}${half ? ".5" : ""}` : whole;
+    })
+    .replace(ZH_SIZE, (run) => {
+      const value = parseChineseNumber(run);
+      return value !== undefined && value >= 10 && value < 60 ? String(value) : run;
+    });
 }

@@ -60,6 +60,9 @@ const priceCases: Case[] = [
   // Not prices: sizes, quantities, model numbers, ages, durations, percentages, vague words.
   ["size 42", { price: undefined, sizes: ["42"] }],
   ["42码", { price: undefined, sizes: ["42"] }],
+  ["儿童运动鞋有吗，三十码的", { price: undefined, sizes: ["30"] }],
+  ["四十码的靴子", { sizes: ["40"] }],
+  ["大码的卫衣", { sizes: ["L"] }],
   ["2 pairs of socks", { price: undefined }],
   ["the Aurora X2", { price: undefined, brands: ["Aurora"] }],
   ["iPhone 15", { price: undefined }],
