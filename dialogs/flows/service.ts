@@ -38,7 +38,7 @@ export const repeatLast: Flow = async (ctx) => {
   return { text: last.text, products: cards, suggestions: suggest(ctx.locale, cards.length ? "afterResults" : "start"), ...(ctx.state.lastAnswer && { answeredAs: ctx.state.lastAnswer }) };
 };
 
-const DISMISS = /^\s*(?:(?:ok(?:ay)?|oh|ah|well|no)[,.\s]+)?(?:never ?mind|forget (?:it|about it)|that'?s all(?: for now)?|i'?m (?:good|fine|all set)(?: thanks?| thank you)?|nothing(?: else)?(?: thanks?)?|not now)\s*[.!]*\s*$|^\s*(?:算了|不用了|没事了|不需要了|先这样吧?|没有了)(?:[，,。\s]*(?:算了|不用了|没事了|不需要了|谢谢))*\s*[。！!]*\s*$/i;
+const DISMISS = /^\s*(?:(?:ok(?:ay)?|oh|ah|well|no)[,.\s]+)?(?:never ?mind|forget (?:it|about it)|that'?s all(?: for now)?|i'?m (?:good|fine|all set)(?: thanks?| thank you)?|nothing(?: else)?(?: thanks?)?|not now)\s*[.!]*\s*$|^\s*(?:(?:好的?|谢谢|多谢)[，,。\s]*)?(?:算了|不用了|没事了|不需要了|先这样吧?|没有了|没别的了|没其他的了|就这些了?)(?:[，,。\s]*(?:算了|不用了|没事了|不需要了|谢谢))*\s*[。！!]*\s*$/i;
 
 /** Whether the shopper lets the matter drop ("never mind", 算了，不用了). */
 export function dismisses(text: string): boolean {

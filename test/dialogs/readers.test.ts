@@ -121,4 +121,11 @@ describe("what a short message asks", () => {
     expect(queryTerms("跑鞋有什么牌子")).toBe("跑鞋");
     expect(queryTerms("i need a new pair of trainers")).toBe("trainers");
   });
+
+  it("reads a Chinese 'nothing else' as letting the matter drop, not a decision to buy", () => {
+    expect(dismisses("谢谢，没别的了")).toBe(true);
+    expect(dismisses("就这些了")).toBe(true);
+    expect(dismisses("好的，就这样吧")).toBe(false);
+    expect(dismisses("没别的问题吗")).toBe(false);
+  });
 });
