@@ -8,6 +8,7 @@ import { aboutTheShop, asksAboutPolicy, passageSaysPolicy, complaintRefund, decl
 import { catalogueCoverage } from "./flows/matching.ts";
 import { asksAboutRestock, asksForBrands, asksForDeals, asksForReviews, asksToBargain, bestOfShown, brandsAnswer, dealsAnswer, extremeOfShown, measureAnswer, propertyAnswer, restockAnswer, reviewsAnswer, whichOfShown } from "./flows/product-questions.ts";
 import { askedExtreme, askedMeasure } from "./magnitude.ts";
+import { listThenAsk, readBackTo, readQuestionAfterRequest, searchThenDocuments } from "./compound.ts";
 import { asksForSimilar, asksWhatGoesWith, asksWhatsNew, goesWith, similarProducts, whatsNew, withoutSimilarWords } from "./flows/related.ts";
 import { narrowsTheList, refineSearch } from "./flows/search.ts";
 import { abusesTheAssistant, acknowledged, asksForLanguages, asksToGoBack, asksToChangeOrder, asksToRepeat, dismissed, dismisses, isUndecided, isVagueWish, languagesAnswer, notHelping, orderChange, readAcknowledgement, repeatLast } from "./flows/service.ts";
@@ -15,7 +16,6 @@ import { readNeed, termsWithoutThePerson } from "./needs.ts";
 import { queryTerms } from "./query.ts";
 import { priceOrderAsked, readMoreOf, readNarrowing, readRefinement, type Refinement, rejectsTheList } from "./refine.ts";
 import { asksForTheBest, explicitIndexes, superlativePick } from "./references.ts";
-import type { SearchMemory } from "./state.ts";
 import { say, suggest } from "./templates.ts";
 
 /**
@@ -129,9 +129,10 @@ async function namedOutright(ctx: FlowContext, flows: Partial<Record<string, Flo
   const request = isGrievance(nlu, turn.text) ? await requestAfterComplaint(ctx) : undefined;
   if (request) return (c) => flows.search_products!({ ...c, turn: { ...c.turn, text: request } });
   // "do you have yoga mats and how much is shipping?", 有瑜伽垫吗，运费多少: both answered, the search first.
-  const both = await questionAfterRequest(ctx);
-  if (both?.ofList) return listThenAsk((c) => flows.search_products!({ ...c, turn: { ...c.turn, text: both.request } }), both.question, flows);
-  if (both) return searchThenDocuments(both, flows);
+  const both = await readQuestionAfterRequest(ctx);
+  const search = flows.search_products!;
+  if (both?.ofList) return listThenAsk((c) => search({ ...c, turn: { ...c.turn, text: both.request } }), both.question, (c) => route(c, flows));
+  if (both) return searchThenDocuments(both, search);
   // "what's on sale?", 有什么优惠: the shop's offers, from its documents; the catalogue has no sale prices.
   if ((asksForDeals(turn.text) || (asksToBargain(turn.text) && !state.lastShown.length && !state.focus)) && !OTHER_BUSINESS_THAN_LIST.has(nlu.intent)) return dealsAnswer;
   // "never mind", 算了，不用了: nothing to do, said kindly (not out of scope, not a search).
@@ -148,8 +149,8 @@ async function namedOutright(ctx: FlowContext, flows: Partial<Record<string, Flo
     return (c) => refineSearch(c, last, { others: true });
   }
   // "ok back to the tents, which is the lightest?", 回到刚才的帐篷，哪个最轻: the list before, then the question asked of it.
-  const backTo = backToThenAsk(turn.text, state.previousSearch);
-  if (backTo) return listThenAsk((c) => refineSearch(c, backTo.previous, {}), backTo.question, flows);
+  const backTo = readBackTo(turn.text, state.previousSearch);
+  if (backTo) return listThenAsk((c) => refineSearch(c, backTo.previous, {}), backTo.question, (c) => route(c, flows));
   // "go back", 返回: the list before this one, searched again.
   if (asksToGoBack(turn.text)) {
     const previous = state.previousSearch;
@@ -353,71 +354,6 @@ async function requestAfterComplaint(ctx: FlowContext): Promise<string | undefin
   if (parts.length < 2 || !last || GRIEVANCE.test(last) || asksAboutPolicy(last)) return undefined;
   const terms = queryTerms(last);
   return terms && (await catalogueCoverage(ctx, terms)) >= 0.5 ? last : undefined;
-}
-
-// "back to the tents, which is the lightest?": what the shopper goes back to, then what they ask of it.
-const BACK_TO =
-  /^\s*(?:(?:ok(?:ay)?|so|right|actually|and|hmm)[,\s]+)*(?:let'?s\s+)?(?:go\s+)?back to (?:the\s+)?([^,;.!?]{2,40}?)\s*[,;.!?]+\s*(\S.*)$|^\s*(?:回到|回去看|再看看)(?:刚才|之前)?的?([^，,；;。！？]{1,12})[，,；;。！？]\s*(\S.*)$/i;
-
-/** The question asked of the list before, when the message goes back to it by name; undefined otherwise. */
-function backToThenAsk(text: string, previous: SearchMemory | undefined): { previous: SearchMemory; question: string } | undefined {
-  const m = BACK_TO.exec(text);
-  if (!m || !previous?.text) return undefined;
-  const named = m[1] ?? m[3]!;
-  const question = (m[2] ?? m[4]!).trim();
-  const before = previous.text.toLowerCase();
-  const same = queryTerms(named).toLowerCase().split(/\s+/).some((w) => w && before.includes(w.replace(/(?<=\w{3})(?:es|s)$/, "")));
-  return same && !BACK_TO.test(question) ? { previous, question } : undefined;
-}
-
-/**
- * A list (the one before again, or a new search), which becomes the list on screen, then the rest of
- * the message routed against it ("…, which is the lightest?").
- */
-function listThenAsk(list: Flow, question: string, flows: Partial<Record<string, Flow>>): Flow {
-  return async (ctx) => {
-    const listed = await list(ctx);
-    if (!listed.products.length) return listed;
-    ctx.state.lastShown = listed.products.map((p) => p.id);
-    ctx.state.focus = undefined;
-    ctx.state.compared = undefined;
-    const asked = { ...ctx, turn: { ...ctx.turn, text: question } };
-    const next = await route(asked, flows);
-    return next ? next(asked) : listed;
-  };
-}
-
-// A request, then a question (for the shop's documents, or of what it finds) after "and", a comma or 另外.
-const THEN_ASKS =
-  /^(.+?)(?:\s*[,，;；]\s*(?:(?:and|also|plus|oh and)\s+|另外|还有|顺便问一下|顺便问下|顺便|以及)?|\s+(?:and|also|plus|oh and)\s+)((?:how|what|when|where|which|do|does|can|could|is|are|will)\b.+|[^，,;；]*(?:运费|配送|退货|退款|发货|保修|支付|付款|包邮|几天|哪个|哪款).*)$/i;
-
-/**
- * The product request and the question after it — for the documents ("how much is shipping?") or of
- * the list it finds (`ofList`: "which one is the lightest?") — of a message that makes both; else undefined.
- */
-async function questionAfterRequest(ctx: FlowContext): Promise<{ request: string; question: string; ofList: boolean } | undefined> {
-  const m = THEN_ASKS.exec(ctx.turn.text);
-  if (!m) return undefined;
-  const request = m[1]!.trim();
-  const question = m[2]!.trim();
-  // ("I'm between two shoe sizes, which should I choose?" is one question, for the size guide.)
-  const ofList = !!(askedExtreme(question) || readWhichQuestion(question) || asksForTheBest(question)) && !asksAboutPolicy(ctx.turn.text);
-  if (!(ofList || asksAboutPolicy(question)) || asksAboutPolicy(request)) return undefined;
-  const terms = queryTerms(request);
-  return terms && (await catalogueCoverage(ctx, terms)) >= 0.5 ? { request, question, ofList } : undefined;
-}
-
-/** The search for the request, then what the documents say to the question (left out when they do not know). */
-function searchThenDocuments(both: { request: string; question: string }, flows: Partial<Record<string, Flow>>): Flow {
-  return async (ctx) => {
-    const found = await flows.search_products!({ ...ctx, turn: { ...ctx.turn, text: both.request } });
-    const lookup = await lookUp({ ...ctx, turn: { ...ctx.turn, text: both.question } }, { intentBacked: true });
-    if (!lookup?.answerable) return found;
-    const answer = knowledgeReply(lookup, ctx);
-    // No grounding: a written reply would rewrite the search's text and drop the documents' answer.
-    const { grounding: _grounding, ...rest } = found;
-    return { ...rest, text: `${found.text}${ctx.locale === "zh" ? "" : " "}${answer.text}`, sources: answer.sources };
-  };
 }
 
 export function outOfScope(locale: Locale): FlowReply {
