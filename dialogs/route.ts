@@ -243,7 +243,8 @@ export async function route(ctx: FlowContext, flows: Partial<Record<string, Flow
     return (c) => refineSearch(c, last, narrowed);
   }
   // "do any of them have a hood?" when none of the listings says so: said, with others of the kind that do (never out of scope).
-  if (narrowing && !refinement && state.lastShown.length && OF_THE_LIST.test(turn.text) && !OTHER_BUSINESS_THAN_LIST.has(nlu.intent)) return whichOfShown(narrowing);
+  // ("do they run small?" is the size guide's.)
+  if (narrowing && !refinement && state.lastShown.length && OF_THE_LIST.test(turn.text) && !asksAboutPolicy(turn.text) && !OTHER_BUSINESS_THAN_LIST.has(nlu.intent)) return whichOfShown(narrowing);
   // "something a bit more fun" after picks that were no search: a search for what it should be more of.
   const moreOfPicks = !refinement && !state.lastSearch?.text && state.lastShown.length ? readMoreOf(turn.text) : undefined;
   if (moreOfPicks && !OTHER_BUSINESS_THAN_LIST.has(nlu.intent) && (await catalogueCoverage(ctx, moreOfPicks)) >= 0.5) {

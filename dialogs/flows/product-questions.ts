@@ -166,7 +166,9 @@ const DEALS = /\b(?:on sale|sales?|deals?|discounts?|discounted|promotions?|prom
 
 /** Whether a message asks what is on offer, naming no product ("any deals on headphones?" is a search). */
 export function asksForDeals(text: string): boolean {
-  return DEALS.test(text) && !queryTerms(text.replace(/\b(?:discount|promo|promotional|coupon|voucher|gift)\s+codes?\b/gi, " "));
+  // "is there a student discount?": who the offer is for is no product.
+  const asked = text.replace(/\b(?:discount|promo|promotional|coupon|voucher|gift)\s+codes?\b|\b(?:student|students|military|senior|seniors|teacher|teachers|nhs|first[- ]order|newsletter|loyalty|member|members|birthday|bulk)\b/gi, " ");
+  return DEALS.test(text) && !queryTerms(asked);
 }
 
 // "能便宜点吗", "can you do a better price?": haggling — with nothing on screen to make cheaper, the shop's offers.

@@ -62,7 +62,8 @@ const RULES: SizeRule[] = [
   // "size M", "sz. L" — but "sizes" is not size S.
   { re: new RegExp(`\\b(?:size|sz)(?:[.:]\\s*|\\s+)${LETTER}\\b`, "gi"), size: (m) => letter(m[1]), marked: true },
   { re: new RegExp(`(?<![a-z])${LETTER}\\s*(?:码|号)`, "gi"), size: (m) => letter(m[1]), marked: true },
-  { re: /(?<![\w'’&])(XXXS|XXS|XS|XXXL|XXL|XL|[2-5]XL)(?![\w'’&])/gi, size: (m) => letter(m[1]) },
+  // Two letters or more are a size however they are said ("he's an XL"): never a word to search.
+  { re: /(?<![\w'’&])(XXXS|XXS|XS|XXXL|XXL|XL|[2-5]XL)(?![\w'’&])/gi, size: (m) => letter(m[1]), marked: true },
   // Single letters only in capitals: "s", "m" and "l" are too common in lower-case chat.
   // …and not as a model: "Xbox Series S", "Galaxy S", "Plan B"; nor as a unit after a number ("65 L", "5 M").
   {
