@@ -41,7 +41,10 @@ export interface GroundedReply {
   usedModel: boolean;
   /** Why the template answered. */
   reason?: FallbackReason;
-  /** The model stopped at maxTokens; the text is what it had written (closed with "…"). */
+  /**
+   * The model did not finish (it stopped at maxTokens, or failed mid-reply): the text is what it had
+   * written (closed with "…" when the text itself was cut), and the product list may be short.
+   */
   truncated?: boolean;
   tokens?: number;
   firstTokenMs?: number;
@@ -166,7 +169,9 @@ export async function composeGroundedReply(model: LanguageModel | undefined, inp
   // Once the shopper has seen part of the reply it is finished from what was written, never replaced.
   if (failure) logger?.warn({ err: failure, task: args.task }, "grounded reply: the model failed mid-reply; finishing with what it wrote");
   const parsed = reader.result(new Set(ids));
-  const truncated = !reader.textComplete;
+  // Cut short is any reply the model did not finish — its text, or only the product list after it — at
+  // maxTokens or by a failure once the text was shown: closed with "…" unless it ended a sentence.
+  const truncated = !reader.textComplete || generated?.stopReason === "maxTokens" || failure !== undefined;
   if (truncated) text.closeCut();
   const known = new Set(args.products.map((p) => p.id));
   const productIds = [...new Set([...text.placed.keys(), ...parsed.productIds])].filter((id) => known.has(id));

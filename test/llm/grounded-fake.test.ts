@@ -106,3 +106,34 @@ describe("grounded replies from crafted model output (FakeLanguageModel)", () =>
     expect(deltas.join("")).toBe(reply.text);
   });
 });
+
+/** A model that writes these pieces, then stops at maxTokens (or fails) before its product list is done. */
+class CutModel extends FakeLanguageModel {
+  constructor(
+    pieces: string[],
+    private readonly ending: "maxTokens" | "failure",
+  ) {
+    super(() => pieces);
+  }
+  override async generate(request: Parameters<FakeLanguageModel["generate"]>[0]) {
+    const result = await super.generate(request);
+    if (this.ending === "failure") throw new Error("the model process died");
+    return { ...result, stopReason: "maxTokens" as const };
+  }
+}
+
+describe("a reply whose product list the model did not finish", () => {
+  it.each(["maxTokens", "failure"] as const)("is cut short (%s after the text), never a finished reply without products", async (ending) => {
+    const pieces = chop('{"text":"The hat is warm","productIds":["sku', 3, 4);
+    const reply = await composeGroundedReply(new CutModel(pieces, ending), input({ task: "search", message: "a warm hat?" }), {});
+    expect(reply.usedModel).toBe(true);
+    expect(reply.truncated).toBe(true);
+    expect(reply.text).toBe("The hat is warm…");
+  });
+
+  it("is finished when the model ended it itself", async () => {
+    const reply = await composeGroundedReply(new FakeLanguageModel(() => chop(replyJson("The hat is warm.", ["sku-1"]), 5)), input({ task: "search", message: "a warm hat?" }), {});
+    expect(reply.truncated).toBeUndefined();
+    expect(reply.productIds).toEqual(["sku-1"]);
+  });
+});
