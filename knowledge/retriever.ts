@@ -122,7 +122,7 @@ export class KnowledgeIndex {
       analyzeQuery(text)
         .map((g) => ({ ...g, alternatives: g.alternatives.map((a) => a.filter((t) => !FILLER.has(t) && !/^\d+$/.test(t))).filter((a) => a.length) }))
         .filter((g) => g.alternatives.length);
-    const own = groupsOf(withoutDeadline(question));
+    const own = groupsOf(wordsToMatch(question));
     const ownTerms = new Set(own.flatMap((g) => g.alternatives.flat()));
     // Words the phrasing or the caller's hint imply (the intent's topic): they help when a passage has them, never count against one that does not.
     const implied = groupsOf([impliedWords(question), options.hint ?? ""].join(" ")).filter((g) => !g.alternatives.flat().some((t) => ownTerms.has(t)));
@@ -212,14 +212,14 @@ const ARRIVAL_WORDS = new RegExp(ASKS_ARRIVAL.source, "gi");
  * delivery words it implies (几天能到's 到 would meet 到达 in a refund passage), and the day it is
  * wanted by goes ("will it arrive by Friday?" asks about delivery, not Fridays).
  */
-function withoutDeadline(question: string): string {
+function wordsToMatch(question: string): string {
   return ASKS_ARRIVAL.test(question) ? question.replace(DEADLINE, " ").replace(ARRIVAL_WORDS, " ") : question;
 }
 
 /** The question with the words its phrasing implies, as answer extraction reads it. */
 export function expandQuestion(question: string): string {
   const implied = impliedWords(question);
-  const asked = withoutDeadline(question).replace(/\s+/g, " ").trim();
+  const asked = wordsToMatch(question).replace(/\s+/g, " ").trim();
   return implied ? `${asked} ${implied}` : asked;
 }
 

@@ -263,16 +263,15 @@ const SAME_THINGS: [string, string][] = [
   ["hoover", "vacuum"], ["duvet", "comforter"], ["holdall", "duffel bag"], ["mobile phone", "cell phone"], ["kitchen roll", "paper towels"],
 ];
 
+// Each name in either direction, with the pattern that finds it (built once: every fresh search reads them).
+const REGIONAL = SAME_THINGS.flatMap(([a, b]) => [[a, b], [b, a]]).map(([said, other]) => ({ said: said!, other: other!, re: new RegExp(`\\b${said}\\b`, "i") }));
+
 /** The query in the shop's own words: a regional name no listing writes becomes the one its listings do. */
 export async function inTheShopsWords(ctx: FlowContext, text: string): Promise<string> {
+  const written = async (words: string) => (await catalogueHits(ctx, words)).some((p) => writtenWordsOf(words, p).length === words.split(" ").length);
   let out = text;
-  for (const pair of SAME_THINGS) {
-    for (const [said, other] of [pair, [pair[1], pair[0]]] as const) {
-      const re = new RegExp(`\\b${said}\\b`, "i");
-      if (!re.test(out)) continue;
-      const written = async (words: string) => (await catalogueHits(ctx, words)).some((p) => writtenWordsOf(words, p).length === words.split(" ").length);
-      if (!(await written(said)) && (await written(other))) out = out.replace(re, other);
-    }
+  for (const { said, other, re } of REGIONAL) {
+    if (re.test(out) && !(await written(said)) && (await written(other))) out = out.replace(re, other);
   }
   return out;
 }

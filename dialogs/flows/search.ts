@@ -249,10 +249,15 @@ export async function runSearch(ctx: FlowContext, given: SearchSpec): Promise<Fl
 
   // "coffee makers under 100" when every coffee maker costs more: the budget's answer below says so, instead of
   // passing off toys called "Little Maker" as the closest matches.
-  if (spec.fresh && asked && best < 1 && results.length && (spec.filters.priceMax !== undefined || spec.filters.priceMin !== undefined)) {
+  // The same search without the price range, run at most once: the check here and the budget's answer below both read it.
+  let withoutBudget: Promise<{ kept: Ranked[]; best: number }> | undefined;
+  const outsideBudget = () => {
     const { priceMax: _max, priceMin: _min, ...unbounded } = filters;
-    const whole = relevant(await recommender.search({ text, filters: unbounded, profile, limit: pool, locale }));
-    if (whole.best >= 1) results = [];
+    withoutBudget ??= recommender.search({ text, filters: unbounded, profile, limit: pool, locale }).then((found) => relevant(found));
+    return withoutBudget;
+  };
+  if (spec.fresh && asked && best < 1 && results.length && (spec.filters.priceMax !== undefined || spec.filters.priceMin !== undefined)) {
+    if ((await outsideBudget()).best >= 1) results = [];
   }
   if (spec.byPrice) results = byPrice(results, spec.byPrice, spec.filters.currency);
   if (spec.bothAudiences) results = alternateAudiences(results, (r) => audienceText(r.product));
@@ -277,8 +282,7 @@ export async function runSearch(ctx: FlowContext, given: SearchSpec): Promise<Fl
       }
     }
     if (spec.filters.priceMax !== undefined && !spec.direction) {
-      const { priceMax: _max, priceMin: _min, ...unbounded } = filters;
-      const wider = relevant(await recommender.search({ text, filters: unbounded, profile, limit: pool, locale })).kept;
+      const wider = (await outsideBudget()).kept;
       const cheapest = cheapestFirst(inShoppersLanguage(wider, locale), spec.filters.currency).slice(0, resultLimit);
       if (cheapest.length) {
         return {
