@@ -81,3 +81,15 @@ export function searchThenDocuments(both: { request: string; question: string },
     return { ...rest, text: `${found.text}${ctx.locale === "zh" ? "" : " "}${answer.text}`, sources: answer.sources };
   };
 }
+
+// "actually forget the shoes, I need a tent", "never mind that, show me tents", 算了不要鞋了，我要帐篷, 鞋不要了，看看帐篷:
+// the first part takes back what was asked before; only the rest asks for something.
+const TAKES_BACK =
+  /^\s*(?:(?:ok(?:ay)?|oh|no|actually|hmm+|um+|wait|sorry|right)[,.\s]+)*(?:forget|never ?mind|scratch|skip|drop)\s+(?:about\s+)?(?:that|those|them|it|these|the\s+[^,;.!?]{1,30}?|[a-z][^,;.!?]{0,30}?)\s*(?:[,;.!?]+|\s+-+|\s+and)\s*(?:instead\s+)?(\S.*)$|^\s*(?:算了[，,。\s]*)?(?:(?:不要|不看|不买|不找)(?:这些|那些|这个|那个)?[^，,。；;！!？?\s]{0,10}?了|[^，,。；;！!？?\s]{1,10}?(?:不要|不看|不买)了|算了)\s*[，,。；;！!]\s*(\S.*)$/i;
+
+/** What a message asks once what it takes back is set aside ("forget the shoes, I need a tent" → "I need a tent"); undefined when it takes nothing back or asks nothing more. */
+export function withoutTakenBack(text: string): string | undefined {
+  const m = TAKES_BACK.exec(text);
+  const rest = (m?.[1] ?? m?.[2])?.trim();
+  return rest && !TAKES_BACK.test(rest) ? rest : undefined;
+}

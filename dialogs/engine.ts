@@ -23,6 +23,8 @@ import { readExclusion, withoutExcluded } from "./exclusions.ts";
 import { readAcknowledgement } from "./flows/service.ts";
 import { mendedChinese } from "./flows/matching.ts";
 import { hasCjk } from "../intents/tokenize.ts";
+import { stepInList } from "./references.ts";
+import { withoutTakenBack } from "./compound.ts";
 
 export interface DialogDeps {
   understander: Understander;
@@ -85,13 +87,18 @@ export function createDialogEngine(deps: DialogDeps): DialogEngine {
     async handle(said: Turn, sink: ReplySink, signal?: AbortSignal): Promise<Reply> {
       await pendingWrites.get(said.userId);
       // 无线耳几, 咖啡鸡: a Chinese input-method slip is read as the catalogue's word (the transcript keeps what was typed).
-      const turn = hasCjk(said.text) ? { ...said, text: await mendedChinese(deps.recommender, said.text).catch(() => said.text) } : said;
+      const mended = hasCjk(said.text) ? { ...said, text: await mendedChinese(deps.recommender, said.text).catch(() => said.text) } : said;
+      const state = await states.get(said.conversationId);
+      // "not that one, the next one", 下一个: read as the position it steps to from the product in focus.
+      // …and "actually forget the shoes, I need a tent", 算了不要鞋了，我要帐篷: only what is still asked is read.
+      const asked = withoutTakenBack(mended.text) ?? mended.text;
+      const stepped = stepInList(asked, state.lastShown, state.focus) ?? asked;
+      const turn = stepped === said.text ? said : { ...said, text: stepped };
       const understood = await timeStage("nlu", () => deps.understander.understand(turn.text, turn.locale));
       // "running shoes but not from Qingbu": a brand or colour said not to be wanted is no filter.
       const exclusion = readExclusion(turn.text, understood);
       const nlu = exclusion ? withoutExcluded(understood, exclusion) : understood;
       const locale = nlu.locale;
-      const state = await states.get(turn.conversationId);
       const ctx: FlowContext = { turn, nlu, locale, state, deps: flowDeps, filters: filtersFrom(nlu), ...(exclusion && { exclusion }) };
 
       // A deletion waits for the shopper's yes; anything but a plain yes or no drops the question.

@@ -97,3 +97,30 @@ export function asksForTheBest(text: string): boolean {
     /哪(?:个|款|件|双|台|一个|一款)(?:最好|更好|好一些|好一点|比较好)|推荐哪(?:个|款|一个|一款)|(?:选|买)哪(?:个|款|一个|一款)(?:好|比较好)?/.test(text)
   );
 }
+
+// "the next one", "the one before that", 下一个, 上一款: a step along the list from the product in focus.
+const STEP_EN = /\b(?:the\s+)?(next|following|previous|prior)\s+one\b|\bthe\s+one\s+(after|before)(?:\s+(?:that|this|it))?\b/i;
+const STEP_ZH = /(?:(下|后)一(?:个|款|件|双|台)|(上|前)一(?:个|款|件|双|台)|(后|前)面(?:那|的)(?:个|款|件|双|台))/;
+// "not that one, the next one", 不是这个，下一个: the product turned down is the one stepped from, not one meant.
+const TURNED_DOWN = /^\s*(?:no,?\s+)?not\s+(?:that|this)(?:\s+one)?\s*[,.;]?\s*|^\s*(?:不是|不要)(?:这|那)(?:个|款|件|双|台)?\s*[,，。；]?\s*/i;
+const ORDINAL_WORDS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"];
+const CN_ORDINALS = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
+
+/**
+ * The message with a step from the product in focus written as the position it lands on ("not that
+ * one, the next one" after the first → "the second one"; 下一个 → 第二个), so it reads as any pointer
+ * into the list does; undefined when it takes no step or steps off the list.
+ */
+export function stepInList(text: string, shown: string[], focus: string | undefined): string | undefined {
+  const at = focus ? shown.indexOf(focus) : -1;
+  if (at < 0) return undefined;
+  const en = STEP_EN.exec(text);
+  const zh = en ? null : STEP_ZH.exec(text);
+  const step = en ? en[1] ?? en[2] : zh ? zh[1] ?? zh[2] ?? zh[3] : undefined;
+  if (!step) return undefined;
+  const to = at + (/^(?:next|following|after|下|后)$/i.test(step) ? 1 : -1);
+  if (to < 0 || to >= shown.length || to >= ORDINAL_WORDS.length) return undefined;
+  const pointer = en ? `the ${ORDINAL_WORDS[to]} one` : `第${CN_ORDINALS[to]}个`;
+  const stepped = text.replace(en ? STEP_EN : STEP_ZH, pointer);
+  return stepped.replace(TURNED_DOWN, "").trim() || pointer;
+}

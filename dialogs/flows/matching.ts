@@ -68,6 +68,19 @@ export function writtenWordsOf(text: string, p: Product, withDescription = false
   return [...new Set(text.toLowerCase().split(/[^a-z0-9]+/).filter((w) => w.length > 1 && own.has(singular(w))).map(singular))];
 }
 
+/**
+ * Whether a product's title or tags have every one of the query's words as written — Latin words a
+ * plural aside, Chinese ones as characters — not by a stem ("backpacking") or a translation.
+ */
+export function hasAsWritten(text: string, p: Product): boolean {
+  const groups = wordGroups(text);
+  if (!groups.length) return false;
+  const own = [p.title, p.tags?.join(" ")].filter(Boolean).join(" ").toLowerCase();
+  const latin = groups.filter((g) => !g.cjk).map((g) => g.text).join(" ");
+  const written = latin ? writtenWordsOf(latin, p).length : 0;
+  return written >= latin.split(/[^a-z0-9]+/i).filter((w) => w.length > 1).length && groups.filter((g) => g.cjk).every((g) => own.includes(g.text));
+}
+
 /** One key for a word and its plural: hoodie/hoodies, battery/batteries, dress/dresses, box/boxes. */
 function singular(word: string): string {
   let w = word;

@@ -2,7 +2,7 @@ import type { Product } from "../../store/types.ts";
 import type { Flow, FlowReply } from "../flow.ts";
 import { say, suggest } from "../templates.ts";
 import { referencedProducts } from "./catalogue.ts";
-import { writtenWordsOf } from "./matching.ts";
+import { hasAsWritten } from "./matching.ts";
 import { priceDirection } from "../refine.ts";
 import { card, refineSearch, runSearch } from "./search.ts";
 
@@ -35,19 +35,23 @@ export function asksWhatGoesWith(text: string): boolean {
 
 /**
  * What kind of product it is, as search words: the tag its title says as written ("hiking backpack"
- * of "… Hiking Backpack 65 L"), else its title without the brand, the colour after the comma and
+ * of "… Hiking Backpack 65 L", 头戴式耳机 of "… 无线头戴式耳机 银色"), else its title without the brand, the colour after the comma and
  * model numbers.
  */
 export function kindOf(product: Product): string {
   const title = product.title.split(/[,，]/)[0]!;
   const tags = [...(product.tags ?? [])].sort((a, b) => b.length - a.length);
-  const named = tags.find((t) => {
-    const words = t.split(/\s+/).filter(Boolean);
-    return words.length > 0 && writtenWordsOf(t, { id: "", title }).length === words.length;
-  });
+  const named = tags.find((t) => hasAsWritten(t, { id: "", title }));
   if (named) return named;
   const brand = product.brand ? new RegExp(`^\\s*${product.brand.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\s*`, "i") : /^$/;
   return title.replace(brand, "").replace(/\S*\d\S*/g, " ").replace(/\s+/g, " ").trim();
+}
+
+/** Its kind, then the broader kinds its tags name within that ("耳机" of "头戴式耳机", "backpack" of "hiking backpack"), narrowest first. */
+export function kindsOf(product: Product): string[] {
+  const kind = kindOf(product);
+  const broader = (product.tags ?? []).filter((t) => t.length < kind.length && hasAsWritten(t, { id: "", title: kind })).sort((a, b) => b.length - a.length);
+  return [...new Set([kind, ...broader])];
 }
 
 export const similarProducts: Flow = async (ctx) => {
@@ -59,7 +63,12 @@ export const similarProducts: Flow = async (ctx) => {
   if (!product) return { text: say(ctx.locale, "whichProduct"), products: [], suggestions: suggest(ctx.locale, "start") };
   const bound = direction && product.price !== undefined ? (direction === "cheaper" ? { priceMax: Math.max(0, product.price - 0.01) } : { priceMin: product.price + 0.01 }) : {};
   const filters = { ...ctx.filters, ...bound, ...(direction && product.currency && { currency: product.currency }), ...(product.category && !ctx.filters.categories?.length && { categories: [product.category] }) };
-  const reply = await runSearch(ctx, { text: kindOf(product), filters, fresh: false, exclude: [product.id] });
+  // The kind, then the broader kind its tags name ("头戴式耳机", then "耳机"), never other things in the budget.
+  let reply: FlowReply = { text: "", products: [], suggestions: [] };
+  for (const kind of kindsOf(product)) {
+    reply = await runSearch(ctx, { text: kind, filters, fresh: false, exclude: [product.id], ...(direction && { direction }) });
+    if (reply.products.length) break;
+  }
   const how = direction === "cheaper" ? "Cheaper" : direction === "pricier" ? "Pricier" : "";
   if (!reply.products.length) return { ...reply, text: say(ctx.locale, `noneSimilar${how}`, { title: product.title }) };
   return { ...reply, text: say(ctx.locale, `similarTo${how}`, { count: reply.products.length, title: product.title }) };

@@ -15,7 +15,7 @@ import { type Direction, type Refinement, refinedFilters } from "../refine.ts";
 import type { WriterProduct } from "../reply-writer.ts";
 import type { SearchMemory } from "../state.ts";
 import { say, suggest } from "../templates.ts";
-import { CARRIED_COVERAGE, catalogueCoverage, compoundHead, coverage, inTheShopsWords, mendedSpelling, ownCoverage, productCoverage, unknownModifier, unknownName, wordPieces, wordsAsWritten, writtenWordsOf } from "./matching.ts";
+import { CARRIED_COVERAGE, catalogueCoverage, compoundHead, coverage, hasAsWritten, inTheShopsWords, mendedSpelling, ownCoverage, productCoverage, unknownModifier, unknownName, wordPieces, wordsAsWritten, writtenWordsOf } from "./matching.ts";
 
 /**
  * Searching, as every product-finding turn does it: a fresh search, a refinement of the last one,
@@ -404,7 +404,13 @@ export async function narrowsTheList(ctx: FlowContext, last: SearchMemory, words
   const filters: Filters = last.filters.categories?.length ? { categories: last.filters.categories } : {};
   const hits = await ctx.deps.recommender.search({ text, filters, limit: 30, locale: ctx.locale });
   // The new words must be what the product is (its title or tags), not a word its description happens to use ("socks").
-  return hits.some((r) => productCoverage(text, r.product) >= 1 && ownCoverage(words, r.product) >= 1);
+  const narrowed = hits.filter((r) => productCoverage(text, r.product) >= 1 && ownCoverage(words, r.product) >= 1);
+  if (!narrowed.length) return false;
+  if (narrowed.some((r) => hasAsWritten(words, r.product))) return true;
+  // Had only by a stem or a translation, words that are a kind of their own as written name it: "backpacks" after
+  // tents are hiking backpacks, not backpacking tents (nor, in Chinese, English listings glossed 背包).
+  const ownKind = await ctx.deps.recommender.search({ text: words, limit: 30, locale: ctx.locale });
+  return !ownKind.some((r) => hasAsWritten(words, r.product) && !narrowed.some((n) => n.product.id === r.product.id));
 }
 
 /** "cheaper ones", "in red", "bigger", "for men", 更便宜的: the last search again, with the new constraint. */

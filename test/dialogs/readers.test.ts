@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { withoutTakenBack } from "../../dialogs/compound.ts";
 import { quantityInAdd, readCartRequest } from "../../dialogs/flows/cart.ts";
 import { asksAboutRestock, asksForBrands, asksForReviews, asksToBargain } from "../../dialogs/flows/product-questions.ts";
 import { abusesTheAssistant, asksToGoBack, asksToRepeat, dismisses, isVagueWish, readAcknowledgement } from "../../dialogs/flows/service.ts";
@@ -127,5 +128,20 @@ describe("what a short message asks", () => {
     expect(dismisses("就这些了")).toBe(true);
     expect(dismisses("好的，就这样吧")).toBe(false);
     expect(dismisses("没别的问题吗")).toBe(false);
+  });
+
+  it.each([
+    ["actually forget the shoes, I need a tent", "I need a tent"],
+    ["never mind that, show me yoga mats", "show me yoga mats"],
+    ["ok scratch the blue ones. any in red?", "any in red?"],
+    ["算了不要鞋了，我要帐篷", "我要帐篷"],
+    ["帐篷不要了，看看背包", "看看背包"],
+    ["算了，看看耳机吧", "看看耳机吧"],
+  ])("reads past what a message takes back: %s", (text, rest) => {
+    expect(withoutTakenBack(text)).toBe(rest);
+  });
+
+  it.each(["forget it", "never mind", "forget the shoes", "don't forget the charger, I need one", "不要黑色的，要白色的", "算了", "show me tents"])("takes nothing back from %s", (text) => {
+    expect(withoutTakenBack(text)).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { asksForTheBest, referencedIndexes, replacePointers } from "../../dialogs/references.ts";
+import { asksForTheBest, referencedIndexes, replacePointers, stepInList } from "../../dialogs/references.ts";
 
 describe("which shown products a message points at", () => {
   it.each([
@@ -51,5 +51,31 @@ describe("asking us to choose among the products shown", () => {
   });
   it.each(["what is the best running shoe?", "what's the best tent for winter?", "which one is best for running?", "show me the best sellers"])("not %s (a search)", (text) => {
     expect(asksForTheBest(text)).toBe(false);
+  });
+});
+
+describe("a step along the list from the product in focus", () => {
+  const shown = ["a", "b", "c"];
+  it.each([
+    ["not that one, the next one", "a", "the second one"],
+    ["the next one", "b", "the third one"],
+    ["how much is the next one?", "a", "how much is the second one?"],
+    ["and the one before that?", "c", "and the second one?"],
+    ["the previous one please", "b", "the first one please"],
+    ["不是这个，下一个", "a", "第二个"],
+    ["下一款多少钱", "b", "第三个多少钱"],
+    ["上一个呢", "b", "第一个呢"],
+  ])("%s (focus %s) → %s", (text, focus, expected) => {
+    expect(stepInList(text, shown, focus)).toBe(expected);
+  });
+
+  it("takes no step off the list, without a product in focus, or without a step asked", () => {
+    expect(stepInList("the next one", shown, "c")).toBeUndefined();
+    expect(stepInList("上一个", shown, "a")).toBeUndefined();
+    expect(stepInList("the next one", shown, undefined)).toBeUndefined();
+    expect(stepInList("the next one", shown, "zzz")).toBeUndefined();
+    expect(stepInList("next", shown, "a")).toBeUndefined();
+    expect(stepInList("show me the next page", shown, "a")).toBeUndefined();
+    expect(stepInList("前两个对比一下", shown, "a")).toBeUndefined();
   });
 });

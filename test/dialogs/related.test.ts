@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDialogEngine } from "../../dialogs/index.ts";
-import { asksForSimilar, asksWhatGoesWith, asksWhatsNew, kindOf } from "../../dialogs/flows/related.ts";
+import { asksForSimilar, asksWhatGoesWith, asksWhatsNew, kindOf, kindsOf } from "../../dialogs/flows/related.ts";
 import { runConversation } from "../../dialogs/script/runner.ts";
 import type { Ranked } from "../../recommend/types.ts";
 import { onStore, PRODUCTS, scriptedRecommender, scriptedUnderstander, tempStore } from "./helpers.ts";
@@ -102,5 +102,10 @@ describe("reading a question about related products", () => {
   it("reads the kind of a product from the tag its title says, else its title without brand and model", () => {
     expect(kindOf({ id: "a", title: "Yunling Trailhead 7 UL Hiking Backpack 65 L, Black", brand: "Yunling", tags: ["backpack", "hiking backpack", "bag"] })).toBe("hiking backpack");
     expect(kindOf({ id: "b", title: "Acme Pro 9 Trail Shoe, Red", brand: "Acme" })).toBe("Pro Trail Shoe");
+    // A Chinese title's tag, found in it as written (not the whole title: "露摩 Pulse Lite …" matched watches and power banks).
+    expect(kindOf({ id: "c", title: "露摩 Pulse Lite 佩戴舒适无线头戴式耳机 银色", brand: "Lumora", tags: ["头戴式耳机", "耳机", "蓝牙", "佩戴舒适", "无线"] })).toBe("头戴式耳机");
+    expect(kindOf({ id: "d", title: "Acme Trail Runner, Red", brand: "Acme", tags: ["trail running shoes", "running"] })).toBe("Trail Runner");
+    expect(kindsOf({ id: "c", title: "露摩 Pulse Lite 佩戴舒适无线头戴式耳机 银色", tags: ["头戴式耳机", "耳机", "蓝牙"] })).toEqual(["头戴式耳机", "耳机"]);
+    expect(kindsOf({ id: "a", title: "Yunling Trailhead 7 UL Hiking Backpack 65 L, Black", tags: ["backpack", "hiking backpack", "bag"] })).toEqual(["hiking backpack", "backpack"]);
   });
 });
