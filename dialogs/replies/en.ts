@@ -53,6 +53,7 @@ export const en = {
   restockUnknown: "I can't see when sold-out products come back in stock. Someone from our team may know: ask for a colleague.",
   compareWhichOfThese: "Here are {count} of them: say which two to compare, for example \"compare the first two\".",
   brandsOf: "We have {what} from {brands}. Here are some of them:",
+  needCheapest: "I couldn't find anything made for {whom}{inFilters}. Here are the lowest-priced ideas for {whom}.",
   closestMatches: "I couldn't find {whatOrThat} as such{inFilters}. These are the closest matches.",
   noneMadeForKids: "I couldn't find {whatOrThat} made for children{inFilters}. These are for anyone.",
   refinedNone: "I couldn't find anything {adjOrElse}{forWhat}{inFilters}. These are still the closest matches.",
