@@ -29,7 +29,7 @@ const NEED_WORDS = new Set(
     "dad dads daddy father fathers grandpa granddad grandfather husband hubby boyfriend bf brother brothers son sons uncle him his he " +
     "mum mums mom moms mommy mummy mother mothers grandma grandmother wife girlfriend gf sister sisters daughter daughters aunt her she " +
     "kid kids child children toddler baby nephew niece friend friends colleague colleagues boss partner teacher someone somebody person people " +
-    "likes like loves love enjoys enjoy into fan adores adore crazy who whose who's whos that's she's he's they're is are goes does plays play keen big huge " +
+    "likes like loves love enjoys enjoy into fan adores adore crazy who whose who's whos that's she's he's they're shes hes theyre is are goes does plays play keen big huge " +
     "old year years little young teenage teen teenager shopping girl girls boy boys drinks drink drinking eats eat eating basically me us myself matching"
   ).split(/\s+/),
 );

@@ -86,6 +86,14 @@ export function priceOrderAsked(text: string): "low" | "high" | undefined {
   return undefined;
 }
 
+/**
+ * A new search that wishes for a low price without naming one: "a cheap laptop", "affordable
+ * headphones", "a laptop, not too expensive", 便宜点的耳机. The lowest-priced matches answer it.
+ */
+export function asksForCheap(text: string): boolean {
+  return /\b(?:cheap|inexpensive|affordable|budget|low[- ]cost|(?:budget|wallet)[- ]friendly|not (?:too|so|that|very) (?:expensive|pricey|costly|dear))\b|便宜|不贵|不太贵|别太贵|不要太贵|平价|低价/i.test(text);
+}
+
 const TOO_EXPENSIVE = /\btoo (?:expensive|pricey|dear|much)\b|太贵|贵了|有点贵/i;
 
 // Words the cues and refinement phrasing are made of: not new content for a search.

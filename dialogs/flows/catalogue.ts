@@ -11,7 +11,7 @@ import { categoryName } from "../names.ts";
 import { withoutExcludedWords } from "../exclusions.ts";
 import { readNeed, termsWithoutThePerson } from "../needs.ts";
 import { queryTerms } from "../query.ts";
-import { asksInStock, priceOrderAsked } from "../refine.ts";
+import { asksForCheap, asksInStock, priceOrderAsked } from "../refine.ts";
 import { explicitIndexes, pointsAtOne, superlativePick } from "../references.ts";
 import { say, suggest } from "../templates.ts";
 import { card, inShoppersLanguage, needSearch, refineSearch, runSearch, withoutAudienceWords } from "./search.ts";
@@ -63,7 +63,9 @@ function freshSearch(ctx: FlowContext): Promise<FlowReply> {
   const said = termsWithoutThePerson(ctx.turn.text) ?? queryTerms(ctx.turn.text);
   const terms = ctx.exclusion ? withoutExcludedWords(said, ctx.exclusion) : said;
   const text = both ? withoutAudienceWords(terms).replace(/男女款?|女男款?/g, " ").replace(/\s+/g, " ").trim() : terms;
-  const order = priceOrderAsked(ctx.turn.text);
+  // "a cheap laptop", 便宜的耳机: with no price named, the lowest-priced of them.
+  const cheap = ctx.filters.priceMax === undefined && ctx.filters.priceMin === undefined && asksForCheap(ctx.turn.text);
+  const order = priceOrderAsked(ctx.turn.text) ?? (cheap ? "low" : undefined);
   const purpose = purposeOf(ctx.turn.text);
   const adj = order && (ctx.locale === "zh" ? (order === "low" ? "价格最低的" : "价格最高的") : order === "low" ? "lowest-priced" : "highest-priced");
   const filters = asksInStock(ctx.turn.text) ? { ...ctx.filters, inStock: true } : ctx.filters;

@@ -198,11 +198,17 @@ export async function runSearch(ctx: FlowContext, given: SearchSpec): Promise<Fl
   let { kept, best } = relevant(results);
   // "a laptop for video editing": what it is for may be words no listing has; the thing itself is still carried.
   const bare = spec.purpose ? withoutWords(named, spec.purpose.split(/\s+/)) : "";
-  if (bare && bare !== named && best < CARRIED_COVERAGE) {
+  // What the reply and the next refinement take the search to be: the thing alone when only it was matched.
+  let searched = spec.text;
+  // …and "a laptop for my daughter for school": no listing is both, so things for school alone are no match; the laptops are.
+  if (bare && bare !== named && best < 1) {
+    const whole = { asked, head, askedUnderFilter, kept, best };
     asked = bare;
     head = spec.fresh ? compoundHead(asked, ctx.turn.text) : undefined;
     askedUnderFilter = underFilter(asked);
     ({ kept, best } = relevant(results));
+    if (best < 1 && whole.best >= CARRIED_COVERAGE) ({ asked, head, askedUnderFilter, kept, best } = whole);
+    else searched = bare;
   }
   // "green tea", "white wine", 登山鞋 (鞋 is also the shoes category): a colour or a category word
   // that is part of a product's name is not a filter, when the catalogue has the whole name elsewhere.
@@ -220,9 +226,9 @@ export async function runSearch(ctx: FlowContext, given: SearchSpec): Promise<Fl
   results = spec.ownLanguage ? kept.filter((r) => langOf(r.product.locale, r.product.title) === locale) : inShoppersLanguage(kept, locale);
   if (profile && spec.fresh && spec.text) shoppers.rememberQuery(ctx.turn.userId, spec.text);
 
-  const memory: SearchMemory = { text: spec.text, filters: spec.filters, ...(spec.audience && { audience: spec.audience }), ...(spec.avoid && { avoid: spec.avoid }) };
+  const memory: SearchMemory = { text: searched, filters: spec.filters, ...(spec.audience && { audience: spec.audience }), ...(spec.avoid && { avoid: spec.avoid }) };
   // "running shoes kids" is said "running shoes for kids".
-  const what = describe(spec.audience ? { ...spec, text: withoutAudienceWords(spec.text) } : spec, locale);
+  const what = describe({ ...spec, text: spec.audience ? withoutAudienceWords(searched) : searched }, locale);
   const range = formatRange(spec.filters.priceMin !== undefined || spec.filters.priceMax !== undefined ? { min: spec.filters.priceMin, max: spec.filters.priceMax } : undefined, locale);
 
   // A name the catalogue has no word of ("Zorblax 9000 hoverboard"), or whose proper name it does not
@@ -326,7 +332,7 @@ export async function runSearch(ctx: FlowContext, given: SearchSpec): Promise<Fl
   // "headphones for kids" where none is made for children: shown, but not passed off as kids' ones.
   const noneForKids = spec.audience === "kids" && !spec.need && shown.every((r) => !productAudiences(audienceText(r.product)).has("kids"));
   if (noneForKids && !closest) {
-    const kind = describe({ ...spec, text: withoutAudienceWords(spec.text), audience: undefined }, locale);
+    const kind = describe({ ...spec, text: withoutAudienceWords(searched), audience: undefined }, locale);
     return {
       text: say(locale, "noneMadeForKids", { what: kind, filters: range }),
       products: shown.map((r) => card(r, locale)),

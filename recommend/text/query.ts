@@ -23,7 +23,7 @@ const PHRASES = [
   new RegExp(String.raw`\b(?:have|got)\s+(?:only\s+|just\s+)?${ANY}\s+to\s+spend\b|\b(?:spend|spending|afford)\s+(?:up\s+to\s+|at\s+most\s+|only\s+)?${ANY}`, "giu"),
   new RegExp(String.raw`${ANY}\s+(?:to\s+spend|budget|in\s+total|total|altogether|all\s+in|for\s+(?:both|everything|the\s+lot))\b|(?:一共|总共|总计|加起来|合计)(?:有|只有)?\s*${ANY}`, "giu"),
 ];
-const MONEY_WORDS = /\b(?:(?:most|least|less|more)\s+(?:expensive|affordable)|cheap(?:er|est)?|budget|affordable|inexpensive|pricier|priciest|dearest|prices?|priced|costs?|costing|in total|total|altogether)\b|便宜|实惠|价格|价钱|预算|最贵|一共|总共|总计|合计/giu;
+const MONEY_WORDS = /\b(?:(?:(?:most|least|less|more|too|so|that|very)\s+)?(?:expensive|affordable|pricey|costly)|cheap(?:er|est)?|budget|affordable|inexpensive|pricier|priciest|dearest|prices?|priced|costs?|costing|in total|total|altogether)\b|(?:不要|别|不)?太贵|不贵|便宜|实惠|价格|价钱|预算|最贵|一共|总共|总计|合计/giu;
 
 /** The query without price phrases ("running shoes under $100" → "running shoes"). */
 export function stripPriceWords(query: string): string {

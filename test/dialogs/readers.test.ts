@@ -5,7 +5,7 @@ import { asksAboutRestock, asksForBrands, asksForReviews, asksToBargain } from "
 import { abusesTheAssistant, asksToGoBack, asksToRepeat, dismisses, isVagueWish, readAcknowledgement } from "../../dialogs/flows/service.ts";
 import { readNeed } from "../../dialogs/needs.ts";
 import { queryTerms } from "../../dialogs/query.ts";
-import { asksInStock, priceDirection, rejectsTheList, sortOrderAsked } from "../../dialogs/refine.ts";
+import { asksForCheap, asksInStock, priceDirection, rejectsTheList, sortOrderAsked } from "../../dialogs/refine.ts";
 
 /** The small readers a turn is routed by: what each takes, and what only looks like it. */
 describe("what a short message asks", () => {
@@ -79,6 +79,12 @@ describe("what a short message asks", () => {
     expect(asksToBargain("能便宜点吗")).toBe(true);
     expect(asksToBargain("can you do a better price?")).toBe(true);
     expect(asksToBargain("cheaper headphones")).toBe(false);
+  });
+
+  it("reads a wish for a low price with no price named, and 'shes' as whom, not what", () => {
+    expect(["a cheap laptop", "affordable headphones", "a laptop, not too expensive", "便宜点的耳机", "有没有不太贵的跑鞋"].map(asksForCheap)).toEqual([true, true, true, true, true]);
+    expect(["a laptop under 500", "too expensive", "the most expensive laptop", "性价比高的耳机"].map(asksForCheap)).toEqual([false, false, false, false]);
+    expect(readNeed("im looking for a gift for my wife shes into yoga")?.terms).toBe("yoga");
   });
 
   it("keeps a pasted link and a housewarming out of the words searched", () => {

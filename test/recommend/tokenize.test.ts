@@ -92,6 +92,9 @@ describe("price words", () => {
     expect(stripPriceWords("耳机 低于200")).toBe("耳机");
     expect(stripPriceWords("Aero 2")).toBe("Aero 2");
     expect(stripPriceWords("a laptop, my budget is 800")).toBe("a laptop, my");
+    // A wish for a low price is no word to match: "expensive" is never in a listing as what was asked.
+    expect(stripPriceWords("a laptop, not too expensive")).toBe("a laptop, not");
+    expect(stripPriceWords("有没有不太贵的跑鞋")).toBe("有没有 的跑鞋");
   });
 
   it("keeps a number with a unit of measure: a size, not money", () => {
