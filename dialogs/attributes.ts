@@ -67,6 +67,8 @@ const EN_WHICH = /^\s*(?:and\s+|so\s+|ok\s+)?(?:which|what)(?:\s+one|\s+ones|\s+
 const ZH_WHICH = /哪(?:个|款|件|双|台|只|一个|一款|几个|几款|些)(?:最|比较|更)?(?:是|有|带|能|可以)?([\p{Script=Han}A-Za-z]{1,8}?)(?:的|呢|吗|啊)?[?？]?$/u;
 // "and the quietest?", "what about the most powerful one?", 最轻的呢: the same kind of question, another property.
 const EN_WHICH_AGAIN = /^\s*(?:and|what about|how about|ok and)\s+(?:the\s+)?(?:most\s+([a-z][a-z-]{2,30})|([a-z]{3,30}est))(?:\s+ones?)?\s*[?.!]*$/i;
+// "which one boils fastest?", "which charges quickest?", "which lasts longest": what it does, to the utmost.
+const EN_WHICH_DOES = /^\s*(?:and\s+|so\s+|ok\s+)?(?:which|what)(?:\s+one|\s+ones|\s+of\s+(?:them|these|those))?\s+(?:[a-z]{3,20}s)(?:\s+(?:up|down|out))?\s+(?:the\s+)?(?:most\s+([a-z][a-z-]{2,30})|([a-z]{3,30}est))\s*[?.!]*$/i;
 const ZH_WHICH_AGAIN = /^\s*(?:那|那么)?最([\p{Script=Han}]{1,4}?)的?(?:呢|那个呢|是哪个|是哪款)[?？]?\s*$/u;
 // What other answers pick by: price, size, "best" (the best pick), a comparison.
 const PICKED_OTHERWISE = /\b(?:cheap|cheaper|cheapest|expensive|pricier|priciest|best|better|good|biggest|largest|smallest|bigger|smaller|larger|difference)\b|便宜|贵|好|大|小|划算|性价比|区别/i;
@@ -77,6 +79,8 @@ export function readWhichQuestion(text: string): string | undefined {
   // "the latest", "the newest" ask for the new arrivals, not a word in a listing.
   const again = /\b(?:latest|newest|oldest|interest)\b/i.test(text) ? null : EN_WHICH_AGAIN.exec(text);
   if (again) return queryTerms(again[1] ?? positive(again[2]!, true), ASKING) || undefined;
+  const does = EN_WHICH_DOES.exec(text);
+  if (does) return queryTerms(does[1] ?? positive(does[2]!, true), ASKING) || undefined;
   const zhAgain = ZH_WHICH_AGAIN.exec(text);
   if (zhAgain) return queryTerms(zhAgain[1]!, ASKING) || undefined;
   const en = EN_WHICH.exec(text);

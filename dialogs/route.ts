@@ -123,7 +123,8 @@ async function namedOutright(ctx: FlowContext, flows: Partial<Record<string, Flo
   // "I want to cancel my order", 取消订单: only the shop's team can (never "noise-cancelling" earbuds).
   if (asksToChangeOrder(turn.text) && !["returns", "human_handoff", "delete_data"].includes(nlu.intent)) return orderChange;
   // "it's order 55555, email jo@example.com": an order named, or the details just asked about an order, is about the order.
-  const aboutAnOrder = !!nlu.entities.orderNumber || (!!nlu.entities.email && state.lastAnswer === "order_status");
+  // ("it's 12345" right after an order question is its number.)
+  const aboutAnOrder = !!nlu.entities.orderNumber || ((!!nlu.entities.email || BARE_NUMBER.test(turn.text)) && state.lastAnswer === "order_status");
   if (aboutAnOrder && !ORDER_BUSINESS.has(nlu.intent)) return flows.order_status;
   // "the delivery was late again, anyway do you have running shoes?": the engine apologises first, then the request is answered.
   const request = isGrievance(nlu, turn.text) ? await requestAfterComplaint(ctx) : undefined;
@@ -299,6 +300,11 @@ export async function route(ctx: FlowContext, flows: Partial<Record<string, Flow
   // A message the classifier could not place (or a calm "complaint"), naming what the catalogue carries
   // ("gel pens", "24-inch monitor") or asking to buy something, is a search; otherwise it is what it was.
   if ((MAYBE_SEARCH.has(nlu.intent) || calm) && queryTerms(turn.text)) return searchOr(flows[nlu.intent], nlu.intent);
+  // "decaf?" after a list of coffee beans, "how much are the tents?": a product question that points at no product —
+  // none in focus, pointed at or named — asks for the thing, not "which product do you mean?".
+  if (PRODUCT_INTENTS.has(nlu.intent) && !state.focus && !pointed && state.lastShown.length !== 1 && !pointsAtAProduct(turn.text) && queryTerms(turn.text) && !(await ctx.deps.recommender.findMentioned(turn.text, 1)).length) {
+    return flows.search_products;
+  }
   // "your products are terrible and I want my money back": the complaint, with the way to a refund.
   if (nlu.intent === "returns" && isGrievance(nlu, turn.text)) return complaintRefund;
   // …and "I ordered the wrong size", 发错货了: the way to an exchange is a return, which the documents tell.
@@ -314,6 +320,9 @@ const OF_THE_LIST = /\b(?:any|some|all|either|none|which) of (?:them|these|those
 
 // A follow-up whose noun is left out: "any long ones?", 有没有长款的.
 const ELIDED_HEAD = /\bones?\s*[?.!]*\s*$|的\s*(?:吗|呢|么|吧)?\s*[?？]?\s*$/i;
+
+// A number said on its own: "it's 12345", "#55555", 是12345.
+const BARE_NUMBER = /^\s*(?:(?:it'?s|its|it is|that'?s|the number is|number|no\.?|order)\s*)?#?\s*[a-z]{0,3}-?\d{4,}\s*[.!]?\s*$|^\s*(?:是|订单号是?)?\s*\d{4,}\s*[。！]?\s*$/i;
 
 // What a message naming an order may be besides a question about its status.
 const ORDER_BUSINESS = new Set(["order_status", "returns", "complaint", "human_handoff", "shipping", "delete_data", "export_data"]);

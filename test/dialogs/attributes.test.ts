@@ -57,10 +57,13 @@ describe("a property asked of every product shown", () => {
     ["which one is lighter?", "light"],
     ["哪款防水", "防水"],
     ["哪个最安静", "安静"],
+    ["which one boils fastest", "fast"],
+    ["which charges quickest?", "quick"],
+    ["which of them lasts the longest?", "long"],
   ])("%s asks about %j", (text, property) => {
     expect(readWhichQuestion(text)).toBe(property);
   });
-  it.each(["which is the cheapest?", "which one is the best?", "哪个最便宜", "哪个好", "which one is it?", "what's the difference?"])("%s is answered otherwise", (text) => {
+  it.each(["which is the cheapest?", "which one is the best?", "哪个最便宜", "哪个好", "which one is it?", "what's the difference?", "which one costs the least?", "which one works best"])("%s is answered otherwise", (text) => {
     expect(readWhichQuestion(text)).toBeUndefined();
   });
   it("reads the question after what it is about", () => {
