@@ -1,5 +1,6 @@
 import { extractColors } from "../intents/entities.ts";
 import { queryTerms } from "./query.ts";
+import { ZH_PRONOUN } from "./references.ts";
 
 /**
  * A yes-or-no question about what one product is or has: "is it waterproof?", "are the first ones
@@ -14,7 +15,7 @@ const EN_LEAD = /^\s*(?:(?:and|so|but|ok|okay|also|then|hmm|um)[,\s]+)?(?:is|are
 const ZH_QUESTION = /[吗么嘛][?？!！。\s]*$|是不是|有没有|有木有|能不能|可不可以|是否|支不支持|带不带/;
 // Singular pointers: "they", "them" are the whole list, which a narrowing answers.
 const EN_POINTER = /\b(?:it|this|that|this one|that one|the\s+(?:first|second|third|fourth|fifth|last|1st|2nd|3rd|[4-9]th)(?:\s+ones?)?)\b/i;
-const ZH_POINTER = /它|[这那](?:个|款|件|双|台|部|只|条|本|把|套)?|第\s*(?:[一二两三四五六七八九十]|\d+)\s*(?:个|款|件|双|台|部|只|条|本|把|套)?/;
+const ZH_POINTER = new RegExp(`${ZH_PRONOUN.source}|第\\s*(?:[一二两三四五六七八九十]|\\d+)\\s*(?:个|款|件|双|台|部|只|条|本|把|套)?`);
 const EVERY_POINTER = [new RegExp(EN_POINTER.source, "gi"), new RegExp(ZH_POINTER.source, "g")];
 const withoutPointers = (text: string) => EVERY_POINTER.reduce((t, re) => t.replace(re, " "), text);
 

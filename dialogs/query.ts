@@ -48,10 +48,15 @@ const HAN = /\p{Script=Han}/u;
 
 const NUMBER_WORDS: Record<string, string> = { one: "1", two: "2", three: "3", four: "4", five: "5", six: "6", seven: "7", eight: "8", ten: "10" };
 
+const ZH_HEADCOUNT: Record<string, string> = { "1": "单", 一: "单", "2": "双", 二: "双", 两: "双", "3": "三", "4": "四", "5": "五", "6": "六", "8": "八" };
+
 /** "a tent for 4 people" says its size as catalogues write it ("4-Person"): a size, not a word "people". */
 function headcount(text: string): string {
   // "for 4" would otherwise read as a price.
-  return text.replace(/(?:\bfor\s+)?\b(\d+|one|two|three|four|five|six|seven|eight|ten)[\s-]*(?:people|persons?|ppl)\b/gi, (_, n: string) => `${NUMBER_WORDS[n.toLowerCase()] ?? n}-person`);
+  return text
+    .replace(/(?:\bfor\s+)?\b(\d+|one|two|three|four|five|six|seven|eight|ten)[\s-]*(?:people|persons?|ppl)\b/gi, (_, n: string) => `${NUMBER_WORDS[n.toLowerCase()] ?? n}-person`)
+    // 四个人用的帐篷, 两个人住的: as Chinese listings write it (四人, 双人).
+    .replace(/([一二两三四五六七八九十]|\d{1,2})\s*个?人(?:用|住|睡|的|用的|住的|睡的)+/gu, (_, n: string) => `${ZH_HEADCOUNT[n] ?? n}人 `);
 }
 
 /** "16GB of RAM", "512 GB SSD", "1TB storage": the size is what a listing says ("16GB/512GB"); the noun after it is not. */
@@ -83,7 +88,7 @@ export function queryTerms(text: string, extraDrop: ReadonlySet<string> = new Se
         // 更好, 更多: "more" and "better" are no product's words; 更大 keeps 大.
         // …and jieba glues a request verb to what follows it (卖狗/粮, 买个, 买条): the verb goes.
         // 找个, 挑款, 选件: a verb glued to a measure word is all request.
-        const w = word.length > 1 ? word.replace(/^更/, "").replace(/^[买卖](?=\p{Script=Han})/u, "").replace(/^[找挑选搜](?=[个款件双条台部只副套种]$)/u, "").replace(/^几[本个款件双条台部只套种](?=\p{Script=Han})/u, "") : word;
+        const w = word.length > 1 ? word.replace(/^更/, "").replace(/^[买卖](?=\p{Script=Han})/u, "").replace(/^[找挑选搜](?=[个款件双条台部只副套种]$)/u, "").replace(/^几[本个款件双条台部只套种](?=\p{Script=Han})/u, "").replace(/^好(?=[^吃喝玩听穿看用]$)/u, "") : word;
         if (ZH_REQUEST.has(w) || extraDrop.has(w) || /^[的了吗呢吧啊呀更有没要想买卖给个]+$/.test(w)) {
           if (chunk) out.push(chunk);
           chunk = "";

@@ -15,9 +15,12 @@ export function referencedIndexes(text: string, shown: number): number[] {
   return pointsAtOne(text) ? [0] : [];
 }
 
+/** 它, 这, 这个, 那款, 那些 — but not 那 alone, which is "then" (那茶叶呢: what about tea). */
+export const ZH_PRONOUN = /它|这|那(?:个|款|件|双|台|部|只|条|些|种|套|本|把|副|几|两|俩|一)/;
+
 /** "it", "that one", "them", 它, 这个, 那款: a message about the product in focus rather than a new one. */
 export function pointsAtOne(text: string): boolean {
-  return /\b(?:it|this|that|this one|that one|them|those|these|they)\b/i.test(text) || /[它这那]/.test(text);
+  return /\b(?:it|this|that|this one|that one|them|those|these|they)\b/i.test(text) || ZH_PRONOUN.test(text);
 }
 
 // A pointer at a shown product as written: "the first one", "the 2nd", "that one", 第一个, 这款.

@@ -78,7 +78,11 @@ function freshSearch(ctx: FlowContext): Promise<FlowReply> {
  * nothing is named before it ("something for hiking" is a need).
  */
 function purposeOf(text: string): string | undefined {
-  const m = /^(.*?)\b(?:for|good for|suitable for|ideal for|to use for|that works for|that|which|to)\s+(.+)$/i.exec(text) ?? /^(.*?)(?:适合|适用于|用来|用于)(.+?)的(.*)$/u.exec(text);
+  const m =
+    /^(.*?)\b(?:for|good for|suitable for|ideal for|to use for|that works for|that|which|to)\s+(.+)$/i.exec(text) ??
+    /^(.*?)(?:适合|适用于|用来|用于)(.+?)的(.*)$/u.exec(text) ??
+    // 笔记本电脑上学用, 办公用的椅子: what it is used for, said after it.
+    /^(.*?)(上学|上课|学习|办公|上班|工作|通勤|出差|旅行|旅游|露营|徒步|跑步|健身|运动|游戏|打游戏|做饭|家用|日常|户外)用的?(.*)$/u.exec(text);
   if (!m) return undefined;
   const thing = queryTerms(m[1]! + (m[3] ?? ""));
   const purpose = queryTerms(m[2]!);

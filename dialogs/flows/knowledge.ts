@@ -43,9 +43,13 @@ export async function lookUp(ctx: FlowContext, options: { intentBacked?: boolean
   if (!options.intentBacked) return ask();
   const minConfidence = kb.minConfidence * INTENT_BACKED_SHARE;
   const own = await ask(minConfidence);
-  // The topic's words rank passages by how much they talk about it, not by what was asked: only when the question's own words find nothing.
+  // The topic's words rank passages by how much they talk about it, not by what was asked: only when the question's own words find nothing…
   const topic = TOPICS[ctx.nlu.intent] ?? (SIZING.test(ctx.turn.text) ? "size sizes sizing 尺码" : undefined);
-  return own.answerable || !topic ? own : ask(minConfidence, topic);
+  if (!topic || (own.answerable && saysThePolicyAsked(ctx.turn.text, own.text ?? ""))) return own;
+  // …or, asked by the policy's own words, when what they found does not open with it (电子产品怎么退货 found the warranty's 电子产品).
+  const phrase = own.answerable ? POLICY_WORDS.exec(ctx.turn.text)?.[0] : undefined;
+  const byPolicy = phrase ? await oncePerTurn(ctx, `kb\n${ctx.locale}\n${minConfidence}\n\n${phrase}`, () => kb.ask(phrase, ctx.locale, { minConfidence })) : await ask(minConfidence, topic);
+  return own.answerable && !(byPolicy.answerable && saysThePolicyAsked(ctx.turn.text, byPolicy.text ?? "")) ? own : byPolicy;
 }
 
 /**
@@ -115,6 +119,14 @@ export function passageSaysPolicy(question: string, passage: string): boolean {
   const own = phrase.toLowerCase().split(/[^a-z]+/).filter((w) => w.length >= 4 && !GENERIC_POLICY_WORDS.has(w));
   const text = passage.toLowerCase();
   return !own.length || own.some((w) => text.includes(w.slice(0, Math.max(4, w.length - 3))));
+}
+
+/** Whether a passage says the policy a question names, Chinese included (退货 of 电子产品怎么退货). */
+function saysThePolicyAsked(question: string, passage: string): boolean {
+  const phrase = POLICY_WORDS.exec(question)?.[0];
+  // The answer's first sentence: one that only ends with it answers something else first.
+  const first = passage.split(/(?<=[。！？.!?])\s*/u)[0] ?? passage;
+  return phrase && /\p{Script=Han}/u.test(phrase) ? first.includes(phrase) : passageSaysPolicy(question, passage);
 }
 
 /** A question that names a policy ("is there a warranty?", 有礼品包装吗): the documents are asked first, whatever the intent. */

@@ -167,7 +167,7 @@ const DEALS = /\b(?:on sale|sales?|deals?|discounts?|discounted|promotions?|prom
 /** Whether a message asks what is on offer, naming no product ("any deals on headphones?" is a search). */
 export function asksForDeals(text: string): boolean {
   // "is there a student discount?": who the offer is for is no product.
-  const asked = text.replace(/\b(?:discount|promo|promotional|coupon|voucher|gift)\s+codes?\b|\b(?:student|students|military|senior|seniors|teacher|teachers|nhs|first[- ]order|newsletter|loyalty|member|members|birthday|bulk)\b/gi, " ");
+  const asked = text.replace(/\b(?:discount|promo|promotional|coupon|voucher|gift)\s+codes?\b|\b(?:student|students|military|senior|seniors|teacher|teachers|nhs|first[- ]order|newsletter|loyalty|member|members|birthday|bulk)\b|(?:多买|批量|[一两二三四五六七八九十\d]+\s*(?:件|个|双|套|份|样))/gi, " ");
   return DEALS.test(text) && !queryTerms(asked);
 }
 

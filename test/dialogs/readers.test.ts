@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { withoutTakenBack } from "../../dialogs/compound.ts";
 import { quantityInAdd, readCartRequest } from "../../dialogs/flows/cart.ts";
-import { asksAboutRestock, asksForBrands, asksForReviews, asksToBargain } from "../../dialogs/flows/product-questions.ts";
+import { asksAboutRestock, asksForBrands, asksForDeals, asksForReviews, asksToBargain } from "../../dialogs/flows/product-questions.ts";
 import { abusesTheAssistant, asksToGoBack, asksToRepeat, dismisses, isVagueWish, readAcknowledgement } from "../../dialogs/flows/service.ts";
 import { readNeed } from "../../dialogs/needs.ts";
 import { queryTerms } from "../../dialogs/query.ts";
+import { pointsAtOne } from "../../dialogs/references.ts";
 import { asksForCheap, asksInStock, priceDirection, rejectsTheList, sortOrderAsked } from "../../dialogs/refine.ts";
 
 /** The small readers a turn is routed by: what each takes, and what only looks like it. */
@@ -85,6 +86,18 @@ describe("what a short message asks", () => {
     expect(["a cheap laptop", "affordable headphones", "a laptop, not too expensive", "便宜点的耳机", "有没有不太贵的跑鞋"].map(asksForCheap)).toEqual([true, true, true, true, true]);
     expect(["a laptop under 500", "too expensive", "the most expensive laptop", "性价比高的耳机"].map(asksForCheap)).toEqual([false, false, false, false]);
     expect(readNeed("im looking for a gift for my wife shes into yoga")?.terms).toBe("yoga");
+  });
+
+  it("reads Chinese headcounts, 好 before a noun, a number of items and 那 as 'then'", () => {
+    expect(queryTerms("四个人用的帐篷")).toBe("四人帐篷");
+    expect(queryTerms("两个人住的帐篷")).toBe("双人帐篷");
+    expect(queryTerms("推荐一本好书")).toBe("书");
+    expect(queryTerms("好吃的零食")).toBe("好吃 零食");
+    expect(asksForDeals("买两件有折扣吗")).toBe(true);
+    expect(asksForDeals("耳机有折扣吗")).toBe(false);
+    expect(pointsAtOne("那茶叶呢")).toBe(false);
+    expect(pointsAtOne("那个多少钱")).toBe(true);
+    expect(pointsAtOne("这多少钱")).toBe(true);
   });
 
   it("keeps a pasted link and a housewarming out of the words searched", () => {
