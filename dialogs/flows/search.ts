@@ -573,41 +573,29 @@ export async function needSearch(ctx: FlowContext, need: Need): Promise<FlowRepl
     }
   }
   const { recommender, resultLimit } = ctx.deps;
-// Deep enough that the audience and the shopper's language still leave a full list.
-  const suitable = (await recommender.popular({ limit: Math.max(resultLimit * 40, 200), filters: withShades(ctx.filters), locale: ctx.locale })).filter(
-    (r) => !need.audience || suits(productAudiences(audienceText(r.product)), need.audience),
-  );
-  // Things made for them first ("Kids'", "ages 3+"), then things for anyone: a kettle is a poor present for a 5-year-old.
-  const theirs = inShoppersLanguage(suitable, ctx.locale);
-  const marked = need.audience ? theirs.filter((r) => productAudiences(audienceText(r.product)).has(need.audience!)) : [];
+  // Deep enough that the audience and the shopper's language still leave a full list.
+  const popularIn = async (filters: Filters) => inShoppersLanguage(await recommender.popular({ limit: Math.max(resultLimit * 40, 200), filters, locale: ctx.locale }), ctx.locale);
   const whom = whomWord(need.audience, ctx.locale);
+  const ideas = (key: "needPopular" | "needCheapest", picks: Ranked[], filters: Filters): FlowReply => {
+    ctx.state.lastSearch = { text: "", filters, ...(need.audience && { audience: need.audience }) };
+    return {
+      text: say(ctx.locale, key, { whom, filters: formatRange(ctx.nlu.entities.price, ctx.locale) }),
+      products: picks.map((r) => card(r, ctx.locale)),
+      suggestions: suggest(ctx.locale, "afterResults"),
+      listing: true,
+      answeredAs: "recommend",
+      grounding: { task: "recommend", products: picks.map(withReason) },
+    };
+  };
+  const theirs = (await popularIn(withShades(ctx.filters))).filter((r) => !need.audience || suits(productAudiences(audienceText(r.product)), need.audience));
+  // Things made for them first ("Kids'", "ages 3+"), then things for anyone: a kettle is a poor present for a 5-year-old.
+  const marked = need.audience ? theirs.filter((r) => productAudiences(audienceText(r.product)).has(need.audience!)) : [];
   // Nothing made for a child in the budget: the lowest-priced things that are, said so — never pasta as a present for a 5-year-old.
   if (need.audience === "kids" && !marked.length && (ctx.filters.priceMax !== undefined || ctx.filters.priceMin !== undefined)) {
     const { priceMax: _max, priceMin: _min, ...unbounded } = withShades(ctx.filters);
-    const forKids = inShoppersLanguage(await recommender.popular({ limit: Math.max(resultLimit * 40, 200), filters: unbounded, locale: ctx.locale }), ctx.locale).filter((r) =>
-      productAudiences(audienceText(r.product)).has("kids"),
-    );
+    const forKids = (await popularIn(unbounded)).filter((r) => productAudiences(audienceText(r.product)).has("kids"));
     const cheapest = cheapestFirst(forKids, ctx.filters.currency).slice(0, resultLimit);
-    if (cheapest.length) {
-      ctx.state.lastSearch = { text: "", filters: unbounded, audience: "kids" };
-      return {
-        text: say(ctx.locale, "needCheapest", { whom, filters: formatRange(ctx.nlu.entities.price, ctx.locale) }),
-        products: cheapest.map((r) => card(r, ctx.locale)),
-        suggestions: suggest(ctx.locale, "afterResults"),
-        listing: true,
-        answeredAs: "recommend",
-        grounding: { task: "recommend", products: cheapest.map(withReason) },
-      };
-    }
+    if (cheapest.length) return ideas("needCheapest", cheapest, unbounded);
   }
-  const picks = [...marked, ...theirs.filter((r) => !marked.includes(r))].slice(0, resultLimit);
-  ctx.state.lastSearch = { text: "", filters: ctx.filters, ...(need.audience && { audience: need.audience }) };
-  return {
-    text: say(ctx.locale, "needPopular", { whom, filters: formatRange(ctx.nlu.entities.price, ctx.locale) }),
-    products: picks.map((r) => card(r, ctx.locale)),
-    suggestions: suggest(ctx.locale, "afterResults"),
-    listing: true,
-    answeredAs: "recommend",
-    grounding: { task: "recommend", products: picks.map(withReason) },
-  };
+  return ideas("needPopular", [...marked, ...theirs.filter((r) => !marked.includes(r))].slice(0, resultLimit), ctx.filters);
 }
