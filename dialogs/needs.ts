@@ -85,8 +85,17 @@ const PASTIME_OF: Record<string, string> = {
 const KEEN =
   /\b(?:is|'s|are|'re)\s+(?:(?:a|an|such an?)\s+)?(?:(?:keen|big|huge|avid|real|passionate|serious|great|total|massive|dedicated|enthusiastic|amateur|budding|mad|obsessed)\s+)*([a-z]+)(?:\s+(lover|fan|enthusiast|addict|nut|buff|geek|drinker|person))?\b/gi;
 
+const FOR_A_PASTIME = new RegExp(
+  `\\bfor\\s+(?:a|an|my|our|the)\\s+(?:(?:beginner|new|novice|first[- ]time|budding|keen|avid|serious|casual|amateur|young|older|aspiring)\\s+)*(${Object.keys(PASTIME_OF).join("|")})s?\\b`,
+  "i",
+);
+
 /** The pastime a described person is keen on ("a keen cyclist" → cycling), or undefined. */
 function pastimeOf(text: string): string | undefined {
+  // "what do you recommend for a beginner runner?", "gear for a new cyclist": the person is the pastime.
+  // ("shoes for a new cyclist" names the thing: a search for shoes, not a need.)
+  const forOne = FOR_A_PASTIME.exec(text);
+  if (forOne && !queryTerms(text.replace(forOne[0], " "), NEED_WORDS)) return PASTIME_OF[forOne[1]!.toLowerCase()];
   if (!(shopperAudience(text) || /\b(?:he|she|they|my|our)\b/i.test(text))) return undefined;
   for (const m of text.matchAll(KEEN)) {
     const pastime = m[2] ? (isNeedWord(m[1]!) ? undefined : m[1]!.toLowerCase()) : PASTIME_OF[m[1]!.toLowerCase()];

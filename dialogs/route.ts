@@ -3,7 +3,7 @@ import { OUT_OF_SCOPE, type Understanding } from "../intents/types.ts";
 import { onlyAPointer, pointsAtAProduct, readAttributeQuestion, readWhichQuestion } from "./attributes.ts";
 import type { Flow, FlowContext, FlowReply } from "./flow.ts";
 import { cartQuantity, checkoutHow, quantityInAdd, readCartRequest, removeFromCart, swapInCart, viewCart } from "./flows/cart.ts";
-import { catalogueFlows, hasColour, referencedProducts } from "./flows/catalogue.ts";
+import { beyondTheList, catalogueFlows, hasColour, pointsBeyondTheList, referencedProducts } from "./flows/catalogue.ts";
 import { aboutTheShop, asksAboutPolicy, passageSaysPolicy, complaintRefund, declined, knowledgeReply, lookUp, looksLikeQuestion } from "./flows/knowledge.ts";
 import { catalogueCoverage } from "./flows/matching.ts";
 import { asksAboutRestock, asksForBrands, asksForDeals, asksForReviews, asksToBargain, bestOfShown, brandsAnswer, dealsAnswer, extremeOfShown, measureAnswer, propertyAnswer, restockAnswer, reviewsAnswer, whichOfShown } from "./flows/product-questions.ts";
@@ -190,6 +190,8 @@ export async function route(ctx: FlowContext, flows: Partial<Record<string, Flow
   const outright = await namedOutright(ctx, flows);
   if (outright) return outright;
   const { nlu, state, turn } = ctx;
+  // "the third one" when the list had one: which is meant is asked, never the one there is put in the cart.
+  if (pointsBeyondTheList(turn.text, state.lastShown.length) && !ACTION_INTENTS.has(nlu.intent === "add_to_cart" ? "" : nlu.intent)) return beyondTheList;
   // "the second one but in blue", "add the first one in red", "does it come in black?" (after its price), 第二个要蓝色的: that product in another colour is
   // not that product — whether it comes so, and the list's kind that does (never the red one into the cart).
   const oneProductMeant = explicitIndexes(turn.text, state.lastShown.length).length === 1 || (!!state.focus && pointsAtAProduct(turn.text));
@@ -223,6 +225,8 @@ export async function route(ctx: FlowContext, flows: Partial<Record<string, Flow
   if (property) return propertyAnswer(property);
   // "and the second one too" after adding one to the cart, "what about the third?" after a price: the same again.
   if (onlyPointsInList && state.lastAnswer && REPEATABLE.has(state.lastAnswer)) return flows[state.lastAnswer];
+  // "the first one" on its own picks it out to look at: nothing goes into the cart unasked.
+  if (onlyPointsInList && nlu.intent === "add_to_cart") return flows.product_details;
   // "which is the quietest?", 哪款防水: the products shown whose listings say so.
   // "which is the thickest?", "which has the most storage?": the figures the titles state, compared.
   const extreme = state.lastShown.length >= 2 && !ACTION_INTENTS.has(nlu.intent) ? askedExtreme(turn.text) : undefined;
@@ -283,7 +287,9 @@ export async function route(ctx: FlowContext, flows: Partial<Record<string, Flow
     const lookup = await lookUp(ctx, { intentBacked: policy });
     const aboutProduct = PRODUCT_INTENTS.has(nlu.intent) || (state.lastShown.length > 0 && pointed > 0);
     const onTopic = !policy || !lookup?.text || passageSaysPolicy(turn.text, lookup.text);
-    if (lookup?.answerable && onTopic && (policy || (!aboutProduct && documentsOutdo(turn.text, lookup.confidence, await catalogueCoverage(ctx, queryTerms(turn.text)))))) {
+    // ("what do you recommend for a beginner runner?" is a need, not the workshops passage that says "beginner running".)
+    const need = NEED_INTENTS.has(nlu.intent) && !!readNeed(turn.text);
+    if (lookup?.answerable && onTopic && (policy || (!aboutProduct && !need && documentsOutdo(turn.text, lookup.confidence, await catalogueCoverage(ctx, queryTerms(turn.text)))))) {
       return async (c) => knowledgeReply(lookup, c, KNOWLEDGE);
     }
     if (lookup && policy) return async (c) => declined(c, KNOWLEDGE);

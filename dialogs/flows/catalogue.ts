@@ -137,6 +137,17 @@ export async function productsOf(ctx: FlowContext, ids: string[]): Promise<Produ
  * all — the product in focus (the one last described or added), else the first shown ("it") or the
  * only one shown (加入购物车 after a list of one).
  */
+/** Whether the message names a position past the end of the list shown ("the third one" when one was shown). */
+export function pointsBeyondTheList(text: string, shown: number): boolean {
+  return shown > 0 && explicitIndexes(text, shown).length === 0 && explicitIndexes(text, 10).length > 0;
+}
+
+/** "the third one" when the list had one: the list again, and which is meant — never the one there is. */
+export const beyondTheList: Flow = async (ctx) => {
+  const shown = (await Promise.all(ctx.state.lastShown.map((id) => ctx.deps.recommender.getProduct(id)))).filter((p): p is Product => p !== null);
+  return { text: say(ctx.locale, "onlyShown", { count: shown.length }), products: shown.map((p) => productCard(p, say(ctx.locale, "cardAsked"))), suggestions: suggest(ctx.locale, "afterResults"), listing: true, answeredAs: "product_details" };
+};
+
 export async function referencedProducts(ctx: FlowContext, want: number): Promise<Product[]> {
   const { recommender } = ctx.deps;
   const text = ctx.turn.text;

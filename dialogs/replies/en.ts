@@ -54,6 +54,7 @@ export const en = {
   compareWhichOfThese: "Here are {count} of them: say which two to compare, for example \"compare the first two\".",
   brandsOf: "We have {what} from {brands}. Here are some of them:",
   needCheapest: "I couldn't find anything made for {whom}{inFilters}. Here are the lowest-priced ideas for {whom}.",
+  onlyShown: "The list I showed has only {count}. Which one do you mean?",
   closestMatches: "I couldn't find {whatOrThat} as such{inFilters}. These are the closest matches.",
   noneMadeForKids: "I couldn't find {whatOrThat} made for children{inFilters}. These are for anyone.",
   refinedNone: "I couldn't find anything {adjOrElse}{forWhat}{inFilters}. These are still the closest matches.",

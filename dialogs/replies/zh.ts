@@ -52,6 +52,7 @@ export const zh: Record<keyof typeof en, string> = {
   compareWhichOfThese: "这里有 {count} 款：告诉我要对比哪两款，比如“对比前两个”。",
   brandsOf: "我们的{what}有这些品牌：{brands}。先看看这几款：",
   needCheapest: "没有找到适合{whom}的商品{inFilters}，这些是适合{whom}、价格最低的几件。",
+  onlyShown: "刚才的列表里只有 {count} 件，你指的是哪一件？",
   closestMatches: "没有找到完全符合的{whatRelated}商品{inFilters}，这些是最接近的。",
   noneMadeForKids: "没有找到专为儿童设计的{whatRelated}商品{inFilters}，这些是通用款。",
   refinedNone: "没有找到{adjOrElse}{whatRelated}商品{inFilters}，这些仍是最接近的。",

@@ -100,6 +100,12 @@ describe("what a short message asks", () => {
     expect(pointsAtOne("这多少钱")).toBe(true);
   });
 
+  it("reads a person named by a pastime as the pastime, unless a thing is named too", () => {
+    expect(readNeed("what do you recommend for a beginner runner?")?.terms).toBe("running");
+    expect(readNeed("any ideas for a keen cook?")?.terms).toBe("cooking");
+    expect(readNeed("shoes for a new cyclist")).toBeUndefined();
+  });
+
   it("keeps a pasted link and a housewarming out of the words searched", () => {
     expect(queryTerms("https://example.com/p/123 do you have this in blue?")).toBe("blue");
     const need = readNeed("a present for my brother, he just moved into a new flat and he drinks a lot of coffee");

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { pointsBeyondTheList } from "../../dialogs/flows/catalogue.ts";
 import { asksForTheBest, referencedIndexes, replacePointers, stepInList } from "../../dialogs/references.ts";
 
 describe("which shown products a message points at", () => {
@@ -77,5 +78,16 @@ describe("a step along the list from the product in focus", () => {
     expect(stepInList("next", shown, "a")).toBeUndefined();
     expect(stepInList("show me the next page", shown, "a")).toBeUndefined();
     expect(stepInList("前两个对比一下", shown, "a")).toBeUndefined();
+  });
+});
+
+describe("a position past the end of the list shown", () => {
+  it("is told apart from one in it", () => {
+    expect(pointsBeyondTheList("the third one", 1)).toBe(true);
+    expect(pointsBeyondTheList("第五个多少钱", 3)).toBe(true);
+    expect(pointsBeyondTheList("the first one", 1)).toBe(false);
+    expect(pointsBeyondTheList("compare the first two", 1)).toBe(false);
+    expect(pointsBeyondTheList("the third one", 0)).toBe(false);
+    expect(pointsBeyondTheList("show me tents", 3)).toBe(false);
   });
 });
