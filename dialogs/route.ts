@@ -271,6 +271,13 @@ export async function route(ctx: FlowContext, flows: Partial<Record<string, Flow
     const last = state.lastSearch;
     return (c) => refineSearch(c, last, refinement);
   }
+  // "which is the most expensive?" after a cheapest-first list: the dearest are not on it — the search from the other end.
+  const pick = state.lastShown.length && !state.compared ? superlativePick(turn.text) : undefined;
+  const sorted = state.lastSearch?.order;
+  if (pick && sorted && (pick === "max") === (sorted === "low") && !ACTION_INTENTS.has(nlu.intent)) {
+    const last = state.lastSearch!;
+    return (c) => refineSearch(c, last, { order: pick === "max" ? "high" : "low" });
+  }
   // "第二个怎么样", "the last one", "the cheapest one": a pointer into the list is about that product.
   const pointed = explicitIndexes(turn.text, state.lastShown.length).length + (state.lastShown.length && superlativePick(turn.text) ? 1 : 0);
   if (pointed && !readNeed(turn.text) && !asksAboutPolicy(turn.text)) {

@@ -13,6 +13,8 @@ export interface SearchMemory {
   audience?: Audience;
   /** What the shopper said not to show ("not from Qingbu", 不要黑色的): a refinement keeps leaving it out. */
   avoid?: Exclusion;
+  /** The list was by price, lowest (or highest) first: the other end of the search is not on it. */
+  order?: "low" | "high";
 }
 
 /** What a conversation remembers between turns. Kept in the store, so any replica can continue it. */
@@ -114,7 +116,7 @@ function isSearchMemory(value: unknown): value is SearchMemory {
   const strings = (x: unknown) => Array.isArray(x) && x.every((s) => typeof s === "string");
   const avoid = v?.avoid;
   const validAvoid = avoid === undefined || (!!avoid && typeof avoid === "object" && strings(avoid.colors) && strings(avoid.brands) && strings(avoid.words));
-  return !!v && typeof v === "object" && typeof v.text === "string" && !!v.filters && typeof v.filters === "object" && validAvoid;
+  return !!v && typeof v === "object" && typeof v.text === "string" && !!v.filters && typeof v.filters === "object" && validAvoid && (v.order === undefined || v.order === "low" || v.order === "high");
 }
 
 /**

@@ -226,7 +226,7 @@ export async function runSearch(ctx: FlowContext, given: SearchSpec): Promise<Fl
   results = spec.ownLanguage ? kept.filter((r) => langOf(r.product.locale, r.product.title) === locale) : inShoppersLanguage(kept, locale);
   if (profile && spec.fresh && spec.text) shoppers.rememberQuery(ctx.turn.userId, spec.text);
 
-  const memory: SearchMemory = { text: searched, filters: spec.filters, ...(spec.audience && { audience: spec.audience }), ...(spec.avoid && { avoid: spec.avoid }) };
+  const memory: SearchMemory = { text: searched, filters: spec.filters, ...(spec.audience && { audience: spec.audience }), ...(spec.avoid && { avoid: spec.avoid }), ...(spec.byPrice && { order: spec.byPrice }) };
   // "running shoes kids" is said "running shoes for kids".
   const what = describe({ ...spec, text: spec.audience ? withoutAudienceWords(searched) : searched }, locale);
   const range = formatRange(spec.filters.priceMin !== undefined || spec.filters.priceMax !== undefined ? { min: spec.filters.priceMin, max: spec.filters.priceMax } : undefined, locale);
