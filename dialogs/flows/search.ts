@@ -198,8 +198,10 @@ export async function runSearch(ctx: FlowContext, given: SearchSpec): Promise<Fl
   let { kept, best } = relevant(results);
   // "a laptop for video editing": what it is for may be words no listing has; the thing itself is still carried.
   const bare = spec.purpose ? withoutWords(named, spec.purpose.split(/\s+/)) : "";
-  // What the reply and the next refinement take the search to be: the thing alone when only it was matched.
+  // What the reply and the next refinement take the search to be: the thing alone when only it was matched,
+  // without the filters a whole name found elsewhere set aside.
   let searched = spec.text;
+  let searchedFilters = spec.filters;
   // …and "a laptop for my daughter for school": no listing is both, so things for school alone are no match; the laptops are.
   if (bare && bare !== named && best < 1) {
     const whole = { asked, head, askedUnderFilter, kept, best };
@@ -221,12 +223,15 @@ export async function runSearch(ctx: FlowContext, given: SearchSpec): Promise<Fl
     if (alt.best > best && (alt.best >= 1 || !spec.filters.colors?.length)) {
       ({ kept, best } = alt);
       unfiltered = without.filter(keep);
+      // …and what is refined next is the search as it was run: 登山鞋 are outdoor gear, not the shoes category.
+      const { colors: _c, categories: _k, ...unnamed } = spec.filters;
+      searchedFilters = unnamed;
     }
   }
   results = spec.ownLanguage ? kept.filter((r) => langOf(r.product.locale, r.product.title) === locale) : inShoppersLanguage(kept, locale);
   if (profile && spec.fresh && spec.text) shoppers.rememberQuery(ctx.turn.userId, spec.text);
 
-  const memory: SearchMemory = { text: searched, filters: spec.filters, ...(spec.audience && { audience: spec.audience }), ...(spec.avoid && { avoid: spec.avoid }), ...(spec.byPrice && { order: spec.byPrice }) };
+  const memory: SearchMemory = { text: searched, filters: searchedFilters, ...(spec.audience && { audience: spec.audience }), ...(spec.avoid && { avoid: spec.avoid }), ...(spec.byPrice && { order: spec.byPrice }) };
   // "running shoes kids" is said "running shoes for kids".
   const what = describe({ ...spec, text: spec.audience ? withoutAudienceWords(searched) : searched }, locale);
   const range = formatRange(spec.filters.priceMin !== undefined || spec.filters.priceMax !== undefined ? { min: spec.filters.priceMin, max: spec.filters.priceMax } : undefined, locale);
