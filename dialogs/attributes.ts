@@ -70,9 +70,10 @@ const ZH_WHICH = /哪(?:个|款|件|双|台|只|一个|一款|几个|几款|些)
 const EN_WHICH_AGAIN = /^\s*(?:and|what about|how about|ok and)\s+(?:the\s+)?(?:most\s+([a-z][a-z-]{2,30})|([a-z]{3,30}est))(?:\s+ones?)?\s*[?.!]*$/i;
 // "which one boils fastest?", "which charges quickest?", "which lasts longest": what it does, to the utmost.
 const EN_WHICH_DOES = /^\s*(?:and\s+|so\s+|ok\s+)?(?:which|what)(?:\s+one|\s+ones|\s+of\s+(?:them|these|those))?\s+(?:[a-z]{3,20}s)(?:\s+(?:up|down|out))?\s+(?:the\s+)?(?:most\s+([a-z][a-z-]{2,30})|([a-z]{3,30}est))\s*[?.!]*$/i;
+const EN_WHICH_DOING = /^\s*(?:and\s+|so\s+|ok\s+)?(?:which|what)\s+(?:one|ones|of\s+(?:them|these|those))\s+(?!is\b|are\b|has\b|have\b|do\b|does\b|did\b|would\b|should\b|will\b|can\b|could\b|shall\b|might\b|may\b|was\b|were\b)([a-z]{3,}(?:\s+[a-z0-9'-]+){0,5})\s*[?.!]*$/i;
 const ZH_WHICH_AGAIN = /^\s*(?:那|那么)?最([\p{Script=Han}]{1,4}?)的?(?:呢|那个呢|是哪个|是哪款)[?？]?\s*$/u;
 // What other answers pick by: price, size, "best" (the best pick), a comparison.
-const PICKED_OTHERWISE = /\b(?:cheap|cheaper|cheapest|expensive|pricier|priciest|best|better|good|biggest|largest|smallest|bigger|smaller|larger|difference)\b|便宜|贵|好|大|小|划算|性价比|区别/i;
+const PICKED_OTHERWISE = /\b(?:cheap|cheaper|cheapest|expensive|pricier|priciest|best|better|good|biggest|largest|smallest|bigger|smaller|larger|difference|costs?|less|price)\b|便宜|贵|好|大|小|划算|性价比|区别/i;
 
 /** The property a question asks of every product shown ("quiet" of "which is the quietest?"), or undefined. */
 export function readWhichQuestion(text: string): string | undefined {
@@ -82,6 +83,9 @@ export function readWhichQuestion(text: string): string | undefined {
   if (again) return queryTerms(again[1] ?? positive(again[2]!, true), ASKING) || undefined;
   const does = EN_WHICH_DOES.exec(text);
   if (does) return queryTerms(does[1] ?? positive(does[2]!, true), ASKING) || undefined;
+  // "which ones keep drinks cold?", "which one fits a 15 inch laptop": what it does, as the listings would say it.
+  const doing = EN_WHICH_DOING.exec(text);
+  if (doing) return queryTerms(doing[1]!, ASKING) || undefined;
   const zhAgain = ZH_WHICH_AGAIN.exec(text);
   if (zhAgain) return queryTerms(zhAgain[1]!, ASKING) || undefined;
   const en = EN_WHICH.exec(text);

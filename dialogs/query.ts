@@ -28,7 +28,7 @@ const EN_REQUEST = new Set(
     "don't dont doesn't didn't can't cant won't isn't aren't wasn't haven't "+
     "today tomorrow tonight yesterday brand brands " +
     "except excluding without besides apart " +
-    "many much least meant mean means sorry oops sale sales deal deals discount discounts discounted promotion promotions clearance bargain bargains rated rating ratings reviewed highest highly"
+    "quality many much least meant mean means sorry oops sale sales deal deals discount discounts discounted promotion promotions clearance bargain bargains rated rating ratings reviewed highest highly"
   ).split(/\s+/),
 );
 
@@ -55,6 +55,8 @@ function headcount(text: string): string {
   // "for 4" would otherwise read as a price.
   return text
     .replace(/(?:\bfor\s+)?\b(\d+|one|two|three|four|five|six|seven|eight|ten)[\s-]*(?:people|persons?|ppl)\b/gi, (_, n: string) => `${NUMBER_WORDS[n.toLowerCase()] ?? n}-person`)
+    // "a tent that sleeps four"
+    .replace(/\b(?:that\s+|which\s+|to\s+)?sleeps?\s+(\d+|one|two|three|four|five|six|seven|eight|ten)\b/gi, (_, n: string) => `${NUMBER_WORDS[n.toLowerCase()] ?? n}-person`)
     // 四个人用的帐篷, 两个人住的: as Chinese listings write it (四人, 双人).
     .replace(/([一二两三四五六七八九十]|\d{1,2})\s*个?人(?:用|住|睡|的|用的|住的|睡的)+/gu, (_, n: string) => `${ZH_HEADCOUNT[n] ?? n}人 `);
 }

@@ -3,7 +3,7 @@ import { OUT_OF_SCOPE, type Understanding } from "../intents/types.ts";
 import { onlyAPointer, pointsAtAProduct, readAttributeQuestion, readWhichQuestion } from "./attributes.ts";
 import type { Flow, FlowContext, FlowReply } from "./flow.ts";
 import { cartQuantity, checkoutHow, quantityInAdd, readCartRequest, removeFromCart, swapInCart, viewCart } from "./flows/cart.ts";
-import { beyondTheList, catalogueFlows, hasColour, pointsBeyondTheList, referencedProducts } from "./flows/catalogue.ts";
+import { beyondTheList, catalogueFlows, pointsBeyondTheList, referencedProducts } from "./flows/catalogue.ts";
 import { aboutTheShop, asksAboutPolicy, passageSaysPolicy, complaintRefund, declined, knowledgeReply, lookUp, looksLikeQuestion } from "./flows/knowledge.ts";
 import { catalogueCoverage } from "./flows/matching.ts";
 import { asksAboutRestock, asksForBrands, asksForDeals, asksForReviews, asksToBargain, bestOfShown, brandsAnswer, dealsAnswer, extremeOfShown, measureAnswer, propertyAnswer, restockAnswer, reviewsAnswer, whichOfShown } from "./flows/product-questions.ts";
@@ -196,9 +196,12 @@ export async function route(ctx: FlowContext, flows: Partial<Record<string, Flow
   // not that product — whether it comes so, and the list's kind that does (never the red one into the cart).
   const oneProductMeant = explicitIndexes(turn.text, state.lastShown.length).length === 1 || (!!state.focus && pointsAtAProduct(turn.text));
   if (nlu.entities.colors.length && oneProductMeant && !COLOUR_ASIDE_INTENTS.has(nlu.intent)) {
+    // (…and "does it come in black?" of a black one is answered so, not with a search for black ones.)
     const [pointed] = await referencedProducts(ctx, 1);
-    if (pointed?.color && !nlu.entities.colors.some((c) => hasColour(pointed, c))) return flows.availability;
+    if (pointed?.color) return flows.availability;
   }
+  // "what colour is it?", 这个是什么颜色: the colour its listing gives, with its stock (never a search for "colour").
+  if (WHAT_COLOUR.test(turn.text) && (pointsAtAProduct(turn.text) || !queryTerms(turn.text.replace(WHAT_COLOUR, " "))) && (state.focus || state.lastShown.length === 1 || explicitIndexes(turn.text, state.lastShown.length).length === 1)) return flows.availability;
   // 你们的电水壶有什么区别 taken for out of scope: a comparison of a kind (the compare flow lists it to pick two).
   if (MAYBE_SEARCH.has(nlu.intent) && COMPARE_WORDS.test(turn.text) && !nlu.entities.price && !asksAboutPolicy(turn.text) && queryTerms(turn.text.replace(COMPARE_WORDS, " "))) return flows.compare;
   // "I want to leave a review", 我想写个评价: feedback for the shop, not a search for "leave review".
@@ -329,10 +332,13 @@ export async function route(ctx: FlowContext, flows: Partial<Record<string, Flow
 
 
 // A question asked of the list shown as a whole: "do any of them…", "are these…", 这几款有…吗.
-const OF_THE_LIST = /\b(?:any|some|all|either|none|which) of (?:them|these|those|the ones)\b|\b(?:do|are|have) (?:these|those|they)\b|这几款|这些|它们|哪款|哪个/i;
+const OF_THE_LIST = /\b(?:any|some|all|either|none|which) of (?:them|these|those|the ones)\b|\b(?:do|are|have) (?:these|those|they)\b|^\s*(?:and\s+|so\s+)?(?:any|some|ones?)\s+(?:with|that (?:have|has|come with))\b|这几款|这些|它们|哪款|哪个/i;
 
 // A follow-up whose noun is left out: "any long ones?", 有没有长款的.
 const ELIDED_HEAD = /\bones?\s*[?.!]*\s*$|的\s*(?:吗|呢|么|吧)?\s*[?？]?\s*$/i;
+
+// "what colour is it?", "which colours does the second one come in?", 这个是什么颜色.
+const WHAT_COLOUR = /\b(?:what|which)\s+colou?rs?\b|什么颜色|啥颜色|哪些颜色|哪种颜色|几种颜色|几个颜色/i;
 
 // A number said on its own: "it's 12345", "#55555", 是12345.
 const BARE_NUMBER = /^\s*(?:(?:it'?s|its|it is|that'?s|the number is|number|no\.?|order)\s*)?#?\s*[a-z]{0,3}-?\d{4,}\s*[.!]?\s*$|^\s*(?:是|订单号是?)?\s*\d{4,}\s*[。！]?\s*$/i;

@@ -333,6 +333,6 @@ export const catalogueFlows = {
 } satisfies Record<string, Flow>;
 
 /** Whether a product is in this colour, a shade of it counting ("navy" is blue). */
-export function hasColour(p: Product, canonical: string): boolean {
+function hasColour(p: Product, canonical: string): boolean {
   return !!p.color && extractColors(p.color).some((own) => own === canonical || colorShades(canonical).includes(own));
 }

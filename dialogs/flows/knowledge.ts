@@ -45,11 +45,13 @@ export async function lookUp(ctx: FlowContext, options: { intentBacked?: boolean
   const own = await ask(minConfidence);
   // The topic's words rank passages by how much they talk about it, not by what was asked: only when the question's own words find nothing…
   const topic = TOPICS[ctx.nlu.intent] ?? (SIZING.test(ctx.turn.text) ? "size sizes sizing 尺码" : undefined);
-  if (!topic || (own.answerable && saysThePolicyAsked(ctx.turn.text, own.text ?? ""))) return own;
+  // (An answer the intent's topic never comes up in answers something else: "how do I return something I bought online?" is not the online shop's hours.)
+  const fits = (found: KbLookup) => found.answerable && saysThePolicyAsked(ctx.turn.text, found.text ?? "") && (!topic || mentionsTopic(topic, found.text ?? ""));
+  if (!topic || fits(own)) return own;
   // …or, asked by the policy's own words, when what they found does not open with it (电子产品怎么退货 found the warranty's 电子产品).
   const phrase = own.answerable ? POLICY_WORDS.exec(ctx.turn.text)?.[0] : undefined;
   const byPolicy = phrase ? await oncePerTurn(ctx, `kb\n${ctx.locale}\n${minConfidence}\n\n${phrase}`, () => kb.ask(phrase, ctx.locale, { minConfidence })) : await ask(minConfidence, topic);
-  return own.answerable && !(byPolicy.answerable && saysThePolicyAsked(ctx.turn.text, byPolicy.text ?? "")) ? own : byPolicy;
+  return own.answerable && !fits(byPolicy) ? own : byPolicy;
 }
 
 /**
@@ -119,6 +121,12 @@ export function passageSaysPolicy(question: string, passage: string): boolean {
   const own = phrase.toLowerCase().split(/[^a-z]+/).filter((w) => w.length >= 4 && !GENERIC_POLICY_WORDS.has(w));
   const text = passage.toLowerCase();
   return !own.length || own.some((w) => text.includes(w.slice(0, Math.max(4, w.length - 3))));
+}
+
+/** Whether a passage uses any of a topic's words ("return returns refund 退货 退款"), an English one by its stem. */
+function mentionsTopic(topic: string, passage: string): boolean {
+  const text = passage.toLowerCase();
+  return topic.split(/\s+/).some((w) => text.includes(/\p{Script=Han}/u.test(w) ? w : w.slice(0, Math.max(4, w.length - 2))));
 }
 
 /** Whether a passage says the policy a question names, Chinese included (退货 of 电子产品怎么退货). */

@@ -127,6 +127,13 @@ export function withoutAudienceWords(text: string): string {
   return text.replace(AUDIENCE_WORDS, " ").replace(/\s+/g, " ").trim();
 }
 
+/** The headcounts a query asks for ("4-person", 四人), as patterns a listing's title or tags must match. */
+function headcountsIn(words: string): RegExp[] {
+  return [...words.matchAll(/\b(\d+)-person\b|([单双两三四五六八])人/giu)].map((m) =>
+    m[1] ? new RegExp(`\\b${m[1]}[\\s-]*(?:person|people|man)\\b`, "i") : new RegExp(m[2] === "两" ? "[双两]人" : `${m[2]}人`),
+  );
+}
+
 /** What the reply says the results are: colours, brand, the words searched (or the category's name), whom for. */
 function describe(spec: SearchSpec, locale: Locale): string {
   const f = spec.filters;
@@ -185,7 +192,9 @@ export async function runSearch(ctx: FlowContext, given: SearchSpec): Promise<Fl
     const floor = Math.max(CARRIED_COVERAGE, best - 0.34, spec.atLeast ?? 0);
     // The list's own words this search still asks for, each of which a result must have as written.
     const required = spec.writtenWords ? words.split(/\s+/).filter((w) => writtenWordsOf(w, { id: "", title: spec.writtenWords!.join(" ") }).length > 0) : [];
-    const hasRequired = (r: Ranked) => required.every((w) => writtenWordsOf(w, r.product).length > 0);
+    // A headcount asked ("4-person", 四人) is what the listing says, never a 3-person tent whose model is a "4".
+    const heads = headcountsIn(words);
+    const hasRequired = (r: Ranked) => required.every((w) => writtenWordsOf(w, r.product).length > 0) && heads.every((h) => h.test(`${r.product.title} ${r.product.tags?.join(" ") ?? ""}`));
     const close = kept.filter((r) => productCoverage(words, r.product, head) >= floor && hasRequired(r));
     // The kind asked for first ("running socks": socks before running shoes whose description mentions socks).
     const isTheKind = (r: Ranked) => (head && ownCoverage(head, r.product) >= 1 ? 0 : 1);

@@ -90,6 +90,8 @@ describe("what a short message asks", () => {
 
   it("reads Chinese headcounts, 好 before a noun, a number of items and 那 as 'then'", () => {
     expect(queryTerms("四个人用的帐篷")).toBe("四人帐篷");
+    expect(queryTerms("can you find me a tent that sleeps four")).toBe("tent 4-person");
+    expect(queryTerms("I want a good quality chef knife")).toBe("chef knife");
     expect(queryTerms("两个人住的帐篷")).toBe("双人帐篷");
     expect(queryTerms("推荐一本好书")).toBe("书");
     expect(queryTerms("好吃的零食")).toBe("好吃 零食");
