@@ -39,7 +39,8 @@ export function readAttributeQuestion(message: string): string | undefined {
   const asked = zh ? message : clauses.find((c) => EN_LEAD.test(c));
   if (!asked || (zh && !ZH_QUESTION.test(message))) return undefined;
   if (OTHER_QUESTION.test(message)) return undefined;
-  const text = zh ? message : asked;
+  // 哪个保温效果最好: what is asked about is 保温, not how well.
+  const text = zh ? message.replace(/(?:效果|性能)?(?:最好|更好|好一点|好一些|比较好|最强|更强|最佳|最棒)/gu, " ") : asked;
   const words = queryTerms(withoutPointers(text), ASKING)
     .split(/\s+/)
     .filter((w) => w && !ASKING.has(w.toLowerCase()) && !isColour(w));
@@ -76,7 +77,9 @@ const ZH_WHICH_AGAIN = /^\s*(?:那|那么)?最([\p{Script=Han}]{1,4}?)的?(?:呢
 const PICKED_OTHERWISE = /\b(?:cheap|cheaper|cheapest|expensive|pricier|priciest|best|better|good|biggest|largest|smallest|bigger|smaller|larger|difference|costs?|less|price)\b|便宜|贵|好|大|小|划算|性价比|区别/i;
 
 /** The property a question asks of every product shown ("quiet" of "which is the quietest?"), or undefined. */
-export function readWhichQuestion(text: string): string | undefined {
+export function readWhichQuestion(said: string): string | undefined {
+  // 哪个保温效果最好: a property, then how well — asked of the property (哪个最好 alone is the best pick's).
+  const text = said.replace(/(?:效果|性能)?(?:最好|更好|比较好|最强|最佳|最棒)/u, (m, at: number) => (/哪(?:个|款|件|双|台|只|一个|一款)\s*$/.test(said.slice(0, at)) ? m : "")).trim();
   if (PICKED_OTHERWISE.test(text)) return undefined;
   // "the latest", "the newest" ask for the new arrivals, not a word in a listing.
   const again = /\b(?:latest|newest|oldest|interest)\b/i.test(text) ? null : EN_WHICH_AGAIN.exec(text);

@@ -110,7 +110,7 @@ function isNeedWord(word: string): boolean {
 
 // "I'm going camping next weekend", "off skiing in January", "a fishing trip", 下周去露营.
 const GOING = /\b(?:going|go|goes|heading|off|went)\s+(?:to\s+go\s+)?([a-z]{3,}ing)\b|\b([a-z]{3,}ing|ski)\s+(?:trip|holiday|weekend)\b/i;
-const ZH_GOING = /(?:去|要去|准备去|打算去|想去)(露营|徒步|钓鱼|滑雪|爬山|登山|跑步|游泳|旅行|旅游|野餐|骑行|健身|冲浪|潜水|远足)/;
+const ZH_GOING = /(?:去|要去|准备去|打算去|想去)[^，。,.!！？?的]{0,8}?(露营|徒步|钓鱼|滑雪|爬山|登山|跑步|游泳|旅行|旅游|野餐|骑行|健身|冲浪|潜水|远足)/;
 
 // When and how a plan is said: never what to match.
 const PLAN_WORDS = new Set([

@@ -38,7 +38,7 @@ const ZH_REQUEST = new Set(
     "的 了 是 有 没 没有 有没有 有无 吗 呢 吧 啊 呀 哦 嘛 么 更 还 再 也 都 就 很 太 最 比较 一点 一些 一下 些 点 多 好 " +
     "我 我们 你 你们 您 他 她 它 他们 她们 咱们 自己 " +
     "想 想要 要 需要 我要 我想 我想要 买 卖 购买 出售 在 售 给 帮 帮我 挑 挑选 选 选购 请 能 能否 可以 可不可以 会 找 找找 搜 搜索 看 看看 瞧瞧 推荐 介绍 建议 来 拿 适合 合适 " +
-    "一 个 款 件 双 条 台 部 只 副 套 种 本 些 几 几个 几款 几件 几本 几双 几条 一个 一款 一件 一双 一条 一台 一部 一只 一副 一套 一本 " +
+    "一 个 款 件 双 条 台 部 只 副 套 种 本 些 几 几个 几款 几件 几本 几双 几条 一个 一款 一件 一双 一条 一台 一部 一只 一副 一套 一本 一把 把 好用 好看 " +
     "这 那 这个 那个 这款 那款 这些 那些 这种 那种 哪 哪些 哪个 哪款 什么 啥 怎么 怎么样 如何 多少 " +
     "做 干 用 其他 其它 别的 另外 还有 商品 东西 产品 好 好的 不错 店 你家 贵店 本店 和 与 或 或者 跟 及 以及 但 但是 呗 嗯 有货 现货 库存 到货 缺货 钱 价格 价钱 售价 喜欢 热爱 打折 折扣 优惠 促销 特价 减价 活动 不知道 知道 也 没想好 不 不要 不想要 别 除了 以外 之外 不含 不带 品牌 牌子 牌 你好 您好 嗨 哈喽 在吗 在么 亲"
   ).split(/\s+/),
@@ -57,8 +57,10 @@ function headcount(text: string): string {
     .replace(/(?:\bfor\s+)?\b(\d+|one|two|three|four|five|six|seven|eight|ten)[\s-]*(?:people|persons?|ppl)\b/gi, (_, n: string) => `${NUMBER_WORDS[n.toLowerCase()] ?? n}-person`)
     // "a tent that sleeps four"
     .replace(/\b(?:that\s+|which\s+|to\s+)?sleeps?\s+(\d+|one|two|three|four|five|six|seven|eight|ten)\b/gi, (_, n: string) => `${NUMBER_WORDS[n.toLowerCase()] ?? n}-person`)
-    // 四个人用的帐篷, 两个人住的: as Chinese listings write it (四人, 双人).
-    .replace(/([一二两三四五六七八九十]|\d{1,2})\s*个?人(?:用|住|睡|的|用的|住的|睡的)+/gu, (_, n: string) => `${ZH_HEADCOUNT[n] ?? n}人 `);
+    // 四个人用的帐篷, 两个人住的, 能睡四个人的: as Chinese listings write it (四人, 双人).
+    .replace(/(?:(?:能|可以)?(?:睡|住|容纳|坐)(?:下)?)?([一二两三四五六七八九十]|\d{1,2})\s*个?人(?:用|住|睡|的|用的|住的|睡的)+/gu, (_, n: string) => `${ZH_HEADCOUNT[n] ?? n}人 `)
+    // "32G" of memory or storage is 32GB, as listings write it.
+    .replace(/(\d+)\s*G\b(?!B)/g, "$1GB");
 }
 
 /** "16GB of RAM", "512 GB SSD", "1TB storage": the size is what a listing says ("16GB/512GB"); the noun after it is not. */

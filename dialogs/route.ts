@@ -35,7 +35,7 @@ export const CONTROL_INTENTS = new Set([
 
 const COMPARE_WORDS = /\b(?:compare|comparison|versus|vs\.?|difference|differences|between)\b|对比|比较|区别|和第/i;
 const MAYBE_SEARCH = new Set([OUT_OF_SCOPE, "feedback", "greet", "preferences"]);
-const SHOPPING = /\b(?:buy|purchase|sell|sells|selling|stock|carry|order|find|show|look(?:ing)? for|searching|need|want|got any|have you got|do you have|is there|are there|available)\b|买|卖|有没有|有卖|想要|找|购/i;
+const SHOPPING = /\b(?:buy|purchase|sell|sells|selling|stock|carry|order|find|show|look(?:ing)? for|searching|need|want|got any|have you got|do you have|is there|are there|available)\b|买|卖|有没有|有卖|想要|我要|我需要|找|购/i;
 
 /**
  * Whether the documents answer a message better than the catalogue does. A request to buy ("do you

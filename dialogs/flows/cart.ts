@@ -52,9 +52,13 @@ function quantityOf(m: RegExpExecArray | null): number | undefined {
   return Number.isInteger(n) && n >= 2 && n <= 99 ? n : undefined;
 }
 
-/** How many the shopper asks for ("make it two" → 2), or undefined when the message is no such request. */
+// "actually make that one", "just one", 算了，一台就行: back to one of it.
+const JUST_ONE =
+  /^\s*(?:(?:actually|ok|okay|oh|no|sorry|hmm)[,\s]+)*(?:make (?:it|that) (?:just )?one|just (?:the )?one(?: (?:please|then|of (?:them|it)))?|only one(?: please)?|one is (?:enough|fine|plenty))\s*[.!]*$|^\s*(?:算了[，,\s]*)?(?:一[个台件双份瓶盒套只条]就(?:行|够了?|好了?|可以了?)|只要一[个台件双份瓶盒套只条](?:就行|吧)?)\s*[。！!]?\s*$/i;
+
+/** How many the shopper asks for ("make it two" → 2, "just one" → 1), or undefined when the message is no such request. */
 export function askedQuantity(text: string): number | undefined {
-  return quantityOf(QUANTITY_EN.exec(text) ?? QUANTITY_ZH.exec(text));
+  return JUST_ONE.test(text) ? 1 : quantityOf(QUANTITY_EN.exec(text) ?? QUANTITY_ZH.exec(text));
 }
 
 /** How many of a product an add request names ("two of the first one" → 2), if any. */

@@ -61,11 +61,13 @@ describe("a property asked of every product shown", () => {
     ["which charges quickest?", "quick"],
     ["which of them lasts the longest?", "long"],
     ["which ones keep drinks cold", "keep drinks cold"],
+    ["哪个保温效果最好", "保温"],
+    ["哪个降噪更好", "降噪"],
     ["which one fits a 15 inch laptop?", "15 inch laptop"],
   ])("%s asks about %j", (text, property) => {
     expect(readWhichQuestion(text)).toBe(property);
   });
-  it.each(["which is the cheapest?", "which one is the best?", "哪个最便宜", "哪个好", "which one is it?", "what's the difference?", "which one costs the least?", "which one works best", "which one should I get", "which one costs less", "which one do you recommend"])("%s is answered otherwise", (text) => {
+  it.each(["which is the cheapest?", "which one is the best?", "哪个最便宜", "哪个好", "which one is it?", "what's the difference?", "which one costs the least?", "which one works best", "which one should I get", "which one costs less", "which one do you recommend", "哪个最好"])("%s is answered otherwise", (text) => {
     expect(readWhichQuestion(text)).toBeUndefined();
   });
   it("reads the question after what it is about", () => {

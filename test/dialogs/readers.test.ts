@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { withoutTakenBack } from "../../dialogs/compound.ts";
-import { quantityInAdd, readCartRequest } from "../../dialogs/flows/cart.ts";
+import { askedQuantity, quantityInAdd, readCartRequest } from "../../dialogs/flows/cart.ts";
 import { asksAboutRestock, asksForBrands, asksForDeals, asksForReviews, asksToBargain } from "../../dialogs/flows/product-questions.ts";
 import { abusesTheAssistant, asksToGoBack, asksToRepeat, dismisses, isVagueWish, readAcknowledgement } from "../../dialogs/flows/service.ts";
 import { readNeed } from "../../dialogs/needs.ts";
@@ -92,6 +92,10 @@ describe("what a short message asks", () => {
     expect(queryTerms("四个人用的帐篷")).toBe("四人帐篷");
     expect(queryTerms("can you find me a tent that sleeps four")).toBe("tent 4-person");
     expect(queryTerms("I want a good quality chef knife")).toBe("chef knife");
+    expect(queryTerms("有没有能睡四个人的帐篷")).toBe("四人帐篷");
+    expect(queryTerms("要32G的")).toBe("32GB");
+    expect(queryTerms("我要一把好用的菜刀")).toBe("菜刀");
+    expect(readNeed("下个月去阿尔卑斯山徒步，需要准备什么")?.terms).toBe("徒步");
     expect(queryTerms("两个人住的帐篷")).toBe("双人帐篷");
     expect(queryTerms("推荐一本好书")).toBe("书");
     expect(queryTerms("好吃的零食")).toBe("好吃 零食");
@@ -131,6 +135,11 @@ describe("what a short message asks", () => {
     expect(asksAboutRestock("will it come back in stock?")).toBe(true);
     expect(asksAboutRestock("back to the tents")).toBe(false);
     expect(asksAboutRestock("is it in stock?")).toBe(false);
+  });
+
+  it("reads 'just one' as a quantity of one", () => {
+    expect(["actually make that one", "just one please", "算了，一台就行", "只要一个"].map(askedQuantity)).toEqual([1, 1, 1, 1]);
+    expect(["one of the first", "the first one", "一个人用的"].map(askedQuantity)).toEqual([undefined, undefined, undefined]);
   });
 
   it("reads how many of a product an add request names", () => {
