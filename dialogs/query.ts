@@ -59,8 +59,8 @@ function headcount(text: string): string {
     .replace(/\b(?:that\s+|which\s+|to\s+)?sleeps?\s+(\d+|one|two|three|four|five|six|seven|eight|ten)\b/gi, (_, n: string) => `${NUMBER_WORDS[n.toLowerCase()] ?? n}-person`)
     // 四个人用的帐篷, 两个人住的, 能睡四个人的: as Chinese listings write it (四人, 双人).
     .replace(/(?:(?:能|可以)?(?:睡|住|容纳|坐)(?:下)?)?([一二两三四五六七八九十]|\d{1,2})\s*个?人(?:用|住|睡|的|用的|住的|睡的)+/gu, (_, n: string) => `${ZH_HEADCOUNT[n] ?? n}人 `)
-    // "32G" of memory or storage is 32GB, as listings write it.
-    .replace(/(\d+)\s*G\b(?!B)/g, "$1GB");
+    // "32G" of memory or storage is 32GB, as listings write it (a 5G phone is not 5GB).
+    .replace(/\b(8|\d{2,4})\s*G\b(?!B)/g, "$1GB");
 }
 
 /** "16GB of RAM", "512 GB SSD", "1TB storage": the size is what a listing says ("16GB/512GB"); the noun after it is not. */

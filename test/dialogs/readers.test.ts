@@ -94,6 +94,7 @@ describe("what a short message asks", () => {
     expect(queryTerms("I want a good quality chef knife")).toBe("chef knife");
     expect(queryTerms("有没有能睡四个人的帐篷")).toBe("四人帐篷");
     expect(queryTerms("要32G的")).toBe("32GB");
+    expect(queryTerms("5G手机")).toBe("5G 手机");
     expect(queryTerms("我要一把好用的菜刀")).toBe("菜刀");
     expect(readNeed("下个月去阿尔卑斯山徒步，需要准备什么")?.terms).toBe("徒步");
     expect(queryTerms("两个人住的帐篷")).toBe("双人帐篷");
