@@ -337,7 +337,7 @@ describe("how many the shopper asks for", () => {
     ["make it a pair", 2],
     ["要两个", 2],
     ["那就买3件吧", 3],
-    ["make it one", undefined],
+    ["make it one", 1],
     ["show me two tents", undefined],
     ["第二个", undefined],
     ["add the second one", undefined],
