@@ -57,7 +57,7 @@ const search: Flow = async (ctx) => {
 };
 
 /** A search for what the message names, with its own filters (nothing carried over from the last one). */
-function freshSearch(ctx: FlowContext): Promise<FlowReply> {
+async function freshSearch(ctx: FlowContext): Promise<FlowReply> {
   const audience = shopperAudience(ctx.turn.text);
   const both = !audience && bothAdultAudiences(ctx.turn.text);
   const said = termsWithoutThePerson(ctx.turn.text) ?? queryTerms(ctx.turn.text);
@@ -65,11 +65,15 @@ function freshSearch(ctx: FlowContext): Promise<FlowReply> {
   const text = both ? withoutAudienceWords(terms).replace(/男女款?|女男款?/g, " ").replace(/\s+/g, " ").trim() : terms;
   // "a cheap laptop", 便宜的耳机: with no price named, the lowest-priced of them.
   const cheap = ctx.filters.priceMax === undefined && ctx.filters.priceMin === undefined && asksForCheap(ctx.turn.text);
-  const order = priceOrderAsked(ctx.turn.text) ?? (cheap ? "low" : undefined);
+  // …and "headphones" next, after "something cheap" named no kind: the cheapest of those, as promised.
+  const kindAwaited = ctx.state.lastSearch && !ctx.state.lastSearch.text ? ctx.state.lastSearch.order : undefined;
+  const order = priceOrderAsked(ctx.turn.text) ?? (cheap ? "low" : kindAwaited);
   const purpose = purposeOf(ctx.turn.text);
   const adj = order && (ctx.locale === "zh" ? (order === "low" ? "价格最低的" : "价格最高的") : order === "low" ? "lowest-priced" : "highest-priced");
   const filters = asksInStock(ctx.turn.text) ? { ...ctx.filters, inStock: true } : ctx.filters;
-  return runSearch(ctx, { text, filters, ...(audience && { audience }), fresh: true, ...(ctx.exclusion && { avoid: ctx.exclusion }), ...(order && { byPrice: order, adj }), ...(both && { bothAudiences: true }), ...(purpose && { purpose }) });
+  const found = await runSearch(ctx, { text, filters, ...(audience && { audience }), fresh: true, ...(ctx.exclusion && { avoid: ctx.exclusion }), ...(order && { byPrice: order, adj }), ...(both && { bothAudiences: true }), ...(purpose && { purpose }) });
+  // "I want something cheap", 我想买个便宜的: no kind named — the shop's lowest-priced things, and what would narrow them.
+  return cheap && !text && !audience && found.products.length ? { ...found, text: say(ctx.locale, "cheapestOfAll") } : found;
 }
 
 /**

@@ -55,6 +55,7 @@ export const en = {
   brandsOf: "We have {what} from {brands}. Here are some of them:",
   needCheapest: "I couldn't find anything made for {whom}{inFilters}. Here are the lowest-priced ideas for {whom}.",
   onlyShown: "The list I showed has only {count}. Which one do you mean?",
+  cheapestOfAll: "Here are the lowest-priced things in the shop. Tell me what kind of thing you're after and I'll find the cheapest of those.",
   closestMatches: "I couldn't find {whatOrThat} as such{inFilters}. These are the closest matches.",
   noneMadeForKids: "I couldn't find {whatOrThat} made for children{inFilters}. These are for anyone.",
   refinedNone: "I couldn't find anything {adjOrElse}{forWhat}{inFilters}. These are still the closest matches.",

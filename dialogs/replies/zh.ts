@@ -53,6 +53,7 @@ export const zh: Record<keyof typeof en, string> = {
   brandsOf: "我们的{what}有这些品牌：{brands}。先看看这几款：",
   needCheapest: "没有找到适合{whom}的商品{inFilters}，这些是适合{whom}、价格最低的几件。",
   onlyShown: "刚才的列表里只有 {count} 件，你指的是哪一件？",
+  cheapestOfAll: "这些是店里价格最低的商品。告诉我你想要哪类东西，我帮你找其中最便宜的。",
   closestMatches: "没有找到完全符合的{whatRelated}商品{inFilters}，这些是最接近的。",
   noneMadeForKids: "没有找到专为儿童设计的{whatRelated}商品{inFilters}，这些是通用款。",
   refinedNone: "没有找到{adjOrElse}{whatRelated}商品{inFilters}，这些仍是最接近的。",
