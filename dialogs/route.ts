@@ -5,7 +5,7 @@ import type { Flow, FlowContext, FlowReply } from "./flow.ts";
 import { cartQuantity, checkoutHow, quantityInAdd, readCartRequest, removeFromCart, swapInCart, viewCart } from "./flows/cart.ts";
 import { beyondTheList, catalogueFlows, pointsBeyondTheList, referencedProducts } from "./flows/catalogue.ts";
 import { aboutTheShop, asksAboutPolicy, passageSaysPolicy, complaintRefund, declined, knowledgeReply, lookUp, looksLikeQuestion } from "./flows/knowledge.ts";
-import { catalogueCoverage } from "./flows/matching.ts";
+import { catalogueCoverage, mendedSpelling } from "./flows/matching.ts";
 import { asksAboutRestock, asksForBrands, asksForDeals, asksForReviews, asksToBargain, bestOfShown, brandsAnswer, dealsAnswer, extremeOfShown, measureAnswer, propertyAnswer, restockAnswer, reviewsAnswer, whichOfShown } from "./flows/product-questions.ts";
 import { askedExtreme, askedMeasure } from "./magnitude.ts";
 import { listThenAsk, readBackTo, readQuestionAfterRequest, searchThenDocuments } from "./compound.ts";
@@ -58,8 +58,8 @@ function searchOr(fallback: Flow | undefined, intent: string): Flow {
     // "matching hoodies for me and my girlfriend": whom it is for is not what to match (as the search reads it).
     const terms = termsWithoutThePerson(ctx.turn.text) ?? queryTerms(ctx.turn.text);
     const asks = SHOPPING.test(ctx.turn.text) && intent !== "greet";
-    // A lone Chinese character ("做") is no evidence of anything.
-    const coverage = /^\p{Script=Han}$/u.test(terms) ? 0 : await catalogueCoverage(ctx, terms);
+    // A lone Chinese character ("做") is no evidence of anything; a typing slip ("headphnoes") is read as the shop's word.
+    const coverage = /^\p{Script=Han}$/u.test(terms) ? 0 : await catalogueCoverage(ctx, await mendedSpelling(ctx, terms));
     const lookup = intent === OUT_OF_SCOPE || looksLikeQuestion(ctx.turn.text) ? await lookUp(ctx) : undefined;
     if (lookup?.answerable && documentsOutdo(ctx.turn.text, lookup.confidence, coverage)) return knowledgeReply(lookup, ctx, KNOWLEDGE);
     // "what's the weather like tomorrow?": a question the classifier is sure is not the shop's, naming no
@@ -96,7 +96,7 @@ const PRODUCT_INTENTS = new Set(["price", "availability", "product_details"]);
 
 // Intents a described need ("a gift for my dad who likes hiking") is read through: the classifier's catalogue guesses.
 const NEED_INTENTS = new Set(["recommend", "search_products", "preferences", "greet", "product_details", OUT_OF_SCOPE]);
-const GRIEVANCE = /\b(?:terrible|awful|horrible|worst|rubbish|garbage|trash|useless|broken|scam|rip[- ]?off|disgusting|disappointed|disappointing|unacceptable|furious|angry|pathetic|money back|refund|faulty|defective)\b|太差|很差|差劲|垃圾|骗子|坑人|失望|生气|气死|退钱|退款|破烂|烂透|质量差|不满/i;
+const GRIEVANCE = /\b(?:terrible|awful|horrible|worst|rubbish|garbage|trash|useless|broken|scam|rip[- ]?off|disgusting|disappointed|disappointing|unacceptable|furious|angry|pathetic|money back|refund|faulty|defective|too slow|so slow|took forever|taking forever)\b|太差|很差|差劲|垃圾|骗子|坑人|失望|生气|气死|退钱|退款|破烂|烂透|质量差|不满|太慢|慢死|很慢/i;
 
 /** A message that complains: negative, and saying so in words a complaint is made of. */
 export function isGrievance(nlu: Understanding, text: string): boolean {
