@@ -89,7 +89,8 @@ function purposeOf(text: string): string | undefined {
     /^(.*?)(上学|上课|学习|办公|上班|工作|通勤|出差|旅行|旅游|露营|徒步|跑步|健身|运动|游戏|打游戏|做饭|家用|日常|户外)用的?(.*)$/u.exec(text);
   if (!m) return undefined;
   const thing = queryTerms(m[1]! + (m[3] ?? ""));
-  const purpose = queryTerms(m[2]!);
+  // "a tent for 4 people" says its size, not what it is for.
+  const purpose = queryTerms(m[2]!).replace(/\b\d+-person\b|[单双两三四五六八]人/giu, " ").replace(/\s+/g, " ").trim();
   return thing && purpose ? purpose : undefined;
 }
 

@@ -286,8 +286,9 @@ export async function runSearch(ctx: FlowContext, given: SearchSpec): Promise<Fl
   if (!shown.length) {
     // Nothing in the price range: first the budget and the kind of product kept (other shoes under 300),
     // else the lowest-priced of the same search — either said so.
-    // (Not for a colour asked: other clothing in budget is no answer to "the blue one" of dresses.)
-    if (spec.filters.priceMax !== undefined && !spec.direction && !spec.filters.colors?.length && spec.filters.categories?.length && asked) {
+    // (Not for a colour asked: other clothing in budget is no answer to "the blue one" of dresses; nor for a headcount:
+    // a 2-person tent is no answer to "a tent for 4 people under 300".)
+    if (spec.filters.priceMax !== undefined && !spec.direction && !spec.filters.colors?.length && spec.filters.categories?.length && asked && !headcountsIn(asked).length) {
       const within = inShoppersLanguage((await recommender.search({ text: spec.audience ? audienceWords(spec.audience, locale) : "", filters, profile, limit: pool, locale })).filter(keep), locale).slice(0, resultLimit);
       if (within.length) {
         const kind = spec.filters.categories.map((c) => categoryName(c, locale)).filter(Boolean).join(locale === "zh" ? "、" : " or ");
