@@ -48,6 +48,9 @@ const HAN = /\p{Script=Han}/u;
 
 const NUMBER_WORDS: Record<string, string> = { one: "1", two: "2", three: "3", four: "4", five: "5", six: "6", seven: "7", eight: "8", ten: "10" };
 
+/** A headcount as queryTerms writes it ("4-person", 四人): a size of the thing, never what it is for. */
+export const HEADCOUNT = /\b(\d+)-person\b|([单双两三四五六八])人/giu;
+
 const ZH_HEADCOUNT: Record<string, string> = { "1": "单", 一: "单", "2": "双", 二: "双", 两: "双", "3": "三", "4": "四", "5": "五", "6": "六", "8": "八" };
 
 /** "a tent for 4 people" says its size as catalogues write it ("4-Person"): a size, not a word "people". */

@@ -191,7 +191,7 @@ export async function route(ctx: FlowContext, flows: Partial<Record<string, Flow
   if (outright) return outright;
   const { nlu, state, turn } = ctx;
   // "the third one" when the list had one: which is meant is asked, never the one there is put in the cart.
-  if (pointsBeyondTheList(turn.text, state.lastShown.length) && !ACTION_INTENTS.has(nlu.intent === "add_to_cart" ? "" : nlu.intent)) return beyondTheList;
+  if (pointsBeyondTheList(turn.text, state.lastShown.length) && (nlu.intent === "add_to_cart" || !ACTION_INTENTS.has(nlu.intent))) return beyondTheList;
   // "the second one but in blue", "add the first one in red", "does it come in black?" (after its price), 第二个要蓝色的: that product in another colour is
   // not that product — whether it comes so, and the list's kind that does (never the red one into the cart).
   const oneProductMeant = explicitIndexes(turn.text, state.lastShown.length).length === 1 || (!!state.focus && pointsAtAProduct(turn.text));

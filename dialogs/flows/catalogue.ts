@@ -10,7 +10,7 @@ import { bothAdultAudiences, shopperAudience } from "../audience.ts";
 import { categoryName } from "../names.ts";
 import { withoutExcludedWords } from "../exclusions.ts";
 import { readNeed, termsWithoutThePerson } from "../needs.ts";
-import { queryTerms } from "../query.ts";
+import { HEADCOUNT, queryTerms } from "../query.ts";
 import { asksForCheap, asksInStock, priceOrderAsked } from "../refine.ts";
 import { explicitIndexes, pointsAtOne, superlativePick } from "../references.ts";
 import { say, suggest } from "../templates.ts";
@@ -90,7 +90,7 @@ function purposeOf(text: string): string | undefined {
   if (!m) return undefined;
   const thing = queryTerms(m[1]! + (m[3] ?? ""));
   // "a tent for 4 people" says its size, not what it is for.
-  const purpose = queryTerms(m[2]!).replace(/\b\d+-person\b|[单双两三四五六八]人/giu, " ").replace(/\s+/g, " ").trim();
+  const purpose = queryTerms(m[2]!).replace(HEADCOUNT, " ").replace(/\s+/g, " ").trim();
   return thing && purpose ? purpose : undefined;
 }
 
@@ -136,12 +136,6 @@ export async function productsOf(ctx: FlowContext, ids: string[]): Promise<Produ
   return (await Promise.all(ids.map((id) => ctx.deps.recommender.getProduct(id)))).filter((p): p is Product => p !== null);
 }
 
-/**
- * The products a message is about: named in it, pointed at by position among those shown last
- * ("the second one", 第二个, "the cheapest one"), or — for "it", "that one", 这个, or no pointer at
- * all — the product in focus (the one last described or added), else the first shown ("it") or the
- * only one shown (加入购物车 after a list of one).
- */
 /** Whether the message names a position past the end of the list shown ("the third one" when one was shown). */
 export function pointsBeyondTheList(text: string, shown: number): boolean {
   return shown > 0 && explicitIndexes(text, shown).length === 0 && explicitIndexes(text, 10).length > 0;
@@ -149,10 +143,16 @@ export function pointsBeyondTheList(text: string, shown: number): boolean {
 
 /** "the third one" when the list had one: the list again, and which is meant — never the one there is. */
 export const beyondTheList: Flow = async (ctx) => {
-  const shown = (await Promise.all(ctx.state.lastShown.map((id) => ctx.deps.recommender.getProduct(id)))).filter((p): p is Product => p !== null);
+  const shown = await productsOf(ctx, ctx.state.lastShown);
   return { text: say(ctx.locale, "onlyShown", { count: shown.length }), products: shown.map((p) => productCard(p, say(ctx.locale, "cardAsked"))), suggestions: suggest(ctx.locale, "afterResults"), listing: true, answeredAs: "product_details" };
 };
 
+/**
+ * The products a message is about: named in it, pointed at by position among those shown last
+ * ("the second one", 第二个, "the cheapest one"), or — for "it", "that one", 这个, or no pointer at
+ * all — the product in focus (the one last described or added), else the first shown ("it") or the
+ * only one shown (加入购物车 after a list of one).
+ */
 export async function referencedProducts(ctx: FlowContext, want: number): Promise<Product[]> {
   const { recommender } = ctx.deps;
   const text = ctx.turn.text;

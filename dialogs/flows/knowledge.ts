@@ -38,8 +38,8 @@ export async function lookUp(ctx: FlowContext, options: { intentBacked?: boolean
   const kb = ctx.deps.knowledge();
   if (!kb) return undefined;
   const text = await withoutPointers(ctx);
-  const ask = (minConfidence?: number, hint?: string) =>
-    oncePerTurn(ctx, `kb\n${ctx.locale}\n${minConfidence}\n${hint}\n${text}`, () => kb.ask(text, ctx.locale, minConfidence === undefined ? undefined : { minConfidence, ...(hint && { hint }) }));
+  const ask = (minConfidence?: number, hint?: string, question = text) =>
+    oncePerTurn(ctx, `kb\n${ctx.locale}\n${minConfidence}\n${hint}\n${question}`, () => kb.ask(question, ctx.locale, minConfidence === undefined ? undefined : { minConfidence, ...(hint && { hint }) }));
   if (!options.intentBacked) return ask();
   const minConfidence = kb.minConfidence * INTENT_BACKED_SHARE;
   const own = await ask(minConfidence);
@@ -50,7 +50,7 @@ export async function lookUp(ctx: FlowContext, options: { intentBacked?: boolean
   if (!topic || fits(own)) return own;
   // …or, asked by the policy's own words, when what they found does not open with it (电子产品怎么退货 found the warranty's 电子产品).
   const phrase = own.answerable ? POLICY_WORDS.exec(ctx.turn.text)?.[0] : undefined;
-  const byPolicy = phrase ? await oncePerTurn(ctx, `kb\n${ctx.locale}\n${minConfidence}\n\n${phrase}`, () => kb.ask(phrase, ctx.locale, { minConfidence })) : await ask(minConfidence, topic);
+  const byPolicy = await (phrase ? ask(minConfidence, undefined, phrase) : ask(minConfidence, topic));
   return own.answerable && !fits(byPolicy) ? own : byPolicy;
 }
 

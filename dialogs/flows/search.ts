@@ -6,7 +6,7 @@ import type { Product } from "../../store/types.ts";
 import { type Audience, alternateAudiences, audienceWords, productAudiences, suits } from "../audience.ts";
 import type { FlowContext, FlowReply } from "../flow.ts";
 import { formatRange, toCard } from "../format.ts";
-import { withoutWords } from "../query.ts";
+import { HEADCOUNT, withoutWords } from "../query.ts";
 import { magnitudeOf } from "../magnitude.ts";
 import { categoryName, localiseCategories } from "../names.ts";
 import type { Need } from "../needs.ts";
@@ -129,7 +129,7 @@ export function withoutAudienceWords(text: string): string {
 
 /** The headcounts a query asks for ("4-person", 四人), as patterns a listing's title or tags must match. */
 function headcountsIn(words: string): RegExp[] {
-  return [...words.matchAll(/\b(\d+)-person\b|([单双两三四五六八])人/giu)].map((m) =>
+  return [...words.matchAll(HEADCOUNT)].map((m) =>
     m[1] ? new RegExp(`\\b${m[1]}[\\s-]*(?:person|people|man)\\b`, "i") : new RegExp(m[2] === "两" ? "[双两]人" : `${m[2]}人`),
   );
 }
